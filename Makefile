@@ -1,0 +1,35 @@
+# Two commands do all the set-up: `make run` and `make test`.
+# Each creates the local virtual environment .venv when it is missing.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+
+.PHONY: run test lint bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.run-installed: $(BIN)/python pyproject.toml constraints.txt
+	$(BIN)/pip install -c constraints.txt -e .
+	touch $@
+
+$(VENV)/.test-installed: $(BIN)/python pyproject.toml constraints.txt
+	$(BIN)/pip install -c constraints.txt -e '.[test,dev]'
+	touch $@ $(VENV)/.run-installed
+
+run: $(VENV)/.run-installed
+	$(BIN)/nnplay $(ARGS)
+
+lint: $(VENV)/.test-installed
+	$(BIN)/ruff check engine server tests bench
+	$(BIN)/mypy engine server
+
+test: lint
+	$(BIN)/pytest
+
+bench: $(VENV)/.test-installed
+	$(BIN)/pip install -c constraints.txt -e '.[bench]'
+	$(BIN)/python bench/engine.py
+
+clean:
+	rm -rf $(VENV)

@@ -1,0 +1,61 @@
+"""Start a real nnplay server (the ``nnplay`` CLI in a subprocess) on a free loopback port."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@dataclass
+class LiveServer:
+    """A running ``nnplay`` process; ``url`` ends without a slash."""
+
+    process: subprocess.Popen[bytes]
+    url: str
+    port: int
+    data_dir: Path
+
+    def stop(self) -> None:
+        """Kill the process the hard way (SIGKILL) and wait for it."""
+        if self.process.poll() is None:
+            self.process.kill()
+            self.process.wait(timeout=10)
+
+
+def start_server(data_dir: Path, port: int | None = None, timeout: float = 30.0) -> LiveServer:
+    """Run ``python -m server.cli`` and wait until GET /api/health answers."""
+    port = port or free_port()
+    env = dict(os.environ, PYTHONUNBUFFERED="1")
+    command = [sys.executable, "-m", "server.cli", "--port", str(port), "--data-dir", str(data_dir)]
+    process = subprocess.Popen(
+        command, cwd=PROJECT_ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT
+    )
+    server = LiveServer(process, f"http://127.0.0.1:{port}", port, data_dir)
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            output = process.stdout.read().decode() if process.stdout else ""
+            raise RuntimeError(f"nnplay exited with {process.returncode}: {output}")
+        try:
+            with urllib.request.urlopen(server.url + "/api/health", timeout=2) as reply:
+                if reply.status == 200:
+                    return server
+        except (urllib.error.URLError, ConnectionError, TimeoutError):
+            time.sleep(0.1)
+    server.stop()
+    raise RuntimeError(f"nnplay did not answer on port {port} within {timeout}s")
