@@ -1,0 +1,157 @@
+// Readable URL encoding of the architecture spec and training settings, and back.
+// Pure: no DOM. Tested in tests/js/urlstate.test.mjs.
+//
+//   ?s=<session id>&in=1x28x28&arch=conv8k3p1-relu-maxpool2-flatten-dense10-softmax
+//    &ds=mnist&opt=sgd&lr=0.05&mom=0.9&bs=32&wd=0&loss=cross_entropy&seed=0&split=0.8,0.1,0.1
+//
+// Layer tokens: conv<filters>k<kernel>[s<stride>][p<pad>|psame|pvalid][F]   (F = frozen)
+//   maxpool<size>[s<stride>] avgpool.. minpool..   gmaxpool gavgpool
+//   relu lrelu<slope> sigmoid tanh flatten dense<units>[F] drop<rate> softmax
+// A custom layer name follows a tilde: conv8k3p1~edges. Tokens are joined with "-".
+
+const SIMPLE = ["relu", "sigmoid", "tanh", "flatten", "softmax"];
+
+function num(v) {
+  return String(Number(v));
+}
+
+export function layerToToken(layer) {
+  let t;
+  switch (layer.type) {
+    case "conv2d": {
+      t = `conv${layer.filters ?? 8}k${layer.kernel ?? 3}`;
+      if ((layer.stride ?? 1) !== 1) t += `s${layer.stride}`;
+      const p = layer.padding ?? 0;
+      if (p !== 0) t += `p${p}`;
+      if (layer.frozen) t += "F";
+      break;
+    }
+    case "pool": {
+      t = `${layer.mode ?? "max"}pool${layer.size ?? 2}`;
+      const stride = layer.stride ?? layer.size ?? 2;
+      if (stride !== (layer.size ?? 2)) t += `s${stride}`;
+      break;
+    }
+    case "global_pool":
+      t = `g${layer.mode ?? "max"}pool`;
+      break;
+    case "leaky_relu":
+      t = `lrelu${num(layer.slope ?? 0.01)}`;
+      break;
+    case "dense":
+      t = `dense${layer.units}`;
+      if (layer.frozen) t += "F";
+      break;
+    case "dropout":
+      t = `drop${num(layer.rate ?? 0.5)}`;
+      break;
+    default:
+      if (!SIMPLE.includes(layer.type)) throw new Error(`unknown layer type ${layer.type}`);
+      t = layer.type;
+  }
+  if (layer.name) t += `~${layer.name}`;
+  return t;
+}
+
+const NUMBER = "(\\d+(?:\\.\\d+)?(?:e-?\\d+)?)";
+
+export function tokenToLayer(token) {
+  const [body, name] = token.split("~");
+  let layer = null;
+  let m;
+  if ((m = body.match(/^conv(\d+)k(\d+)(?:s(\d+))?(?:p(\d+|same|valid))?(F?)$/))) {
+    layer = { type: "conv2d", filters: +m[1], kernel: +m[2], stride: m[3] ? +m[3] : 1 };
+    layer.padding = m[4] === undefined ? 0 : /^\d+$/.test(m[4]) ? +m[4] : m[4];
+    if (m[5]) layer.frozen = true;
+  } else if ((m = body.match(/^(max|avg|min)pool(\d+)(?:s(\d+))?$/))) {
+    layer = { type: "pool", mode: m[1], size: +m[2], stride: m[3] ? +m[3] : +m[2] };
+  } else if ((m = body.match(/^g(max|avg)pool$/))) {
+    layer = { type: "global_pool", mode: m[1] };
+  } else if ((m = body.match(new RegExp(`^lrelu${NUMBER}$`)))) {
+    layer = { type: "leaky_relu", slope: +m[1] };
+  } else if ((m = body.match(/^dense(\d+)(F?)$/))) {
+    layer = { type: "dense", units: +m[1] };
+    if (m[2]) layer.frozen = true;
+  } else if ((m = body.match(new RegExp(`^drop${NUMBER}$`)))) {
+    layer = { type: "dropout", rate: +m[1] };
+  } else if (SIMPLE.includes(body)) {
+    layer = { type: body };
+  }
+  if (!layer) throw new Error(`cannot read layer "${token}" in the URL`);
+  if (name) layer.name = name;
+  return layer;
+}
+
+export function specToParams(spec) {
+  const i = spec.input ?? { channels: 1, height: 28, width: 28 };
+  return {
+    in: `${i.channels}x${i.height}x${i.width}`,
+    arch: spec.layers.map(layerToToken).join("-"),
+  };
+}
+
+export function paramsToSpec(inText, archText) {
+  const m = /^(\d+)x(\d+)x(\d+)$/.exec(inText ?? "1x28x28");
+  if (!m) throw new Error(`cannot read input shape "${inText}" in the URL`);
+  const layers = archText ? archText.split("-").map(tokenToLayer) : [];
+  return { input: { channels: +m[1], height: +m[2], width: +m[3] }, layers };
+}
+
+// Training settings: short readable names in the URL.
+export const SETTING_PARAMS = {
+  dataset: "ds", optimizer: "opt", lr: "lr", momentum: "mom", batch_size: "bs",
+  weight_decay: "wd", loss: "loss", seed: "seed", split: "split",
+};
+const NUMERIC = new Set(["lr", "momentum", "batch_size", "weight_decay", "seed"]);
+
+export function settingsToParams(settings) {
+  const out = {};
+  for (const [key, short] of Object.entries(SETTING_PARAMS)) {
+    if (settings[key] === undefined || settings[key] === null) continue;
+    out[short] = key === "split" ? settings.split.map(num).join(",") : String(settings[key]);
+  }
+  return out;
+}
+
+export function paramsToSettings(get) {
+  const out = {};
+  for (const [key, short] of Object.entries(SETTING_PARAMS)) {
+    const v = get(short);
+    if (v === null || v === undefined || v === "") continue;
+    if (key === "split") {
+      const parts = v.split(",").map(Number);
+      if (parts.length !== 3 || parts.some((x) => !Number.isFinite(x) || x < 0)) {
+        throw new Error(`cannot read split "${v}" in the URL`);
+      }
+      out.split = parts;
+    } else if (NUMERIC.has(key)) {
+      const n = Number(v);
+      if (!Number.isFinite(n)) throw new Error(`cannot read ${short}="${v}" in the URL`);
+      out[key] = n;
+    } else {
+      out[key] = v;
+    }
+  }
+  return out;
+}
+
+/** Whole state -> query string (without "?"). */
+export function encodeState({ sessionId, spec, settings }) {
+  const p = new URLSearchParams();
+  if (sessionId) p.set("s", sessionId);
+  if (spec) for (const [k, v] of Object.entries(specToParams(spec))) p.set(k, v);
+  if (settings) for (const [k, v] of Object.entries(settingsToParams(settings))) p.set(k, v);
+  // URLSearchParams escapes "," and "~"; they are safe in a query, keep them readable.
+  return p.toString().replace(/%2C/g, ",").replace(/%7E/g, "~");
+}
+
+/** Query string -> {sessionId?, spec?, settings?}; throws Error with a readable message. */
+export function decodeState(search) {
+  const p = new URLSearchParams(search);
+  const out = {};
+  if (p.get("s")) out.sessionId = p.get("s");
+  if (p.get("arch") !== null) out.spec = paramsToSpec(p.get("in"), p.get("arch"));
+  const settings = paramsToSettings((k) => p.get(k));
+  if (Object.keys(settings).length) out.settings = settings;
+  return out;
+}

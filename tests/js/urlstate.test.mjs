@@ -1,0 +1,60 @@
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { decodeState, encodeState, layerToToken, tokenToLayer } from "../../static/js/lib/urlstate.js";
+
+const tiny = {
+  input: { channels: 1, height: 28, width: 28 },
+  layers: [
+    { type: "conv2d", filters: 8, kernel: 3, stride: 1, padding: 1 },
+    { type: "relu" },
+    { type: "pool", mode: "max", size: 2, stride: 2 },
+    { type: "flatten" },
+    { type: "dense", units: 10 },
+    { type: "softmax" },
+  ],
+};
+
+test("tiny spec reads as a short readable string", () => {
+  const q = encodeState({ spec: tiny });
+  assert.equal(q, "in=1x28x28&arch=conv8k3p1-relu-maxpool2-flatten-dense10-softmax");
+});
+
+test("every layer kind round-trips", () => {
+  const layers = [
+    { type: "conv2d", filters: 16, kernel: 5, stride: 2, padding: "same", frozen: true, name: "edges" },
+    { type: "conv2d", filters: 4, kernel: 3, stride: 1, padding: "valid" },
+    { type: "pool", mode: "min", size: 3, stride: 1 },
+    { type: "pool", mode: "avg", size: 2, stride: 2 },
+    { type: "global_pool", mode: "avg" },
+    { type: "leaky_relu", slope: 0.05 },
+    { type: "sigmoid" }, { type: "tanh" }, { type: "flatten" },
+    { type: "dropout", rate: 0.25 },
+    { type: "dense", units: 64, frozen: true },
+    { type: "softmax" },
+  ];
+  for (const layer of layers) assert.deepEqual(tokenToLayer(layerToToken(layer)), layer);
+});
+
+test("session, spec and settings round-trip through a query string", () => {
+  const settings = {
+    dataset: "mnist", optimizer: "momentum", lr: 0.05, momentum: 0.9, batch_size: 32,
+    weight_decay: 0.0001, loss: "cross_entropy", seed: 7, split: [0.8, 0.1, 0.1],
+  };
+  const q = encodeState({ sessionId: "abc_DEF-123", spec: tiny, settings });
+  assert.match(q, /split=0.8,0.1,0.1/);
+  const back = decodeState("?" + q);
+  assert.equal(back.sessionId, "abc_DEF-123");
+  assert.deepEqual(back.spec, tiny);
+  assert.deepEqual(back.settings, settings);
+});
+
+test("bad URL parts raise readable errors", () => {
+  assert.throws(() => decodeState("arch=conv8k3-banana"), /banana/);
+  assert.throws(() => decodeState("arch=relu&in=28x28"), /input shape/);
+  assert.throws(() => decodeState("lr=fast"), /lr="fast"/);
+  assert.throws(() => decodeState("split=0.5,0.5"), /split/);
+});
+
+test("an empty query gives nothing", () => {
+  assert.deepEqual(decodeState(""), {});
+});
