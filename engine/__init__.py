@@ -2,3 +2,14 @@
 
 The engine imports nothing from ``server``, prints nothing and knows nothing of JSON.
 """
+
+from engine.losses import loss_and_grad
+from engine.model import Sequential, build
+from engine.optimizers import make_optimizer
+from engine.spec import LayerInfo, SpecError, describe, normalize
+from engine.trace import conv_cell, dense_unit, pool_cell, trace_step
+
+__all__ = [
+    "LayerInfo", "Sequential", "SpecError", "build", "conv_cell", "dense_unit", "describe",
+    "loss_and_grad", "make_optimizer", "normalize", "pool_cell", "trace_step",
+]
