@@ -1,0 +1,285 @@
+"""Image datasets from a zip or a folder in the one-folder-per-class layout.
+
+``cats/001.png, cats/002.jpg, dogs/001.png`` -> classes ["cats", "dogs"] (sorted). A single
+wrapping folder (``mydata/cats/...``) is looked through. Every file is decoded with Pillow
+(PNG, JPEG, BMP, GIF), made grayscale and resized to ``size`` x ``size``.
+
+Resizing: by default a plain resize of the whole picture (Pillow, Lanczos), because a folder
+may hold anything (photos, textures, shapes) and MNIST-style handling (inverting, cropping to
+the ink) would distort pictures that are not drawings. ``mode="drawing"`` applies
+``engine.preprocess.preprocess_drawing`` instead, for folders of drawn or scanned digits, so
+that they match what the drawing pad feeds the network.
+
+Each file that cannot be used becomes a ``Problem`` naming it and the rest are kept: unsafe
+paths (absolute, ``..``), files past ``max_files``, files larger than ``max_file_bytes``
+(declared size checked first, then read with a cap), the running total past
+``max_total_bytes``, images with more than ``max_pixels``, and corrupt or non-image files.
+Nothing is ever written to disk.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import zipfile
+import zlib
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+from typing import Literal
+
+import numpy as np
+from PIL import Image
+
+from engine.datasets.dataset import Dataset
+from engine.preprocess import DecodeLimits, ImageDecodeError, decode_image, preprocess_drawing
+
+Mode = Literal["resize", "drawing"]
+_JUNK_NAMES = {"thumbs.db", "desktop.ini", "__macosx"}
+
+
+@dataclass(frozen=True)
+class ArchiveLimits:
+    """Everything an uploaded archive or folder may not exceed (bytes are uncompressed)."""
+
+    max_files: int = 5000
+    max_file_bytes: int = 5 * 1024 * 1024
+    max_total_bytes: int = 200 * 1024 * 1024
+    max_pixels: int = 4096 * 4096
+    max_archive_bytes: int = 100 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One file that was left out, and why."""
+
+    file: str
+    reason: str
+
+    def __str__(self) -> str:
+        return f"{self.file}: {self.reason}"
+
+
+class ArchiveError(ValueError):
+    """The archive or folder as a whole cannot be used; ``problems`` lists per-file reasons."""
+
+    def __init__(self, message: str, problems: list[Problem] | None = None) -> None:
+        super().__init__(message)
+        self.problems = problems or []
+
+
+@dataclass(frozen=True)
+class _Entry:
+    name: str  # path inside the archive/folder, "/"-separated
+    declared_bytes: int
+    read: Callable[[int], bytes]  # read(cap) -> at most cap bytes
+
+
+def load_zip(
+    source: str | Path | bytes,
+    size: int = 28,
+    limits: ArchiveLimits | None = None,
+    mode: Mode = "resize",
+) -> tuple[Dataset, list[Problem]]:
+    """A zip (a path or its bytes) -> (Dataset (N, 1, size, size), problems).
+
+    Raises ``ArchiveError`` naming the archive if it is not a readable zip, is larger than
+    ``max_archive_bytes``, or yields no usable image.
+    """
+    limits = limits or ArchiveLimits()
+    label = "the uploaded zip" if isinstance(source, bytes) else str(source)
+    length = len(source) if isinstance(source, bytes) else _file_size(Path(source), label)
+    if length > limits.max_archive_bytes:
+        raise ArchiveError(
+            f"{label}: {length} bytes is more than the limit of {limits.max_archive_bytes} "
+            "(max_archive_bytes)"
+        )
+    stream = io.BytesIO(source) if isinstance(source, bytes) else source
+    try:
+        with zipfile.ZipFile(stream) as zf:
+            entries = [_zip_entry(zf, info) for info in zf.infolist() if not info.is_dir()]
+            return _build(entries, label, size, limits, mode)
+    except zipfile.BadZipFile as exc:
+        raise ArchiveError(f"{label}: not a readable zip file ({exc})") from None
+
+
+def load_folder(
+    path: str | Path,
+    size: int = 28,
+    limits: ArchiveLimits | None = None,
+    mode: Mode = "resize",
+) -> tuple[Dataset, list[Problem]]:
+    """A folder with one sub-folder per class -> (Dataset (N, 1, size, size), problems).
+
+    Symbolic links are not followed out of the folder. Raises ``ArchiveError`` if the folder
+    does not exist or yields no usable image.
+    """
+    limits = limits or ArchiveLimits()
+    root = Path(path)
+    if not root.is_dir():
+        raise ArchiveError(f"{root}: not a folder")
+    return _build(list(_folder_entries(root)), str(root), size, limits, mode)
+
+
+def _file_size(path: Path, label: str) -> int:
+    try:
+        return path.stat().st_size
+    except OSError as exc:
+        raise ArchiveError(f"{label}: cannot be opened ({exc.strerror})") from None
+
+
+def _zip_entry(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> _Entry:
+    def read(cap: int) -> bytes:
+        if info.flag_bits & 0x1:
+            raise ValueError("encrypted")
+        with zf.open(info) as f:
+            return f.read(cap)
+
+    return _Entry(info.filename, info.file_size, read)
+
+
+def _folder_entries(root: Path) -> Iterable[_Entry]:
+    real_root = root.resolve()
+    for dirpath, dirnames, filenames in os.walk(root):
+        dirnames.sort()
+        for filename in sorted(filenames):
+            full = Path(dirpath) / filename
+            name = full.relative_to(root).as_posix()
+            if not full.resolve().is_relative_to(real_root):
+                yield _Entry(name, 0, _refuse("a link pointing outside the folder"))
+                continue
+            yield _Entry(name, _size_or_zero(full), _capped_reader(full))
+
+
+def _size_or_zero(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
+
+
+def _capped_reader(path: Path) -> Callable[[int], bytes]:
+    def read(cap: int) -> bytes:
+        with path.open("rb") as f:
+            return f.read(cap)
+
+    return read
+
+
+def _refuse(reason: str) -> Callable[[int], bytes]:
+    def read(cap: int) -> bytes:
+        raise ValueError(reason)
+
+    return read
+
+
+def _build(
+    entries: list[_Entry], label: str, size: int, limits: ArchiveLimits, mode: Mode
+) -> tuple[Dataset, list[Problem]]:
+    if int(size) != size or size < 4:
+        raise ValueError(f"size must be a whole number >= 4; got {size}")
+    problems: list[Problem] = []
+    usable = [e for e in sorted(entries, key=lambda e: e.name) if not _is_junk(e.name)]
+    classes = _class_folders(usable, problems)
+    images: list[np.ndarray] = []
+    names: list[str] = []
+    budget = _Budget(limits)
+    for entry, cls in classes:
+        reason = budget.admit(entry)
+        if reason is None:
+            try:
+                images.append(_load_one(entry, size, limits, mode))
+                names.append(cls)
+                continue
+            except ImageDecodeError as exc:
+                reason = str(exc).removeprefix(f"{entry.name}: ")
+            except _Unreadable as exc:
+                reason = str(exc)
+        problems.append(Problem(entry.name, reason))
+    if not images:
+        detail = "; ".join(str(p) for p in problems[:5]) or "it holds no files in class folders"
+        raise ArchiveError(f"{label}: no usable images ({detail})", problems)
+    class_names = sorted(set(names))
+    labels = np.array([class_names.index(n) for n in names], dtype=np.int64)
+    return Dataset(np.stack(images)[:, None], labels, class_names), problems
+
+
+class _Unreadable(Exception):
+    pass
+
+
+class _Budget:
+    """Counts files and bytes against the limits; ``admit`` returns a reason to refuse or None."""
+
+    def __init__(self, limits: ArchiveLimits) -> None:
+        self.limits = limits
+        self.files = 0
+        self.total = 0
+
+    def admit(self, entry: _Entry) -> str | None:
+        lim = self.limits
+        self.files += 1
+        if self.files > lim.max_files:
+            return f"more than {lim.max_files} files (max_files); not read"
+        if entry.declared_bytes > lim.max_file_bytes:
+            return (
+                f"declares {entry.declared_bytes} bytes uncompressed, more than the limit of "
+                f"{lim.max_file_bytes} (max_file_bytes)"
+            )
+        if self.total + entry.declared_bytes > lim.max_total_bytes:
+            return f"would take the total past {lim.max_total_bytes} bytes (max_total_bytes)"
+        return None
+
+
+def _load_one(entry: _Entry, size: int, limits: ArchiveLimits, mode: Mode) -> np.ndarray:
+    """Read (capped), decode, and fit one file -> (size, size) float32 in [0, 1]."""
+    try:
+        data = entry.read(limits.max_file_bytes + 1)
+    except (zipfile.BadZipFile, zlib.error, RuntimeError, NotImplementedError, EOFError,
+            OSError, ValueError) as exc:  # fmt: skip
+        raise _Unreadable(f"cannot be read ({exc})") from None
+    if len(data) > limits.max_file_bytes:
+        raise _Unreadable(
+            f"holds more than {limits.max_file_bytes} bytes uncompressed (max_file_bytes)"
+        )
+    gray = decode_image(data, entry.name, DecodeLimits(limits.max_file_bytes, limits.max_pixels))
+    if mode == "drawing":
+        return preprocess_drawing(gray, size)[0][0]
+    resized = Image.fromarray(gray).resize((size, size), Image.Resampling.LANCZOS)
+    return np.clip(np.asarray(resized, dtype=np.float32), 0, 1)
+
+
+def _is_junk(name: str) -> bool:
+    parts = PurePosixPath(name).parts
+    return any(p.startswith(".") or p.lower() in _JUNK_NAMES for p in parts if p not in ("/",))
+
+
+def _class_folders(
+    entries: list[_Entry], problems: list[Problem]
+) -> list[tuple[_Entry, str]]:
+    """Pair each safe entry with its class (first folder after any single wrapping folder)."""
+    safe: list[tuple[_Entry, tuple[str, ...]]] = []
+    for entry in entries:
+        parts = PurePosixPath(entry.name).parts
+        if _unsafe(entry.name, parts):
+            problems.append(Problem(entry.name, "unsafe path (absolute or with ..); refused"))
+        else:
+            safe.append((entry, parts))
+    while safe and all(len(p) >= 3 for _, p in safe) and len({p[0] for _, p in safe}) == 1:
+        safe = [(e, p[1:]) for e, p in safe]
+    paired = []
+    for entry, parts in safe:
+        if len(parts) < 2:
+            problems.append(Problem(entry.name, "not inside a class folder"))
+        else:
+            paired.append((entry, parts[0]))
+    return paired
+
+
+def _unsafe(name: str, parts: tuple[str, ...]) -> bool:
+    return (
+        name.startswith(("/", "\\"))
+        or "\\" in name
+        or ".." in parts
+        or (len(name) > 1 and name[1] == ":")
+    )

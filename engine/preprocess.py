@@ -1,0 +1,241 @@
+"""Turning a drawing or an upload into what the network sees, the way MNIST was made.
+
+MNIST convention: bright ink on a dark background; the ink's bounding box scaled (aspect kept)
+so its longer side is 20 px of a 28 px frame; placed so that the centre of mass
+``(sum_i y_i I_i / sum_i I_i, sum_i x_i I_i / sum_i I_i)`` sits at the frame's centre.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+
+import numpy as np
+from PIL import Image, UnidentifiedImageError
+
+FORMATS = ("PNG", "JPEG", "BMP", "GIF")
+BOX_FRACTION = 20 / 28  # longer side of the ink box / frame size
+INK_THRESHOLD = 0.1  # of the brightest ink: what counts for the bounding box
+BLANK_LEVEL = 0.05  # ink weaker than this (0..1) everywhere means "nothing drawn"
+_LUMA = np.array([0.299, 0.587, 0.114], dtype=np.float32)  # ITU-R 601, as Pillow's "L"
+
+
+class ImageDecodeError(ValueError):
+    """An image that cannot be used; the message starts with the file's name."""
+
+
+@dataclass(frozen=True)
+class DecodeLimits:
+    """What ``decode_image`` accepts: at most ``max_bytes`` encoded, ``max_pixels`` decoded."""
+
+    max_bytes: int = 10 * 1024 * 1024
+    max_pixels: int = 4096 * 4096
+
+
+@dataclass(frozen=True)
+class PreprocessInfo:
+    """How a drawing was turned into the network's input.
+
+    blank: nothing was drawn (the output is all zeros; the other fields are neutral).
+    inverted: the input had dark ink on a light background and was flipped.
+    background: the background level (0..1, after any inversion) that was subtracted.
+    bbox: (top, left, bottom, right) of the ink in the input, bottom/right exclusive.
+    scale: output pixels per input pixel.
+    offset: (row, col) of the scaled ink box's top-left corner in the output frame.
+    center_of_mass: (row, col) of the output's centre of mass; frame centre is (size-1)/2.
+    """
+
+    blank: bool
+    inverted: bool
+    background: float
+    bbox: tuple[int, int, int, int] | None
+    scale: float
+    offset: tuple[int, int]
+    center_of_mass: tuple[float, float]
+
+
+def to_gray(image: np.ndarray) -> np.ndarray:
+    """(H, W) uint8/float, or (H, W, 3|4) RGB(A) -> (H, W) float32 in [0, 1].
+
+    Gray = 0.299 R + 0.587 G + 0.114 B. Alpha is composited over white when the opaque pixels
+    are dark on average and over black when they are bright, so ink drawn on a transparent
+    canvas stays visible whichever colour it is.
+    """
+    arr = np.asarray(image)
+    if arr.ndim == 3 and arr.shape[2] == 1:
+        arr = arr[:, :, 0]
+    if arr.ndim not in (2, 3) or (arr.ndim == 3 and arr.shape[2] not in (3, 4)):
+        raise ValueError(f"image must be (H, W), (H, W, 3) or (H, W, 4); got shape {arr.shape}")
+    if arr.shape[0] == 0 or arr.shape[1] == 0:
+        raise ValueError(f"image is empty: shape {arr.shape}")
+    values = _unit_range(arr)
+    if values.ndim == 2:
+        return values
+    gray = values[:, :, :3] @ _LUMA
+    if values.shape[2] == 3:
+        return np.clip(gray, 0, 1).astype(np.float32)
+    alpha = values[:, :, 3]
+    covered = float(alpha.sum())
+    mean_ink = float((gray * alpha).sum() / covered) if covered > 0 else 0.0
+    backdrop = 1.0 if mean_ink < 0.5 else 0.0
+    return np.clip(gray * alpha + backdrop * (1 - alpha), 0, 1).astype(np.float32)
+
+
+def _unit_range(arr: np.ndarray) -> np.ndarray:
+    if arr.dtype == np.uint8:
+        return arr.astype(np.float32) / np.float32(255)
+    if arr.dtype == np.bool_:
+        return arr.astype(np.float32)
+    if not np.issubdtype(arr.dtype, np.number):
+        raise ValueError(f"image must be numeric; got dtype {arr.dtype}")
+    values = arr.astype(np.float32)
+    if not np.isfinite(values).all():
+        raise ValueError("image contains NaN or infinite values")
+    if values.min() < 0 or values.max() > 1:
+        raise ValueError(
+            f"a non-uint8 image must have values in [0, 1]; got {values.min()}..{values.max()}"
+        )
+    return values
+
+
+def decode_image(
+    data: bytes, name: str = "image", limits: DecodeLimits | None = None
+) -> np.ndarray:
+    """Decode PNG, JPEG, BMP or GIF bytes (first frame) with Pillow -> (H, W) float32 gray.
+
+    Raises ``ImageDecodeError`` starting with ``name`` for: more than ``limits.max_bytes``,
+    not one of those formats, more than ``limits.max_pixels`` (checked from the header, before
+    any pixel is decoded), and truncated or corrupt data.
+    """
+    limits = limits or DecodeLimits()
+    if len(data) > limits.max_bytes:
+        raise ImageDecodeError(
+            f"{name}: {len(data)} bytes is more than the limit of {limits.max_bytes} (max_bytes)"
+        )
+    try:
+        with Image.open(io.BytesIO(data), formats=FORMATS) as im:
+            _check_pixels(im.size, name, limits.max_pixels)
+            im.load()
+            return _pil_to_gray(im)
+    except UnidentifiedImageError:
+        raise ImageDecodeError(f"{name}: not a PNG, JPEG, BMP or GIF image") from None
+    except Image.DecompressionBombError as exc:
+        raise ImageDecodeError(f"{name}: too many pixels ({exc})") from None
+    except (OSError, SyntaxError, ValueError, EOFError) as exc:
+        if isinstance(exc, ImageDecodeError):
+            raise
+        raise ImageDecodeError(f"{name}: corrupt or truncated image ({exc})") from None
+
+
+def _check_pixels(size: tuple[int, int], name: str, max_pixels: int) -> None:
+    w, h = size
+    if w * h > max_pixels:
+        raise ImageDecodeError(
+            f"{name}: image is {w}x{h} = {w * h} pixels, more than the limit of "
+            f"{max_pixels} (max_pixels)"
+        )
+
+
+def _pil_to_gray(im: Image.Image) -> np.ndarray:
+    if im.mode.startswith("I"):  # 16-bit grayscale PNG
+        return np.clip(np.asarray(im, dtype=np.float32) / 65535, 0, 1)
+    has_alpha = im.mode in ("RGBA", "LA", "PA", "La", "RGBa") or "transparency" in im.info
+    if has_alpha:
+        return to_gray(np.asarray(im.convert("RGBA")))
+    return to_gray(np.asarray(im.convert("L")))
+
+
+def preprocess_drawing(
+    image: np.ndarray, size: int = 28
+) -> tuple[np.ndarray, PreprocessInfo]:
+    """A drawing or upload -> ((1, size, size) float32 in [0, 1], PreprocessInfo).
+
+    Steps: gray (``to_gray``); flip to bright-on-dark if the border's median is light;
+    subtract the border's median background; crop to the ink (pixels above 10% of the
+    brightest); resize with Pillow (Lanczos) so the longer side is round(size * 20/28), aspect
+    kept; rescale so the brightest pixel is 1; place at the whole-pixel offset that puts the
+    centre of mass nearest (size-1)/2 (ink pushed past the frame is cut, as in MNIST).
+    A blank image gives an all-zero frame.
+    """
+    if int(size) != size or size < 4:
+        raise ValueError(f"size must be a whole number >= 4; got {size}")
+    gray = to_gray(image)
+    inverted = _background_is_light(gray)
+    ink = 1 - gray if inverted else gray
+    background = float(np.median(_border(ink)))
+    ink = np.clip((ink - background) / max(1 - background, 1e-6), 0, 1)
+    frame = np.zeros((1, size, size), dtype=np.float32)
+    if ink.max() < BLANK_LEVEL:
+        centre = (size - 1) / 2
+        return frame, PreprocessInfo(True, inverted, background, None, 1.0, (0, 0),
+                                     (centre, centre))  # fmt: skip
+    bbox = _bounding_box(ink >= INK_THRESHOLD * ink.max())
+    top, left, bottom, right = bbox
+    patch, scale = _resize_longer_side(ink[top:bottom, left:right], _box_side(size))
+    offset = _centring_offset(patch, size)
+    _paste(frame[0], patch, offset)
+    info = PreprocessInfo(False, inverted, background, bbox, scale, offset,
+                          center_of_mass(frame[0]))  # fmt: skip
+    return frame, info
+
+
+def _box_side(size: int) -> int:
+    return max(1, round(size * BOX_FRACTION))
+
+
+def _border(gray: np.ndarray) -> np.ndarray:
+    return np.concatenate([gray[0], gray[-1], gray[1:-1, 0], gray[1:-1, -1]])
+
+
+def _background_is_light(gray: np.ndarray) -> bool:
+    """Light background if the border's median is above 0.5; a tie goes to the whole image's."""
+    level = float(np.median(_border(gray)))
+    if level == 0.5:
+        level = float(np.median(gray))
+    return level > 0.5
+
+
+def _bounding_box(mask: np.ndarray) -> tuple[int, int, int, int]:
+    rows = np.flatnonzero(mask.any(axis=1))
+    cols = np.flatnonzero(mask.any(axis=0))
+    return int(rows[0]), int(cols[0]), int(rows[-1]) + 1, int(cols[-1]) + 1
+
+
+def _resize_longer_side(patch: np.ndarray, side: int) -> tuple[np.ndarray, float]:
+    """(h, w) -> (h', w') with max(h', w') = side, aspect kept; brightest pixel rescaled to 1."""
+    h, w = patch.shape
+    scale = side / max(h, w)
+    new_h, new_w = max(1, round(h * scale)), max(1, round(w * scale))
+    resized = Image.fromarray(np.ascontiguousarray(patch, dtype=np.float32)).resize(
+        (new_w, new_h), Image.Resampling.LANCZOS
+    )
+    out = np.clip(np.asarray(resized, dtype=np.float32), 0, None)
+    peak = out.max()
+    return (out / peak if peak > 0 else out), scale
+
+
+def center_of_mass(image: np.ndarray) -> tuple[float, float]:
+    """(row, col) = (sum y I / sum I, sum x I / sum I) of a 2-D array; its centre if all zero."""
+    total = float(image.sum())
+    h, w = image.shape
+    if total <= 0:
+        return ((h - 1) / 2, (w - 1) / 2)
+    rows = float(image.sum(axis=1) @ np.arange(h)) / total
+    cols = float(image.sum(axis=0) @ np.arange(w)) / total
+    return (rows, cols)
+
+
+def _centring_offset(patch: np.ndarray, size: int) -> tuple[int, int]:
+    cy, cx = center_of_mass(patch)
+    centre = (size - 1) / 2
+    return (int(np.floor(centre - cy + 0.5)), int(np.floor(centre - cx + 0.5)))
+
+
+def _paste(frame: np.ndarray, patch: np.ndarray, offset: tuple[int, int]) -> None:
+    """Copy ``patch`` into ``frame`` with its top-left at ``offset``, cutting what falls outside."""
+    oy, ox = offset
+    h, w = patch.shape
+    fy0, fx0 = max(oy, 0), max(ox, 0)
+    fy1, fx1 = min(oy + h, frame.shape[0]), min(ox + w, frame.shape[1])
+    if fy0 < fy1 and fx0 < fx1:
+        frame[fy0:fy1, fx0:fx1] = patch[fy0 - oy : fy1 - oy, fx0 - ox : fx1 - ox]
