@@ -71,7 +71,7 @@ def generate(count: int, size: int = 28, seed: int = 0, noise: float = 0.1) -> D
 
     Returns a Dataset with images (count, 1, size, size) float32 in [0, 1] and labels indexing
     ``CLASS_NAMES``. Per sample, uniformly random: half-extent r in [0.2, 0.4] * size, stroke
-    thickness in [max(1, size/28), size/10], brightness in [0.7, 1], and a centre that keeps the
+    thickness in [max(1, size/28), max(1, size/10)], brightness in [0.7, 1], and a centre that keeps the
     shape inside the frame; then Gaussian noise of standard deviation ``noise``, clipped to [0, 1].
     The same (count, size, seed, noise) always gives the same images.
     """
@@ -80,7 +80,8 @@ def generate(count: int, size: int = 28, seed: int = 0, noise: float = 0.1) -> D
     k = len(CLASS_NAMES)
     labels = rng.permutation(np.arange(count, dtype=np.int64) % k)
     r = rng.uniform(0.2, 0.4, count) * size
-    thickness = rng.uniform(max(1.0, size / 28), size / 10, count)
+    thin = max(1.0, size / 28)
+    thickness = rng.uniform(thin, max(thin, size / 10), count)
     margin = r + thickness / 2 + 0.5
     cy = margin + rng.uniform(0, 1, count) * (size - 1 - 2 * margin)
     cx = margin + rng.uniform(0, 1, count) * (size - 1 - 2 * margin)
