@@ -1,11 +1,8 @@
-// Diverging colour scale centred on zero (ColorBrewer RdBu, 9 classes, marked colour-blind
-// safe): negative values blue, zero near-white, positive values red. Pure functions; the
-// legend draws onto a canvas the caller provides.
+// Colour helpers for the detail views. The diverging scale is the page's own (lib/colors.js,
+// ColorBrewer RdBu centred on zero: negative blue, zero near-white, positive red), so a value
+// has the same colour here as in the network view. Plus a sequential scale for losses.
 
-const STOPS = [
-  [33, 102, 172], [67, 147, 195], [146, 197, 222], [209, 229, 240], [247, 247, 247],
-  [253, 219, 199], [244, 165, 130], [214, 96, 77], [178, 24, 43],
-];
+import { divergingColor } from "../lib/colors.js";
 
 /** Largest absolute finite value in an array-like (0 if none). */
 export function absMax(values) {
@@ -20,13 +17,7 @@ export function absMax(values) {
 /** [r, g, b] for value v on a scale symmetric about zero reaching +-limit. */
 export function divergingRGB(v, limit) {
   if (!Number.isFinite(v)) return [120, 120, 120];
-  const t = limit > 0 ? Math.max(-1, Math.min(1, v / limit)) : 0; // -1..1
-  const x = (t + 1) / 2 * (STOPS.length - 1);
-  const i = Math.min(STOPS.length - 2, Math.floor(x));
-  const f = x - i;
-  const a = STOPS[i];
-  const b = STOPS[i + 1];
-  return [0, 1, 2].map((k) => Math.round(a[k] + (b[k] - a[k]) * f));
+  return divergingColor(limit > 0 ? v / limit : 0);
 }
 
 export function divergingCSS(v, limit) {

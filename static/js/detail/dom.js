@@ -1,0 +1,36 @@
+// Tiny DOM helpers shared by the detail, film and landscape views.
+
+/** el("div", {class: "x", "aria-label": "y"}, child, "text", ...) */
+export function el(tag, attrs = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs || {})) {
+    if (v === undefined || v === null || v === false) continue;
+    node.setAttribute(k, v === true ? "" : String(v));
+  }
+  for (const child of children) {
+    if (child === null || child === undefined || child === false) continue;
+    node.append(child instanceof Node ? child : String(child));
+  }
+  return node;
+}
+
+/** A labelled button: visible text, an accessible name, a click handler. */
+export function button(text, label, onClick, cls = "") {
+  const b = el("button", { type: "button", "aria-label": label, title: label, class: `nn-btn ${cls}`.trim() }, text);
+  b.addEventListener("click", onClick);
+  return b;
+}
+
+export function clear(node) {
+  while (node.firstChild) node.removeChild(node.firstChild);
+}
+
+/** Add the detail stylesheet once per document. */
+export function ensureStylesheet(href = "/static/css/detail.css") {
+  if (document.querySelector(`link[data-nn-detail-css]`)) return;
+  const link = document.createElement("link");
+  link.rel = "stylesheet";
+  link.href = href;
+  link.dataset.nnDetailCss = "";
+  document.head.append(link);
+}

@@ -1,0 +1,141 @@
+// The detail panel: what main.js mounts into #detail-panel. Tabs for the layer detail (chosen
+// by clicking a tile: store key `detail` = {layer, channel, kind}), the training-step film,
+// the loss surface and the learning-rate comparison. It only routes: each view is its own
+// module with create<Name>(container, store) -> {update, destroy}.
+
+import { el, button, ensureStylesheet } from "./dom.js";
+import { specLayer } from "./data.js";
+import { createConvDetail } from "./conv-detail.js";
+import { createPoolDetail } from "./pool-detail.js";
+import { createActivationDetail } from "./activation-detail.js";
+import { createDenseDetail } from "./dense-detail.js";
+import { createSoftmaxDetail } from "./softmax-detail.js";
+
+const VIEWS = {
+  conv2d: createConvDetail,
+  pool: createPoolDetail,
+  relu: createActivationDetail,
+  leaky_relu: createActivationDetail,
+  sigmoid: createActivationDetail,
+  tanh: createActivationDetail,
+  dense: createDenseDetail,
+  softmax: createSoftmaxDetail,
+};
+
+// Tabs beyond the layer detail load their module the first time they are opened.
+const TABS = [
+  { id: "layer", label: "Layer detail" },
+  { id: "film", label: "Training step film", load: () => import("../film/film.js").then((m) => m.createFilm) },
+  { id: "landscape", label: "Loss surface", load: () => import("../landscape/landscape.js").then((m) => m.createLandscape) },
+  { id: "lr", label: "Learning rates", load: () => import("../landscape/lr-compare.js").then((m) => m.createLrCompare) },
+];
+
+export function layerType(store, name) {
+  const forward = store.get("lastForward");
+  const fromForward = forward && Array.isArray(forward.layers) ? forward.layers.find((l) => l.name === name) : null;
+  if (fromForward && fromForward.type) return fromForward.type;
+  const spec = specLayer(store.get("spec"), name);
+  return spec ? spec.type : null;
+}
+
+export function createDetailPanel(container, store) {
+  ensureStylesheet();
+  const root = el("div", { class: "nn-panel" });
+  const tablist = el("div", { class: "nn-tabs", role: "tablist", "aria-label": "Inside the computation" });
+  const panes = {};
+  const tabButtons = {};
+  const mounted = {};
+  let active = null;
+
+  for (const tab of TABS) {
+    const b = el("button", { type: "button", role: "tab", id: `nn-tab-${tab.id}`, "aria-controls": `nn-pane-${tab.id}`,
+      "aria-selected": "false", tabindex: "-1", class: "nn-tab", "data-tab": tab.id }, tab.label);
+    b.addEventListener("click", () => select(tab.id));
+    b.addEventListener("keydown", (e) => {
+      const i = TABS.indexOf(tab);
+      const next = e.key === "ArrowRight" ? TABS[(i + 1) % TABS.length] : e.key === "ArrowLeft" ? TABS[(i + TABS.length - 1) % TABS.length] : null;
+      if (next) { select(next.id); tabButtons[next.id].focus(); e.preventDefault(); }
+    });
+    tabButtons[tab.id] = b;
+    tablist.append(b);
+    panes[tab.id] = el("div", { class: "nn-pane", role: "tabpanel", id: `nn-pane-${tab.id}`, "aria-labelledby": `nn-tab-${tab.id}`, hidden: true });
+  }
+  const closeBtn = button("✕", "Close the layer detail", () => store.set("detail", null), "nn-close");
+  const hint = el("p", { class: "nn-hint" }, "Click a feature map tile, a dense layer or the softmax bars in the network to see inside it here.");
+  const layerSlot = el("div", { class: "nn-layer-slot" });
+  panes.layer.append(hint, layerSlot);
+  root.append(el("div", { class: "nn-panel-head" }, tablist, closeBtn), ...TABS.map((t) => panes[t.id]));
+  container.append(root);
+
+  let view = null;
+  let viewKey = null;
+
+  async function select(id) {
+    if (active === id) return;
+    if (active) {
+      tabButtons[active].setAttribute("aria-selected", "false");
+      tabButtons[active].tabIndex = -1;
+      panes[active].hidden = true;
+    }
+    active = id;
+    tabButtons[id].setAttribute("aria-selected", "true");
+    tabButtons[id].tabIndex = 0;
+    panes[id].hidden = false;
+    root.dataset.tab = id;
+    const tab = TABS.find((t) => t.id === id);
+    if (tab.load && !mounted[id]) {
+      mounted[id] = "loading";
+      try {
+        const create = await tab.load();
+        mounted[id] = create(panes[id], store);
+      } catch (err) {
+        mounted[id] = null;
+        panes[id].append(el("p", { class: "nn-error", role: "alert" }, `Could not open this view: ${err.message}`));
+      }
+    }
+  }
+
+  function syncLayer() {
+    const detail = store.get("detail");
+    closeBtn.hidden = !detail;
+    const key = detail ? `${detail.layer}|${detail.channel}|${detail.kind || "output"}` : null;
+    if (key !== viewKey) {
+      if (view) view.destroy();
+      view = null;
+      viewKey = key;
+      layerSlot.replaceChildren();
+      hint.hidden = Boolean(detail);
+      if (!detail) return;
+      const type = layerType(store, detail.layer);
+      const create = VIEWS[type];
+      if (!create) {
+        layerSlot.append(el("p", { class: "nn-detail-blurb" },
+          `${detail.layer} (${type || "unknown"}) has no arithmetic of its own to show: it only reshapes or passes values on.`));
+        return;
+      }
+      view = create(layerSlot, store);
+      select("layer");
+      root.scrollIntoView?.({ block: "nearest" });
+    } else if (view) {
+      view.update();
+    }
+  }
+
+  const unsubscribe = store.subscribe(["detail", "lastForward", "spec", "sessionId"], (changed) => {
+    if (changed.has("detail") || changed.has("lastForward") || changed.has("spec") || changed.has("sessionId")) syncLayer();
+    for (const m of Object.values(mounted)) if (m && m.update) m.update(changed);
+  });
+  select("layer");
+  syncLayer();
+
+  return {
+    update() { syncLayer(); },
+    select,
+    destroy() {
+      unsubscribe();
+      if (view) view.destroy();
+      for (const m of Object.values(mounted)) if (m && m.destroy) m.destroy();
+      root.remove();
+    },
+  };
+}

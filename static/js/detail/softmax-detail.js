@@ -1,0 +1,99 @@
+// Softmax detail: the raw scores, their exponentials, the sum, and each probability as the
+// division, as the engine reported them. Raw scores and probabilities are indexed out of the
+// forward reply; the exponentials and their sum come from the server's cell endpoint for the
+// softmax layer when it provides them (the browser does not exponentiate anything).
+
+import { layerContext, fetchCell } from "./data.js";
+import { el, clear } from "./dom.js";
+import { fmt } from "./colors.js";
+
+export function createSoftmaxDetail(container, store) {
+  const root = el("section", { class: "nn-detail nn-softmax-detail", "data-view": "softmax-detail" });
+  container.append(root);
+  let token = 0;
+  let destroyed = false;
+
+  async function render() {
+    const detail = store.get("detail") || {};
+    const ctx = layerContext(store, detail.layer);
+    const mine = ++token;
+    clear(root);
+    if (!ctx || !ctx.output || !ctx.input) {
+      root.append(el("p", { class: "nn-detail-blurb" }, "No forward data yet: draw or pick an input first."));
+      return;
+    }
+    const forward = ctx.forward;
+    const names = forward.class_names || store.get("classNames") || [];
+    const probs = ctx.output.data; // the softmax layer's output, as the engine computed it
+    const scores = ctx.input.data; // the layer before: the raw scores (logits)
+    const K = probs.length;
+    let winner = 0;
+    for (let i = 1; i < K; i++) if (probs[i] > probs[winner]) winner = i; // picking, not computing
+    root.append(
+      el("h3", { class: "nn-detail-title" }, `${ctx.name}: from raw scores to probabilities`),
+      el("p", { class: "nn-detail-blurb" },
+        "Softmax turns the previous layer's raw scores into probabilities: each score is exponentiated "
+        + "(after subtracting the largest, which changes nothing but keeps the numbers small), "
+        + "and each exponential is divided by their sum, so the probabilities add up to 1."),
+    );
+    const bars = el("div", { class: "nn-prob-bars", role: "list", "aria-label": "class probabilities" });
+    for (let i = 0; i < K; i++) {
+      const p = probs[i];
+      bars.append(el("div", { class: `nn-prob-row${i === winner ? " nn-prob-win" : ""}`, role: "listitem" },
+        el("span", { class: "nn-prob-name" }, names[i] ?? String(i)),
+        el("span", { class: "nn-prob-track" },
+          el("span", { class: "nn-prob-fill", style: `width:${(100 * Math.max(0, Math.min(1, p))).toFixed(2)}%`,
+            "data-role": "prob-bar", "data-class": String(i), "data-value": String(p) })),
+        el("span", { class: "nn-prob-value" }, `${(100 * p).toFixed(1)}%`)));
+    }
+    const tableSlot = el("div", { class: "nn-softmax-table-slot" }, el("p", { class: "nn-loading" }, "asking the engine for the exponentials…"));
+    root.append(el("div", { class: "nn-detail-body nn-softmax-body" }, bars, tableSlot));
+
+    let cell = null;
+    let problem = null;
+    try {
+      cell = await fetchCell(store.get("sessionId"), { layer: ctx.name, channel: 0, row: 0, col: 0 });
+    } catch (err) {
+      problem = err.message;
+    }
+    if (destroyed || mine !== token) return;
+    clear(tableSlot);
+    const exps = cell && cell.exps ? cell.exps.data : null;
+    const table = el("table", { class: "nn-softmax-table", "data-role": "softmax-table" });
+    table.append(el("thead", {}, el("tr", {},
+      el("th", { scope: "col" }, "class"), el("th", { scope: "col" }, "raw score z"),
+      el("th", { scope: "col" }, exps ? `e^(z − ${fmt(cell.shift ?? cell.max, 3)})` : "eᶻ"),
+      el("th", { scope: "col" }, "÷ sum"), el("th", { scope: "col" }, "= probability"))));
+    const body = el("tbody");
+    const cellProbs = cell && cell.probabilities ? cell.probabilities.data : probs;
+    for (let i = 0; i < K; i++) {
+      body.append(el("tr", { class: i === winner ? "nn-prob-win" : "" },
+        el("th", { scope: "row" }, names[i] ?? String(i)),
+        el("td", { "data-role": "score", "data-value": String(cell && cell.logits ? cell.logits.data[i] : scores[i]) },
+          fmt(cell && cell.logits ? cell.logits.data[i] : scores[i])),
+        el("td", exps ? { "data-role": "exp", "data-value": String(exps[i]) } : {}, exps ? fmt(exps[i]) : "–"),
+        el("td", {}, exps ? `÷ ${fmt(cell.sum)}` : "–"),
+        el("td", { "data-role": "probability", "data-class": String(i), "data-value": String(cellProbs[i]) }, fmt(cellProbs[i]))));
+    }
+    table.append(body);
+    if (exps) {
+      table.append(el("tfoot", {}, el("tr", {},
+        el("th", { scope: "row", colspan: "2" }, "sum of the exponentials"),
+        el("td", { "data-role": "exp-sum", "data-value": String(cell.sum) }, fmt(cell.sum)),
+        el("td", { colspan: "2" }, ""))));
+    }
+    tableSlot.append(table);
+    if (!exps) {
+      tableSlot.append(el("p", { class: "nn-note", role: "note" },
+        "This server does not report the exponentials and their sum for the softmax layer"
+        + (problem ? ` (${problem})` : "")
+        + "; the raw scores and probabilities above are the engine's. The probabilities still add up to 1."));
+    }
+  }
+
+  render();
+  return {
+    update() { render(); },
+    destroy() { destroyed = true; root.remove(); },
+  };
+}

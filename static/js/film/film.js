@@ -1,0 +1,277 @@
+// The training step as a film: the forward sweep layer by layer, the loss, the backward sweep
+// from the loss to the first layer (dL/d(output) maps, each kernel's dL/dW), then the update
+// (each kernel before, the change, and after). Every tensor comes from the server's trace
+// (WebSocket `trace` command); the browser only draws and indexes.
+
+import { createSocket } from "../api.js";
+import { createAnimator } from "../detail/animator.js";
+import { createGridRenderer } from "../detail/grid.js";
+import { absMax, fmt, createDivergingLegend } from "../detail/colors.js";
+import { paintMap } from "../lib/colors.js";
+import { el, button, clear } from "../detail/dom.js";
+import { filmFrames, frameCaption, layerStatus, createTraceCollector } from "./frames.js";
+
+const SPEEDS = [0.5, 1, 2, 4];
+
+export function createFilm(container, store) {
+  const root = el("section", { class: "nn-film", "data-view": "film", "data-state": "empty" });
+  container.append(root);
+  const recordBtn = button("● Record one training step", "Record one training step on the current input", record, "nn-record");
+  const playBtn = button("▶ Play", "Play the film", () => animator && animator.toggle(), "nn-play");
+  const backBtn = button("◀", "Previous frame", () => animator && animator.step(-1));
+  const stepBtn = button("▶|", "Next frame", () => animator && animator.step(1));
+  const scrub = el("input", { type: "range", min: "0", max: "0", value: "0", "aria-label": "Film position", class: "nn-scrub" });
+  scrub.addEventListener("input", () => animator && animator.seek(Number(scrub.value)));
+  const speedSel = el("select", { "aria-label": "Film speed in frames per second" });
+  for (const s of SPEEDS) speedSel.append(el("option", { value: String(s) }, `${s} frames/s`));
+  speedSel.value = "1";
+  speedSel.addEventListener("change", () => animator && animator.setSpeed(Number(speedSel.value)));
+  const position = el("span", { class: "nn-position", "aria-live": "polite" });
+  const status = el("p", { class: "nn-hint" },
+    "Record a training step to watch it: the input flows forward, the loss is measured, the gradient flows back, and the weights move. "
+    + "(The step is traced on the current input; it does not change your model.)");
+  const phase = el("p", { class: "nn-film-phase", "aria-live": "polite" });
+  const strip = el("div", { class: "nn-film-strip", role: "list", "aria-label": "layers of the network" });
+  const focus = el("div", { class: "nn-film-focus" });
+  const controls = el("div", { class: "nn-controls", role: "group", "aria-label": "Film controls" },
+    recordBtn, backBtn, playBtn, stepBtn, scrub, el("label", {}, "speed ", speedSel), position);
+  root.append(el("h3", { class: "nn-detail-title" }, "One training step, as a film"), status, controls, phase, strip, focus);
+  for (const b of [playBtn, backBtn, stepBtn]) b.disabled = true;
+  scrub.disabled = true;
+
+  let socket = null;
+  let socketFor = null;
+  let trace = null;
+  let frames = [];
+  let animator = null;
+  let cards = [];
+  let pending = null;
+
+  function ensureSocket() {
+    const id = store.get("sessionId");
+    if (socket && socketFor === id) return socket;
+    if (socket) socket.close();
+    socketFor = id;
+    socket = createSocket(id, {
+      onMessage: (msg) => {
+        if (!pending) return;
+        if (msg.type === "error" && msg.seq === pending.seq) {
+          pending = null;
+          root.dataset.state = trace ? "ready" : "empty";
+          status.textContent = `The server refused the trace: ${msg.message}`;
+          return;
+        }
+        const done = pending.collector.take(msg);
+        if (done) {
+          pending = null;
+          load(done);
+        }
+      },
+    });
+    return socket;
+  }
+
+  function record() {
+    if (!store.get("sessionId")) {
+      status.textContent = "No session yet.";
+      return;
+    }
+    const s = ensureSocket();
+    root.dataset.state = "recording";
+    status.textContent = "Recording: the server runs one forward and backward pass…";
+    const seq = s.send({ cmd: "trace", sample: "last", dtype: "float32" });
+    pending = { seq, collector: createTraceCollector(seq) };
+  }
+
+  function load(t) {
+    trace = t;
+    frames = filmFrames(t);
+    if (animator) animator.destroy();
+    animator = createAnimator({ count: frames.length, speed: Number(speedSel.value) });
+    animator.subscribe(show);
+    scrub.max = String(frames.length - 1);
+    for (const b of [playBtn, backBtn, stepBtn]) b.disabled = false;
+    scrub.disabled = false;
+    status.textContent = `Recorded: loss ${fmt(t.loss)} for label ${labelName(t.label)} (predicted ${labelName(t.prediction)}). Press play.`;
+    buildStrip();
+    root.dataset.state = "ready";
+    show(animator.state());
+  }
+
+  function labelName(i) {
+    const names = (store.get("lastForward") || {}).class_names || store.get("classNames") || [];
+    return i === undefined || i === null ? "?" : names[i] ?? String(i);
+  }
+
+  function tensor(layer, kind) {
+    return trace.tensors[`${layer}.${kind}`] || null;
+  }
+
+  function buildStrip() {
+    clear(strip);
+    cards = [];
+    const inputCard = el("div", { class: "nn-film-layer", role: "listitem" }, el("h5", {}, "input"));
+    const inp = tensor("input", "input");
+    if (inp) inputCard.append(thumbs(inp, 48, 1));
+    strip.append(inputCard);
+    trace.layers.forEach((l) => {
+      const card = el("div", { class: "nn-film-layer", role: "listitem", "data-layer": l.name },
+        el("h5", {}, `${l.name}`), el("div", { class: "nn-film-maps" }));
+      const dead = trace.dead && trace.dead[l.name];
+      if (dead !== undefined && dead !== null) {
+        card.append(el("span", { class: "nn-dead", title: "fraction of units that never fired on the last batch" }, `dead: ${(100 * dead).toFixed(0)}%`));
+      }
+      strip.append(card);
+      cards.push(card);
+    });
+    root._inputCard = inputCard;
+  }
+
+  function show(state) {
+    const at = state.index;
+    const frame = frames[at];
+    scrub.value = String(at);
+    position.textContent = `frame ${at + 1} of ${frames.length}`;
+    playBtn.textContent = state.playing ? "❚❚ Pause" : "▶ Play";
+    playBtn.setAttribute("aria-pressed", String(state.playing));
+    root.dataset.frame = String(at);
+    root.dataset.frames = String(frames.length);
+    root.dataset.phase = frame.phase;
+    root.dataset.state = state.playing ? "playing" : state.atEnd ? "done" : "ready";
+    phase.textContent = frameCaption(frame);
+    root._inputCard.classList.toggle("nn-active", frame.phase === "input");
+    trace.layers.forEach((l, i) => {
+      const s = layerStatus(frames, at, i);
+      const card = cards[i];
+      card.classList.toggle("nn-active", s.active);
+      card.classList.toggle("nn-done-forward", s.forward && !s.backward);
+      card.classList.toggle("nn-done-backward", s.backward);
+      const maps = card.querySelector(".nn-film-maps");
+      const kind = s.backward ? "grad_output" : s.forward ? "output" : null;
+      if (maps.dataset.kind !== String(kind)) {
+        maps.dataset.kind = String(kind);
+        clear(maps);
+        const t = kind && tensor(l.name, kind);
+        if (t) maps.append(thumbs(t, 22, 8));
+        else if (kind === "grad_output") maps.append(el("span", { class: "nn-note" }, "fused with the loss"));
+      }
+    });
+    renderFocus(frame);
+  }
+
+  function renderFocus(frame) {
+    clear(focus);
+    if (frame.phase === "input") {
+      const t = tensor("input", "input");
+      if (t) focus.append(figure("the input the network sees", t, 140, 1));
+      return;
+    }
+    if (frame.phase === "forward") {
+      const t = tensor(frame.layer, "output");
+      if (t) focus.append(figure(`${frame.layer} output ${t.shape.join("×")}`, t, 70, 16));
+      return;
+    }
+    if (frame.phase === "loss") {
+      const out = trace.layers.length ? tensor(trace.layers.at(-1).name, "output") : null;
+      focus.append(el("p", { class: "nn-film-loss", "data-role": "loss", "data-value": String(trace.loss) }, `loss = ${fmt(trace.loss)}`),
+        el("p", {}, `true label ${labelName(trace.label)}, predicted ${labelName(trace.prediction)}`));
+      if (out) focus.append(figure("what the network output", out, 200, 1));
+      return;
+    }
+    if (frame.phase === "backward") {
+      const g = tensor(frame.layer, "grad_output");
+      if (g) focus.append(figure(`dL/d(${frame.layer} output)`, g, 70, 16, "gradient"));
+      const gw = tensor(frame.layer, "grad_W");
+      if (gw) focus.append(kernels(`dL/dW of ${frame.layer}`, gw, "weight gradient"));
+      return;
+    }
+    if (frame.phase === "update") {
+      const w = tensor(frame.layer, "W");
+      const u = tensor(frame.layer, "update_W");
+      const after = tensor(frame.layer, "W_after");
+      const row = el("div", { class: "nn-film-kernels" });
+      if (w) row.append(kernels(`${frame.layer} weights before the step`, w, "weight"));
+      if (u) row.append(kernels("the change (update applied)", u, "change"));
+      if (after) row.append(kernels("after the step", after, "weight"));
+      focus.append(row);
+      if (!after) {
+        focus.append(el("p", { class: "nn-note" }, "The server sends the weights and the update; the weights after the step are not in this trace."));
+      }
+    }
+  }
+
+  function figure(caption, t, px, maxMaps, legendCaption = "value") {
+    const lim = absMax(t.data);
+    return el("figure", { class: "nn-fig" }, el("figcaption", {}, caption), thumbs(t, px, maxMaps, lim),
+      createDivergingLegend(document, lim, legendCaption));
+  }
+
+  // Kernels of a conv (F, C, k, k): one grid per filter (input channel 0 when C > 1).
+  // A dense W (in, out) is drawn as one heat map.
+  function kernels(caption, t, legendCaption) {
+    const lim = absMax(t.data);
+    const box = el("figure", { class: "nn-fig" }, el("figcaption", {}, caption));
+    const grid = el("div", { class: "nn-film-maps" });
+    if (t.shape.length === 4) {
+      const [F, C, k] = t.shape;
+      for (let f = 0; f < Math.min(F, 16); f++) {
+        const c = el("canvas", { role: "img", "aria-label": `${caption}, filter ${f}` });
+        const base = f * C * k * k;
+        createGridRenderer(c).draw({ rows: k, cols: k, cellSize: k <= 3 ? 14 : 8, gap: 1, limit: lim,
+          value: (r, x) => t.data[base + r * k + x] });
+        grid.append(c);
+      }
+      if (C > 1) box.append(el("span", { class: "nn-note" }, "input channel 0 of each filter"));
+    } else {
+      grid.append(thumbs(t, 200, 1, lim));
+    }
+    box.append(grid, createDivergingLegend(document, lim, legendCaption));
+    return box;
+  }
+
+  store.subscribe(["sessionId"], () => {
+    if (socket) socket.close();
+    socket = null;
+  });
+
+  return {
+    update() {},
+    destroy() {
+      if (animator) animator.destroy();
+      if (socket) socket.close();
+      root.remove();
+    },
+  };
+}
+
+/** Small canvases for a (C, H, W) tensor (up to maxMaps channels) or one strip for a vector. */
+function thumbs(t, px, maxMaps, limit) {
+  const lim = limit ?? absMax(t.data);
+  const wrap = el("div", { class: "nn-film-maps" });
+  let C;
+  let H;
+  let W;
+  if (t.shape.length === 3) [C, H, W] = t.shape;
+  else if (t.shape.length === 2) { C = 1; [H, W] = t.shape; }
+  else { C = 1; H = 1; W = t.data.length; }
+  for (let c = 0; c < Math.min(C, maxMaps); c++) {
+    const canvas = el("canvas", { role: "img", "aria-label": `map ${c}, ${H} by ${W}` });
+    const img = new ImageData(W, H);
+    paintMap(t.data, c * H * W, H, W, lim, img.data);
+    const zoom = Math.max(1, Math.floor(px / Math.max(H, W)));
+    const scaleH = H === 1 ? Math.max(8, zoom) : zoom * H;
+    const scaleW = H === 1 ? Math.min(px * 3, Math.max(W, W * Math.floor(px * 3 / W))) : zoom * W;
+    canvas.width = scaleW;
+    canvas.height = scaleH;
+    const tmp = document.createElement("canvas");
+    tmp.width = W;
+    tmp.height = H;
+    tmp.getContext("2d").putImageData(img, 0, 0);
+    const ctx = canvas.getContext("2d");
+    ctx.imageSmoothingEnabled = false;
+    ctx.drawImage(tmp, 0, 0, scaleW, scaleH);
+    wrap.append(canvas);
+  }
+  if (C > maxMaps) wrap.append(el("span", { class: "nn-note" }, `+${C - maxMaps} more`));
+  return wrap;
+}
