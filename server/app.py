@@ -2,20 +2,75 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator
+from typing import Any
+
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
-from server import __version__
+from server import __version__, errors
+from server.body_limit import BodyLimitMiddleware
 from server.config import STATIC_DIR, Settings
-from server.routes import health, pages
+from server.manager import SessionManager
+from server.routes import cell, describe, forward, health, pages, sessions, ws
+from server.schemas.images import ForwardBody
+from server.worker import in_thread
+
+
+async def _expire_forever(manager: SessionManager, every: float) -> None:
+    while True:
+        await in_thread(manager.expire)
+        await asyncio.sleep(every)
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     """Build the app for ``settings`` (defaults: per-user data dir)."""
     settings = settings or Settings()
-    app = FastAPI(title="nnplay", version=__version__)
+    manager = SessionManager(settings)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        sweeper = asyncio.create_task(_expire_forever(manager, settings.expiry_interval_seconds))
+        try:
+            yield
+        finally:
+            sweeper.cancel()
+
+    app = FastAPI(title="nnplay", version=__version__, lifespan=lifespan)
     app.state.settings = settings
+    app.state.manager = manager
+    errors.install(app)
+    app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_upload_bytes)
     app.mount("/static", StaticFiles(directory=str(STATIC_DIR)), name="static")
     app.include_router(pages.router)
     app.include_router(health.router)
+    app.include_router(describe.router)
+    app.include_router(sessions.router)
+    app.include_router(forward.router)
+    app.include_router(cell.router)
+    app.include_router(ws.router)
+    _add_schemas(app, {"ForwardBody": ForwardBody})
     return app
+
+
+def _add_schemas(app: FastAPI, models: dict[str, Any]) -> None:
+    """Put models that routes read by hand (JSON-or-multipart bodies) into the OpenAPI
+    components, so the schema at /openapi.json is complete."""
+    build = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema:
+            return app.openapi_schema
+        schema = build()
+        components = schema.setdefault("components", {}).setdefault("schemas", {})
+        for name, model in models.items():
+            body = model.model_json_schema(ref_template="#/components/schemas/{model}")
+            for def_name, definition in body.pop("$defs", {}).items():
+                components.setdefault(def_name, definition)
+            components[name] = body
+        app.openapi_schema = schema
+        return schema
+
+    app.openapi = openapi  # type: ignore[method-assign]

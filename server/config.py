@@ -26,6 +26,34 @@ def default_data_dir() -> Path:
 
 @dataclass(frozen=True)
 class Settings:
-    """Everything the app needs to know at start-up."""
+    """Everything the app needs to know at start-up, limits included.
+
+    Every ceiling here is enforced with a 4xx naming the field that crossed it.
+    """
 
     data_dir: Path = field(default_factory=default_data_dir)
+
+    # Uploads and images.
+    max_upload_bytes: int = 16 * 1024 * 1024  # any request body (JSON, image, zip, npz)
+    max_image_pixels: int = 4_000_000  # width * height of one image (drawn or uploaded)
+
+    # Architectures.
+    max_layers: int = 32
+    max_filters: int = 64
+    max_params: int = 2_000_000
+
+    # Data and training.
+    max_dataset_size: int = 20_000  # examples a session trains on (and own samples it keeps)
+    max_zip_files: int = 5_000  # entries read from one uploaded zip
+    max_grid: int = 41  # loss-surface grid side
+    max_landscape_eval: int = 1_024  # evaluation images for a loss surface
+
+    # Sessions.
+    max_sessions_in_memory: int = 64  # least recently used ones beyond this are dropped to disk
+    max_sessions_on_disk: int = 10_000  # creating one more is refused (503) until some expire
+    session_ttl_seconds: float = 7 * 24 * 3600.0  # idle sessions are deleted after this
+    expiry_interval_seconds: float = 600.0  # how often the idle sweep runs
+
+    @property
+    def database_path(self) -> Path:
+        return self.data_dir / "sessions.sqlite3"

@@ -1,0 +1,311 @@
+"""One WebSocket attached to one session (docs/protocol.md, "WebSocket").
+
+Two tasks per socket: the receiver parses commands (``stop`` and ``set_probe_rate`` act at
+once, everything else is queued) and the runner executes queued commands one at a time.
+Engine work runs in worker threads under the session lock, one batch per call, so another
+request on the same session (a forward, say) waits at most one batch, and a stop or a
+disconnect takes effect at the next batch boundary. The session is saved after every epoch
+and at the end of every command that changed it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+from collections.abc import Callable
+from functools import partial
+from typing import Any
+
+import anyio.to_thread
+from pydantic import ValidationError
+from starlette.websockets import WebSocket, WebSocketDisconnect
+
+from engine.train_events import Cancelled, Diverged, EpochEnd
+from server.errors import ApiError, _validation_body
+from server.manager import SessionManager
+from server.schemas.commands import COMMAND, TRAIN_LIMITS, Rewind, SetProbeRate, State, Trace, Train
+from server.schemas.common import SampleRef
+from server.session import Session
+from server.traces import PROBE_KINDS, TraceRequest, run_trace
+from server.worker import run_locked
+
+CLOSE_UNKNOWN = 4404
+CLOSE_DELETED = 4410
+
+
+class Connection:
+    def __init__(self, websocket: WebSocket, manager: SessionManager, session_id: str) -> None:
+        self.ws = websocket
+        self.manager = manager
+        self.session_id = session_id
+        self.session: Session | None = None
+        self.queue: asyncio.Queue[Any] = asyncio.Queue()
+        self.send_lock = asyncio.Lock()
+        self.open = True
+        self.deleted = asyncio.Event()
+        self.probe_rate: float | None = None  # None: the session's settings.probe_rate
+        self.probe = TraceRequest(sample=SampleRef(split="val", index=0), kinds=PROBE_KINDS,
+                                  with_update=False, probe=True)
+
+    # -- sending ------------------------------------------------------------------------
+    async def send_json(self, message: dict[str, Any]) -> None:
+        if not self.open:
+            return
+        text = json.dumps(message, allow_nan=False, separators=(",", ":"))
+        async with self.send_lock:
+            try:
+                await self.ws.send_text(text)
+            except (WebSocketDisconnect, RuntimeError, OSError):
+                self.open = False
+
+    async def send_bytes(self, frames: list[bytes]) -> None:
+        if not self.open:
+            return
+        async with self.send_lock:
+            try:
+                for frame in frames:
+                    await self.ws.send_bytes(frame)
+            except (WebSocketDisconnect, RuntimeError, OSError):
+                self.open = False
+
+    async def error(self, seq: int | None, field: str | None, message: str) -> None:
+        await self.send_json({"seq": seq, "type": "error", "field": field, "message": message})
+
+    # -- life cycle ---------------------------------------------------------------------
+    async def serve(self) -> None:
+        await self.ws.accept()
+        try:
+            self.session = await anyio.to_thread.run_sync(self.manager.get, self.session_id)
+        except ApiError:
+            await self.error(None, "id", "no such session")
+            await self.ws.close(CLOSE_UNKNOWN)
+            return
+        session = self.session
+        loop = asyncio.get_running_loop()
+
+        def watcher() -> None:
+            loop.call_soon_threadsafe(self.deleted.set)
+
+        session.watchers.append(watcher)
+        session.sockets += 1
+        runner = asyncio.create_task(self.run_commands())
+        receiver = asyncio.create_task(self.receive_commands())
+        deleted = asyncio.create_task(self.deleted.wait())
+        try:
+            await self.send_json({"seq": None, "type": "state",
+                                  "state": await self.call(lambda s: s.state())})
+            await asyncio.wait({receiver, deleted}, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            closing_for_delete = self.deleted.is_set()
+            if session.training_owner is self:
+                session.stop_event.set()
+            receiver.cancel()
+            deleted.cancel()
+            await self.queue.put(None)
+            try:
+                await runner  # ends at the next batch boundary, saving the session
+            finally:
+                session.sockets -= 1
+                if watcher in session.watchers:
+                    session.watchers.remove(watcher)
+                if closing_for_delete and self.open:
+                    self.open = False
+                    try:
+                        await self.ws.close(CLOSE_DELETED)
+                    except (RuntimeError, OSError):
+                        pass
+
+    async def receive_commands(self) -> None:
+        while True:
+            try:
+                message = await self.ws.receive()
+            except (WebSocketDisconnect, RuntimeError):
+                break
+            if message["type"] == "websocket.disconnect":
+                break
+            text = message.get("text")
+            if text is None:
+                await self.error(None, "message", "commands are JSON text frames")
+                continue
+            await self.handle_text(text)
+        self.open = False
+
+    async def handle_text(self, text: str) -> None:
+        try:
+            raw = json.loads(text)
+        except ValueError:
+            await self.error(None, "message", "not valid JSON")
+            return
+        seq = raw.get("seq") if isinstance(raw, dict) else None
+        seq = seq if isinstance(seq, int) and not isinstance(seq, bool) else None
+        try:
+            command = COMMAND.validate_python(raw)
+        except ValidationError as exc:
+            detail = _validation_body(list(exc.errors()))["detail"]
+            field = detail["field"]
+            if field and "." in field and field.split(".")[0] in (
+                    "train", "stop", "rewind", "trace", "set_probe_rate", "state"):
+                field = field.split(".", 1)[1]  # drop the union tag pydantic puts first
+                detail["message"] = f"{field}: {detail['message'].split(': ', 1)[-1]}"
+            await self.error(seq, field, detail["message"])
+            return
+        if command.cmd == "stop":
+            assert self.session is not None
+            if self.session.training_owner is not None:
+                self.session.stop_event.set()
+            await self.send_json({"seq": command.seq, "type": "ack", "cmd": "stop"})
+            await self.send_json({"seq": command.seq, "type": "done", "cmd": "stop",
+                                  "reason": "completed"})
+            return
+        if isinstance(command, SetProbeRate):
+            self.set_probe(command)
+            await self.send_json({"seq": command.seq, "type": "ack", "cmd": command.cmd})
+            await self.send_json({"seq": command.seq, "type": "done", "cmd": command.cmd,
+                                  "reason": "completed"})
+            return
+        if isinstance(command, Train) and command.count > TRAIN_LIMITS[command.unit]:
+            await self.error(command.seq, "count", f"count: at most "
+                             f"{TRAIN_LIMITS[command.unit]} {command.unit} per command")
+            return
+        await self.send_json({"seq": command.seq, "type": "ack", "cmd": command.cmd})
+        await self.queue.put(command)
+
+    def set_probe(self, command: SetProbeRate) -> None:
+        self.probe_rate = command.per_second
+        if command.sample is not None:
+            self.probe.sample = command.sample
+        if command.layers is not None:
+            self.probe.layers = command.layers
+        if command.kinds is not None:
+            self.probe.kinds = tuple(command.kinds)
+        if command.dtype is not None:
+            self.probe.dtype = command.dtype
+
+    # -- running ------------------------------------------------------------------------
+    async def call(self, job: Callable[[Session], Any], save: bool = False) -> Any:
+        session = self.session
+        assert session is not None
+        return await anyio.to_thread.run_sync(run_locked, self.manager, session, job, save)
+
+    async def run_commands(self) -> None:
+        while True:
+            command = await self.queue.get()
+            if command is None:
+                return
+            try:
+                if isinstance(command, Train):
+                    await self.train(command)
+                elif isinstance(command, Rewind):
+                    state = await self.call(partial(Session.rewind, epoch=command.epoch), save=True)
+                    await self.done(command.seq, "rewind", "completed", state)
+                elif isinstance(command, Trace):
+                    await self.trace(command)
+                elif isinstance(command, State):
+                    await self.send_json({"seq": command.seq, "type": "state",
+                                          "state": await self.call(lambda s: s.state())})
+                    await self.done(command.seq, "state", "completed", None)
+            except ApiError as exc:
+                await self.error(command.seq, exc.field, exc.message)
+
+    async def done(self, seq: int, cmd: str, reason: str, state: dict[str, Any] | None) -> None:
+        message: dict[str, Any] = {"seq": seq, "type": "done", "cmd": cmd, "reason": reason}
+        if state is not None:
+            message["state"] = state
+        await self.send_json(message)
+
+    async def trace(self, command: Trace) -> None:
+        req = TraceRequest(sample=command.sample, label=command.label, layers=command.layers,
+                           kinds=tuple(command.kinds) if command.kinds else TraceRequest().kinds,
+                           dtype=command.dtype, with_update=True, probe=False)
+        frames, message = await self.call(lambda s: run_trace(s, req, command.seq))
+        await self.send_bytes(frames)
+        await self.send_json(message)
+        await self.done(command.seq, "trace", "completed", None)
+
+    # -- training -----------------------------------------------------------------------
+    async def train(self, command: Train) -> None:
+        session = self.session
+        assert session is not None
+        if session.training_owner is not None:
+            await self.error(command.seq, "session", "session: another page of this session "
+                             "is training it; stop that first")
+            return
+        session.training_owner = self
+        session.stop_event.clear()
+        reason = "completed"
+        try:
+            reason = await self._train_loop(command)
+        finally:
+            session.training_owner = None
+            state = await self.call(lambda s: s.state(), save=True)
+        await self.done(command.seq, "train", reason, state)
+
+    def _stopping(self) -> bool:
+        session = self.session
+        assert session is not None
+        return session.stop_event.is_set() or not self.open or session.closed
+
+    async def _train_loop(self, command: Train) -> str:
+        seq = command.seq
+        last_probe = 0.0
+        steps = 0
+        epochs_left = command.count if command.unit == "epochs" else 0
+        epoch_iter: Any = None
+        while True:
+            if self._stopping():
+                if epoch_iter is not None:
+                    epoch_iter.close()
+                return "stopped"
+            if command.unit == "epochs":
+                if epoch_iter is None:
+                    if epochs_left == 0:
+                        return "completed"
+                    epoch_iter = await self.call(lambda s: s.training_or_raise().trainer
+                                                 .run_epoch(self._stopping))
+                    epochs_left -= 1
+                events = await self.call(partial(Session.next_epoch_events, epoch=epoch_iter))
+                if not events:
+                    epoch_iter = None
+                    continue
+            else:
+                if steps >= command.count:
+                    return "completed"
+                events = await self.call(partial(Session.step_events, unit=command.unit))
+                steps += 1
+            outcome = await self._emit(seq, events)
+            if outcome is not None:
+                if epoch_iter is not None:
+                    epoch_iter.close()
+                return outcome
+            if any(isinstance(e.event, EpochEnd) for e in events):
+                await self.call(lambda s: None, save=True)
+                epoch_iter = None if command.unit == "epochs" else epoch_iter
+            rate = self.probe_rate if self.probe_rate is not None else \
+                (self.session.settings.probe_rate if self.session else 0.0)
+            now = time.monotonic()
+            if rate > 0 and now - last_probe >= 1.0 / rate and self.open:
+                last_probe = now
+                await self._probe(seq)
+
+    async def _emit(self, seq: int, events: list[Any]) -> str | None:
+        """Send the events' messages; 'diverged' or 'stopped' when training must end."""
+        session = self.session
+        assert session is not None
+        outcome = None
+        for item in events:
+            if isinstance(item.event, Cancelled):
+                outcome = "stopped"
+                continue
+            await self.send_json({"seq": seq, **item.message_json})
+            if isinstance(item.event, Diverged):
+                outcome = "diverged"
+        return outcome
+
+    async def _probe(self, seq: int) -> None:
+        try:
+            frames, message = await self.call(lambda s: run_trace(s, self.probe, seq))
+        except ApiError:
+            return  # no probe sample (e.g. an empty validation split): training goes on
+        await self.send_bytes(frames)
+        await self.send_json(message)

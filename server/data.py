@@ -1,0 +1,98 @@
+"""The data a session trains on: its dataset, cut to size and split, from the engine.
+
+MNIST and shapes splits are cached (read-only arrays shared by every session that asks for
+the same dataset, size, split and seed); own samples are split afresh each time.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
+
+from engine.datasets import mnist, shapes
+from engine.datasets.dataset import Dataset
+from engine.datasets.split import stratified_split
+from server.errors import ApiError
+from server.schemas.settings import TrainSettings
+
+SHAPES_DEFAULT_SIZE = 3000
+SPLITS = ("train", "val", "test")
+
+
+@dataclass(frozen=True)
+class SplitData:
+    name: str
+    class_names: list[str]
+    train: Dataset
+    val: Dataset
+    test: Dataset
+
+    def part(self, split: str) -> Dataset:
+        return {"train": self.train, "val": self.val, "test": self.test}[split]
+
+    def sizes(self) -> dict[str, int]:
+        return {s: len(self.part(s)) for s in SPLITS}
+
+
+def _split(ds: Dataset, fractions: tuple[float, float, float], seed: int) -> list[Dataset]:
+    parts = stratified_split(ds.labels, fractions, seed)
+    out = []
+    for idx in parts:
+        part = ds.subset(idx)
+        part.images.flags.writeable = False
+        part.labels.flags.writeable = False
+        out.append(part)
+    return out
+
+
+@lru_cache(maxsize=16)
+def _builtin(name: str, size: int | None, fractions: tuple[float, float, float], seed: int,
+             side: int) -> SplitData:
+    if name == "mnist":
+        base = mnist.load_shipped()
+        if size is not None and size < len(base):
+            base = base.subset(np.arange(size))
+    else:
+        base = shapes.generate(size or SHAPES_DEFAULT_SIZE, size=side, seed=seed)
+    train, val, test = _split(base, fractions, seed)
+    return SplitData(name, list(base.class_names), train, val, test)
+
+
+def load(settings: TrainSettings, input_shape: tuple[int, ...], own: Dataset | None,
+         max_size: int) -> SplitData:
+    """The split data for ``settings``; 422 naming the setting when it cannot be had."""
+    fractions = (settings.split.train, settings.split.val, settings.split.test)
+    size = settings.dataset_size
+    if size is not None and size > max_size:
+        raise ApiError(422, f"settings.dataset_size: {size} is more than this server's limit "
+                       f"of {max_size}", "settings.dataset_size")
+    c, h, w = (tuple(input_shape) + (1, 1))[:3]
+    if settings.dataset == "mnist":
+        if (c, h, w) != (1, 28, 28):
+            raise ApiError(422, f"settings.dataset: MNIST images are 1x28x28 but the network "
+                           f"takes {c}x{h}x{w}", "settings.dataset")
+        return _builtin("mnist", size, fractions, settings.seed, 28)
+    if settings.dataset == "shapes":
+        if c != 1 or h != w or len(input_shape) != 3:
+            raise ApiError(422, f"settings.dataset: shapes are square grayscale images but the "
+                           f"network takes {c}x{h}x{w}", "settings.dataset")
+        if (size or SHAPES_DEFAULT_SIZE) > max_size:
+            raise ApiError(422, f"settings.dataset_size: more than the limit of {max_size}",
+                           "settings.dataset_size")
+        return _builtin("shapes", size, fractions, settings.seed, h)
+    if own is None or own.num_classes < 2:
+        raise ApiError(422, "settings.dataset: your own dataset needs samples of at least two "
+                       "classes; add some first", "settings.dataset")
+    if own.input_shape != tuple(input_shape):
+        shape = "x".join(map(str, own.input_shape))
+        raise ApiError(422, f"settings.dataset: your samples are {shape} but the network "
+                       f"takes {c}x{h}x{w}", "settings.dataset")
+    if size is not None and size < len(own):
+        own = own.subset(np.arange(size))
+    try:
+        train, val, test = _split(own, fractions, settings.seed)
+    except ValueError as exc:
+        raise ApiError(422, f"settings.split: {exc}", "settings.split") from exc
+    return SplitData("own", list(own.class_names), train, val, test)

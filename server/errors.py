@@ -1,0 +1,91 @@
+"""One error shape for every 4xx: ``{"detail": {"message", "field", ...}}``.
+
+Routes and services raise :class:`ApiError`; FastAPI's own validation errors and bodies that
+are not JSON are rewritten into the same shape by the handlers installed here.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+
+class ApiError(Exception):
+    """A refused request: ``status`` (4xx), a message, and the field at fault."""
+
+    def __init__(self, status: int, message: str, field: str | None = None, **extra: Any):
+        super().__init__(message)
+        self.status = status
+        self.message = message
+        self.field = field
+        self.extra = extra
+
+    def body(self) -> dict[str, Any]:
+        return {"detail": {"message": self.message, "field": self.field, **self.extra}}
+
+
+def not_found(what: str, field: str) -> ApiError:
+    return ApiError(404, f"{field}: no such {what}", field)
+
+
+def busy() -> ApiError:
+    return ApiError(409, "session: it is training; stop the training first", "session")
+
+
+def _loc_to_field(loc: tuple[Any, ...] | list[Any]) -> str | None:
+    parts = [str(p) for p in loc]
+    if parts and parts[0] == "body":
+        parts = parts[1:]
+    elif parts and parts[0] in ("query", "path"):
+        parts = ["query" if parts[0] == "query" else "path", *parts[1:]]
+    # pydantic adds the union member or function-validator tag; drop the noise
+    parts = [p for p in parts if not p.startswith("function-") and p not in ("json-or-python",)]
+    return ".".join(parts) if parts else "body"
+
+
+def _validation_body(errors: list[Any]) -> dict[str, Any]:
+    if not errors:
+        return {"detail": {"message": "body: invalid request", "field": "body"}}
+    first = errors[0]
+    if first.get("type") == "json_invalid":
+        message = f"body: not valid JSON ({first.get('ctx', {}).get('error', 'parse error')})"
+        return {"detail": {"message": message, "field": "body"}}
+    field = _loc_to_field(first.get("loc", ()))
+    msg = str(first.get("msg", "invalid"))
+    if msg.startswith("Value error, "):
+        msg = msg[len("Value error, "):]
+    message = msg if field and msg.startswith(field + ":") else f"{field}: {msg}"
+    extra: list[dict[str, Any]] = []
+    for err in errors[:10]:
+        extra.append({"field": _loc_to_field(err.get("loc", ())), "message": str(err.get("msg"))})
+    return {"detail": {"message": message, "field": field, "errors": extra}}
+
+
+def install(app: FastAPI) -> None:
+    """Register the handlers that give every error the shape above."""
+
+    @app.exception_handler(ApiError)
+    async def _api_error(_request: Request, exc: ApiError) -> JSONResponse:
+        return JSONResponse(exc.body(), status_code=exc.status)
+
+    @app.exception_handler(RequestValidationError)
+    async def _validation(_request: Request, exc: RequestValidationError) -> JSONResponse:
+        body = _validation_body(list(exc.errors()))
+        status = 400 if body["detail"]["field"] == "body" and "JSON" in body["detail"][
+            "message"] else 422
+        # ctx may hold exceptions that are not JSON-serialisable; the body above has strings only
+        return JSONResponse(json.loads(json.dumps(body, default=str)), status_code=status)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(_request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        detail = exc.detail
+        if isinstance(detail, dict):
+            body = {"detail": detail}
+        else:
+            body = {"detail": {"message": str(detail), "field": None}}
+        return JSONResponse(body, status_code=exc.status_code, headers=exc.headers)

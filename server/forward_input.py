@@ -1,0 +1,35 @@
+"""What to forward: JSON pixels, a dataset sample, or an uploaded PNG/JPEG."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from fastapi import Request
+
+from server.config import Settings
+from server.images import gray_from_pixels, gray_from_upload
+from server.requests import is_multipart, json_model, upload_bytes
+from server.schemas.images import ForwardBody
+from server.session import Session
+
+Job = Callable[[Session], dict[str, Any]]
+
+
+async def read_forward(request: Request, limits: Settings) -> Job:
+    """Parse the request and return the job that forwards it through a session."""
+    if is_multipart(request):
+        _, data = await upload_bytes(request, "file")
+
+        def from_upload(session: Session) -> dict[str, Any]:
+            return session.forward_gray(gray_from_upload(data, limits.max_image_pixels), "file")
+
+        return from_upload
+    body = await json_model(request, ForwardBody)
+    if body.sample is not None:
+        ref = body.sample
+        return lambda session: session.forward_sample(ref)
+    pixels = body.as_pixels()
+    assert pixels is not None  # guaranteed by ForwardBody's validator
+    gray = gray_from_pixels(pixels, limits.max_image_pixels)
+    return lambda session: session.forward_gray(gray, "pixels")

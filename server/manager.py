@@ -1,0 +1,124 @@
+"""Sessions in memory (a bounded LRU cache) backed by the SQLite store.
+
+``get`` loads a session from disk when it is not cached; the least recently used idle
+sessions beyond ``max_sessions_in_memory`` are dropped from memory (they are already saved).
+``expire`` deletes sessions idle for longer than ``session_ttl_seconds`` from both.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Callable
+
+from server.config import Settings
+from server.errors import ApiError, not_found
+from server.ids import is_session_id, new_session_id
+from server.schemas.settings import TrainSettings
+from server.session import Session
+from server.store import SessionStore
+
+
+class SessionManager:
+    def __init__(self, settings: Settings, clock: Callable[[], float] = time.time) -> None:
+        self.settings = settings
+        self.store = SessionStore(settings.database_path)
+        self.clock = clock
+        self._cache: OrderedDict[str, Session] = OrderedDict()
+        self._lock = threading.Lock()  # guards the cache dict, never held during NumPy work
+        self._loading: dict[str, threading.Lock] = {}
+
+    # -- lookup -------------------------------------------------------------------------
+    def get(self, session_id: str) -> Session:
+        """The session (from memory or disk); 404 naming ``id`` when there is none."""
+        if not is_session_id(session_id):
+            raise not_found("session", "id")
+        with self._lock:
+            session = self._cache.get(session_id)
+            if session is not None:
+                self._cache.move_to_end(session_id)
+                return session
+            loader = self._loading.setdefault(session_id, threading.Lock())
+        with loader:  # one thread loads a given session; the others wait and reuse it
+            with self._lock:
+                session = self._cache.get(session_id)
+            if session is None:
+                stored = self.store.load(session_id)
+                if stored is None:
+                    with self._lock:
+                        self._loading.pop(session_id, None)
+                    raise not_found("session", "id")
+                session = Session.from_stored(stored, self.settings)
+                with self._lock:
+                    self._cache[session_id] = session
+                    self._evict_locked()
+        with self._lock:
+            self._loading.pop(session_id, None)
+        return session
+
+    def _evict_locked(self) -> None:
+        limit = self.settings.max_sessions_in_memory
+        if len(self._cache) <= limit:
+            return
+        for sid in list(self._cache):
+            if len(self._cache) <= limit:
+                break
+            candidate = self._cache[sid]
+            if not candidate.in_use():
+                del self._cache[sid]
+
+    # -- life cycle ---------------------------------------------------------------------
+    def new_id(self) -> str:
+        """A fresh id, once there is room on disk (503 when the server is full)."""
+        if self.store.count() >= self.settings.max_sessions_on_disk:
+            self.expire()
+            if self.store.count() >= self.settings.max_sessions_on_disk:
+                raise ApiError(503, "session: this server already holds the most sessions it "
+                               "keeps; try again later", "session")
+        return new_session_id()
+
+    def add(self, session: Session) -> Session:
+        """Save a new session and cache it."""
+        session.save(self.store)
+        with self._lock:
+            self._cache[session.id] = session
+            self._evict_locked()
+        return session
+
+    def delete(self, session_id: str) -> None:
+        session = self.get(session_id)
+        session.close()
+        with self._lock:
+            self._cache.pop(session_id, None)
+        self.store.delete(session_id)
+
+    def expire(self) -> list[str]:
+        """Delete every session idle since longer than the ttl; returns their ids."""
+        cutoff = self.clock() - self.settings.session_ttl_seconds
+        gone = []
+        for sid in self.store.idle_since(cutoff):
+            with self._lock:
+                cached = self._cache.get(sid)
+                if cached is not None and (cached.in_use() or cached.touched >= cutoff):
+                    continue
+                self._cache.pop(sid, None)
+            if cached is not None:
+                cached.close()
+            self.store.delete(sid)
+            gone.append(sid)
+        return gone
+
+    def cached_ids(self) -> list[str]:
+        with self._lock:
+            return list(self._cache)
+
+    def close(self) -> None:
+        self.store.close()
+
+
+def create_session(manager: SessionManager, spec: dict | None,
+                   settings: TrainSettings | None) -> Session:
+    """Build, save and cache a new session (blocking: call from a worker thread)."""
+    session = Session.create(manager.new_id(), manager.settings, spec, settings)
+    return manager.add(session)

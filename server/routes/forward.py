@@ -1,0 +1,37 @@
+"""POST /api/sessions/{id}/forward: one image through the network, every layer's output."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Request
+
+from server.forward_input import read_forward
+from server.routes.deps import limits, manager
+from server.schemas.images import ForwardBody
+from server.worker import with_session
+
+router = APIRouter(prefix="/api/sessions")
+
+_BODY = {
+    "requestBody": {
+        "required": True,
+        "content": {
+            "application/json": {"schema": {"$ref": "#/components/schemas/ForwardBody"}},
+            "multipart/form-data": {
+                "schema": {"type": "object", "required": ["file"],
+                           "properties": {"file": {"type": "string", "format": "binary"}}}
+            },
+        },
+    }
+}
+
+
+@router.post("/{session_id}/forward", openapi_extra=_BODY)
+async def forward(session_id: str, request: Request) -> dict[str, Any]:
+    """Prediction, probabilities, the preprocessed input and every layer's output."""
+    job = await read_forward(request, limits(request))
+    return await with_session(manager(request), session_id, job)
+
+
+FORWARD_SCHEMAS = (ForwardBody,)

@@ -1,0 +1,51 @@
+"""Create, read, change and delete sessions."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Request, Response
+
+from server.manager import create_session
+from server.routes.deps import manager
+from server.schemas.sessions import CreateSessionBody, SettingsBody
+from server.schemas.spec import SpecBody
+from server.worker import in_thread, with_session
+
+router = APIRouter(prefix="/api/sessions")
+
+
+@router.post("", status_code=201)
+async def create(request: Request, body: CreateSessionBody | None = None) -> dict[str, Any]:
+    """A new session (default: the tiny MNIST CNN with default settings)."""
+    body = body or CreateSessionBody()
+    mgr = manager(request)
+    return await in_thread(lambda: create_session(mgr, body.spec, body.settings).state())
+
+
+@router.get("/{session_id}")
+async def read(session_id: str, request: Request) -> dict[str, Any]:
+    """The session's state."""
+    return await with_session(manager(request), session_id, lambda s: s.state())
+
+
+@router.put("/{session_id}/spec")
+async def put_spec(session_id: str, body: SpecBody, request: Request) -> dict[str, Any]:
+    """New architecture: weights are rebuilt from the seed (weights_reset: true)."""
+    return await with_session(manager(request), session_id, lambda s: s.set_spec(body.spec),
+                              save=True)
+
+
+@router.put("/{session_id}/settings")
+async def put_settings(session_id: str, body: SettingsBody, request: Request) -> dict[str, Any]:
+    """Change training settings; weights_reset says whether the weights were rebuilt."""
+    return await with_session(manager(request), session_id,
+                              lambda s: s.set_settings(body.settings), save=True)
+
+
+@router.delete("/{session_id}", status_code=204)
+async def delete(session_id: str, request: Request) -> Response:
+    """Delete the session and its storage; open sockets close with code 4410."""
+    mgr = manager(request)
+    await in_thread(lambda: mgr.delete(session_id))
+    return Response(status_code=204)

@@ -1,0 +1,1 @@
+"""Pydantic models of every request body and WebSocket command (docs/protocol.md)."""

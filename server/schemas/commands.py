@@ -1,0 +1,62 @@
+"""WebSocket commands (client -> server), one model per ``cmd``."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import Field, TypeAdapter
+
+from server.schemas.common import SampleRef, StrictModel
+
+TRAIN_LIMITS = {"samples": 10_000, "batches": 10_000, "epochs": 100}
+KINDS = ("input", "output", "pre_activation", "grad_output", "grad_input",
+         "W", "b", "grad_W", "grad_b", "update_W", "update_b")
+Kind = Literal["input", "output", "pre_activation", "grad_output", "grad_input",
+               "W", "b", "grad_W", "grad_b", "update_W", "update_b"]
+
+
+class Command(StrictModel):
+    seq: int = Field(ge=-(2**53), le=2**53)
+
+
+class Train(Command):
+    cmd: Literal["train"]
+    unit: Literal["samples", "batches", "epochs"]
+    count: int = Field(ge=1, le=10_000)
+
+
+class Stop(Command):
+    cmd: Literal["stop"]
+
+
+class Rewind(Command):
+    cmd: Literal["rewind"]
+    epoch: int = Field(ge=0, le=100_000)
+
+
+class Trace(Command):
+    cmd: Literal["trace"]
+    sample: Literal["last"] | SampleRef = "last"
+    label: int | None = Field(default=None, ge=0, le=100_000)
+    layers: list[str] | None = Field(default=None, max_length=128)
+    kinds: list[Kind] | None = None
+    dtype: Literal["float32", "uint8"] = "float32"
+
+
+class SetProbeRate(Command):
+    cmd: Literal["set_probe_rate"]
+    per_second: float = Field(ge=0.0, le=30.0)
+    sample: SampleRef | None = None
+    layers: list[str] | None = Field(default=None, max_length=128)
+    kinds: list[Kind] | None = None
+    dtype: Literal["float32", "uint8"] | None = None
+
+
+class State(Command):
+    cmd: Literal["state"]
+
+
+AnyCommand = Annotated[
+    Train | Stop | Rewind | Trace | SetProbeRate | State, Field(discriminator="cmd")
+]
+COMMAND = TypeAdapter(AnyCommand)

@@ -1,0 +1,57 @@
+"""Bodies that carry a grayscale image: forward inputs and own samples."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field, model_validator
+
+from server.schemas.common import SampleRef, StrictModel
+
+MAX_SIDE = 4096
+
+
+class Pixels(StrictModel):
+    """Row-major grayscale: a list of width*height numbers, or base64 of width*height bytes.
+
+    ``range`` declares the scale of the numbers: 255 (0..255) or 1 (0..1); base64 bytes are
+    always 0..255.
+    """
+
+    pixels: list[float] | str
+    width: int = Field(ge=1, le=MAX_SIDE)
+    height: int = Field(ge=1, le=MAX_SIDE)
+    range: Literal[1, 255] = 255
+
+
+class ForwardBody(StrictModel):
+    """Either pixels (with width, height, range) or a dataset sample, not both."""
+
+    pixels: list[float] | str | None = None
+    width: int | None = Field(default=None, ge=1, le=MAX_SIDE)
+    height: int | None = Field(default=None, ge=1, le=MAX_SIDE)
+    range: Literal[1, 255] = 255
+    sample: SampleRef | None = None
+
+    @model_validator(mode="after")
+    def _one_source(self) -> ForwardBody:
+        if self.sample is not None:
+            if self.pixels is not None:
+                raise ValueError("give either pixels or sample, not both")
+            return self
+        if self.pixels is None:
+            raise ValueError("pixels (with width and height) or sample is required")
+        if self.width is None or self.height is None:
+            raise ValueError("width and height are required with pixels")
+        return self
+
+    def as_pixels(self) -> Pixels | None:
+        if self.pixels is None or self.width is None or self.height is None:
+            return None
+        return Pixels(pixels=self.pixels, width=self.width, height=self.height, range=self.range)
+
+
+class OwnSampleBody(Pixels):
+    """A drawn sample and the class the user names for it."""
+
+    label: str = Field(min_length=1, max_length=32, pattern=r"^[^\x00-\x1f\x7f]+$")

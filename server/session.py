@@ -1,0 +1,391 @@
+"""One user's session: architecture, settings, the engine's model and trainer, own samples.
+
+Every method that touches NumPy is called from a worker thread while holding ``self.lock``
+(see :mod:`server.worker`); nothing here does arithmetic: it calls the engine and turns its
+records into JSON-ready data.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import numpy as np
+
+from engine.model import Sequential, build, to_public
+from engine.preprocess import preprocess_drawing
+from server import architecture, codec
+from server.config import Settings
+from server.data import SplitData
+from server.data import load as load_data
+from server.errors import ApiError
+from server.own_samples import OwnSamples
+from server.schemas.common import SampleRef
+from server.schemas.settings import RESETTING_FIELDS, SettingsPatch, TrainSettings
+from server.store import SessionStore, StoredSession
+from server.tensors import tensor_json
+from server.training import Emitted, Training
+
+FORMAT_VERSION = 1
+TOUCH_EVERY_SECONDS = 60.0
+
+
+class Session:
+    """Holds everything of one session; see the module docstring for the threading rule."""
+
+    def __init__(self, session_id: str, limits: Settings, spec: dict[str, Any],
+                 settings: TrainSettings, created: float | None = None) -> None:
+        self.id = session_id
+        self.limits = limits
+        self.lock = threading.RLock()
+        self.stop_event = threading.Event()
+        self.training_owner: object | None = None  # the socket whose train runs, if any
+        self.closed = False
+        self.sockets = 0
+        self.watchers: list[Callable[[], None]] = []  # told when the session is deleted
+        self.created = created if created is not None else time.time()
+        self.touched = self.created
+        self._saved_touch = 0.0
+        self.table = architecture.describe(spec, limits)
+        self.spec: dict[str, Any] = self.table["spec"]
+        self.settings = settings
+        self.own = OwnSamples()
+        self.last_input: np.ndarray | None = None
+        self.model: Sequential = build(self.spec, np.random.default_rng(settings.seed))
+        self.data: SplitData | None = None
+        self.training: Training | None = None
+        self._put: dict[str, bytes] = {}
+        self._drop: set[str] = set()
+        self._drop_prefixes: set[str] = set()
+        self._save_all_snapshots = True
+
+    # -- construction -------------------------------------------------------------------
+    @classmethod
+    def create(cls, session_id: str, limits: Settings, spec: dict[str, Any] | None,
+               settings: TrainSettings | None) -> Session:
+        session = cls(session_id, limits, spec if spec is not None else
+                      architecture.TINY_MNIST_CNN, settings or TrainSettings())
+        session._reset_training()
+        return session
+
+    def _reset_training(self) -> None:
+        """Fresh weights from the seed, fresh optimizer, data split and history; on a
+        refusal (ApiError) nothing of the session has changed."""
+        model = build(self.spec, np.random.default_rng(self.settings.seed))
+        data = load_data(self.settings, tuple(model.input_shape), self.own.dataset(),
+                         self.limits.max_dataset_size)
+        training = Training.new(model, data, self.settings)
+        self.model, self.data, self.training = model, data, training
+        self._drop_prefixes.add("snapshot/")
+        self._save_all_snapshots = True
+
+    def _ensure_data(self) -> SplitData:
+        if self.data is None:
+            raise ApiError(422, "settings.dataset: this session has no data", "settings.dataset")
+        return self.data
+
+    def _ensure_training(self) -> Training:
+        if self.training is None:
+            raise ApiError(422, "settings.dataset: this session has no data to train on",
+                           "settings.dataset")
+        return self.training
+
+    # -- bookkeeping --------------------------------------------------------------------
+    def in_use(self) -> bool:
+        return self.sockets > 0 or self.training_owner is not None or self.lock_held()
+
+    def lock_held(self) -> bool:
+        acquired = self.lock.acquire(blocking=False)
+        if acquired:
+            self.lock.release()
+        return not acquired
+
+    def touch(self) -> None:
+        self.touched = time.time()
+
+    def close(self) -> None:
+        """The session is being deleted: stop any training, refuse further use."""
+        self.closed = True
+        self.stop_event.set()
+        for watcher in list(self.watchers):
+            watcher()
+
+    def check_idle(self) -> None:
+        """409 when a train runs: changing the session now would race it."""
+        if self.training_owner is not None:
+            raise ApiError(409, "session: it is training; stop the training first", "session")
+
+    # -- state --------------------------------------------------------------------------
+    def state(self) -> dict[str, Any]:
+        data = self.data
+        training = self.training
+        state: dict[str, Any] = {
+            "id": self.id,
+            "spec": self.spec,
+            "settings": self.settings.model_dump(),
+            "layers": self.table["layers"],
+            "total_params": self.table["total_params"],
+            "class_names": data.class_names if data else self.own.class_names(),
+            "dataset": ({"name": data.name, **data.sizes()} if data
+                        else {"name": self.settings.dataset, "train": 0, "val": 0, "test": 0}),
+            "samples": self.own.summary(),
+            "training": self.training_owner is not None,
+            "created": self.created,
+            "touched": self.touched,
+        }
+        if training is not None:
+            state.update(training.summary())
+        else:
+            state.update({"epoch": 0, "batch": 0, "batches_per_epoch": 0, "step": 0,
+                          "history": [], "batch_losses": [], "confusion": None,
+                          "diverged": None})
+        return state
+
+    # -- training (one step per call, so the lock is released between batches) -----------
+    def training_or_raise(self) -> Training:
+        if self.training is None:
+            raise ApiError(422, "settings.dataset: there is no data to train on (for your own "
+                           "dataset: add samples of at least two classes)", "settings.dataset")
+        return self.training
+
+    def step_events(self, unit: str) -> list[Emitted]:
+        training = self.training_or_raise()
+        trainer = training.trainer
+        events = trainer.step_samples(1) if unit == "samples" else trainer.step_batches(1)
+        return training.emit(events)
+
+    def next_epoch_events(self, epoch: Iterator[Any]) -> list[Emitted]:
+        """The next event of a running epoch (empty when the epoch generator is done)."""
+        training = self.training_or_raise()
+        try:
+            return training.emit([next(epoch)])
+        except StopIteration:
+            return []
+
+    def rewind(self, epoch: int) -> dict[str, Any]:
+        self.check_idle()
+        self.training_or_raise().rewind(epoch)
+        return self.state()
+
+    # -- architecture and settings --------------------------------------------------------
+    def set_spec(self, spec: dict[str, Any]) -> dict[str, Any]:
+        self.check_idle()
+        table = architecture.describe(spec, self.limits)
+        old = (self.table, self.spec, self.model, self.data, self.training)
+        self.table, self.spec = table, table["spec"]
+        try:
+            self._reset_training()
+        except ApiError:
+            self.table, self.spec, self.model, self.data, self.training = old
+            raise
+        self.last_input = None
+        self._drop.add("last_input")
+        return {**self.state(), "weights_reset": True}
+
+    def set_settings(self, patch: SettingsPatch) -> dict[str, Any]:
+        self.check_idle()
+        changes = patch.model_dump(exclude_unset=True)
+        merged = self.settings.model_dump()
+        merged.update({k: v for k, v in changes.items()})
+        try:
+            new = TrainSettings.model_validate(merged)
+        except ValueError as exc:
+            raise ApiError(422, f"settings: {exc}", "settings") from exc
+        changed = {k for k in changes if getattr(new, k) != getattr(self.settings, k)}
+        reset = any(k in RESETTING_FIELDS for k in changed)
+        old_settings, old = self.settings, (self.model, self.data, self.training)
+        self.settings = new
+        try:
+            if reset:
+                self._reset_training()
+            else:
+                self._ensure_training().reconfigure(new)
+        except ApiError:
+            self.settings = old_settings
+            self.model, self.data, self.training = old
+            raise
+        return {**self.state(), "weights_reset": reset}
+
+    # -- forward and cells --------------------------------------------------------------
+    def _drawing_input(self, gray: np.ndarray, field: str) -> np.ndarray:
+        c, h, w = self.model.input_shape[:3] if len(self.model.input_shape) == 3 else (0, 0, 0)
+        if c != 1 or h != w:
+            raise ApiError(422, f"{field}: drawings are square grayscale images, but this "
+                           f"network takes {'x'.join(map(str, self.model.input_shape))}", field)
+        image, _info = preprocess_drawing(gray, size=h)
+        return np.asarray(image, dtype=np.float32)
+
+    def sample_image(self, ref: SampleRef, field: str = "sample") -> tuple[np.ndarray, int]:
+        part = self._ensure_data().part(ref.split)
+        if ref.index >= len(part):
+            raise ApiError(422, f"{field}.index: {ref.index} is outside the {ref.split} split "
+                           f"of {len(part)} samples", f"{field}.index")
+        return np.asarray(part.images[ref.index]), int(part.labels[ref.index])
+
+    def forward_gray(self, gray: np.ndarray, field: str = "pixels") -> dict[str, Any]:
+        return self._forward(self._drawing_input(gray, field))
+
+    def forward_sample(self, ref: SampleRef) -> dict[str, Any]:
+        image, label = self.sample_image(ref)
+        return {**self._forward(image), "true_label": label}
+
+    def _forward(self, x: np.ndarray) -> dict[str, Any]:
+        acts = self.model.run_forward(x[None], training=False)
+        outputs = [np.asarray(to_public(a))[0] for a in acts[1:]]
+        self.last_input = x
+        self._put["last_input"] = codec.pack({"x": x})
+        last = outputs[-1]
+        class_names = self.state_class_names()
+        scores = np.asarray(last, dtype=np.float64).reshape(-1)
+        is_prob = self.model.layers[-1].kind in ("softmax", "sigmoid")
+        if not np.all(np.isfinite(scores)):
+            raise ApiError(422, "spec: the network's output is not finite for this input",
+                           "spec")
+        prediction = int(np.argmax(scores)) if scores.size > 1 else int(scores[0] > 0.5)
+        return {
+            "prediction": prediction,
+            "label": class_names[prediction] if prediction < len(class_names) else None,
+            "class_names": class_names,
+            "probabilities": [float(v) for v in scores] if is_prob else None,
+            "scores": [float(v) for v in scores],
+            "preprocessed": tensor_json(x),
+            "layers": [
+                {"name": layer.name, "type": layer.kind, "shape": list(out.shape),
+                 "output": tensor_json(out)}
+                for layer, out in zip(self.model.layers, outputs, strict=True)
+            ],
+        }
+
+    def state_class_names(self) -> list[str]:
+        return self.data.class_names if self.data else self.own.class_names()
+
+    def cell_input(self, source: str) -> np.ndarray:
+        if source == "last":
+            if self.last_input is None:
+                raise ApiError(422, "query.input: nothing has been forwarded yet; forward an "
+                               "image first or use input=sample:<index>", "query.input")
+            return self.last_input
+        if source.startswith("sample:") and source[7:].isdigit():
+            return self.sample_image(SampleRef(split="val", index=int(source[7:])),
+                                     "query.input")[0]
+        raise ApiError(422, "query.input: must be last or sample:<index>", "query.input")
+
+    # -- own samples --------------------------------------------------------------------
+    def add_own_sample(self, gray: np.ndarray, label: str) -> dict[str, Any]:
+        self.check_idle()
+        if len(self.own) >= self.limits.max_dataset_size:
+            raise ApiError(422, f"label: this session already holds {len(self.own)} samples, "
+                           f"the limit", "label")
+        image = self._drawing_input(gray, "pixels")
+        sample = self.own.add(label, image)
+        self._put[f"sample/{sample.id}"] = codec.pack({"x": image})
+        self._own_changed()
+        return {"id": sample.id, "label": label, "samples": self.own.summary()}
+
+    def add_own_images(self, images: np.ndarray, labels: list[str]) -> None:
+        for image, label in zip(images, labels, strict=True):
+            sample = self.own.add(label, image)
+            self._put[f"sample/{sample.id}"] = codec.pack({"x": np.asarray(image)})
+        self._own_changed()
+
+    def remove_own_sample(self, sample_id: str) -> dict[str, Any]:
+        self.check_idle()
+        if not self.own.remove(sample_id):
+            raise ApiError(404, f"sample_id: no sample {sample_id!r} in this session",
+                           "sample_id")
+        self._drop.add(f"sample/{sample_id}")
+        self._put.pop(f"sample/{sample_id}", None)
+        self._own_changed()
+        return {"samples": self.own.summary()}
+
+    def _own_changed(self) -> None:
+        """Own samples changed: a session training on them gets a fresh split; its weights
+        stay, its history starts over (the old one was measured on other data)."""
+        if self.settings.dataset != "own":
+            return
+        try:
+            data = load_data(self.settings, tuple(self.model.input_shape), self.own.dataset(),
+                             self.limits.max_dataset_size)
+            training = Training.new(self.model, data, self.settings)
+        except ApiError:
+            self.data, self.training = None, None
+        else:
+            self.data, self.training = data, training
+        self._drop_prefixes.add("snapshot/")
+        self._save_all_snapshots = True
+
+    def own_listing(self) -> dict[str, Any]:
+        images = [s.image for s in self.own.items]
+        return {
+            "samples": [{"id": s.id, "label": s.label} for s in self.own.items],
+            "images": tensor_json(np.stack(images)) if images else None,
+            "classes": self.own.summary()["classes"],
+        }
+
+    # -- persistence --------------------------------------------------------------------
+    def save(self, store: SessionStore) -> None:
+        """Write what changed since the last save (one transaction)."""
+        meta = {
+            "version": FORMAT_VERSION,
+            "spec": self.spec,
+            "settings": self.settings.model_dump(),
+            "own": self.own.meta(),
+            "training": self.training.meta() if self.training else None,
+        }
+        put = dict(self._put)
+        put["model"] = codec.pack({"weights": self.model.get_weights()})
+        drop = set(self._drop)
+        if self.training is not None:
+            more, stale = self.training.blobs(self._save_all_snapshots)
+            put.update(more)
+            drop |= stale
+        else:
+            drop |= {"trainer", "checkpoints"}
+        store.save(self.id, self.created, self.touched, meta, put=put, drop=drop - set(put),
+                   drop_prefixes=self._drop_prefixes)
+        self._put.clear()
+        self._drop.clear()
+        self._drop_prefixes.clear()
+        self._save_all_snapshots = False
+        self._saved_touch = self.touched
+
+    def save_touch(self, store: SessionStore) -> None:
+        """Record use (for idle expiry) without rewriting the session, at most once a minute;
+        a pending last input is written along."""
+        if self.touched - self._saved_touch < TOUCH_EVERY_SECONDS and "last_input" not in self._put:
+            return
+        if "last_input" in self._put:
+            self.save(store)
+        else:
+            store.touch(self.id, self.touched)
+            self._saved_touch = self.touched
+
+    @classmethod
+    def from_stored(cls, stored: StoredSession, limits: Settings) -> Session:
+        meta = stored.meta
+        settings = TrainSettings.model_validate(meta["settings"])
+        session = cls(stored.id, limits, meta["spec"], settings, created=stored.created)
+        session.touched = stored.touched
+        session._saved_touch = stored.touched
+        images = {name[len("sample/"):]: codec.unpack(blob)["x"]
+                  for name, blob in stored.blobs.items() if name.startswith("sample/")}
+        session.own = OwnSamples.restore(meta.get("own", {}), images)
+        if "model" in stored.blobs:
+            session.model.set_weights(codec.unpack(stored.blobs["model"])["weights"])
+        if "last_input" in stored.blobs:
+            session.last_input = codec.unpack(stored.blobs["last_input"])["x"]
+        try:
+            session.data = load_data(settings, tuple(session.model.input_shape),
+                                     session.own.dataset(), limits.max_dataset_size)
+        except ApiError:
+            session.data = None
+        if session.data is not None:
+            try:
+                session.training = Training.restore(session.model, session.data, settings,
+                                                    meta.get("training") or {}, stored.blobs)
+            except ApiError:
+                session.training = None
+        session._save_all_snapshots = False
+        return session

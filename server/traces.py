@@ -1,0 +1,123 @@
+"""A traced training step of one sample, encoded as binary tensor frames (docs/protocol.md).
+
+The engine's ``trace_step`` does the work; this module picks the sample, keeps the session
+untouched (an optional update is computed on the real optimizer and then undone, and the
+model's RNG is put back so probes never change what training does) and encodes the records.
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from engine.metrics import predictions
+from engine.trace import trace_step
+from server.errors import ApiError
+from server.schemas.common import SampleRef
+from server.session import Session
+from server.tensors import finite_or_none, tensor_frame
+
+ALL_KINDS = ("input", "output", "pre_activation", "grad_output", "W", "b", "grad_W", "grad_b",
+             "update_W", "update_b", "W_after", "b_after")
+PROBE_KINDS = ("input", "output", "pre_activation", "grad_output", "grad_W", "grad_b")
+_ids = itertools.count(1)
+
+
+@dataclass
+class TraceRequest:
+    sample: str | SampleRef = "last"
+    label: int | None = None
+    layers: list[str] | None = None
+    kinds: tuple[str, ...] = ALL_KINDS
+    dtype: str = "float32"
+    with_update: bool = True
+    probe: bool = False
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def _pick(session: Session, req: TraceRequest) -> tuple[np.ndarray, int]:
+    if req.sample == "last":
+        if session.last_input is None:
+            raise ApiError(422, "sample: nothing has been forwarded yet; forward an image or "
+                           "name a dataset sample", "sample")
+        x = session.last_input
+        if req.label is not None:
+            return x, req.label
+        return x, int(predictions(session.model.forward(x[None]))[0])
+    assert isinstance(req.sample, SampleRef)
+    x, y = session.sample_image(req.sample)
+    return x, (req.label if req.label is not None else y)
+
+
+def run_trace(session: Session, req: TraceRequest, seq: int | None) -> tuple[list[bytes],
+                                                                             dict[str, Any]]:
+    """(tensor frames, the closing ``trace`` message); call under the session lock."""
+    model = session.model
+    names = [ly.name for ly in model.layers]
+    if req.layers is not None:
+        unknown = [n for n in req.layers if n not in names]
+        if unknown:
+            raise ApiError(422, f"layers: no layer {unknown[0]!r} (layers: {', '.join(names)})",
+                           "layers")
+    x, label = _pick(session, req)
+    n_classes = len(session.state_class_names())
+    if n_classes and not 0 <= label < n_classes:
+        raise ApiError(422, f"label: {label} is outside 0..{n_classes - 1}", "label")
+    training = session.training
+    optimizer = training.trainer.optimizer if (req.with_update and training) else None
+    rng_state = model.rng.bit_generator.state
+    before = model.get_weights()
+    opt_state = optimizer.state_dict() if optimizer is not None else None
+    try:
+        trace = trace_step(model, x[None], np.array([label], dtype=np.int64),
+                           session.settings.loss, optimizer)
+        after = model.get_weights() if optimizer is not None else None
+    finally:
+        if optimizer is not None and opt_state is not None:
+            model.set_weights(before)
+            optimizer.load_state_dict(opt_state)
+        model.rng.bit_generator.state = rng_state
+        model.zero_grad()
+    loss = finite_or_none(trace.loss)
+    trace_id = next(_ids)
+    base = {"seq": seq, "type": "tensor", "trace_id": trace_id}
+    wanted = set(req.kinds)
+    frames: list[bytes] = []
+
+    def add(layer: str, kind: str, array: np.ndarray | None) -> None:
+        if array is None or kind not in wanted:
+            return
+        if not np.all(np.isfinite(array)):
+            return  # a non-finite tensor is reported by the trace message's loss, not sent
+        frames.append(tensor_frame({**base, "name": f"{layer}.{kind}", "layer": layer,
+                                    "kind": kind}, array, req.dtype))
+
+    add("input", "input", x)
+    for rec in trace.layers:
+        if req.layers is not None and rec.name not in req.layers:
+            continue
+        add(rec.name, "output", rec.output[0])
+        add(rec.name, "pre_activation", None if rec.pre_activation is None
+            else rec.pre_activation[0])
+        add(rec.name, "grad_output", None if rec.grad_output is None else rec.grad_output[0])
+        for p in ("W", "b"):
+            key = f"{rec.name}.{p}"
+            if key in before:
+                add(rec.name, p, before[key])
+                if after is not None:
+                    add(rec.name, f"{p}_after", after[key])
+        add(rec.name, "grad_W", rec.grad_W)
+        add(rec.name, "grad_b", rec.grad_b)
+        add(rec.name, "update_W", rec.update_W)
+        add(rec.name, "update_b", rec.update_b)
+    out = trace.layers[-1].output
+    message = {
+        "seq": seq, "type": "trace", "trace_id": trace_id, "probe": req.probe, "loss": loss,
+        "label": label, "prediction": int(predictions(out.reshape(1, -1))[0]),
+        "layers": [{"name": rec.name, "type": rec.kind} for rec in trace.layers],
+        "tensors": len(frames), **req.extra,
+    }
+    return frames, message

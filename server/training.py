@@ -1,0 +1,217 @@
+"""A session's engine Trainer, plus what the server keeps beside it.
+
+Builds the trainer from settings and split data, turns its events and history into
+JSON-ready dicts (non-finite numbers never get through: divergence is an event), keeps the
+per-step losses and the last confusion matrix, and splits its state for the store so that
+each epoch snapshot is written once, not on every save.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from engine.model import Sequential
+from engine.optimizers import Optimizer, make_optimizer
+from engine.train_events import Cancelled, Diverged, EpochEnd, StepProgress, TrainEvent
+from engine.trainer import Trainer
+from server import codec
+from server.data import SplitData
+from server.errors import ApiError
+from server.schemas.settings import TrainSettings
+from server.tensors import finite_or_none
+
+OPTIMIZER_FIELDS = ("optimizer", "momentum")
+
+
+@dataclass(frozen=True)
+class Emitted:
+    """An engine event and the protocol message it becomes (``seq`` added by the sender)."""
+
+    event: TrainEvent
+    message_json: dict[str, Any]
+
+
+def _optimizer(settings: TrainSettings) -> Optimizer:
+    return make_optimizer(settings.optimizer, settings.lr, momentum=settings.momentum,
+                          weight_decay=settings.weight_decay)
+
+
+def _part(data: SplitData, name: str) -> Any:
+    part = data.part(name)
+    return part if len(part) else None
+
+
+class Training:
+    """The trainer and the server-side records that go with it."""
+
+    def __init__(self, trainer: Trainer, settings: TrainSettings) -> None:
+        self.trainer = trainer
+        self.settings = settings
+        self.batch_losses: list[float] = []
+        self.confusion: dict[str, Any] | None = None
+        self.diverged: dict[str, Any] | None = None
+        self.saved_snapshots: set[int] = set()
+        self.saved_checkpoints = -1
+        self.batch = 0  # steps done in the epoch in progress (from the last progress event)
+        self.batches: int | None = None  # steps the epoch in progress takes, when known
+
+    @classmethod
+    def new(cls, model: Sequential, data: SplitData, settings: TrainSettings) -> Training:
+        if len(data.train) == 0:
+            raise ApiError(422, "settings.split: the train split is empty", "settings.split")
+        try:
+            trainer = Trainer(model, _optimizer(settings), data.train, _part(data, "val"),
+                              _part(data, "test"), loss=settings.loss,
+                              batch_size=settings.batch_size, seed=settings.seed)
+        except ValueError as exc:
+            raise ApiError(422, f"settings.loss: {exc}", "settings.loss") from exc
+        return cls(trainer, settings)
+
+    # -- settings -----------------------------------------------------------------------
+    def reconfigure(self, settings: TrainSettings) -> None:
+        """New optimizer hyper-parameters or batch size; weights and history stay."""
+        old = self.settings
+        t = self.trainer
+        if any(getattr(old, f) != getattr(settings, f) for f in OPTIMIZER_FIELDS):
+            t.optimizer = _optimizer(settings)
+        else:
+            t.optimizer.lr = float(settings.lr)
+            t.optimizer.weight_decay = float(settings.weight_decay)
+        t.batch_size = int(settings.batch_size)
+        self.settings = settings
+        self.diverged = None
+
+    # -- reading ------------------------------------------------------------------------
+    @staticmethod
+    def record_json(record: Any) -> dict[str, Any]:
+        return {
+            "epoch": record.epoch,
+            "train_loss": finite_or_none(record.train_loss),
+            "train_acc": finite_or_none(record.train_accuracy),
+            "val_loss": finite_or_none(record.val_loss) if record.val_loss is not None else None,
+            "val_acc": (finite_or_none(record.val_accuracy)
+                        if record.val_accuracy is not None else None),
+            "steps": record.steps,
+            "step": record.global_step,
+            "lr": record.lr,
+        }
+
+    def summary(self) -> dict[str, Any]:
+        t = self.trainer
+        return {
+            "epoch": t.epoch,
+            "batch": self.batch,
+            "batches_per_epoch": self.batches,
+            "samples_seen": t.samples_seen,
+            "epoch_size": t.epoch_size,
+            "step": t.global_step,
+            "history": [self.record_json(r) for r in t.history],
+            "batch_losses": self.batch_losses,
+            "confusion": self.confusion,
+            "diverged": self.diverged,
+        }
+
+    # -- events -------------------------------------------------------------------------
+    def event_json(self, event: TrainEvent) -> dict[str, Any]:
+        """One engine event as a protocol message (without ``seq``); records side effects."""
+        if isinstance(event, StepProgress):
+            loss = finite_or_none(event.loss)
+            if loss is not None:  # a step with a non-finite loss is a Diverged event instead
+                self.batch_losses.append(loss)
+            self.batch, self.batches = event.batch, event.batches_in_epoch
+            return {"type": "progress", "epoch": event.epoch, "batch": event.batch,
+                    "batches": event.batches_in_epoch, "step": event.global_step,
+                    "loss": loss, "acc": finite_or_none(event.accuracy),
+                    "running_loss": finite_or_none(event.running_loss),
+                    "running_acc": finite_or_none(event.running_accuracy),
+                    "samples": event.samples_seen, "epoch_size": event.epoch_size}
+        if isinstance(event, EpochEnd):
+            self.confusion = self._evaluate_confusion()
+            self.batch, self.batches = 0, None
+            return {"type": "epoch_end", **self.record_json(event.record),
+                    "confusion": self.confusion}
+        if isinstance(event, Diverged):
+            self.diverged = {"epoch": event.epoch, "batch": event.batch,
+                             "step": event.global_step, "cause": event.cause,
+                             "lr": event.lr, "message": event.message}
+            return {"type": "diverged", **self.diverged}
+        assert isinstance(event, Cancelled)
+        return {"type": "stopped", "epoch": event.epoch, "batch": event.batch,
+                "samples": event.samples_seen, "message": event.message}
+
+    def emit(self, events: list[TrainEvent]) -> list[Emitted]:
+        return [Emitted(e, self.event_json(e)) for e in events]
+
+    def _evaluate_confusion(self) -> dict[str, Any] | None:
+        t = self.trainer
+        if t.val is None:
+            return None
+        ev = t.evaluate("val")
+        return {"split": "val", "class_names": ev.class_names,
+                "matrix": ev.confusion.astype(int).tolist(),
+                "per_class_acc": [finite_or_none(v) for v in ev.per_class_accuracy]}
+
+    def rewind(self, epoch: int) -> None:
+        t = self.trainer
+        if not 0 <= epoch <= t.epoch:
+            raise ApiError(422, f"epoch: can rewind to an epoch in 0..{t.epoch}, got {epoch}",
+                           "epoch")
+        t.rewind(epoch)
+        del self.batch_losses[t.global_step:]
+        self.batch, self.batches = 0, None
+        self.confusion = None
+        self.diverged = None
+
+    # -- persistence --------------------------------------------------------------------
+    def meta(self) -> dict[str, Any]:
+        return {"confusion": self.confusion, "diverged": self.diverged, "batch": self.batch,
+                "batches": self.batches}
+
+    def state_blob(self) -> dict[str, Any]:
+        state = self.trainer.state_dict()
+        state.pop("snapshots")
+        state.pop("checkpoints")
+        state["batch_losses"] = np.asarray(self.batch_losses, dtype=np.float64)
+        return state
+
+    def blobs(self, everything: bool) -> tuple[dict[str, bytes], set[str]]:
+        """(blobs to write, blob names to delete) since the last call."""
+        t = self.trainer
+        put: dict[str, bytes] = {"trainer": codec.pack(self.state_blob())}
+        have = {s.epoch for s in t.snapshots}
+        for snap in t.snapshots:
+            if everything or snap.epoch not in self.saved_snapshots:
+                put[f"snapshot/{snap.epoch}"] = codec.pack(snap.to_plain())
+        drop = {f"snapshot/{e}" for e in self.saved_snapshots - have}
+        if everything or len(t.checkpoints) != self.saved_checkpoints:
+            put["checkpoints"] = codec.pack([c.to_plain() for c in t.checkpoints])
+        self.saved_snapshots = have
+        self.saved_checkpoints = len(t.checkpoints)
+        return put, drop
+
+    @classmethod
+    def restore(cls, model: Sequential, data: SplitData, settings: TrainSettings,
+                meta: dict[str, Any], blobs: dict[str, bytes]) -> Training:
+        training = cls.new(model, data, settings)
+        if "trainer" not in blobs:
+            return training
+        state = codec.unpack(blobs["trainer"])
+        losses = state.pop("batch_losses", np.zeros(0))
+        snaps = sorted((codec.unpack(blob) for name, blob in blobs.items()
+                        if name.startswith("snapshot/")), key=lambda s: int(s["epoch"]))
+        state["snapshots"] = snaps
+        state["checkpoints"] = codec.unpack(blobs["checkpoints"]) if "checkpoints" in blobs \
+            else []
+        training.trainer.load_state_dict(state)
+        training.batch_losses = [float(v) for v in np.asarray(losses).reshape(-1)]
+        training.confusion = meta.get("confusion")
+        training.diverged = meta.get("diverged")
+        training.batch = int(meta.get("batch", 0))
+        training.batches = meta.get("batches")
+        training.saved_snapshots = {int(s["epoch"]) for s in snaps}
+        training.saved_checkpoints = len(state["checkpoints"])
+        return training
+

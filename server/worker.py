@@ -1,0 +1,49 @@
+"""Running session work off the event loop: a worker thread, one job at a time per session.
+
+``with_session`` looks the session up (which may load it from disk), takes its lock, runs the
+job, and saves what the job changed, all in a worker thread. A job that raises changes
+nothing on disk.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TypeVar
+
+import anyio.to_thread
+
+from server.errors import not_found
+from server.manager import SessionManager
+from server.session import Session
+
+T = TypeVar("T")
+
+
+def run_locked(manager: SessionManager, session: Session, job: Callable[[Session], T],
+               save: bool) -> T:
+    """Run ``job`` under the session lock in the calling thread; save on success."""
+    with session.lock:
+        if session.closed:
+            raise not_found("session", "id")
+        session.touch()
+        result = job(session)
+        if save:
+            session.save(manager.store)
+        else:
+            session.save_touch(manager.store)
+        return result
+
+
+async def with_session(manager: SessionManager, session_id: str, job: Callable[[Session], T],
+                       save: bool = False) -> T:
+    """``job(session)`` in a worker thread under the session's lock; saved when ``save``."""
+
+    def work() -> T:
+        return run_locked(manager, manager.get(session_id), job, save)
+
+    return await anyio.to_thread.run_sync(work)
+
+
+async def in_thread(fn: Callable[[], T]) -> T:
+    """Any other blocking call (no session involved) in a worker thread."""
+    return await anyio.to_thread.run_sync(fn)
