@@ -120,7 +120,10 @@ def decode_image(
     except UnidentifiedImageError:
         raise ImageDecodeError(f"{name}: not a PNG, JPEG, BMP or GIF image") from None
     except Image.DecompressionBombError as exc:
-        raise ImageDecodeError(f"{name}: too many pixels ({exc})") from None
+        raise ImageDecodeError(
+            f"{name}: more pixels than the limit of {limits.max_pixels} (max_pixels); "
+            f"Pillow refused it before decoding: {exc}"
+        ) from None
     except (OSError, SyntaxError, ValueError, EOFError) as exc:
         if isinstance(exc, ImageDecodeError):
             raise

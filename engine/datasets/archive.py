@@ -188,9 +188,12 @@ def _build(
         reason = budget.admit(entry)
         if reason is None:
             try:
-                images.append(_load_one(entry, size, limits, mode))
-                names.append(cls)
-                continue
+                data = _read_capped(entry, limits.max_file_bytes)
+                reason = budget.settle(entry, len(data))
+                if reason is None:
+                    images.append(_fit(data, entry.name, size, limits, mode))
+                    names.append(cls)
+                    continue
             except ImageDecodeError as exc:
                 reason = str(exc).removeprefix(f"{entry.name}: ")
             except _Unreadable as exc:
@@ -228,21 +231,32 @@ class _Budget:
             )
         if self.total + entry.declared_bytes > lim.max_total_bytes:
             return f"would take the total past {lim.max_total_bytes} bytes (max_total_bytes)"
+        self.total += entry.declared_bytes
+        return None
+
+    def settle(self, entry: _Entry, actual: int) -> str | None:
+        """Charge bytes read beyond the declared size; a reason to refuse if past the total."""
+        self.total += max(0, actual - entry.declared_bytes)
+        if self.total > self.limits.max_total_bytes:
+            return f"takes the total past {self.limits.max_total_bytes} bytes (max_total_bytes)"
         return None
 
 
-def _load_one(entry: _Entry, size: int, limits: ArchiveLimits, mode: Mode) -> np.ndarray:
-    """Read (capped), decode, and fit one file -> (size, size) float32 in [0, 1]."""
+def _read_capped(entry: _Entry, max_bytes: int) -> bytes:
+    """At most ``max_bytes`` of the entry, whatever its header declared; _Unreadable beyond."""
     try:
-        data = entry.read(limits.max_file_bytes + 1)
+        data = entry.read(max_bytes + 1)
     except (zipfile.BadZipFile, zlib.error, RuntimeError, NotImplementedError, EOFError,
             OSError, ValueError) as exc:  # fmt: skip
         raise _Unreadable(f"cannot be read ({exc})") from None
-    if len(data) > limits.max_file_bytes:
-        raise _Unreadable(
-            f"holds more than {limits.max_file_bytes} bytes uncompressed (max_file_bytes)"
-        )
-    gray = decode_image(data, entry.name, DecodeLimits(limits.max_file_bytes, limits.max_pixels))
+    if len(data) > max_bytes:
+        raise _Unreadable(f"holds more than {max_bytes} bytes uncompressed (max_file_bytes)")
+    return data
+
+
+def _fit(data: bytes, name: str, size: int, limits: ArchiveLimits, mode: Mode) -> np.ndarray:
+    """Decode one file and fit it to (size, size) float32 in [0, 1]."""
+    gray = decode_image(data, name, DecodeLimits(limits.max_file_bytes, limits.max_pixels))
     if mode == "drawing":
         return preprocess_drawing(gray, size)[0][0]
     resized = Image.fromarray(gray).resize((size, size), Image.Resampling.LANCZOS)
@@ -251,7 +265,9 @@ def _load_one(entry: _Entry, size: int, limits: ArchiveLimits, mode: Mode) -> np
 
 def _is_junk(name: str) -> bool:
     parts = PurePosixPath(name).parts
-    return any(p.startswith(".") or p.lower() in _JUNK_NAMES for p in parts if p not in ("/",))
+    return any(
+        p.startswith(".") or p.lower() in _JUNK_NAMES for p in parts if p not in ("/", ".", "..")
+    )
 
 
 def _class_folders(

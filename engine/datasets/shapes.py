@@ -71,9 +71,9 @@ def generate(count: int, size: int = 28, seed: int = 0, noise: float = 0.1) -> D
 
     Returns a Dataset with images (count, 1, size, size) float32 in [0, 1] and labels indexing
     ``CLASS_NAMES``. Per sample, uniformly random: half-extent r in [0.2, 0.4] * size, stroke
-    thickness in [max(1, size/28), max(1, size/10)], brightness in [0.7, 1], and a centre that keeps the
-    shape inside the frame; then Gaussian noise of standard deviation ``noise``, clipped to [0, 1].
-    The same (count, size, seed, noise) always gives the same images.
+    thickness in [max(1, size/28), max(1, size/10)], brightness in [0.7, 1], and a centre that
+    keeps the shape inside the frame; then Gaussian noise of standard deviation ``noise``,
+    clipped to [0, 1]. The same (count, size, seed, noise) always gives the same images.
     """
     _validate(count, size, noise)
     rng = np.random.default_rng(seed)
