@@ -60,6 +60,13 @@ def _builtin(name: str, size: int | None, fractions: tuple[float, float, float],
     return SplitData(name, list(base.class_names), train, val, test)
 
 
+def builtin_split(name: str, seed: int) -> SplitData:
+    """A built-in dataset with the default size and split fractions for ``seed``."""
+    defaults = TrainSettings()
+    fractions = (defaults.split.train, defaults.split.val, defaults.split.test)
+    return _builtin(name, None, fractions, seed, 28)
+
+
 def load(settings: TrainSettings, input_shape: tuple[int, ...], own: Dataset | None,
          max_size: int) -> SplitData:
     """The split data for ``settings``; 422 naming the setting when it cannot be had."""

@@ -12,6 +12,7 @@ import time
 from collections import OrderedDict
 from collections.abc import Callable
 
+from server import model_file
 from server.config import Settings
 from server.errors import ApiError, not_found
 from server.ids import is_session_id, new_session_id
@@ -121,4 +122,12 @@ def create_session(manager: SessionManager, spec: dict | None,
                    settings: TrainSettings | None) -> Session:
     """Build, save and cache a new session (blocking: call from a worker thread)."""
     session = Session.create(manager.new_id(), manager.settings, spec, settings)
+    return manager.add(session)
+
+
+def import_session(manager: SessionManager, data: bytes) -> Session:
+    """A new session from an exported model file (blocking: call from a worker thread)."""
+    limit = manager.settings.max_params * 4 + 1024 * 1024
+    loaded = model_file.read(data, limit)
+    session = Session.from_model_file(manager.new_id(), manager.settings, loaded)
     return manager.add(session)

@@ -16,7 +16,7 @@ import numpy as np
 
 from engine.model import Sequential, build, to_public
 from engine.preprocess import preprocess_drawing
-from server import architecture, codec
+from server import architecture, codec, model_file, pytorch_script
 from server.config import Settings
 from server.data import SplitData
 from server.data import load as load_data
@@ -81,16 +81,10 @@ class Session:
         self._drop_prefixes.add("snapshot/")
         self._save_all_snapshots = True
 
-    def _ensure_data(self) -> SplitData:
+    def data_or_raise(self) -> SplitData:
         if self.data is None:
             raise ApiError(422, "settings.dataset: this session has no data", "settings.dataset")
         return self.data
-
-    def _ensure_training(self) -> Training:
-        if self.training is None:
-            raise ApiError(422, "settings.dataset: this session has no data to train on",
-                           "settings.dataset")
-        return self.training
 
     # -- bookkeeping --------------------------------------------------------------------
     def in_use(self) -> bool:
@@ -200,8 +194,8 @@ class Session:
         try:
             if reset:
                 self._reset_training()
-            else:
-                self._ensure_training().reconfigure(new)
+            elif self.training is not None:
+                self.training.reconfigure(new)
         except ApiError:
             self.settings = old_settings
             self.model, self.data, self.training = old
@@ -218,7 +212,7 @@ class Session:
         return np.asarray(image, dtype=np.float32)
 
     def sample_image(self, ref: SampleRef, field: str = "sample") -> tuple[np.ndarray, int]:
-        part = self._ensure_data().part(ref.split)
+        part = self.data_or_raise().part(ref.split)
         if ref.index >= len(part):
             raise ApiError(422, f"{field}.index: {ref.index} is outside the {ref.split} split "
                            f"of {len(part)} samples", f"{field}.index")
@@ -323,6 +317,38 @@ class Session:
             "images": tensor_json(np.stack(images)) if images else None,
             "classes": self.own.summary()["classes"],
         }
+
+    # -- export -------------------------------------------------------------------------
+    def export_npz(self) -> bytes:
+        return model_file.write(self.spec, self.settings.model_dump(), self.state_class_names(),
+                                self.model.get_weights())
+
+    def export_py(self) -> str:
+        weights = model_file.write_weights(self.model.get_weights())
+        return pytorch_script.render(self.id, self.spec, self.state_class_names(), weights)
+
+    @classmethod
+    def from_model_file(cls, session_id: str, limits: Settings,
+                        loaded: model_file.ModelFile) -> Session:
+        """A new session whose network is the file's, weights and all."""
+        settings = TrainSettings()
+        if loaded.settings is not None:
+            try:
+                settings = TrainSettings.model_validate(loaded.settings)
+            except ValueError:
+                settings = TrainSettings()
+        session = cls(session_id, limits, loaded.spec, settings)
+        try:
+            session.model.set_weights(loaded.weights)
+        except ValueError as exc:
+            raise ApiError(422, f"file: {exc}", "file") from exc
+        try:
+            session.data = load_data(settings, tuple(session.model.input_shape), None,
+                                     limits.max_dataset_size)
+            session.training = Training.new(session.model, session.data, settings)
+        except ApiError:
+            session.data, session.training = None, None
+        return session
 
     # -- persistence --------------------------------------------------------------------
     def save(self, store: SessionStore) -> None:

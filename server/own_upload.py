@@ -1,0 +1,51 @@
+"""Adding a zip of class folders to a session's own samples (decoded by the engine)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import anyio.to_thread
+
+from engine.datasets.archive import ArchiveError, ArchiveLimits, load_zip
+from server.errors import ApiError
+from server.manager import SessionManager
+from server.session import Session
+from server.worker import run_locked
+
+
+def _problems(items: list[Any]) -> list[dict[str, str]]:
+    return [{"file": p.file, "message": p.reason} for p in items]
+
+
+def _add_zip(manager: SessionManager, session_id: str, data: bytes, mode: str) -> dict[str, Any]:
+    session = manager.get(session_id)
+    shape = session.model.input_shape
+    if len(shape) != 3 or shape[0] != 1 or shape[1] != shape[2]:
+        raise ApiError(422, "file: images are added as square grayscale inputs, but this "
+                       f"network takes {'x'.join(map(str, shape))}", "file")
+    settings = manager.settings
+    limits = ArchiveLimits(max_files=settings.max_zip_files, max_pixels=settings.max_image_pixels,
+                           max_archive_bytes=settings.max_upload_bytes)
+    try:  # decoding happens outside the session lock: forwards and training go on meanwhile
+        dataset, problems = load_zip(data, size=shape[1], limits=limits,
+                                     mode="drawing" if mode == "drawing" else "resize")
+    except ArchiveError as exc:
+        raise ApiError(422, f"file: {exc}", "file", problems=_problems(exc.problems)) from exc
+
+    def add(s: Session) -> dict[str, Any]:
+        s.check_idle()
+        room = settings.max_dataset_size - len(s.own)
+        if len(dataset) > room:
+            raise ApiError(422, f"file: {len(dataset)} images would take this session past its "
+                           f"limit of {settings.max_dataset_size} samples", "file")
+        labels = [dataset.class_names[int(i)] for i in dataset.labels]
+        s.add_own_images(dataset.images, labels)
+        return {"added": len(dataset), "problems": _problems(problems),
+                "samples": s.own.summary()}
+
+    return run_locked(manager, session, add, save=True)
+
+
+async def add_zip(manager: SessionManager, session_id: str, data: bytes,
+                  mode: str) -> dict[str, Any]:
+    return await anyio.to_thread.run_sync(_add_zip, manager, session_id, data, mode)
