@@ -36,6 +36,7 @@ from engine.preprocess import DecodeLimits, ImageDecodeError, decode_image, prep
 
 Mode = Literal["resize", "drawing"]
 _JUNK_NAMES = {"thumbs.db", "desktop.ini", "__macosx"}
+MAX_NAMED_PAST_LIMIT = 100  # files past max_files named one by one; the rest in one Problem
 
 
 @dataclass(frozen=True)
@@ -184,7 +185,8 @@ def _build(
     images: list[np.ndarray] = []
     names: list[str] = []
     budget = _Budget(limits)
-    for entry, cls in classes:
+    past_limit = classes[limits.max_files :][MAX_NAMED_PAST_LIMIT:]
+    for entry, cls in classes[: len(classes) - len(past_limit)]:
         reason = budget.admit(entry)
         if reason is None:
             try:
@@ -199,6 +201,9 @@ def _build(
             except _Unreadable as exc:
                 reason = str(exc)
         problems.append(Problem(entry.name, reason))
+    if past_limit:
+        problems.append(Problem(f"{past_limit[0][0].name} and after",
+                                f"{len(past_limit)} more files past max_files; not read"))
     if not images:
         detail = "; ".join(str(p) for p in problems[:5]) or "it holds no files in class folders"
         raise ArchiveError(f"{label}: no usable images ({detail})", problems)

@@ -20,6 +20,7 @@ from PIL import Image
 from engine.datasets.archive import (
     ArchiveError,
     ArchiveLimits,
+    Problem,
     _Entry,
     _read_capped,
     _Unreadable,
@@ -209,6 +210,17 @@ def test_more_files_than_allowed_are_refused_by_name() -> None:
     assert len(ds) == 5 and ds.class_names == ["a", "b"]
     assert [p.file for p in problems] == ["b/01.png", "b/02.png", "b/03.png"]
     assert all("more than 5 files (max_files)" in p.reason for p in problems)
+
+
+def test_thousands_of_files_past_the_limit_are_summarised() -> None:
+    png = _encoded("PNG", size=(4, 4))
+    files = {f"{c}/{i:04d}.png": png for c in ("a", "b") for i in range(600)}
+    ds, problems = load_zip(_zip(files), limits=ArchiveLimits(max_files=1000))
+    assert len(ds) == 1000 and ds.counts().tolist() == [600, 400]
+    assert [p.file for p in problems[:2]] == ["b/0400.png", "b/0401.png"]
+    assert len(problems) == 101
+    summary = Problem("b/0500.png and after", "100 more files past max_files; not read")
+    assert problems[-1] == summary
 
 
 def test_not_a_zip_and_nothing_usable_are_whole_archive_errors(tmp_path: Path) -> None:
