@@ -90,10 +90,14 @@ export function createGridRenderer(canvas) {
       const y = hl.row * layout.pitch;
       const width = (hl.cols || 1) * layout.pitch - gap;
       const height = (hl.rows || 1) * layout.pitch - gap;
-      ctx.lineWidth = hl.width || 2;
+      // a white halo under the outline keeps it visible on dark cells too
+      const lw = hl.width || 2;
+      ctx.lineWidth = lw + 2;
+      ctx.strokeStyle = "#fff";
+      ctx.strokeRect(x + lw / 2, y + lw / 2, width - lw, height - lw);
+      ctx.lineWidth = lw;
       ctx.strokeStyle = hl.color || "#111";
-      const inset = ctx.lineWidth / 2;
-      ctx.strokeRect(x + inset, y + inset, width - 2 * inset, height - 2 * inset);
+      ctx.strokeRect(x + lw / 2, y + lw / 2, width - lw, height - lw);
     }
     return layout;
   }

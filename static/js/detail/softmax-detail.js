@@ -1,22 +1,18 @@
 // Softmax detail: the raw scores, their exponentials, the sum, and each probability as the
 // division, as the engine reported them. Raw scores and probabilities are indexed out of the
-// forward reply; the exponentials and their sum come from the server's cell endpoint for the
-// softmax layer when it provides them (the browser does not exponentiate anything).
+// forward reply; the exponentials and their sum come from the forward reply's `softmax` field
+// when the server provides it (the browser does not exponentiate anything).
 
-import { layerContext, fetchCell } from "./data.js";
+import { layerContext } from "./data.js";
 import { el, clear } from "./dom.js";
 import { fmt } from "./colors.js";
 
 export function createSoftmaxDetail(container, store) {
   const root = el("section", { class: "nn-detail nn-softmax-detail", "data-view": "softmax-detail" });
   container.append(root);
-  let token = 0;
-  let destroyed = false;
-
-  async function render() {
+  function render() {
     const detail = store.get("detail") || {};
     const ctx = layerContext(store, detail.layer);
-    const mine = ++token;
     clear(root);
     if (!ctx || !ctx.output || !ctx.input) {
       root.append(el("p", { class: "nn-detail-blurb" }, "No forward data yet: draw or pick an input first."));
@@ -46,31 +42,25 @@ export function createSoftmaxDetail(container, store) {
             "data-role": "prob-bar", "data-class": String(i), "data-value": String(p) })),
         el("span", { class: "nn-prob-value" }, `${(100 * p).toFixed(1)}%`)));
     }
-    const tableSlot = el("div", { class: "nn-softmax-table-slot" }, el("p", { class: "nn-loading" }, "asking the engine for the exponentials…"));
+    const tableSlot = el("div", { class: "nn-softmax-table-slot" });
     root.append(el("div", { class: "nn-detail-body nn-softmax-body" }, bars, tableSlot));
 
-    let cell = null;
-    let problem = null;
-    try {
-      cell = await fetchCell(store.get("sessionId"), { layer: ctx.name, channel: 0, row: 0, col: 0 });
-    } catch (err) {
-      problem = err.message;
-    }
-    if (destroyed || mine !== token) return;
-    clear(tableSlot);
-    const exps = cell && cell.exps ? cell.exps.data : null;
+    // The engine's softmax arithmetic, when the forward reply carries it:
+    // forward.softmax = {logits: [K], shift: max logit, exps: [K] = e^(logit - shift), sum}
+    const cell = forward.softmax && Array.isArray(forward.softmax.exps) ? forward.softmax : null;
+    const exps = cell ? cell.exps : null;
     const table = el("table", { class: "nn-softmax-table", "data-role": "softmax-table" });
     table.append(el("thead", {}, el("tr", {},
       el("th", { scope: "col" }, "class"), el("th", { scope: "col" }, "raw score z"),
       el("th", { scope: "col" }, exps ? `e^(z − ${fmt(cell.shift ?? cell.max, 3)})` : "eᶻ"),
       el("th", { scope: "col" }, "÷ sum"), el("th", { scope: "col" }, "= probability"))));
     const body = el("tbody");
-    const cellProbs = cell && cell.probabilities ? cell.probabilities.data : probs;
+    const logits = cell && Array.isArray(cell.logits) ? cell.logits : scores;
+    const cellProbs = probs;
     for (let i = 0; i < K; i++) {
       body.append(el("tr", { class: i === winner ? "nn-prob-win" : "" },
         el("th", { scope: "row" }, names[i] ?? String(i)),
-        el("td", { "data-role": "score", "data-value": String(cell && cell.logits ? cell.logits.data[i] : scores[i]) },
-          fmt(cell && cell.logits ? cell.logits.data[i] : scores[i])),
+        el("td", { "data-role": "score", "data-value": String(logits[i]) }, fmt(logits[i])),
         el("td", exps ? { "data-role": "exp", "data-value": String(exps[i]) } : {}, exps ? fmt(exps[i]) : "–"),
         el("td", {}, exps ? `÷ ${fmt(cell.sum)}` : "–"),
         el("td", { "data-role": "probability", "data-class": String(i), "data-value": String(cellProbs[i]) }, fmt(cellProbs[i]))));
@@ -85,15 +75,14 @@ export function createSoftmaxDetail(container, store) {
     tableSlot.append(table);
     if (!exps) {
       tableSlot.append(el("p", { class: "nn-note", role: "note" },
-        "This server does not report the exponentials and their sum for the softmax layer"
-        + (problem ? ` (${problem})` : "")
-        + "; the raw scores and probabilities above are the engine's. The probabilities still add up to 1."));
+        "This server's forward reply does not carry the softmax's exponentials and their sum, and the "
+        + "browser does not compute them; the raw scores and probabilities shown are the engine's."));
     }
   }
 
   render();
   return {
     update() { render(); },
-    destroy() { destroyed = true; root.remove(); },
+    destroy() { root.remove(); },
   };
 }

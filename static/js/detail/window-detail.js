@@ -37,11 +37,11 @@ export function createWindowDetail(container, store, mode) {
   const blurb = el("p", { class: "nn-detail-blurb" });
 
   // controls
-  const startBtn = button("⏮", "Back to the first cell", () => animator && animator.seek(0));
+  const startBtn = button("|◀◀", "Back to the first cell", () => animator && animator.seek(0));
   const backBtn = button("◀", "Step back one cell", () => animator && animator.step(-1));
   const playBtn = button("▶ Play", "Play the sliding window", () => animator && animator.toggle(), "nn-play");
-  const stepBtn = button("▶|", "Step forward one cell", () => animator && animator.step(1));
-  const endBtn = button("⏭", "Jump to the last cell", () => animator && animator.seek(geom.count - 1));
+  const stepBtn = button("▶", "Step forward one cell", () => animator && animator.step(1));
+  const endBtn = button("▶▶|", "Jump to the last cell", () => animator && animator.seek(geom.count - 1));
   const speedSel = el("select", { "aria-label": "Animation speed in cells per second", class: "nn-speed" });
   for (const s of SPEEDS) speedSel.append(el("option", { value: String(s) }, `${s} cells/s`));
   speedSel.value = "8";
@@ -204,7 +204,7 @@ export function createWindowDetail(container, store, mode) {
       rows: geom.paddedH, cols: geom.paddedW, cellSize: size, gap: size > 8 ? 1 : 0,
       value: (py, px) => inMap.data[(py - geom.pad) * W + (px - geom.pad)],
       isPadding: (py, px) => py < geom.pad || px < geom.pad || py >= geom.pad + H || px >= geom.pad + W,
-      limit: inLimit, numbers: size >= 26, digits: 2,
+      limit: inLimit, numbers: size >= 36, digits: 2,
       highlights: [{ row: cells[0].py, col: cells[0].px, rows: geom.kernel, cols: geom.kernel, color: "#111", width: 3 },
         ...(mode === "pool" && reply && reply.winner ? [{ row: cells[0].py + reply.winner[0], col: cells[0].px + reply.winner[1], color: "#f2b701", width: 2 }] : [])],
     });
@@ -239,7 +239,7 @@ export function createWindowDetail(container, store, mode) {
     outGrid.draw({
       rows: geom.outH, cols: geom.outW, cellSize: oSize, gap: oSize > 8 ? 1 : 0,
       value: (r, c) => (r * geom.outW + c <= current ? outMap.data[r * geom.outW + c] : null),
-      limit: outLimit, numbers: oSize >= 26, digits: 2,
+      limit: outLimit, numbers: oSize >= 36, digits: 2,
       highlights: [{ row, col, color: "#111", width: 3 }],
     });
     outCap.textContent = `output ${ctx.name}[${outChannel}] (${geom.outH}×${geom.outW}) · hover to jump`;
@@ -282,7 +282,9 @@ export function createWindowDetail(container, store, mode) {
       const tr = el("tr");
       for (let kx = 0; kx < k; kx++) {
         const i = base + ky * k + kx;
-        const pad = r.padding_mask && r.padding_mask.data[i] === 1;
+        // the mask is (C, k, k) or, the same for every channel, (k, k)
+        const mask = r.padding_mask;
+        const pad = Boolean(mask) && mask.data[mask.data.length === k * k ? ky * k + kx : i] === 1;
         const x = r.window.data[i];
         const w = r.kernel.data[i];
         const p = r.products.data[i];
