@@ -222,6 +222,30 @@ export function createFilm(container, store) {
         grid.append(c);
       }
       if (C > 1) box.append(el("span", { class: "nn-note" }, "input channel 0 of each filter"));
+    } else if (t.shape.length === 2) {
+      // dense W (in, out): one strip per unit, its `in` weights wrapped into rows
+      const [nIn, nOut] = t.shape;
+      const width = nIn % 112 === 0 ? 112 : Math.min(nIn, Math.ceil(Math.sqrt(nIn * 4)));
+      const rows = Math.ceil(nIn / width);
+      const zoom = Math.max(1, Math.floor(160 / width));
+      for (let u = 0; u < Math.min(nOut, 16); u++) {
+        const img = new ImageData(width, rows);
+        const column = new Float32Array(width * rows);
+        for (let i = 0; i < nIn; i++) column[i] = t.data[i * nOut + u]; // W[i][u], indexing only
+        paintMap(column, 0, rows, width, lim, img.data);
+        for (let i = nIn; i < width * rows; i++) img.data[i * 4 + 3] = 0;
+        const c = el("canvas", { role: "img", width: String(width * zoom), height: String(rows * zoom),
+          "aria-label": `${caption}, unit ${u}: ${nIn} weights` });
+        const tmp = document.createElement("canvas");
+        tmp.width = width;
+        tmp.height = rows;
+        tmp.getContext("2d").putImageData(img, 0, 0);
+        const g2 = c.getContext("2d");
+        g2.imageSmoothingEnabled = false;
+        g2.drawImage(tmp, 0, 0, width * zoom, rows * zoom);
+        grid.append(el("span", { class: "nn-film-unit" }, el("span", {}, `unit ${u}`), c));
+      }
+      box.append(el("span", { class: "nn-note" }, `each unit's ${nIn} weights, ${width} to a row`));
     } else {
       grid.append(thumbs(t, 200, 1, lim));
     }
