@@ -13,62 +13,49 @@ export function base64ToBytes(b64) {
   return new Uint8Array(Buffer.from(b64, "base64"));
 }
 
-function bytesToFloat32(bytes, dtype = "float32", scale = null) {
+function bytesToFloat32(bytes, dtype = "float32", scale = 1, offset = 0) {
   if (dtype === "float32") {
     // Copy when unaligned so the Float32Array view is legal.
     const aligned = bytes.byteOffset % 4 === 0 ? bytes : bytes.slice();
     return new Float32Array(aligned.buffer, aligned.byteOffset, aligned.byteLength / 4);
   }
   if (dtype === "uint8") {
-    // Quantised: value = min + q / 255 * (max - min), scale = {min, max}.
+    // Quantised (docs/protocol.md): value = offset + scale * byte.
     const out = new Float32Array(bytes.length);
-    const lo = scale?.min ?? 0;
-    const span = (scale?.max ?? 1) - lo;
-    for (let i = 0; i < bytes.length; i++) out[i] = lo + (bytes[i] / 255) * span;
+    for (let i = 0; i < bytes.length; i++) out[i] = offset + scale * bytes[i];
     return out;
   }
   throw new Error(`unsupported tensor dtype ${dtype}`);
 }
 
-/** {shape, dtype, data: base64} -> {shape, data: Float32Array}. */
+const count = (shape) => shape.reduce((a, b) => a * b, 1);
+
+/** Tensor object {shape, dtype, data: base64, scale?, offset?} -> {shape, data: Float32Array}. */
 export function decodeTensor(t) {
   if (t === null || t === undefined) return null;
   if (t.data instanceof Float32Array) return t;
-  const bytes = base64ToBytes(t.data);
-  const data = bytesToFloat32(bytes, t.dtype ?? "float32", t.scale ?? (t.min !== undefined ? { min: t.min, max: t.max } : null));
-  const expected = t.shape.reduce((a, b) => a * b, 1);
-  if (data.length !== expected) {
-    throw new Error(`tensor of shape ${t.shape} has ${data.length} values, expected ${expected}`);
+  const data = bytesToFloat32(base64ToBytes(t.data), t.dtype ?? "float32", t.scale ?? 1, t.offset ?? 0);
+  if (data.length !== count(t.shape)) {
+    throw new Error(`tensor of shape ${t.shape} has ${data.length} values, expected ${count(t.shape)}`);
   }
   return { shape: t.shape, data };
 }
 
 /**
- * A binary WebSocket frame: 4-byte little-endian header length, UTF-8 JSON header, raw bytes.
- * Returns {header, body: Uint8Array}. The header says how to cut the body into tensors
- * (see decodeFrameTensors).
+ * A binary WebSocket frame (docs/protocol.md): 4-byte little-endian header length L,
+ * UTF-8 JSON header, raw little-endian bytes of one tensor. Returns the header with
+ * `data` (Float32Array, dequantised when the header says uint8) added.
  */
 export function parseBinaryFrame(arrayBuffer) {
   const view = new DataView(arrayBuffer);
   const n = view.getUint32(0, true);
-  const headerBytes = new Uint8Array(arrayBuffer, 4, n);
-  const header = JSON.parse(new TextDecoder().decode(headerBytes));
-  const body = new Uint8Array(arrayBuffer, 4 + n);
-  return { header, body };
-}
-
-/**
- * Cut a binary frame body into tensors: header.tensors = [{name?, shape, dtype, offset,
- * nbytes, min?, max?}] -> [{...meta, data: Float32Array}].
- */
-export function decodeFrameTensors(header, body) {
-  return (header.tensors ?? []).map((t) => {
-    const start = t.offset ?? 0;
-    const len = t.nbytes ?? t.shape.reduce((a, b) => a * b, 1) * (t.dtype === "uint8" ? 1 : 4);
-    const bytes = body.subarray(start, start + len);
-    const scale = t.min !== undefined ? { min: t.min, max: t.max } : t.scale ?? null;
-    return { ...t, data: bytesToFloat32(bytes, t.dtype ?? "float32", scale) };
-  });
+  const header = JSON.parse(new TextDecoder().decode(new Uint8Array(arrayBuffer, 4, n)));
+  const bytes = new Uint8Array(arrayBuffer, 4 + n);
+  const data = bytesToFloat32(bytes, header.dtype ?? "float32", header.scale ?? 1, header.offset ?? 0);
+  if (header.shape && data.length !== count(header.shape)) {
+    throw new Error(`frame ${header.name}: ${data.length} values for shape ${header.shape}`);
+  }
+  return { ...header, data };
 }
 
 /** Forward reply -> same object with every tensor decoded to Float32Array once. */
@@ -80,6 +67,11 @@ export function decodeForward(reply) {
   };
 }
 
+/** Samples reply -> same object with `images` decoded. */
+export function decodeSamples(reply) {
+  return { ...reply, images: decodeTensor(reply.images) };
+}
+
 export class ApiError extends Error {
   constructor(status, detail) {
     const message =
@@ -87,6 +79,7 @@ export class ApiError extends Error {
     super(message);
     this.status = status;
     this.detail = detail;
+    this.field = typeof detail === "object" && detail ? detail.field ?? null : null;
     this.layerIndex = typeof detail === "object" && detail ? detail.layer_index ?? null : null;
   }
 }
@@ -121,8 +114,8 @@ export const api = {
   createSession: (body) => request("POST", "/api/sessions", body),
   getSession: (id) => request("GET", S(id)),
   putSpec: (id, spec) => request("PUT", `${S(id)}/spec`, { spec }),
-  putSettings: (id, settings) => request("PUT", `${S(id)}/settings`, settings),
-  putFilters: (id, body) => request("PUT", `${S(id)}/filters`, body),
+  putSettings: (id, settings) => request("PUT", `${S(id)}/settings`, { settings }),
+  deleteSession: (id) => request("DELETE", S(id)),
   forward: async (id, pixels, width, height, opts) =>
     decodeForward(await request("POST", `${S(id)}/forward`, { pixels: Array.from(pixels), width, height }, opts)),
   forwardFile: async (id, file, opts) => {
@@ -131,11 +124,16 @@ export const api = {
     return decodeForward(await request("POST", `${S(id)}/forward`, form, opts));
   },
   forwardSample: async (id, split, index, opts) =>
-    decodeForward(await request("POST", `${S(id)}/forward`, { split, index }, opts)),
+    decodeForward(await request("POST", `${S(id)}/forward`, { sample: { split, index } }, opts)),
   cell: (id, params) => request("GET", `${S(id)}/cell?${new URLSearchParams(params)}`),
-  datasetSamples: (name, params = {}) =>
-    request("GET", `/api/datasets/${encodeURIComponent(name)}/samples?${new URLSearchParams(params)}`),
-  listSamples: (id) => request("GET", `${S(id)}/samples`),
+  datasetSamples: async (name, params = {}) =>
+    decodeSamples(await request("GET", `/api/datasets/${encodeURIComponent(name)}/samples?${new URLSearchParams(params)}`)),
+  sessionSamples: async (id, params = {}) =>
+    decodeSamples(await request("GET", `${S(id)}/dataset/samples?${new URLSearchParams(params)}`)),
+  listSamples: async (id) => {
+    const r = await request("GET", `${S(id)}/samples`);
+    return { ...r, images: decodeTensor(r.images) };
+  },
   addSample: (id, body) => request("POST", `${S(id)}/samples`, body),
   removeSample: (id, sampleId) => request("DELETE", `${S(id)}/samples/${encodeURIComponent(sampleId)}`),
   uploadZip: (id, file) => {
@@ -145,6 +143,7 @@ export const api = {
   },
   landscape: (id, body) => request("POST", `${S(id)}/landscape`, body),
   exportUrl: (id) => `${S(id)}/export.npz`,
+  exportPyUrl: (id) => `${S(id)}/export.py`,
   importModel: (file) => {
     const form = new FormData();
     form.append("file", file);
@@ -155,7 +154,7 @@ export const api = {
 /**
  * One WebSocket per open page, attached to a session. send(cmd) assigns a seq and returns
  * it; onMessage(fn) receives every decoded message: JSON messages as objects, binary frames
- * as {...header, tensors: [{name, shape, data: Float32Array}]}. Reconnects on drop.
+ * (one tensor each) as {...header, data: Float32Array}. Reconnects on drop.
  */
 export function createSocket(sessionId, { onMessage, onState } = {}) {
   let ws = null;
@@ -182,10 +181,7 @@ export function createSocket(sessionId, { onMessage, onState } = {}) {
     ws.onmessage = (ev) => {
       let msg;
       if (typeof ev.data === "string") msg = JSON.parse(ev.data);
-      else {
-        const { header, body } = parseBinaryFrame(ev.data);
-        msg = { ...header, tensors: decodeFrameTensors(header, body) };
-      }
+      else msg = parseBinaryFrame(ev.data);
       for (const fn of handlers) fn(msg);
     };
     ws.onclose = () => {

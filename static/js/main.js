@@ -1,11 +1,63 @@
-// Entry point: wires the views to the store. No logic of its own.
-const app = document.getElementById("app");
+// Entry point: builds the store, the controllers and the views, and wires them. No logic.
 
-async function start() {
-  const response = await fetch("/api/health");
-  const health = await response.json();
-  app.dataset.state = health.status === "ok" ? "ready" : "error";
-  app.textContent = health.status === "ok" ? "The playground is ready." : "The server is not healthy.";
-}
+import { createSessionController } from "./controllers/session.js";
+import { createForwardController } from "./controllers/forward.js";
+import { createShortcuts } from "./controllers/shortcuts.js";
+import { createStore } from "./store.js";
+import { createBanner } from "./views/banner.js";
+import { createCharts } from "./views/charts.js";
+import { createConfusion } from "./views/confusion.js";
+import { createEditor } from "./views/editor.js";
+import { createHelp } from "./views/help.js";
+import { createLegend } from "./views/legend.js";
+import { createNetwork } from "./views/network.js";
+import { createOwnData } from "./views/owndata.js";
+import { createPad } from "./views/pad.js";
+import { createSamples } from "./views/samples.js";
+import { createSeen } from "./views/seen.js";
+import { createTopbar } from "./views/topbar.js";
+import { createTraining } from "./views/training.js";
 
-start();
+const $ = (id) => document.getElementById(id);
+const app = $("app");
+const store = createStore();
+window.nnplay = { store }; // for the browser tests and for curious users in the console
+
+const forward = createForwardController(store);
+const session = createSessionController(store, {
+  forward,
+  autoTrain: new URLSearchParams(location.search).get("autotrain") !== "0",
+});
+const pad = createPad($("pad"), store);
+createSeen($("seen"), store);
+createSamples($("samples"), store);
+createOwnData($("own-data"), store, pad);
+createNetwork($("network"), store);
+createLegend($("legend"), store);
+createEditor($("editor"), store);
+createTraining($("training"), store);
+createCharts($("charts"), store);
+createConfusion($("confusion"), store);
+createBanner($("banner"), store);
+const help = createHelp($("help"), store);
+createTopbar($("topbar"), store).onHelp(() => help.toggle());
+createShortcuts(store, pad, help);
+
+// The detail panel (issue 7: layer details, training-step film, loss surface) fills
+// #detail-panel when its module is there; until then a tile click only records store.detail.
+import("./detail/panel.js")
+  .then((m) => {
+    m.createDetailPanel($("detail-panel"), store);
+    $("detail-panel").hidden = false;
+  })
+  .catch((err) => console.warn("detail panel not available:", err.message));
+
+session
+  .start(location.search)
+  .then(() => {
+    app.dataset.state = "ready";
+  })
+  .catch((err) => {
+    app.dataset.state = "error";
+    store.set("status", { level: "error", text: `Could not start a session: ${err.message}` });
+  });

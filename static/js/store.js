@@ -25,6 +25,7 @@ export const SCHEMA = {
   confusion: { initial: null }, // {matrix: number[][], class_names} of the validation split
   progress: { initial: null }, // {unit, done, total, loss, acc, started, now} while training
   training: { initial: false }, // a train command is running
+  playing: { initial: false }, // "play" is on (trains epoch after epoch until paused)
   diverged: { initial: null }, // {message, step, ...} from a diverged event
   classNames: { initial: [] },
   samples: { initial: null }, // dataset sample strip: {images: [{data, shape}], labels, class_names}
@@ -34,6 +35,9 @@ export const SCHEMA = {
   status: { initial: null }, // {text, level: "info"|"error"} one-line status for the page
   trace: { initial: null }, // latest decoded trace (issue 7 film / detail views)
   connection: { initial: "closed" }, // WebSocket state: "connecting"|"open"|"closed"
+  session: { initial: null }, // last session state from the server (docs/protocol.md), minus arrays
+  request: { initial: null }, // a view asks the controllers for something: {type, ...}; see frontend.md
+  lastEvent: { initial: null }, // last WebSocket message (for views that watch the stream)
 };
 
 export function createStore(schema = SCHEMA) {

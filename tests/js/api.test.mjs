@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { decodeForward, decodeFrameTensors, decodeTensor, parseBinaryFrame } from "../../static/js/api.js";
+import { decodeForward, decodeTensor, parseBinaryFrame } from "../../static/js/api.js";
 
 const b64 = (arr) => Buffer.from(new Uint8Array(arr.buffer, arr.byteOffset, arr.byteLength)).toString("base64");
 
@@ -17,13 +17,15 @@ test("decodeTensor refuses a shape that does not match the bytes", () => {
   assert.throws(() => decodeTensor({ shape: [2, 2], dtype: "float32", data: b64(src) }), /expected 4/);
 });
 
-test("decodeTensor dequantises uint8 with min/max", () => {
-  const t = decodeTensor({ shape: [3], dtype: "uint8", min: -1, max: 1, data: Buffer.from([0, 255, 51]).toString("base64") });
-  assert.deepEqual(Array.from(t.data).map((v) => +v.toFixed(3)), [-1, 1, -0.6]);
+test("decodeTensor dequantises uint8 as offset + scale * byte", () => {
+  const t = decodeTensor({ shape: [3], dtype: "uint8", scale: 0.01, offset: -1, data: Buffer.from([0, 200, 50]).toString("base64") });
+  assert.deepEqual(Array.from(t.data).map((v) => +v.toFixed(4)), [-1, 1, -0.5]);
 });
 
-function frame(header, bodyBytes) {
-  const h = Buffer.from(JSON.stringify(header));
+function frame(header, bodyBytes, pad = true) {
+  let text = JSON.stringify(header);
+  if (pad) while ((4 + text.length) % 4) text += " ";
+  const h = Buffer.from(text);
   const buf = new ArrayBuffer(4 + h.length + bodyBytes.length);
   new DataView(buf).setUint32(0, h.length, true);
   new Uint8Array(buf, 4, h.length).set(h);
@@ -31,27 +33,26 @@ function frame(header, bodyBytes) {
   return buf;
 }
 
-test("binary frames: header length, JSON header, tensors cut from the body", () => {
+test("binary frame: header length, JSON header, one float32 tensor", () => {
   const a = new Float32Array([1, 2, 3, 4]);
-  const b = new Float32Array([-1, 0.5]);
-  const body = new Uint8Array(24);
-  body.set(new Uint8Array(a.buffer), 0);
-  body.set(new Uint8Array(b.buffer), 16);
-  const header = {
-    seq: 3, type: "trace",
-    tensors: [
-      { name: "conv1.output", shape: [1, 2, 2], dtype: "float32", offset: 0, nbytes: 16 },
-      { name: "loss", shape: [2], dtype: "float32", offset: 16, nbytes: 8 },
-    ],
-  };
-  // An odd-length header puts the body at an unaligned offset: must still decode.
-  header.pad = "x".repeat((4 - (JSON.stringify(header).length % 4)) % 4 + 1);
-  const parsed = parseBinaryFrame(frame(header, body));
-  assert.equal(parsed.header.seq, 3);
-  const tensors = decodeFrameTensors(parsed.header, parsed.body);
-  assert.deepEqual(Array.from(tensors[0].data), [1, 2, 3, 4]);
-  assert.deepEqual(Array.from(tensors[1].data), [-1, 0.5]);
-  assert.equal(tensors[1].name, "loss");
+  const header = { seq: 3, type: "tensor", trace_id: 1, name: "conv1.output", layer: "conv1", kind: "output", shape: [1, 2, 2], dtype: "float32" };
+  const msg = parseBinaryFrame(frame(header, new Uint8Array(a.buffer)));
+  assert.equal(msg.seq, 3);
+  assert.equal(msg.name, "conv1.output");
+  assert.deepEqual(Array.from(msg.data), [1, 2, 3, 4]);
+});
+
+test("binary frame: an unpadded header (unaligned data) still decodes", () => {
+  const a = new Float32Array([-1, 0.5]);
+  const header = { type: "tensor", name: "x.grad_output", shape: [2], dtype: "float32", p: "abc" };
+  const buf = frame(header, new Uint8Array(a.buffer), false);
+  assert.deepEqual(Array.from(parseBinaryFrame(buf).data), [-1, 0.5]);
+});
+
+test("binary frame: quantised uint8 and a shape mismatch", () => {
+  const header = { type: "tensor", shape: [2], dtype: "uint8", scale: 0.5, offset: 1 };
+  assert.deepEqual(Array.from(parseBinaryFrame(frame(header, new Uint8Array([0, 4]))).data), [1, 3]);
+  assert.throws(() => parseBinaryFrame(frame({ ...header, shape: [3] }, new Uint8Array([0, 4]))), /shape/);
 });
 
 test("decodeForward decodes the preprocessed image and every layer once", () => {

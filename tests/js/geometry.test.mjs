@@ -50,3 +50,10 @@ test("timeLeft extrapolates linearly", () => {
   assert.equal(timeLeft(0, 100, 5), null);
   assert.equal(timeLeft(100, 100, 5), 0);
 });
+
+test("tileGrid prefers a wider, shorter grid when the tiles would be almost as big", () => {
+  // One column: zoom 1.245 (height-bound); two columns: zoom 1.196 (width-bound).
+  const g = tileGrid(8, 28, 28, 70, 300, { gap: 3 });
+  assert.equal(g.cols, 2);
+  assert.equal(g.rows, 4);
+});

@@ -38,7 +38,7 @@ test("every layer kind round-trips", () => {
 test("session, spec and settings round-trip through a query string", () => {
   const settings = {
     dataset: "mnist", optimizer: "momentum", lr: 0.05, momentum: 0.9, batch_size: 32,
-    weight_decay: 0.0001, loss: "cross_entropy", seed: 7, split: [0.8, 0.1, 0.1],
+    weight_decay: 0.0001, loss: "cross_entropy", seed: 7, dataset_size: 2000, split: { train: 0.8, val: 0.1, test: 0.1 },
   };
   const q = encodeState({ sessionId: "abc_DEF-123", spec: tiny, settings });
   assert.match(q, /split=0.8,0.1,0.1/);
@@ -57,4 +57,19 @@ test("bad URL parts raise readable errors", () => {
 
 test("an empty query gives nothing", () => {
   assert.deepEqual(decodeState(""), {});
+});
+
+test("the engine's automatic names and frozen:false stay out of the URL, custom names stay", () => {
+  const normalised = {
+    input: { channels: 1, height: 28, width: 28 },
+    layers: [
+      { type: "conv2d", filters: 8, kernel: 3, stride: 1, padding: 1, frozen: false, name: "conv1" },
+      { type: "relu", name: "relu1" },
+      { type: "conv2d", filters: 4, kernel: 3, stride: 1, padding: 0, frozen: false, name: "edges" },
+      { type: "flatten", name: "flatten1" },
+      { type: "dense", units: 10, frozen: false, name: "dense1" },
+      { type: "softmax", name: "softmax1" },
+    ],
+  };
+  assert.equal(encodeState({ spec: normalised }), "in=1x28x28&arch=conv8k3p1-relu-conv4k3~edges-flatten-dense10-softmax");
 });

@@ -11,11 +11,13 @@ export function clientToCanvas(rect, width, height, clientX, clientY) {
 /**
  * Grid for `count` tiles of h x w pixels inside a box of at most maxWidth x maxHeight CSS
  * pixels, with `gap` pixels between tiles. Chooses the number of columns that gives the
- * largest tiles (zoom, at most maxZoom, may be fractional; tiles are whole CSS pixels).
+ * largest tiles (zoom, at most maxZoom, may be fractional; tiles are whole CSS pixels); of
+ * layouts within 5% of the largest zoom, the one with more columns (wider, shorter).
  * Returns {cols, rows, zoom, tileW, tileH, width, height}.
  */
 export function tileGrid(count, h, w, maxWidth, maxHeight = Infinity, { gap = 3, maxZoom = 4 } = {}) {
   let best = null;
+  const candidates = [];
   const n = Math.max(1, count);
   for (let cols = 1; cols <= n; cols++) {
     const rows = Math.ceil(n / cols);
@@ -23,7 +25,9 @@ export function tileGrid(count, h, w, maxWidth, maxHeight = Infinity, { gap = 3,
     const zh = (maxHeight - gap * (rows - 1)) / rows / h;
     const zoom = Math.min(maxZoom, zw, zh);
     if (!best || zoom > best.zoom + 1e-9) best = { cols, rows, zoom };
+    candidates.push({ cols, rows, zoom });
   }
+  best = candidates.filter((c) => c.zoom >= best.zoom * 0.95).pop();
   const zoom = Math.max(best.zoom, 1 / Math.max(w, h)); // never collapse below one pixel
   const tileW = Math.max(1, Math.floor(w * zoom));
   const tileH = Math.max(1, Math.floor(h * zoom));

@@ -82,11 +82,32 @@ export function tokenToLayer(token) {
   return layer;
 }
 
+// The engine's automatic names (engine/spec.py NAME_PREFIX): prefix + 1-based count per type.
+const NAME_PREFIX = {
+  conv2d: "conv", pool: "pool", global_pool: "gpool", relu: "relu", leaky_relu: "lrelu",
+  sigmoid: "sigmoid", tanh: "tanh", flatten: "flatten", dense: "dense", dropout: "dropout",
+  softmax: "softmax",
+};
+
+/** The layers without names the engine would give them anyway (keeps the URL short). */
+export function withoutDefaultNames(layers) {
+  const counts = {};
+  return layers.map((layer) => {
+    const prefix = NAME_PREFIX[layer.type];
+    counts[prefix] = (counts[prefix] ?? 0) + 1;
+    if (layer.name === `${prefix}${counts[prefix]}`) {
+      const { name, ...rest } = layer;
+      return rest;
+    }
+    return layer;
+  });
+}
+
 export function specToParams(spec) {
   const i = spec.input ?? { channels: 1, height: 28, width: 28 };
   return {
     in: `${i.channels}x${i.height}x${i.width}`,
-    arch: spec.layers.map(layerToToken).join("-"),
+    arch: withoutDefaultNames(spec.layers).map(layerToToken).join("-"),
   };
 }
 
@@ -100,15 +121,16 @@ export function paramsToSpec(inText, archText) {
 // Training settings: short readable names in the URL.
 export const SETTING_PARAMS = {
   dataset: "ds", optimizer: "opt", lr: "lr", momentum: "mom", batch_size: "bs",
-  weight_decay: "wd", loss: "loss", seed: "seed", split: "split",
+  weight_decay: "wd", loss: "loss", seed: "seed", split: "split", dataset_size: "n",
 };
-const NUMERIC = new Set(["lr", "momentum", "batch_size", "weight_decay", "seed"]);
+const NUMERIC = new Set(["lr", "momentum", "batch_size", "weight_decay", "seed", "dataset_size"]);
 
 export function settingsToParams(settings) {
   const out = {};
   for (const [key, short] of Object.entries(SETTING_PARAMS)) {
     if (settings[key] === undefined || settings[key] === null) continue;
-    out[short] = key === "split" ? settings.split.map(num).join(",") : String(settings[key]);
+    const v = settings[key];
+    out[short] = key === "split" ? [v.train, v.val, v.test].map(num).join(",") : String(v);
   }
   return out;
 }
@@ -123,7 +145,7 @@ export function paramsToSettings(get) {
       if (parts.length !== 3 || parts.some((x) => !Number.isFinite(x) || x < 0)) {
         throw new Error(`cannot read split "${v}" in the URL`);
       }
-      out.split = parts;
+      out.split = { train: parts[0], val: parts[1], test: parts[2] };
     } else if (NUMERIC.has(key)) {
       const n = Number(v);
       if (!Number.isFinite(n)) throw new Error(`cannot read ${short}="${v}" in the URL`);

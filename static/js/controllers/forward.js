@@ -1,0 +1,56 @@
+// Sends the current input to POST .../forward, at most one request in flight: while one is
+// out, newer inputs only replace the pending one, which goes as soon as the reply is in.
+// Writes store.lastForward = decoded reply + {input, t0} (t0: performance.now() of the input).
+
+import { api } from "../api.js";
+
+export function createForwardController(store) {
+  let inFlight = false;
+  let pending = null;
+  let lastSent = null;
+
+  async function send(input) {
+    const id = store.get("sessionId");
+    if (!id || !input || input.kind === "empty") return;
+    inFlight = true;
+    lastSent = input;
+    try {
+      let reply;
+      if (input.kind === "pixels") reply = await api.forward(id, input.pixels, input.width, input.height);
+      else if (input.kind === "file") reply = await api.forwardFile(id, input.file);
+      else if (input.kind === "sample") reply = await api.forwardSample(id, input.split, input.index);
+      if (reply) store.set("lastForward", { ...reply, input, t0: input.t0 });
+      if (input.kind === "file") store.set("status", null);
+    } catch (err) {
+      store.set("status", { level: "error", text: `Could not run the network on this input: ${err.message}` });
+    } finally {
+      inFlight = false;
+      if (pending) {
+        const next = pending;
+        pending = null;
+        send(next);
+      }
+    }
+  }
+
+  function request(input) {
+    if (inFlight) pending = input;
+    else send(input);
+  }
+
+  const off = store.subscribe(["input"], (_, s) => {
+    if (s.input && s.input.kind !== "empty") {
+      if (s.input.t0 === undefined) s.input.t0 = performance.now();
+      request(s.input);
+    }
+  });
+
+  return {
+    /** Run the last input again (after training changed the weights). */
+    refresh() {
+      const input = pending ?? lastSent ?? store.get("input");
+      if (input && input.kind !== "empty") request({ ...input, t0: performance.now() });
+    },
+    destroy: off,
+  };
+}

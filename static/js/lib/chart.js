@@ -1,0 +1,60 @@
+// Pure helpers for the SVG line charts. Tested in tests/js/chart.test.mjs.
+
+import { linearScale, niceTicks } from "./geometry.js";
+
+/** Keep at most `max` points: every k-th, always including the last. Indices are kept. */
+export function thin(values, max) {
+  const n = values.length;
+  if (n <= max) return values.map((v, i) => [i, v]);
+  const k = Math.ceil(n / max);
+  const out = [];
+  for (let i = 0; i < n; i += k) out.push([i, values[i]]);
+  if (out[out.length - 1][0] !== n - 1) out.push([n - 1, values[n - 1]]);
+  return out;
+}
+
+/** SVG path "M x y L x y ..." through points [[x, y]] (non-finite y breaks the line). */
+export function linePath(points, sx, sy) {
+  let d = "";
+  let pen = false;
+  for (const [x, y] of points) {
+    if (y === null || !Number.isFinite(y)) {
+      pen = false;
+      continue;
+    }
+    d += `${pen ? "L" : "M"}${sx(x).toFixed(1)} ${sy(y).toFixed(1)}`;
+    pen = true;
+  }
+  return d;
+}
+
+/** Extent [lo, hi] of finite values across series (arrays of [x, y]); pad when flat. */
+export function extent(series, fallback = [0, 1]) {
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (const pts of series) {
+    for (const [, y] of pts) {
+      if (y === null || !Number.isFinite(y)) continue;
+      lo = Math.min(lo, y);
+      hi = Math.max(hi, y);
+    }
+  }
+  if (lo === Infinity) return fallback;
+  if (lo === hi) return [lo - 0.5, hi + 0.5];
+  return [lo, hi];
+}
+
+/** Everything a chart needs to draw: scales, ticks, paths. */
+export function layoutChart(series, { width, height, margin = { l: 36, r: 8, t: 8, b: 20 }, xDomain, yDomain }) {
+  const xs = series.flatMap((s) => s.points.map((p) => p[0]));
+  const [x0, x1] = xDomain ?? (xs.length ? [Math.min(...xs), Math.max(...xs)] : [0, 1]);
+  const [y0, y1] = yDomain ?? extent(series.map((s) => s.points));
+  const sx = linearScale(x0, x1 === x0 ? x0 + 1 : x1, margin.l, width - margin.r);
+  const sy = linearScale(y0, y1, height - margin.b, margin.t);
+  return {
+    sx, sy,
+    xTicks: niceTicks(x0, x1 === x0 ? x0 + 1 : x1, 4).filter((t) => Number.isInteger(t) || x1 - x0 > 4),
+    yTicks: niceTicks(y0, y1, 3),
+    paths: series.map((s) => linePath(s.points, sx, sy)),
+  };
+}

@@ -1,0 +1,272 @@
+// The architecture editor: add, remove and reorder layers, edit their settings, see every
+// layer's output shape and parameter count as you type (POST /api/describe), an impossible
+// setting shown inline at its layer (and Apply refused), presets. Writes store.draftSpec;
+// Apply asks the session controller (store.request "applySpec").
+
+import { api } from "../api.js";
+import { PRESETS, handKernel } from "../lib/presets.js";
+import { specToParams } from "../lib/urlstate.js";
+
+const TYPES = {
+  conv2d: { label: "convolution", fields: ["filters", "kernel", "stride", "padding", "frozen"], make: () => ({ type: "conv2d", filters: 8, kernel: 3, stride: 1, padding: 1 }) },
+  pool: { label: "pooling", fields: ["mode", "size", "stride"], make: () => ({ type: "pool", mode: "max", size: 2, stride: 2 }) },
+  global_pool: { label: "global pooling", fields: ["gmode"], make: () => ({ type: "global_pool", mode: "avg" }) },
+  relu: { label: "ReLU", fields: [], make: () => ({ type: "relu" }) },
+  leaky_relu: { label: "leaky ReLU", fields: ["slope"], make: () => ({ type: "leaky_relu", slope: 0.01 }) },
+  sigmoid: { label: "sigmoid", fields: [], make: () => ({ type: "sigmoid" }) },
+  tanh: { label: "tanh", fields: [], make: () => ({ type: "tanh" }) },
+  flatten: { label: "flatten", fields: [], make: () => ({ type: "flatten" }) },
+  dense: { label: "dense", fields: ["units", "frozen"], make: () => ({ type: "dense", units: 32 }) },
+  dropout: { label: "dropout", fields: ["rate"], make: () => ({ type: "dropout", rate: 0.5 }) },
+  softmax: { label: "softmax", fields: [], make: () => ({ type: "softmax" }) },
+};
+
+const FIELD = {
+  filters: (l) => `<label>filters <input data-k="filters" type="number" min="1" max="64" step="1" value="${l.filters ?? 8}"></label>`,
+  kernel: (l) => `<label>kernel <input data-k="kernel" type="number" min="1" max="7" step="1" value="${l.kernel ?? 3}"></label>`,
+  stride: (l) => `<label>stride <input data-k="stride" type="number" min="1" max="3" step="1" value="${l.stride ?? (l.type === "pool" ? l.size ?? 2 : 1)}"></label>`,
+  padding: (l) => `<label>padding <input data-k="padding" list="padding-values" value="${l.padding ?? 0}" size="5"></label>`,
+  size: (l) => `<label>size <input data-k="size" type="number" min="1" max="7" step="1" value="${l.size ?? 2}"></label>`,
+  mode: (l) => `<label>mode <select data-k="mode">${["max", "avg", "min"].map((m) => `<option ${l.mode === m ? "selected" : ""}>${m}</option>`).join("")}</select></label>`,
+  gmode: (l) => `<label>mode <select data-k="mode">${["max", "avg"].map((m) => `<option ${l.mode === m ? "selected" : ""}>${m}</option>`).join("")}</select></label>`,
+  slope: (l) => `<label>slope <input data-k="slope" type="number" min="0" max="1" step="0.01" value="${l.slope ?? 0.01}"></label>`,
+  units: (l) => `<label>units <input data-k="units" type="number" min="1" max="4096" step="1" value="${l.units ?? 10}"></label>`,
+  rate: (l) => `<label>rate <input data-k="rate" type="number" min="0" max="0.95" step="0.05" value="${l.rate ?? 0.5}"></label>`,
+  frozen: (l) => `<label class="check"><input data-k="frozen" type="checkbox" ${l.frozen ? "checked" : ""}> frozen</label>`,
+};
+
+function readValue(input) {
+  const k = input.dataset.k;
+  if (k === "frozen") return input.checked;
+  if (k === "mode") return input.value;
+  if (k === "padding") {
+    const v = input.value.trim();
+    return /^\d+$/.test(v) ? Number(v) : v;
+  }
+  return input.value === "" ? "" : Number(input.value);
+}
+
+const tokens = (spec) => specToParams(spec).arch;
+
+export function createEditor(container, store) {
+  container.innerHTML = `
+    <details class="editor">
+      <summary><span class="editor-title">Architecture</span> <code class="editor-arch"></code> <span class="editor-params"></span></summary>
+      <div class="editor-top">
+        <label>Preset <select class="editor-preset">
+          <option value="">(custom)</option>
+          ${Object.entries(PRESETS).map(([k, p]) => `<option value="${k}">${p.label}</option>`).join("")}
+        </select></label>
+        <span class="editor-input"></span>
+      </div>
+      <datalist id="padding-values"><option value="0"><option value="1"><option value="2"><option value="same"><option value="valid"></datalist>
+      <ol class="editor-layers" aria-label="layers, input first"></ol>
+      <div class="editor-add">
+        <label>Add a <select class="editor-add-type">${Object.entries(TYPES).map(([k, t]) => `<option value="${k}">${t.label}</option>`).join("")}</select></label>
+        <button type="button" class="editor-add-btn">Add layer</button>
+      </div>
+      <div class="editor-filters" hidden></div>
+      <p class="editor-error" role="alert"></p>
+      <div class="editor-actions">
+        <button type="button" class="primary editor-apply">Apply (weights start over)</button>
+        <button type="button" class="editor-revert">Revert</button>
+        <span class="editor-state" aria-live="polite"></span>
+      </div>
+    </details>`;
+  const q = (s) => container.querySelector(s);
+  const list = q(".editor-layers");
+  const errorEl = q(".editor-error");
+  const applyBtn = q(".editor-apply");
+  const presetSel = q(".editor-preset");
+  let draft = null; // the spec being edited
+  let described = null; // {layers, total_params} for draft, or null
+  let error = null;
+  let timer = 0;
+  let ticket = 0;
+  let presetSettings = null;
+
+  function current() {
+    return store.get("draftSpec") ?? store.get("spec");
+  }
+
+  function render() {
+    const spec = draft;
+    if (!spec) return;
+    q(".editor-input").textContent = `input ${spec.input.channels}×${spec.input.height}×${spec.input.width}`;
+    list.innerHTML = "";
+    spec.layers.forEach((layer, i) => {
+      const li = document.createElement("li");
+      li.className = "editor-layer";
+      li.dataset.index = String(i);
+      const typeSel = `<select data-k="type" aria-label="layer ${i + 1} type">${Object.entries(TYPES).map(([k, t]) => `<option value="${k}" ${k === layer.type ? "selected" : ""}>${t.label}</option>`).join("")}</select>`;
+      const fields = (TYPES[layer.type]?.fields ?? []).map((f) => FIELD[f](layer)).join("");
+      li.innerHTML = `
+        <div class="layer-row">
+          <span class="layer-name"></span>
+          ${typeSel}
+          <span class="layer-fields">${fields}</span>
+          <span class="layer-shape" aria-live="polite"></span>
+          <span class="layer-buttons">
+            <button type="button" data-act="up" aria-label="move layer ${i + 1} up" ${i === 0 ? "disabled" : ""}>↑</button>
+            <button type="button" data-act="down" aria-label="move layer ${i + 1} down" ${i === spec.layers.length - 1 ? "disabled" : ""}>↓</button>
+            <button type="button" data-act="remove" aria-label="remove layer ${i + 1}">✕</button>
+          </span>
+        </div>
+        <p class="layer-error" role="alert" hidden></p>`;
+      for (const input of li.querySelectorAll(".layer-fields [data-k]")) {
+        input.setAttribute("aria-label", `layer ${i + 1} ${input.dataset.k}`);
+      }
+      list.appendChild(li);
+    });
+    showShapes();
+  }
+
+  function showShapes() {
+    const rows = list.querySelectorAll(".editor-layer");
+    rows.forEach((li, i) => {
+      const info = described?.layers?.[i];
+      li.querySelector(".layer-name").textContent = info?.name ?? draft.layers[i].name ?? `layer ${i + 1}`;
+      li.querySelector(".layer-shape").textContent = info ? `→ ${info.output_shape.join("×")} · ${info.param_count.toLocaleString("en")} params` : "";
+      const err = li.querySelector(".layer-error");
+      const here = error && error.layer_index === i;
+      err.hidden = !here;
+      err.textContent = here ? error.message : "";
+      li.classList.toggle("has-error", here);
+    });
+    errorEl.textContent = error && (error.layer_index === null || error.layer_index === undefined || error.layer_index >= rows.length) ? error.message : "";
+    const same = store.get("spec") && tokens(draft) === tokens(store.get("spec")) && !presetSettingsDiffer();
+    applyBtn.disabled = Boolean(error) || same || store.get("training");
+    q(".editor-state").textContent = error ? "Fix the marked layer to apply." : same ? "This is the network in use." : described ? `${described.total_params.toLocaleString("en")} parameters · not applied yet` : "checking…";
+    q(".editor-filters").hidden = !(draft.layers[0]?.type === "conv2d" && draft.layers[0]?.frozen);
+  }
+
+  function presetSettingsDiffer() {
+    return presetSettings && store.get("settings") && presetSettings.dataset !== store.get("settings").dataset;
+  }
+
+  function check() {
+    clearTimeout(timer);
+    const mine = ++ticket;
+    timer = setTimeout(async () => {
+      try {
+        const r = await api.describe(draft);
+        if (mine !== ticket) return;
+        described = r;
+        error = null;
+      } catch (err) {
+        if (mine !== ticket) return;
+        described = null;
+        error = { message: err.message, layer_index: err.layerIndex ?? null };
+      }
+      store.set({ specError: error });
+      showShapes();
+    }, 120);
+  }
+
+  function changed({ rerender = false } = {}) {
+    store.set("draftSpec", draft);
+    const key = Object.entries(PRESETS).find(([, p]) => tokens(p.spec) === tokens(draft))?.[0] ?? "";
+    presetSel.value = key;
+    if (!key) presetSettings = null;
+    q(".editor-arch").textContent = tokens(draft);
+    if (rerender) render();
+    else showShapes();
+    check();
+  }
+
+  list.addEventListener("input", (ev) => {
+    const input = ev.target.closest("[data-k]");
+    const li = ev.target.closest(".editor-layer");
+    if (!input || !li) return;
+    const i = Number(li.dataset.index);
+    const layers = draft.layers.slice();
+    if (input.dataset.k === "type") {
+      layers[i] = TYPES[input.value].make();
+      draft = { ...draft, layers };
+      changed({ rerender: true });
+      return;
+    }
+    const layer = { ...layers[i] };
+    delete layer.name; // names follow position unless the user named it
+    layer[input.dataset.k] = readValue(input);
+    if (input.dataset.k === "frozen" && !layer.frozen) delete layer.frozen;
+    layers[i] = layer;
+    draft = { ...draft, layers };
+    changed();
+  });
+  list.addEventListener("click", (ev) => {
+    const b = ev.target.closest("button[data-act]");
+    if (!b) return;
+    const i = Number(b.closest(".editor-layer").dataset.index);
+    const layers = draft.layers.slice();
+    if (b.dataset.act === "remove") layers.splice(i, 1);
+    else {
+      const j = b.dataset.act === "up" ? i - 1 : i + 1;
+      [layers[i], layers[j]] = [layers[j], layers[i]];
+    }
+    draft = { ...draft, layers: layers.map(({ name, ...l }) => l) };
+    changed({ rerender: true });
+  });
+  q(".editor-add-btn").addEventListener("click", () => {
+    const layer = TYPES[q(".editor-add-type").value].make();
+    const layers = draft.layers.slice();
+    const at = layers.length && layers[layers.length - 1].type === "softmax" ? layers.length - 1 : layers.length;
+    layers.splice(at, 0, layer);
+    draft = { ...draft, layers: layers.map(({ name, ...l }) => l) };
+    changed({ rerender: true });
+  });
+  presetSel.addEventListener("change", () => {
+    const p = PRESETS[presetSel.value];
+    if (!p) return;
+    draft = structuredClone(p.spec);
+    presetSettings = p.settings;
+    changed({ rerender: true });
+    presetSel.value = Object.keys(PRESETS).find((k) => PRESETS[k] === p);
+  });
+  applyBtn.addEventListener("click", async () => {
+    if (error) return;
+    const spec = draft;
+    const settings = presetSettingsDiffer() ? presetSettings : null;
+    store.set("request", { type: "applySpec", spec, at: performance.now() });
+    if (settings) store.set("request", { type: "applySettings", settings, at: performance.now() + 0.001 });
+    presetSettings = null;
+  });
+  q(".editor-revert").addEventListener("click", () => {
+    store.set("draftSpec", null);
+    reset();
+  });
+
+  function reset() {
+    const spec = current();
+    if (!spec) return;
+    draft = structuredClone(spec);
+    described = null;
+    error = null;
+    q(".editor-arch").textContent = tokens(draft);
+    const key = Object.entries(PRESETS).find(([, p]) => tokens(p.spec) === tokens(draft))?.[0] ?? "";
+    presetSel.value = key;
+    render();
+    check();
+  }
+
+  function update() {
+    const total = store.get("session")?.total_params;
+    q(".editor-params").textContent = total ? `${total.toLocaleString("en")} parameters` : "";
+    if (!store.get("draftSpec")) reset();
+  }
+
+  const offs = [store.subscribe(["spec"], update), store.subscribe(["training", "settings"], () => draft && showShapes()), store.subscribe(["session"], () => {
+    const total = store.get("session")?.total_params;
+    q(".editor-params").textContent = total ? `${total.toLocaleString("en")} parameters` : "";
+  })];
+  update();
+  return {
+    update,
+    destroy() {
+      offs.forEach((f) => f());
+      container.innerHTML = "";
+    },
+  };
+}
+
+export { handKernel };

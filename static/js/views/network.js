@@ -1,0 +1,341 @@
+// The network, seen: one column per layer, input to output. Maps as tiles (canvas, one per
+// channel), vectors as bars, the softmax as labelled probability bars with the winner marked.
+// SVG arrows join the columns. Indexes into store.lastForward only; computes no layer values.
+
+import { formatValue, paintMap, range } from "../lib/colors.js";
+import { tileGrid } from "../lib/geometry.js";
+
+const MAP_COL_HEIGHT = 300;
+const GAP = 3;
+const ARROW = 14;
+const BARS_WIDTH = 64;
+const SOFTMAX_WIDTH = 116;
+const STRIP_WIDTH = 14;
+const INPUT_WIDTH = 60;
+
+function shapeText(shape) {
+  return shape.join("×");
+}
+
+function isMap(shape) {
+  return shape.length === 3;
+}
+
+export function createNetwork(container, store) {
+  container.innerHTML = `
+    <div class="net-head">
+      <h2 class="panel-title">The network <span class="net-sub">input → output, one column per layer. Click a map for its detail.</span></h2>
+    </div>
+    <div class="net-scroll"><div class="net-columns" role="list"></div></div>
+    <div class="net-tooltip" role="status" aria-live="polite"></div>`;
+  const columnsEl = container.querySelector(".net-columns");
+  const tooltip = container.querySelector(".net-tooltip");
+  let structureKey = null;
+  let columns = []; // per drawn column: {layer, kind, els...}
+  let mapWidth = 100;
+
+  function paramsFor(name) {
+    const shapes = store.get("shapes");
+    const row = shapes?.find((l) => l.name === name);
+    return row ? row.param_count : null;
+  }
+
+  function arrow() {
+    const el = document.createElement("div");
+    el.className = "net-arrow";
+    el.setAttribute("aria-hidden", "true");
+    el.innerHTML = `<svg width="${ARROW}" height="40" viewBox="0 0 14 40"><path d="M1 20 H11 M7 15 L12 20 L7 25" fill="none" stroke="#7a8494" stroke-width="2"/></svg>`;
+    return el;
+  }
+
+  function header(name, type, shape) {
+    const h = document.createElement("div");
+    h.className = "col-head";
+    const params = paramsFor(name);
+    h.innerHTML = `<div class="col-name">${name} <span class="col-shape">${shapeText(shape)}</span></div>
+      <div class="col-meta">${type}${params ? ` · ${params.toLocaleString("en")} params` : ""}</div>
+      <div class="col-scale"></div>`;
+    return h;
+  }
+
+  function build(fwd) {
+    columnsEl.innerHTML = "";
+    columns = [];
+    const all = [{ name: "input", type: "input", shape: fwd.preprocessed.shape, output: fwd.preprocessed }, ...fwd.layers];
+    // Share the width left by the fixed-width columns among the map columns.
+    let fixed = ARROW * (all.length - 1);
+    let maps = 0;
+    for (const l of all) {
+      if (l.type === "input") fixed += INPUT_WIDTH + 6;
+      else if (isMap(l.shape)) maps += 1;
+      else if (l.type === "softmax") fixed += SOFTMAX_WIDTH + 6;
+      else fixed += (l.shape[0] > 128 ? STRIP_WIDTH + 30 : BARS_WIDTH) + 6;
+    }
+    const avail = columnsEl.parentElement.getBoundingClientRect().width || 640;
+    mapWidth = Math.max(56, Math.min(140, Math.floor((avail - fixed - 8) / Math.max(1, maps)) - 4));
+    all.forEach((layer, i) => {
+      if (i > 0) columnsEl.appendChild(arrow());
+      const col = document.createElement("div");
+      col.className = `net-col net-col-${layer.type}`;
+      col.setAttribute("role", "listitem");
+      col.dataset.layer = layer.name;
+      col.dataset.type = layer.type;
+      col.appendChild(header(`${layer.name}`, layer.type, layer.shape));
+      const body = document.createElement("div");
+      body.className = "col-body";
+      col.appendChild(body);
+      columnsEl.appendChild(col);
+      const entry = { layer: layer.name, type: layer.type, shape: layer.shape, col, body, scaleEl: col.querySelector(".col-scale") };
+      if (isMap(layer.shape)) buildMaps(entry);
+      else if (layer.type === "softmax") buildSoftmax(entry, fwd.class_names);
+      else if (layer.shape[0] > 128) buildStrip(entry);
+      else buildBars(entry);
+      col.style.maxWidth = `${entry.width ?? mapWidth}px`;
+      columns.push(entry);
+    });
+  }
+
+  function buildMaps(entry) {
+    const [c, h, w] = entry.shape;
+    const isInput = entry.type === "input";
+    const grid = tileGrid(c, h, w, isInput ? INPUT_WIDTH : mapWidth, MAP_COL_HEIGHT, { gap: GAP, maxZoom: isInput ? 2 : 4 });
+    entry.kind = "maps";
+    entry.width = Math.max(isInput ? INPUT_WIDTH : 56, grid.width);
+    entry.grid = grid;
+    entry.body.style.gridTemplateColumns = `repeat(${grid.cols}, ${grid.tileW}px)`;
+    entry.body.classList.add("tiles");
+    entry.tiles = [];
+    entry.images = [];
+    for (let ch = 0; ch < c; ch++) {
+      const cv = document.createElement("canvas");
+      cv.width = w;
+      cv.height = h;
+      cv.className = "tile";
+      cv.style.width = `${grid.tileW}px`;
+      cv.style.height = `${grid.tileH}px`;
+      cv.dataset.channel = String(ch);
+      if (entry.type !== "input") {
+        cv.tabIndex = 0;
+        cv.setAttribute("role", "button");
+        cv.setAttribute("aria-label", `${entry.layer} channel ${ch + 1} of ${c}: open detail`);
+        const open = () => store.set("detail", { layer: entry.layer, channel: ch, kind: "output" });
+        cv.addEventListener("click", open);
+        cv.addEventListener("keydown", (ev) => {
+          if (ev.key === "Enter" || ev.key === " ") {
+            ev.preventDefault();
+            ev.stopPropagation();
+            open();
+          }
+        });
+      } else {
+        cv.setAttribute("role", "img");
+        cv.setAttribute("aria-label", "what the network sees");
+      }
+      cv.addEventListener("pointerenter", () => showRange(entry, ch, cv));
+      cv.addEventListener("focus", () => showRange(entry, ch, cv));
+      cv.addEventListener("pointerleave", hideRange);
+      cv.addEventListener("blur", hideRange);
+      entry.body.appendChild(cv);
+      entry.tiles.push(cv);
+      entry.images.push(cv.getContext("2d").createImageData(w, h));
+    }
+  }
+
+  function buildBars(entry) {
+    entry.kind = "bars";
+    const n = entry.shape[0];
+    const show = Math.min(n, 128);
+    const cv = document.createElement("canvas");
+    const barH = show <= 16 ? 12 : show <= 64 ? 4 : 2;
+    entry.width = BARS_WIDTH;
+    cv.width = BARS_WIDTH;
+    cv.height = show * barH;
+    cv.className = "bars";
+    cv.setAttribute("role", "img");
+    cv.setAttribute("aria-label", `${entry.layer}: ${n} values as bars`);
+    cv.addEventListener("pointermove", (ev) => {
+      const r = cv.getBoundingClientRect();
+      const i = Math.floor(((ev.clientY - r.top) / r.height) * show);
+      const data = entry.data;
+      if (!data || i < 0 || i >= show) return;
+      tooltip.textContent = `${entry.layer} unit ${i}: ${formatValue(data[i])}`;
+      place(cv);
+    });
+    cv.addEventListener("pointerleave", hideRange);
+    entry.body.appendChild(cv);
+    if (n > show) {
+      const more = document.createElement("div");
+      more.className = "col-more";
+      more.textContent = `first ${show} of ${n}`;
+      entry.body.appendChild(more);
+    }
+    entry.canvas = cv;
+    entry.show = show;
+    entry.barH = barH;
+  }
+
+  // A long vector (a flatten of maps) as a narrow strip of colour, top to bottom.
+  function buildStrip(entry) {
+    entry.kind = "strip";
+    const n = entry.shape[0];
+    const cols = Math.max(1, Math.ceil(n / 280));
+    const rows = Math.ceil(n / cols);
+    const cv = document.createElement("canvas");
+    cv.width = cols;
+    cv.height = rows;
+    cv.className = "strip";
+    cv.style.width = `${STRIP_WIDTH}px`;
+    cv.style.height = `${Math.min(MAP_COL_HEIGHT, rows)}px`;
+    cv.setAttribute("role", "img");
+    cv.setAttribute("aria-label", `${entry.layer}: ${n} values in one long column`);
+    cv.addEventListener("pointerenter", () => {
+      const r = range(entry.data);
+      tooltip.textContent = `${entry.layer}: ${n} values, min ${formatValue(r.min)}, max ${formatValue(r.max)}`;
+      place(cv);
+    });
+    cv.addEventListener("pointerleave", hideRange);
+    entry.body.appendChild(cv);
+    entry.canvas = cv;
+    entry.image = cv.getContext("2d").createImageData(cols, rows);
+    entry.width = STRIP_WIDTH + 30;
+  }
+
+  function buildSoftmax(entry, classNames) {
+    entry.kind = "softmax";
+    entry.width = SOFTMAX_WIDTH;
+    const n = entry.shape[0];
+    const list = document.createElement("ol");
+    list.className = "probs";
+    list.setAttribute("aria-label", "class probabilities");
+    entry.rows = [];
+    for (let i = 0; i < n; i++) {
+      const li = document.createElement("li");
+      li.innerHTML = `<span class="p-label"></span><span class="p-bar"><span class="p-fill"></span></span><span class="p-value"></span>`;
+      li.querySelector(".p-label").textContent = classNames?.[i] ?? String(i);
+      list.appendChild(li);
+      entry.rows.push(li);
+    }
+    entry.body.appendChild(list);
+  }
+
+  function place(el) {
+    const r = el.getBoundingClientRect();
+    const host = container.getBoundingClientRect();
+    tooltip.style.left = `${r.left - host.left}px`;
+    tooltip.style.top = `${r.bottom - host.top + 4}px`;
+    tooltip.classList.add("shown");
+  }
+
+  function showRange(entry, ch, el) {
+    if (!entry.data) return;
+    const [, h, w] = entry.shape;
+    const r = range(entry.data, ch * h * w, h * w);
+    tooltip.textContent = `${entry.layer} channel ${ch + 1}: min ${formatValue(r.min)}, max ${formatValue(r.max)}`;
+    place(el);
+  }
+  function hideRange() {
+    tooltip.classList.remove("shown");
+  }
+
+  function paintGray(data, offset, h, w, img) {
+    const d = img.data;
+    for (let i = 0; i < h * w; i++) {
+      const v = Math.round(Math.max(0, Math.min(1, data[offset + i])) * 255);
+      d[i * 4] = v;
+      d[i * 4 + 1] = v;
+      d[i * 4 + 2] = v;
+      d[i * 4 + 3] = 255;
+    }
+    return img;
+  }
+
+  function paint(fwd) {
+    const perMap = store.get("normalization") === "map";
+    const outputs = [fwd.preprocessed, ...fwd.layers.map((l) => l.output)];
+    columns.forEach((entry, i) => {
+      const t = outputs[i];
+      entry.data = t.data;
+      if (entry.kind === "maps") {
+        const [c, h, w] = entry.shape;
+        if (entry.type === "input") {
+          for (let ch = 0; ch < c; ch++) {
+            entry.tiles[ch].getContext("2d").putImageData(paintGray(t.data, ch * h * w, h, w, entry.images[ch]), 0, 0);
+          }
+          entry.scaleEl.textContent = "0 black, 1 white";
+          return;
+        }
+        const layerMax = range(t.data).absMax;
+        entry.scaleEl.textContent = perMap ? "scale: per map" : `scale: ±${formatValue(layerMax)}`;
+        for (let ch = 0; ch < c; ch++) {
+          const m = perMap ? range(t.data, ch * h * w, h * w).absMax : layerMax;
+          paintMap(t.data, ch * h * w, h, w, m, entry.images[ch].data);
+          entry.tiles[ch].getContext("2d").putImageData(entry.images[ch], 0, 0);
+        }
+      } else if (entry.kind === "strip") {
+        const m = range(t.data).absMax;
+        entry.scaleEl.textContent = `scale: ±${formatValue(m)}`;
+        const img = entry.image;
+        const cells = img.width * img.height;
+        const padded = t.data.length === cells ? t.data : Float32Array.from({ length: cells }, (_, k) => (k < t.data.length ? t.data[k] : 0));
+        paintMap(padded, 0, img.height, img.width, m, img.data);
+        entry.canvas.getContext("2d").putImageData(img, 0, 0);
+      } else if (entry.kind === "bars") {
+        const cv = entry.canvas;
+        const ctx = cv.getContext("2d");
+        ctx.clearRect(0, 0, cv.width, cv.height);
+        const m = range(t.data, 0, entry.show).absMax;
+        entry.scaleEl.textContent = `scale: ±${formatValue(m)}`;
+        const mid = cv.width / 2;
+        ctx.fillStyle = "#c9ced6";
+        ctx.fillRect(mid, 0, 1, cv.height);
+        for (let k = 0; k < entry.show; k++) {
+          const v = t.data[k];
+          const len = m > 0 ? (v / m) * (mid - 2) : 0;
+          ctx.fillStyle = v >= 0 ? "#b2182b" : "#2166ac";
+          ctx.fillRect(v >= 0 ? mid : mid + len, k * entry.barH + (entry.barH > 3 ? 1 : 0), Math.abs(len), Math.max(1, entry.barH - (entry.barH > 3 ? 2 : 0)));
+        }
+      } else if (entry.kind === "softmax") {
+        const probs = fwd.probabilities ?? Array.from(t.data);
+        entry.rows.forEach((li, k) => {
+          const p = probs[k];
+          li.querySelector(".p-fill").style.width = `${(p * 100).toFixed(1)}%`;
+          li.querySelector(".p-value").textContent = `${(p * 100).toFixed(1)}%`;
+          const win = k === fwd.prediction;
+          li.classList.toggle("winner", win);
+          li.setAttribute("aria-label", `${li.querySelector(".p-label").textContent}: ${(p * 100).toFixed(1)} percent${win ? ", predicted" : ""}`);
+        });
+        entry.scaleEl.textContent = `predicted: ${fwd.class_names?.[fwd.prediction] ?? fwd.prediction}`;
+      }
+    });
+  }
+
+  function update(changed = new Set(["lastForward"])) {
+    const fwd = store.get("lastForward");
+    if (!fwd) {
+      columnsEl.innerHTML = `<p class="net-empty">Draw a digit, or click a sample, to see every layer respond.</p>`;
+      structureKey = null;
+      return;
+    }
+    const key = JSON.stringify([fwd.preprocessed.shape, fwd.layers.map((l) => [l.name, l.type, l.shape]), fwd.class_names, store.get("shapes")?.map((l) => l.param_count)]);
+    if (key !== structureKey) {
+      build(fwd);
+      structureKey = key;
+    }
+    paint(fwd);
+    container.dataset.forwardVersion = String((Number(container.dataset.forwardVersion) || 0) + 1);
+    if (changed.has("lastForward") && fwd.t0 !== undefined) {
+      // Measured at the next frame, when the redrawn maps reach the screen.
+      requestAnimationFrame(() => performance.measure("stroke-to-maps", { start: fwd.t0, end: performance.now() }));
+    }
+  }
+
+  const off = store.subscribe(["lastForward", "normalization", "shapes"], update);
+  update();
+  return {
+    update,
+    destroy() {
+      off();
+      container.innerHTML = "";
+    },
+  };
+}

@@ -1,0 +1,137 @@
+// Your own data: label the drawing on the pad and add it, see samples per class, remove one,
+// upload a zip of class folders, train on it (switches the dataset to "own").
+// The third argument is the pad view, whose current pixels are what gets added.
+
+import { api } from "../api.js";
+
+export function createOwnData(container, store, pad) {
+  container.innerHTML = `
+    <details class="own">
+      <summary>Teach it your own classes</summary>
+      <form class="own-add">
+        <label>Label <input name="label" list="own-classes" maxlength="32" required placeholder="e.g. cat" aria-label="label for the drawing"></label>
+        <datalist id="own-classes"></datalist>
+        <button type="submit">Add drawing</button>
+      </form>
+      <p class="hint">Draw, type a class name (or pick one), add. Two or more classes, then train on them.</p>
+      <div class="own-classes" aria-live="polite"></div>
+      <div class="own-grid" role="list" aria-label="your samples"></div>
+      <div class="own-actions">
+        <label class="button">Upload zip…<input type="file" class="own-zip" accept=".zip,application/zip" hidden aria-label="upload a zip with one folder per class"></label>
+        <button type="button" class="own-train primary">Train on my data</button>
+      </div>
+      <p class="own-msg" role="status"></p>
+    </details>`;
+  const q = (s) => container.querySelector(s);
+  const msg = q(".own-msg");
+  const form = q(".own-add");
+  let listing = null;
+
+  async function refresh() {
+    const id = store.get("sessionId");
+    if (!id) return;
+    try {
+      listing = await api.listSamples(id);
+      store.set("ownData", listing);
+    } catch (err) {
+      msg.textContent = `Could not list your samples: ${err.message}`;
+    }
+  }
+
+  function render() {
+    const d = store.get("ownData");
+    const classes = d?.classes ?? {};
+    const names = Object.keys(classes);
+    q("#own-classes").innerHTML = names.map((n) => `<option value="${n}">`).join("");
+    q(".own-classes").textContent = names.length ? names.map((n) => `${n}: ${classes[n]}`).join(" · ") : "No samples yet.";
+    q(".own-train").disabled = names.length < 2;
+    const grid = q(".own-grid");
+    grid.innerHTML = "";
+    if (!d?.images) return;
+    const [n, , h, w] = d.images.shape;
+    for (let i = 0; i < n; i++) {
+      const s = d.samples[i];
+      const item = document.createElement("div");
+      item.className = "own-item";
+      item.setAttribute("role", "listitem");
+      const cv = document.createElement("canvas");
+      cv.width = w;
+      cv.height = h;
+      const ctx = cv.getContext("2d");
+      const img = ctx.createImageData(w, h);
+      for (let k = 0; k < h * w; k++) {
+        const v = Math.round(Math.max(0, Math.min(1, d.images.data[i * h * w + k])) * 255);
+        img.data.set([v, v, v, 255], k * 4);
+      }
+      ctx.putImageData(img, 0, 0);
+      const label = document.createElement("span");
+      label.textContent = s.label;
+      const rm = document.createElement("button");
+      rm.type = "button";
+      rm.textContent = "✕";
+      rm.setAttribute("aria-label", `remove sample ${s.id} (${s.label})`);
+      rm.addEventListener("click", async () => {
+        try {
+          await api.removeSample(store.get("sessionId"), s.id);
+          await refresh();
+        } catch (err) {
+          msg.textContent = err.message;
+        }
+      });
+      item.append(cv, label, rm);
+      grid.appendChild(item);
+    }
+  }
+
+  form.addEventListener("submit", async (ev) => {
+    ev.preventDefault();
+    const label = form.elements.label.value.trim();
+    const p = pad.pixels();
+    if (p.empty) {
+      msg.textContent = "Draw something on the pad first.";
+      return;
+    }
+    try {
+      await api.addSample(store.get("sessionId"), { pixels: Array.from(p.pixels), width: p.width, height: p.height, label });
+      msg.textContent = `Added a "${label}".`;
+      pad.clear();
+      await refresh();
+    } catch (err) {
+      msg.textContent = `Not added: ${err.message}`;
+    }
+  });
+  q(".own-zip").addEventListener("change", async (ev) => {
+    const file = ev.target.files[0];
+    ev.target.value = "";
+    if (!file) return;
+    msg.textContent = `Reading ${file.name}…`;
+    try {
+      const r = await api.uploadZip(store.get("sessionId"), file);
+      const problems = r.problems?.length ? ` ${r.problems.length} skipped: ${r.problems.slice(0, 3).map((p) => `${p.file} (${p.message})`).join(", ")}${r.problems.length > 3 ? "…" : ""}` : "";
+      msg.textContent = `Added ${r.added} images.${problems}`;
+      await refresh();
+    } catch (err) {
+      msg.textContent = `Upload refused: ${err.message}`;
+    }
+  });
+  q(".own-train").addEventListener("click", () => {
+    const done = () => store.set("request", { type: "train", unit: "epochs", count: 1, at: performance.now() });
+    if (store.get("settings")?.dataset !== "own") {
+      store.set("request", { type: "applySettings", settings: { dataset: "own" }, resolve: done, at: performance.now() });
+    } else done();
+  });
+
+  const offs = [
+    store.subscribe(["ownData"], render),
+    store.subscribe(["sessionId"], refresh),
+  ];
+  container.querySelector("details").addEventListener("toggle", refresh, { once: true });
+  render();
+  return {
+    update: refresh,
+    destroy() {
+      offs.forEach((f) => f());
+      container.innerHTML = "";
+    },
+  };
+}

@@ -1,0 +1,176 @@
+// The drawing pad: pointer events (mouse, touch, pen), brush size, pen/eraser, undo, clear,
+// upload (picker and drag-and-drop). Writes store.input; never talks to the server itself.
+
+import { clientToCanvas } from "../lib/geometry.js";
+import { extendStroke, hasInk, inkToRgba, rasterize, toGray8 } from "../lib/raster.js";
+
+const SIZE = 140; // pad raster, shown at 280 CSS pixels
+
+export function createPad(container, store) {
+  container.innerHTML = `
+    <h2 class="panel-title">Input</h2>
+    <div class="pad-wrap" data-has-ink="false">
+      <canvas class="pad" width="${SIZE}" height="${SIZE}" tabindex="0"
+        aria-label="Drawing pad: draw a digit with the mouse, a finger or a pen"></canvas>
+      <p class="pad-prompt" aria-hidden="true">Draw a digit here</p>
+      <p class="pad-note" hidden></p>
+      <p class="pad-drop" hidden>Drop an image to use it as input</p>
+    </div>
+    <div class="pad-tools" role="toolbar" aria-label="Drawing tools">
+      <span class="seg" role="radiogroup" aria-label="Tool">
+        <label><input type="radio" name="pad-tool" value="pen" checked> Pen</label>
+        <label><input type="radio" name="pad-tool" value="eraser"> Eraser</label>
+      </span>
+      <label class="brush">Brush <input type="range" class="pad-brush" min="4" max="24" step="1" value="12"
+        aria-label="Brush size"></label>
+    </div>
+    <div class="pad-tools">
+      <button type="button" class="pad-undo" aria-keyshortcuts="Control+Z">Undo</button>
+      <button type="button" class="pad-clear" aria-keyshortcuts="c">Clear</button>
+      <label class="button upload">Upload image…<input type="file" class="pad-file" accept="image/png,image/jpeg" hidden></label>
+    </div>`;
+  const wrap = container.querySelector(".pad-wrap");
+  const canvas = container.querySelector("canvas.pad");
+  const ctx = canvas.getContext("2d");
+  const note = container.querySelector(".pad-note");
+  const brush = container.querySelector(".pad-brush");
+  const image = ctx.createImageData(SIZE, SIZE);
+  let strokes = [];
+  let buf = new Float32Array(SIZE * SIZE);
+  let current = null;
+  let version = 0;
+  let background = null; // an uploaded image shown on the pad (not drawable-on)
+
+  function paint() {
+    if (background) return;
+    inkToRgba(buf, image.data);
+    ctx.putImageData(image, 0, 0);
+    wrap.dataset.hasInk = String(hasInk(buf));
+  }
+
+  function emit() {
+    version += 1;
+    if (!hasInk(buf)) {
+      store.set("input", { kind: "empty", version });
+      return;
+    }
+    store.set("input", { kind: "pixels", pixels: toGray8(buf), width: SIZE, height: SIZE, version, t0: performance.now() });
+  }
+
+  function point(ev) {
+    return clientToCanvas(canvas.getBoundingClientRect(), SIZE, SIZE, ev.clientX, ev.clientY);
+  }
+
+  function leaveBackground() {
+    if (!background) return;
+    background = null;
+    note.hidden = true;
+  }
+
+  canvas.addEventListener("pointerdown", (ev) => {
+    if (ev.button !== 0 && ev.pointerType === "mouse") return;
+    ev.preventDefault();
+    leaveBackground();
+    canvas.setPointerCapture(ev.pointerId);
+    const erase = container.querySelector("input[name=pad-tool]:checked").value === "eraser";
+    // Brush slider is in display pixels (280 wide); the raster is half that.
+    current = { points: [point(ev)], size: (Number(brush.value) * SIZE) / 280, erase, id: ev.pointerId };
+    strokes.push(current);
+    extendStroke(buf, SIZE, SIZE, current);
+    paint();
+    emit();
+  });
+  canvas.addEventListener("pointermove", (ev) => {
+    if (!current || ev.pointerId !== current.id) return;
+    const events = ev.getCoalescedEvents ? ev.getCoalescedEvents() : [ev];
+    for (const e of events.length ? events : [ev]) {
+      current.points.push(point(e));
+      extendStroke(buf, SIZE, SIZE, current);
+    }
+    paint();
+    emit();
+  });
+  const end = (ev) => {
+    if (current && ev.pointerId === current.id) current = null;
+  };
+  canvas.addEventListener("pointerup", end);
+  canvas.addEventListener("pointercancel", end);
+
+  function undo() {
+    if (background) {
+      clear();
+      return;
+    }
+    strokes.pop();
+    buf = rasterize(strokes, SIZE, SIZE);
+    paint();
+    emit();
+  }
+  function clear() {
+    leaveBackground();
+    strokes = [];
+    buf = new Float32Array(SIZE * SIZE);
+    paint();
+    emit();
+  }
+  container.querySelector(".pad-undo").addEventListener("click", undo);
+  container.querySelector(".pad-clear").addEventListener("click", clear);
+
+  async function useFile(file) {
+    if (!file) return;
+    strokes = [];
+    buf = new Float32Array(SIZE * SIZE);
+    background = file;
+    try {
+      const bitmap = await createImageBitmap(file);
+      ctx.fillStyle = "#fff";
+      ctx.fillRect(0, 0, SIZE, SIZE);
+      const s = Math.min(SIZE / bitmap.width, SIZE / bitmap.height);
+      ctx.drawImage(bitmap, (SIZE - bitmap.width * s) / 2, (SIZE - bitmap.height * s) / 2, bitmap.width * s, bitmap.height * s);
+    } catch {
+      ctx.fillStyle = "#eee";
+      ctx.fillRect(0, 0, SIZE, SIZE);
+    }
+    wrap.dataset.hasInk = "true";
+    note.textContent = `Showing ${file.name}. Draw to start over.`;
+    note.hidden = false;
+    version += 1;
+    store.set("input", { kind: "file", file, version });
+  }
+  const fileInput = container.querySelector(".pad-file");
+  fileInput.addEventListener("change", () => useFile(fileInput.files[0]));
+  const drop = container.querySelector(".pad-drop");
+  wrap.addEventListener("dragover", (ev) => {
+    ev.preventDefault();
+    drop.hidden = false;
+  });
+  wrap.addEventListener("dragleave", () => (drop.hidden = true));
+  wrap.addEventListener("drop", (ev) => {
+    ev.preventDefault();
+    drop.hidden = true;
+    useFile(ev.dataTransfer.files[0]);
+  });
+
+  // A dataset sample chosen in the strip: the pad shows it is not the input any more.
+  const off = store.subscribe(["input"], (_, s) => {
+    if (s.input?.kind === "sample") {
+      strokes = [];
+      buf = new Float32Array(SIZE * SIZE);
+      paint();
+      wrap.dataset.hasInk = "false";
+    }
+  });
+
+  paint();
+  return {
+    update() {},
+    destroy() {
+      off();
+      container.innerHTML = "";
+    },
+    clear,
+    undo,
+    /** Pixels currently on the pad (0..255, ink bright), for "add to my data". */
+    pixels: () => ({ pixels: toGray8(buf), width: SIZE, height: SIZE, empty: !hasInk(buf) }),
+  };
+}

@@ -1,0 +1,82 @@
+// A strip of dataset samples (validation split of the session's dataset) with true labels.
+// Clicking one makes it the input.
+
+import { api } from "../api.js";
+
+export function createSamples(container, store) {
+  container.innerHTML = `
+    <h3 class="sub-title">Or pick a sample <button type="button" class="link samples-more" aria-label="show other samples">other samples</button></h3>
+    <div class="samples-strip" role="list" aria-label="dataset samples with their true labels"></div>`;
+  const strip = container.querySelector(".samples-strip");
+  let offset = 0;
+  let loadedFor = null;
+
+  async function load() {
+    const id = store.get("sessionId");
+    if (!id) return;
+    try {
+      const r = await api.sessionSamples(id, { split: "val", count: 12, offset });
+      store.set("samples", r);
+    } catch (err) {
+      strip.textContent = `No samples: ${err.message}`;
+    }
+  }
+  container.querySelector(".samples-more").addEventListener("click", () => {
+    const total = store.get("samples")?.total ?? 12;
+    offset = (offset + 12) % Math.max(12, total);
+    load();
+  });
+
+  function render() {
+    const r = store.get("samples");
+    strip.innerHTML = "";
+    if (!r) return;
+    const [n, c, h, w] = r.images.shape;
+    for (let i = 0; i < n; i++) {
+      const b = document.createElement("button");
+      b.type = "button";
+      b.className = "sample";
+      b.setAttribute("role", "listitem");
+      const label = r.class_names[r.labels[i]];
+      b.setAttribute("aria-label", `sample ${r.indices[i]}, true label ${label}`);
+      const cv = document.createElement("canvas");
+      cv.width = w;
+      cv.height = h;
+      const ctx = cv.getContext("2d");
+      const img = ctx.createImageData(w, h);
+      const off = i * c * h * w;
+      for (let k = 0; k < h * w; k++) {
+        const v = Math.round(Math.max(0, Math.min(1, r.images.data[off + k])) * 255);
+        img.data.set([v, v, v, 255], k * 4);
+      }
+      ctx.putImageData(img, 0, 0);
+      const span = document.createElement("span");
+      span.textContent = label;
+      b.append(cv, span);
+      b.addEventListener("click", () => {
+        strip.querySelectorAll(".sample").forEach((x) => x.classList.remove("chosen"));
+        b.classList.add("chosen");
+        store.set("input", { kind: "sample", split: r.split, index: r.indices[i], label, t0: performance.now() });
+      });
+      strip.appendChild(b);
+    }
+  }
+
+  const off1 = store.subscribe(["samples"], render);
+  const off2 = store.subscribe(["sessionId", "settings"], (_, s) => {
+    const key = `${s.sessionId}|${s.settings?.dataset}|${JSON.stringify(s.settings?.split)}|${s.settings?.seed}`;
+    if (key !== loadedFor) {
+      loadedFor = key;
+      offset = 0;
+      load();
+    }
+  });
+  return {
+    update: load,
+    destroy() {
+      off1();
+      off2();
+      container.innerHTML = "";
+    },
+  };
+}

@@ -1,0 +1,44 @@
+// What the network sees (the preprocessed input, as sent by the server) and its prediction.
+
+export function createSeen(container, store) {
+  container.innerHTML = `
+    <div class="seen">
+      <figure>
+        <canvas class="seen-img" width="28" height="28" role="img" aria-label="the preprocessed image the network sees"></canvas>
+        <figcaption>what the network sees</figcaption>
+      </figure>
+      <div class="seen-pred" aria-live="polite">
+        <div class="pred-label">prediction</div>
+        <div class="pred-value">–</div>
+        <div class="pred-conf"></div>
+      </div>
+    </div>`;
+  const cv = container.querySelector(".seen-img");
+  const value = container.querySelector(".pred-value");
+  const conf = container.querySelector(".pred-conf");
+  function update() {
+    const fwd = store.get("lastForward");
+    if (!fwd) return;
+    const [, h, w] = fwd.preprocessed.shape;
+    if (cv.width !== w || cv.height !== h) {
+      cv.width = w;
+      cv.height = h;
+    }
+    const ctx = cv.getContext("2d");
+    const img = ctx.createImageData(w, h);
+    const d = fwd.preprocessed.data;
+    for (let i = 0; i < h * w; i++) {
+      const v = Math.round(Math.max(0, Math.min(1, d[i])) * 255);
+      img.data.set([v, v, v, 255], i * 4);
+    }
+    ctx.putImageData(img, 0, 0);
+    const name = fwd.class_names?.[fwd.prediction] ?? String(fwd.prediction);
+    value.textContent = name;
+    const p = fwd.probabilities?.[fwd.prediction];
+    conf.textContent = p !== undefined ? `${(p * 100).toFixed(0)}% sure` : "";
+    container.dataset.prediction = name;
+  }
+  const off = store.subscribe(["lastForward"], update);
+  update();
+  return { update, destroy: () => { off(); container.innerHTML = ""; } };
+}

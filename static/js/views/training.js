@@ -1,0 +1,151 @@
+// Training: settings form, step / play / pause / rewind buttons, progress bar.
+// Asks the session controller through store.request; reads store state only.
+
+import { formatDuration, timeLeft } from "../lib/geometry.js";
+
+const FIELDS = `
+  <div class="form-grid">
+    <label>Dataset <select name="dataset">
+      <option value="mnist">MNIST digits</option><option value="shapes">Shapes</option><option value="own">My own data</option>
+    </select></label>
+    <label>Seed <input name="seed" type="number" min="0" step="1"></label>
+    <label>Train <input name="split_train" type="number" min="0.05" max="0.95" step="0.05"></label>
+    <label>Val <input name="split_val" type="number" min="0.05" max="0.9" step="0.05"></label>
+    <label>Test <input name="split_test" type="number" min="0" max="0.9" step="0.05"></label>
+    <label>Loss <select name="loss">
+      <option value="cross_entropy">cross-entropy</option><option value="mse">mean squared</option><option value="bce">binary cross-entropy</option>
+    </select></label>
+    <label>Optimizer <select name="optimizer">
+      <option value="sgd">SGD</option><option value="momentum">SGD + momentum</option><option value="adam">Adam</option>
+    </select></label>
+    <label>Learning rate <input name="lr" type="number" min="0.00001" max="10" step="any"></label>
+    <label>Momentum <input name="momentum" type="number" min="0" max="0.999" step="0.05"></label>
+    <label>Batch size <input name="batch_size" type="number" min="1" max="1024" step="1"></label>
+    <label>Weight decay <input name="weight_decay" type="number" min="0" max="1" step="any"></label>
+  </div>`;
+
+export function createTraining(container, store) {
+  container.innerHTML = `
+    <h2 class="panel-title">Training</h2>
+    <div class="train-epoch" aria-live="polite"></div>
+    <div class="train-buttons" role="group" aria-label="Train">
+      <button type="button" data-act="sample" aria-keyshortcuts="n" title="one sample (n)">+1 sample</button>
+      <button type="button" data-act="batch" aria-keyshortcuts="s" title="one batch (s)">+1 batch</button>
+      <button type="button" data-act="epoch" aria-keyshortcuts="e" title="one epoch (e)">+1 epoch</button>
+      <button type="button" data-act="play" class="primary" aria-keyshortcuts="Space" title="play / pause (space)">▶ Play</button>
+    </div>
+    <div class="train-rewind">
+      <label>Rewind to epoch <select class="rewind-epoch" aria-label="epoch to rewind to"></select></label>
+      <button type="button" data-act="rewind">Rewind</button>
+    </div>
+    <div class="progress" hidden>
+      <div class="progress-bar" role="progressbar" aria-label="epoch progress" aria-valuemin="0" aria-valuemax="100"><span></span></div>
+      <div class="progress-text" aria-live="off"></div>
+    </div>
+    <details class="train-settings">
+      <summary>Settings <span class="settings-summary"></span></summary>
+      <form class="settings-form">${FIELDS}
+        <p class="hint">Changing dataset, split, loss or seed starts the weights over.</p>
+        <button type="submit">Apply settings</button>
+      </form>
+    </details>`;
+  const q = (s) => container.querySelector(s);
+  const form = q(".settings-form");
+  const play = q("[data-act=play]");
+  const rewindSel = q(".rewind-epoch");
+  const req = (r) => store.set("request", { ...r, at: performance.now() });
+
+  container.querySelector(".train-buttons").addEventListener("click", (ev) => {
+    const act = ev.target.closest("button")?.dataset.act;
+    if (!act) return;
+    if (act === "play") req({ type: store.get("playing") ? "stop" : "play" });
+    else if (store.get("training")) return;
+    else if (act === "sample") req({ type: "train", unit: "samples", count: 1 });
+    else if (act === "batch") req({ type: "train", unit: "batches", count: 1 });
+    else if (act === "epoch") req({ type: "train", unit: "epochs", count: 1 });
+  });
+  q("[data-act=rewind]").addEventListener("click", () => {
+    if (rewindSel.value !== "") req({ type: "rewind", epoch: Number(rewindSel.value) });
+  });
+
+  form.addEventListener("submit", (ev) => {
+    ev.preventDefault();
+    const f = new FormData(form);
+    const n = (k) => Number(f.get(k));
+    req({
+      type: "applySettings",
+      settings: {
+        dataset: f.get("dataset"), seed: n("seed"), loss: f.get("loss"), optimizer: f.get("optimizer"),
+        lr: n("lr"), momentum: n("momentum"), batch_size: n("batch_size"), weight_decay: n("weight_decay"),
+        split: { train: n("split_train"), val: n("split_val"), test: n("split_test") },
+      },
+    });
+  });
+
+  function fillForm() {
+    const s = store.get("settings");
+    if (!s) return;
+    const set = (name, v) => {
+      const el = form.elements[name];
+      if (el && document.activeElement !== el) el.value = v;
+    };
+    for (const k of ["dataset", "seed", "loss", "optimizer", "lr", "momentum", "batch_size", "weight_decay"]) set(k, s[k]);
+    set("split_train", s.split?.train);
+    set("split_val", s.split?.val);
+    set("split_test", s.split?.test);
+    q(".settings-summary").textContent = `${s.dataset} · ${s.optimizer} lr ${s.lr} · batch ${s.batch_size}`;
+  }
+
+  function update() {
+    const training = store.get("training");
+    const playing = store.get("playing");
+    const epoch = store.get("epoch");
+    const session = store.get("session");
+    container.dataset.training = String(training);
+    container.dataset.epoch = String(epoch);
+    play.textContent = playing ? "❚❚ Pause" : "▶ Play";
+    play.setAttribute("aria-pressed", String(playing));
+    for (const b of container.querySelectorAll("[data-act=sample],[data-act=batch],[data-act=epoch],[data-act=rewind]")) b.disabled = training;
+    form.querySelector("button[type=submit]").disabled = training;
+    const ds = session?.dataset;
+    q(".train-epoch").textContent = `${epoch} epoch${epoch === 1 ? "" : "s"} trained · step ${session?.step ?? 0}` + (ds ? ` · ${ds.train} train / ${ds.val} val` : "");
+    const hist = store.get("history");
+    const opts = [0, ...hist.map((h) => h.epoch)];
+    const key = opts.join(",");
+    if (rewindSel.dataset.key !== key) {
+      rewindSel.innerHTML = opts.map((e) => `<option value="${e}">${e}${e === 0 ? " (start)" : ""}</option>`).join("");
+      rewindSel.dataset.key = key;
+      rewindSel.value = String(Math.max(0, epoch - 1));
+    }
+    const p = store.get("progress");
+    const box = q(".progress");
+    box.hidden = !training && !p;
+    if (p) {
+      const total = p.batches || session?.batches_per_epoch || 0;
+      const done = p.batch ?? 0;
+      const pct = total ? (100 * done) / total : 0;
+      q(".progress-bar span").style.width = `${pct.toFixed(1)}%`;
+      q(".progress-bar").setAttribute("aria-valuenow", pct.toFixed(0));
+      const left = timeLeft(done, total, (p.now - p.started) / 1000);
+      const parts = [`epoch ${p.epoch ?? epoch + 1}`, `batch ${done}/${total}`];
+      if (p.loss !== undefined) parts.push(`loss ${p.loss.toFixed(3)}`);
+      if (p.acc !== undefined) parts.push(`acc ${(p.acc * 100).toFixed(1)}%`);
+      parts.push(`${formatDuration(left)} left`);
+      q(".progress-text").textContent = parts.join(" · ");
+    }
+  }
+
+  const offs = [
+    store.subscribe(["settings"], fillForm),
+    store.subscribe(["training", "playing", "epoch", "session", "history", "progress"], update),
+  ];
+  fillForm();
+  update();
+  return {
+    update,
+    destroy() {
+      offs.forEach((f) => f());
+      container.innerHTML = "";
+    },
+  };
+}
