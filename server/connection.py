@@ -92,6 +92,11 @@ class Connection:
         runner = asyncio.create_task(self.run_commands())
         receiver = asyncio.create_task(self.receive_commands())
         deleted = asyncio.create_task(self.deleted.wait())
+        owner = session.training_owner
+        if isinstance(owner, Connection) and not owner.open:
+            # a page that went away mid-train: its run stops at the next batch boundary and
+            # saves; wait for that, so this page starts from where it really is
+            await anyio.to_thread.run_sync(session.idle.wait, 60.0)
         try:
             await self.send_json({"seq": None, "type": "state",
                                   "state": await self.call(lambda s: s.state())})
@@ -227,18 +232,19 @@ class Connection:
     async def train(self, command: Train) -> None:
         session = self.session
         assert session is not None
-        if session.training_owner is not None:
+        if not await anyio.to_thread.run_sync(session.start_training, self):
             await self.error(command.seq, "session", "session: another page of this session "
                              "is training it; stop that first")
             return
-        session.training_owner = self
-        session.stop_event.clear()
         reason = "completed"
         try:
             reason = await self._train_loop(command)
         finally:
-            session.training_owner = None
-            state = await self.call(lambda s: s.state(), save=True)
+            try:
+                state = await self.call(lambda s: s.state(), save=True)
+            finally:
+                session.end_training()
+            state["training"] = False
         await self.done(command.seq, "train", reason, state)
 
     def _stopping(self) -> bool:

@@ -42,6 +42,8 @@ class Session:
         self.lock = threading.RLock()
         self.stop_event = threading.Event()
         self.training_owner: object | None = None  # the socket whose train runs, if any
+        self.idle = threading.Event()  # set whenever no train runs
+        self.idle.set()
         self.closed = False
         self.sockets = 0
         self.watchers: list[Callable[[], None]] = []  # told when the session is deleted
@@ -56,6 +58,7 @@ class Session:
         self.model: Sequential = build(self.spec, np.random.default_rng(settings.seed))
         self.data: SplitData | None = None
         self.training: Training | None = None
+        self.training_problem: str | None = None  # why there is no training, when there is none
         self._put: dict[str, bytes] = {}
         self._drop: set[str] = set()
         self._drop_prefixes: set[str] = set()
@@ -74,12 +77,25 @@ class Session:
         """Fresh weights from the seed, fresh optimizer, data split and history; on a
         refusal (ApiError) nothing of the session has changed."""
         model = build(self.spec, np.random.default_rng(self.settings.seed))
-        data = load_data(self.settings, tuple(model.input_shape), self.own.dataset(),
-                         self.limits.max_dataset_size)
-        training = Training.new(model, data, self.settings)
+        data, training, problem = self._data_for(model, strict=True)
         self.model, self.data, self.training = model, data, training
+        self.training_problem = problem
         self._drop_prefixes.add("snapshot/")
         self._save_all_snapshots = True
+
+    def _data_for(self, model: Sequential, strict: bool) -> tuple[
+            SplitData | None, Training | None, str | None]:
+        """(data, training, None), or for own samples that cannot be trained on yet (too few
+        classes, a mismatched output layer) (None, None, why). ``strict``: anything else is
+        refused with its ApiError."""
+        try:
+            data = load_data(self.settings, tuple(model.input_shape), self.own.dataset(),
+                             self.limits.max_dataset_size)
+            return data, Training.new(model, data, self.settings), None
+        except ApiError as exc:
+            if strict and self.settings.dataset != "own":
+                raise
+            return None, None, exc.message
 
     def data_or_raise(self) -> SplitData:
         if self.data is None:
@@ -106,6 +122,20 @@ class Session:
         for watcher in list(self.watchers):
             watcher()
 
+    def start_training(self, owner: object) -> bool:
+        """Claim the session for a train run; False when another one runs."""
+        with self.lock:
+            if self.training_owner is not None:
+                return False
+            self.training_owner = owner
+            self.idle.clear()
+            self.stop_event.clear()
+            return True
+
+    def end_training(self) -> None:
+        self.training_owner = None
+        self.idle.set()
+
     def check_idle(self) -> None:
         """409 when a train runs: changing the session now would race it."""
         if self.training_owner is not None:
@@ -126,6 +156,7 @@ class Session:
                         else {"name": self.settings.dataset, "train": 0, "val": 0, "test": 0}),
             "samples": self.own.summary(),
             "training": self.training_owner is not None,
+            "training_problem": self.training_problem,
             "created": self.created,
             "touched": self.touched,
         }
@@ -140,8 +171,8 @@ class Session:
     # -- training (one step per call, so the lock is released between batches) -----------
     def training_or_raise(self) -> Training:
         if self.training is None:
-            raise ApiError(422, "settings.dataset: there is no data to train on (for your own "
-                           "dataset: add samples of at least two classes)", "settings.dataset")
+            raise ApiError(422, self.training_problem or "settings.dataset: there is no data "
+                           "to train on", "settings.dataset")
         return self.training
 
     def step_events(self, unit: str) -> list[Emitted]:
@@ -167,12 +198,14 @@ class Session:
     def set_spec(self, spec: dict[str, Any]) -> dict[str, Any]:
         self.check_idle()
         table = architecture.describe(spec, self.limits)
-        old = (self.table, self.spec, self.model, self.data, self.training)
+        old = (self.table, self.spec, self.model, self.data, self.training,
+               self.training_problem)
         self.table, self.spec = table, table["spec"]
         try:
             self._reset_training()
         except ApiError:
-            self.table, self.spec, self.model, self.data, self.training = old
+            (self.table, self.spec, self.model, self.data, self.training,
+             self.training_problem) = old
             raise
         self.last_input = None
         self._drop.add("last_input")
@@ -189,7 +222,8 @@ class Session:
             raise ApiError(422, f"settings: {exc}", "settings") from exc
         changed = {k for k in changes if getattr(new, k) != getattr(self.settings, k)}
         reset = any(k in RESETTING_FIELDS for k in changed)
-        old_settings, old = self.settings, (self.model, self.data, self.training)
+        old_settings = self.settings
+        old = (self.model, self.data, self.training, self.training_problem)
         self.settings = new
         try:
             if reset:
@@ -198,7 +232,7 @@ class Session:
                 self.training.reconfigure(new)
         except ApiError:
             self.settings = old_settings
-            self.model, self.data, self.training = old
+            self.model, self.data, self.training, self.training_problem = old
             raise
         return {**self.state(), "weights_reset": reset}
 
@@ -299,14 +333,7 @@ class Session:
         stay, its history starts over (the old one was measured on other data)."""
         if self.settings.dataset != "own":
             return
-        try:
-            data = load_data(self.settings, tuple(self.model.input_shape), self.own.dataset(),
-                             self.limits.max_dataset_size)
-            training = Training.new(self.model, data, self.settings)
-        except ApiError:
-            self.data, self.training = None, None
-        else:
-            self.data, self.training = data, training
+        self.data, self.training, self.training_problem = self._data_for(self.model, False)
         self._drop_prefixes.add("snapshot/")
         self._save_all_snapshots = True
 
@@ -342,12 +369,8 @@ class Session:
             session.model.set_weights(loaded.weights)
         except ValueError as exc:
             raise ApiError(422, f"file: {exc}", "file") from exc
-        try:
-            session.data = load_data(settings, tuple(session.model.input_shape), None,
-                                     limits.max_dataset_size)
-            session.training = Training.new(session.model, session.data, settings)
-        except ApiError:
-            session.data, session.training = None, None
+        session.data, session.training, session.training_problem = session._data_for(
+            session.model, strict=False)
         return session
 
     # -- persistence --------------------------------------------------------------------
@@ -402,16 +425,15 @@ class Session:
             session.model.set_weights(codec.unpack(stored.blobs["model"])["weights"])
         if "last_input" in stored.blobs:
             session.last_input = codec.unpack(stored.blobs["last_input"])["x"]
-        try:
-            session.data = load_data(settings, tuple(session.model.input_shape),
-                                     session.own.dataset(), limits.max_dataset_size)
-        except ApiError:
-            session.data = None
+        session.data, _fresh, session.training_problem = session._data_for(
+            session.model, strict=False)
         if session.data is not None:
             try:
                 session.training = Training.restore(session.model, session.data, settings,
                                                     meta.get("training") or {}, stored.blobs)
-            except ApiError:
-                session.training = None
+            except (ApiError, ValueError) as exc:  # saved by another version, data changed
+                session.training = _fresh
+                session.training_problem = f"the saved training state could not be restored " \
+                                            f"({exc}); training starts over from these weights"
         session._save_all_snapshots = False
         return session

@@ -13,6 +13,7 @@ from typing import Any
 
 import numpy as np
 
+from engine import losses
 from engine.model import Sequential
 from engine.optimizers import Optimizer, make_optimizer
 from engine.train_events import Cancelled, Diverged, EpochEnd, StepProgress, TrainEvent
@@ -63,11 +64,15 @@ class Training:
         if len(data.train) == 0:
             raise ApiError(422, "settings.split: the train split is empty", "settings.split")
         try:
+            losses.check_pairing(settings.loss, model.layers[-1].kind)
+        except ValueError as exc:
+            raise ApiError(422, f"settings.loss: {exc}", "settings.loss") from exc
+        try:
             trainer = Trainer(model, _optimizer(settings), data.train, _part(data, "val"),
                               _part(data, "test"), loss=settings.loss,
                               batch_size=settings.batch_size, seed=settings.seed)
         except ValueError as exc:
-            raise ApiError(422, f"settings.loss: {exc}", "settings.loss") from exc
+            raise ApiError(422, f"settings.dataset: {exc}", "settings.dataset") from exc
         return cls(trainer, settings)
 
     # -- settings -----------------------------------------------------------------------

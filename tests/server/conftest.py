@@ -1,0 +1,41 @@
+"""Fixtures for server tests: the real app through TestClient, on a temporary data dir.
+
+Sessions train on small MNIST subsets (``dataset_size``) so the suite stays quick.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+from server.app import create_app
+from server.config import Settings
+
+SMALL = {"dataset_size": 300, "batch_size": 50}
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    return Settings(data_dir=tmp_path / "data")
+
+
+@pytest.fixture
+def client(settings: Settings) -> Iterator[TestClient]:
+    with TestClient(create_app(settings)) as c:
+        yield c
+
+
+def new_session(client: TestClient, **settings: Any) -> dict[str, Any]:
+    """POST /api/sessions with the small settings (overridable); the state."""
+    reply = client.post("/api/sessions", json={"settings": {**SMALL, **settings}})
+    assert reply.status_code == 201, reply.text
+    return reply.json()
+
+
+@pytest.fixture
+def session(client: TestClient) -> dict[str, Any]:
+    return new_session(client)
