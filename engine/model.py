@@ -5,6 +5,10 @@ takes x ``(N, C, H, W)`` and returns ``(N, D)`` (or ``(N, C, H, W)`` when the la
 spatial); parameters are named ``"<layer>.W"`` / ``"<layer>.b"`` with conv W ``(F, C, k, k)``
 and dense W ``(in, out)``. Inside, images travel channels-last ``(N, H, W, C)``.
 
+``forward``/``backward`` run a relu followed by a max pool as one fused step (same numbers,
+less work); ``run_forward``/``run_backward`` run every layer on its own and return every
+intermediate (traces use them). A backward pairs with the kind of forward that preceded it.
+
 ``backward(dout, loss=None)``: when ``loss`` is ``cross_entropy`` (final softmax) or ``bce``
 (final sigmoid), ``dout`` is the loss's fused gradient of the final activation's input and
 that activation is skipped; otherwise ``dout`` is dL/d(output) and every layer runs.
@@ -20,6 +24,7 @@ import numpy as np
 from engine import losses
 from engine.init import init_params
 from engine.layers import Layer, make_layer
+from engine.layers.fused import ReluMaxPool, fusable
 from engine.spec import Shape, input_shape, layer_output_shape, normalize
 
 
@@ -31,6 +36,23 @@ def to_internal(x: np.ndarray) -> np.ndarray:
 def to_public(x: np.ndarray) -> np.ndarray:
     """Channels-last -> NCHW view; vectors unchanged."""
     return x.transpose(0, 3, 1, 2) if x.ndim == 4 else x
+
+
+Step = Layer | ReluMaxPool
+
+
+def fused_plan(layers: list[Layer]) -> list[Step]:
+    """The layers, with every relu + max pool pair replaced by one ReluMaxPool step."""
+    plan: list[Step] = []
+    i = 0
+    while i < len(layers):
+        if i + 1 < len(layers) and fusable(layers[i], layers[i + 1]):
+            plan.append(ReluMaxPool(layers[i], layers[i + 1]))  # type: ignore[arg-type]
+            i += 2
+        else:
+            plan.append(layers[i])
+            i += 1
+    return plan
 
 
 class Sequential:
@@ -46,6 +68,8 @@ class Sequential:
         self.shapes: list[Shape] = [self.input_shape]
         for layer in layers:
             self.shapes.append(layer.output_shape(self.shapes[-1]))
+        self.plan: list[Step] = fused_plan(layers)
+        self._last: list[Step] | None = None
 
     # -- lookup -------------------------------------------------------------------------
     def layer(self, name: str) -> Layer:
@@ -122,57 +146,63 @@ class Sequential:
 
     def run_forward(self, x: np.ndarray, training: bool = False,
                     stop: int | None = None) -> list[np.ndarray]:
-        """Internal-layout activations [input, out_1, ..., out_L] (up to layer ``stop``)."""
+        """Internal-layout activations [input, out_1, ..., out_L] (up to layer ``stop``),
+        every layer run on its own. Valid until the next forward."""
         acts = [to_internal(self._check_input(x))]
         for layer in self.layers[:stop]:
             acts.append(layer.forward(acts[-1], training))
+        self._last = list(self.layers) if stop is None else None
         return acts
 
     def forward(self, x: np.ndarray, training: bool = False) -> np.ndarray:
         """out of the last layer for x ``(N, C, H, W)``; dropout is active only in training."""
-        return to_public(self.run_forward(x, training)[-1])
+        a = to_internal(self._check_input(x))
+        for step in self.plan:
+            a = step.forward(a, training)
+        self._last = self.plan
+        return to_public(a)
 
     def predict(self, x: np.ndarray) -> np.ndarray:
         """forward(x, training=False)."""
         return self.forward(x, training=False)
 
-    def _first_needed(self, input_grad: bool) -> int:
-        if input_grad:
-            return 0
-        for i, layer in enumerate(self.layers):
-            if layer.trainable:
-                return i
-        return len(self.layers)
-
-    def run_backward(self, dout: np.ndarray, loss: str | None = None,
-                     input_grad: bool = False) -> list[np.ndarray | None]:
-        """Internal-layout gradients g[i] = dL/d(acts[i]) for i = 0..L (None where skipped).
-
-        With a fused loss, g[L] (the final activation's output) is None and g[L-1] = dout.
-        """
-        n = len(self.layers)
+    def _backward_steps(self, steps: list[Step], dout: np.ndarray, loss: str | None,
+                        input_grad: bool) -> list[np.ndarray | None]:
+        """g[i] = dL/d(input of step i) for i = 0..len(steps) (None where skipped)."""
+        n = len(steps)
         grads: list[np.ndarray | None] = [None] * (n + 1)
         top = n
-        dout = to_internal(np.asarray(dout, dtype=self.dtype))
         if loss is not None:
             losses.check_pairing(loss, self.layers[-1].kind)
             if loss in losses.FUSED_WITH:
                 top = n - 1
-        grads[top] = dout
-        first = self._first_needed(input_grad)
+        grads[top] = to_internal(np.asarray(dout, dtype=self.dtype))
+        first = 0 if input_grad else next(
+            (i for i, st in enumerate(steps) if st.trainable), n)
         for i in range(top - 1, first - 1, -1):
-            layer = self.layers[i]
-            layer.need_input_grad = i > first or input_grad
+            steps[i].need_input_grad = i > first or input_grad
             g = grads[i + 1]
             assert g is not None
-            grads[i] = layer.backward(g)
+            grads[i] = steps[i].backward(g)
         return grads
+
+    def run_backward(self, dout: np.ndarray, loss: str | None = None,
+                     input_grad: bool = False) -> list[np.ndarray | None]:
+        """After :meth:`run_forward`: internal-layout g[i] = dL/d(acts[i]), i = 0..L.
+
+        With a fused loss, g[L] (the final activation's output) is None and g[L-1] = dout.
+        """
+        if self._last is None or len(self._last) != len(self.layers):
+            raise RuntimeError("run_backward needs a complete run_forward first")
+        return self._backward_steps(list(self.layers), dout, loss, input_grad)
 
     def backward(self, dout: np.ndarray, loss: str | None = None,
                  input_grad: bool = False) -> np.ndarray | None:
-        """Back-propagate; fills every trainable layer's grads. Returns dL/dx (NCHW) when
-        ``input_grad`` is True, else None (the first layer then skips its input gradient)."""
-        g0 = self.run_backward(dout, loss, input_grad)[0]
+        """Back-propagate the last forward; fills every trainable layer's grads. Returns dL/dx
+        (NCHW) when ``input_grad`` is True, else None (the first layer then skips it)."""
+        if self._last is None:
+            raise RuntimeError("backward needs a forward first")
+        g0 = self._backward_steps(self._last, dout, loss, input_grad)[0]
         return to_public(g0) if g0 is not None else None
 
     def describe(self) -> list[tuple[str, str, Shape, Shape, int]]:

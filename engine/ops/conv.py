@@ -16,60 +16,96 @@ Cache = tuple[Any, ...]
 
 
 def pad(x: np.ndarray, p: int) -> np.ndarray:
-    """Zero-pad the two spatial axes of ``(N, H, W, C)`` by ``p`` on each side."""
+    """Zero-pad the two spatial axes of ``(N, H, W, C)`` by ``p``; always C-contiguous."""
     if p == 0:
-        return x
-    return np.pad(x, ((0, 0), (p, p), (p, p), (0, 0)))
+        return np.ascontiguousarray(x)
+    n, h, w, c = x.shape
+    xp = np.zeros((n, h + 2 * p, w + 2 * p, c), dtype=x.dtype)
+    xp[:, p:p + h, p:p + w, :] = x
+    return xp
 
 
-def windows(xp: np.ndarray, k: int, s: int) -> np.ndarray:
-    """Read-only view ``(N, Ho, Wo, k, k, C)`` of every k x k window of ``xp`` at stride s."""
-    n, h, w, c = xp.shape
-    ho, wo = (h - k) // s + 1, (w - k) // s + 1
-    sn, sh, sw, sc = xp.strides
-    return as_strided(xp, (n, ho, wo, k, k, c), (sn, s * sh, s * sw, sh, sw, sc),
-                      writeable=False)
+def out_size(n: int, k: int, s: int, p: int) -> int:
+    """floor((n + 2p - k) / s) + 1."""
+    return (n + 2 * p - k) // s + 1
+
+
+def offset_view(xp: np.ndarray, u: int, v: int, ho: int, wo: int, s: int) -> np.ndarray:
+    """View ``(N, Ho, Wo, C)`` of the input element under kernel offset (u, v) of each window."""
+    return xp[:, u:u + s * (ho - 1) + 1:s, v:v + s * (wo - 1) + 1:s, :]
 
 
 def weight_matrix(w: np.ndarray) -> np.ndarray:
-    """``(F, C, k, k)`` -> ``(k*k*C, F)`` in the (u, v, c) row order of :func:`windows`."""
+    """``(F, C, k, k)`` -> ``(k*k*C, F)`` in the (u, v, c) row order of the columns."""
     f = w.shape[0]
     return w.transpose(2, 3, 1, 0).reshape(-1, f)
 
 
-def im2col(x: np.ndarray, k: int, s: int, p: int) -> np.ndarray:
-    """``(N, H, W, C)`` -> columns ``(N*Ho*Wo, k*k*C)`` (a contiguous copy)."""
-    win = windows(pad(x, p), k, s)
-    return win.reshape(-1, k * k * x.shape[3])
+def im2col(xp: np.ndarray, k: int, s: int, ho: int, wo: int) -> np.ndarray:
+    """Padded ``(N, Hp, Wp, C)`` -> columns ``(N*Ho*Wo, k*k*C)``, row order (n, i, j).
+
+    Built one kernel row u at a time: for fixed (n, i, j, u) the k*C values (v, c) are
+    contiguous in ``xp``, so each copy moves runs of k*C numbers.
+    """
+    n, _, _, c = xp.shape
+    cols = np.empty((n, ho, wo, k, k * c), dtype=xp.dtype)
+    sn, sh, sw, sc = xp.strides
+    for u in range(k):
+        cols[:, :, :, u, :] = as_strided(xp[:, u:], (n, ho, wo, k * c), (sn, s * sh, s * sw, sc),
+                                         writeable=False)
+    return cols.reshape(n * ho * wo, k * k * c)
+
+
+def im2col_t(xp: np.ndarray, k: int, s: int, ho: int, wo: int) -> np.ndarray:
+    """Single-channel padded ``(N, Hp, Wp, 1)`` -> transposed columns ``(k*k, N*Ho*Wo)``.
+
+    With one channel each kernel offset is a whole contiguous plane copy (fast), where the
+    row layout of :func:`im2col` would copy runs of only k numbers.
+    """
+    n = xp.shape[0]
+    cols = np.empty((k * k, n, ho, wo), dtype=xp.dtype)
+    for u in range(k):
+        for v in range(k):
+            cols[u * k + v] = offset_view(xp, u, v, ho, wo, s)[..., 0]
+    return cols.reshape(k * k, n * ho * wo)
 
 
 def forward(x: np.ndarray, w: np.ndarray, b: np.ndarray, stride: int,
             padding: int) -> tuple[np.ndarray, Cache]:
-    """out ``(N, Ho, Wo, F)`` = im2col(x) @ weight_matrix(w) + b."""
-    n, h, wd, _ = x.shape
+    """out ``(N, Ho, Wo, F)`` = columns(x) @ weight_matrix(w) + b (one BLAS product)."""
+    n, h, wd, c = x.shape
     f, _, k, _ = w.shape
-    ho, wo = (h + 2 * padding - k) // stride + 1, (wd + 2 * padding - k) // stride + 1
-    cols = im2col(x, k, stride, padding)
+    ho, wo = out_size(h, k, stride, padding), out_size(wd, k, stride, padding)
+    xp = pad(x, padding)
     wmat = weight_matrix(w)
-    out = cols @ wmat
+    if c == 1:
+        cols_t = im2col_t(xp, k, stride, ho, wo)
+        out = cols_t.T @ wmat
+        cols: tuple[np.ndarray | None, np.ndarray | None] = (None, cols_t)
+    else:
+        cols_r = im2col(xp, k, stride, ho, wo)
+        out = cols_r @ wmat
+        cols = (cols_r, None)
     out += b
-    return out.reshape(n, ho, wo, f), (cols, wmat, x.shape, w.shape, stride, padding)
+    return out.reshape(n, ho, wo, f), (cols, x.shape, w, stride, padding)
 
 
-def col2im(dcols: np.ndarray, x_shape: tuple[int, ...], k: int, s: int,
-           p: int) -> np.ndarray:
-    """Adjoint of :func:`im2col`: scatter-add ``(N*Ho*Wo, k*k*C)`` back to ``(N, H, W, C)``.
+def input_grad(d2: np.ndarray, w: np.ndarray, x_shape: tuple[int, ...], s: int,
+               p: int) -> np.ndarray:
+    """dx ``(N, H, W, C)`` from d2 = dout as ``(N*Ho*Wo, F)``.
 
-    Loops over the k*k kernel offsets only; each offset is one strided array addition.
+    For each kernel offset (u, v): ``dxpad[:, i*s+u, j*s+v, :] += d2 @ w[:, :, u, v]``;
+    k*k small products, each added as one block (the adjoint of the columns).
     """
-    n, h, w, c = x_shape
-    ho, wo = (h + 2 * p - k) // s + 1, (w + 2 * p - k) // s + 1
-    d6 = dcols.reshape(n, ho, wo, k, k, c)
-    dxp = np.zeros((n, h + 2 * p, w + 2 * p, c), dtype=dcols.dtype)
+    n, h, wd, c = x_shape
+    _, _, k, _ = w.shape
+    ho, wo = out_size(h, k, s, p), out_size(wd, k, s, p)
+    dxp = np.zeros((n, h + 2 * p, wd + 2 * p, c), dtype=d2.dtype)
     for u in range(k):
         for v in range(k):
-            dxp[:, u:u + s * (ho - 1) + 1:s, v:v + s * (wo - 1) + 1:s, :] += d6[:, :, :, u, v, :]
-    return dxp[:, p:p + h, p:p + w, :] if p else dxp
+            block = d2 @ np.ascontiguousarray(w[:, :, u, v])
+            offset_view(dxp, u, v, ho, wo, s)[...] += block.reshape(n, ho, wo, c)
+    return dxp[:, p:p + h, p:p + wd, :] if p else dxp
 
 
 def backward(dout: np.ndarray, cache: Cache, need_dx: bool = True,
@@ -77,17 +113,18 @@ def backward(dout: np.ndarray, cache: Cache, need_dx: bool = True,
                                             np.ndarray | None]:
     """(dx ``(N,H,W,C)``, dw ``(F,C,k,k)``, db ``(F,)``); None where not asked for.
 
-    dw = cols^T @ dout, db = 1^T @ dout, dcols = dout @ wmat^T then col2im.
+    dw = columns^T @ dout, db = 1^T @ dout, dx by :func:`input_grad`.
     """
-    cols, wmat, x_shape, w_shape, s, p = cache
-    f, c, k, _ = w_shape
+    (cols_r, cols_t), x_shape, w, s, p = cache
+    f, c, k, _ = w.shape
     d2 = dout.reshape(-1, f)
     dw = db = dx = None
     if need_dw:
-        dw = (cols.T @ d2).reshape(k, k, c, f).transpose(3, 2, 0, 1)
+        dwm = cols_t @ d2 if cols_t is not None else cols_r.T @ d2
+        dw = dwm.reshape(k, k, c, f).transpose(3, 2, 0, 1)
         db = np.ones(d2.shape[0], dtype=d2.dtype) @ d2
     if need_dx:
-        dx = col2im(d2 @ wmat.T, x_shape, k, s, p)
+        dx = input_grad(d2, w, x_shape, s, p)
     return dx, dw, db
 
 

@@ -8,7 +8,8 @@ row-major window order (offset ``u*k + v`` smallest), as PyTorch does. Routing i
 cell would be wrong: on MNIST about half the 2x2 windows of a first layer tie.
 
 The implementation loops over the k*k window offsets only (each step a whole-array
-operation on a strided view); it keeps a small int8 winner index instead of argmax bookkeeping.
+operation on a strided view): no argmax, no take/put-along-axis. The forward keeps only the
+pooled values; the backward finds each window's first winner by comparing with them.
 """
 
 from __future__ import annotations
@@ -31,45 +32,77 @@ def offset_view(x: np.ndarray, u: int, v: int, k: int, s: int) -> np.ndarray:
     return x[:, u:u + s * (ho - 1) + 1:s, v:v + s * (wo - 1) + 1:s, :]
 
 
-def forward(x: np.ndarray, mode: str, k: int, s: int) -> tuple[np.ndarray, Cache]:
-    """Pool ``x``; the cache holds the winner offsets (int8) for max/min."""
+def reduce(x: np.ndarray, mode: str, k: int, s: int) -> np.ndarray:
+    """The pooled values ``(N, Ho, Wo, C)``: max, min or mean over each window."""
     offsets = [(u, v) for u in range(k) for v in range(k)]
+    out = offset_view(x, 0, 0, k, s).copy()
     if mode == "avg":
-        out = offset_view(x, 0, 0, k, s).copy()
         for u, v in offsets[1:]:
             out += offset_view(x, u, v, k, s)
-        out *= 1.0 / (k * k)
-        return out, (mode, x.shape, k, s, None)
+        out *= out.dtype.type(1.0 / (k * k))
+        return out
     if mode not in ("max", "min"):
         raise ValueError(f"pool mode must be max, avg or min, got {mode!r}")
-    better = np.greater if mode == "max" else np.less
-    out = offset_view(x, 0, 0, k, s).copy()
-    winner = np.zeros(out.shape, dtype=np.int8)
-    for o, (u, v) in enumerate(offsets[1:], start=1):
-        cand = offset_view(x, u, v, k, s)
-        wins = better(cand, out)  # strict: an equal later value never takes over
-        np.copyto(out, cand, where=wins)
-        winner[wins] = o
-    return out, (mode, x.shape, k, s, winner)
+    extreme = np.maximum if mode == "max" else np.minimum
+    for u, v in offsets[1:]:
+        extreme(out, offset_view(x, u, v, k, s), out=out)
+    return out
 
 
-def backward(dout: np.ndarray, cache: Cache) -> np.ndarray:
-    """dx ``(N, H, W, C)``: avg spreads dout/k^2; max/min route dout to the one winner."""
-    mode, x_shape, k, s, winner = cache
-    dx = np.zeros(x_shape, dtype=dout.dtype)
+def forward(x: np.ndarray, mode: str, k: int, s: int) -> tuple[np.ndarray, Cache]:
+    """Pool ``x``; the cache holds x and the pooled values (the winners are found in backward)."""
+    out = reduce(x, mode, k, s)
+    return out, (mode, x, out, k, s)
+
+
+def route_to_first(g: np.ndarray, x: np.ndarray, m: np.ndarray, k: int, s: int) -> np.ndarray:
+    """dx ``x.shape``: each window's gradient g goes to its first cell (row-major) equal to m.
+
+    ``remaining`` holds the gradient not yet given to a cell; once a window's first winner
+    takes it, later tied cells find zero. The last offset takes whatever is left: a window
+    with no earlier winner has its extreme there.
+    """
+    dx = np.zeros(x.shape, dtype=g.dtype)
     overlap = s < k
+    remaining = g.copy()
+    last = k * k - 1
     for o in range(k * k):
         u, v = divmod(o, k)
         view = offset_view(dx, u, v, k, s)
-        if mode == "avg":
-            part = dout * (1.0 / (k * k))
+        if o == last:
+            part = remaining
         else:
-            part = np.where(winner == o, dout, 0)
+            hit = offset_view(x, u, v, k, s) == m
+            part = np.where(hit, remaining, 0).astype(g.dtype, copy=False)
+            np.copyto(remaining, 0, where=hit)
         if overlap:
             view += part
         else:
             view[...] = part
     return dx
+
+
+def backward(dout: np.ndarray, cache: Cache) -> np.ndarray:
+    """dx ``(N, H, W, C)``: avg spreads dout/k^2; max/min route dout to the one winner."""
+    mode, x, out, k, s = cache
+    if mode != "avg":
+        return route_to_first(dout, x, out, k, s)
+    dx = np.zeros(x.shape, dtype=dout.dtype)
+    part = dout * dout.dtype.type(1.0 / (k * k))
+    for o in range(k * k):
+        u, v = divmod(o, k)
+        offset_view(dx, u, v, k, s)[...] += part
+    return dx
+
+
+def winners(x: np.ndarray, mode: str, k: int, s: int) -> np.ndarray:
+    """Offset ``u*k + v`` (int8) of each window's first winner, for max or min."""
+    m = reduce(x, mode, k, s)
+    idx = np.full(m.shape, -1, dtype=np.int8)
+    for o in range(k * k):
+        u, v = divmod(o, k)
+        np.copyto(idx, np.int8(o), where=(idx < 0) & (offset_view(x, u, v, k, s) == m))
+    return idx
 
 
 def forward_reference(x: np.ndarray, mode: str, k: int, s: int) -> tuple[np.ndarray, np.ndarray]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from engine.ops import activations, conv, dense, flatten, global_pool, pool, softmax
+from engine.ops import activations, conv, dense, flatten, global_pool, pool, relu_pool, softmax
 
 CONV_CASES = [  # (N, H, W, C, F, k, stride, pad)
     (2, 5, 5, 1, 3, 3, 1, 0), (2, 6, 7, 2, 2, 3, 2, 1), (1, 7, 7, 3, 4, 5, 1, 2),
@@ -53,7 +53,7 @@ def test_pool_matches_reference(mode, k, s, ties) -> None:
     ref, winner = pool.forward_reference(x, mode, k, s)
     np.testing.assert_allclose(out, ref, rtol=1e-12)
     if mode != "avg":
-        np.testing.assert_array_equal(cache[4], winner)
+        np.testing.assert_array_equal(pool.winners(x, mode, k, s), winner)
     dout = rng.standard_normal(out.shape)
     np.testing.assert_allclose(pool.backward(dout, cache),
                                pool.backward_reference(dout, x, mode, k, s), rtol=1e-12,
@@ -100,3 +100,25 @@ def test_flatten_uses_nchw_order() -> None:
     np.testing.assert_array_equal(out, x_nchw.reshape(2, -1))
     back = flatten.backward(out, cache)
     np.testing.assert_array_equal(back, x_nchw.transpose(0, 2, 3, 1))
+
+
+def test_conv_accepts_a_non_contiguous_input() -> None:
+    rng = np.random.default_rng(7)
+    x_nchw = rng.standard_normal((2, 3, 6, 5))
+    wt, b = rng.standard_normal((2, 3, 3, 3)), rng.standard_normal(2)
+    view = x_nchw.transpose(0, 2, 3, 1)
+    for s, p in ((1, 0), (2, 0), (1, 1)):
+        np.testing.assert_allclose(conv.forward(view, wt, b, s, p)[0],
+                                   conv.forward_reference(np.ascontiguousarray(view), wt, b,
+                                                          s, p), rtol=1e-12)
+
+
+@pytest.mark.parametrize(("k", "s"), [(2, 2), (3, 1), (2, 1), (3, 3)])
+def test_fused_relu_pool_equals_relu_then_pool_exactly(k, s) -> None:
+    rng = np.random.default_rng(k + 10 * s)
+    z = rng.integers(-2, 3, (2, 7, 6, 3)).astype(np.float64)  # ties and non-positive windows
+    out, cache = relu_pool.forward(z, k, s)
+    dout = rng.standard_normal(out.shape)
+    ref_out, ref_dz = relu_pool.reference(dout, z, k, s)
+    np.testing.assert_array_equal(out, ref_out)
+    np.testing.assert_array_equal(relu_pool.backward(dout, cache), ref_dz)
