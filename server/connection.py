@@ -147,7 +147,12 @@ class Connection:
         try:
             command = COMMAND.validate_python(raw)
         except ValidationError as exc:
-            detail = _validation_body(list(exc.errors()))["detail"]
+            errors = list(exc.errors())
+            if errors and errors[0]["type"] in ("union_tag_invalid", "union_tag_not_found"):
+                await self.error(seq, "cmd", "cmd: must be one of train, stop, rewind, trace, "
+                                 "set_probe_rate, state")
+                return
+            detail = _validation_body(errors)["detail"]
             field = detail["field"]
             if field and "." in field and field.split(".")[0] in (
                     "train", "stop", "rewind", "trace", "set_probe_rate", "state"):
