@@ -14,7 +14,18 @@ from server import __version__, errors
 from server.body_limit import BodyLimitMiddleware
 from server.config import STATIC_DIR, Settings
 from server.manager import SessionManager
-from server.routes import cell, describe, export, forward, health, pages, samples, sessions, ws
+from server.routes import (
+    cell,
+    describe,
+    export,
+    forward,
+    health,
+    landscape,
+    pages,
+    samples,
+    sessions,
+    ws,
+)
 from server.schemas.images import ForwardBody
 from server.worker import in_thread
 
@@ -52,6 +63,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(cell.router)
     app.include_router(samples.router)
     app.include_router(export.router)
+    app.include_router(landscape.router)
     app.include_router(ws.router)
     _add_schemas(app, {"ForwardBody": ForwardBody})
     return app

@@ -23,9 +23,20 @@ from starlette.websockets import WebSocket, WebSocketDisconnect
 
 from engine.train_events import Cancelled, Diverged, EpochEnd
 from server.errors import ApiError, _validation_body
+from server.landscape import next_surface, surfaces
 from server.manager import SessionManager
-from server.schemas.commands import COMMAND, TRAIN_LIMITS, Rewind, SetProbeRate, State, Trace, Train
+from server.schemas.commands import (
+    COMMAND,
+    TRAIN_LIMITS,
+    Landscape,
+    Rewind,
+    SetProbeRate,
+    State,
+    Trace,
+    Train,
+)
 from server.schemas.common import SampleRef
+from server.schemas.landscape import LandscapeBody
 from server.session import Session
 from server.traces import PROBE_KINDS, TraceRequest, run_trace
 from server.worker import run_locked
@@ -150,12 +161,12 @@ class Connection:
             errors = list(exc.errors())
             if errors and errors[0]["type"] in ("union_tag_invalid", "union_tag_not_found"):
                 await self.error(seq, "cmd", "cmd: must be one of train, stop, rewind, trace, "
-                                 "set_probe_rate, state")
+                                 "set_probe_rate, state, landscape")
                 return
             detail = _validation_body(errors)["detail"]
             field = detail["field"]
             if field and "." in field and field.split(".")[0] in (
-                    "train", "stop", "rewind", "trace", "set_probe_rate", "state"):
+                    "train", "stop", "rewind", "trace", "set_probe_rate", "state", "landscape"):
                 field = field.split(".", 1)[1]  # drop the union tag pydantic puts first
                 detail["message"] = f"{field}: {detail['message'].split(': ', 1)[-1]}"
             await self.error(seq, field, detail["message"])
@@ -211,6 +222,8 @@ class Connection:
                     await self.done(command.seq, "rewind", "completed", state)
                 elif isinstance(command, Trace):
                     await self.trace(command)
+                elif isinstance(command, Landscape):
+                    await self.landscape(command)
                 elif isinstance(command, State):
                     await self.send_json({"seq": command.seq, "type": "state",
                                           "state": await self.call(lambda s: s.state())})
@@ -232,6 +245,17 @@ class Connection:
         await self.send_bytes(frames)
         await self.send_json(message)
         await self.done(command.seq, "trace", "completed", None)
+
+    async def landscape(self, command: Landscape) -> None:
+        body = LandscapeBody(directions=command.directions, grid=command.grid,
+                             span=command.span, eval_size=command.eval_size)
+        it = await self.call(lambda s: surfaces(s, body))
+        while self.open:
+            item = await self.call(partial(next_surface, it=it, body=body))
+            if item is None:
+                break
+            await self.send_json({"seq": command.seq, "type": "landscape", **item})
+        await self.done(command.seq, "landscape", "completed", None)
 
     # -- training -----------------------------------------------------------------------
     async def train(self, command: Train) -> None:

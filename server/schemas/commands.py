@@ -56,7 +56,16 @@ class State(Command):
     cmd: Literal["state"]
 
 
+class Landscape(Command):
+    cmd: Literal["landscape"]
+    directions: Literal["random", "pca"] = "random"
+    grid: int = Field(default=21, ge=3, le=101)
+    span: float | None = Field(default=None, gt=0.0, le=10.0)
+    eval_size: int = Field(default=256, ge=8, le=10_000)
+
+
 AnyCommand = Annotated[
-    Train | Stop | Rewind | Trace | SetProbeRate | State, Field(discriminator="cmd")
+    Train | Stop | Rewind | Trace | SetProbeRate | State | Landscape,
+    Field(discriminator="cmd"),
 ]
 COMMAND = TypeAdapter(AnyCommand)

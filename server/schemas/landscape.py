@@ -12,7 +12,7 @@ from server.schemas.common import StrictModel
 class LandscapeBody(StrictModel):
     directions: Literal["random", "pca"] = "random"
     grid: int = Field(default=21, ge=3, le=101)
-    span: float = Field(default=1.0, gt=0.0, le=10.0)
+    span: float | None = Field(default=None, gt=0.0, le=10.0)  # None: the engine's choice
     eval_size: int = Field(default=256, ge=8, le=10_000)
 
     @field_validator("grid")

@@ -1,0 +1,21 @@
+"""POST /api/sessions/{id}/landscape: the loss surface around the current weights."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Request
+
+from server.landscape import landscape
+from server.routes.deps import manager
+from server.schemas.landscape import LandscapeBody
+from server.worker import with_session
+
+router = APIRouter(prefix="/api/sessions")
+
+
+@router.post("/{session_id}/landscape")
+async def loss_landscape(session_id: str, body: LandscapeBody,
+                         request: Request) -> dict[str, Any]:
+    """Surface over a grid of two directions, the trajectory on it, a 1-D slice."""
+    return await with_session(manager(request), session_id, lambda s: landscape(s, body))
