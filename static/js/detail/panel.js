@@ -61,9 +61,37 @@ export function createDetailPanel(container, store) {
     panes[tab.id] = el("div", { class: "nn-pane", role: "tabpanel", id: `nn-pane-${tab.id}`, "aria-labelledby": `nn-tab-${tab.id}`, hidden: true });
   }
   const closeBtn = button("✕", "Close the layer detail", () => store.set("detail", null), "nn-close");
-  const hint = el("p", { class: "nn-hint" }, "Click a feature map tile, a dense layer or the softmax bars in the network to see inside it here.");
+  const hint = el("p", { class: "nn-hint" }, "Click a feature map in the network, or choose a layer here, to see inside it.");
+  // A picker for any layer (dense and softmax included), kept in step with store.detail.
+  const layerSel = el("select", { "aria-label": "Layer to look inside", class: "nn-layer-pick" });
+  const chanInput = el("input", { type: "number", min: "0", value: "0", "aria-label": "Channel or unit", class: "nn-chan-pick" });
+  const picker = el("div", { class: "nn-controls nn-picker", role: "group", "aria-label": "Choose a layer" },
+    el("label", {}, "layer ", layerSel), el("label", {}, "channel / unit ", chanInput));
+  const choose = () => {
+    if (!layerSel.value) return;
+    store.set("detail", { layer: layerSel.value, channel: Number(chanInput.value) || 0, kind: "output" });
+  };
+  layerSel.addEventListener("change", () => { chanInput.value = "0"; choose(); });
+  chanInput.addEventListener("change", choose);
   const layerSlot = el("div", { class: "nn-layer-slot" });
-  panes.layer.append(hint, layerSlot);
+  panes.layer.append(picker, hint, layerSlot);
+
+  function syncPicker() {
+    const spec = store.get("spec");
+    const names = spec && Array.isArray(spec.layers) ? spec.layers.filter((l) => VIEWS[l.type]).map((l) => [l.name, l.type]) : [];
+    const key = names.map((n) => n[0]).join(",");
+    if (layerSel.dataset.key !== key) {
+      layerSel.dataset.key = key;
+      layerSel.replaceChildren(el("option", { value: "" }, "choose…"),
+        ...names.map(([n, t]) => el("option", { value: n }, `${n} (${t})`)));
+    }
+    const detail = store.get("detail");
+    layerSel.value = detail && names.some((n) => n[0] === detail.layer) ? detail.layer : "";
+    if (detail) chanInput.value = String(detail.channel ?? 0);
+    const shapes = store.get("shapes");
+    const info = Array.isArray(shapes) && detail ? shapes.find((l) => l.name === detail.layer) : null;
+    chanInput.max = info ? String(info.output_shape[0] - 1) : "";
+  }
   root.append(el("div", { class: "nn-panel-head" }, tablist, closeBtn), ...TABS.map((t) => panes[t.id]));
   container.append(root);
 
@@ -96,6 +124,7 @@ export function createDetailPanel(container, store) {
   }
 
   function syncLayer() {
+    syncPicker();
     const detail = store.get("detail");
     closeBtn.hidden = !detail;
     const key = detail ? `${detail.layer}|${detail.channel}|${detail.kind || "output"}` : null;
@@ -121,8 +150,8 @@ export function createDetailPanel(container, store) {
     }
   }
 
-  const unsubscribe = store.subscribe(["detail", "lastForward", "spec", "sessionId"], (changed) => {
-    if (changed.has("detail") || changed.has("lastForward") || changed.has("spec") || changed.has("sessionId")) syncLayer();
+  const unsubscribe = store.subscribe((changed) => {
+    if (changed.has("detail") || changed.has("lastForward") || changed.has("spec") || changed.has("sessionId") || changed.has("shapes")) syncLayer();
     for (const m of Object.values(mounted)) if (m && m.update) m.update(changed);
   });
   select("layer");

@@ -78,12 +78,14 @@ export function createWindowDetail(container, store, mode) {
   const kLegend = el("div", { class: "nn-legend-slot" });
   const outLegend = el("div", { class: "nn-legend-slot" });
   const kFigure = el("figure", { class: "nn-fig nn-fig-kernel" }, kCap, kCanvas, kLegend);
+  const arith = el("div", { class: "nn-arith", "aria-live": "polite", "data-role": "arithmetic" });
+  // input beside kernel, output beside the arithmetic: wraps in that order on narrow screens
   const stage = el("div", { class: "nn-stage" },
     el("figure", { class: "nn-fig nn-fig-input" }, inCap, inCanvas, inLegend),
     kFigure,
-    el("figure", { class: "nn-fig nn-fig-output" }, outCap, outCanvas, outLegend));
-  const arith = el("div", { class: "nn-arith", "aria-live": "polite", "data-role": "arithmetic" });
-  root.append(title, blurb, controls, el("div", { class: "nn-detail-body" }, stage, arith));
+    el("figure", { class: "nn-fig nn-fig-output" }, outCap, outCanvas, outLegend),
+    arith);
+  root.append(title, blurb, controls, stage);
 
   const inGrid = createGridRenderer(inCanvas);
   const kGrid = createGridRenderer(kCanvas);
@@ -194,7 +196,8 @@ export function createWindowDetail(container, store, mode) {
     if (!geom || !ctx || !animator) return;
     const { row, col } = scanCell(geom, animator.index);
     const cells = windowCells(geom, row, col);
-    const size = cellSizeFor(Math.max(geom.paddedH, geom.paddedW), 380);
+    const budget = mapBudget(root);
+    const size = cellSizeFor(Math.max(geom.paddedH, geom.paddedW), budget);
 
     // input (padded) with the window outlined
     const inMap = channelOf(ctx.input, inChannel);
@@ -234,7 +237,7 @@ export function createWindowDetail(container, store, mode) {
     // output: filled up to the current cell, in scan order
     const outMap = channelOf(ctx.output, outChannel);
     const outLimit = absMax(outMap.data);
-    const oSize = cellSizeFor(Math.max(geom.outH, geom.outW), 380);
+    const oSize = cellSizeFor(Math.max(geom.outH, geom.outW), budget);
     const current = animator.index;
     outGrid.draw({
       rows: geom.outH, cols: geom.outW, cellSize: oSize, gap: oSize > 8 ? 1 : 0,
@@ -268,7 +271,8 @@ export function createWindowDetail(container, store, mode) {
     const tol = 1e-4 * Math.max(1, Math.abs(mapValue));
     if (Math.abs(reply.result - mapValue) > tol) {
       arith.append(el("p", { class: "nn-warn", role: "status" },
-        "The feature map was computed for an earlier input or weights; draw again to refresh it."));
+        "The feature map above was computed before the latest weight change (or for another input); "
+        + "the arithmetic is for the weights and input the server holds now."));
     }
   }
 
@@ -358,6 +362,8 @@ export function createWindowDetail(container, store, mode) {
     return a && b && a.row === b.row && a.col === b.col;
   }
 
+  const onResize = () => render();
+  window.addEventListener("resize", onResize);
   setup();
 
   return {
@@ -365,6 +371,7 @@ export function createWindowDetail(container, store, mode) {
       setup();
     },
     destroy() {
+      window.removeEventListener("resize", onResize);
       if (animator) animator.destroy();
       if (loader) loader.destroy();
       root.remove();
@@ -372,6 +379,12 @@ export function createWindowDetail(container, store, mode) {
     /** for tests and the film: the animator driving this view */
     get animator() { return animator; },
   };
+}
+
+// Pixels for one map: two maps and the kernel share the width the panel has.
+function mapBudget(root) {
+  const avail = root.clientWidth || 1000;
+  return Math.max(200, Math.min(380, Math.floor(avail / 2 - 60)));
 }
 
 function cellSizeFor(n, px) {

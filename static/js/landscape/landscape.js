@@ -9,7 +9,6 @@ import { el, button } from "../detail/dom.js";
 import { fmt, sequentialRGB } from "../detail/colors.js";
 import { contourLevels, bandOf, plotTransform, nearestNode, sampleBilinear, isoSegments } from "./contour.js";
 
-const SIZE = 360;
 const MARGIN = 28;
 const BANDS = 12;
 const SVG_NS = "http://www.w3.org/2000/svg";
@@ -17,6 +16,7 @@ const SVG_NS = "http://www.w3.org/2000/svg";
 export function createLandscape(container, store, options = {}) {
   const sessionKey = options.sessionId ? () => options.sessionId : () => store.get("sessionId");
   const compact = Boolean(options.compact);
+  const SIZE = options.size || (compact ? 250 : 360);
   const root = el("section", { class: "nn-landscape-view", "data-view": "landscape", "data-state": "empty" });
   container.append(root);
 
@@ -30,7 +30,7 @@ export function createLandscape(container, store, options = {}) {
   const autoBox = el("input", { type: "checkbox", checked: true, "aria-label": "Recompute after each epoch" });
   const recompute = button("↻ Compute", "Compute the loss surface now", () => compute());
   const busy = el("span", { class: "nn-busy", role: "status", hidden: true }, "computing the surface…");
-  const info = el("p", { class: "nn-note", "aria-live": "polite" });
+  const info = el("p", { class: "nn-note", "aria-live": "polite", style: compact ? `max-width:${SIZE + 60}px` : null });
   const controls = el("div", { class: "nn-controls", role: "group", "aria-label": "Loss surface settings" },
     el("label", {}, "directions ", dirSel), el("label", {}, "grid ", gridSel), el("label", {}, "span ", spanInput),
     el("label", {}, autoBox, " after each epoch"), recompute, busy);
@@ -50,16 +50,17 @@ export function createLandscape(container, store, options = {}) {
   const legend = el("canvas", { width: "40", height: String(SIZE), role: "img", class: "nn-surface-legend" });
   const slice = el("canvas", { width: "300", height: "160", role: "img", class: "nn-slice" });
   const sliceFig = el("figure", { class: "nn-fig" }, el("figcaption", {}, "1-D slice along the x direction"), slice);
-  root.append(
+  root.append(...[
     compact ? null : el("h3", { class: "nn-detail-title" }, "The loss surface around the current weights"),
     compact ? null : el("p", { class: "nn-detail-blurb" },
       "Colours are the loss at weights moved along two directions from where the model is now (the centre). "
       + "The line is the optimiser's path: a dot per finished epoch, the ringed dot is now. Hover for numbers."),
     compact ? null : controls, info,
     el("div", { class: "nn-landscape" },
-      el("figure", { class: "nn-fig" }, el("figcaption", {}, "loss surface"), wrap),
+      el("figure", { class: "nn-fig" }, el("figcaption", {}, "loss surface"), wrap,
+        el("div", { class: "nn-seq-legend", style: `max-width:${SIZE}px` }, "■ start (epoch 0)  ● one dot per finished epoch  ◯ now")),
       el("figure", { class: "nn-fig" }, el("figcaption", {}, "loss"), legend),
-      compact ? null : sliceFig));
+      compact ? null : sliceFig)].filter(Boolean));
 
   let data = null;
   let inFlight = null;
@@ -175,6 +176,7 @@ export function createLandscape(container, store, options = {}) {
       trajectory.forEach((p, i) => {
         const { px, py } = pts[i];
         const isStart = p.epoch === 0;
+        const whole = Number.isInteger(p.epoch);
         const isNow = i === trajectory.length - 1;
         const shape = document.createElementNS(SVG_NS, isStart ? "rect" : "circle");
         if (isStart) {
@@ -184,7 +186,8 @@ export function createLandscape(container, store, options = {}) {
         } else {
           shape.setAttribute("cx", String(px)); shape.setAttribute("cy", String(py));
           shape.setAttribute("r", isNow ? "6" : "4");
-          shape.setAttribute("class", `nn-epoch-dot${isNow ? " nn-current-point" : ""}`);
+          shape.setAttribute("class", `${whole ? "nn-epoch-dot" : "nn-path-point"}${isNow ? " nn-current-point" : ""}`);
+          if (!whole && !isNow) shape.setAttribute("r", "2");
         }
         shape.setAttribute("fill", isNow ? "#fff" : "#d62728");
         shape.setAttribute("stroke", isNow ? "#d62728" : "#fff");
@@ -194,7 +197,7 @@ export function createLandscape(container, store, options = {}) {
         svg.append(shape);
       });
     }
-    const epochs = trajectory.filter((p) => p.epoch > 0).length;
+    const epochs = trajectory.filter((p) => p.epoch > 0 && Number.isInteger(p.epoch)).length;
     root.dataset.dots = String(epochs);
     canvas.setAttribute("aria-label", `loss surface ${nx} by ${ny}, loss from ${fmt(lo)} to ${fmt(hi)}; path of ${epochs} epochs`
       + (trajectory.length ? `, now at loss ${fmt(trajectory.at(-1).loss)}` : ""));

@@ -10,9 +10,9 @@ import { createLandscape } from "./landscape.js";
 
 // Colour-blind-safe trio (Okabe-Ito) plus distinct dash patterns.
 const RUNS = [
-  { key: "small", label: "small", factor: 0.04, color: "#0072B2", dash: [6, 3] },
+  { key: "small", label: "small", factor: 0.1, color: "#0072B2", dash: [6, 3] },
   { key: "good", label: "good", factor: 1, color: "#009E73", dash: [] },
-  { key: "large", label: "too large", factor: 40, color: "#D55E00", dash: [2, 2] },
+  { key: "large", label: "too large", factor: 30, color: "#D55E00", dash: [2, 2] },
 ];
 
 export function createLrCompare(container, store) {
@@ -24,7 +24,7 @@ export function createLrCompare(container, store) {
   const epochsSel = el("select", { "aria-label": "Epochs per run" }, ...[1, 2, 3, 4].map((n) => el("option", { value: String(n) }, `${n}`)));
   epochsSel.value = "3";
   const sizeSel = el("select", { "aria-label": "Training examples per run" }, ...[500, 1000, 2000, 4000].map((n) => el("option", { value: String(n) }, `${n}`)));
-  sizeSel.value = "1000";
+  sizeSel.value = "2000";
   const runBtn = button("▶ Run the three trainings", "Train the same model three times with these learning rates", run, "nn-play");
   const status = el("p", { class: "nn-note", "aria-live": "polite" });
   const chart = el("canvas", { width: "520", height: "220", role: "img", class: "nn-lr-chart" });
@@ -74,8 +74,7 @@ export function createLrCompare(container, store) {
         const lr = Number(inputs[i].value);
         const state = await api.createSession({ spec, settings: { ...settings, lr, dataset_size: Number(sizeSel.value), probe_rate: 0 } });
         const box = el("div", { class: "nn-lr-run", "data-run": r.key },
-          el("h5", { style: `color:${r.color}` }, `${r.label}: lr ${lr}`), el("p", { class: "nn-note", "data-role": "run-status" }, "training…"));
-        runsBox.append(box);
+          el("h5", { style: `color:${r.color}` }, `${r.label}: lr ${lr}`), el("p", { class: "nn-note", "data-role": "run-status" }, "waiting…"));
         return { ...r, lr, id: state.id, losses: [], box, done: false, diverged: null };
       }));
     } catch (err) {
@@ -84,10 +83,12 @@ export function createLrCompare(container, store) {
       root.dataset.state = "idle";
       return;
     }
+    runsBox.replaceChildren(...runs.map((r) => r.box));
     status.textContent = `Training ${epochs} epoch${epochs > 1 ? "s" : ""} three times…`;
     // one run after another: the machine has few cores, and each run's curve is live anyway
     for (const r of runs) {
       if (destroyed) return;
+      r.box.querySelector("[data-role=run-status]").textContent = "training…";
       await train(r, epochs);
       drawChart();
       const runStatus = r.box.querySelector("[data-role=run-status]");
