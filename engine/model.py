@@ -24,7 +24,7 @@ import numpy as np
 from engine import losses
 from engine.init import init_params
 from engine.layers import Layer, make_layer
-from engine.layers.fused import ReluMaxPool, fusable
+from engine.layers.fused import ConvReluMaxPool, ReluMaxPool, fusable, fusable3
 from engine.spec import Shape, input_shape, layer_output_shape, normalize
 
 
@@ -38,15 +38,19 @@ def to_public(x: np.ndarray) -> np.ndarray:
     return x.transpose(0, 3, 1, 2) if x.ndim == 4 else x
 
 
-Step = Layer | ReluMaxPool
+Step = Layer | ReluMaxPool | ConvReluMaxPool
 
 
 def fused_plan(layers: list[Layer]) -> list[Step]:
-    """The layers, with every relu + max pool pair replaced by one ReluMaxPool step."""
+    """The layers, with every conv + relu + max pool (size = stride) triple replaced by one
+    ConvReluMaxPool step and every other relu + max pool pair by one ReluMaxPool step."""
     plan: list[Step] = []
     i = 0
     while i < len(layers):
-        if i + 1 < len(layers) and fusable(layers[i], layers[i + 1]):
+        if i + 2 < len(layers) and fusable3(layers[i], layers[i + 1], layers[i + 2]):
+            plan.append(ConvReluMaxPool(layers[i], layers[i + 1], layers[i + 2]))  # type: ignore[arg-type]
+            i += 3
+        elif i + 1 < len(layers) and fusable(layers[i], layers[i + 1]):
             plan.append(ReluMaxPool(layers[i], layers[i + 1]))  # type: ignore[arg-type]
             i += 2
         else:

@@ -5,7 +5,17 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from engine.ops import activations, conv, dense, flatten, global_pool, pool, relu_pool, softmax
+from engine.ops import (
+    activations,
+    conv,
+    conv_relu_pool,
+    dense,
+    flatten,
+    global_pool,
+    pool,
+    relu_pool,
+    softmax,
+)
 
 CONV_CASES = [  # (N, H, W, C, F, k, stride, pad)
     (2, 5, 5, 1, 3, 3, 1, 0), (2, 6, 7, 2, 2, 3, 2, 1), (1, 7, 7, 3, 4, 5, 1, 2),
@@ -122,3 +132,20 @@ def test_fused_relu_pool_equals_relu_then_pool_exactly(k, s) -> None:
     ref_out, ref_dz = relu_pool.reference(dout, z, k, s)
     np.testing.assert_array_equal(out, ref_out)
     np.testing.assert_array_equal(relu_pool.backward(dout, cache), ref_dz)
+
+
+@pytest.mark.parametrize(("c", "kc", "s", "p", "k", "h"), [
+    (1, 3, 1, 1, 2, 8), (3, 3, 1, 1, 2, 8), (2, 3, 2, 0, 2, 9), (1, 5, 1, 2, 3, 7),
+    (4, 1, 1, 0, 2, 5), (2, 2, 3, 1, 2, 11),
+])
+def test_fused_conv_relu_pool_matches_the_unfused_ops(c, kc, s, p, k, h) -> None:
+    rng = np.random.default_rng(c * 100 + kc * 10 + s)
+    x = rng.standard_normal((3, h, h + 1, c))
+    w, b = rng.standard_normal((4, c, kc, kc)), rng.standard_normal(4) * 0.1
+    out, cache = conv_relu_pool.forward(x, w, b, s, p, k)
+    dout = rng.standard_normal(out.shape)
+    ref_out, rdx, rdw, rdb = conv_relu_pool.reference(x, w, b, s, p, k, dout)
+    np.testing.assert_allclose(out, ref_out, rtol=1e-12, atol=1e-12)
+    dx, dw, db = conv_relu_pool.backward(dout, cache)
+    for fast, ref in ((dx, rdx), (dw, rdw), (db, rdb)):
+        np.testing.assert_allclose(fast, ref, rtol=1e-12, atol=1e-12)
