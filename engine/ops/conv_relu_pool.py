@@ -55,7 +55,7 @@ def forward(x: np.ndarray, w: np.ndarray, b: np.ndarray, s: int, p: int,
     cols_r, cols_t = _cols(conv.pad(x, p), kc, s, k, po, qo)
     wmat = conv.weight_matrix(w)
     z = cols_t.T @ wmat if cols_t is not None else cols_r @ wmat
-    z += b
+    conv.add_bias(z, b, qo)
     z = z.reshape(k * k, n * po * qo, f)
     m = z[0].copy()
     for o in range(1, k * k):
