@@ -9,7 +9,7 @@ import { el, button } from "../detail/dom.js";
 import { fmt, sequentialRGB } from "../detail/colors.js";
 import { contourLevels, bandOf, plotTransform, nearestNode, sampleBilinear, isoSegments } from "./contour.js";
 
-const MARGIN = 28;
+const MARGIN = 36;
 const BANDS = 12;
 const SVG_NS = "http://www.w3.org/2000/svg";
 
@@ -22,11 +22,14 @@ export function createLandscape(container, store, options = {}) {
 
   const dirSel = el("select", { "aria-label": "Directions of the plot" },
     el("option", { value: "pca" }, "PCA of the path"), el("option", { value: "random" }, "random (filter-normalised)"));
-  dirSel.value = options.directions || "pca";
+  // PCA needs a few points on the path: before the first epoch, random directions
+  let userChoseDirections = Boolean(options.directions);
+  dirSel.value = options.directions || ((store.get("epoch") || 0) >= 1 ? "pca" : "random");
   const gridSel = el("select", { "aria-label": "Grid resolution" },
     ...[11, 15, 21, 31].map((g) => el("option", { value: String(g) }, `${g}×${g}`)));
   gridSel.value = String(options.grid || 15);
-  const spanInput = el("input", { type: "number", min: "0.1", max: "10", step: "0.1", value: String(options.span || 1), "aria-label": "Span of the plot around the current weights" });
+  const spanInput = el("input", { type: "number", min: "0.1", max: "10", step: "0.1", placeholder: "auto",
+    value: options.span ? String(options.span) : "", "aria-label": "Span of the plot around the current weights (empty: the engine's choice)" });
   const autoBox = el("input", { type: "checkbox", checked: true, "aria-label": "Recompute after each epoch" });
   const recompute = button("↻ Compute", "Compute the loss surface now", () => compute());
   const busy = el("span", { class: "nn-busy", role: "status", hidden: true }, "computing the surface…");
@@ -72,7 +75,8 @@ export function createLandscape(container, store, options = {}) {
     const id = sessionKey();
     if (!id) return;
     if (inFlight) { again = true; return; }
-    const body = { directions: dirSel.value, grid: Number(gridSel.value), span: Number(spanInput.value) || 1 };
+    if (!userChoseDirections) dirSel.value = (store.get("epoch") || 0) >= 1 || options.sessionId ? "pca" : "random";
+    const body = { directions: dirSel.value, grid: Number(gridSel.value), span: Number(spanInput.value) || null };
     busy.hidden = false;
     root.dataset.state = data ? "recomputing" : "computing";
     inFlight = api.landscape(id, body).then((reply) => {
@@ -175,8 +179,9 @@ export function createLandscape(container, store, options = {}) {
       svg.append(inner2);
       trajectory.forEach((p, i) => {
         const { px, py } = pts[i];
-        const isStart = p.epoch === 0;
-        const whole = Number.isInteger(p.epoch);
+        const pos = p.position ?? p.epoch;
+        const isStart = pos === 0;
+        const whole = Number.isInteger(pos);
         const isNow = i === trajectory.length - 1;
         const shape = document.createElementNS(SVG_NS, isStart ? "rect" : "circle");
         if (isStart) {
@@ -192,12 +197,18 @@ export function createLandscape(container, store, options = {}) {
         shape.setAttribute("fill", isNow ? "#fff" : "#d62728");
         shape.setAttribute("stroke", isNow ? "#d62728" : "#fff");
         shape.setAttribute("stroke-width", isNow ? "3" : "1.5");
-        shape.dataset.epoch = String(p.epoch);
+        shape.dataset.epoch = String(pos);
+        const title = document.createElementNS(SVG_NS, "title");
+        title.textContent = `${isNow ? "now, " : ""}epoch ${fmt(pos, 3)}: loss ${fmt(p.loss)} (surface ${fmt(p.surface_loss)})`;
+        shape.append(title);
         shape.dataset.loss = String(p.loss);
         svg.append(shape);
       });
     }
-    const epochs = trajectory.filter((p) => p.epoch > 0 && Number.isInteger(p.epoch)).length;
+    const epochs = trajectory.filter((p) => {
+      const pos = p.position ?? p.epoch;
+      return pos > 0 && Number.isInteger(pos);
+    }).length;
     root.dataset.dots = String(epochs);
     canvas.setAttribute("aria-label", `loss surface ${nx} by ${ny}, loss from ${fmt(lo)} to ${fmt(hi)}; path of ${epochs} epochs`
       + (trajectory.length ? `, now at loss ${fmt(trajectory.at(-1).loss)}` : ""));
@@ -251,7 +262,7 @@ export function createLandscape(container, store, options = {}) {
     });
     ctx.stroke();
     // the current weights sit at x = 0 on this slice, at the centre loss the server reported
-    const c = T.toPx(0, data.center_loss);
+    const c = T.toPx(0, s.center_loss ?? data.center_loss);
     ctx.fillStyle = "#d62728";
     ctx.beginPath();
     ctx.arc(c.px, c.py, 4, 0, 2 * Math.PI);
@@ -279,13 +290,15 @@ export function createLandscape(container, store, options = {}) {
     if (!node) { tip.hidden = true; return; }
     const loss = data.surface.data[node.iy * xs.length + node.ix];
     tip.hidden = false;
-    tip.textContent = `x ${fmt(xs[node.ix], 3)}, y ${fmt(ys[node.iy], 3)}: loss ${fmt(loss)}`;
+    // axis values within rounding noise of zero print as 0
+    const ax = (v, axis) => (Math.abs(v) < 1e-9 * (axis.at(-1) - axis[0]) ? "0" : fmt(v, 3));
+    tip.textContent = `x ${ax(xs[node.ix], xs)}, y ${ax(ys[node.iy], ys)}: loss ${fmt(loss)}`;
     tip.dataset.loss = String(loss);
     tip.style.left = `${Math.min(SIZE - 150, px + 10)}px`;
     tip.style.top = `${Math.max(0, py - 26)}px`;
   });
   canvas.addEventListener("mouseleave", () => { tip.hidden = true; });
-  dirSel.addEventListener("change", () => compute());
+  dirSel.addEventListener("change", () => { userChoseDirections = true; compute(); });
   gridSel.addEventListener("change", () => compute());
   spanInput.addEventListener("change", () => compute());
 

@@ -1,0 +1,105 @@
+"""The loss-surface panel and the learning-rate comparison (issue 7), real browser and server."""
+
+from __future__ import annotations
+
+import math
+
+from playwright.sync_api import Page, expect
+
+from tests.browser.test_detail_views import mount
+
+TRAIN_ONE_MORE = """
+async () => {
+  const { createSocket, api } = await import('/static/js/api.js');
+  const store = window.__store;
+  const id = store.get('sessionId');
+  await new Promise((resolve) => {
+    let seq = null;
+    const s = createSocket(id, {onMessage: (m) => {
+      if (m.seq === seq && m.type === 'done') { s.close(); resolve(); }
+    }});
+    seq = s.send({cmd: 'train', unit: 'epochs', count: 1});
+  });
+  const state = await api.getSession(id);
+  store.set({epoch: state.epoch, history: state.history});
+  return state.epoch;
+}
+"""
+
+
+def test_loss_surface_path_has_a_dot_per_finished_epoch(page: Page, console_errors, screenshot_dir):
+    session = mount(page, epochs=2)
+    assert session["epoch"] == 2
+    with page.expect_response("**/landscape") as first:
+        page.get_by_role("tab", name="Loss surface").click()
+    reply = first.value.json()
+    view = page.locator("[data-view=landscape]")
+    expect(view).to_have_attribute("data-state", "ready", timeout=60000)
+    assert reply["directions"] == "pca"  # trained: the path's principal components
+    expect(page.locator(".nn-epoch-dot")).to_have_count(2)
+    expect(page.locator(".nn-current-point")).to_have_count(1)
+    expect(page.locator(".nn-start-point")).to_have_count(1)
+    expect(page.locator("[data-view=landscape] .nn-note").first).to_contain_text("PC1 explains")
+    # the plot is painted: many distinct colours, not a blank canvas
+    colours = page.locator("canvas.nn-surface").evaluate(
+        "c => { const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;"
+        " const s = new Set(); for (let i = 0; i < d.length; i += 4) s.add(d[i] << 16 | d[i+1] << 8"
+        " | d[i+2]); return s.size; }"
+    )
+    assert colours >= 8
+    # hovering the centre of the plot shows the loss at the current weights (the centre cell)
+    box = page.locator("canvas.nn-surface").bounding_box()
+    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    tip = page.locator("[data-role=tooltip]")
+    expect(tip).to_be_visible()
+    assert math.isclose(float(tip.get_attribute("data-loss")), reply["center_loss"], rel_tol=1e-5)
+    page.screenshot(path=str(screenshot_dir / "landscape-pca.png"), full_page=True)
+
+    # another epoch: the path grows and the surface recomputes in the background
+    with page.expect_response("**/landscape"):
+        assert page.evaluate(TRAIN_ONE_MORE) == 3
+    expect(page.locator(".nn-epoch-dot")).to_have_count(3, timeout=60000)
+    expect(view).to_have_attribute("data-state", "ready", timeout=60000)
+
+    # random filter-normalised directions: same number of epochs on the path, no PCA variance
+    with page.expect_response("**/landscape") as again:
+        page.get_by_label("Directions of the plot").select_option("random")
+    assert again.value.json()["directions"] == "random"
+    expect(view).to_have_attribute("data-state", "ready", timeout=60000)
+    expect(page.locator(".nn-epoch-dot")).to_have_count(3)
+    expect(page.locator("[data-view=landscape] .nn-note").first).to_contain_text("random")
+    page.screenshot(path=str(screenshot_dir / "landscape-random.png"), full_page=True)
+    assert console_errors == []
+
+
+def test_learning_rate_comparison_shows_three_behaviours(
+    page: Page, console_errors, screenshot_dir
+):
+    mount(page, epochs=0)
+    page.get_by_role("tab", name="Learning rates").click()
+    view = page.locator("[data-view=lr-compare]")
+    page.get_by_label("small learning rate").fill("0.005")
+    page.get_by_label("good learning rate").fill("0.05")
+    page.get_by_label("too large learning rate").fill("1.5")
+    page.get_by_label("Epochs per run").select_option("2")
+    page.get_by_label("Training examples per run").select_option("1000")
+    page.get_by_role(
+        "button", name="Train the same model three times with these learning rates"
+    ).click()
+    expect(view).to_have_attribute("data-state", "done", timeout=240000)
+    finals = {}
+    for run in ("small", "good", "large"):
+        box = page.locator(f".nn-lr-run[data-run={run}]")
+        text = box.locator("[data-role=run-status]").inner_text()
+        if run == "large" and "diverged" in text:
+            finals[run] = math.inf
+            continue
+        assert text.startswith("final loss"), text
+        finals[run] = float(text.split()[2])
+        # each finished run has its own surface with one dot per epoch
+        expect(box.locator(".nn-epoch-dot")).to_have_count(2)
+    # the good step descends further than the creeping and the overshooting ones
+    assert finals["good"] < finals["small"]
+    assert finals["good"] < finals["large"]
+    page.screenshot(path=str(screenshot_dir / "landscape-lr-compare.png"), full_page=True)
+    assert console_errors == []
