@@ -7,6 +7,7 @@ input block) and ``field`` (``spec.layers.<i>`` or ``spec``).
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from engine import spec as engine_spec
@@ -38,6 +39,13 @@ def describe(spec: Any, settings: Settings, prefix: str = "spec") -> dict[str, A
     if total > settings.max_params:
         raise _refuse(f"spec: {total} parameters is more than this server's limit of "
                       f"{settings.max_params}", None, prefix)
+    activations = 0
+    for i, row in enumerate(rows):
+        activations += math.prod(row.output_shape)
+        if activations > settings.max_activations:
+            raise _refuse(f"layer {i + 1} ({row.type}): the layers up to here output "
+                          f"{activations} numbers per input, more than this server's limit "
+                          f"of {settings.max_activations}", i, prefix)
     return {
         "spec": norm,
         "layers": [
@@ -46,6 +54,7 @@ def describe(spec: Any, settings: Settings, prefix: str = "spec") -> dict[str, A
             for r in rows
         ],
         "total_params": total,
+        "activations": activations,
     }
 
 

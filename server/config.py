@@ -41,9 +41,12 @@ class Settings:
     max_layers: int = 32
     max_filters: int = 64
     max_params: int = 2_000_000
+    max_activations: int = 2_000_000  # numbers every layer outputs for one input, summed
+    max_batch_values: int = 64_000_000  # batch_size x max_activations while training
 
     # Data and training.
     max_dataset_size: int = 20_000  # examples a session trains on (and own samples it keeps)
+    max_dataset_pixels: int = 20_000 * 28 * 28  # examples x pixels of a generated dataset
     max_zip_files: int = 5_000  # entries read from one uploaded zip
     max_grid: int = 41  # loss-surface grid side
     max_landscape_eval: int = 1_024  # evaluation images for a loss surface

@@ -68,7 +68,7 @@ def builtin_split(name: str, seed: int) -> SplitData:
 
 
 def load(settings: TrainSettings, input_shape: tuple[int, ...], own: Dataset | None,
-         max_size: int) -> SplitData:
+         max_size: int, max_pixels: int) -> SplitData:
     """The split data for ``settings``; 422 naming the setting when it cannot be had."""
     fractions = (settings.split.train, settings.split.val, settings.split.test)
     size = settings.dataset_size
@@ -85,8 +85,13 @@ def load(settings: TrainSettings, input_shape: tuple[int, ...], own: Dataset | N
         if c != 1 or h != w or len(input_shape) != 3:
             raise ApiError(422, f"settings.dataset: shapes are square grayscale images but the "
                            f"network takes {c}x{h}x{w}", "settings.dataset")
-        if (size or SHAPES_DEFAULT_SIZE) > max_size:
+        count = size or SHAPES_DEFAULT_SIZE
+        if count > max_size:
             raise ApiError(422, f"settings.dataset_size: more than the limit of {max_size}",
+                           "settings.dataset_size")
+        if count * h * w > max_pixels:
+            raise ApiError(422, f"settings.dataset_size: {count} shapes of {h}x{w} pixels is "
+                           f"more than this server's limit of {max_pixels} pixels",
                            "settings.dataset_size")
         return _builtin("shapes", size, fractions, settings.seed, h)
     if own is None or own.num_classes < 2:

@@ -73,9 +73,18 @@ class Session:
         session._reset_training()
         return session
 
+    def _check_batch(self, settings: TrainSettings) -> None:
+        values = settings.batch_size * self.table["activations"]
+        if values > self.limits.max_batch_values:
+            raise ApiError(422, f"settings.batch_size: {settings.batch_size} inputs of "
+                           f"{self.table['activations']} layer outputs each is more than this "
+                           f"server's limit of {self.limits.max_batch_values} numbers per "
+                           "batch; use a smaller batch", "settings.batch_size")
+
     def _reset_training(self) -> None:
         """Fresh weights from the seed, fresh optimizer, data split and history; on a
         refusal (ApiError) nothing of the session has changed."""
+        self._check_batch(self.settings)
         model = build(self.spec, np.random.default_rng(self.settings.seed))
         data, training, problem = self._data_for(model, strict=True)
         self.model, self.data, self.training = model, data, training
@@ -90,7 +99,7 @@ class Session:
         refused with its ApiError."""
         try:
             data = load_data(self.settings, tuple(model.input_shape), self.own.dataset(),
-                             self.limits.max_dataset_size)
+                             self.limits.max_dataset_size, self.limits.max_dataset_pixels)
             return data, Training.new(model, data, self.settings), None
         except ApiError as exc:
             if strict and self.settings.dataset != "own":
@@ -222,6 +231,7 @@ class Session:
             raise ApiError(422, f"settings: {exc}", "settings") from exc
         changed = {k for k in changes if getattr(new, k) != getattr(self.settings, k)}
         reset = any(k in RESETTING_FIELDS for k in changed)
+        self._check_batch(new)
         old_settings = self.settings
         old = (self.model, self.data, self.training, self.training_problem)
         self.settings = new
