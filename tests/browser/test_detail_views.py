@@ -261,3 +261,34 @@ def test_pool_dense_and_activation_details(page: Page, console_errors, screensho
         assert after == max(before, 0.0)  # relu, as the engine computed it
     page.screenshot(path=str(screenshot_dir / "detail-activation.png"), full_page=True)
     assert console_errors == [], json.dumps(console_errors)
+
+
+def test_gradient_view_of_a_conv_filter(page: Page, console_errors, screenshot_dir):
+    mount(page)
+    open_detail(page, "conv1", 2)
+    expect(page.locator("[data-view=conv-detail]")).to_be_visible()
+    page.get_by_role("radio", name="gradients").check()
+    view = page.locator("[data-view=grad-detail]")
+    expect(view).to_have_attribute("data-state", "ready", timeout=15000)
+    row, col = brightest_cell(page, "conv1", 2)
+    canvas = page.locator("canvas.nn-grad-map")
+    box = canvas.bounding_box()
+    page.mouse.move(box["x"] + box["width"] * ((col + 0.5) / 28),
+                    box["y"] + box["height"] * ((row + 0.5) / 28))
+    expect(page.locator("[data-role=arithmetic]")).to_contain_text(f"cell ({row}, {col})")
+    # the traced step saw the same input and weights as the forward pass
+    forward_value = page.evaluate(
+        "([r, c]) => window.__store.get('lastForward').layers[0]"
+        ".output.data[(2 * 28 + r) * 28 + c]",
+        [row, col],
+    )
+    assert math.isclose(one(page, "[data-role=output]"), forward_value, rel_tol=1e-5, abs_tol=1e-7)
+    assert math.isfinite(one(page, "[data-role=grad]"))
+    assert math.isfinite(one(page, "[data-role=grad-b]"))
+    caption = page.locator("[data-view=grad-detail] figcaption", has_text="dL/dW of filter 2")
+    expect(caption).to_be_visible()
+    page.screenshot(path=str(screenshot_dir / "detail-gradients.png"), full_page=True)
+    # and back to the values
+    page.get_by_role("radio", name="values").check()
+    expect(page.locator("[data-view=conv-detail]")).to_be_visible()
+    assert console_errors == []

@@ -81,7 +81,17 @@ export function createGridRenderer(canvas) {
         ctx.fillRect(x, y, cellSize, cellSize);
         if (numbers) {
           ctx.fillStyle = textColorOn(rgb);
-          ctx.fillText(fmt(v, digits + 1), x + cellSize / 2, y + cellSize / 2);
+          const text = fmt(v, digits + 1);
+          const w = ctx.measureText(text).width;
+          if (w > cellSize - 3) {
+            // shrink this label to fit its cell
+            ctx.save();
+            ctx.font = `${Math.max(6, fontPx * (cellSize - 3) / w)}px system-ui, sans-serif`;
+            ctx.fillText(text, x + cellSize / 2, y + cellSize / 2);
+            ctx.restore();
+          } else {
+            ctx.fillText(text, x + cellSize / 2, y + cellSize / 2);
+          }
         }
       }
     }

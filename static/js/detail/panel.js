@@ -10,6 +10,7 @@ import { createPoolDetail } from "./pool-detail.js";
 import { createActivationDetail } from "./activation-detail.js";
 import { createDenseDetail } from "./dense-detail.js";
 import { createSoftmaxDetail } from "./softmax-detail.js";
+import { createGradDetail } from "./grad-detail.js";
 
 const VIEWS = {
   conv2d: createConvDetail,
@@ -65,11 +66,21 @@ export function createDetailPanel(container, store) {
   // A picker for any layer (dense and softmax included), kept in step with store.detail.
   const layerSel = el("select", { "aria-label": "Layer to look inside", class: "nn-layer-pick" });
   const chanInput = el("input", { type: "number", min: "0", value: "0", "aria-label": "Channel or unit", class: "nn-chan-pick" });
+  const kindValues = el("input", { type: "radio", name: "nn-detail-kind", value: "output", checked: true });
+  const kindGrads = el("input", { type: "radio", name: "nn-detail-kind", value: "grad_output" });
+  const kindGroup = el("span", { role: "radiogroup", "aria-label": "Show values or gradients", class: "nn-kind" },
+    el("label", {}, kindValues, " values"), el("label", {}, kindGrads, " gradients"));
+  for (const r of [kindValues, kindGrads]) {
+    r.addEventListener("change", () => {
+      const detail = store.get("detail");
+      if (detail && r.checked) store.set("detail", { ...detail, kind: r.value });
+    });
+  }
   const picker = el("div", { class: "nn-controls nn-picker", role: "group", "aria-label": "Choose a layer" },
-    el("label", {}, "layer ", layerSel), el("label", {}, "channel / unit ", chanInput));
+    el("label", {}, "layer ", layerSel), el("label", {}, "channel / unit ", chanInput), kindGroup);
   const choose = () => {
     if (!layerSel.value) return;
-    store.set("detail", { layer: layerSel.value, channel: Number(chanInput.value) || 0, kind: "output" });
+    store.set("detail", { layer: layerSel.value, channel: Number(chanInput.value) || 0, kind: kindGrads.checked ? "grad_output" : "output" });
   };
   layerSel.addEventListener("change", () => { chanInput.value = "0"; choose(); });
   chanInput.addEventListener("change", choose);
@@ -88,6 +99,9 @@ export function createDetailPanel(container, store) {
     const detail = store.get("detail");
     layerSel.value = detail && names.some((n) => n[0] === detail.layer) ? detail.layer : "";
     if (detail) chanInput.value = String(detail.channel ?? 0);
+    kindGroup.hidden = !detail;
+    kindGrads.checked = Boolean(detail && detail.kind === "grad_output");
+    kindValues.checked = !kindGrads.checked;
     const shapes = store.get("shapes");
     const info = Array.isArray(shapes) && detail ? shapes.find((l) => l.name === detail.layer) : null;
     chanInput.max = info ? String(info.output_shape[0] - 1) : "";
@@ -136,7 +150,7 @@ export function createDetailPanel(container, store) {
       hint.hidden = Boolean(detail);
       if (!detail) return;
       const type = layerType(store, detail.layer);
-      const create = VIEWS[type];
+      const create = detail.kind === "grad_output" ? createGradDetail : VIEWS[type];
       if (!create) {
         layerSlot.append(el("p", { class: "nn-detail-blurb" },
           `${detail.layer} (${type || "unknown"}) has no arithmetic of its own to show: it only reshapes or passes values on.`));

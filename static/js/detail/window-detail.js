@@ -181,6 +181,9 @@ export function createWindowDetail(container, store, mode) {
     root.dataset.row = String(row);
     root.dataset.col = String(col);
     root.dataset.playing = String(state.playing);
+    // while playing, screen readers are not told about every cell; when paused, they are
+    position.setAttribute("aria-live", state.playing ? "off" : "polite");
+    arith.setAttribute("aria-live", state.playing ? "off" : "polite");
     if (document.activeElement !== rowInput && document.activeElement !== colInput) {
       rowInput.value = String(row);
       colInput.value = String(col);

@@ -1,0 +1,172 @@
+// Gradient detail: the same layer and channel, seen backwards. A training step is traced on
+// the current input (WebSocket `trace`; the server computes and undoes it, the model is not
+// changed) and the view shows the channel's output next to dL/d(output), and for a conv filter
+// or dense unit its weight gradient dL/dW and dL/db. Every number comes from the trace.
+
+import { createSocket } from "../api.js";
+import { createTraceCollector } from "../film/frames.js";
+import { createGridRenderer } from "./grid.js";
+import { absMax, fmt, createDivergingLegend } from "./colors.js";
+import { el, button, clear } from "./dom.js";
+
+/** Record one trace of `layers` on the last input; resolves to {…trace message, tensors}. */
+export function recordTrace(sessionId, command) {
+  return new Promise((resolve, reject) => {
+    let collector = null;
+    let seq = null;
+    const socket = createSocket(sessionId, {
+      onMessage: (msg) => {
+        if (seq === null || msg.seq !== seq) return;
+        if (msg.type === "error") {
+          socket.close();
+          reject(new Error(msg.message));
+          return;
+        }
+        const done = collector.take(msg);
+        if (done) {
+          socket.close();
+          resolve(done);
+        }
+      },
+    });
+    seq = socket.send({ cmd: "trace", sample: "last", dtype: "float32", ...command });
+    collector = createTraceCollector(seq);
+  });
+}
+
+export function createGradDetail(container, store) {
+  const root = el("section", { class: "nn-detail nn-grad-detail", "data-view": "grad-detail", "data-state": "empty" });
+  container.append(root);
+  const title = el("h3", { class: "nn-detail-title" });
+  const blurb = el("p", { class: "nn-detail-blurb" });
+  const again = button("↻ Trace again", "Trace the training step again on the current input", () => load());
+  const status = el("span", { class: "nn-note", "aria-live": "polite" });
+  const figs = el("div", { class: "nn-stage" });
+  const readout = el("p", { class: "nn-eq nn-final", "aria-live": "polite", "data-role": "arithmetic" });
+  root.append(title, blurb, el("div", { class: "nn-controls" }, again, status), figs, readout);
+  let token = 0;
+  let destroyed = false;
+
+  async function load() {
+    const detail = store.get("detail") || {};
+    const id = store.get("sessionId");
+    const forward = store.get("lastForward");
+    if (!id || !forward) {
+      blurb.textContent = "No forward data yet: draw or pick an input first.";
+      return;
+    }
+    const mine = ++token;
+    root.dataset.state = "recording";
+    status.textContent = "tracing one training step…";
+    const label = Number.isInteger(forward.true_label) ? forward.true_label : undefined;
+    let trace;
+    try {
+      trace = await recordTrace(id, { label, layers: [detail.layer],
+        kinds: ["output", "grad_output", "grad_W", "grad_b"] });
+    } catch (err) {
+      if (mine === token && !destroyed) {
+        status.textContent = `The server could not trace this step: ${err.message}`;
+        root.dataset.state = "error";
+      }
+      return;
+    }
+    if (destroyed || mine !== token) return;
+    render(detail, trace, forward);
+  }
+
+  function render(detail, trace, forward) {
+    const names = forward.class_names || [];
+    const name = detail.layer;
+    const out = trace.tensors[`${name}.output`];
+    const grad = trace.tensors[`${name}.grad_output`];
+    const gW = trace.tensors[`${name}.grad_W`];
+    const gb = trace.tensors[`${name}.grad_b`];
+    const ch = Math.max(0, Number(detail.channel) || 0);
+    title.textContent = `${name}${out && out.shape.length === 3 ? ` · channel ${ch}` : ` · unit ${ch}`}: gradients`;
+    blurb.textContent = `One training step traced on the current input with label ${names[trace.label] ?? trace.label} `
+      + `(loss ${fmt(trace.loss)}). dL/d(output) says how the loss would change if each output value grew a little: `
+      + "blue cells should grow, red cells should shrink. Your model is not changed.";
+    status.textContent = "";
+    clear(figs);
+    readout.textContent = "";
+    if (!grad) {
+      figs.append(el("p", { class: "nn-note" }, `${name} has no gradient of its own here: the softmax is fused with the loss, whose gradient starts at the layer before.`));
+      root.dataset.state = "ready";
+      return;
+    }
+    if (out.shape.length === 3) {
+      const [, H, W] = out.shape;
+      const base = ch * H * W;
+      const size = Math.max(4, Math.min(24, Math.floor(300 / Math.max(H, W))));
+      const outC = el("canvas", { role: "img", class: "nn-grad-out", "aria-label": `${name} channel ${ch} output` });
+      const gradC = el("canvas", { role: "img", class: "nn-grad-map", "aria-label": `dL/d ${name} channel ${ch}` });
+      const oLim = absMax(out.data.subarray(base, base + H * W));
+      const gLim = absMax(grad.data.subarray(base, base + H * W));
+      const outGrid = createGridRenderer(outC);
+      const gradGrid = createGridRenderer(gradC);
+      let cell = { row: 0, col: 0 };
+      const draw = () => {
+        const hl = [{ row: cell.row, col: cell.col, color: "#111", width: 2 }];
+        outGrid.draw({ rows: H, cols: W, cellSize: size, gap: size > 8 ? 1 : 0, limit: oLim, highlights: hl,
+          value: (r, c) => out.data[base + r * W + c] });
+        gradGrid.draw({ rows: H, cols: W, cellSize: size, gap: size > 8 ? 1 : 0, limit: gLim, highlights: hl,
+          value: (r, c) => grad.data[base + r * W + c] });
+        const i = base + cell.row * W + cell.col;
+        readout.replaceChildren(`cell (${cell.row}, ${cell.col}): output `,
+          el("span", { "data-role": "output", "data-value": String(out.data[i]) }, fmt(out.data[i])),
+          ", dL/d(output) ", el("strong", { "data-role": "grad", "data-value": String(grad.data[i]) }, fmt(grad.data[i])));
+      };
+      for (const [canvas, g] of [[outC, outGrid], [gradC, gradGrid]]) {
+        canvas.addEventListener("mousemove", (e) => {
+          const c = g.cellFromEvent(e);
+          if (c && (c.row !== cell.row || c.col !== cell.col)) { cell = c; draw(); }
+        });
+      }
+      draw();
+      figs.append(
+        el("figure", { class: "nn-fig" }, el("figcaption", {}, `output ${name}[${ch}]`), outC, createDivergingLegend(document, oLim, "output value")),
+        el("figure", { class: "nn-fig" }, el("figcaption", {}, `dL/d(output) ${name}[${ch}]`), gradC, createDivergingLegend(document, gLim, "gradient")));
+    } else {
+      const i = Math.min(ch, out.data.length - 1);
+      readout.replaceChildren(`unit ${i}: output `,
+        el("span", { "data-role": "output", "data-value": String(out.data[i]) }, fmt(out.data[i])),
+        ", dL/d(output) ", el("strong", { "data-role": "grad", "data-value": String(grad.data[i]) }, fmt(grad.data[i])));
+    }
+    if (gW && gW.shape.length === 4) {
+      const [, C, k] = gW.shape;
+      const box = el("figure", { class: "nn-fig" }, el("figcaption", {}, `dL/dW of filter ${ch}${C > 1 ? " (one grid per input channel)" : ""}`));
+      const lim = absMax(gW.data.subarray(ch * C * k * k, (ch + 1) * C * k * k));
+      const wrap = el("div", { class: "nn-film-maps" });
+      for (let c = 0; c < C; c++) {
+        const cv = el("canvas", { role: "img", "aria-label": `weight gradient, input channel ${c}` });
+        const b0 = (ch * C + c) * k * k;
+        createGridRenderer(cv).draw({ rows: k, cols: k, cellSize: C > 1 ? 30 : 52, gap: 2, limit: lim, numbers: C === 1, digits: 2,
+          value: (r, x) => gW.data[b0 + r * k + x] });
+        wrap.append(cv);
+      }
+      box.append(wrap, createDivergingLegend(document, lim, "weight gradient"));
+      if (gb) box.append(el("p", { class: "nn-eq" }, "dL/db = ", el("strong", { "data-role": "grad-b", "data-value": String(gb.data[ch]) }, fmt(gb.data[ch]))));
+      figs.append(box);
+    } else if (gW && gW.shape.length === 2) {
+      const [nIn, nOut] = gW.shape;
+      const u = Math.min(ch, nOut - 1);
+      const cols = Math.min(nIn, 64);
+      const rows = Math.ceil(nIn / cols);
+      const cv = el("canvas", { role: "img", "aria-label": `weight gradient of unit ${u}: ${nIn} values` });
+      let lim = 0;
+      for (let i = 0; i < nIn; i++) lim = Math.max(lim, Math.abs(gW.data[i * nOut + u]));
+      createGridRenderer(cv).draw({ rows, cols, cellSize: Math.max(3, Math.floor(320 / cols)), limit: lim,
+        value: (r, c) => (r * cols + c < nIn ? gW.data[(r * cols + c) * nOut + u] : null) });
+      figs.append(el("figure", { class: "nn-fig" }, el("figcaption", {}, `dL/dW of unit ${u} (${nIn} weights)`), cv,
+        createDivergingLegend(document, lim, "weight gradient"),
+        gb ? el("p", { class: "nn-eq" }, "dL/db = ", el("strong", { "data-role": "grad-b", "data-value": String(gb.data[u]) }, fmt(gb.data[u]))) : null));
+    }
+    root.dataset.state = "ready";
+  }
+
+  load();
+  return {
+    update() { load(); },
+    destroy() { destroyed = true; root.remove(); },
+  };
+}
