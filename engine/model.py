@@ -5,9 +5,11 @@ takes x ``(N, C, H, W)`` and returns ``(N, D)`` (or ``(N, C, H, W)`` when the la
 spatial); parameters are named ``"<layer>.W"`` / ``"<layer>.b"`` with conv W ``(F, C, k, k)``
 and dense W ``(in, out)``. Inside, images travel channels-last ``(N, H, W, C)``.
 
-``forward``/``backward`` run a relu followed by a max pool as one fused step (same numbers,
-less work); ``run_forward``/``run_backward`` run every layer on its own and return every
-intermediate (traces use them). A backward pairs with the kind of forward that preceded it.
+``forward``/``backward`` follow :attr:`Sequential.plan`: conv + relu + max pool (size =
+stride) and relu + max pool run as single fused steps (the same function and gradients, up to
+float rounding, with far less work); ``run_forward``/``run_backward`` run every layer on its
+own and return every intermediate (traces and cell arithmetic use them). A backward pairs with
+the kind of forward that preceded it.
 
 ``backward(dout, loss=None)``: when ``loss`` is ``cross_entropy`` (final softmax) or ``bce``
 (final sigmoid), ``dout`` is the loss's fused gradient of the final activation's input and

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
+from engine.model import build
 from tests.engine.gradcheck import check_model
 from tests.engine.helpers import spec_of
 
@@ -92,3 +94,26 @@ def test_the_check_can_fail(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(conv, "backward", broken)
     with pytest.raises(AssertionError, match="conv1.W"):
         check_model(spec)
+
+
+@pytest.mark.parametrize(("channels", "conv", "size"), [
+    (1, {"kernel": 3, "padding": 1}, 2),
+    (3, {"kernel": 3, "padding": 1}, 2),
+    (2, {"kernel": 2, "stride": 2, "padding": 1}, 2),
+    (1, {"kernel": 5, "padding": "same"}, 3),
+    (2, {"kernel": 1}, 3),
+])
+def test_fused_conv_relu_maxpool_steps(channels, conv, size) -> None:
+    """The training path fuses these layers (see Sequential.plan); check it end to end."""
+    spec = spec_of(channels, 9, 8, {"type": "conv2d", "filters": 3, **conv}, {"type": "relu"},
+                   {"type": "pool", "size": size}, {"type": "relu"},
+                   {"type": "pool", "size": 2, "stride": 1}, {"type": "flatten"},
+                   {"type": "dense", "units": 3}, {"type": "softmax"})
+    check_model(spec, n=3, loss="cross_entropy")
+
+
+def test_fused_steps_are_in_the_plan() -> None:
+    spec = spec_of(1, 9, 8, {"type": "conv2d", "filters": 3, "padding": 1}, {"type": "relu"},
+                   {"type": "pool"}, {"type": "relu"}, {"type": "pool", "size": 2, "stride": 1})
+    kinds = [s.kind for s in build(spec, np.random.default_rng(0)).plan]
+    assert kinds == ["conv+relu+pool", "relu+pool"]

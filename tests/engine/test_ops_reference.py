@@ -10,6 +10,7 @@ from engine.ops import (
     conv,
     conv_relu_pool,
     dense,
+    dropout,
     flatten,
     global_pool,
     pool,
@@ -149,3 +150,16 @@ def test_fused_conv_relu_pool_matches_the_unfused_ops(c, kc, s, p, k, h) -> None
     dx, dw, db = conv_relu_pool.backward(dout, cache)
     for fast, ref in ((dx, rdx), (dw, rdw), (db, rdb)):
         np.testing.assert_allclose(fast, ref, rtol=1e-12, atol=1e-12)
+
+
+def test_dropout_is_inverted_seeded_and_off_at_inference() -> None:
+    x = np.ones((200, 50))
+    out, scale = dropout.forward(x, 0.3, np.random.default_rng(0), training=True)
+    kept = out != 0
+    assert abs(kept.mean() - 0.7) < 0.01
+    np.testing.assert_allclose(out[kept], 1 / 0.7)
+    again, _ = dropout.forward(x, 0.3, np.random.default_rng(0), training=True)
+    np.testing.assert_array_equal(out, again)
+    np.testing.assert_array_equal(dropout.backward(x * 2, scale), out * 2)
+    same, cache = dropout.forward(x, 0.3, np.random.default_rng(0), training=False)
+    assert same is x and cache is None
