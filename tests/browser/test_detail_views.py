@@ -16,12 +16,13 @@ from playwright.sync_api import Page, expect
 # Builds a store like the page's: a session trained for `epochs` epochs on a small MNIST
 # subset, one validation image forwarded, and the detail panel mounted into #detail-panel.
 HARNESS = """
-async ({epochs, sample}) => {
+async ({epochs, sample, spec}) => {
   const { createStore } = await import('/static/js/store.js');
   const { api, createSocket } = await import('/static/js/api.js');
   const { createDetailPanel } = await import('/static/js/detail/panel.js');
   const store = createStore();
-  const created = await api.createSession({settings: {dataset_size: 2000, seed: 1}});
+  const created = await api.createSession({spec: spec || undefined,
+                                           settings: {dataset_size: 2000, seed: 1}});
   const id = created.id;
   if (epochs > 0) {
     await new Promise((resolve, reject) => {
@@ -48,13 +49,13 @@ async ({epochs, sample}) => {
 """
 
 
-def mount(page: Page, epochs: int = 1, sample: int = 3) -> dict:
+def mount(page: Page, epochs: int = 1, sample: int = 3, spec: dict | None = None) -> dict:
     """A blank same-origin document (the health JSON) with the panel mounted on it."""
     page.set_viewport_size({"width": 1280, "height": 900})
     # the JSON document has no icon link, so Chromium asks for /favicon.ico (a 404)
     page.route("**/favicon.ico", lambda route: route.fulfill(status=204, body=""))
     page.goto("/api/health")
-    return page.evaluate(HARNESS, {"epochs": epochs, "sample": sample})
+    return page.evaluate(HARNESS, {"epochs": epochs, "sample": sample, "spec": spec})
 
 
 def open_detail(page: Page, layer: str, channel: int = 0) -> None:
@@ -291,4 +292,60 @@ def test_gradient_view_of_a_conv_filter(page: Page, console_errors, screenshot_d
     # and back to the values
     page.get_by_role("radio", name="values").check()
     expect(page.locator("[data-view=conv-detail]")).to_be_visible()
+    assert console_errors == []
+
+
+TWO_CONV = {
+    "input": {"channels": 1, "height": 28, "width": 28},
+    "layers": [
+        {"type": "conv2d", "filters": 4, "kernel": 3, "padding": 1},
+        {"type": "relu"},
+        {"type": "conv2d", "filters": 6, "kernel": 5, "stride": 2, "padding": 2},
+        {"type": "relu"},
+        {"type": "flatten"},
+        {"type": "dense", "units": 10},
+        {"type": "softmax"},
+    ],
+}
+
+
+def test_multichannel_strided_conv_sums_per_channel(
+    page: Page, console_errors, screenshot_dir, live_server
+):
+    session = mount(page, epochs=1, spec=TWO_CONV)
+    open_detail(page, "conv2", 5)
+    view = page.locator("[data-view=conv-detail]")
+    expect(view).to_be_visible()
+    # 28x28 input, kernel 5, stride 2, padding 2: a 14x14 output
+    expect(page.locator(".nn-position")).to_contain_text("of 196")
+    row, col = brightest_cell(page, "conv2", 5)
+    page.get_by_label("Output row").fill(str(row))
+    page.get_by_label("Output column").fill(str(col))
+    page.get_by_role("button", name="Jump to this output cell").click()
+    expect(view).to_have_attribute("data-col", str(col))
+    expect(page.locator("[data-role=result]")).to_have_count(1, timeout=10000)
+    reply = page.request.get(
+        f"{live_server.url}/api/sessions/{session['id']}/cell",
+        params={"layer": "conv2", "channel": 5, "row": row, "col": col},
+    ).json()
+    # the window geometry.js draws is where the engine says the window is
+    assert view.get_attribute("data-origin") == f"{reply['origin'][0]},{reply['origin'][1]}"
+    chips = values(page, "[data-role=channel-sum-chip]")
+    assert len(chips) == 4  # one sum per input channel
+    total = one(page, "[data-role=sum]")
+    assert math.isclose(sum(chips), total, rel_tol=1e-5, abs_tol=1e-6)
+    assert math.isclose(total + one(page, "[data-role=bias]"), one(page, "[data-role=result]"),
+                        rel_tol=1e-5, abs_tol=1e-6)
+    assert math.isclose(one(page, "[data-role=result]"), one(page, "[data-role=map-value]"),
+                        rel_tol=1e-5, abs_tol=1e-6)
+    # each channel's 25 products add up to that channel's sum
+    for c in range(4):
+        page.locator(f"[data-role=channel-sum-chip][data-channel='{c}']").click()
+        products = page.locator(f"[data-role=product][data-channel='{c}']")
+        expect(products).to_have_count(25)
+        shown = values(page, f"[data-role=product][data-channel='{c}']")
+        channel_sum = one(page, f"[data-role=channel-sum][data-channel='{c}']")
+        assert math.isclose(sum(shown), channel_sum, rel_tol=1e-5, abs_tol=1e-6)
+        assert math.isclose(channel_sum, chips[c], rel_tol=1e-6)
+    page.screenshot(path=str(screenshot_dir / "detail-conv-multichannel.png"), full_page=True)
     assert console_errors == []

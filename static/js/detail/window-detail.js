@@ -180,6 +180,10 @@ export function createWindowDetail(container, store, mode) {
     position.textContent = `cell (${row}, ${col}) · ${state.index + 1} of ${geom.count}`;
     root.dataset.row = String(row);
     root.dataset.col = String(col);
+    // where geometry.js puts this cell's window, in input coordinates (tests compare it
+    // with the engine's own `origin`)
+    const o = windowCells(geom, row, col)[0];
+    root.dataset.origin = `${o.iy},${o.ix}`;
     root.dataset.playing = String(state.playing);
     // while playing, screen readers are not told about every cell; when paused, they are
     position.setAttribute("aria-live", state.playing ? "off" : "polite");
