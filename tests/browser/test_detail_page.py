@@ -81,5 +81,9 @@ def test_page_tile_opens_conv_detail_of_trained_model(
     probs = [float(v) for v in page.locator("[data-role=probability]").evaluate_all(
         "els => els.map(e => e.dataset.value)")]
     assert math.isclose(sum(probs), 1.0, abs_tol=1e-5)
+    # and they are what the network view's softmax bars say, class by class
+    page_bars = page.locator("ol.probs li .p-value").all_inner_texts()
+    assert page_bars == [f"{p * 100:.1f}%" for p in probs]
+    assert page.locator(".nn-prob-value").all_inner_texts() == page_bars
     page.screenshot(path=str(screenshot_dir / "detail-in-page-softmax.png"), full_page=True)
     assert console_errors == []
