@@ -27,6 +27,13 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         help=f"where sessions are kept (default {default_data_dir()})",
     )
     parser.add_argument(
+        "--training-threads",
+        type=int,
+        default=Settings.training_threads,
+        help="training steps run at once across all sessions; forwards never wait for them "
+        f"(default {Settings.training_threads})",
+    )
+    parser.add_argument(
         "--open",
         action=argparse.BooleanOptionalAction,
         default=False,
@@ -62,7 +69,10 @@ def main(argv: list[str] | None = None) -> int:
     print(f"nnplay is running at {url}  (sessions kept in {data_dir}; Ctrl+C to stop)", flush=True)
     if args.open:
         threading.Timer(1.0, webbrowser.open, args=(url,)).start()
-    app = create_app(Settings(data_dir=data_dir))
+    if args.training_threads < 1:
+        print("nnplay: --training-threads must be at least 1", file=sys.stderr)
+        return 2
+    app = create_app(Settings(data_dir=data_dir, training_threads=args.training_threads))
     uvicorn.run(app, host=args.host, port=args.port, log_level="warning")
     return 0
 

@@ -51,6 +51,10 @@ class Settings:
     max_grid: int = 41  # loss-surface grid side
     max_landscape_eval: int = 1_024  # evaluation images for a loss surface
 
+    # Work.
+    training_threads: int = 1  # training steps, probes and surfaces running at once, all
+    #                            sessions together; forwards never wait for these
+
     # Sessions.
     max_sessions_in_memory: int = 64  # least recently used ones beyond this are dropped to disk
     max_sessions_on_disk: int = 10_000  # creating one more is refused (503) until some expire

@@ -39,7 +39,7 @@ from server.schemas.common import SampleRef
 from server.schemas.landscape import LandscapeBody
 from server.session import Session
 from server.traces import PROBE_KINDS, TraceRequest, run_trace
-from server.worker import run_locked
+from server.worker import run_locked, training_limiter
 
 CLOSE_UNKNOWN = 4404
 CLOSE_DELETED = 4410
@@ -204,10 +204,16 @@ class Connection:
             self.probe.dtype = command.dtype
 
     # -- running ------------------------------------------------------------------------
-    async def call(self, job: Callable[[Session], Any], save: bool = False) -> Any:
+    async def call(self, job: Callable[[Session], Any], save: bool = False,
+                   heavy: bool = False) -> Any:
+        """``job`` in a worker thread under the session lock. ``heavy`` work (training steps,
+        probes, loss surfaces) also waits for one of the few training threads, so that
+        however many sessions train, a forward request competes with at most that many."""
         session = self.session
         assert session is not None
-        return await anyio.to_thread.run_sync(run_locked, self.manager, session, job, save)
+        limiter = training_limiter(self.manager.settings.training_threads) if heavy else None
+        return await anyio.to_thread.run_sync(run_locked, self.manager, session, job, save,
+                                              limiter=limiter)
 
     async def run_commands(self) -> None:
         while True:
@@ -249,9 +255,9 @@ class Connection:
     async def landscape(self, command: Landscape) -> None:
         body = LandscapeBody(directions=command.directions, grid=command.grid,
                              span=command.span, eval_size=command.eval_size)
-        it = await self.call(lambda s: surfaces(s, body))
+        it = await self.call(lambda s: surfaces(s, body), heavy=True)
         while self.open:
-            item = await self.call(partial(next_surface, it=it, body=body))
+            item = await self.call(partial(next_surface, it=it, body=body), heavy=True)
             if item is None:
                 break
             await self.send_json({"seq": command.seq, "type": "landscape", **item})
@@ -299,14 +305,16 @@ class Connection:
                     epoch_iter = await self.call(lambda s: s.training_or_raise().trainer
                                                  .run_epoch(self._stopping))
                     epochs_left -= 1
-                events = await self.call(partial(Session.next_epoch_events, epoch=epoch_iter))
+                events = await self.call(partial(Session.next_epoch_events, epoch=epoch_iter),
+                                         heavy=True)
                 if not events:
                     epoch_iter = None
                     continue
             else:
                 if steps >= command.count:
                     return "completed"
-                events = await self.call(partial(Session.step_events, unit=command.unit))
+                events = await self.call(partial(Session.step_events, unit=command.unit),
+                                         heavy=True)
                 steps += 1
             outcome = await self._emit(seq, events)
             if outcome is not None:
@@ -339,7 +347,8 @@ class Connection:
 
     async def _probe(self, seq: int) -> None:
         try:
-            frames, message = await self.call(lambda s: run_trace(s, self.probe, seq))
+            frames, message = await self.call(lambda s: run_trace(s, self.probe, seq),
+                                              heavy=True)
         except ApiError:
             return  # no probe sample (e.g. an empty validation split): training goes on
         await self.send_bytes(frames)

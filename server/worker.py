@@ -7,9 +7,12 @@ nothing on disk.
 
 from __future__ import annotations
 
+import asyncio
+import weakref
 from collections.abc import Callable
 from typing import TypeVar
 
+import anyio
 import anyio.to_thread
 
 from server.errors import not_found
@@ -42,6 +45,19 @@ async def with_session(manager: SessionManager, session_id: str, job: Callable[[
         return run_locked(manager, manager.get(session_id), job, save)
 
     return await anyio.to_thread.run_sync(work)
+
+
+_limiters: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, anyio.CapacityLimiter] = (
+    weakref.WeakKeyDictionary())
+
+
+def training_limiter(threads: int) -> anyio.CapacityLimiter:
+    """The event loop's limiter for heavy background work (one per running loop)."""
+    loop = asyncio.get_running_loop()
+    limiter = _limiters.get(loop)
+    if limiter is None:
+        limiter = _limiters[loop] = anyio.CapacityLimiter(threads)
+    return limiter
 
 
 async def in_thread(fn: Callable[[], T]) -> T:
