@@ -160,12 +160,20 @@ class Sequential:
         self._last = list(self.layers) if stop is None else None
         return acts
 
-    def forward(self, x: np.ndarray, training: bool = False) -> np.ndarray:
-        """out of the last layer for x ``(N, C, H, W)``; dropout is active only in training."""
+    def forward(self, x: np.ndarray, training: bool = False,
+                keep_cache: bool | None = None) -> np.ndarray:
+        """out of the last layer for x ``(N, C, H, W)``; dropout is active only in training.
+
+        ``keep_cache`` (default: ``training``) keeps what :meth:`backward` needs; inference
+        passes drop it step by step so that evaluating big chunks holds no memory afterwards.
+        """
+        keep = training if keep_cache is None else keep_cache
         a = to_internal(self._check_input(x))
         for step in self.plan:
             a = step.forward(a, training)
-        self._last = self.plan
+            if not keep:
+                step.cache = None
+        self._last = self.plan if keep else None
         return to_public(a)
 
     def predict(self, x: np.ndarray) -> np.ndarray:
@@ -207,7 +215,8 @@ class Sequential:
         """Back-propagate the last forward; fills every trainable layer's grads. Returns dL/dx
         (NCHW) when ``input_grad`` is True, else None (the first layer then skips it)."""
         if self._last is None:
-            raise RuntimeError("backward needs a forward first")
+            raise RuntimeError("backward needs a forward that kept its cache first "
+                               "(forward(x, training=True) or keep_cache=True)")
         g0 = self._backward_steps(self._last, dout, loss, input_grad)[0]
         return to_public(g0) if g0 is not None else None
 

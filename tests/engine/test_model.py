@@ -172,3 +172,16 @@ def test_fused_training_path_equals_the_layer_by_layer_path() -> None:
                                atol=1e-14)
     for k, v in model.named_grads().items():
         np.testing.assert_allclose(fast[k], v, rtol=1e-10, atol=1e-14)
+
+
+def test_inference_forward_keeps_no_cache_unless_asked() -> None:
+    model = build(SMALL, np.random.default_rng(0))
+    x, y = _data()
+    out = model.forward(x)
+    assert all(step.cache is None for step in model.plan)
+    with pytest.raises(RuntimeError, match="backward needs a forward that kept its cache"):
+        model.backward(loss_and_grad("cross_entropy", out, y)[1], loss="cross_entropy")
+    out = model.forward(x, keep_cache=True)
+    dx = model.backward(loss_and_grad("cross_entropy", out, y)[1], loss="cross_entropy",
+                        input_grad=True)
+    assert dx is not None and dx.shape == x.shape
