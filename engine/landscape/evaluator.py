@@ -19,10 +19,14 @@ Vectorised two ways:
   weight-free layers run on ``(g*n, ...)`` through :mod:`engine.ops`.
 
 No Python loop runs per sample; the loop is over chunks of weight vectors and layers.
+Chunks run on ``workers`` threads (NumPy and BLAS release the GIL inside their loops, so the
+element-wise work, which NumPy does on one core, uses every core).
 """
 
 from __future__ import annotations
 
+import os
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
@@ -36,7 +40,8 @@ from engine.ops import activations, conv, dense, flatten, global_pool, pool, sof
 from engine.spec import resolve_padding
 
 MONOTONE = ("relu", "leaky_relu", "sigmoid", "tanh", "dropout")
-DEFAULT_BUDGET = 12_000_000  # floats per chunk of the largest intermediate
+DEFAULT_BUDGET = 4_000_000  # floats per chunk of the largest intermediate (cache-friendly)
+MAX_WORKERS = 4
 
 
 @dataclass
@@ -141,11 +146,14 @@ class BatchedEvaluator:
     """Losses of weight vectors ``sum_k c_k basis[k]`` on one evaluation batch.
 
     model: gives the architecture (its weights are not read or changed); basis: B weight
-    dicts named like ``model.named_params()``; x ``(n, C, H, W)``; y ``(n,)``; loss kind.
+    dicts named like ``model.named_params()``; x ``(n, C, H, W)``; y ``(n,)``; loss kind;
+    budget: floats of the widest intermediate per chunk; workers: threads (default: the
+    number of CPUs, at most ``MAX_WORKERS``).
     """
 
     def __init__(self, model: Sequential, basis: list[dict[str, np.ndarray]], x: np.ndarray,
-                 y: np.ndarray, loss: str, budget: int = DEFAULT_BUDGET) -> None:
+                 y: np.ndarray, loss: str, budget: int = DEFAULT_BUDGET,
+                 workers: int | None = None) -> None:
         if not basis:
             raise ValueError("the basis needs at least one weight set")
         names = set(model.named_params())
@@ -173,6 +181,8 @@ class BatchedEvaluator:
         per_sample = max(int(np.prod(s)) for s in model.shapes)
         widest = max([per_sample] + [self._cols_per_sample(i) for i in range(len(self.layers))])
         self.chunk = max(1, budget // (self.n * widest))
+        self.workers = max(1, workers if workers is not None
+                           else min(os.cpu_count() or 1, MAX_WORKERS))
 
     # -- set-up ---------------------------------------------------------------------------
     def _stacks(self, basis: list[dict[str, np.ndarray]]) -> dict[str, np.ndarray]:
@@ -223,10 +233,13 @@ class BatchedEvaluator:
         if coefs.ndim != 2 or coefs.shape[1] != self.fused.zs.shape[0]:
             raise ValueError(f"coefficients must be (P, {self.fused.zs.shape[0]}), "
                              f"got {coefs.shape}")
-        out = np.empty(coefs.shape[0], dtype=np.float64)
-        for start in range(0, coefs.shape[0], self.chunk):
-            out[start:start + self.chunk] = self._chunk(coefs[start:start + self.chunk])
-        return out
+        parts = [coefs[i:i + self.chunk] for i in range(0, coefs.shape[0], self.chunk)]
+        if self.workers == 1 or len(parts) == 1:
+            results = [self._chunk(p) for p in parts]
+        else:
+            with ThreadPoolExecutor(min(self.workers, len(parts))) as pool:
+                results = list(pool.map(self._chunk, parts))
+        return np.concatenate(results) if results else np.zeros(0)
 
     def outputs(self, coefs: np.ndarray) -> np.ndarray:
         """Model outputs ``(g, n, K)`` for coefficient rows ``(g, B)`` (one chunk)."""
