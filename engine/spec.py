@@ -215,10 +215,6 @@ def _assign_names(layers: list[dict[str, Any]]) -> None:
         taken.add(d["name"])
 
 
-def _fmt(shape: Shape) -> str:
-    return "x".join(str(s) for s in (shape[1:] if len(shape) == 3 else shape))
-
-
 def _shape_str(shape: Shape) -> str:
     return "x".join(str(s) for s in shape)
 

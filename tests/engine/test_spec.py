@@ -154,3 +154,16 @@ def test_conv_on_a_vector_is_refused() -> None:
 def test_too_many_parameters_are_refused() -> None:
     refuse(spec_of(64, 512, 512, {"type": "flatten"}, {"type": "dense", "units": 1024}),
            r"parameters is more than the limit", None)
+
+
+def test_normalize_is_idempotent_and_json_safe() -> None:
+    import json
+
+    spec = spec_of(3, 16, 16, {"type": "conv2d", "padding": "same", "name": "edges"},
+                   {"type": "leaky_relu"}, {"type": "pool", "mode": "min", "size": 3},
+                   {"type": "dropout"}, {"type": "global_pool"}, {"type": "dense", "units": 4,
+                                                                  "frozen": True},
+                   {"type": "sigmoid"})
+    once = normalize(spec)
+    assert normalize(once) == once
+    assert json.loads(json.dumps(once)) == once
