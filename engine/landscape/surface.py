@@ -135,12 +135,23 @@ def loss_surfaces(model: Sequential, plane: Plane, x: np.ndarray, y: np.ndarray,
     full one (``refined=True``). Coarse points on the fine lattice are reused.
 
     center defaults to the model's current weights; trajectory: (position, weights) pairs.
+    Arguments are checked (ValueError) and the evaluator set up before this returns; the
+    grids are computed as the iterator is advanced.
     """
     center = model.get_weights() if center is None else center
     grid_axis(coarse, 1.0)  # validates coarse
     sx, sy = _spans(span)
     alphas, betas = grid_axis(grid, sx), grid_axis(grid, sy)
     ev = plane_evaluator(model, plane, center, x, y, loss)
+    return _progressive(ev, model, plane, center, x, y, loss, alphas, betas, trajectory,
+                        coarse)
+
+
+def _progressive(ev: BatchedEvaluator, model: Sequential, plane: Plane, center: Weights,
+                 x: np.ndarray, y: np.ndarray, loss: str, alphas: np.ndarray,
+                 betas: np.ndarray, trajectory: Sequence[tuple[float, Weights]],
+                 coarse: int) -> Iterator[Surface]:
+    grid = len(alphas)
     traj = trajectory_points(model, plane, center, [p for p, _ in trajectory],
                              [w for _, w in trajectory], x, y, loss, ev)
     base = Surface(plane.kind, alphas, betas, np.zeros((0, 0)), 0.0, plane.explained, traj,
@@ -148,8 +159,8 @@ def loss_surfaces(model: Sequential, plane: Plane, x: np.ndarray, y: np.ndarray,
     known = None
     if grid > coarse:
         step = (grid - 1) // (coarse - 1) if (grid - 1) % (coarse - 1) == 0 else 0
-        ca = alphas[::step] if step else grid_axis(coarse, sx)
-        cb = betas[::step] if step else grid_axis(coarse, sy)
+        ca = alphas[::step] if step else grid_axis(coarse, float(alphas[-1]))
+        cb = betas[::step] if step else grid_axis(coarse, float(betas[-1]))
         rough = _grid(ev, ca, cb)
         yield replace(base, alphas=ca, betas=cb, losses=rough,
                       center_loss=float(rough[coarse // 2, coarse // 2]), refined=False)

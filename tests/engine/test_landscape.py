@@ -324,3 +324,33 @@ def test_trainer_surfaces_with_pca_of_within_epoch_checkpoints(data):
     assert sl.center_loss == pytest.approx(direct, rel=1e-5)
     with pytest.raises(ValueError, match="unknown direction kind"):
         list(trainer_surfaces(tr, "pcb"))
+
+
+def test_bad_grid_is_refused_before_iterating(data):
+    model = build(SMALL, np.random.default_rng(0))
+    plane = random_plane(model.get_weights(), 0)
+    with pytest.raises(ValueError, match="grid must be an odd integer"):
+        loss_surfaces(model, plane, data.images[:4], data.labels[:4], "cross_entropy", grid=20)
+    with pytest.raises(ValueError, match="span must be a positive number"):
+        loss_surfaces(model, plane, data.images[:4], data.labels[:4], "cross_entropy",
+                      span=0.0)
+
+
+def test_coarse_grid_not_on_the_fine_lattice_still_spans_the_same_square(data):
+    model = build(SMALL, np.random.default_rng(0))
+    plane = random_plane(model.get_weights(), 0)
+    first, second = list(loss_surfaces(model, plane, data.images[:8], data.labels[:8],
+                                       "cross_entropy", grid=13, span=(0.5, 0.25), coarse=5))
+    assert first.losses.shape == (5, 5) and second.losses.shape == (13, 13)
+    assert (first.alphas[-1], first.betas[-1]) == (0.5, 0.25)
+    assert first.center_loss == pytest.approx(second.center_loss, rel=1e-6)
+
+
+def test_one_or_many_worker_threads_give_identical_losses(data):
+    model = build(SMALL, np.random.default_rng(0))
+    w = model.get_weights()
+    basis = [w, gaussian(w, 1), gaussian(w, 2)]
+    coefs = np.random.default_rng(1).standard_normal((9, 3))
+    runs = [BatchedEvaluator(model, basis, data.images[:12], data.labels[:12], "cross_entropy",
+                             budget=1, workers=k).losses(coefs) for k in (1, 3)]
+    np.testing.assert_array_equal(runs[0], runs[1])
