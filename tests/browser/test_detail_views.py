@@ -349,3 +349,49 @@ def test_multichannel_strided_conv_sums_per_channel(
         assert math.isclose(channel_sum, chips[c], rel_tol=1e-6)
     page.screenshot(path=str(screenshot_dir / "detail-conv-multichannel.png"), full_page=True)
     assert console_errors == []
+
+
+TANH_AVG = {
+    "input": {"channels": 1, "height": 28, "width": 28},
+    "layers": [
+        {"type": "conv2d", "filters": 4, "kernel": 3, "padding": 1},
+        {"type": "tanh"},
+        {"type": "pool", "mode": "avg", "size": 2},
+        {"type": "flatten"},
+        {"type": "dense", "units": 10},
+        {"type": "softmax"},
+    ],
+}
+
+
+def test_average_pool_and_tanh_details(page: Page, console_errors, screenshot_dir):
+    mount(page, epochs=0, spec=TANH_AVG)
+    row, col = brightest_cell(page, "pool1", 0)
+    open_detail(page, "pool1", 0)
+    view = page.locator("[data-view=pool-detail]")
+    page.get_by_label("Output row").fill(str(row))
+    page.get_by_label("Output column").fill(str(col))
+    page.get_by_role("button", name="Jump to this output cell").click()
+    expect(view).to_have_attribute("data-col", str(col))
+    expect(page.locator("[data-role=result]")).to_have_count(1, timeout=10000)
+    window = values(page, "[data-role=window-value]")
+    result = one(page, "[data-role=result]")
+    assert len(window) == 4
+    assert math.isclose(result, sum(window) / 4, rel_tol=1e-5, abs_tol=1e-7)  # the mean
+    assert page.locator("td.nn-winner").count() == 0  # nothing wins an average
+    expect(page.locator("[data-role=arithmetic]")).to_contain_text("mean = (")
+    page.screenshot(path=str(screenshot_dir / "detail-pool-avg.png"), full_page=True)
+
+    open_detail(page, "tanh1", 0)
+    expect(page.locator("[data-view=activation-detail]")).to_be_visible()
+    r, c = brightest_cell(page, "conv1", 0)
+    box = page.locator("canvas.nn-before-grid").bounding_box()
+    page.mouse.move(box["x"] + box["width"] * ((c + 0.5) / 28),
+                    box["y"] + box["height"] * ((r + 0.5) / 28))
+    expect(page.locator("[data-role=arithmetic]")).to_contain_text(f"cell ({r}, {c}): tanh(")
+    before = one(page, "[data-role=before]")
+    after = one(page, "[data-role=after]")
+    assert before != 0.0
+    assert math.isclose(after, math.tanh(before), rel_tol=1e-5, abs_tol=1e-6)
+    page.screenshot(path=str(screenshot_dir / "detail-tanh.png"), full_page=True)
+    assert console_errors == []

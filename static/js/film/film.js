@@ -92,7 +92,9 @@ export function createFilm(container, store) {
     scrub.max = String(frames.length - 1);
     for (const b of [playBtn, backBtn, stepBtn]) b.disabled = false;
     scrub.disabled = false;
-    status.textContent = `Recorded: loss ${fmt(t.loss)} for label ${labelName(t.label)} (predicted ${labelName(t.prediction)}). Press play.`;
+    const updates = frames.some((f) => f.phase === "update");
+    status.textContent = `Recorded: loss ${fmt(t.loss)} for label ${labelName(t.label)} (predicted ${labelName(t.prediction)}). Press play.`
+      + (updates ? "" : " (No update is shown: this model has not been trained yet, so it has no optimizer to take the step.)");
     buildStrip();
     root.dataset.state = "ready";
     show(animator.state());

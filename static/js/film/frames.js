@@ -27,7 +27,7 @@ export function filmFrames(trace) {
     }
   }
   layers.forEach((l, index) => {
-    if (PARAMETRISED.has(l.type) && (has(l.name, "update_W") || has(l.name, "W"))) {
+    if (PARAMETRISED.has(l.type) && has(l.name, "update_W")) {
       frames.push({ phase: "update", layer: l.name, type: l.type, index });
     }
   });
