@@ -173,7 +173,9 @@ export function createLrCompare(container, store) {
   }
 
   return {
-    update() {
+    update(changed) {
+      // follow the page's learning rate only when its settings change and nothing has run
+      if (changed && !changed.has("settings")) return;
       if (root.dataset.state === "idle") RUNS.forEach((r, i) => { inputs[i].value = String(+(base() * r.factor).toPrecision(2)); });
     },
     destroy() { destroyed = true; cleanup(); root.remove(); },
