@@ -7,6 +7,7 @@ are not JSON are rewritten into the same shape by the handlers installed here.
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -37,14 +38,19 @@ def busy() -> ApiError:
     return ApiError(409, "session: it is training; stop the training first", "session")
 
 
+_TAG = re.compile(r"^(?:[A-Za-z_-]+\[.*\]|[A-Z][a-z]\w*|str|int|float|bool|list|dict|"
+                  r"none|json-or-python|tagged-union)$")
+
+
 def _loc_to_field(loc: tuple[Any, ...] | list[Any]) -> str | None:
     parts = [str(p) for p in loc]
     if parts and parts[0] == "body":
         parts = parts[1:]
     elif parts and parts[0] in ("query", "path"):
         parts = ["query" if parts[0] == "query" else "path", *parts[1:]]
-    # pydantic adds the union member or function-validator tag; drop the noise
-    parts = [p for p in parts if not p.startswith("function-") and p not in ("json-or-python",)]
+    # pydantic adds the union member or validator tag ("list[float]", "SampleRef", "str",
+    # "function-after[...]"); drop that noise, keep the field names
+    parts = [p for p in parts if not _TAG.match(p)]
     return ".".join(parts) if parts else "body"
 
 

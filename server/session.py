@@ -246,6 +246,42 @@ class Session:
             raise
         return {**self.state(), "weights_reset": reset}
 
+    def set_layer_params(self, layer: str, values: dict[str, Any]) -> dict[str, Any]:
+        """Replace W and/or b of one layer (e.g. hand-made filters); the weights stay as
+        set, the history starts over from them."""
+        self.check_idle()
+        names = [ly.name for ly in self.model.layers if ly.params]
+        if layer not in names:
+            raise ApiError(404, f"layer: no conv2d or dense layer {layer!r} (layers with "
+                           f"parameters: {', '.join(names)})", "layer")
+        current = self.model.get_weights()
+        new = dict(current)
+        for key, value in values.items():
+            if value is None:
+                continue
+            try:
+                array = np.asarray(value, dtype=np.float32)
+            except ValueError as exc:  # ragged nesting
+                raise ApiError(422, f"{key}: not a rectangular array ({exc})", key) from exc
+            expected = current[f"{layer}.{key}"].shape
+            if array.shape != expected:
+                raise ApiError(422, f"{key}: shape {list(array.shape)} does not match "
+                               f"{layer}.{key} of shape {list(expected)}", key)
+            new[f"{layer}.{key}"] = array
+        try:
+            self.model.set_weights(new)
+        except ValueError as exc:
+            raise ApiError(422, f"W: {exc}", "W") from exc
+        if self.data is not None:
+            try:
+                self.training = Training.new(self.model, self.data, self.settings)
+            except ApiError:
+                self.model.set_weights(current)
+                raise
+            self._drop_prefixes.add("snapshot/")
+            self._save_all_snapshots = True
+        return {**self.state(), "weights_reset": False, "history_reset": True}
+
     # -- forward and cells --------------------------------------------------------------
     def _drawing_input(self, gray: np.ndarray, field: str) -> np.ndarray:
         c, h, w = self.model.input_shape[:3] if len(self.model.input_shape) == 3 else (0, 0, 0)
@@ -349,9 +385,10 @@ class Session:
 
     def own_listing(self) -> dict[str, Any]:
         images = [s.image for s in self.own.items]
+        empty = np.zeros((0, *self.model.input_shape), dtype=np.float32)
         return {
             "samples": [{"id": s.id, "label": s.label} for s in self.own.items],
-            "images": tensor_json(np.stack(images)) if images else None,
+            "images": tensor_json(np.stack(images) if images else empty),
             "classes": self.own.summary()["classes"],
         }
 

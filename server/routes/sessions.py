@@ -9,7 +9,7 @@ from fastapi import APIRouter, Request, Response
 from server.manager import create_session
 from server.routes.deps import manager
 from server.schemas.sessions import CreateSessionBody, SettingsBody
-from server.schemas.spec import SpecBody
+from server.schemas.spec import ParamsBody, SpecBody
 from server.worker import in_thread, with_session
 
 router = APIRouter(prefix="/api/sessions")
@@ -41,6 +41,15 @@ async def put_settings(session_id: str, body: SettingsBody, request: Request) ->
     """Change training settings; weights_reset says whether the weights were rebuilt."""
     return await with_session(manager(request), session_id,
                               lambda s: s.set_settings(body.settings), save=True)
+
+
+@router.put("/{session_id}/params/{layer}")
+async def put_params(session_id: str, layer: str, body: ParamsBody,
+                     request: Request) -> dict[str, Any]:
+    """Hand-set W and/or b of one conv2d/dense layer; the history starts over from them."""
+    values = {"W": body.W, "b": body.b}
+    return await with_session(manager(request), session_id,
+                              lambda s: s.set_layer_params(layer, values), save=True)
 
 
 @router.delete("/{session_id}", status_code=204)

@@ -6,6 +6,17 @@ from typing import Any
 
 from server.schemas.common import StrictModel
 
+Nested = list[float] | list[list[float]] | list[list[list[float]]] | list[
+    list[list[list[float]]]]
+
+
+class ParamsBody(StrictModel):
+    """Hand-set parameters of one conv2d or dense layer, as nested lists in the engine's
+    layouts (conv W ``(F, C, k, k)``, dense W ``(in, out)``, b ``(F,)``/``(out,)``)."""
+
+    W: Nested | None = None
+    b: list[float] | None = None
+
 
 class SpecBody(StrictModel):
     """``{"spec": {...}}``; the spec's own rules live in engine.spec."""

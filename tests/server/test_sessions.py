@@ -142,3 +142,26 @@ def test_delete_removes_the_session(client, session):
     assert client.delete(f"/api/sessions/{sid}").status_code == 204
     assert client.get(f"/api/sessions/{sid}").status_code == 404
     assert client.delete(f"/api/sessions/{sid}").status_code == 404
+
+
+def test_hand_set_filters(client, session):
+    sid = session["id"]
+    sobel = [[[[1.0, 0.0, -1.0], [2.0, 0.0, -2.0], [1.0, 0.0, -1.0]]]] * 8
+    reply = client.put(f"/api/sessions/{sid}/params/conv1", json={"W": sobel, "b": [0.5] * 8})
+    assert reply.status_code == 200, reply.text
+    assert reply.json()["history_reset"] is True
+    got = weights(client, sid)
+    assert got["conv1.W"].tolist() == sobel and got["conv1.b"].tolist() == [0.5] * 8
+    before = weights(client, sid)
+    cases = [
+        ("conv1", {"W": [[[[1.0]]]]}, 422, "W"),
+        ("conv1", {"W": [[1.0, 2.0], [3.0]]}, 422, "W"),
+        ("conv1", {"b": [1.0] * 3}, 422, "b"),
+        ("relu1", {"b": [1.0]}, 404, "layer"),
+        ("conv1", {"W": "x"}, 422, "W"),
+    ]
+    for layer, body, status, field in cases:
+        reply = client.put(f"/api/sessions/{sid}/params/{layer}", json=body)
+        assert reply.status_code == status, (body, reply.text)
+        assert reply.json()["detail"]["field"] == field, reply.json()
+    assert same_weights(weights(client, sid), before)
