@@ -220,7 +220,7 @@ export function createWindowDetail(container, store, mode) {
     });
     inCanvas.setAttribute("aria-label", `input channel ${inChannel}, ${H} by ${W}${geom.pad ? `, padding ${geom.pad}` : ""}; window at rows ${cells[0].py - geom.pad} to ${cells.at(-1).py - geom.pad}, columns ${cells[0].px - geom.pad} to ${cells.at(-1).px - geom.pad}`);
     inCap.textContent = `input${ctx.input.shape[0] > 1 ? ` channel ${inChannel}` : ""} (${H}×${W}${geom.pad ? `, padding ${geom.pad} hatched` : ""})`;
-    inLegend.replaceChildren(createDivergingLegend(document, inLimit, "input value"));
+    setLegend(inLegend, inLimit, "input value");
 
     // kernel (conv): numbers and colours, from the engine's cell reply
     if (mode === "conv") {
@@ -235,7 +235,7 @@ export function createWindowDetail(container, store, mode) {
         });
         kCap.textContent = `kernel of filter ${outChannel}${ctx.input.shape[0] > 1 ? `, input channel ${inChannel}` : ""} · bias ${fmt(kernelReply.bias)}`;
         kCanvas.setAttribute("aria-label", `kernel weights ${Array.from(kern.data.subarray(base, base + k * k), (v) => fmt(v, 3)).join(", ")}`);
-        kLegend.replaceChildren(createDivergingLegend(document, kLimit, "weight"));
+        setLegend(kLegend, kLimit, "weight");
       } else {
         kCap.textContent = "kernel (loading from the engine…)";
       }
@@ -254,7 +254,7 @@ export function createWindowDetail(container, store, mode) {
     });
     outCap.textContent = `output ${ctx.name}[${outChannel}] (${geom.outH}×${geom.outW}) · hover to jump`;
     outCanvas.setAttribute("aria-label", `output map ${ctx.name} channel ${outChannel}, ${geom.outH} by ${geom.outW}; current cell row ${row} column ${col}, value ${fmt(outMap.data[row * geom.outW + col])}. Arrow keys move the cell, space plays or pauses.`);
-    outLegend.replaceChildren(createDivergingLegend(document, outLimit, "output value"));
+    setLegend(outLegend, outLimit, "output value");
 
     renderArithmetic(row, col, at(ctx.output, outChannel, row, col));
   }
@@ -392,6 +392,13 @@ export function createWindowDetail(container, store, mode) {
 function mapBudget(root) {
   const avail = root.clientWidth || 1000;
   return Math.max(200, Math.min(380, Math.floor(avail / 2 - 60)));
+}
+
+// Rebuild a legend only when its range changes (not on every animation tick).
+function setLegend(slot, limit, caption) {
+  if (slot.dataset.limit === String(limit) && slot.firstChild) return;
+  slot.dataset.limit = String(limit);
+  slot.replaceChildren(createDivergingLegend(document, limit, caption));
 }
 
 function cellSizeFor(n, px) {
