@@ -87,7 +87,8 @@ class Connection:
     async def serve(self) -> None:
         await self.ws.accept()
         try:
-            self.session = await anyio.to_thread.run_sync(self.manager.get, self.session_id)
+            self.session = await anyio.to_thread.run_sync(
+                lambda: self.manager.get(self.session_id, hold=True))
         except ApiError:
             await self.error(None, "id", "no such session")
             await self.ws.close(CLOSE_UNKNOWN)
@@ -123,6 +124,7 @@ class Connection:
                 await runner  # ends at the next batch boundary, saving the session
             finally:
                 session.sockets -= 1
+                self.manager.release(session)
                 if watcher in session.watchers:
                     session.watchers.remove(watcher)
                 if closing_for_delete and self.open:

@@ -7,10 +7,11 @@ sessions beyond ``max_sessions_in_memory`` are dropped from memory (they are alr
 
 from __future__ import annotations
 
+import contextlib
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 from server import model_file
 from server.config import Settings
@@ -31,14 +32,30 @@ class SessionManager:
         self._loading: dict[str, threading.Lock] = {}
 
     # -- lookup -------------------------------------------------------------------------
-    def get(self, session_id: str) -> Session:
-        """The session (from memory or disk); 404 naming ``id`` when there is none."""
+    @contextlib.contextmanager
+    def using(self, session_id: str) -> Iterator[Session]:
+        """The session, kept in memory (never evicted) until the block ends."""
+        session = self.get(session_id, hold=True)
+        try:
+            yield session
+        finally:
+            self.release(session)
+
+    def release(self, session: Session) -> None:
+        """Undo one ``get(..., hold=True)``."""
+        with self._lock:
+            session.holds -= 1
+
+    def get(self, session_id: str, hold: bool = False) -> Session:
+        """The session (from memory or disk); 404 naming ``id`` when there is none.
+        ``hold``: count a holder (see :meth:`using`) so it cannot be evicted meanwhile."""
         if not is_session_id(session_id):
             raise not_found("session", "id")
         with self._lock:
             session = self._cache.get(session_id)
             if session is not None:
                 self._cache.move_to_end(session_id)
+                session.holds += hold
                 return session
             loader = self._loading.setdefault(session_id, threading.Lock())
         with loader:  # one thread loads a given session; the others wait and reuse it
@@ -53,7 +70,11 @@ class SessionManager:
                 session = Session.from_stored(stored, self.settings)
                 with self._lock:
                     self._cache[session_id] = session
+                    session.holds += hold
                     self._evict_locked()
+            else:
+                with self._lock:
+                    session.holds += hold
         with self._lock:
             self._loading.pop(session_id, None)
         return session

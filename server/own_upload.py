@@ -18,7 +18,12 @@ def _problems(items: list[Any]) -> list[dict[str, str]]:
 
 
 def _add_zip(manager: SessionManager, session_id: str, data: bytes, mode: str) -> dict[str, Any]:
-    session = manager.get(session_id)
+    with manager.using(session_id) as session:
+        return _add_zip_to(manager, session, data, mode)
+
+
+def _add_zip_to(manager: SessionManager, session: Session, data: bytes,
+                mode: str) -> dict[str, Any]:
     shape = session.model.input_shape
     if len(shape) != 3 or shape[0] != 1 or shape[1] != shape[2]:
         raise ApiError(422, "file: images are added as square grayscale inputs, but this "

@@ -46,6 +46,7 @@ class Session:
         self.idle.set()
         self.closed = False
         self.sockets = 0
+        self.holds = 0  # requests using it right now (the manager does not evict it then)
         self.watchers: list[Callable[[], None]] = []  # told when the session is deleted
         self.created = created if created is not None else time.time()
         self.touched = self.created
@@ -113,7 +114,8 @@ class Session:
 
     # -- bookkeeping --------------------------------------------------------------------
     def in_use(self) -> bool:
-        return self.sockets > 0 or self.training_owner is not None or self.lock_held()
+        return (self.sockets > 0 or self.holds > 0 or self.training_owner is not None
+                or self.lock_held())
 
     def lock_held(self) -> bool:
         acquired = self.lock.acquire(blocking=False)

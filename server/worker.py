@@ -42,7 +42,8 @@ async def with_session(manager: SessionManager, session_id: str, job: Callable[[
     """``job(session)`` in a worker thread under the session's lock; saved when ``save``."""
 
     def work() -> T:
-        return run_locked(manager, manager.get(session_id), job, save)
+        with manager.using(session_id) as session:
+            return run_locked(manager, session, job, save)
 
     return await anyio.to_thread.run_sync(work)
 

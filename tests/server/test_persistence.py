@@ -171,3 +171,15 @@ def test_bad_model_files_are_refused(client):
         reply = client.post("/api/sessions/import", files={"file": ("m.npz", data)})
         assert reply.status_code == status, reply.text
         assert reply.json()["detail"]["field"] == "file"
+
+
+def test_a_session_in_use_is_not_evicted(tmp_path):
+    settings = Settings(data_dir=tmp_path, max_sessions_in_memory=1)
+    manager = SessionManager(settings)
+    first = create_session(manager, None, TrainSettings(**SMALL))
+    with manager.using(first.id) as held:
+        create_session(manager, None, TrainSettings(**SMALL))
+        assert manager.get(first.id) is held  # still the one object, not a second copy
+    create_session(manager, None, TrainSettings(**SMALL))
+    assert first.id not in manager.cached_ids()
+    manager.close()
