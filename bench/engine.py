@@ -23,6 +23,7 @@ import statistics
 import sys
 import time
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 import numpy as np
@@ -163,9 +164,9 @@ def speed(data: tuple[np.ndarray, ...], epochs: int, torch_ok: bool) -> None:
             net = torch_net(name, model) if torch_ok else None
             ours, theirs = [], []
             for e in range(epochs):
-                ours.append(timed(lambda e=e: nnplay_epoch(model, x, y, batch, e)))
+                ours.append(timed(partial(nnplay_epoch, model, x, y, batch, e)))
                 if net is not None:
-                    theirs.append(timed(lambda e=e: torch_epoch(net, tx, ty, batch, e)))
+                    theirs.append(timed(partial(torch_epoch, net, tx, ty, batch, e)))
             a = statistics.median(ours)
             line = f"{name} b{batch} nnplay={a:.2f}s"
             if theirs:
@@ -197,8 +198,8 @@ def traced(data: tuple[np.ndarray, ...], repeats: int = 200) -> None:
     model = build(NETS["small"], np.random.default_rng(0))
     times = []
     for i in range(repeats):
-        times.append(timed(lambda i=i: trace_step(model, x[i:i + 1], y[i:i + 1],
-                                                  "cross_entropy")))
+        times.append(timed(partial(trace_step, model, x[i:i + 1], y[i:i + 1],
+                                   "cross_entropy")))
     print(f"small traced-one-image {statistics.median(times) * 1000:.1f}ms", flush=True)
 
 
@@ -222,9 +223,10 @@ def main() -> None:
             torch_ok = True
         except ImportError:
             pass
-    print(f"numpy {np.__version__}, BLAS threads {threads}, torch "
-          f"{'%s threads %d' % (torch.__version__, torch.get_num_threads()) if torch_ok else 'absent'}",
-          flush=True)
+    about_torch = "absent"
+    if torch_ok:
+        about_torch = f"{torch.__version__} threads {torch.get_num_threads()}"
+    print(f"numpy {np.__version__}, BLAS threads {threads}, torch {about_torch}", flush=True)
     data = load_data()
     speed(data, args.epochs, torch_ok)
     traced(data)
