@@ -300,3 +300,44 @@ def test_two_pages_cannot_train_one_session_at_once(client, session):
         a.send_json({"seq": 4, "cmd": "stop"})
         messages, _ = receive_until(a, 2)
         assert messages[-1]["reason"] == "stopped"
+
+
+def test_random_commands_never_break_the_socket(client, session):
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    scalars = st.none() | st.booleans() | st.integers(-3, 10**6) | st.floats(
+        allow_nan=False) | st.text(max_size=6)
+    values = st.recursive(scalars, lambda inner: st.lists(inner, max_size=3)
+                          | st.dictionaries(st.text(max_size=6), inner, max_size=3), max_leaves=6)
+    commands = st.fixed_dictionaries(
+        {"seq": st.integers(1, 10**6),
+         "cmd": st.sampled_from(["train", "stop", "rewind", "trace", "set_probe_rate", "state",
+                                 "landscape", "bogus"])},
+        optional={"unit": st.sampled_from(["samples", "batches", "epochs"]) | values,
+                  "count": st.integers(-1, 3) | values, "epoch": st.integers(-1, 3) | values,
+                  "sample": st.sampled_from(["last", {"split": "val", "index": 0}]) | values,
+                  "per_second": st.floats(-1, 40) | values, "grid": st.integers(1, 7),
+                  "layers": st.lists(st.sampled_from(["conv1", "x"]), max_size=2)})
+
+    with client.websocket_connect(f"/api/sessions/{session['id']}/ws") as ws:
+        ws.receive_json()
+        ws.send_json({"seq": 0, "cmd": "set_probe_rate", "per_second": 0})
+        receive_until(ws, 0)
+
+        @settings(max_examples=40, deadline=None, derandomize=True,
+                  suppress_health_check=list(HealthCheck))
+        @given(commands)
+        def run(command):
+            ws.send_json(command)
+            seq = command["seq"]
+            messages, _ = receive_until(ws, seq)
+            last = messages[-1]
+            assert last["type"] in ("done", "error")
+            if last["type"] == "error":
+                assert last["field"] and last["message"]
+
+        run()
+        ws.send_json({"seq": -1, "cmd": "state"})
+        messages, _ = receive_until(ws, -1)
+        assert of_type(messages, "state")
