@@ -42,6 +42,7 @@ from engine.spec import resolve_padding
 MONOTONE = ("relu", "leaky_relu", "sigmoid", "tanh", "dropout")
 DEFAULT_BUDGET = 4_000_000  # floats per chunk of the largest intermediate (cache-friendly)
 MAX_WORKERS = 4
+ZS_LIMIT = 32_000_000  # floats of cached first-layer pre-activations; beyond, recompute
 
 
 @dataclass
@@ -148,12 +149,14 @@ class BatchedEvaluator:
     model: gives the architecture (its weights are not read or changed); basis: B weight
     dicts named like ``model.named_params()``; x ``(n, C, H, W)``; y ``(n,)``; loss kind;
     budget: floats of the widest intermediate per chunk; workers: threads (default: the
-    number of CPUs, at most ``MAX_WORKERS``).
+    number of CPUs, at most ``MAX_WORKERS``); cache_limit: the most floats the cached
+    first-layer pre-activations ``Zs (B, n, ...)`` may take, beyond which the first layer is
+    recomputed per chunk like the others (so memory stays bounded for wide first layers).
     """
 
     def __init__(self, model: Sequential, basis: list[dict[str, np.ndarray]], x: np.ndarray,
                  y: np.ndarray, loss: str, budget: int = DEFAULT_BUDGET,
-                 workers: int | None = None) -> None:
+                 workers: int | None = None, cache_limit: int = ZS_LIMIT) -> None:
         if not basis:
             raise ValueError("the basis needs at least one weight set")
         names = set(model.named_params())
@@ -176,8 +179,13 @@ class BatchedEvaluator:
             raise ValueError("the model has no conv2d or dense layer: no weights to vary")
         for layer in self.layers[:first]:
             h = _weight_free(layer, h)
-        self.fused = self._fuse(first, h, basis)
-        self.plan = _plan(self.layers, self.fused.after)
+        self.basis_size = len(basis)
+        self.fused: _Fused | None = None
+        self.head = h  # input of the first weighted layer, (n, ...) internal layout
+        first_out = int(np.prod(model.shapes[first + 1]))
+        if len(basis) * self.n * first_out <= cache_limit:
+            self.fused = self._fuse(first, h, basis)
+        self.plan = _plan(self.layers, self.fused.after if self.fused else first)
         per_sample = max(int(np.prod(s)) for s in model.shapes)
         widest = max([per_sample] + [self._cols_per_sample(i) for i in range(len(self.layers))])
         self.chunk = max(1, budget // (self.n * widest))
@@ -230,8 +238,8 @@ class BatchedEvaluator:
     def losses(self, coefs: np.ndarray) -> np.ndarray:
         """(P,) float64 losses of the weight vectors with coefficient rows ``coefs (P, B)``."""
         coefs = np.asarray(coefs, dtype=self.dtype)
-        if coefs.ndim != 2 or coefs.shape[1] != self.fused.zs.shape[0]:
-            raise ValueError(f"coefficients must be (P, {self.fused.zs.shape[0]}), "
+        if coefs.ndim != 2 or coefs.shape[1] != self.basis_size:
+            raise ValueError(f"coefficients must be (P, {self.basis_size}), "
                              f"got {coefs.shape}")
         parts = [coefs[i:i + self.chunk] for i in range(0, coefs.shape[0], self.chunk)]
         if self.workers == 1 or len(parts) == 1:
@@ -244,7 +252,16 @@ class BatchedEvaluator:
     def outputs(self, coefs: np.ndarray) -> np.ndarray:
         """Model outputs ``(g, n, K)`` for coefficient rows ``(g, B)`` (one chunk)."""
         coefs = np.asarray(coefs, dtype=self.dtype)
+        g = coefs.shape[0]
+        h = self._head(coefs) if self.fused is not None else np.concatenate([self.head] * g)
+        for step in self.plan:
+            h = self._step(step, h, coefs)
+        return h.reshape((g, self.n) + h.shape[1:])
+
+    def _head(self, coefs: np.ndarray) -> np.ndarray:
+        """``(g*n, ...)`` after the fused first block: Z(c) = c @ Zs, pool, activations."""
         f = self.fused
+        assert f is not None
         g = coefs.shape[0]
         z = (coefs @ f.zs).reshape((g, f.window, self.n) + f.out_shape)
         if f.window > 1:
@@ -254,9 +271,7 @@ class BatchedEvaluator:
         h = z.reshape((g * self.n,) + f.out_shape)
         for layer in f.acts:
             h = _weight_free(layer, h)
-        for step in self.plan:
-            h = self._step(step, h, coefs)
-        return h.reshape((g, self.n) + h.shape[1:])
+        return h
 
     def _chunk(self, coefs: np.ndarray) -> np.ndarray:
         out = self.outputs(coefs)
@@ -358,5 +373,7 @@ def _cols(h: np.ndarray, g: int, k: int, s: int, p: int,
 
 def stack_info(evaluator: BatchedEvaluator) -> dict[str, Any]:
     """Sizes that explain the evaluator's cost (for benchmarks and debugging)."""
-    return {"chunk": evaluator.chunk, "basis": int(evaluator.fused.zs.shape[0]),
-            "fused_window": evaluator.fused.window, "n": evaluator.n}
+    f = evaluator.fused
+    return {"chunk": evaluator.chunk, "basis": evaluator.basis_size,
+            "first_layer_cached": f is not None, "fused_window": f.window if f else 0,
+            "n": evaluator.n}

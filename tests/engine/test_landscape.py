@@ -354,3 +354,20 @@ def test_one_or_many_worker_threads_give_identical_losses(data):
     runs = [BatchedEvaluator(model, basis, data.images[:12], data.labels[:12], "cross_entropy",
                              budget=1, workers=k).losses(coefs) for k in (1, 3)]
     np.testing.assert_array_equal(runs[0], runs[1])
+
+
+@pytest.mark.parametrize("name", ["small", "stride_avg_overlap_sigmoid", "dense_first"])
+def test_without_the_first_layer_cache_the_losses_are_the_same(data, name):
+    spec = SPECS[name]
+    model = build(spec, np.random.default_rng(1))
+    x, y = batch(data, spec, n=12)
+    w = model.get_weights()
+    basis = [w, gaussian(w, 2), gaussian(w, 3)]
+    coefs = np.array([[1.0, 0.0, 0.0], [1.0, 0.7, -0.4], [1.0, -1.0, 1.0]])
+    cached = BatchedEvaluator(model, basis, x, y, "cross_entropy")
+    plain = BatchedEvaluator(model, basis, x, y, "cross_entropy", cache_limit=0)
+    assert cached.fused is not None and plain.fused is None
+    np.testing.assert_allclose(plain.losses(coefs), cached.losses(coefs), rtol=2e-5)
+    ref = [loss_at(model, {k: sum(c * b[k] for c, b in zip(row, basis, strict=True))
+                           for k in w}, x, y, "cross_entropy") for row in coefs]
+    np.testing.assert_allclose(plain.losses(coefs), ref, rtol=2e-5)
