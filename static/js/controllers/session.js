@@ -11,6 +11,7 @@ export function createSessionController(store, { forward, autoTrain = true } = {
   let frame = 0;
   let commandStarted = 0;
   let playing = false;
+  let lastRefresh = 0;
 
   function applyState(state) {
     const { history, batch_losses: batchLosses, confusion, layers, ...rest } = state;
@@ -81,7 +82,13 @@ export function createSessionController(store, { forward, autoTrain = true } = {
     }
     if (losses) patch.batchLosses = losses;
     if (progress) {
-      patch.progress = { ...progress, started: commandStarted, now: performance.now() };
+      const now = performance.now();
+      patch.progress = { ...progress, started: commandStarted, now };
+      // Let the maps follow the weights while training, about once a second.
+      if (now - lastRefresh > 1000) {
+        lastRefresh = now;
+        forward?.refresh();
+      }
     }
     store.set(patch);
     store.set("lastEvent", msgs[msgs.length - 1]);

@@ -108,7 +108,8 @@ export function createTraining(container, store) {
     for (const b of container.querySelectorAll("[data-act=sample],[data-act=batch],[data-act=epoch],[data-act=rewind]")) b.disabled = training;
     form.querySelector("button[type=submit]").disabled = training;
     const ds = session?.dataset;
-    q(".train-epoch").textContent = `${epoch} epoch${epoch === 1 ? "" : "s"} trained · step ${session?.step ?? 0}` + (ds ? ` · ${ds.train} train / ${ds.val} val` : "");
+    const step = training && store.get("progress")?.step !== undefined ? store.get("progress").step : session?.step ?? 0;
+    q(".train-epoch").textContent = `${epoch} epoch${epoch === 1 ? "" : "s"} trained · step ${step}` + (ds ? ` · ${ds.train} train / ${ds.val} val` : "");
     const hist = store.get("history");
     const opts = [0, ...hist.map((h) => h.epoch)];
     const key = opts.join(",");

@@ -1,0 +1,67 @@
+"""Helpers shared by the playground browser tests: open the page, draw, wait for the server."""
+
+from __future__ import annotations
+
+import json
+import urllib.request
+
+from playwright.sync_api import Page, expect
+
+READY_TIMEOUT = 30_000
+
+
+def open_page(page: Page, query: str = "autotrain=0") -> str:
+    """Open the playground, wait until it has a session and has drawn a forward; return the id."""
+    page.set_viewport_size({"width": 1280, "height": 720})
+    page.goto(f"/?{query}" if query else "/")
+    expect(page.locator("#app")).to_have_attribute("data-state", "ready", timeout=READY_TIMEOUT)
+    expect(page.locator(".net-col").first).to_be_visible(timeout=READY_TIMEOUT)
+    return page.evaluate("window.nnplay.store.get('sessionId')")
+
+
+def forward_count(page: Page) -> int:
+    return int(page.locator("#network").get_attribute("data-forward-version") or 0)
+
+
+def draw(page: Page, points: list[tuple[float, float]]) -> None:
+    """One stroke through points given as fractions (0..1) of the pad's width and height."""
+    box = page.locator("canvas.pad").bounding_box()
+    assert box is not None
+    xy = [(box["x"] + fx * box["width"], box["y"] + fy * box["height"]) for fx, fy in points]
+    page.mouse.move(*xy[0])
+    page.mouse.down()
+    for x, y in xy[1:]:
+        page.mouse.move(x, y, steps=4)
+    page.mouse.up()
+
+
+def wait_settled(page: Page, timeout: int = 15_000) -> None:
+    """Until the forward of the pad's latest pixels is the one on screen."""
+    page.wait_for_function(
+        """() => {
+          const s = window.nnplay.store;
+          const f = s.get('lastForward'), i = s.get('input');
+          return f && i && f.input === i;
+        }""",
+        timeout=timeout,
+    )
+
+
+def wait_epoch(page: Page, epoch: int, timeout: int = 120_000) -> None:
+    page.wait_for_function(
+        f"() => window.nnplay.store.get('epoch') >= {epoch} && !window.nnplay.store.get('training')",
+        timeout=timeout,
+    )
+
+
+def post_json(url: str, body: dict) -> dict:
+    request = urllib.request.Request(
+        url, data=json.dumps(body).encode(), headers={"content-type": "application/json"}
+    )
+    with urllib.request.urlopen(request, timeout=30) as reply:
+        return json.loads(reply.read())
+
+
+def get_json(url: str) -> dict:
+    with urllib.request.urlopen(url, timeout=30) as reply:
+        return json.loads(reply.read())
