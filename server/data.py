@@ -1,13 +1,15 @@
 """The data a session trains on: its dataset, cut to size and split, from the engine.
 
-MNIST and shapes splits are cached (read-only arrays shared by every session that asks for
+MNIST and shapes splits are shared (read-only arrays, one copy for every session that asks for
 the same dataset, size, split and seed); own samples are split afresh each time.
 """
 
 from __future__ import annotations
 
+import threading
+import weakref
+from collections import OrderedDict
 from dataclasses import dataclass
-from functools import lru_cache
 
 import numpy as np
 
@@ -47,9 +49,31 @@ def _split(ds: Dataset, fractions: tuple[float, float, float], seed: int) -> lis
     return out
 
 
-@lru_cache(maxsize=16)
+Key = tuple[str, int | None, tuple[float, float, float], int, int]
+_shared: weakref.WeakValueDictionary[Key, SplitData] = weakref.WeakValueDictionary()
+_recent: OrderedDict[Key, SplitData] = OrderedDict()
+_lock = threading.Lock()
+RECENT = 4  # splits kept alive with no session using them
+
+
 def _builtin(name: str, size: int | None, fractions: tuple[float, float, float], seed: int,
              side: int) -> SplitData:
+    """One SplitData per distinct (dataset, size, split, seed, side) while any session uses
+    it (the arrays are read-only and shared), plus the few most recent ones."""
+    key: Key = (name, size, fractions, seed, side)
+    with _lock:
+        found = _shared.get(key)
+        if found is None:
+            found = _shared[key] = _make(*key)
+        _recent[key] = found
+        _recent.move_to_end(key)
+        while len(_recent) > RECENT:
+            _recent.popitem(last=False)
+        return found
+
+
+def _make(name: str, size: int | None, fractions: tuple[float, float, float], seed: int,
+          side: int) -> SplitData:
     if name == "mnist":
         base = mnist.load_shipped()
         if size is not None and size < len(base):
