@@ -12,7 +12,8 @@ Vectorised two ways:
   vector) computed once, then one matrix product ``(g, B) @ (B, M)`` per chunk of ``g``
   weight vectors. A following monotone activation and a non-overlapping max/min pool commute
   (``pool(f(z)) = f(pool(z))``), so ``Zs`` is stored pool-window-major and the pool is a
-  reduction over contiguous slabs.
+  reduction over contiguous slabs. (When ``Zs`` would exceed ``cache_limit`` floats, the
+  first layer is recomputed per chunk like the later ones.)
 * Later layers run for ``g`` weight vectors in one go: activations travel as ``(g, n, ...)``
   (channels-last inside, like the engine), a conv is one batched matrix product
   ``(g, n*Ho*Wo, k*k*C) @ (g, k*k*C, F)``, a dense layer ``(g, n, in) @ (g, in, out)``;
@@ -49,7 +50,6 @@ ZS_LIMIT = 32_000_000  # floats of cached first-layer pre-activations; beyond, r
 class _Fused:
     """First weighted layer, its monotone activations and (maybe) a fused pool."""
 
-    index: int            # position of the weighted layer
     after: int            # position of the first layer not covered
     acts: list[Layer]     # activations applied after the pool
     zs: np.ndarray        # (B, M) pre-activations, pool-window-major when pooled
@@ -228,10 +228,10 @@ class BatchedEvaluator:
             k = int(spec["size"])
             stacked = np.stack([_pool_window_major(z, k) for z in zs])
             out_shape = stacked.shape[3:]
-            return _Fused(first, j + 1, acts, stacked.reshape(len(zs), -1), k * k,
+            return _Fused(j + 1, acts, stacked.reshape(len(zs), -1), k * k,
                           spec["mode"], tuple(out_shape))
         stacked = np.stack(zs)
-        return _Fused(first, first + 1, [], stacked.reshape(len(zs), -1), 1, "",
+        return _Fused(first + 1, [], stacked.reshape(len(zs), -1), 1, "",
                       tuple(stacked.shape[2:]))
 
     # -- evaluation -----------------------------------------------------------------------
