@@ -7,6 +7,7 @@ from typing import Any
 from engine.trace import conv_cell, dense_unit, pool_cell
 from server.errors import ApiError
 from server.session import Session
+from server.tensors import finite_or_none as f
 from server.tensors import mask_json, tensor_json
 
 
@@ -29,8 +30,9 @@ def cell_arithmetic(session: Session, layer: str, channel: int, row: int, col: i
                 "layer": layer, "type": kind, "channel": channel, "row": row, "col": col,
                 "window": tensor_json(c.window), "padding_mask": mask_json(c.padding_mask),
                 "kernel": tensor_json(c.kernel), "products": tensor_json(c.products),
-                "channel_sums": tensor_json(c.channel_sums), "sum": c.total, "bias": c.bias,
-                "result": c.result, "feature_value": c.feature_value, "origin": list(c.origin),
+                "channel_sums": tensor_json(c.channel_sums), "sum": f(c.total), "bias": f(c.bias),
+                "result": f(c.result), "feature_value": f(c.feature_value),
+                "origin": list(c.origin),
             }
         if kind == "pool":
             p = pool_cell(model, layer, x, channel, row, col)
@@ -38,16 +40,17 @@ def cell_arithmetic(session: Session, layer: str, channel: int, row: int, col: i
                 "layer": layer, "type": kind, "mode": p.mode, "channel": channel, "row": row,
                 "col": col, "window": tensor_json(p.window),
                 "winner": list(p.winner) if p.winner is not None else None,
-                "result": p.result, "feature_value": p.feature_value, "origin": list(p.origin),
+                "result": f(p.result), "feature_value": f(p.feature_value),
+                "origin": list(p.origin),
             }
         if kind == "dense":
             d = dense_unit(model, layer, x, channel)
             return {
                 "layer": layer, "type": kind, "unit": channel, "inputs": tensor_json(d.inputs),
                 "weights": tensor_json(d.weights), "products": tensor_json(d.products),
-                "sum": d.weighted_sum, "bias": d.bias, "result": d.pre_activation,
-                "feature_value": d.feature_value,
-                "activation": ({"type": d.activation, "value": d.activated}
+                "sum": f(d.weighted_sum), "bias": f(d.bias), "result": f(d.pre_activation),
+                "feature_value": f(d.feature_value),
+                "activation": ({"type": d.activation, "value": f(d.activated)}
                                if d.activation is not None else None),
             }
     except IndexError as exc:

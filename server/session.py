@@ -30,6 +30,7 @@ from server.training import Emitted, Training
 
 FORMAT_VERSION = 1
 TOUCH_EVERY_SECONDS = 60.0
+MAX_HAND_SET = 1e4  # largest magnitude of a hand-set weight
 
 
 class Session:
@@ -265,6 +266,9 @@ class Session:
                 array = np.asarray(value, dtype=np.float32)
             except ValueError as exc:  # ragged nesting
                 raise ApiError(422, f"{key}: not a rectangular array ({exc})", key) from exc
+            if array.size and not float(np.max(np.abs(array))) <= MAX_HAND_SET:
+                raise ApiError(422, f"{key}: values must be finite and within "
+                               f"+-{MAX_HAND_SET:g}", key)
             expected = current[f"{layer}.{key}"].shape
             if array.shape != expected:
                 raise ApiError(422, f"{key}: shape {list(array.shape)} does not match "
