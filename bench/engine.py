@@ -3,7 +3,8 @@
     .venv/bin/python bench/engine.py [--threads N] [--epochs R] [--quick]
 
 Prints, per network (tiny, small) and batch size (32, 128), the median epoch time of R
-epochs: ``small b32 nnplay=1.84s torch=2.20s ratio=0.84`` (PyTorch limited to the same number
+epochs after an untimed warm-up of 1,024 images:
+``small b32 nnplay=1.84s torch=2.20s ratio=0.84`` (PyTorch limited to the same number
 of threads as NumPy's BLAS; epochs of the two alternate so both see the same machine load);
 then the held-out accuracy of *small* after 3 epochs (SGD lr 0.05, batch 32, the same initial
 weights and the same batch order in both), and the time of one traced image through *small*
@@ -50,6 +51,7 @@ NETS: dict[str, dict[str, Any]] = {
 }
 LR = 0.05
 TRAIN, HELD_OUT = 8000, 2000
+WARM_UP = 1024  # images trained untimed before each timing, by both engines
 
 
 def blas_threads() -> int | None:
@@ -163,6 +165,9 @@ def speed(data: tuple[np.ndarray, ...], epochs: int, torch_ok: bool) -> None:
             model = build(NETS[name], np.random.default_rng(0))
             net = torch_net(name, model) if torch_ok else None
             ours, theirs = [], []
+            nnplay_epoch(model, x[:WARM_UP], y[:WARM_UP], batch, 99)  # untimed warm-up
+            if net is not None:
+                torch_epoch(net, tx[:WARM_UP], ty[:WARM_UP], batch, 99)
             for e in range(epochs):
                 ours.append(timed(partial(nnplay_epoch, model, x, y, batch, e)))
                 if net is not None:
