@@ -61,10 +61,15 @@ def trainer_surfaces(trainer: Trainer, kind: str = "random", grid: int = 21,
 
 
 def trainer_slice(trainer: Trainer, kind: str = "random", points: int = 41,
-                  span: float | None = None, count: int = 256, seed: int = 0) -> Slice:
-    """Loss along the plane's first direction through the current weights."""
+                  span: float | None = None, count: int = 256, seed: int = 0,
+                  axis: int = 1) -> Slice:
+    """Loss along the plane's direction ``axis`` (1 or 2) through the current weights."""
+    if axis not in (1, 2):
+        raise ValueError(f"axis must be 1 or 2 (the plane's first or second direction), "
+                         f"got {axis!r}")
     plane = trainer_plane(trainer, kind, seed)
     data = evaluation_data(trainer, count, seed)
-    width = auto_span(trainer, plane)[0] if span is None else span
-    return loss_slice(trainer.model, plane.d1, data.images, data.labels, trainer.loss,
+    width = auto_span(trainer, plane)[axis - 1] if span is None else span
+    direction = plane.d1 if axis == 1 else plane.d2
+    return loss_slice(trainer.model, direction, data.images, data.labels, trainer.loss,
                       points, width)

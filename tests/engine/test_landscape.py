@@ -322,6 +322,10 @@ def test_trainer_surfaces_with_pca_of_within_epoch_checkpoints(data):
     assert rand.kind == "random" and rand.center_loss == pytest.approx(direct, rel=1e-5)
     sl = trainer_slice(tr, "random", points=5, count=20)
     assert sl.center_loss == pytest.approx(direct, rel=1e-5)
+    along2 = trainer_slice(tr, "pca", points=13, count=20, axis=2)
+    np.testing.assert_allclose(along2.losses, fine.losses[:, 6], rtol=1e-5)
+    with pytest.raises(ValueError, match="axis must be 1 or 2"):
+        trainer_slice(tr, axis=3)
     with pytest.raises(ValueError, match="unknown direction kind"):
         list(trainer_surfaces(tr, "pcb"))
 
