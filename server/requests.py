@@ -22,16 +22,17 @@ def is_multipart(request: Request) -> bool:
 
 
 async def json_model(request: Request, model: type[M]) -> M:
-    """The body parsed as JSON and validated against ``model``."""
+    """The body parsed as JSON and validated against ``model`` (pydantic's own parser: a
+    drawing's 78,400 numbers parse in a fraction of the time json.loads takes)."""
     raw = await request.body()
     try:
-        data = json.loads(raw) if raw else None
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise ApiError(400, f"body: not valid JSON ({exc})", "body") from exc
-    try:
-        return model.model_validate(data)
+        return model.model_validate_json(raw)
     except ValidationError as exc:
-        detail = _validation_body(list(exc.errors()))["detail"]
+        errors = list(exc.errors())
+        if errors and errors[0]["type"] == "json_invalid":
+            reason = errors[0].get("ctx", {}).get("error", "parse error")
+            raise ApiError(400, f"body: not valid JSON ({reason})", "body") from exc
+        detail = _validation_body(errors)["detail"]
         raise ApiError(422, detail["message"], detail["field"],
                        errors=json.loads(json.dumps(detail.get("errors", []), default=str))
                        ) from exc
