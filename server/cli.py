@@ -34,6 +34,13 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         f"(default {Settings.training_threads})",
     )
     parser.add_argument(
+        "--session-ttl-days",
+        type=float,
+        default=Settings.session_ttl_seconds / 86400,
+        help="delete sessions unused for this many days, and their storage "
+        f"(default {Settings.session_ttl_seconds / 86400:g})",
+    )
+    parser.add_argument(
         "--open",
         action=argparse.BooleanOptionalAction,
         default=False,
@@ -58,6 +65,12 @@ def port_problem(host: str, port: int) -> str | None:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
+    if args.training_threads < 1:
+        print("nnplay: --training-threads must be at least 1", file=sys.stderr)
+        return 2
+    if not args.session_ttl_days > 0:
+        print("nnplay: --session-ttl-days must be more than 0", file=sys.stderr)
+        return 2
     problem = port_problem(args.host, args.port)
     if problem:
         print(f"nnplay: {problem}", file=sys.stderr)
@@ -69,10 +82,8 @@ def main(argv: list[str] | None = None) -> int:
     print(f"nnplay is running at {url}  (sessions kept in {data_dir}; Ctrl+C to stop)", flush=True)
     if args.open:
         threading.Timer(1.0, webbrowser.open, args=(url,)).start()
-    if args.training_threads < 1:
-        print("nnplay: --training-threads must be at least 1", file=sys.stderr)
-        return 2
-    app = create_app(Settings(data_dir=data_dir, training_threads=args.training_threads))
+    app = create_app(Settings(data_dir=data_dir, training_threads=args.training_threads,
+                              session_ttl_seconds=args.session_ttl_days * 86400))
     uvicorn.run(app, host=args.host, port=args.port, log_level="warning")
     return 0
 
