@@ -109,11 +109,16 @@ class SessionManager:
         return session
 
     def delete(self, session_id: str) -> None:
+        """Stop and forget the session, and delete its storage. Taking the session's lock
+        first means no save of it is half-way (a save after this would bring it back)."""
         session = self.get(session_id)
-        session.close()
-        with self._lock:
-            self._cache.pop(session_id, None)
-        self.store.delete(session_id)
+        with session.lock:
+            if session.closed:
+                raise not_found("session", "id")
+            session.close()
+            with self._lock:
+                self._cache.pop(session_id, None)
+            self.store.delete(session_id)
 
     def expire(self) -> list[str]:
         """Delete every session idle since longer than the ttl; returns their ids."""
