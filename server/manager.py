@@ -131,8 +131,11 @@ class SessionManager:
                     continue
                 self._cache.pop(sid, None)
             if cached is not None:
-                cached.close()
-            self.store.delete(sid)
+                with cached.lock:
+                    cached.close()
+                    self.store.delete(sid)
+            else:
+                self.store.delete(sid)
             gone.append(sid)
         return gone
 
