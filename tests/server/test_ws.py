@@ -341,3 +341,20 @@ def test_random_commands_never_break_the_socket(client, session):
         ws.send_json({"seq": -1, "cmd": "state"})
         messages, _ = receive_until(ws, -1)
         assert of_type(messages, "state")
+
+
+def test_a_command_sent_as_the_socket_closes_leaves_a_consistent_session(client):
+    state = new_session(client, probe_rate=0)
+    sid = state["id"]
+    with _connect(client, sid) as ws:
+        ws.receive_json()
+        ws.send_json({"seq": 1, "cmd": "train", "unit": "batches", "count": 5})
+        ws.send_json({"seq": 2, "cmd": "rewind", "epoch": 0})
+        ws.send_json({"seq": 3, "cmd": "trace", "sample": {"split": "val", "index": 0}})
+    # closed without reading a reply; the next page finds the session whole
+    with _connect(client, sid) as ws:
+        resumed = ws.receive_json()["state"]
+    assert resumed["training"] is False
+    assert len(resumed["batch_losses"]) == resumed["step"] <= 5
+    again = client.get(f"/api/sessions/{sid}").json()
+    assert again["step"] == resumed["step"]
