@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { decodeState, encodeState, layerToToken, tokenToLayer } from "../../static/js/lib/urlstate.js";
+import { decodeState, encodeState, layerNames, layerToToken, tokenToLayer } from "../../static/js/lib/urlstate.js";
 
 const tiny = {
   input: { channels: 1, height: 28, width: 28 },
@@ -72,4 +72,9 @@ test("the engine's automatic names and frozen:false stay out of the URL, custom 
     ],
   };
   assert.equal(encodeState({ spec: normalised }), "in=1x28x28&arch=conv8k3p1-relu-conv4k3~edges-flatten-dense10-softmax");
+});
+
+test("layerNames follows the engine's rule: prefix and count per type, custom names kept", () => {
+  const layers = [{ type: "conv2d" }, { type: "relu" }, { type: "conv2d", name: "conv1" }, { type: "conv2d" }, { type: "leaky_relu" }, { type: "global_pool" }];
+  assert.deepEqual(layerNames(layers), ["conv2", "relu1", "conv1", "conv3", "lrelu1", "gpool1"]);
 });

@@ -207,6 +207,23 @@ export function createSessionController(store, { forward, autoTrain = true } = {
           forward?.refresh();
           break;
         }
+        case "trainOwn": {
+          // Switch to the own dataset, give the last dense layer one unit per class, train.
+          let state = store.get("settings")?.dataset === "own" ? await api.getSession(id) : await api.putSettings(id, { dataset: "own" });
+          const classes = state.class_names.length;
+          const layers = state.spec.layers;
+          const last = layers.map((l) => l.type).lastIndexOf("dense");
+          if (last >= 0 && layers[last].units !== classes) {
+            const spec = { ...state.spec, layers: layers.map((l, i) => (i === last ? { ...l, units: classes } : l)) };
+            state = await api.putSpec(id, spec);
+            store.set("status", { level: "info", text: `${layers[last].name} now has ${classes} units, one per class (${state.class_names.join(", ")}); the weights start over.` });
+          }
+          applyState(state);
+          if (state.training_problem) throw new Error(state.training_problem);
+          forward?.refresh();
+          train("epochs", req.epochs ?? 1);
+          break;
+        }
         case "refreshState":
           applyState(await api.getSession(id));
           break;

@@ -89,6 +89,20 @@ const NAME_PREFIX = {
   softmax: "softmax",
 };
 
+/** Each layer's name: its own, else the engine's automatic one (for display before describe). */
+export function layerNames(layers) {
+  const counts = {};
+  const taken = new Set(layers.map((l) => l.name).filter(Boolean));
+  return layers.map((layer) => {
+    if (layer.name) return layer.name;
+    const prefix = NAME_PREFIX[layer.type] ?? layer.type;
+    let n = (counts[prefix] ?? 0) + 1;
+    while (taken.has(`${prefix}${n}`)) n += 1;
+    counts[prefix] = n;
+    return `${prefix}${n}`;
+  });
+}
+
 /** The layers without names the engine would give them anyway (keeps the URL short). */
 export function withoutDefaultNames(layers) {
   const counts = {};

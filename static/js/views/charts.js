@@ -15,7 +15,7 @@ function chart(title, series, opts) {
   ].join("");
   const lines = series
     .map((s, i) => {
-      const dots = s.dots ? s.points.map(([x, y]) => (Number.isFinite(y) ? `<circle class="dot ${s.cls}" cx="${c.sx(x)}" cy="${c.sy(y)}" r="3"><title>${s.name} epoch ${x}: ${y.toFixed(4)}</title></circle>` : "")).join("") : "";
+      const dots = s.dots ? s.points.map(([x, y]) => (Number.isFinite(y) ? `<circle class="dot ${s.cls}" cx="${c.sx(x)}" cy="${c.sy(y)}" r="3"><title>${s.name} ${s.cls === "batch" ? "step" : "epoch"} ${x}: ${y.toFixed(4)}</title></circle>` : "")).join("") : "";
       return `<path class="line ${s.cls}" d="${c.paths[i]}"/>${dots}`;
     })
     .join("");
@@ -57,7 +57,7 @@ export function createCharts(container, store) {
       return;
     }
     const pts = thin(losses, 400).map(([i, v]) => [i + 1, v]);
-    batchesEl.innerHTML = chart(`Loss per batch (${losses.length} steps)`, [{ name: "batch loss", cls: "batch", points: pts }], { id: "batch-loss", xDomain: [1, Math.max(2, losses.length)] });
+    batchesEl.innerHTML = chart(`Loss per batch (${losses.length} steps)`, [{ name: "batch loss", cls: "batch", points: pts, dots: losses.length <= 30 }], { id: "batch-loss", xDomain: [1, Math.max(2, losses.length)] });
   }
 
   const offs = [

@@ -31,7 +31,7 @@ export function createConfusion(container, store) {
         return `<tr><th scope="row">${names[t]}</th>${cells}</tr>`;
       })
       .join("");
-    box.innerHTML = `<table><caption>Confusion (${c.split ?? "val"}): rows true, columns predicted</caption><thead><tr><th></th>${head}</tr></thead><tbody>${rows}</tbody></table>`;
+    box.innerHTML = `<p class="confusion-title" id="confusion-title">Confusion matrix (${c.split ?? "val"}): rows true class, columns predicted</p><table aria-labelledby="confusion-title"><thead><tr><th></th>${head}</tr></thead><tbody>${rows}</tbody></table>`;
   }
 
   box.addEventListener("click", (ev) => {

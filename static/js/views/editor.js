@@ -5,7 +5,7 @@
 
 import { api } from "../api.js";
 import { PRESETS, handKernel } from "../lib/presets.js";
-import { specToParams } from "../lib/urlstate.js";
+import { layerNames, specToParams } from "../lib/urlstate.js";
 
 const TYPES = {
   conv2d: { label: "convolution", fields: ["filters", "kernel", "stride", "padding", "frozen"], make: () => ({ type: "conv2d", filters: 8, kernel: 3, stride: 1, padding: 1 }) },
@@ -123,10 +123,11 @@ export function createEditor(container, store) {
 
   function showShapes() {
     const rows = list.querySelectorAll(".editor-layer");
+    const names = layerNames(draft.layers);
     rows.forEach((li, i) => {
       const info = described?.layers?.[i];
-      li.querySelector(".layer-name").textContent = info?.name ?? draft.layers[i].name ?? `layer ${i + 1}`;
-      li.querySelector(".layer-shape").textContent = info ? `→ ${info.output_shape.join("×")} · ${info.param_count.toLocaleString("en")} params` : "";
+      li.querySelector(".layer-name").textContent = info?.name ?? names[i];
+      li.querySelector(".layer-shape").textContent = info ? `→ ${info.output_shape.join("×")} · ${info.param_count.toLocaleString("en")} params` : "→ ?";
       const err = li.querySelector(".layer-error");
       const here = error && error.layer_index === i;
       err.hidden = !here;

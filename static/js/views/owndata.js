@@ -115,10 +115,7 @@ export function createOwnData(container, store, pad) {
     }
   });
   q(".own-train").addEventListener("click", () => {
-    const done = () => store.set("request", { type: "train", unit: "epochs", count: 1, at: performance.now() });
-    if (store.get("settings")?.dataset !== "own") {
-      store.set("request", { type: "applySettings", settings: { dataset: "own" }, resolve: done, at: performance.now() });
-    } else done();
+    store.set("request", { type: "trainOwn", epochs: 1, at: performance.now() });
   });
 
   const offs = [
