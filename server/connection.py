@@ -222,6 +222,8 @@ class Connection:
             command = await self.queue.get()
             if command is None:
                 return
+            if not self.open:
+                continue  # the page has gone: its queued commands are dropped, not run
             try:
                 if isinstance(command, Train):
                     await self.train(command)
