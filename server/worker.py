@@ -38,14 +38,16 @@ def run_locked(manager: SessionManager, session: Session, job: Callable[[Session
 
 
 async def with_session(manager: SessionManager, session_id: str, job: Callable[[Session], T],
-                       save: bool = False) -> T:
-    """``job(session)`` in a worker thread under the session's lock; saved when ``save``."""
+                       save: bool = False, heavy: bool = False) -> T:
+    """``job(session)`` in a worker thread under the session's lock; saved when ``save``.
+    ``heavy`` jobs (loss surfaces) queue with training for the few training threads."""
 
     def work() -> T:
         with manager.using(session_id) as session:
             return run_locked(manager, session, job, save)
 
-    return await anyio.to_thread.run_sync(work)
+    limiter = training_limiter(manager.settings.training_threads) if heavy else None
+    return await anyio.to_thread.run_sync(work, limiter=limiter)
 
 
 _limiters: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, anyio.CapacityLimiter] = (

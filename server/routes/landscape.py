@@ -18,4 +18,5 @@ router = APIRouter(prefix="/api/sessions")
 async def loss_landscape(session_id: str, body: LandscapeBody,
                          request: Request) -> dict[str, Any]:
     """Surface over a grid of two directions, the trajectory on it, a 1-D slice."""
-    return await with_session(manager(request), session_id, lambda s: landscape(s, body))
+    return await with_session(manager(request), session_id, lambda s: landscape(s, body),
+                              heavy=True)
