@@ -136,7 +136,8 @@ class SessionStore:
     def delete(self, session_id: str) -> bool:
         with self._lock:
             cur = self._db.execute("DELETE FROM sessions WHERE id = ?", (session_id,))
-            self._db.execute("PRAGMA incremental_vacuum")
+            # executescript steps the pragma to its end (execute frees one page per call)
+            self._db.executescript("PRAGMA incremental_vacuum;")
         return cur.rowcount > 0
 
     def idle_since(self, cutoff: float) -> list[str]:

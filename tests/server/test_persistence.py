@@ -98,7 +98,10 @@ def test_idle_sessions_expire_and_their_storage_is_reclaimed(tmp_path):
     kept.save(manager.store)
     assert manager.expire() == []
     now[0] += 1000  # old idle for 4000 s, kept for 1000 s
+    pages = db.execute("PRAGMA page_count").fetchone()[0]
     assert manager.expire() == [old.id]
+    assert db.execute("PRAGMA freelist_count").fetchone()[0] == 0  # pages given back
+    assert db.execute("PRAGMA page_count").fetchone()[0] < pages
     assert db.execute("SELECT COUNT(*) FROM blobs WHERE session_id = ?",
                       (old.id,)).fetchone()[0] == 0
     assert manager.store.exists(kept.id) and not manager.store.exists(old.id)
