@@ -454,13 +454,13 @@ class Session:
         self._saved_touch = self.touched
 
     def save_touch(self, store: SessionStore) -> None:
-        """Record use (for idle expiry) without rewriting the session, at most once a minute;
-        a pending last input is written along."""
-        if self.touched - self._saved_touch < TOUCH_EVERY_SECONDS and "last_input" not in self._put:
-            return
-        if "last_input" in self._put:
-            self.save(store)
-        else:
+        """After a read or a forward: write the last input if it changed (one small blob,
+        nothing else), and record use for idle expiry at most once a minute."""
+        last = self._put.pop("last_input", None)
+        if last is not None:
+            store.put_blob(self.id, "last_input", last, self.touched)
+            self._saved_touch = self.touched
+        elif self.touched - self._saved_touch >= TOUCH_EVERY_SECONDS:
             store.touch(self.id, self.touched)
             self._saved_touch = self.touched
 

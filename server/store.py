@@ -104,6 +104,21 @@ class SessionStore:
                 cur.execute("ROLLBACK")
                 raise
 
+    def put_blob(self, session_id: str, name: str, data: bytes, touched: float) -> None:
+        """Add or replace one blob of an existing session (and record the use)."""
+        with self._lock:
+            cur = self._db.cursor()
+            cur.execute("BEGIN IMMEDIATE")
+            try:
+                cur.execute("UPDATE sessions SET touched = ? WHERE id = ?", (touched, session_id))
+                if cur.rowcount:
+                    cur.execute("INSERT OR REPLACE INTO blobs (session_id, name, data) "
+                                "VALUES (?, ?, ?)", (session_id, name, sqlite3.Binary(data)))
+                cur.execute("COMMIT")
+            except BaseException:
+                cur.execute("ROLLBACK")
+                raise
+
     def touch(self, session_id: str, touched: float | None = None) -> None:
         with self._lock:
             self._db.execute("UPDATE sessions SET touched = ? WHERE id = ?",
