@@ -49,7 +49,8 @@ def wait_settled(page: Page, timeout: int = 15_000) -> None:
 
 def wait_epoch(page: Page, epoch: int, timeout: int = 120_000) -> None:
     page.wait_for_function(
-        f"() => window.nnplay.store.get('epoch') >= {epoch} && !window.nnplay.store.get('training')",
+        f"() => window.nnplay.store.get('epoch') >= {epoch}"
+        " && !window.nnplay.store.get('training')",
         timeout=timeout,
     )
 

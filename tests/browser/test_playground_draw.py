@@ -18,7 +18,8 @@ def decode(t: dict) -> np.ndarray:
     return np.frombuffer(base64.b64decode(t["data"]), dtype="<f4").reshape(t["shape"])
 
 
-TILE_PIXELS = """(layer) => [...document.querySelectorAll(`.net-col[data-layer="${layer}"] canvas.tile`)]
+TILE_PIXELS = """(layer) =>
+  [...document.querySelectorAll(`.net-col[data-layer="${layer}"] canvas.tile`)]
   .map(c => Array.from(c.getContext('2d').getImageData(0, 0, c.width, c.height).data))"""
 
 
@@ -43,7 +44,8 @@ def test_a_stroke_updates_prediction_and_maps_and_matches_the_server(
         """() => { const f = window.nnplay.store.get('lastForward'); const i = f.input;
           return {pixels: Array.from(i.pixels), width: i.width, height: i.height,
                   probabilities: f.probabilities, prediction: f.prediction,
-                  conv1: Array.from(f.layers[0].output.data), names: f.layers.map(l => l.name)}; }"""
+                  conv1: Array.from(f.layers[0].output.data),
+                  names: f.layers.map(l => l.name)}; }"""
     )
     assert shown["probabilities"] != before_probs
 
@@ -63,7 +65,10 @@ def test_a_stroke_updates_prediction_and_maps_and_matches_the_server(
     winner = page.locator(".probs li.winner")
     assert winner.count() == 1
     assert winner.locator(".p-label").inner_text() == label
-    assert winner.locator(".p-value").inner_text() == f"{reply['probabilities'][reply['prediction']] * 100:.1f}%"
+    assert (
+        winner.locator(".p-value").inner_text()
+        == f"{reply['probabilities'][reply['prediction']] * 100:.1f}%"
+    )
     assert page.locator(".pred-value").inner_text() == label
 
     # The conv1 tiles are coloured by the server's values on one scale per layer: the cell with

@@ -11,7 +11,9 @@ def layer_row(page, index: int):
     return page.locator(f'.editor-layer[data-index="{index}"]')
 
 
-def test_an_impossible_kernel_shows_its_message_at_the_layer(page, live_server, console_errors, screenshot_dir):
+def test_an_impossible_kernel_shows_its_message_at_the_layer(
+    page, live_server, console_errors, screenshot_dir
+):
     open_page(page)
     page.locator(".editor summary").click()
     # tiny: conv1, relu1, pool1, flatten1, dense1, softmax1. Shapes are shown per layer.
@@ -59,7 +61,8 @@ def test_an_impossible_kernel_shows_its_message_at_the_layer(page, live_server, 
     expect(apply).to_be_enabled()
     apply.click()
     page.wait_for_function(
-        "window.nnplay.store.get('spec').layers.length === 7 && window.nnplay.store.get('lastForward').layers.length === 7",
+        "window.nnplay.store.get('spec').layers.length === 7"
+        " && window.nnplay.store.get('lastForward').layers.length === 7",
         timeout=15_000,
     )
     expect(page.locator('.net-col[data-layer="conv2"] .col-shape')).to_have_text("8×2×2")

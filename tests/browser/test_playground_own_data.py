@@ -15,7 +15,10 @@ def bar(shift: float) -> list[tuple[float, float]]:
 
 def ring(shift: float) -> list[tuple[float, float]]:
     return [
-        (0.5 + shift + 0.3 * math.cos(t / 12 * 2 * math.pi), 0.5 + 0.3 * math.sin(t / 12 * 2 * math.pi))
+        (
+            0.5 + shift + 0.3 * math.cos(t / 12 * 2 * math.pi),
+            0.5 + 0.3 * math.sin(t / 12 * 2 * math.pi),
+        )
         for t in range(13)
     ]
 
@@ -25,7 +28,9 @@ def add(page, stroke, label: str) -> None:
     page.get_by_label("label for the drawing").fill(label)
     before = page.evaluate("window.nnplay.store.get('ownData')?.samples?.length ?? 0")
     page.get_by_role("button", name="Add drawing").click()
-    page.wait_for_function(f"(window.nnplay.store.get('ownData')?.samples?.length ?? 0) === {before + 1}")
+    page.wait_for_function(
+        f"(window.nnplay.store.get('ownData')?.samples?.length ?? 0) === {before + 1}"
+    )
 
 
 def test_drawn_samples_of_two_classes_train(page, live_server, console_errors, screenshot_dir):

@@ -43,12 +43,16 @@ def test_refresh_finds_the_same_session(page, context, console_errors, screensho
 
 
 def test_a_link_to_a_gone_session_rebuilds_it_from_the_link(page, console_errors, screenshot_dir):
-    page.goto("/?s=this-session-does-not-exist-0000&in=1x28x28&arch=flatten-dense32-relu-dense10-softmax&lr=0.1&autotrain=0")
+    page.goto(
+        "/?s=this-session-does-not-exist-0000&in=1x28x28&arch=flatten-dense32-relu-dense10-softmax&lr=0.1&autotrain=0"
+    )
     expect(page.locator("#app")).to_have_attribute("data-state", "ready", timeout=30_000)
     new_id = page.evaluate("window.nnplay.store.get('sessionId')")
     assert new_id != "this-session-does-not-exist-0000"
     assert page.evaluate("window.nnplay.store.get('settings').lr") == 0.1
-    expect(page.locator('.net-col[data-layer="dense1"] .col-shape')).to_have_text("32", timeout=15_000)
+    expect(page.locator('.net-col[data-layer="dense1"] .col-shape')).to_have_text(
+        "32", timeout=15_000
+    )
     expect(page.locator("#banner .status")).to_contain_text("expired")
     page.screenshot(path=str(screenshot_dir / "playground-rebuilt-from-link.png"))
     # The 404 for the gone session is the only console error (Chromium logs every 4xx).

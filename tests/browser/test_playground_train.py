@@ -10,7 +10,9 @@ EPOCH_DOTS = '.chart[data-chart="epoch-loss"] circle.dot.train'
 ACC_DOTS = '.chart[data-chart="epoch-acc"] circle.dot.val'
 
 
-def test_stepping_an_epoch_adds_a_point_to_the_charts(page, live_server, console_errors, screenshot_dir):
+def test_stepping_an_epoch_adds_a_point_to_the_charts(
+    page, live_server, console_errors, screenshot_dir
+):
     session_id = open_page(page)
     assert page.locator(EPOCH_DOTS).count() == 0
     page.get_by_role("button", name="+1 epoch").click()
@@ -26,10 +28,12 @@ def test_stepping_an_epoch_adds_a_point_to_the_charts(page, live_server, console
     assert state["epoch"] == 1
     assert batches == state["step"]
     assert batches == -(-state["dataset"]["train"] // state["settings"]["batch_size"])
-    assert page.locator('.chart[data-chart="batch-loss"] path.line').get_attribute("d").count("L") > 10
+    assert (
+        page.locator('.chart[data-chart="batch-loss"] path.line').get_attribute("d").count("L") > 10
+    )
 
     page.get_by_role("button", name="+1 batch").click()
-    page.wait_for_function("window.nnplay.store.get('batchLosses').length === %d" % (batches + 1))
+    page.wait_for_function(f"window.nnplay.store.get('batchLosses').length === {batches + 1}")
     expect(page.locator(EPOCH_DOTS)).to_have_count(1)  # a batch is not an epoch
     page.screenshot(path=str(screenshot_dir / "playground-one-epoch.png"), full_page=True)
     assert console_errors == []

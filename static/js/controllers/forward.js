@@ -14,12 +14,21 @@ export function createForwardController(store) {
     if (!id || !input || input.kind === "empty") return;
     inFlight = true;
     lastSent = input;
+    const sent = performance.now();
     try {
       let reply;
       if (input.kind === "pixels") reply = await api.forward(id, input.pixels, input.width, input.height);
       else if (input.kind === "file") reply = await api.forwardFile(id, input.file);
       else if (input.kind === "sample") reply = await api.forwardSample(id, input.split, input.index);
-      if (reply) store.set("lastForward", { ...reply, input, t0: input.t0 });
+      if (reply) {
+        // Where a stroke's time goes (bench/page_perf.py): waiting for the request before it,
+        // then the request itself (server, transfer, JSON and tensor decoding).
+        const got = performance.now();
+        if (input.t0 !== undefined) performance.measure("forward-queued", { start: input.t0, end: sent });
+        performance.measure("forward-request", { start: sent, end: got });
+        store.set("lastForward", { ...reply, input, t0: input.t0 });
+        performance.measure("forward-views", { start: got, end: performance.now() });
+      }
       if (input.kind === "file") store.set("status", null);
     } catch (err) {
       store.set("status", { level: "error", text: `Could not run the network on this input: ${err.message}` });

@@ -13,20 +13,32 @@ export function createSessionController(store, { forward, autoTrain = true } = {
   let playing = false;
   let lastRefresh = 0;
 
+  // Keep the store's object when the server sent an equal one, so that views subscribed to
+  // it do not rebuild for nothing (a state arrives after every command).
+  function same(key, value) {
+    const old = store.get(key);
+    if (old === value) return old;
+    if (old && value && typeof old === "object" && JSON.stringify(old) === JSON.stringify(value)) return old;
+    return value;
+  }
+
   function applyState(state) {
     const { history, batch_losses: batchLosses, confusion, layers, ...rest } = state;
+    const losses = batchLosses ?? [];
+    const oldLosses = store.get("batchLosses");
+    const sameLosses = oldLosses.length === losses.length && oldLosses.every((v, i) => v === losses[i]);
     store.set({
       session: rest,
       sessionId: state.id,
-      spec: state.spec,
-      settings: state.settings,
-      shapes: layers,
-      classNames: state.class_names,
-      history: history ?? [],
-      batchLosses: batchLosses ?? [],
+      spec: same("spec", state.spec),
+      settings: same("settings", state.settings),
+      shapes: same("shapes", layers),
+      classNames: same("classNames", state.class_names),
+      history: same("history", history ?? []),
+      batchLosses: sameLosses ? oldLosses : losses,
       epoch: state.epoch,
-      confusion: confusion ?? null,
-      diverged: state.diverged ?? null,
+      confusion: same("confusion", confusion ?? null),
+      diverged: same("diverged", state.diverged ?? null),
       training: Boolean(state.training),
     });
   }

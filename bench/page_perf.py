@@ -1,0 +1,117 @@
+"""Front-end timings in a real browser (headless system Chromium), with the Performance API.
+
+1. Stroke to all feature maps redrawn, *small* network: the pad stamps the time of each input
+   (performance.now()), the network view records a `stroke-to-maps` measure at the first
+   animation frame after it has repainted every column for the forward reply of that input
+   (one request in flight; inputs made while one is out are coalesced). Median and p90 over
+   every reply to a stroke drawn with the mouse.
+2. Longest main-thread task while an epoch of *small* streams over the WebSocket: a
+   PerformanceObserver for `longtask` entries (tasks over 50 ms), plus the longest gap
+   between animation frames as a second view of the same thing.
+
+    .venv/bin/python bench/page_perf.py [--strokes 40] [--epochs 1]
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import tempfile
+from pathlib import Path
+
+from playwright.sync_api import sync_playwright
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
+from tests.live_server import start_server  # noqa: E402
+
+SMALL = (
+    "in=1x28x28&arch=conv8k3p1-relu-maxpool2-conv16k3p1-relu-maxpool2-flatten-dense64-relu-"
+    "dense10-softmax&autotrain=0"
+)
+
+WATCH = """() => {
+  window.__longtasks = [];
+  new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) window.__longtasks.push(e.duration);
+  }).observe({ type: "longtask" });
+  window.__gaps = [];
+  let last = performance.now();
+  const tick = (t) => {
+    window.__gaps.push(t - last); last = t; window.__raf = requestAnimationFrame(tick);
+  };
+  window.__raf = requestAnimationFrame(tick);
+}"""
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--strokes", type=int, default=40)
+    parser.add_argument("--epochs", type=int, default=1)
+    args = parser.parse_args()
+    server = start_server(Path(tempfile.mkdtemp(prefix="nnplay-bench-")))
+    try:
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            page = browser.new_page(viewport={"width": 1280, "height": 720})
+            page.goto(f"{server.url}/?{SMALL}")
+            page.wait_for_function("document.getElementById('app').dataset.state === 'ready'")
+            page.wait_for_function("window.nnplay.store.get('lastForward')")
+            page.evaluate("performance.clearMeasures('stroke-to-maps')")
+            box = page.locator("canvas.pad").bounding_box()
+            for i in range(args.strokes):
+                if i % 5 == 0:
+                    page.keyboard.press("c")
+                x0 = box["x"] + box["width"] * (0.2 + 0.12 * (i % 5))
+                page.mouse.move(x0, box["y"] + box["height"] * 0.15)
+                page.mouse.down()
+                page.mouse.move(x0 + 20, box["y"] + box["height"] * 0.85, steps=12)
+                page.mouse.up()
+                page.wait_for_function(
+                    "() => window.nnplay.store.get('lastForward').input"
+                    " === window.nnplay.store.get('input')"
+                )
+                page.wait_for_timeout(50)
+            durations = page.evaluate(
+                "performance.getEntriesByName('stroke-to-maps').map(e => e.duration)"
+            )
+            layers = page.evaluate("window.nnplay.store.get('lastForward').layers.length")
+            parts = {
+                name: page.evaluate(f"performance.getEntriesByName('{name}').map(e => e.duration)")
+                for name in ("forward-queued", "forward-request", "forward-views")
+            }
+
+            page.evaluate(WATCH)
+            page.wait_for_timeout(500)
+            page.evaluate("window.__longtasks = []; window.__gaps = []")
+            for e in range(args.epochs):
+                page.get_by_role("button", name="+1 epoch").click()
+                page.wait_for_function(
+                    f"window.nnplay.store.get('epoch') >= {e + 1}"
+                    " && !window.nnplay.store.get('training')",
+                    timeout=600_000,
+                )
+            tasks = page.evaluate("window.__longtasks")
+            gaps = page.evaluate("window.__gaps")
+            steps = page.evaluate("window.nnplay.store.get('batchLosses').length")
+            browser.close()
+    finally:
+        server.stop()
+
+    durations.sort()
+    p90 = durations[int(0.9 * (len(durations) - 1))]
+    print(f"stroke-to-maps small ({layers} layers): n={len(durations)} "
+          f"median={statistics.median(durations):.1f}ms p90={p90:.1f}ms max={max(durations):.1f}ms")
+    for name, values in parts.items():
+        print(f"  {name}: median={statistics.median(values):.1f}ms max={max(values):.1f}ms")
+    longest = max(tasks) if tasks else 0.0
+    print(f"epoch streaming small ({steps} steps): longtasks(>50ms)={len(tasks)} "
+          f"longest={f'{longest:.0f}ms' if tasks else 'none over 50ms'} "
+          f"longest-frame-gap={max(gaps):.1f}ms median-frame-gap={statistics.median(gaps):.1f}ms")
+
+
+if __name__ == "__main__":
+    main()
