@@ -9,6 +9,14 @@ and the update applied (update_W, update_b).
 ``conv_cell``, ``pool_cell`` and ``dense_unit`` rebuild one output value of one image
 x ``(C, H, W)`` from its parts; each result also carries ``feature_value``, the value the
 model's own forward pass produced there, which ``result`` equals up to rounding.
+``softmax_cell`` gives the final softmax's arithmetic for one image (logits, shift, exps, sum)
+with the same operations as the layer, so its probabilities equal the model's output exactly.
+
+Dead ReLUs: a unit (one channel at one position, or one vector entry) of a relu or leaky_relu
+layer is *dead* on a batch when its pre-activation is <= 0 for every sample (it never fired).
+``StepTrace.dead_fraction`` gives, per such layer, the fraction of its units dead on the
+traced batch (training-mode forward, dropout included); ``dead_relu_fractions(model, x)`` the
+same on any batch in inference mode.
 """
 
 from __future__ import annotations
@@ -46,6 +54,7 @@ class StepTrace:
     loss: float
     layers: list[LayerRecord]
     metrics: dict[str, float] = field(default_factory=dict)
+    dead_fraction: dict[str, float] = field(default_factory=dict)
 
     def __getitem__(self, name: str) -> LayerRecord:
         for rec in self.layers:
@@ -55,6 +64,7 @@ class StepTrace:
 
 
 ACTIVATION_KINDS = ("relu", "leaky_relu", "sigmoid", "tanh", "softmax")
+DEAD_KINDS = ("relu", "leaky_relu")
 
 
 def _copy(a: np.ndarray | None) -> np.ndarray | None:
@@ -83,7 +93,39 @@ def trace_step(model: Sequential, x: np.ndarray, y: np.ndarray, loss: str,
             rec.update_W = updates.get(f"{layer.name}.W")
             rec.update_b = updates.get(f"{layer.name}.b")
         records.append(rec)
-    return StepTrace(loss_value, records, metrics)
+    fired = _fired_units(model, acts)
+    return StepTrace(loss_value, records, metrics,
+                     {name: _dead(f) for name, f in fired.items()})
+
+
+# -- dead ReLUs ---------------------------------------------------------------------------
+
+def _fired_units(model: Sequential, acts: list[np.ndarray]) -> dict[str, np.ndarray]:
+    """Per relu/leaky_relu layer: a boolean per unit, True where some sample of the batch
+    had a pre-activation > 0 (the layer's input; acts in either layout)."""
+    return {layer.name: np.asarray(np.any(acts[i] > 0, axis=0))
+            for i, layer in enumerate(model.layers) if layer.kind in DEAD_KINDS}
+
+
+def _dead(fired: np.ndarray) -> float:
+    return float(fired.size - np.count_nonzero(fired)) / fired.size
+
+
+def dead_relu_fractions(model: Sequential, x: np.ndarray,
+                        chunk: int = 256) -> dict[str, float]:
+    """{layer name: fraction of its units that never fired on x ``(N, C, H, W)``} for every
+    relu and leaky_relu layer, in inference mode (dropout off), ``chunk`` samples at a time."""
+    x = np.asarray(x)
+    if x.ndim != 4 or x.shape[0] == 0:
+        raise ValueError(f"x must be a non-empty batch (N, C, H, W), got shape {x.shape}")
+    if chunk < 1:
+        raise ValueError(f"chunk must be at least 1, got {chunk}")
+    fired: dict[str, np.ndarray] = {}
+    for start in range(0, x.shape[0], chunk):
+        part = _fired_units(model, model.run_forward(x[start:start + chunk], training=False))
+        for name, f in part.items():
+            fired[name] = f if name not in fired else fired[name] | f
+    return {name: _dead(f) for name, f in fired.items()}
 
 
 # -- cell arithmetic ----------------------------------------------------------------------
@@ -135,6 +177,21 @@ class DenseUnit:
     activation: str | None
     activated: float | None
     feature_value: float
+
+
+@dataclass
+class SoftmaxCell:
+    """The final softmax for one input: ``shift = max(logits)``, ``exps = exp(logits -
+    shift)``, ``total = sum(exps)``, ``probabilities = exps / total`` (``(K,)`` each, in the
+    model's dtype, computed as the layer computes them, so ``probabilities`` equals
+    ``feature_value``, the model's own output, exactly)."""
+
+    logits: np.ndarray
+    shift: float
+    exps: np.ndarray
+    total: float
+    probabilities: np.ndarray
+    feature_value: np.ndarray
 
 
 def _layer_io(model: Sequential, layer_name: str, x: np.ndarray,
@@ -220,3 +277,18 @@ def dense_unit(model: Sequential, layer_name: str, x: np.ndarray, unit: int) -> 
         act_value = float(acts[idx + 2][0, unit])
     return DenseUnit(inp.copy(), weights, products, wsum, bias, wsum + bias, act_name,
                      act_value, float(acts[idx + 1][0, unit]))
+
+
+def softmax_cell(model: Sequential, x: np.ndarray) -> SoftmaxCell:
+    """The arithmetic of the model's final softmax layer for image x ``(C, H, W)``."""
+    last = model.layers[-1]
+    if last.kind != "softmax":
+        raise ValueError(f"the last layer {last.name!r} is a {last.kind}, not a softmax")
+    _, logits, acts = _layer_io(model, last.name, x, ("softmax",))
+    z = acts[-2]  # (1, K), as the softmax layer received it
+    shift = z.max(axis=1, keepdims=True)
+    exps = np.exp(z - shift)
+    total = exps.sum(axis=1, keepdims=True)
+    probs = exps / total
+    return SoftmaxCell(logits.copy(), float(shift[0, 0]), exps[0].copy(), float(total[0, 0]),
+                       probs[0].copy(), acts[-1][0].copy())
