@@ -309,18 +309,28 @@ class Connection:
                     epoch_iter = await self.call(lambda s: s.training_or_raise().trainer
                                                  .run_epoch(self._stopping))
                     epochs_left -= 1
-                events = await self.call(partial(Session.next_epoch_events, epoch=epoch_iter),
-                                         heavy=True)
-                if not events:
-                    epoch_iter = None
-                    continue
+                step: Callable[[Session], list[Any]] = partial(Session.next_epoch_events,
+                                                               epoch=epoch_iter)
             else:
                 if steps >= command.count:
                     return "completed"
-                events = await self.call(partial(Session.step_events, unit=command.unit),
-                                         heavy=True)
+                step = partial(Session.step_events, unit=command.unit)
                 steps += 1
+            rate = self.probe_rate if self.probe_rate is not None else \
+                (self.session.settings.probe_rate if self.session else 0.0)
+            now = time.monotonic()
+            probe = None
+            if rate > 0 and now - last_probe >= 1.0 / rate and self.open:
+                probe, last_probe = self.probe, now
+            events, traced = await self.call(
+                partial(_step_and_probe, step=step, probe=probe, seq=seq), heavy=True)
+            if not events:
+                epoch_iter = None
+                continue
             outcome = await self._emit(seq, events)
+            if traced is not None:
+                await self.send_bytes(traced[0])
+                await self.send_json(traced[1])
             if outcome is not None:
                 if epoch_iter is not None:
                     epoch_iter.close()
@@ -328,12 +338,6 @@ class Connection:
             if any(isinstance(e.event, EpochEnd) for e in events):
                 await self.call(lambda s: None, save=True)
                 epoch_iter = None if command.unit == "epochs" else epoch_iter
-            rate = self.probe_rate if self.probe_rate is not None else \
-                (self.session.settings.probe_rate if self.session else 0.0)
-            now = time.monotonic()
-            if rate > 0 and now - last_probe >= 1.0 / rate and self.open:
-                last_probe = now
-                await self._probe(seq)
 
     async def _emit(self, seq: int, events: list[Any]) -> str | None:
         """Send the events' messages; 'diverged' or 'stopped' when training must end."""
@@ -349,11 +353,18 @@ class Connection:
                 outcome = "diverged"
         return outcome
 
-    async def _probe(self, seq: int) -> None:
-        try:
-            frames, message = await self.call(lambda s: run_trace(s, self.probe, seq),
-                                              heavy=True)
-        except ApiError:
-            return  # no probe sample (e.g. an empty validation split): training goes on
-        await self.send_bytes(frames)
-        await self.send_json(message)
+
+
+def _step_and_probe(session: Session, step: Callable[[Session], list[Any]],
+                    probe: TraceRequest | None, seq: int
+                    ) -> tuple[list[Any], tuple[list[bytes], dict[str, Any]] | None]:
+    """One training step and, when one is due, a probe trace at the new weights: one call,
+    so the pair takes the training thread once."""
+    events = step(session)
+    if probe is None or not events or any(
+            isinstance(e.event, Diverged | Cancelled) for e in events):
+        return events, None
+    try:
+        return events, run_trace(session, probe, seq)
+    except ApiError:
+        return events, None  # no probe sample (e.g. an empty validation split)
