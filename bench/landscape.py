@@ -1,13 +1,16 @@
 """Loss-surface benchmark: a 21x21 grid for *small* on 256 MNIST images, nnplay vs PyTorch.
 
-    .venv/bin/python bench/landscape.py [--threads N] [--repeats R] [--grid G] [--count N]
+    .venv/bin/python bench/landscape.py [--threads T] [--blas-threads B] [--repeats R]
+                                        [--grid G] [--count N]
 
 nnplay: ``engine.landscape.loss_surface`` on a filter-normalised random plane (the batched
 evaluator, directions and grid set-up included in the time). PyTorch: the same G*G weight
 vectors ``theta + a d1 + b d2`` loaded into an ``nn.Sequential`` of the same architecture and
 evaluated one forward (of all N images) per grid point under ``no_grad``, the usual way.
-Both use the same threads (``--threads N`` sets OPENBLAS_NUM_THREADS, re-executing this
-script, and ``torch.set_num_threads``); runs of the two alternate so they see the same load;
+Both use the same number of threads T (default: the CPUs): PyTorch through
+``torch.set_num_threads(T)``, nnplay through T // B evaluator worker threads each calling
+OpenBLAS with B threads (``--blas-threads B``, default 1, set as OPENBLAS_NUM_THREADS by
+re-executing this script); runs of the two alternate so they see the same load;
 the best of R runs each is reported, with every run listed. The two surfaces are compared
 (largest relative difference) so the timing is of the same computation.
 
@@ -44,6 +47,7 @@ SMALL: dict[str, Any] = {"input": {"channels": 1, "height": 28, "width": 28}, "l
 def parse() -> argparse.Namespace:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--threads", type=int, default=os.cpu_count() or 1)
+    p.add_argument("--blas-threads", type=int, default=1)
     p.add_argument("--repeats", type=int, default=3)
     p.add_argument("--grid", type=int, default=21)
     p.add_argument("--count", type=int, default=256)
@@ -102,18 +106,21 @@ def timed(fn: Callable[[], Any]) -> tuple[float, Any]:
 
 def main() -> None:
     args = parse()
-    pin_threads(args.threads)
+    pin_threads(args.blas_threads)
+    workers = max(1, args.threads // args.blas_threads)
     data = eval_subset(mnist.load_shipped(), args.count, seed=0)
     x, y = data.images, data.labels
     model = build(SMALL, np.random.default_rng(0))
     plane = random_plane(model.get_weights(), seed=1)
 
     def ours() -> np.ndarray:
-        return loss_surface(model, plane, x, y, "cross_entropy", grid=args.grid).losses
+        return loss_surface(model, plane, x, y, "cross_entropy", grid=args.grid,
+                            workers=workers).losses
 
     def coarse() -> float:
         start = time.perf_counter()
-        next(iter(loss_surfaces(model, plane, x, y, "cross_entropy", grid=args.grid)))
+        next(iter(loss_surfaces(model, plane, x, y, "cross_entropy", grid=args.grid,
+                                workers=workers)))
         return time.perf_counter() - start
 
     try:
@@ -141,7 +148,8 @@ def main() -> None:
         line += f" torch={min(times['torch']):.2f}s ratio={ratio:.2f}"
         diff = np.max(np.abs(results["nnplay"] - results["torch"]) / results["torch"])
         print(f"# surfaces agree to a relative {diff:.1e}")
-    print(f"# threads={args.threads} images={len(y)} points={g * g} runs: "
+    print(f"# threads={args.threads} (nnplay: {workers} workers x {args.blas_threads} BLAS) "
+          f"images={len(y)} points={g * g} runs: "
           + " ".join(f"{k}=[{', '.join(f'{v:.2f}' for v in vs)}]" for k, vs in times.items()))
     print(f"# progressive: first 11x11 after {first:.2f}s; load average "
           f"{' '.join(f'{v:.1f}' for v in os.getloadavg())} on {os.cpu_count()} CPUs")

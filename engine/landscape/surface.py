@@ -79,9 +79,9 @@ def _spans(span: float | Sequence[float]) -> tuple[float, float]:
 
 
 def plane_evaluator(model: Sequential, plane: Plane, center: Weights, x: np.ndarray,
-                    y: np.ndarray, loss: str) -> BatchedEvaluator:
+                    y: np.ndarray, loss: str, workers: int | None = None) -> BatchedEvaluator:
     """Evaluator over coefficient rows (1, a, b) for ``center + a d1 + b d2``."""
-    return BatchedEvaluator(model, [center, plane.d1, plane.d2], x, y, loss)
+    return BatchedEvaluator(model, [center, plane.d1, plane.d2], x, y, loss, workers=workers)
 
 
 def _plane_losses(ev: BatchedEvaluator, a: np.ndarray, b: np.ndarray) -> np.ndarray:
@@ -130,19 +130,20 @@ def loss_surfaces(model: Sequential, plane: Plane, x: np.ndarray, y: np.ndarray,
                   loss: str, grid: int = 21, span: float | Sequence[float] = 1.0,
                   center: Weights | None = None,
                   trajectory: Sequence[tuple[float, Weights]] = (),
-                  coarse: int = 11) -> Iterator[Surface]:
+                  coarse: int = 11, workers: int | None = None) -> Iterator[Surface]:
     """Yield a coarse ``coarse x coarse`` surface first (when ``grid > coarse``), then the
     full one (``refined=True``). Coarse points on the fine lattice are reused.
 
-    center defaults to the model's current weights; trajectory: (position, weights) pairs.
-    Arguments are checked (ValueError) and the evaluator set up before this returns; the
-    grids are computed as the iterator is advanced.
+    center defaults to the model's current weights; trajectory: (position, weights) pairs;
+    workers: threads of the evaluator (None: its default). Arguments are checked
+    (ValueError) and the evaluator set up before this returns; the grids are computed as the
+    iterator is advanced.
     """
     center = model.get_weights() if center is None else center
     grid_axis(coarse, 1.0)  # validates coarse
     sx, sy = _spans(span)
     alphas, betas = grid_axis(grid, sx), grid_axis(grid, sy)
-    ev = plane_evaluator(model, plane, center, x, y, loss)
+    ev = plane_evaluator(model, plane, center, x, y, loss, workers)
     return _progressive(ev, model, plane, center, x, y, loss, alphas, betas, trajectory,
                         coarse)
 
@@ -174,10 +175,11 @@ def _progressive(ev: BatchedEvaluator, model: Sequential, plane: Plane, center: 
 def loss_surface(model: Sequential, plane: Plane, x: np.ndarray, y: np.ndarray, loss: str,
                  grid: int = 21, span: float | Sequence[float] = 1.0,
                  center: Weights | None = None,
-                 trajectory: Sequence[tuple[float, Weights]] = ()) -> Surface:
+                 trajectory: Sequence[tuple[float, Weights]] = (),
+                 workers: int | None = None) -> Surface:
     """The full surface at once (no coarse pass)."""
     return list(loss_surfaces(model, plane, x, y, loss, grid, span, center, trajectory,
-                              coarse=grid))[-1]
+                              coarse=grid, workers=workers))[-1]
 
 
 def loss_slice(model: Sequential, direction: Weights, x: np.ndarray, y: np.ndarray,
