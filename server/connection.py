@@ -43,6 +43,7 @@ from server.worker import run_locked, training_limiter
 
 CLOSE_UNKNOWN = 4404
 CLOSE_DELETED = 4410
+MAX_QUEUED = 64  # commands waiting their turn on one socket
 
 
 class Connection:
@@ -190,6 +191,10 @@ class Connection:
         if isinstance(command, Train) and command.count > TRAIN_LIMITS[command.unit]:
             await self.error(command.seq, "count", f"count: at most "
                              f"{TRAIN_LIMITS[command.unit]} {command.unit} per command")
+            return
+        if self.queue.qsize() >= MAX_QUEUED:
+            await self.error(command.seq, "cmd", f"cmd: {MAX_QUEUED} commands are already "
+                             "waiting; wait for their replies")
             return
         await self.send_json({"seq": command.seq, "type": "ack", "cmd": command.cmd})
         await self.queue.put(command)

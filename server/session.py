@@ -16,6 +16,7 @@ import numpy as np
 
 from engine.model import Sequential, build, to_public
 from engine.preprocess import preprocess_drawing
+from engine.trace import SoftmaxCell, softmax_cell
 from server import architecture, codec, model_file, pytorch_script
 from server.config import Settings
 from server.data import SplitData
@@ -25,7 +26,7 @@ from server.own_samples import OwnSamples
 from server.schemas.common import SampleRef
 from server.schemas.settings import RESETTING_FIELDS, SettingsPatch, TrainSettings
 from server.store import SessionStore, StoredSession
-from server.tensors import tensor_json
+from server.tensors import finite_or_none, tensor_json
 from server.training import Emitted, Training
 
 FORMAT_VERSION = 1
@@ -324,7 +325,7 @@ class Session:
             raise ApiError(422, "spec: the network's output is not finite for this input",
                            "spec")
         prediction = int(np.argmax(scores)) if scores.size > 1 else int(scores[0] > 0.5)
-        return {
+        reply = {
             "prediction": prediction,
             "label": class_names[prediction] if prediction < len(class_names) else None,
             "class_names": class_names,
@@ -337,6 +338,9 @@ class Session:
                 for layer, out in zip(self.model.layers, outputs, strict=True)
             ],
         }
+        if self.model.layers[-1].kind == "softmax":
+            reply["softmax"] = _softmax_json(softmax_cell(self.model, x))
+        return reply
 
     def state_class_names(self) -> list[str]:
         return self.data.class_names if self.data else self.own.class_names()
@@ -490,3 +494,11 @@ class Session:
                                             f"({exc}); training starts over from these weights"
         session._save_all_snapshots = False
         return session
+
+
+def _softmax_json(cell: SoftmaxCell) -> dict[str, Any]:
+    """The final softmax's arithmetic: plain lists (the output is finite, so are these)."""
+    return {"logits": [finite_or_none(v) for v in cell.logits],
+            "shift": finite_or_none(cell.shift),
+            "exps": [finite_or_none(v) for v in cell.exps],
+            "sum": finite_or_none(cell.total)}

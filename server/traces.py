@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 
 from engine.metrics import predictions
-from engine.trace import trace_step
+from engine.trace import dead_relu_fractions, trace_step
 from server.errors import ApiError
 from server.schemas.common import SampleRef
 from server.session import Session
@@ -114,10 +114,27 @@ def run_trace(session: Session, req: TraceRequest, seq: int | None) -> tuple[lis
         add(rec.name, "update_W", rec.update_W)
         add(rec.name, "update_b", rec.update_b)
     out = trace.layers[-1].output
+    batch, source = _dead_batch(session, x)
     message = {
         "seq": seq, "type": "trace", "trace_id": trace_id, "probe": req.probe, "loss": loss,
         "label": label, "prediction": int(predictions(out.reshape(1, -1))[0]),
         "layers": [{"name": rec.name, "type": rec.kind} for rec in trace.layers],
-        "tensors": len(frames), **req.extra,
+        "tensors": len(frames),
+        "dead": dead_relu_fractions(model, batch),
+        "dead_batch": {"source": source, "size": int(batch.shape[0])},
+        **req.extra,
     }
     return frames, message
+
+
+def _dead_batch(session: Session, x: np.ndarray) -> tuple[np.ndarray, str]:
+    """The batch dead ReLUs are counted on, at the current weights: the last batch trained
+    on ("last_batch"), else the first ``batch_size`` train images ("first_batch"), else the
+    traced input alone ("sample", a session without data)."""
+    training = session.training
+    if training is None:
+        return x[None], "sample"
+    images = training.trainer.train.images
+    if training.last_batch is not None:
+        return images[training.last_batch], "last_batch"
+    return images[:training.trainer.batch_size], "first_batch"

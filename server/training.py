@@ -58,6 +58,7 @@ class Training:
         self.saved_checkpoints = -1
         self.batch = 0  # steps done in the epoch in progress (from the last progress event)
         self.batches: int | None = None  # steps the epoch in progress takes, when known
+        self.last_batch: np.ndarray | None = None  # train indices of the last step taken
 
     @classmethod
     def new(cls, model: Sequential, data: SplitData, settings: TrainSettings) -> Training:
@@ -127,6 +128,7 @@ class Training:
             if loss is not None:  # a step with a non-finite loss is a Diverged event instead
                 self.batch_losses.append(loss)
             self.batch, self.batches = event.batch, event.batches_in_epoch
+            self.last_batch = event.indices
             return {"type": "progress", "epoch": event.epoch, "batch": event.batch,
                     "batches": event.batches_in_epoch, "step": event.global_step,
                     "loss": loss, "acc": finite_or_none(event.accuracy),
