@@ -44,6 +44,7 @@ from server.worker import run_locked, training_limiter
 CLOSE_UNKNOWN = 4404
 CLOSE_DELETED = 4410
 MAX_QUEUED = 64  # commands waiting their turn on one socket
+SAVE_EVERY_SECONDS = 5.0  # a long train is also saved at a batch boundary this often
 
 
 class Connection:
@@ -299,6 +300,7 @@ class Connection:
     async def _train_loop(self, command: Train) -> str:
         seq = command.seq
         last_probe = 0.0
+        last_save = time.monotonic()
         steps = 0
         epochs_left = command.count if command.unit == "epochs" else 0
         epoch_iter: Any = None
@@ -340,9 +342,12 @@ class Connection:
                 if epoch_iter is not None:
                     epoch_iter.close()
                 return outcome
-            if any(isinstance(e.event, EpochEnd) for e in events):
+            epoch_ended = any(isinstance(e.event, EpochEnd) for e in events)
+            if epoch_ended or time.monotonic() - last_save >= SAVE_EVERY_SECONDS:
                 await self.call(lambda s: None, save=True)
-                epoch_iter = None if command.unit == "epochs" else epoch_iter
+                last_save = time.monotonic()
+            if epoch_ended and command.unit == "epochs":
+                epoch_iter = None
 
     async def _emit(self, seq: int, events: list[Any]) -> str | None:
         """Send the events' messages; 'diverged' or 'stopped' when training must end."""
