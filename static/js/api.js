@@ -116,6 +116,7 @@ export const api = {
   putSpec: (id, spec) => request("PUT", `${S(id)}/spec`, { spec }),
   putSettings: (id, settings) => request("PUT", `${S(id)}/settings`, { settings }),
   deleteSession: (id) => request("DELETE", S(id)),
+  putParams: (id, layer, params) => request("PUT", `${S(id)}/params/${encodeURIComponent(layer)}`, params),
   forward: async (id, pixels, width, height, opts) =>
     decodeForward(await request("POST", `${S(id)}/forward`, { pixels: Array.from(pixels), width, height }, opts)),
   forwardFile: async (id, file, opts) => {

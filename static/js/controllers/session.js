@@ -204,10 +204,12 @@ export function createSessionController(store, { forward, autoTrain = true } = {
           break;
         }
         case "newSession": {
-          await create(req.spec, req.settings);
+          const { training_problem: _p, ...settings } = req.settings ?? {};
+          await create(req.spec, settings);
+          store.set({ draftSpec: null, samples: null, input: { kind: "sample", split: "val", index: 0, t0: performance.now() } });
           writeUrl();
           openSocket(store.get("sessionId"));
-          forward?.refresh();
+          store.set("status", { level: "info", text: "A new session with this network and its dataset." });
           break;
         }
         case "importModel": {
@@ -216,6 +218,15 @@ export function createSessionController(store, { forward, autoTrain = true } = {
           writeUrl();
           openSocket(state.id);
           store.set("status", { level: "info", text: `Imported ${req.file.name} into a new session.` });
+          forward?.refresh();
+          break;
+        }
+        case "setParams": {
+          const body = {};
+          if (req.W) body.W = req.W;
+          if (req.b) body.b = req.b;
+          applyState(await api.putParams(id, req.layer, body));
+          store.set("status", { level: "info", text: `${req.layer}: your values are set; the training history starts over from them.` });
           forward?.refresh();
           break;
         }

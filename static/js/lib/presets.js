@@ -64,7 +64,7 @@ export const PRESETS = {
         { type: "relu" },
         { type: "pool", mode: "max", size: 2, stride: 2 },
         { type: "flatten" },
-        { type: "dense", units: 6 },
+        { type: "dense", units: 7 },
         { type: "softmax" },
       ],
     },

@@ -69,6 +69,7 @@ export function createEditor(container, store) {
       <p class="editor-error" role="alert"></p>
       <div class="editor-actions">
         <button type="button" class="primary editor-apply">Apply (weights start over)</button>
+        <span class="editor-newsession hint" hidden>This preset trains on another dataset: applying it opens a new session.</span>
         <button type="button" class="editor-revert">Revert</button>
         <span class="editor-state" aria-live="polite"></span>
       </div>
@@ -137,6 +138,7 @@ export function createEditor(container, store) {
     errorEl.textContent = error && (error.layer_index === null || error.layer_index === undefined || error.layer_index >= rows.length) ? error.message : "";
     const same = store.get("spec") && tokens(draft) === tokens(store.get("spec")) && !presetSettingsDiffer();
     applyBtn.disabled = Boolean(error) || same || store.get("training");
+    q(".editor-newsession").hidden = !presetSettingsDiffer();
     q(".editor-state").textContent = error ? "Fix the marked layer to apply." : same ? "This is the network in use." : described ? `${described.total_params.toLocaleString("en")} parameters · not applied yet` : "checking…";
     q(".editor-filters").hidden = !(draft.layers[0]?.type === "conv2d" && draft.layers[0]?.frozen);
   }
@@ -227,9 +229,14 @@ export function createEditor(container, store) {
   applyBtn.addEventListener("click", async () => {
     if (error) return;
     const spec = draft;
-    const settings = presetSettingsDiffer() ? presetSettings : null;
-    store.set("request", { type: "applySpec", spec, at: performance.now() });
-    if (settings) store.set("request", { type: "applySettings", settings, at: performance.now() + 0.001 });
+    if (presetSettingsDiffer()) {
+      // A preset on another dataset: the output layer and the data change together, which
+      // the server takes only as a new session (spec and settings at once).
+      const settings = { ...store.get("settings"), ...presetSettings };
+      store.set("request", { type: "newSession", spec, settings, at: performance.now() });
+    } else {
+      store.set("request", { type: "applySpec", spec, at: performance.now() });
+    }
     presetSettings = null;
   });
   q(".editor-revert").addEventListener("click", () => {

@@ -7,9 +7,9 @@ import { tileGrid } from "../lib/geometry.js";
 
 const MAP_COL_HEIGHT = 300;
 const GAP = 3;
-const ARROW = 14;
-const BARS_WIDTH = 64;
-const SOFTMAX_WIDTH = 116;
+const ARROW = 10;
+const BARS_WIDTH = 52;
+const SOFTMAX_WIDTH = 112;
 const STRIP_WIDTH = 14;
 const INPUT_WIDTH = 60;
 
@@ -27,6 +27,7 @@ export function createNetwork(container, store) {
       <h2 class="panel-title">The network <span class="net-sub">input → output, one column per layer. Click a map for its detail.</span></h2>
     </div>
     <div class="net-scroll"><div class="net-columns" role="list"></div></div>
+    <p class="net-more" aria-hidden="true">more layers to the right: scroll →</p>
     <div class="net-tooltip" role="status" aria-live="polite"></div>`;
   const columnsEl = container.querySelector(".net-columns");
   const tooltip = container.querySelector(".net-tooltip");
@@ -44,7 +45,7 @@ export function createNetwork(container, store) {
     const el = document.createElement("div");
     el.className = "net-arrow";
     el.setAttribute("aria-hidden", "true");
-    el.innerHTML = `<svg width="${ARROW}" height="40" viewBox="0 0 14 40"><path d="M1 20 H11 M7 15 L12 20 L7 25" fill="none" stroke="#7a8494" stroke-width="2"/></svg>`;
+    el.innerHTML = `<svg width="${ARROW}" height="40" viewBox="0 0 10 40"><path d="M0 20 H8 M4 16 L9 20 L4 24" fill="none" stroke="#7a8494" stroke-width="1.6"/></svg>`;
     return el;
   }
 
@@ -72,7 +73,7 @@ export function createNetwork(container, store) {
       else fixed += (l.shape[0] > 128 ? STRIP_WIDTH + 30 : BARS_WIDTH) + 6;
     }
     const avail = columnsEl.parentElement.getBoundingClientRect().width || 640;
-    mapWidth = Math.max(56, Math.min(140, Math.floor((avail - fixed - 8) / Math.max(1, maps)) - 4));
+    mapWidth = Math.max(44, Math.min(140, Math.floor((avail - fixed - 8) / Math.max(1, maps)) - 4));
     all.forEach((layer, i) => {
       if (i > 0) columnsEl.appendChild(arrow());
       const col = document.createElement("div");
@@ -151,8 +152,6 @@ export function createNetwork(container, store) {
     cv.width = BARS_WIDTH;
     cv.height = show * barH;
     cv.className = "bars";
-    cv.setAttribute("role", "img");
-    cv.setAttribute("aria-label", `${entry.layer}: ${n} values as bars`);
     cv.addEventListener("pointermove", (ev) => {
       const r = cv.getBoundingClientRect();
       const i = Math.floor(((ev.clientY - r.top) / r.height) * show);
@@ -162,6 +161,21 @@ export function createNetwork(container, store) {
       place(cv);
     });
     cv.addEventListener("pointerleave", hideRange);
+    cv.addEventListener("click", (ev) => {
+      const r = cv.getBoundingClientRect();
+      const i = Math.max(0, Math.min(show - 1, Math.floor(((ev.clientY - r.top) / r.height) * show)));
+      store.set("detail", { layer: entry.layer, channel: i, kind: "output" });
+    });
+    cv.tabIndex = 0;
+    cv.setAttribute("role", "button");
+    cv.setAttribute("aria-label", `${entry.layer}: ${n} values as bars; open the detail of unit 1`);
+    cv.addEventListener("keydown", (ev) => {
+      if (ev.key === "Enter" || ev.key === " ") {
+        ev.preventDefault();
+        ev.stopPropagation();
+        store.set("detail", { layer: entry.layer, channel: 0, kind: "output" });
+      }
+    });
     entry.body.appendChild(cv);
     if (n > show) {
       const more = document.createElement("div");
@@ -212,6 +226,17 @@ export function createNetwork(container, store) {
       const li = document.createElement("li");
       li.innerHTML = `<span class="p-label"></span><span class="p-bar"><span class="p-fill"></span></span><span class="p-value"></span>`;
       li.querySelector(".p-label").textContent = classNames?.[i] ?? String(i);
+      li.tabIndex = 0;
+      li.setAttribute("role", "button");
+      const open = () => store.set("detail", { layer: entry.layer, channel: i, kind: "output" });
+      li.addEventListener("click", open);
+      li.addEventListener("keydown", (ev) => {
+        if (ev.key === "Enter" || ev.key === " ") {
+          ev.preventDefault();
+          ev.stopPropagation();
+          open();
+        }
+      });
       list.appendChild(li);
       entry.rows.push(li);
     }
@@ -302,7 +327,7 @@ export function createNetwork(container, store) {
           li.querySelector(".p-value").textContent = `${(p * 100).toFixed(1)}%`;
           const win = k === fwd.prediction;
           li.classList.toggle("winner", win);
-          li.setAttribute("aria-label", `${li.querySelector(".p-label").textContent}: ${(p * 100).toFixed(1)} percent${win ? ", predicted" : ""}`);
+          li.setAttribute("aria-label", `${li.querySelector(".p-label").textContent}: ${(p * 100).toFixed(1)} percent${win ? ", predicted" : ""}; open the softmax detail`);
         });
         entry.scaleEl.textContent = `predicted: ${fwd.class_names?.[fwd.prediction] ?? fwd.prediction}`;
       }
@@ -322,6 +347,8 @@ export function createNetwork(container, store) {
       structureKey = key;
     }
     paint(fwd);
+    const scroller = columnsEl.parentElement;
+    container.classList.toggle("overflowing", scroller.scrollWidth > scroller.clientWidth + 2);
     container.dataset.forwardVersion = String((Number(container.dataset.forwardVersion) || 0) + 1);
     if (changed.has("lastForward") && fwd.t0 !== undefined) {
       // Measured at the next frame, when the redrawn maps reach the screen.

@@ -1,0 +1,97 @@
+// Hand-set first-layer filters: Sobel, Gaussian, Gabor or typed values for each filter of the
+// first conv layer in use, sent with PUT .../params/{layer}. With the layer frozen (editor),
+// training leaves them as set: compare hand-made with learned filters.
+
+import { handKernel } from "../lib/presets.js";
+
+const KINDS = {
+  sobel_x: ["Sobel, vertical edges", () => ["sobel_x", {}]],
+  sobel_y: ["Sobel, horizontal edges", () => ["sobel_y", {}]],
+  gaussian: ["Gaussian blur", () => ["gaussian", { sigma: 1 }]],
+  gabor0: ["Gabor 0°", () => ["gabor", { theta: 0, sigma: 1, lambda: 3 }]],
+  gabor45: ["Gabor 45°", () => ["gabor", { theta: Math.PI / 4, sigma: 1, lambda: 3 }]],
+  gabor90: ["Gabor 90°", () => ["gabor", { theta: Math.PI / 2, sigma: 1, lambda: 3 }]],
+  gabor135: ["Gabor 135°", () => ["gabor", { theta: (3 * Math.PI) / 4, sigma: 1, lambda: 3 }]],
+  typed: ["typed values", null],
+};
+const ORDER = ["sobel_x", "sobel_y", "gabor45", "gabor135", "gaussian", "gabor0", "gabor90"];
+
+export function createFilters(container, store) {
+  container.innerHTML = `
+    <details class="filters">
+      <summary>Hand-set first-layer filters <span class="filters-layer"></span></summary>
+      <p class="hint">Pick a classic kernel or type the numbers. Freeze the layer in the
+        architecture editor to keep them while the rest learns (the shapes preset does).</p>
+      <div class="filters-grid"></div>
+      <div class="editor-actions">
+        <button type="button" class="primary filters-set">Set these filters</button>
+        <span class="filters-state" aria-live="polite"></span>
+      </div>
+    </details>`;
+  const grid = container.querySelector(".filters-grid");
+  const setBtn = container.querySelector(".filters-set");
+  let layer = null;
+
+  function kernelRows(k, values) {
+    let html = `<div class="kgrid" style="grid-template-columns: repeat(${k}, 3.6em)">`;
+    for (let i = 0; i < k * k; i++) {
+      html += `<input type="number" step="any" value="${+values[i].toFixed(2)}" aria-label="row ${Math.floor(i / k) + 1} column ${(i % k) + 1}">`;
+    }
+    return `${html}</div>`;
+  }
+
+  function render() {
+    const spec = store.get("spec");
+    const first = spec?.layers?.[0];
+    container.hidden = !(first && first.type === "conv2d");
+    if (container.hidden) return;
+    const key = JSON.stringify([first.name, first.filters, first.kernel, spec.input.channels, first.frozen]);
+    if (grid.dataset.key === key) return;
+    grid.dataset.key = key;
+    layer = first;
+    container.querySelector(".filters-layer").textContent = `(${first.name}: ${first.filters} filters, ${first.kernel}×${first.kernel}${first.frozen ? ", frozen" : ", learning"})`;
+    grid.innerHTML = "";
+    for (let f = 0; f < first.filters; f++) {
+      const kind = ORDER[f % ORDER.length];
+      const [name, args] = KINDS[kind][1]();
+      const box = document.createElement("fieldset");
+      box.className = "filter-box";
+      box.innerHTML = `<legend>filter ${f + 1}</legend>
+        <select aria-label="filter ${f + 1} kind">${Object.entries(KINDS).map(([k, [label]]) => `<option value="${k}" ${k === kind ? "selected" : ""}>${label}</option>`).join("")}</select>
+        ${kernelRows(first.kernel, handKernel(name, first.kernel, args))}`;
+      box.querySelector("select").addEventListener("change", (ev) => {
+        const entry = KINDS[ev.target.value];
+        if (!entry[1]) return; // typed: keep the numbers for editing
+        const [n, a] = entry[1]();
+        const values = handKernel(n, first.kernel, a);
+        box.querySelectorAll(".kgrid input").forEach((input, i) => (input.value = String(+values[i].toFixed(2))));
+      });
+      box.querySelector(".kgrid").addEventListener("input", () => {
+        box.querySelector("select").value = "typed";
+      });
+      grid.appendChild(box);
+    }
+  }
+
+  setBtn.addEventListener("click", () => {
+    if (!layer) return;
+    const channels = store.get("spec").input.channels;
+    const k = layer.kernel;
+    const W = [...grid.querySelectorAll(".filter-box")].map((box) => {
+      const v = [...box.querySelectorAll(".kgrid input")].map((i) => Number(i.value));
+      const kernel = Array.from({ length: k }, (_, r) => v.slice(r * k, r * k + k));
+      return Array.from({ length: channels }, () => kernel);
+    });
+    const b = W.map(() => 0);
+    if (W.flat(3).some((x) => !Number.isFinite(x))) {
+      container.querySelector(".filters-state").textContent = "Every value must be a number.";
+      return;
+    }
+    store.set("request", { type: "setParams", layer: layer.name, W, b, at: performance.now() });
+    container.querySelector(".filters-state").textContent = "Sent.";
+  });
+
+  const offs = [store.subscribe(["spec"], render), store.subscribe(["training"], (_, s) => (setBtn.disabled = s.training))];
+  render();
+  return { update: render, destroy: () => { offs.forEach((f) => f()); container.innerHTML = ""; } };
+}

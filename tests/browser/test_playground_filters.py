@@ -1,0 +1,67 @@
+"""The shapes preset: hand-set first-layer filters (Sobel, Gabor...) that stay put, frozen."""
+
+from __future__ import annotations
+
+import base64
+
+import numpy as np
+from playwright.sync_api import expect
+
+from tests.browser.playground import get_json, open_page
+
+SOBEL_X = np.array([[-1, 0, 1], [-2, 0, 2], [-1, 0, 1]], dtype=np.float32)
+
+
+def kernel(base: str, session_id: str, channel: int) -> np.ndarray:
+    cell = get_json(
+        f"{base}/api/sessions/{session_id}/cell?layer=conv1&channel={channel}&row=5&col=5"
+    )
+    t = cell["kernel"]
+    return np.frombuffer(base64.b64decode(t["data"]), dtype="<f4").reshape(t["shape"])
+
+
+def test_shapes_preset_with_hand_set_frozen_filters(
+    page, live_server, console_errors, screenshot_dir
+):
+    first_id = open_page(page)
+    page.locator(".editor summary").click()
+    page.get_by_label("Preset").select_option("shapes")
+    expect(page.locator(".editor-newsession")).to_be_visible()
+    page.get_by_role("button", name="Apply (weights start over)").click()
+    page.wait_for_function(
+        f"window.nnplay.store.get('sessionId') !== '{first_id}'"
+        " && window.nnplay.store.get('settings').dataset === 'shapes'"
+        " && window.nnplay.store.get('lastForward')?.class_names.length === 7",
+        timeout=30_000,
+    )
+    session_id = page.evaluate("window.nnplay.store.get('sessionId')")
+    assert "conv4k3p1F" in page.url and "ds=shapes" in page.url
+    expect(page.locator(".probs .p-label")).to_have_count(7)
+
+    page.locator(".filters summary").click()
+    expect(page.locator(".filter-box")).to_have_count(4)
+    expect(page.get_by_label("filter 1 kind")).to_have_value("sobel_x")
+    # Filter 4 typed by hand: a centre-only kernel (the identity).
+    box = page.locator(".filter-box").nth(3)
+    for i, inp in enumerate(box.locator(".kgrid input").all()):
+        inp.fill("1" if i == 4 else "0")
+    expect(page.get_by_label("filter 4 kind")).to_have_value("typed")
+    page.get_by_role("button", name="Set these filters").click()
+    expect(page.locator("#banner .status")).to_contain_text("your values are set", timeout=15_000)
+
+    np.testing.assert_array_equal(kernel(live_server.url, session_id, 0)[0], SOBEL_X)
+    identity = np.zeros((3, 3), dtype=np.float32)
+    identity[1, 1] = 1
+    np.testing.assert_array_equal(kernel(live_server.url, session_id, 3)[0], identity)
+
+    # Train: the frozen first layer keeps its hand-made filters, the rest learns.
+    page.get_by_role("button", name="+1 batch").click()
+    page.get_by_role("button", name="+1 batch").click()
+    page.wait_for_function(
+        "window.nnplay.store.get('session').step === 2 && !window.nnplay.store.get('training')",
+        timeout=30_000,
+    )
+    np.testing.assert_array_equal(kernel(live_server.url, session_id, 0)[0], SOBEL_X)
+    np.testing.assert_array_equal(kernel(live_server.url, session_id, 3)[0], identity)
+    page.screenshot(path=str(screenshot_dir / "playground-shapes-filters.png"), full_page=True)
+    assert console_errors == []
