@@ -63,3 +63,31 @@ def test_sigkill_and_restart_keeps_the_session(tmp_path):
         assert done["state"]["step"] == before["step"] + 1
     finally:
         again.stop()
+
+
+def test_sigkill_mid_training_leaves_a_consistent_session(tmp_path):
+    server = start_server(tmp_path)
+    try:
+        sid = httpx.post(f"{server.url}/api/sessions", json={"settings": SMALL}).json()["id"]
+        with connect(server.url.replace("http", "ws") + f"/api/sessions/{sid}/ws") as ws:
+            json.loads(ws.recv())
+            ws.send(json.dumps({"seq": 1, "cmd": "train", "unit": "epochs", "count": 100}))
+            epochs_seen = 0
+            while epochs_seen < 2:  # the session has been saved at least at one epoch end
+                message = ws.recv()
+                if isinstance(message, str) and json.loads(message)["type"] == "epoch_end":
+                    epochs_seen += 1
+            server.stop()  # SIGKILL while it trains
+    finally:
+        server.stop()
+    again = start_server(tmp_path)
+    try:
+        state = httpx.get(f"{again.url}/api/sessions/{sid}").json()
+        assert state["training"] is False
+        assert state["epoch"] >= 1 and len(state["history"]) == state["epoch"]
+        assert len(state["batch_losses"]) == state["step"] > 0
+        assert [h["epoch"] for h in state["history"]] == list(range(1, state["epoch"] + 1))
+        done = _train(again.url, sid, unit="batches", count=1)
+        assert done["state"]["step"] == state["step"] + 1
+    finally:
+        again.stop()
