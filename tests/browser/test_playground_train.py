@@ -60,6 +60,26 @@ def test_three_epochs_of_tiny_reach_85_percent_validation_accuracy(
     total = sum(int(t or 0) for t in cells.all_inner_texts())
     assert total == get_json(f"{live_server.url}/api/sessions/{session_id}")["dataset"]["val"]
     page.screenshot(path=str(screenshot_dir / "playground-three-epochs.png"), full_page=True)
+
+    # Click the largest off-diagonal cell: its samples are listed, and each one chosen is
+    # predicted as the column's class by the server.
+    matrix = page.evaluate("window.nnplay.store.get('confusion').matrix")
+    n, t, p = max((matrix[t][p], t, p) for t in range(10) for p in range(10) if t != p)
+    assert n > 0
+    page.locator(f'.confusion button[data-t="{t}"][data-p="{p}"]').click()
+    shown = page.locator(".confusion-samples .sample")
+    expect(shown).to_have_count(min(n, 12), timeout=60_000)
+    expect(page.locator(".confusion-cell")).to_contain_text("shown")
+    shown.first.click()
+    page.wait_for_function(
+        "() => { const s = window.nnplay.store; const f = s.get('lastForward');"
+        " return f.input === s.get('input') && s.get('input').kind === 'sample'; }"
+    )
+    forward = page.evaluate("window.nnplay.store.get('lastForward')")
+    assert forward["prediction"] == p
+    label = page.evaluate("window.nnplay.store.get('input').label")
+    assert label == forward["class_names"][t]
+    page.screenshot(path=str(screenshot_dir / "playground-confusion-cell.png"), full_page=True)
     assert console_errors == []
 
 

@@ -1,10 +1,81 @@
 // Confusion matrix of the validation split (rows: true class, columns: predicted), as a table of
-// buttons; clicking a cell shows those samples when the server can list them.
+// buttons. Clicking a cell lists those samples: the server has no route for "samples of a
+// cell", so the view pages through the validation split (true labels) and asks the server's
+// forward for each sample of the row's class, keeping those it predicts as the column's class
+// (with the current weights). Then the user's input is forwarded again.
+
+import { api } from "../api.js";
 
 export function createConfusion(container, store) {
-  container.innerHTML = `<div class="confusion"></div><div class="confusion-cell" aria-live="polite"></div>`;
+  container.innerHTML = `<div class="confusion"></div><div class="confusion-cell" aria-live="polite"></div>
+    <div class="confusion-samples samples-strip" role="list" aria-label="samples of the chosen cell"></div>`;
   const box = container.querySelector(".confusion");
   const cellInfo = container.querySelector(".confusion-cell");
+  const found = container.querySelector(".confusion-samples");
+  let search = 0;
+
+  function thumb(images, i, label, onClick) {
+    const [, c, h, w] = images.shape;
+    const b = document.createElement("button");
+    b.type = "button";
+    b.className = "sample";
+    b.setAttribute("role", "listitem");
+    const cv = document.createElement("canvas");
+    cv.width = w;
+    cv.height = h;
+    const ctx = cv.getContext("2d");
+    const img = ctx.createImageData(w, h);
+    for (let k = 0; k < h * w; k++) {
+      const v = Math.round(Math.max(0, Math.min(1, images.data[i * c * h * w + k])) * 255);
+      img.data.set([v, v, v, 255], k * 4);
+    }
+    ctx.putImageData(img, 0, 0);
+    const span = document.createElement("span");
+    span.textContent = label;
+    b.append(cv, span);
+    b.addEventListener("click", onClick);
+    return b;
+  }
+
+  async function findSamples(t, p) {
+    const mine = ++search;
+    const id = store.get("sessionId");
+    const c = store.get("confusion");
+    const names = c.class_names;
+    const userInput = store.get("input");
+    found.innerHTML = "";
+    let offset = 0;
+    let checked = 0;
+    let hits = 0;
+    const want = c.matrix[t][p];
+    try {
+      for (;;) {
+        const page = await api.sessionSamples(id, { split: c.split ?? "val", count: 64, offset });
+        for (let i = 0; i < page.labels.length; i++) {
+          if (mine !== search || hits >= 12 || hits >= want) break;
+          if (page.labels[i] !== t) continue;
+          const reply = await api.forwardSample(id, page.split, page.indices[i]);
+          checked += 1;
+          cellInfo.textContent = `Looking: ${checked} samples of class ${names[t]} checked, ${hits} found…`;
+          if (reply.prediction !== p) continue;
+          hits += 1;
+          const index = page.indices[i];
+          found.appendChild(thumb(page.images, i, `#${index}`, () =>
+            store.set("input", { kind: "sample", split: page.split, index, label: names[t], t0: performance.now() })));
+        }
+        offset += page.labels.length;
+        if (mine !== search || hits >= 12 || hits >= want || offset >= page.total) break;
+      }
+      if (mine === search) {
+        cellInfo.textContent = `${want} validation sample${want === 1 ? "" : "s"} of class ${names[t]} predicted as ${names[p]} at the end of the epoch; ${hits} shown${hits < want ? " (the current weights may differ)" : ""}. Click one to use it as input.`;
+      }
+    } catch (err) {
+      cellInfo.textContent = `Could not list them: ${err.message}`;
+    } finally {
+      // Put the user's own input back as the session's last input.
+      if (userInput && userInput.kind !== "empty") store.set("input", { ...userInput, t0: performance.now() });
+    }
+  }
 
   function update() {
     const c = store.get("confusion");
@@ -42,7 +113,10 @@ export function createConfusion(container, store) {
     const p = Number(b.dataset.p);
     const n = c.matrix[t][p];
     cellInfo.textContent = `${n} validation sample${n === 1 ? "" : "s"} of class ${c.class_names[t]} predicted as ${c.class_names[p]}.`;
-    store.set("request", { type: "confusionCell", trueClass: t, predicted: p, at: performance.now() });
+    box.querySelectorAll("button.chosen").forEach((x) => x.classList.remove("chosen"));
+    b.classList.add("chosen");
+    if (n > 0) findSamples(t, p);
+    else found.innerHTML = "";
   });
 
   const off = store.subscribe(["confusion"], update);

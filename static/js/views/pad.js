@@ -62,9 +62,8 @@ export function createPad(container, store) {
   }
 
   function leaveBackground() {
-    if (!background) return;
-    background = null;
     note.hidden = true;
+    background = null;
   }
 
   canvas.addEventListener("pointerdown", (ev) => {
@@ -156,8 +155,10 @@ export function createPad(container, store) {
     if (s.input?.kind === "sample") {
       strokes = [];
       buf = new Float32Array(SIZE * SIZE);
+      background = null;
       paint();
-      wrap.dataset.hasInk = "false";
+      note.textContent = `The network is looking at sample #${s.input.index}${s.input.label !== undefined ? ` (true label ${s.input.label})` : ""}. Draw to use your own.`;
+      note.hidden = false;
     }
   });
 
