@@ -8,9 +8,11 @@ keep their generated ids (unknown sessions).
 from __future__ import annotations
 
 import itertools
+import shutil
 import tempfile
 from pathlib import Path
 
+import pytest
 import schemathesis
 from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, settings
@@ -34,6 +36,13 @@ def _new_session() -> str:
 
 
 TURN = itertools.count()  # three cases in four go to a real session
+@pytest.fixture(scope="module", autouse=True)
+def _remove_data_dir():
+    yield
+    APP.state.manager.close()
+    shutil.rmtree(LIMITS.data_dir, ignore_errors=True)
+
+
 SESSION = _new_session()
 CLIENT.post(f"/api/sessions/{SESSION}/forward", json={"sample": {"split": "val", "index": 0}})
 
