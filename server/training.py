@@ -152,6 +152,17 @@ class Training:
     def emit(self, events: list[TrainEvent]) -> list[Emitted]:
         return [Emitted(e, self.event_json(e)) for e in events]
 
+    def evaluate(self, split: str) -> dict[str, Any]:
+        """Loss, accuracy and confusion matrix of a split at the current weights."""
+        t = self.trainer
+        if {"train": t.train, "val": t.val, "test": t.test}[split] is None:
+            raise ApiError(422, f"split: this session's {split} split is empty", "split")
+        ev = t.evaluate(split)
+        return {"split": split, "count": ev.count, "loss": finite_or_none(ev.loss),
+                "acc": finite_or_none(ev.accuracy), "class_names": ev.class_names,
+                "matrix": ev.confusion.astype(int).tolist(),
+                "per_class_acc": [finite_or_none(v) for v in ev.per_class_accuracy]}
+
     def _evaluate_confusion(self) -> dict[str, Any] | None:
         t = self.trainer
         if t.val is None:

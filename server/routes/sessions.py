@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from fastapi import APIRouter, Request, Response
 
@@ -50,6 +50,14 @@ async def put_params(session_id: str, layer: str, body: ParamsBody,
     values = {"W": body.W, "b": body.b}
     return await with_session(manager(request), session_id,
                               lambda s: s.set_layer_params(layer, values), save=True)
+
+
+@router.get("/{session_id}/evaluate")
+async def evaluate(session_id: str, request: Request,
+                   split: Literal["train", "val", "test"] = "test") -> dict[str, Any]:
+    """Loss, accuracy and confusion matrix of one split at the current weights."""
+    return await with_session(manager(request), session_id,
+                              lambda s: s.training_or_raise().evaluate(split), heavy=True)
 
 
 @router.delete("/{session_id}", status_code=204)

@@ -165,3 +165,15 @@ def test_hand_set_filters(client, session):
         assert reply.status_code == status, (body, reply.text)
         assert reply.json()["detail"]["field"] == field, reply.json()
     assert same_weights(weights(client, sid), before)
+
+
+def test_evaluate_a_split_on_request(client, session):
+    sid = session["id"]
+    reply = client.get(f"/api/sessions/{sid}/evaluate", params={"split": "test"})
+    assert reply.status_code == 200, reply.text
+    body = reply.json()
+    matrix = body["matrix"]
+    assert body["count"] == session["dataset"]["test"] == sum(map(sum, matrix))
+    assert abs(sum(matrix[i][i] for i in range(10)) / body["count"] - body["acc"]) < 1e-12
+    assert client.get(f"/api/sessions/{sid}/evaluate",
+                      params={"split": "nope"}).json()["detail"]["field"] == "query.split"
