@@ -9,7 +9,7 @@ const MAP_COL_HEIGHT = 300;
 const GAP = 3;
 const ARROW = 10;
 const BARS_WIDTH = 52;
-const SOFTMAX_WIDTH = 112;
+const SOFTMAX_WIDTH = 120;
 const STRIP_WIDTH = 14;
 const INPUT_WIDTH = 60;
 
