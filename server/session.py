@@ -62,6 +62,7 @@ class Session:
         self.data: SplitData | None = None
         self.training: Training | None = None
         self.training_problem: str | None = None  # why there is no training, when there is none
+        self.file_class_names: list[str] = []  # class names an imported model file carried
         self._put: dict[str, bytes] = {}
         self._drop: set[str] = set()
         self._drop_prefixes: set[str] = set()
@@ -164,7 +165,7 @@ class Session:
             "settings": self.settings.model_dump(),
             "layers": self.table["layers"],
             "total_params": self.table["total_params"],
-            "class_names": data.class_names if data else self.own.class_names(),
+            "class_names": self.state_class_names(),
             "dataset": ({"name": data.name, **data.sizes()} if data
                         else {"name": self.settings.dataset, "train": 0, "val": 0, "test": 0}),
             "samples": self.own.summary(),
@@ -343,7 +344,10 @@ class Session:
         return reply
 
     def state_class_names(self) -> list[str]:
-        return self.data.class_names if self.data else self.own.class_names()
+        """The data's class names; without data, the own samples' or an imported file's."""
+        if self.data is not None:
+            return self.data.class_names
+        return self.own.class_names() or list(self.file_class_names)
 
     def cell_input(self, source: str) -> np.ndarray:
         if source == "last":
@@ -422,6 +426,7 @@ class Session:
             except ValueError:
                 settings = TrainSettings()
         session = cls(session_id, limits, loaded.spec, settings)
+        session.file_class_names = list(loaded.class_names or [])[:1024]
         try:
             session.model.set_weights(loaded.weights)
         except ValueError as exc:
@@ -438,6 +443,7 @@ class Session:
             "spec": self.spec,
             "settings": self.settings.model_dump(),
             "own": self.own.meta(),
+            "file_class_names": self.file_class_names,
             "training": self.training.meta() if self.training else None,
         }
         put = dict(self._put)
@@ -474,6 +480,7 @@ class Session:
         settings = TrainSettings.model_validate(meta["settings"])
         session = cls(stored.id, limits, meta["spec"], settings, created=stored.created)
         session.touched = stored.touched
+        session.file_class_names = list(meta.get("file_class_names", []))
         session._saved_touch = stored.touched
         images = {name[len("sample/"):]: codec.unpack(blob)["x"]
                   for name, blob in stored.blobs.items() if name.startswith("sample/")}

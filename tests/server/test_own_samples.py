@@ -134,3 +134,26 @@ def test_dataset_sample_strips(client):
         assert reply.status_code == 422, params
         assert reply.json()["detail"]["field"] == field
     assert client.get("/api/datasets/cifar/samples").status_code == 422
+
+
+def test_an_imported_own_data_model_keeps_its_class_names(client):
+    state = new_session(client, split={"train": 0.5, "val": 0.5, "test": 0.0})
+    sid = state["id"]
+    for i in range(4):
+        client.post(f"/api/sessions/{sid}/samples", json={
+            "pixels": _drawing(2 + i), "width": 28, "height": 28,
+            "label": "left" if i < 2 else "right"})
+    spec = {**state["spec"], "layers": [
+        {**layer, "units": 2} if layer["type"] == "dense" else layer
+        for layer in state["spec"]["layers"]]}
+    client.put(f"/api/sessions/{sid}/settings", json={"settings": {"dataset": "own"}})
+    assert client.put(f"/api/sessions/{sid}/spec", json={"spec": spec}).status_code == 200
+    data = client.get(f"/api/sessions/{sid}/export.npz").content
+    copy = client.post("/api/sessions/import", files={"file": ("m.npz", data)}).json()
+    assert copy["class_names"] == ["left", "right"]
+    assert "two classes" in copy["training_problem"]  # the samples stayed in the old session
+    again = client.get(f"/api/sessions/{copy['id']}").json()
+    assert again["class_names"] == ["left", "right"]
+    reply = client.post(f"/api/sessions/{copy['id']}/forward", json={
+        "pixels": _drawing(3), "width": 28, "height": 28})
+    assert reply.json()["label"] in ("left", "right")
