@@ -6,6 +6,7 @@ from typing import Any, Literal
 
 from fastapi import APIRouter, Query, Request
 
+from server.confusion_samples import confusion_samples
 from server.data import builtin_split
 from server.images import gray_from_pixels
 from server.own_upload import add_zip
@@ -51,6 +52,21 @@ async def session_samples(
     """Examples of the session's own split (indices as forward/cell/trace take them)."""
     return await with_session(manager(request), session_id,
                               lambda s: sample_strip(s.data_or_raise(), split, count, offset))
+
+
+@router.get("/api/sessions/{session_id}/confusion/samples")
+async def confusion_cell_samples(
+    session_id: str,
+    request: Request,
+    true: int = Query(ge=0, le=100_000),
+    predicted: int = Query(ge=0, le=100_000),
+    split: Split = "val",
+    count: int = Query(12, ge=1, le=64),
+) -> dict[str, Any]:
+    """Examples of class ``true`` that the current weights predict as ``predicted``."""
+    return await with_session(
+        manager(request), session_id,
+        lambda s: confusion_samples(s, split, true, predicted, count), heavy=True)
 
 
 @router.get("/api/sessions/{session_id}/samples")

@@ -157,3 +157,26 @@ def test_an_imported_own_data_model_keeps_its_class_names(client):
     reply = client.post(f"/api/sessions/{copy['id']}/forward", json={
         "pixels": _drawing(3), "width": 28, "height": 28})
     assert reply.json()["label"] in ("left", "right")
+
+
+def test_confusion_cell_samples_match_the_matrix(client, session):
+    sid = session["id"]
+    matrix = client.get(f"/api/sessions/{sid}/evaluate", params={"split": "val"}).json()["matrix"]
+    strip = client.get(f"/api/sessions/{sid}/dataset/samples",
+                       params={"split": "val", "count": 64}).json()
+    for t, p in ((0, 0), (3, 5), (1, 1)):
+        reply = client.get(f"/api/sessions/{sid}/confusion/samples",
+                           params={"true": t, "predicted": p, "count": 64})
+        assert reply.status_code == 200, reply.text
+        body = reply.json()
+        assert body["total"] == matrix[t][p] == len(body["indices"])
+        images = tensor(body["images"])
+        for k, index in enumerate(body["indices"]):
+            assert strip["labels"][index] == t
+            assert np.array_equal(images[k], tensor(strip["images"])[index])
+            forward = client.post(f"/api/sessions/{sid}/forward",
+                                  json={"sample": {"split": "val", "index": index}}).json()
+            assert forward["prediction"] == p
+    reply = client.get(f"/api/sessions/{sid}/confusion/samples",
+                       params={"true": 10, "predicted": 0})
+    assert reply.status_code == 422 and reply.json()["detail"]["field"] == "query.true"
