@@ -117,3 +117,16 @@ def test_fused_steps_are_in_the_plan() -> None:
                    {"type": "pool"}, {"type": "relu"}, {"type": "pool", "size": 2, "stride": 1})
     kinds = [s.kind for s in build(spec, np.random.default_rng(0)).plan]
     assert kinds == ["conv+relu+pool", "relu+pool"]
+
+
+def test_the_check_refuses_to_pass_on_gradients_that_are_zero_everywhere(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Zero against zero would pass the comparison while checking nothing: a backward that
+    kills every gradient must fail the check instead."""
+    from engine.ops import activations
+
+    monkeypatch.setattr(activations, "relu_backward",
+                        lambda dout, cache: np.zeros_like(dout))
+    spec = spec_of(1, 5, 5, {"type": "conv2d", "filters": 2}, {"type": "relu"})
+    with pytest.raises(AssertionError, match="stays zero everywhere"):
+        check_model(spec)
