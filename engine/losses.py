@@ -7,8 +7,9 @@ loss=kind)`` expects:
   ``L = -mean_n log p[n, y_n]``; fused with the softmax, ``dout = dL/dz = (p - onehot) / N``
   (the gradient of the softmax's input: nothing divides by a probability).
 * ``bce``: ``out`` are sigmoid outputs, ``y`` targets in [0, 1] of the same shape (or integer
-  labels, one-hot encoded). ``L = -mean(y log p + (1 - y) log(1 - p))``; fused with the
-  sigmoid, ``dout = dL/dz = (p - y) / out.size``.
+  labels, one-hot encoded; against a single output ``(N, 1)``, labels 0/1 are the targets).
+  ``L = -mean(y log p + (1 - y) log(1 - p))``; fused with the sigmoid,
+  ``dout = dL/dz = (p - y) / out.size``.
 * ``mse``: ``L = mean((out - y)^2)``, ``dout = dL/dout = 2 (out - y) / out.size``; ``y`` of
   ``out``'s shape or integer labels (one-hot encoded). :func:`report` also gives the RMSE.
 
@@ -35,11 +36,14 @@ def _onehot(y: np.ndarray, k: int, dtype: Any) -> np.ndarray:
 
 
 def _targets(out: np.ndarray, y: np.ndarray) -> np.ndarray:
-    """y as an array of out's shape: integer labels (N,) against (N, K) become one-hot."""
+    """y as an array of out's shape: integer labels (N,) against (N, K) become one-hot;
+    against a single output (N, 1) (two classes, one unit) labels 0/1 are the targets."""
     y = np.asarray(y)
     if out.ndim == 2 and y.ndim == 1 and np.issubdtype(y.dtype, np.integer):
         if y.shape[0] != out.shape[0]:
             raise ValueError(f"{y.shape[0]} labels for {out.shape[0]} outputs")
+        if out.shape[1] == 1:
+            return _onehot(y, 2, out.dtype)[:, 1:]
         return _onehot(y, out.shape[1], out.dtype)
     if y.shape != out.shape:
         raise ValueError(f"targets of shape {y.shape} do not match outputs {out.shape}")

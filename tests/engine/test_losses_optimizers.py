@@ -117,3 +117,20 @@ def test_optimizer_errors() -> None:
         make_optimizer("sgd", 0.0)
     with pytest.raises(ValueError, match="state is for optimizer 'sgd'"):
         make_optimizer("adam", 0.1).load_state_dict(make_optimizer("sgd", 0.1).state_dict())
+
+
+def test_one_output_unit_for_two_classes_takes_labels_0_and_1() -> None:
+    """The trainer accepts one sigmoid unit for two classes (predicting class 1 when p > 0.5);
+    the losses must then read integer labels 0/1 as the targets themselves."""
+    p = np.array([[0.3], [0.8], [0.6]])
+    labels = np.array([0, 1, 0])
+    t = labels.astype(np.float64).reshape(3, 1)
+    for kind in ("bce", "mse"):
+        got_loss, got_grad = loss_and_grad(kind, p, labels)
+        want_loss, want_grad = loss_and_grad(kind, p, t)
+        assert got_loss == want_loss
+        np.testing.assert_array_equal(got_grad, want_grad)
+    want = -np.mean([np.log(0.7), np.log(0.8), np.log(0.4)])
+    assert loss_and_grad("bce", p, labels)[0] == pytest.approx(want, rel=1e-12)
+    with pytest.raises(ValueError, match="labels must lie in 0..1"):
+        loss_and_grad("bce", p, np.array([0, 2, 1]))

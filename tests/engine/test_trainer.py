@@ -353,3 +353,24 @@ def test_an_update_that_overflows_is_undone_and_named(data):
     assert "made weights non-finite" in ev.message and "(step 1)" in ev.message
     assert same_weights(tr.model.get_weights(), before)
     assert tr.global_step == 0 and tr.optimizer.state_dict()["t"] == 0
+
+
+@pytest.mark.parametrize("loss", ["bce", "mse"])
+def test_one_sigmoid_unit_trains_on_two_classes(data, loss):
+    """Two classes may share one output unit (class 1 when it exceeds 0.5): an epoch runs
+    and learns something."""
+    train, val = data
+    def two(d: Dataset) -> Dataset:
+        keep = np.flatnonzero(d.labels < 2)
+        return Dataset(d.images[keep], d.labels[keep], d.class_names[:2])
+    train2, val2 = two(train), two(val)
+    spec = {**SPEC, "layers": [*SPEC["layers"][:-2], {"type": "dense", "units": 1},
+                               {"type": "sigmoid"}]}
+    model = build(spec, np.random.default_rng(0))
+    tr = Trainer(model, make_optimizer("adam", 0.01), train2, val=val2, loss=loss,
+                 batch_size=8, seed=0)
+    first = tr.evaluate("val").loss
+    for _ in range(3):
+        events = list(tr.run_epoch())
+        assert isinstance(events[-1], EpochEnd)
+    assert tr.evaluate("val").loss < first
