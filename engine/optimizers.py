@@ -112,6 +112,8 @@ class Adam(Optimizer):
     def __init__(self, lr: float, beta1: float = 0.9, beta2: float = 0.999, eps: float = 1e-8,
                  weight_decay: float = 0.0) -> None:
         super().__init__(lr, weight_decay)
+        if not (0 <= beta1 < 1 and 0 <= beta2 < 1):
+            raise ValueError(f"adam betas must be in [0, 1), got {beta1} and {beta2}")
         self.beta1, self.beta2, self.eps = float(beta1), float(beta2), float(eps)
 
     def _hyper(self) -> dict[str, float]:
@@ -129,11 +131,11 @@ class Adam(Optimizer):
 
 def make_optimizer(name: str, lr: float, momentum: float = 0.9,
                    weight_decay: float = 0.0) -> Optimizer:
-    """sgd | momentum | adam."""
+    """sgd | momentum | adam; ``momentum`` is the momentum optimizer's mu and adam's beta1."""
     if name == "sgd":
         return SGD(lr, weight_decay)
     if name == "momentum":
         return Momentum(lr, momentum, weight_decay)
     if name == "adam":
-        return Adam(lr, weight_decay=weight_decay)
+        return Adam(lr, beta1=momentum, weight_decay=weight_decay)
     raise ValueError(f"unknown optimizer {name!r} (known: sgd, momentum, adam)")

@@ -134,3 +134,18 @@ def test_one_output_unit_for_two_classes_takes_labels_0_and_1() -> None:
     assert loss_and_grad("bce", p, labels)[0] == pytest.approx(want, rel=1e-12)
     with pytest.raises(ValueError, match="labels must lie in 0..1"):
         loss_and_grad("bce", p, np.array([0, 2, 1]))
+
+
+def test_adam_takes_momentum_as_beta1() -> None:
+    """docs/protocol.md: settings.momentum is the momentum optimizer's mu and adam's beta1."""
+    g1, g2 = np.array([1.0, -2.0]), np.array([-3.0, 0.5])
+    for beta1 in (0.0, 0.5, 0.9):
+        opt = make_optimizer("adam", 0.1, momentum=beta1)
+        p = {"a.W": np.zeros(2)}
+        opt.step(p, {"a.W": g1})
+        u2 = opt.step(p, {"a.W": g2})["a.W"]
+        m = (beta1 * (1 - beta1) * g1 + (1 - beta1) * g2) / (1 - beta1 ** 2)
+        v = (0.999 * 0.001 * g1 ** 2 + 0.001 * g2 ** 2) / (1 - 0.999 ** 2)
+        np.testing.assert_allclose(u2, -0.1 * m / (np.sqrt(v) + 1e-8), rtol=1e-12)
+    with pytest.raises(ValueError, match="betas must be in"):
+        make_optimizer("adam", 0.1, momentum=1.0)
