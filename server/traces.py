@@ -114,16 +114,16 @@ def run_trace(session: Session, req: TraceRequest, seq: int | None) -> tuple[lis
         add(rec.name, "update_W", rec.update_W)
         add(rec.name, "update_b", rec.update_b)
     out = trace.layers[-1].output
-    batch, source = _dead_batch(session, x)
     message = {
         "seq": seq, "type": "trace", "trace_id": trace_id, "probe": req.probe, "loss": loss,
         "label": label, "prediction": int(predictions(out.reshape(1, -1))[0]),
         "layers": [{"name": rec.name, "type": rec.kind} for rec in trace.layers],
-        "tensors": len(frames),
-        "dead": dead_relu_fractions(model, batch),
-        "dead_batch": {"source": source, "size": int(batch.shape[0])},
-        **req.extra,
+        "tensors": len(frames), **req.extra,
     }
+    if not req.probe:  # a whole batch's forward is too dear to repeat on every probe
+        batch, source = _dead_batch(session, x)
+        message["dead"] = dead_relu_fractions(model, batch)
+        message["dead_batch"] = {"source": source, "size": int(batch.shape[0])}
     return frames, message
 
 

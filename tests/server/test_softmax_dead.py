@@ -95,8 +95,12 @@ def test_trace_dead_fractions_are_the_engines_on_the_first_batch_then_the_last(c
         ws.receive_json()
         ws.send_json({"seq": 1, "cmd": "set_probe_rate", "per_second": 0})
         receive_until(ws, 1)
-        ws.send_json({"seq": 2, "cmd": "train", "unit": "batches", "count": 1})
+        ws.send_json({"seq": 2, "cmd": "set_probe_rate", "per_second": 30})
         receive_until(ws, 2)
-    after = _trace(client, sid, seq=3)
+        ws.send_json({"seq": 3, "cmd": "train", "unit": "batches", "count": 1})
+        messages, _ = receive_until(ws, 3)
+    probes = of_type(messages, "trace")
+    assert probes and all(p["probe"] and "dead" not in p for p in probes)
+    after = _trace(client, sid, seq=4)
     assert after["dead_batch"] == {"source": "last_batch", "size": 50}
     assert set(after["dead"]) == {"relu1"} and 0 <= after["dead"]["relu1"] <= 1
