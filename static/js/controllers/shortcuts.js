@@ -4,7 +4,8 @@ export function createShortcuts(store, pad, help) {
   const req = (r) => store.set("request", { ...r, at: performance.now() });
   function onKey(ev) {
     const t = ev.target;
-    const typing = t && (t.isContentEditable || ["INPUT", "SELECT", "TEXTAREA"].includes(t.tagName));
+    const choice = t && t.tagName === "INPUT" && ["radio", "checkbox", "range", "file"].includes(t.type);
+    const typing = t && !choice && (t.isContentEditable || ["INPUT", "SELECT", "TEXTAREA"].includes(t.tagName));
     if ((ev.ctrlKey || ev.metaKey) && ev.key.toLowerCase() === "z" && !typing) {
       ev.preventDefault();
       pad.undo();
@@ -14,7 +15,7 @@ export function createShortcuts(store, pad, help) {
     const training = store.get("training");
     switch (ev.key) {
       case " ":
-        if (t && (t.tagName === "BUTTON" || t.getAttribute?.("role") === "button")) return;
+        if (t && (choice || t.tagName === "BUTTON" || t.tagName === "SUMMARY" || t.getAttribute?.("role") === "button")) return;
         ev.preventDefault();
         req({ type: store.get("playing") ? "stop" : "play" });
         break;

@@ -73,7 +73,7 @@ export function createNetwork(container, store) {
       else fixed += (l.shape[0] > 128 ? STRIP_WIDTH + 30 : BARS_WIDTH) + 6;
     }
     const avail = columnsEl.parentElement.getBoundingClientRect().width || 640;
-    mapWidth = Math.max(44, Math.min(140, Math.floor((avail - fixed - 8) / Math.max(1, maps)) - 4));
+    mapWidth = Math.max(44, Math.min(240, Math.floor((avail - fixed - 8) / Math.max(1, maps)) - 4));
     all.forEach((layer, i) => {
       if (i > 0) columnsEl.appendChild(arrow());
       const col = document.createElement("div");
