@@ -4,6 +4,8 @@
 
 import { api } from "../api.js";
 
+const FAILED = "Could not run the network on this input:";
+
 export function createForwardController(store) {
   let inFlight = false;
   let pending = null;
@@ -29,9 +31,9 @@ export function createForwardController(store) {
         store.set("lastForward", { ...reply, input, t0: input.t0 });
         performance.measure("forward-views", { start: got, end: performance.now() });
       }
-      if (input.kind === "file") store.set("status", null);
+      if (input.kind === "file" || store.get("status")?.text?.startsWith(FAILED)) store.set("status", null);
     } catch (err) {
-      store.set("status", { level: "error", text: `Could not run the network on this input: ${err.message}` });
+      store.set("status", { level: "error", text: `${FAILED} ${err.message}` });
     } finally {
       inFlight = false;
       if (pending) {

@@ -21,7 +21,7 @@ export function createBanner(container, store) {
     status.dataset.level = s?.level ?? "";
     const d = store.get("diverged");
     div.hidden = !d;
-    if (d) container.querySelector(".div-msg").textContent = `${d.message ?? ""} (epoch ${d.epoch}, batch ${d.batch}, step ${d.step}). The weights from before that step are kept.`;
+    if (d) container.querySelector(".div-msg").textContent = d.message ?? `at epoch ${d.epoch}, batch ${d.batch} (step ${d.step}).`;
   }
   const off = store.subscribe(["status", "diverged"], update);
   update();

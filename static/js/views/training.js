@@ -1,6 +1,7 @@
 // Training: settings form, step / play / pause / rewind buttons, progress bar.
 // Asks the session controller through store.request; reads store state only.
 
+import { formatValue } from "../lib/colors.js";
 import { formatDuration, timeLeft } from "../lib/geometry.js";
 
 const FIELDS = `
@@ -9,9 +10,9 @@ const FIELDS = `
       <option value="mnist">MNIST digits</option><option value="shapes">Shapes</option><option value="own">My own data</option>
     </select></label>
     <label>Seed <input name="seed" type="number" min="0" step="1"></label>
-    <label>Train <input name="split_train" type="number" min="0.05" max="0.95" step="0.05"></label>
-    <label>Val <input name="split_val" type="number" min="0.05" max="0.9" step="0.05"></label>
-    <label>Test <input name="split_test" type="number" min="0" max="0.9" step="0.05"></label>
+    <label>Train <input name="split_train" type="number" min="0.05" max="0.95" step="any"></label>
+    <label>Val <input name="split_val" type="number" min="0.05" max="0.9" step="any"></label>
+    <label>Test <input name="split_test" type="number" min="0" max="0.9" step="any"></label>
     <label>Loss <select name="loss">
       <option value="cross_entropy">cross-entropy</option><option value="mse">mean squared</option><option value="bce">binary cross-entropy</option>
     </select></label>
@@ -19,7 +20,7 @@ const FIELDS = `
       <option value="sgd">SGD</option><option value="momentum">SGD + momentum</option><option value="adam">Adam</option>
     </select></label>
     <label>Learning rate <input name="lr" type="number" min="0.00001" max="10" step="any"></label>
-    <label>Momentum <input name="momentum" type="number" min="0" max="0.999" step="0.05"></label>
+    <label>Momentum <input name="momentum" type="number" min="0" max="0.999" step="any"></label>
     <label>Batch size <input name="batch_size" type="number" min="1" max="1024" step="1"></label>
     <label>Weight decay <input name="weight_decay" type="number" min="0" max="1" step="any"></label>
   </div>`;
@@ -129,7 +130,7 @@ export function createTraining(container, store) {
       q(".progress-bar").setAttribute("aria-valuenow", pct.toFixed(0));
       const left = timeLeft(done, total, (p.now - p.started) / 1000);
       const parts = [`epoch ${p.epoch ?? epoch + 1}`, `batch ${done}/${total}`];
-      if (p.loss !== undefined) parts.push(`loss ${p.loss.toFixed(3)}`);
+      if (p.loss !== undefined) parts.push(`loss ${formatValue(p.loss)}`);
       if (p.acc !== undefined) parts.push(`acc ${(p.acc * 100).toFixed(1)}%`);
       parts.push(`${formatDuration(left)} left`);
       q(".progress-text").textContent = parts.join(" · ");
