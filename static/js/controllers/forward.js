@@ -11,7 +11,7 @@ export function createForwardController(store) {
   let pending = null;
   let lastSent = null;
 
-  async function send(input) {
+  async function send(input, refresh = false) {
     const id = store.get("sessionId");
     if (!id || !input || input.kind === "empty") return;
     inFlight = true;
@@ -26,9 +26,10 @@ export function createForwardController(store) {
         // Where a stroke's time goes (bench/page_perf.py): waiting for the request before it,
         // then the request itself (server, transfer, JSON and tensor decoding).
         const got = performance.now();
-        if (input.t0 !== undefined) performance.measure("forward-queued", { start: input.t0, end: sent });
+        if (!refresh && input.t0 !== undefined) performance.measure("forward-queued", { start: input.t0, end: sent });
         performance.measure("forward-request", { start: sent, end: got });
-        store.set("lastForward", { ...reply, input, t0: input.t0 });
+        // A refresh (same input, new weights) is not a stroke: no stroke-to-maps measure.
+        store.set("lastForward", { ...reply, input, t0: refresh ? undefined : input.t0 });
         performance.measure("forward-views", { start: got, end: performance.now() });
       }
       if (input.kind === "file" || store.get("status")?.text?.startsWith(FAILED)) store.set("status", null);
@@ -39,14 +40,14 @@ export function createForwardController(store) {
       if (pending) {
         const next = pending;
         pending = null;
-        send(next);
+        send(next.input, next.refresh);
       }
     }
   }
 
-  function request(input) {
-    if (inFlight) pending = input;
-    else send(input);
+  function request(input, refresh = false) {
+    if (inFlight) pending = { input, refresh };
+    else send(input, refresh);
   }
 
   const off = store.subscribe(["input"], (_, s) => {
@@ -59,8 +60,11 @@ export function createForwardController(store) {
   return {
     /** Run the last input again (after training changed the weights). */
     refresh() {
-      const input = pending ?? lastSent ?? store.get("input");
-      if (input && input.kind !== "empty") request({ ...input, t0: performance.now() });
+      if (pending) return; // the newest input is about to go anyway
+      const current = store.get("input");
+      // An empty pad keeps showing what was last shown (the network's answer to it changes).
+      const input = current && current.kind !== "empty" ? current : lastSent;
+      if (input && input.kind !== "empty") request(input, true);
     },
     destroy: off,
   };
