@@ -27,7 +27,7 @@ test("persisted keys round-trip through the URL query", () => {
   a.set({
     sessionId: "s1",
     spec: { input: { channels: 1, height: 28, width: 28 }, layers: [{ type: "flatten" }, { type: "dense", units: 10 }, { type: "softmax" }] },
-    settings: { dataset: "shapes", optimizer: "adam", lr: 0.001, batch_size: 16, seed: 3, split: [0.7, 0.2, 0.1] },
+    settings: { dataset: "shapes", optimizer: "adam", lr: 0.001, batch_size: 16, seed: 3, split: { train: 0.7, val: 0.2, test: 0.1 } },
     epoch: 5,
   });
   const b = createStore();
