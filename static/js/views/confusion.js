@@ -8,7 +8,7 @@ import { api } from "../api.js";
 
 export function createConfusion(container, store) {
   container.innerHTML = `<div class="confusion"></div><div class="confusion-cell" aria-live="polite"></div>
-    <div class="confusion-samples samples-strip" role="list" aria-label="samples of the chosen cell"></div>`;
+    <div class="confusion-samples samples-strip" role="group" aria-label="samples of the chosen cell"></div>`;
   const box = container.querySelector(".confusion");
   const cellInfo = container.querySelector(".confusion-cell");
   const found = container.querySelector(".confusion-samples");
@@ -19,7 +19,6 @@ export function createConfusion(container, store) {
     const b = document.createElement("button");
     b.type = "button";
     b.className = "sample";
-    b.setAttribute("role", "listitem");
     const cv = document.createElement("canvas");
     cv.width = w;
     cv.height = h;

@@ -26,7 +26,7 @@ export function createNetwork(container, store) {
     <div class="net-head">
       <h2 class="panel-title">The network <span class="net-sub">input → output, one column per layer. Click a map for its detail.</span></h2>
     </div>
-    <div class="net-scroll"><div class="net-columns" role="list"></div></div>
+    <div class="net-scroll"><div class="net-columns" role="list" aria-label="layers, input first"></div></div>
     <p class="net-more" aria-hidden="true">more layers to the right: scroll →</p>
     <div class="net-tooltip" role="status" aria-live="polite"></div>`;
   const columnsEl = container.querySelector(".net-columns");

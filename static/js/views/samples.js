@@ -6,7 +6,7 @@ import { api } from "../api.js";
 export function createSamples(container, store) {
   container.innerHTML = `
     <h3 class="sub-title">Or pick a sample <button type="button" class="link samples-more" aria-label="show other samples">other samples</button></h3>
-    <div class="samples-strip" role="list" aria-label="dataset samples with their true labels"></div>`;
+    <div class="samples-strip" role="group" aria-label="dataset samples with their true labels"></div>`;
   const strip = container.querySelector(".samples-strip");
   let offset = 0;
   let loadedFor = null;
@@ -36,7 +36,6 @@ export function createSamples(container, store) {
       const b = document.createElement("button");
       b.type = "button";
       b.className = "sample";
-      b.setAttribute("role", "listitem");
       const label = r.class_names[r.labels[i]];
       b.setAttribute("aria-label", `sample ${r.indices[i]}, true label ${label}`);
       const cv = document.createElement("canvas");
