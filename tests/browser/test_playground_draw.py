@@ -104,3 +104,33 @@ def test_undo_and_clear_change_the_input(page, console_errors, screenshot_dir):
     assert page.locator(".pad-prompt").is_visible()
     page.screenshot(path=str(screenshot_dir / "playground-cleared.png"))
     assert console_errors == []
+
+
+def test_pen_and_touch_draw_like_the_mouse(page, console_errors):
+    open_page(page)
+    for kind, x in (("pen", 0.3), ("touch", 0.7)):
+        page.get_by_role("button", name="Clear").click()
+        page.evaluate(
+            """([kind, fx]) => {
+              const c = document.querySelector('canvas.pad');
+              const r = c.getBoundingClientRect();
+              const at = (fy) => ({clientX: r.left + fx * r.width, clientY: r.top + fy * r.height,
+                pointerId: 7, pointerType: kind, isPrimary: true, button: 0, buttons: 1,
+                bubbles: true});
+              c.dispatchEvent(new PointerEvent('pointerdown', at(0.2)));
+              for (let i = 1; i <= 10; i++) {
+                c.dispatchEvent(new PointerEvent('pointermove', at(0.2 + i * 0.06)));
+              }
+              c.dispatchEvent(new PointerEvent('pointerup', at(0.8)));
+            }""",
+            [kind, x],
+        )
+        wait_settled(page)
+        ink = np.array(page.evaluate("Array.from(window.nnplay.store.get('input').pixels)"))
+        img = ink.reshape(140, 140)
+        # A vertical stroke at the x where it was drawn, from about 20% to 80% of the height.
+        cols = np.nonzero(img.max(axis=0) > 200)[0]
+        rows = np.nonzero(img.max(axis=1) > 200)[0]
+        assert abs(cols.mean() - x * 140) < 3, kind
+        assert rows.min() < 0.25 * 140 and rows.max() > 0.75 * 140, kind
+    assert console_errors == []

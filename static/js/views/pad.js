@@ -70,7 +70,11 @@ export function createPad(container, store) {
     if (ev.button !== 0 && ev.pointerType === "mouse") return;
     ev.preventDefault();
     leaveBackground();
-    canvas.setPointerCapture(ev.pointerId);
+    try {
+      canvas.setPointerCapture(ev.pointerId); // keep the stroke when it leaves the pad
+    } catch {
+      /* a pointer the browser does not track (synthetic events): draw without capture */
+    }
     const erase = container.querySelector("input[name=pad-tool]:checked").value === "eraser";
     // Brush slider is in display pixels (280 wide); the raster is half that.
     current = { points: [point(ev)], size: (Number(brush.value) * SIZE) / 280, erase, id: ev.pointerId };
