@@ -66,6 +66,9 @@ def test_an_impossible_kernel_shows_its_message_at_the_layer(
         timeout=15_000,
     )
     expect(page.locator('.net-col[data-layer="conv2"] .col-shape')).to_have_text("8×2×2")
+    # The editor now shows the network in use, with nothing left to apply.
+    expect(apply).to_be_disabled()
+    expect(page.locator(".editor-state")).to_have_text("This is the network in use.")
     assert "conv4k3p1-relu-maxpool7-conv8k7p2-flatten" in page.url
     page.screenshot(path=str(screenshot_dir / "playground-editor-applied.png"), full_page=True)
     # Chromium logs every 4xx reply as a console error: the refused describe calls are expected.

@@ -263,7 +263,10 @@ export function createEditor(container, store) {
     if (!store.get("draftSpec")) reset();
   }
 
-  const offs = [store.subscribe(["spec"], update), store.subscribe(["training", "settings"], () => draft && showShapes()), store.subscribe(["session"], () => {
+  const offs = [store.subscribe(["spec", "draftSpec"], (changed, st) => {
+    // A new spec in use, or the draft dropped (applied, reverted): show what is in use.
+    if (changed.has("spec") || st.draftSpec === null) update();
+  }), store.subscribe(["training", "settings"], () => draft && showShapes()), store.subscribe(["session"], () => {
     const total = store.get("session")?.total_params;
     q(".editor-params").textContent = total ? `${total.toLocaleString("en")} parameters` : "";
   })];
