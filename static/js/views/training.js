@@ -29,6 +29,7 @@ export function createTraining(container, store) {
   container.innerHTML = `
     <h2 class="panel-title">Training</h2>
     <div class="train-epoch" aria-live="polite"></div>
+    <p class="train-problem" role="status" hidden></p>
     <div class="train-buttons" role="group" aria-label="Train">
       <button type="button" data-act="sample" aria-keyshortcuts="n" title="one sample (n)">+1 sample</button>
       <button type="button" data-act="batch" aria-keyshortcuts="s" title="one batch (s)">+1 batch</button>
@@ -111,6 +112,9 @@ export function createTraining(container, store) {
     const ds = session?.dataset;
     const step = training && store.get("progress")?.step !== undefined ? store.get("progress").step : session?.step ?? 0;
     q(".train-epoch").textContent = `${epoch} epoch${epoch === 1 ? "" : "s"} trained · step ${step}` + (ds ? ` · ${ds.train} train / ${ds.val} val` : "");
+    const problem = session?.training_problem;
+    q(".train-problem").hidden = !problem;
+    q(".train-problem").textContent = problem ? `Cannot train yet: ${problem}` : "";
     const hist = store.get("history");
     const opts = [0, ...hist.map((h) => h.epoch)];
     const key = opts.join(",");
