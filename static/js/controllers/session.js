@@ -65,7 +65,8 @@ export function createSessionController(store, { forward, autoTrain = true } = {
         losses.push(m.loss);
       } else if (m.type === "epoch_end") {
         const h = (patch.history ?? store.get("history")).filter((e) => e.epoch !== m.epoch);
-        h.push({ epoch: m.epoch, train_loss: m.train_loss, train_acc: m.train_acc, val_loss: m.val_loss, val_acc: m.val_acc });
+        const { type, confusion, seq, ...record } = m; // the epoch's record, as the server keeps it in history
+        h.push(record);
         patch.history = h;
         patch.epoch = m.epoch;
         if (m.confusion) patch.confusion = m.confusion;
