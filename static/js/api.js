@@ -13,6 +13,21 @@ export function base64ToBytes(b64) {
   return new Uint8Array(Buffer.from(b64, "base64"));
 }
 
+/** Uint8Array -> base64 (browsers and Node); how the page sends 0..255 grayscale pixels. */
+export function bytesToBase64(bytes) {
+  if (typeof btoa === "function") {
+    let s = "";
+    for (let i = 0; i < bytes.length; i += 0x8000) s += String.fromCharCode.apply(null, bytes.subarray(i, i + 0x8000));
+    return btoa(s);
+  }
+  return Buffer.from(bytes).toString("base64");
+}
+
+/** Grayscale pixels for a request body: bytes as base64 (a third of a JSON list's size). */
+export function pixelsField(pixels) {
+  return pixels instanceof Uint8Array || pixels instanceof Uint8ClampedArray ? bytesToBase64(pixels) : Array.from(pixels);
+}
+
 function bytesToFloat32(bytes, dtype = "float32", scale = 1, offset = 0) {
   if (dtype === "float32") {
     // Copy when unaligned so the Float32Array view is legal.
@@ -118,7 +133,7 @@ export const api = {
   deleteSession: (id) => request("DELETE", S(id)),
   putParams: (id, layer, params) => request("PUT", `${S(id)}/params/${encodeURIComponent(layer)}`, params),
   forward: async (id, pixels, width, height, opts) =>
-    decodeForward(await request("POST", `${S(id)}/forward`, { pixels: Array.from(pixels), width, height }, opts)),
+    decodeForward(await request("POST", `${S(id)}/forward`, { pixels: pixelsField(pixels), width, height }, opts)),
   forwardFile: async (id, file, opts) => {
     const form = new FormData();
     form.append("file", file);

@@ -202,12 +202,12 @@ def test_softmax_detail_probabilities_sum_to_one_and_match_bars(
     assert scores == pytest.approx(dense, abs=1e-6)
     # the largest probability belongs to the largest raw score
     assert probs.index(max(probs)) == scores.index(max(scores))
-    exps = page.locator("[data-role=exp]")
-    if exps.count():
-        e = values(page, "[data-role=exp]")
-        total = one(page, "[data-role=exp-sum]")
-        assert math.isclose(sum(e), total, rel_tol=1e-5)
-        assert [x / total for x in e] == pytest.approx(probs, abs=1e-5)
+    # the exponentials and their sum come from the server; each probability is exp / sum
+    expect(page.locator("[data-role=exp]")).to_have_count(len(probs))
+    e = values(page, "[data-role=exp]")
+    total = one(page, "[data-role=exp-sum]")
+    assert math.isclose(sum(e), total, rel_tol=1e-5)
+    assert [x / total for x in e] == pytest.approx(probs, abs=1e-5)
     page.screenshot(path=str(screenshot_dir / "detail-softmax.png"), full_page=True)
     assert console_errors == []
 

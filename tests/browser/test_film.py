@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 
 from playwright.sync_api import Page, expect
 
@@ -19,6 +20,11 @@ def test_film_plays_a_training_step_to_its_end(page: Page, console_errors, scree
     frames = int(film.get_attribute("data-frames"))
     # input, 6 layers forward, loss, 5 backward (softmax is fused with the loss), 2 updates
     assert frames == 1 + 6 + 1 + 5 + 2
+    # the ReLU card carries its dead-unit fraction, counted on the batch the session last trained on
+    dead = page.locator(".nn-film-layer[data-layer=relu1] .nn-dead")
+    expect(dead).to_have_text(re.compile(r"^dead: \d+%$"))
+    assert dead.get_attribute("title").startswith(
+        "fraction of units that never fired on the last batch trained on (")
     expect(film).to_have_attribute("data-phase", "input")
 
     # step through the forward sweep by hand to the loss

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { decodeForward, decodeTensor, parseBinaryFrame } from "../../static/js/api.js";
+import { decodeForward, decodeTensor, parseBinaryFrame, pixelsField } from "../../static/js/api.js";
 
 const b64 = (arr) => Buffer.from(new Uint8Array(arr.buffer, arr.byteOffset, arr.byteLength)).toString("base64");
 
@@ -66,4 +66,13 @@ test("decodeForward decodes the preprocessed image and every layer once", () => 
   assert.deepEqual(Array.from(reply.preprocessed.data), [0.5, 0.5, 0.5, 0.5]);
   assert.ok(Math.abs(reply.layers[0].output.data[1] - 0.9) < 1e-7);
   assert.equal(reply.prediction, 1);
+});
+
+test("pixelsField sends bytes as base64 that decode to the same bytes, across chunk borders", () => {
+  const bytes = new Uint8Array(280 * 280 + 7);
+  for (let i = 0; i < bytes.length; i++) bytes[i] = (i * 37 + (i >> 8)) % 256;
+  const field = pixelsField(bytes);
+  assert.equal(typeof field, "string");
+  assert.deepEqual(new Uint8Array(Buffer.from(field, "base64")), bytes);
+  assert.deepEqual(pixelsField(new Float32Array([0, 0.5, 1])), [0, 0.5, 1]);
 });

@@ -121,7 +121,7 @@ export function createFilm(container, store) {
         el("h5", {}, `${l.name}`), el("div", { class: "nn-film-maps" }));
       const dead = trace.dead && trace.dead[l.name];
       if (dead !== undefined && dead !== null) {
-        card.append(el("span", { class: "nn-dead", title: "fraction of units that never fired on the last batch" }, `dead: ${(100 * dead).toFixed(0)}%`));
+        card.append(el("span", { class: "nn-dead", title: deadTitle(trace.dead_batch) }, `dead: ${(100 * dead).toFixed(0)}%`));
       }
       strip.append(card);
       cards.push(card);
@@ -300,4 +300,15 @@ function thumbs(t, px, maxMaps, limit) {
   }
   if (C > maxMaps) wrap.append(el("span", { class: "nn-note" }, `+${C - maxMaps} more`));
   return wrap;
+}
+
+/** Which batch the dead-unit fraction was counted on, from the trace's `dead_batch`. */
+function deadTitle(batch) {
+  const where = {
+    last_batch: "the last batch trained on",
+    first_batch: "the first training batch (nothing trained yet)",
+    sample: "this sample alone (the session has no data)",
+  }[batch?.source] ?? "a batch";
+  const size = batch?.size ? ` (${batch.size} samples)` : "";
+  return `fraction of units that never fired on ${where}${size}`;
 }

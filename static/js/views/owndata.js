@@ -2,7 +2,7 @@
 // upload a zip of class folders, train on it (switches the dataset to "own").
 // The third argument is the pad view, whose current pixels are what gets added.
 
-import { api } from "../api.js";
+import { api, pixelsField } from "../api.js";
 
 export function createOwnData(container, store, pad) {
   container.innerHTML = `
@@ -92,7 +92,7 @@ export function createOwnData(container, store, pad) {
       return;
     }
     try {
-      await api.addSample(store.get("sessionId"), { pixels: Array.from(p.pixels), width: p.width, height: p.height, label });
+      await api.addSample(store.get("sessionId"), { pixels: pixelsField(p.pixels), width: p.width, height: p.height, label });
       msg.textContent = `Added a "${label}".`;
       pad.clear();
       await refresh();
