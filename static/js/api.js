@@ -146,6 +146,8 @@ export const api = {
     decodeSamples(await request("GET", `/api/datasets/${encodeURIComponent(name)}/samples?${new URLSearchParams(params)}`)),
   sessionSamples: async (id, params = {}) =>
     decodeSamples(await request("GET", `${S(id)}/dataset/samples?${new URLSearchParams(params)}`)),
+  confusionSamples: async (id, params) =>
+    decodeSamples(await request("GET", `${S(id)}/confusion/samples?${new URLSearchParams(params)}`)),
   listSamples: async (id) => {
     const r = await request("GET", `${S(id)}/samples`);
     return { ...r, images: decodeTensor(r.images) };

@@ -1,8 +1,6 @@
 // Confusion matrix of the validation split (rows: true class, columns: predicted), as a table of
-// buttons. Clicking a cell lists those samples: the server has no route for "samples of a
-// cell", so the view pages through the validation split (true labels) and asks the server's
-// forward for each sample of the row's class, keeping those it predicts as the column's class
-// (with the current weights). Then the user's input is forwarded again.
+// buttons. Clicking a cell lists up to 12 of its samples, as the server predicts them with the
+// current weights (GET .../confusion/samples); clicking one makes it the input.
 
 import { api } from "../api.js";
 
@@ -38,41 +36,23 @@ export function createConfusion(container, store) {
 
   async function findSamples(t, p) {
     const mine = ++search;
-    const id = store.get("sessionId");
     const c = store.get("confusion");
     const names = c.class_names;
-    const userInput = store.get("input");
+    const split = c.split ?? "val";
     found.innerHTML = "";
-    let offset = 0;
-    let checked = 0;
-    let hits = 0;
-    const want = c.matrix[t][p];
+    cellInfo.textContent = `Looking for samples of class ${names[t]} predicted as ${names[p]}…`;
     try {
-      for (;;) {
-        const page = await api.sessionSamples(id, { split: c.split ?? "val", count: 64, offset });
-        for (let i = 0; i < page.labels.length; i++) {
-          if (mine !== search || hits >= 12 || hits >= want) break;
-          if (page.labels[i] !== t) continue;
-          const reply = await api.forwardSample(id, page.split, page.indices[i]);
-          checked += 1;
-          cellInfo.textContent = `Looking: ${checked} samples of class ${names[t]} checked, ${hits} found…`;
-          if (reply.prediction !== p) continue;
-          hits += 1;
-          const index = page.indices[i];
-          found.appendChild(thumb(page.images, i, `#${index}`, () =>
-            store.set("input", { kind: "sample", split: page.split, index, label: names[t], t0: performance.now() })));
-        }
-        offset += page.labels.length;
-        if (mine !== search || hits >= 12 || hits >= want || offset >= page.total) break;
-      }
-      if (mine === search) {
-        cellInfo.textContent = `${want} validation sample${want === 1 ? "" : "s"} of class ${names[t]} predicted as ${names[p]} at the end of the epoch; ${hits} shown${hits < want ? " (the current weights may differ)" : ""}. Click one to use it as input.`;
-      }
+      const reply = await api.confusionSamples(store.get("sessionId"), { true: t, predicted: p, split, count: 12 });
+      if (mine !== search) return;
+      reply.indices.forEach((index, i) => {
+        found.appendChild(thumb(reply.images, i, `#${index}`, () =>
+          store.set("input", { kind: "sample", split, index, label: names[t], t0: performance.now() })));
+      });
+      const want = c.matrix[t][p];
+      const now = reply.total === want ? "" : ` (${reply.total} with the current weights)`;
+      cellInfo.textContent = `${want} ${split} sample${want === 1 ? "" : "s"} of class ${names[t]} predicted as ${names[p]} at the end of the epoch${now}; ${reply.indices.length} shown. Click one to use it as input.`;
     } catch (err) {
-      cellInfo.textContent = `Could not list them: ${err.message}`;
-    } finally {
-      // Put the user's own input back as the session's last input.
-      if (userInput && userInput.kind !== "empty") store.set("input", { ...userInput, t0: performance.now() });
+      if (mine === search) cellInfo.textContent = `Could not list them: ${err.message}`;
     }
   }
 
