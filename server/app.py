@@ -15,6 +15,7 @@ from server.body_limit import BodyLimitMiddleware
 from server.config import STATIC_DIR, Settings
 from server.manager import SessionManager
 from server.routes import (
+    api_docs,
     cell,
     describe,
     export,
@@ -49,13 +50,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         finally:
             sweeper.cancel()
 
-    app = FastAPI(title="nnplay", version=__version__, lifespan=lifespan)
+    app = FastAPI(title="nnplay", version=__version__, lifespan=lifespan,
+                  docs_url=None, redoc_url=None)  # /docs is served from static/vendor
     app.state.settings = settings
     app.state.manager = manager
     errors.install(app)
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_upload_bytes)
     app.mount("/static", StaticFiles(directory=str(STATIC_DIR)), name="static")
     app.include_router(pages.router)
+    app.include_router(api_docs.router)
     app.include_router(health.router)
     app.include_router(describe.router)
     app.include_router(sessions.router)
