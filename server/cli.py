@@ -11,6 +11,7 @@ import webbrowser
 from pathlib import Path
 
 import uvicorn
+from threadpoolctl import threadpool_limits
 
 from server.app import create_app
 from server.config import Settings, default_data_dir
@@ -32,6 +33,13 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         default=Settings.training_threads,
         help="training steps run at once across all sessions; forwards never wait for them "
         f"(default {Settings.training_threads})",
+    )
+    parser.add_argument(
+        "--blas-threads",
+        type=int,
+        default=1,
+        help="threads each NumPy matrix product may use (default 1: with many sessions at "
+        "once, one thread per product keeps forwards quick while others train)",
     )
     parser.add_argument(
         "--session-ttl-days",
@@ -68,6 +76,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.training_threads < 1:
         print("nnplay: --training-threads must be at least 1", file=sys.stderr)
         return 2
+    if args.blas_threads < 1:
+        print("nnplay: --blas-threads must be at least 1", file=sys.stderr)
+        return 2
     if not args.session_ttl_days > 0:
         print("nnplay: --session-ttl-days must be more than 0", file=sys.stderr)
         return 2
@@ -84,6 +95,7 @@ def main(argv: list[str] | None = None) -> int:
         threading.Timer(1.0, webbrowser.open, args=(url,)).start()
     app = create_app(Settings(data_dir=data_dir, training_threads=args.training_threads,
                               session_ttl_seconds=args.session_ttl_days * 86400))
+    threadpool_limits(limits=args.blas_threads, user_api="blas")  # for the whole process
     uvicorn.run(app, host=args.host, port=args.port, log_level="warning")
     return 0
 

@@ -3,6 +3,7 @@
 // current weights (GET .../confusion/samples); clicking one makes it the input.
 
 import { api } from "../api.js";
+import { grayCanvas } from "../lib/gray.js";
 
 export function createConfusion(container, store) {
   container.innerHTML = `<div class="confusion"></div><div class="confusion-cell" aria-live="polite"></div>
@@ -13,20 +14,10 @@ export function createConfusion(container, store) {
   let search = 0;
 
   function thumb(images, i, label, onClick) {
-    const [, c, h, w] = images.shape;
     const b = document.createElement("button");
     b.type = "button";
     b.className = "sample";
-    const cv = document.createElement("canvas");
-    cv.width = w;
-    cv.height = h;
-    const ctx = cv.getContext("2d");
-    const img = ctx.createImageData(w, h);
-    for (let k = 0; k < h * w; k++) {
-      const v = Math.round(Math.max(0, Math.min(1, images.data[i * c * h * w + k])) * 255);
-      img.data.set([v, v, v, 255], k * 4);
-    }
-    ctx.putImageData(img, 0, 0);
+    const cv = grayCanvas(images, i);
     const span = document.createElement("span");
     span.textContent = label;
     b.append(cv, span);

@@ -3,6 +3,7 @@
 // The third argument is the pad view, whose current pixels are what gets added.
 
 import { api, pixelsField } from "../api.js";
+import { grayCanvas } from "../lib/gray.js";
 
 export function createOwnData(container, store, pad) {
   container.innerHTML = `
@@ -48,22 +49,13 @@ export function createOwnData(container, store, pad) {
     const grid = q(".own-grid");
     grid.innerHTML = "";
     if (!d?.images) return;
-    const [n, , h, w] = d.images.shape;
+    const n = d.images.shape[0];
     for (let i = 0; i < n; i++) {
       const s = d.samples[i];
       const item = document.createElement("div");
       item.className = "own-item";
       item.setAttribute("role", "listitem");
-      const cv = document.createElement("canvas");
-      cv.width = w;
-      cv.height = h;
-      const ctx = cv.getContext("2d");
-      const img = ctx.createImageData(w, h);
-      for (let k = 0; k < h * w; k++) {
-        const v = Math.round(Math.max(0, Math.min(1, d.images.data[i * h * w + k])) * 255);
-        img.data.set([v, v, v, 255], k * 4);
-      }
-      ctx.putImageData(img, 0, 0);
+      const cv = grayCanvas(d.images, i);
       const label = document.createElement("span");
       label.textContent = s.label;
       const rm = document.createElement("button");

@@ -2,6 +2,7 @@
 // Clicking one makes it the input.
 
 import { api } from "../api.js";
+import { grayCanvas } from "../lib/gray.js";
 
 export function createSamples(container, store) {
   container.innerHTML = `
@@ -31,24 +32,14 @@ export function createSamples(container, store) {
     const r = store.get("samples");
     strip.innerHTML = "";
     if (!r) return;
-    const [n, c, h, w] = r.images.shape;
+    const n = r.images.shape[0];
     for (let i = 0; i < n; i++) {
       const b = document.createElement("button");
       b.type = "button";
       b.className = "sample";
       const label = r.class_names[r.labels[i]];
       b.setAttribute("aria-label", `sample ${r.indices[i]}, true label ${label}`);
-      const cv = document.createElement("canvas");
-      cv.width = w;
-      cv.height = h;
-      const ctx = cv.getContext("2d");
-      const img = ctx.createImageData(w, h);
-      const off = i * c * h * w;
-      for (let k = 0; k < h * w; k++) {
-        const v = Math.round(Math.max(0, Math.min(1, r.images.data[off + k])) * 255);
-        img.data.set([v, v, v, 255], k * 4);
-      }
-      ctx.putImageData(img, 0, 0);
+      const cv = grayCanvas(r.images, i);
       const span = document.createElement("span");
       span.textContent = label;
       b.append(cv, span);

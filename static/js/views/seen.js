@@ -1,5 +1,7 @@
 // What the network sees (the preprocessed input, as sent by the server) and its prediction.
 
+import { paintGray } from "../lib/gray.js";
+
 export function createSeen(container, store) {
   container.innerHTML = `
     <div class="seen">
@@ -20,18 +22,7 @@ export function createSeen(container, store) {
     const fwd = store.get("lastForward");
     if (!fwd) return;
     const [, h, w] = fwd.preprocessed.shape;
-    if (cv.width !== w || cv.height !== h) {
-      cv.width = w;
-      cv.height = h;
-    }
-    const ctx = cv.getContext("2d");
-    const img = ctx.createImageData(w, h);
-    const d = fwd.preprocessed.data;
-    for (let i = 0; i < h * w; i++) {
-      const v = Math.round(Math.max(0, Math.min(1, d[i])) * 255);
-      img.data.set([v, v, v, 255], i * 4);
-    }
-    ctx.putImageData(img, 0, 0);
+    paintGray(cv, fwd.preprocessed.data, w, h);
     const name = fwd.class_names?.[fwd.prediction] ?? String(fwd.prediction);
     value.textContent = name;
     const p = fwd.probabilities?.[fwd.prediction];
