@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import re
 
 import numpy as np
 from playwright.sync_api import expect
@@ -37,6 +38,15 @@ def test_shapes_preset_with_hand_set_frozen_filters(
     session_id = page.evaluate("window.nnplay.store.get('sessionId')")
     assert "conv4k3p1F" in page.url and "ds=shapes" in page.url
     expect(page.locator(".probs .p-label")).to_have_count(7)
+    expect(page.locator(".pad-prompt")).to_have_text("Draw a shape here")
+    # Nine layers do not fit the network panel at 1280 px: they scroll sideways, and the
+    # output column (the probabilities) stays in sight at the right edge.
+    expect(page.locator("#network")).to_have_class(re.compile(r"\boverflowing\b"))
+    scroller = page.locator(".net-scroll").bounding_box()
+    output = page.locator(".net-col-softmax").bounding_box()
+    assert scroller and output
+    assert output["x"] >= scroller["x"] - 0.5
+    assert output["x"] + output["width"] <= scroller["x"] + scroller["width"] + 0.5
 
     page.locator(".filters summary").click()
     expect(page.locator(".filter-box")).to_have_count(4)

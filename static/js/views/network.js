@@ -9,7 +9,13 @@ const MAP_COL_HEIGHT = 300;
 const GAP = 3;
 const ARROW = 10;
 const BARS_WIDTH = 52;
-const SOFTMAX_WIDTH = 120;
+const SOFTMAX_WIDTH = 120; // with one- or two-character class names; longer names widen it
+
+/** Width of the probabilities column: room for the longest class name, up to 200 px. */
+function softmaxWidth(classNames) {
+  const longest = Math.max(0, ...(classNames ?? []).map((n) => String(n).length));
+  return Math.min(200, Math.max(SOFTMAX_WIDTH, 100 + 7 * longest));
+}
 const STRIP_WIDTH = 14;
 const INPUT_WIDTH = 60;
 
@@ -27,7 +33,7 @@ export function createNetwork(container, store) {
       <h2 class="panel-title">The network <span class="net-sub">input → output, one column per layer. Click a map for its detail.</span></h2>
     </div>
     <div class="net-scroll"><div class="net-columns" role="list" aria-label="layers, input first"></div></div>
-    <p class="net-more" aria-hidden="true">more layers to the right: scroll →</p>
+    <p class="net-more" aria-hidden="true">more layers than fit: scroll sideways (the output stays at the right) →</p>
     <div class="net-tooltip" role="status" aria-live="polite"></div>`;
   const columnsEl = container.querySelector(".net-columns");
   const tooltip = container.querySelector(".net-tooltip");
@@ -69,7 +75,7 @@ export function createNetwork(container, store) {
     for (const l of all) {
       if (l.type === "input") fixed += INPUT_WIDTH + 6;
       else if (isMap(l.shape)) maps += 1;
-      else if (l.type === "softmax") fixed += SOFTMAX_WIDTH + 6;
+      else if (l.type === "softmax") fixed += softmaxWidth(fwd.class_names) + 6;
       else fixed += (l.shape[0] > 128 ? STRIP_WIDTH + 30 : BARS_WIDTH) + 6;
     }
     const avail = columnsEl.parentElement.getBoundingClientRect().width || 640;
@@ -216,16 +222,19 @@ export function createNetwork(container, store) {
 
   function buildSoftmax(entry, classNames) {
     entry.kind = "softmax";
-    entry.width = SOFTMAX_WIDTH;
+    entry.width = softmaxWidth(classNames);
     const n = entry.shape[0];
     const list = document.createElement("ol");
     list.className = "probs";
+    list.style.width = `${entry.width}px`;
     list.setAttribute("aria-label", "class probabilities");
     entry.rows = [];
     for (let i = 0; i < n; i++) {
       const li = document.createElement("li");
       li.innerHTML = `<span class="p-label"></span><span class="p-bar"><span class="p-fill"></span></span><span class="p-value"></span>`;
-      li.querySelector(".p-label").textContent = classNames?.[i] ?? String(i);
+      const label = li.querySelector(".p-label");
+      label.textContent = classNames?.[i] ?? String(i);
+      label.title = label.textContent;
       li.tabIndex = 0;
       li.setAttribute("role", "button");
       const open = () => store.set("detail", { layer: entry.layer, channel: i, kind: "output" });

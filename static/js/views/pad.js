@@ -154,6 +154,15 @@ export function createPad(container, store) {
     useFile(ev.dataTransfer.files[0]);
   });
 
+  // The prompt names what the session's dataset holds.
+  const prompt = container.querySelector(".pad-prompt");
+  function showPrompt() {
+    prompt.textContent = promptFor(store.get("settings")?.dataset);
+    canvas.setAttribute("aria-label", `Drawing pad: ${prompt.textContent.toLowerCase()} with the mouse, a finger or a pen`);
+  }
+  const offPrompt = store.subscribe(["settings"], showPrompt);
+  showPrompt();
+
   // A dataset sample chosen in the strip: the pad shows it is not the input any more.
   const off = store.subscribe(["input"], (_, s) => {
     if (s.input?.kind === "sample") {
@@ -171,6 +180,7 @@ export function createPad(container, store) {
     update() {},
     destroy() {
       off();
+      offPrompt();
       container.innerHTML = "";
     },
     clear,
@@ -178,4 +188,11 @@ export function createPad(container, store) {
     /** Pixels currently on the pad (0..255, ink bright), for "add to my data". */
     pixels: () => ({ pixels: toGray8(buf), width: SIZE, height: SIZE, empty: !hasInk(buf) }),
   };
+}
+
+/** What to draw, for the session's dataset. */
+function promptFor(dataset) {
+  if (dataset === "shapes") return "Draw a shape here";
+  if (dataset === "own") return "Draw one of your classes here";
+  return "Draw a digit here";
 }
