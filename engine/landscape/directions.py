@@ -64,13 +64,16 @@ def filter_normalize(direction: Weights, weights: Weights) -> Weights:
     return out
 
 
-def random_plane(weights: Weights, seed: int) -> Plane:
+def random_plane(weights: Weights, seed: int, frozen: frozenset[str] = frozenset()) -> Plane:
     """Two filter-normalised Gaussian directions drawn from ``default_rng(seed)``
-    (parameters in sorted-name order, d1 then d2)."""
+    (parameters in sorted-name order, d1 then d2). Parameters named in ``frozen`` (layers
+    training does not move) get zero directions, so the plane lies in the space the optimiser
+    explores; the other parameters' directions are the same as without ``frozen``."""
     rng = np.random.default_rng(seed)
     names = sorted(weights)
     raw = [{k: rng.standard_normal(weights[k].shape) for k in names} for _ in range(2)]
-    d1, d2 = (filter_normalize(r, weights) for r in raw)
+    d1, d2 = ({k: np.zeros_like(v) if k in frozen else v
+               for k, v in filter_normalize(r, weights).items()} for r in raw)
     return Plane("random", d1, d2, None)
 
 

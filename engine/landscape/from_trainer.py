@@ -2,9 +2,10 @@
 
 The evaluation batch is a fixed stratified subset (``count`` samples, ``seed``) of the
 validation split, or of the train split when there is none. Random planes are drawn from
-``seed``; PCA planes come from ``trainer.trajectory()`` (epoch snapshots, plus within-epoch
-checkpoints while fewer than three epochs are finished). With ``span=None`` a random plane
-spans 1 (one filter norm) and a PCA plane 1.25 times the trajectory's extent on each axis.
+``seed``, zero along frozen layers (training does not move them); PCA planes come from
+``trainer.trajectory()`` (epoch snapshots, plus within-epoch checkpoints while fewer than
+three epochs are finished). With ``span=None`` a random plane spans 1 (one filter norm) and a
+PCA plane 1.25 times the trajectory's extent on each axis.
 """
 
 from __future__ import annotations
@@ -30,9 +31,11 @@ def evaluation_data(trainer: Trainer, count: int = 256, seed: int = 0) -> Datase
 
 def trainer_plane(trainer: Trainer, kind: str = "random", seed: int = 0) -> Plane:
     """random | pca plane through the trainer's current weights."""
-    center = trainer.model.get_weights()
+    model = trainer.model
+    center = model.get_weights()
     if kind == "random":
-        return random_plane(center, seed)
+        frozen = frozenset(model.named_params()) - frozenset(model.trainable_params())
+        return random_plane(center, seed, frozen)
     if kind == "pca":
         return pca_plane([c.weights for c in trainer.trajectory()], center)
     raise ValueError(f"unknown direction kind {kind!r} (random or pca)")
