@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 
 import numpy as np
+from playwright.sync_api import expect
 
 from tests.browser.playground import draw, forward_count, open_page, post_json, wait_settled
 
@@ -133,4 +134,32 @@ def test_pen_and_touch_draw_like_the_mouse(page, console_errors):
         rows = np.nonzero(img.max(axis=1) > 200)[0]
         assert abs(cols.mean() - x * 140) < 3, kind
         assert rows.min() < 0.25 * 140 and rows.max() > 0.75 * 140, kind
+    assert console_errors == []
+
+
+def test_the_keyboard_draws_on_the_pad(page, console_errors, screenshot_dir):
+    open_page(page)
+    wait_settled(page)
+    pad = page.locator("canvas.pad")
+    pad.focus()
+    expect(page.locator(".pad-cursor")).to_be_visible()
+    # From the centre: up 12 steps with the pen lifted, pen down, 24 steps down, pen up.
+    for _ in range(12):
+        page.keyboard.press("ArrowUp")
+    page.keyboard.press("Space")
+    expect(page.locator(".pad-cursor")).to_have_attribute("data-down", "true")
+    for _ in range(24):
+        page.keyboard.press("ArrowDown")
+    page.keyboard.press("Space")
+    wait_settled(page)
+    assert page.evaluate("window.nnplay.store.get('input').kind") == "pixels"
+    assert page.evaluate("window.nnplay.store.get('playing')") is False  # Space drew, not played
+    img = np.array(page.evaluate("Array.from(window.nnplay.store.get('input').pixels)"))
+    img = img.reshape(140, 140)
+    cols = np.nonzero(img.max(axis=0) > 200)[0]
+    rows = np.nonzero(img.max(axis=1) > 200)[0]
+    # a vertical line through the centre column, from 70 - 48 to 70 + 48
+    assert abs(cols.mean() - 70) < 2
+    assert rows.min() <= 70 - 44 and rows.max() >= 70 + 44
+    page.screenshot(path=str(screenshot_dir / "playground-keyboard-drawing.png"))
     assert console_errors == []

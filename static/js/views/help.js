@@ -8,6 +8,8 @@ export const SHORTCUTS = [
   ["c", "clear the drawing"],
   ["Ctrl+Z", "undo the last stroke"],
   ["m", "scale colours per map / per layer"],
+  ["Arrows", "on the focused pad: move the drawing cursor (Shift: finer)"],
+  ["Space / Enter", "on the focused pad: put the pen down or lift it"],
   ["?", "show or hide this help"],
   ["Esc", "close this help or the detail view"],
 ];
@@ -17,7 +19,7 @@ export function createHelp(container, store) {
     <div class="help-box" role="dialog" aria-modal="true" aria-labelledby="help-title">
       <h2 id="help-title">How to use nnplay</h2>
       <ol>
-        <li><strong>Draw a digit</strong> on the pad (mouse, finger or pen). Every stroke runs the network: each column shows one layer's output, the bars on the right are the class probabilities.</li>
+        <li><strong>Draw a digit</strong> on the pad (mouse, finger, pen, or the arrow keys). Every stroke runs the network: each column shows one layer's output, the bars on the right are the class probabilities.</li>
         <li><strong>Train</strong> with the buttons on the right: one sample, one batch, one epoch, or play. Watch the loss fall and the accuracy rise.</li>
         <li><strong>Click a feature map</strong> to see the arithmetic behind it.</li>
         <li><strong>Change the architecture</strong> in the editor below the network, or teach it <strong>your own classes</strong> under the pad.</li>

@@ -3,6 +3,7 @@
 
 import { clientToCanvas } from "../lib/geometry.js";
 import { extendStroke, hasInk, inkToRgba, rasterize, toGray8 } from "../lib/raster.js";
+import { attachKeyboardPen } from "./pad-keys.js";
 
 const SIZE = 140; // pad raster, shown at 280 CSS pixels
 
@@ -15,6 +16,7 @@ export function createPad(container, store) {
       <p class="pad-prompt" aria-hidden="true">Draw a digit here</p>
       <p class="pad-note" hidden></p>
       <p class="pad-drop" hidden>Drop an image to use it as input</p>
+      <span class="pad-cursor" hidden></span>
     </div>
     <div class="pad-tools" role="toolbar" aria-label="Drawing tools">
       <span class="seg" role="radiogroup" aria-label="Tool">
@@ -66,38 +68,55 @@ export function createPad(container, store) {
     background = null;
   }
 
+  /** Begin a stroke at raster point p, for pointer `id` ("keyboard" for the keys). */
+  function startStroke(p, id) {
+    leaveBackground();
+    const erase = container.querySelector("input[name=pad-tool]:checked").value === "eraser";
+    // Brush slider is in display pixels (280 wide); the raster is half that.
+    current = { points: [p], size: (Number(brush.value) * SIZE) / 280, erase, id };
+    strokes.push(current);
+    extendStroke(buf, SIZE, SIZE, current);
+    paint();
+    emit();
+  }
+  function extendTo(points) {
+    for (const p of points) {
+      current.points.push(p);
+      extendStroke(buf, SIZE, SIZE, current);
+    }
+    paint();
+    emit();
+  }
+
   canvas.addEventListener("pointerdown", (ev) => {
     if (ev.button !== 0 && ev.pointerType === "mouse") return;
     ev.preventDefault();
-    leaveBackground();
     try {
       canvas.setPointerCapture(ev.pointerId); // keep the stroke when it leaves the pad
     } catch {
       /* a pointer the browser does not track (synthetic events): draw without capture */
     }
-    const erase = container.querySelector("input[name=pad-tool]:checked").value === "eraser";
-    // Brush slider is in display pixels (280 wide); the raster is half that.
-    current = { points: [point(ev)], size: (Number(brush.value) * SIZE) / 280, erase, id: ev.pointerId };
-    strokes.push(current);
-    extendStroke(buf, SIZE, SIZE, current);
-    paint();
-    emit();
+    startStroke(point(ev), ev.pointerId);
   });
   canvas.addEventListener("pointermove", (ev) => {
     if (!current || ev.pointerId !== current.id) return;
     const events = ev.getCoalescedEvents ? ev.getCoalescedEvents() : [ev];
-    for (const e of events.length ? events : [ev]) {
-      current.points.push(point(e));
-      extendStroke(buf, SIZE, SIZE, current);
-    }
-    paint();
-    emit();
+    extendTo((events.length ? events : [ev]).map(point));
   });
   const end = (ev) => {
     if (current && ev.pointerId === current.id) current = null;
   };
   canvas.addEventListener("pointerup", end);
   canvas.addEventListener("pointercancel", end);
+
+  // Drawing with the keyboard: arrows move a cursor, Space or Enter puts the pen down / lifts it.
+  attachKeyboardPen(canvas, wrap.querySelector(".pad-cursor"), SIZE, {
+    down: (p) => startStroke(p, "keyboard"),
+    move: (p) => current?.id === "keyboard" && extendTo([p]),
+    up: () => {
+      if (current?.id === "keyboard") current = null;
+    },
+  });
 
   function undo() {
     if (background) {
@@ -158,7 +177,8 @@ export function createPad(container, store) {
   const prompt = container.querySelector(".pad-prompt");
   function showPrompt() {
     prompt.textContent = promptFor(store.get("settings")?.dataset);
-    canvas.setAttribute("aria-label", `Drawing pad: ${prompt.textContent.toLowerCase()} with the mouse, a finger or a pen`);
+    canvas.setAttribute("aria-label", `Drawing pad: ${prompt.textContent.toLowerCase()} with the mouse, a finger or a pen, `
+      + "or with the keyboard: arrow keys move the cursor, Space puts the pen down or lifts it");
   }
   const offPrompt = store.subscribe(["settings"], showPrompt);
   showPrompt();
