@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 
-.PHONY: run test lint bench clean
+.PHONY: run test lint bench bench-deps clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -27,8 +27,14 @@ lint: $(VENV)/.test-installed
 test: lint
 	$(BIN)/pytest
 
-bench: $(VENV)/.test-installed
+# PyTorch (CPU) for the benchmarks' reference runs and the exported-script test.
+$(VENV)/.bench-installed: $(VENV)/.test-installed
 	$(BIN)/pip install -c constraints.txt -e '.[bench]'
+	touch $@
+
+bench-deps: $(VENV)/.bench-installed
+
+bench: $(VENV)/.bench-installed
 	$(BIN)/python bench/engine.py
 
 clean:
