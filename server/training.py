@@ -164,11 +164,12 @@ class Training:
                 "per_class_acc": [finite_or_none(v) for v in ev.per_class_accuracy]}
 
     def _evaluate_confusion(self) -> dict[str, Any] | None:
+        """Of the validation split; of the train split when validation has no samples (a
+        small own dataset rounds its validation share to none)."""
         t = self.trainer
-        if t.val is None:
-            return None
-        ev = t.evaluate("val")
-        return {"split": "val", "class_names": ev.class_names,
+        split = "val" if t.val is not None else "train"
+        ev = t.evaluate(split)
+        return {"split": split, "class_names": ev.class_names,
                 "matrix": ev.confusion.astype(int).tolist(),
                 "per_class_acc": [finite_or_none(v) for v in ev.per_class_accuracy]}
 

@@ -3,6 +3,7 @@
 
 import { ApiError, api, createSocket } from "../api.js";
 import { DEFAULT_PRESET, DEFAULT_SETTINGS, PRESETS } from "../lib/presets.js";
+import { firstSampleInput } from "../lib/splits.js";
 
 export function createSessionController(store, { forward, autoTrain = true } = {}) {
   let socket = null;
@@ -155,7 +156,7 @@ export function createSessionController(store, { forward, autoTrain = true } = {
     writeUrl();
     openSocket(store.get("sessionId"));
     // Something to look at before the first stroke: the first validation example.
-    if (!store.get("input")) store.set("input", { kind: "sample", split: "val", index: 0, t0: performance.now() });
+    if (!store.get("input")) store.set("input", firstSampleInput(store.get("session")?.dataset));
     // A first-time visitor gets one quick epoch of the default network trained right away,
     // so that the first stroke already meets a network that reads digits.
     if (fresh && autoTrain && store.get("epoch") === 0) train("epochs", 1);
@@ -207,7 +208,7 @@ export function createSessionController(store, { forward, autoTrain = true } = {
         case "newSession": {
           const { training_problem: _p, ...settings } = req.settings ?? {};
           await create(req.spec, settings);
-          store.set({ draftSpec: null, samples: null, input: { kind: "sample", split: "val", index: 0, t0: performance.now() } });
+          store.set({ draftSpec: null, samples: null, input: firstSampleInput(store.get("session")?.dataset) });
           writeUrl();
           openSocket(store.get("sessionId"));
           store.set("status", { level: "info", text: "A new session with this network and its dataset." });
@@ -237,12 +238,15 @@ export function createSessionController(store, { forward, autoTrain = true } = {
           const classes = state.class_names.length;
           const layers = state.spec.layers;
           const last = layers.map((l) => l.type).lastIndexOf("dense");
-          if (last >= 0 && layers[last].units !== classes) {
+          const resized = last >= 0 && layers[last].units !== classes;
+          if (resized) {
             const spec = { ...state.spec, layers: layers.map((l, i) => (i === last ? { ...l, units: classes } : l)) };
             state = await api.putSpec(id, spec);
             store.set("status", { level: "info", text: `${layers[last].name} now has ${classes} units, one per class (${state.class_names.join(", ")}); the weights start over.` });
           }
           applyState(state);
+          // A changed network in use replaces whatever the editor was drafting, as Apply does.
+          if (resized) store.set("draftSpec", null);
           if (state.training_problem) throw new Error(state.training_problem);
           forward?.refresh();
           train("epochs", req.epochs ?? 1);

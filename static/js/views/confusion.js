@@ -1,4 +1,4 @@
-// Confusion matrix of the validation split (rows: true class, columns: predicted), as a table of
+// Confusion matrix of the validation split (of train when validation is empty) (rows: true class, columns: predicted), as a table of
 // buttons. Clicking a cell lists up to 12 of its samples, as the server predicts them with the
 // current weights (GET .../confusion/samples); clicking one makes it the input.
 
@@ -82,7 +82,7 @@ export function createConfusion(container, store) {
     const t = Number(b.dataset.t);
     const p = Number(b.dataset.p);
     const n = c.matrix[t][p];
-    cellInfo.textContent = `${n} validation sample${n === 1 ? "" : "s"} of class ${c.class_names[t]} predicted as ${c.class_names[p]}.`;
+    cellInfo.textContent = `${n} ${c.split === "train" ? "training" : "validation"} sample${n === 1 ? "" : "s"} of class ${c.class_names[t]} predicted as ${c.class_names[p]}.`;
     box.querySelectorAll("button.chosen").forEach((x) => x.classList.remove("chosen"));
     b.classList.add("chosen");
     if (n > 0) findSamples(t, p);

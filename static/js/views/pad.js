@@ -190,7 +190,8 @@ export function createPad(container, store) {
       buf = new Float32Array(SIZE * SIZE);
       background = null;
       paint();
-      note.textContent = `The network is looking at sample #${s.input.index}${s.input.label !== undefined ? ` (true label ${s.input.label})` : ""}. Draw to use your own.`;
+      const split = { train: "training ", val: "validation ", test: "test " }[s.input.split] ?? "";
+      note.textContent = `The network is looking at ${split}sample #${s.input.index}${s.input.label !== undefined ? ` (true label ${s.input.label})` : ""}. Draw to use your own.`;
       note.hidden = false;
     }
   });

@@ -1,8 +1,9 @@
-// A strip of dataset samples (validation split of the session's dataset) with true labels.
-// Clicking one makes it the input.
+// A strip of dataset samples (validation split of the session's dataset, or train when it
+// has none) with true labels. Clicking one makes it the input.
 
 import { api } from "../api.js";
 import { grayCanvas } from "../lib/gray.js";
+import { showcaseSplit } from "../lib/splits.js";
 
 export function createSamples(container, store) {
   container.innerHTML = `
@@ -14,9 +15,15 @@ export function createSamples(container, store) {
 
   async function load() {
     const id = store.get("sessionId");
+    const split = showcaseSplit(store.get("session")?.dataset);
     if (!id) return;
+    if (!split) {
+      store.set("samples", null);
+      strip.textContent = "No samples yet: this dataset is empty.";
+      return;
+    }
     try {
-      const r = await api.sessionSamples(id, { split: "val", count: 12, offset });
+      const r = await api.sessionSamples(id, { split, count: 12, offset });
       store.set("samples", r);
     } catch (err) {
       strip.textContent = `No samples: ${err.message}`;
@@ -53,8 +60,9 @@ export function createSamples(container, store) {
   }
 
   const off1 = store.subscribe(["samples"], render);
-  const off2 = store.subscribe(["sessionId", "settings"], (_, s) => {
-    const key = `${s.sessionId}|${s.settings?.dataset}|${JSON.stringify(s.settings?.split)}|${s.settings?.seed}`;
+  const off2 = store.subscribe(["sessionId", "settings", "session"], (_, s) => {
+    const ds = s.session?.dataset;
+    const key = `${s.sessionId}|${s.settings?.dataset}|${JSON.stringify(s.settings?.split)}|${s.settings?.seed}|${showcaseSplit(ds)}|${ds?.[showcaseSplit(ds)]}`;
     if (key !== loadedFor) {
       loadedFor = key;
       offset = 0;
