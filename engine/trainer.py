@@ -7,9 +7,14 @@ drawn from the trainer's own ``numpy.random.Generator`` when an epoch starts, so
 seed (and the same model seed) gives bit-identical weights.
 
 Positions and numbering: ``trainer.epoch`` counts finished epochs; the epoch in progress is
-``epoch + 1``. A step never crosses an epoch boundary: the last batch of an epoch may be
-short. When a step consumes the last sample, the epoch ends: its :class:`EpochRecord` is
-appended to ``history``, a :class:`Snapshot` is kept, and the next step starts a new epoch.
+``epoch + 1``. A step never crosses an epoch boundary. The last batch of an epoch takes what
+is left, except that a remainder smaller than half a batch joins the batch before it (802
+samples at batch 32: 24 batches of 32, then one of 34; 120 at batch 16: 7 of 16, then 8):
+a step on two samples at full length lands just before the epoch's validation, its snapshot
+and its loss-surface dot, and was measured to take a validation loss from 0.97 to 3.36. So
+a batch holds at most ``largest_batch(batch_size)`` samples. When a step consumes the last
+sample, the epoch ends: its :class:`EpochRecord` is appended to ``history``, a
+:class:`Snapshot` is kept, and the next step starts a new epoch.
 
 Stopping: ``run_epoch(cancel)`` checks ``cancel()`` between batches; a stopped epoch keeps its
 position (order, samples done, running sums) and the next ``step_*`` or ``run_epoch``
@@ -104,8 +109,14 @@ class Trainer:
         return self._order
 
     def _batches_in_epoch(self) -> int:
+        return self._steps + batches_left(self.epoch_size - self._cursor, self.batch_size)
+
+    def _next_batch(self) -> int:
+        """Samples in the next batch: ``batch_size``, or all that is left when the rest would
+        be a remainder of less than half a batch (or when fewer than a batch are left)."""
         remaining = self.epoch_size - self._cursor
-        return self._steps + -(-remaining // self.batch_size)
+        leftover = remaining - self.batch_size
+        return remaining if 2 * leftover < self.batch_size else self.batch_size
 
     # -- snapshots ------------------------------------------------------------------------
     def _snapshot(self) -> Snapshot:
@@ -206,13 +217,15 @@ class Trainer:
         return self._repeat(_positive_int(n, "n"), 1)
 
     def step_batches(self, n: int = 1) -> list[TrainEvent]:
-        """``n`` steps of ``batch_size`` samples each (an epoch's last batch may be short)."""
-        return self._repeat(_positive_int(n, "n"), self.batch_size)
+        """``n`` steps of a batch each (``batch_size`` samples; an epoch's last batch takes
+        what is left, see the module docstring)."""
+        return self._repeat(_positive_int(n, "n"), None)
 
-    def _repeat(self, n: int, count: int) -> list[TrainEvent]:
+    def _repeat(self, n: int, count: int | None) -> list[TrainEvent]:
+        """``n`` steps of ``count`` samples, or of the next batch when ``count`` is None."""
         events: list[TrainEvent] = []
         for _ in range(n):
-            events.extend(self._step(count))
+            events.extend(self._step(self._next_batch() if count is None else count))
             if isinstance(events[-1], Diverged):
                 break
         return events
@@ -232,7 +245,7 @@ class Trainer:
                                 message=f"stopped after batch {self._steps} of epoch "
                                         f"{self.epoch + 1}; training resumes from here")
                 return
-            for event in self._step(self.batch_size):
+            for event in self._step(self._next_batch()):
                 yield event
                 if isinstance(event, Diverged):
                     return
@@ -337,6 +350,21 @@ class Trainer:
         self.history = [EpochRecord.from_dict(r) for r in state["history"]]
         self.snapshots = [Snapshot.from_plain(s) for s in state["snapshots"]]
         self.checkpoints = [Checkpoint.from_plain(c) for c in state["checkpoints"]]
+
+
+def largest_batch(batch_size: int) -> int:
+    """The most samples one batch step can take: ``batch_size`` plus a remainder of less
+    than half a batch, ``batch_size + (batch_size - 1) // 2``."""
+    return batch_size + (batch_size - 1) // 2
+
+
+def batches_left(remaining: int, batch_size: int) -> int:
+    """Batch steps that ``remaining`` samples of an epoch take (a remainder of less than
+    half a batch rides with the batch before it)."""
+    full, rest = divmod(remaining, batch_size)
+    if full == 0:
+        return int(rest > 0)
+    return full + int(2 * rest >= batch_size)
 
 
 def _check_outputs(model: Sequential, train: Dataset) -> None:

@@ -17,6 +17,7 @@ import numpy as np
 from engine.model import Sequential, build, to_public
 from engine.preprocess import preprocess_drawing
 from engine.trace import SoftmaxCell, softmax_cell
+from engine.trainer import largest_batch
 from server import architecture, codec, model_file, pytorch_script
 from server.config import Settings
 from server.data import SplitData
@@ -78,9 +79,11 @@ class Session:
         return session
 
     def _check_batch(self, settings: TrainSettings) -> None:
-        values = settings.batch_size * self.table["activations"]
+        inputs = largest_batch(settings.batch_size)  # an epoch's last batch may hold more
+        values = inputs * self.table["activations"]
         if values > self.limits.max_batch_values:
-            raise ApiError(422, f"settings.batch_size: {settings.batch_size} inputs of "
+            raise ApiError(422, f"settings.batch_size: {settings.batch_size} (an epoch's last "
+                           f"batch up to {inputs}) inputs of "
                            f"{self.table['activations']} layer outputs each is more than this "
                            f"server's limit of {self.limits.max_batch_values} numbers per "
                            "batch; use a smaller batch", "settings.batch_size")

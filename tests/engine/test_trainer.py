@@ -11,7 +11,7 @@ from engine.history import EpochRecord
 from engine.model import build
 from engine.optimizers import make_optimizer
 from engine.train_events import Cancelled, Diverged, EpochEnd, StepProgress
-from engine.trainer import Trainer
+from engine.trainer import Trainer, batches_left, largest_batch
 
 SPEC = {
     "input": {"channels": 1, "height": 12, "width": 12},
@@ -53,9 +53,45 @@ def test_step_one_sample_changes_weights_and_reports_progress(data):
     ev = events[0]
     assert (ev.epoch, ev.batch, ev.batch_size, ev.samples_seen) == (1, 1, 1, 1)
     assert ev.epoch_size == 120 and ev.global_step == 1
-    assert ev.batches_in_epoch == 1 + -(-119 // 16)
+    # 119 left at batch 16: 6 batches of 16, then 23 (a remainder of 7 < 8 rides along)
+    assert ev.batches_in_epoch == 1 + 7
     assert np.isfinite(ev.loss) and ev.accuracy in (0.0, 1.0)
     assert not same_weights(before, tr.model.get_weights())
+
+
+@pytest.mark.parametrize(("size", "batch", "expected"), [
+    (802, 32, [32] * 24 + [34]),  # a remainder of 2 joins the last batch
+    (120, 16, [16] * 7 + [8]),  # half a batch stays a batch of its own
+    (121, 16, [16] * 7 + [9]),
+    (40, 32, [40]),
+    (6, 32, [6]),
+    (64, 32, [32, 32]),
+])
+def test_a_remainder_under_half_a_batch_joins_the_batch_before_it(size, batch, expected):
+    images = np.zeros((size, 1, 12, 12), np.float32)
+    labels = np.arange(size) % 7
+    train = Dataset(images, labels.astype(np.int64), [str(i) for i in range(7)])
+    model = build(SPEC, np.random.default_rng(0))
+    tr = Trainer(model, make_optimizer("sgd", 0.01), train, batch_size=batch, seed=0)
+    progress = [e for e in tr.run_epoch() if isinstance(e, StepProgress)]
+    assert [p.batch_size for p in progress] == expected
+    assert {p.batches_in_epoch for p in progress} == {len(expected)}
+    assert sorted(np.concatenate([p.indices for p in progress]).tolist()) == list(range(size))
+    assert max(expected) <= largest_batch(batch)
+
+
+def test_batches_left_counts_what_the_steps_take():
+    """For every remaining count and batch size, stepping batch by batch takes exactly
+    batches_left steps, each at most largest_batch samples."""
+    for batch in (1, 2, 3, 5, 16, 32):
+        for remaining in range(0, 4 * batch + 2):
+            steps, left = [], remaining
+            while left:
+                take = left if 2 * (left - batch) < batch else batch
+                steps.append(take)
+                left -= take
+            assert len(steps) == batches_left(remaining, batch), (remaining, batch)
+            assert all(s <= largest_batch(batch) for s in steps)
 
 
 def test_step_batches_uses_disjoint_samples_in_shuffled_order(data):
