@@ -94,11 +94,12 @@ def test_learning_rate_comparison_shows_three_behaviours(
         if run == "large" and "diverged" in text:
             finals[run] = math.inf
             continue
-        assert text.startswith("final loss"), text
-        finals[run] = float(text.split()[2])
+        assert text.startswith("final validation loss"), text
+        finals[run] = float(text.split()[3])
         # each finished run has its own surface with one dot per epoch
         expect(box.locator(".nn-epoch-dot")).to_have_count(2)
-    # the good step descends further than the creeping and the overshooting ones
+    # the good step descends further than the creeping and the overshooting ones (each the
+    # last epoch's validation loss, not one batch's)
     assert finals["good"] < finals["small"]
     assert finals["good"] < finals["large"]
     page.screenshot(path=str(screenshot_dir / "landscape-lr-compare.png"), full_page=True)

@@ -75,7 +75,7 @@ export function createLrCompare(container, store) {
         const state = await api.createSession({ spec, settings: { ...settings, lr, dataset_size: Number(sizeSel.value), probe_rate: 0 } });
         const box = el("div", { class: "nn-lr-run", "data-run": r.key },
           el("h5", { style: `color:${r.color}` }, `${r.label}: lr ${lr}`), el("p", { class: "nn-note", "data-role": "run-status" }, "waiting…"));
-        return { ...r, lr, id: state.id, losses: [], box, done: false, diverged: null };
+        return { ...r, lr, id: state.id, losses: [], epochs: [], classes: state.class_names.length, box, done: false, diverged: null };
       }));
     } catch (err) {
       status.textContent = `Could not start: ${err.message}`;
@@ -94,7 +94,7 @@ export function createLrCompare(container, store) {
       const runStatus = r.box.querySelector("[data-role=run-status]");
       runStatus.textContent = r.diverged
         ? `diverged at step ${r.diverged.step}: ${r.diverged.message}`
-        : `final loss ${fmt(r.losses.at(-1))} after ${r.losses.length} steps`;
+        : outcome(r);
       if (!r.diverged) {
         r.view = createLandscape(r.box, store, { sessionId: r.id, compact: true, manual: true, grid: 11, directions: "pca" });
         await r.view.compute();
@@ -116,6 +116,8 @@ export function createLrCompare(container, store) {
           if (msg.type === "progress") {
             r.losses.push(msg.loss);
             if (r.losses.length % 5 === 0) drawChart();
+          } else if (msg.type === "epoch_end") {
+            r.epochs.push(msg);
           } else if (msg.type === "diverged") {
             r.diverged = msg;
           } else if (msg.type === "done" || msg.type === "error") {
@@ -128,6 +130,23 @@ export function createLrCompare(container, store) {
       });
       seq = r.socket.send({ cmd: "train", unit: "epochs", count: epochs });
     });
+  }
+
+  // The run's result: the last epoch's validation loss (the end-of-epoch weights on held-out
+  // data), which a single noisy batch loss is not; and whether it sits at chance level
+  // (ln K: every class equally likely), where too large a step often strands the network.
+  function outcome(r) {
+    const last = r.epochs.at(-1);
+    const val = last?.val_loss;
+    const train = last?.train_loss;
+    const final = Number.isFinite(val) ? val : train;
+    const name = Number.isFinite(val) ? "validation" : "training";
+    const chance = Math.log(Math.max(2, r.classes));
+    const stuck = Number.isFinite(final) && Math.abs(final - chance) < 0.02 * chance
+      ? ` = chance level (ln ${r.classes} = ${fmt(chance, 3)}): it predicts every class alike`
+      : "";
+    return `final ${name} loss ${fmt(final)} after ${r.losses.length} steps${stuck}`
+      + (Number.isFinite(train) ? ` (training loss over the last epoch ${fmt(train)})` : "");
   }
 
   function drawChart() {
