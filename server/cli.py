@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import errno
 import socket
 import sys
@@ -15,6 +16,28 @@ from threadpoolctl import threadpool_limits
 
 from server.app import create_app
 from server.config import Settings, default_data_dir
+
+LIMITS = {f.name: f.default for f in dataclasses.fields(Settings) if f.name.startswith("max_")}
+
+
+def parse_limits(pairs: list[str]) -> dict[str, int]:
+    """{"max_layers": 8} from ["max_layers=8"]; ValueError naming what is wrong."""
+    limits: dict[str, int] = {}
+    for pair in pairs:
+        name, sep, value = pair.partition("=")
+        if not sep:
+            raise ValueError(f"--limit {pair}: write NAME=VALUE, e.g. max_layers=16")
+        if name not in LIMITS:
+            raise ValueError(f"--limit {pair}: unknown limit {name!r}; known: "
+                             f"{', '.join(LIMITS)}")
+        try:
+            number = int(value)
+        except ValueError:
+            raise ValueError(f"--limit {pair}: {value!r} is not a whole number") from None
+        if number < 1:
+            raise ValueError(f"--limit {pair}: must be at least 1")
+        limits[name] = number
+    return limits
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -47,6 +70,15 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         default=Settings.session_ttl_seconds / 86400,
         help="delete sessions unused for this many days, and their storage "
         f"(default {Settings.session_ttl_seconds / 86400:g})",
+    )
+    parser.add_argument(
+        "--limit",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="change one ceiling (repeatable), e.g. --limit max_upload_bytes=4000000; "
+        f"names: {', '.join(LIMITS)} (the engine's own caps, such as 64 filters a layer, "
+        "still hold above these)",
     )
     parser.add_argument(
         "--open",
@@ -82,6 +114,11 @@ def main(argv: list[str] | None = None) -> int:
     if not args.session_ttl_days > 0:
         print("nnplay: --session-ttl-days must be more than 0", file=sys.stderr)
         return 2
+    try:
+        limits = parse_limits(args.limit)
+    except ValueError as exc:
+        print(f"nnplay: {exc}", file=sys.stderr)
+        return 2
     problem = port_problem(args.host, args.port)
     if problem:
         print(f"nnplay: {problem}", file=sys.stderr)
@@ -94,7 +131,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.open:
         threading.Timer(1.0, webbrowser.open, args=(url,)).start()
     app = create_app(Settings(data_dir=data_dir, training_threads=args.training_threads,
-                              session_ttl_seconds=args.session_ttl_days * 86400))
+                              session_ttl_seconds=args.session_ttl_days * 86400, **limits))
     threadpool_limits(limits=args.blas_threads, user_api="blas")  # for the whole process
     uvicorn.run(app, host=args.host, port=args.port, log_level="warning")
     return 0

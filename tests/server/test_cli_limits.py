@@ -1,4 +1,6 @@
-from server.cli import main, parse_args
+import pytest
+
+from server.cli import LIMITS, main, parse_args, parse_limits
 
 
 def test_limit_flags_parse():
@@ -43,3 +45,37 @@ def test_blas_threads_flag_limits_numpy_for_the_server_process(monkeypatch, tmp_
     assert seen and seen[0] and all(n == 1 for n in seen[0])
     assert main(["--blas-threads", "0", "--no-open"]) == 2
     assert "--blas-threads must be at least 1" in capsys.readouterr().err
+
+
+def test_limit_flag_sets_any_ceiling_of_the_settings():
+    assert "max_upload_bytes" in LIMITS and "max_sessions_on_disk" in LIMITS
+    assert parse_limits(["max_layers=8", "max_upload_bytes=1000"]) == {
+        "max_layers": 8, "max_upload_bytes": 1000}
+
+
+@pytest.mark.parametrize(("pair", "says"), [
+    ("max_layers", "write NAME=VALUE"),
+    ("max_nonsense=3", "unknown limit 'max_nonsense'"),
+    ("max_layers=lots", "'lots' is not a whole number"),
+    ("max_layers=0", "must be at least 1"),
+])
+def test_bad_limit_is_refused_naming_it(pair, says, capsys):
+    assert main(["--limit", pair, "--no-open"]) == 2
+    err = capsys.readouterr().err
+    assert says in err and "Traceback" not in err
+
+
+def test_limit_reaches_the_app(monkeypatch, tmp_path):
+    import socket
+
+    import server.cli
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    made = []
+    monkeypatch.setattr(server.cli, "create_app", lambda settings: made.append(settings))
+    monkeypatch.setattr(server.cli.uvicorn, "run", lambda app, **kwargs: None)
+    assert main(["--limit", "max_layers=5", "--limit", "max_grid=11", "--port", str(port),
+                 "--data-dir", str(tmp_path), "--no-open"]) == 0
+    assert made[0].max_layers == 5 and made[0].max_grid == 11
