@@ -105,6 +105,19 @@ def _int(value: Any, key: str, lo: int, hi: int, index: int | None, kind: str | 
     return value
 
 
+def _unknown_keys(block: dict[Any, Any], allowed: set[str], where: str) -> str | None:
+    """The first key of ``block`` not in ``allowed`` as a message, or None.
+
+    Keys must be strings (JSON object keys always are; a Python caller may pass others)."""
+    for key in block:
+        if not isinstance(key, str):
+            return f"{where}: keys must be strings, got {key!r}"
+    unknown = sorted(set(block) - allowed)
+    if unknown:
+        return f"{where}: unknown key {unknown[0]!r} (allowed: {', '.join(sorted(allowed))})"
+    return None
+
+
 def resolve_padding(padding: int | str, kernel: int, stride: int) -> int:
     """Padding in pixels: "valid" is 0, "same" is (kernel-1)//2 (stride 1, odd kernel)."""
     if padding == "valid":
@@ -122,9 +135,9 @@ def conv_out(size: int, kernel: int, stride: int, pad: int) -> int:
 def _normalize_input(block: Any) -> dict[str, int]:
     if not isinstance(block, dict):
         raise SpecError("input: must be an object with channels, height, width", None)
-    unknown = sorted(set(block) - {"channels", "height", "width"})
-    if unknown:
-        raise SpecError(f"input: unknown key {unknown[0]!r} (allowed: channels, height, width)")
+    problem = _unknown_keys(block, {"channels", "height", "width"}, "input")
+    if problem:
+        raise SpecError(problem, None)
     out = {}
     for key, lim in (("channels", "channels"), ("height", "side"), ("width", "side")):
         if key not in block:
@@ -154,13 +167,19 @@ def _normalize_conv(d: dict[str, Any], i: int) -> None:
 def _normalize_layer(raw: Any, i: int) -> dict[str, Any]:
     if not isinstance(raw, dict):
         raise _fail(i, None, f"must be an object with a type, got {raw!r}")
-    kind = raw.get("type")
+    if "type" not in raw:
+        raise _fail(i, None, f"missing type (known: {', '.join(LAYER_TYPES)})")
+    kind = raw["type"]
+    # Checked before the lookup below: a list or object is unhashable (TypeError, not SpecError).
+    if not isinstance(kind, str):
+        raise _fail(i, None, f"type must be a string (one of {', '.join(LAYER_TYPES)}), "
+                    f"got {kind!r}")
     if kind not in DEFAULTS:
         raise _fail(i, None, f"unknown type {kind!r} (known: {', '.join(LAYER_TYPES)})")
     allowed = set(DEFAULTS[kind]) | {"type", "name"}
-    unknown = sorted(set(raw) - allowed)
-    if unknown:
-        raise _fail(i, kind, f"unknown key {unknown[0]!r} (allowed: {', '.join(sorted(allowed))})")
+    problem = _unknown_keys(raw, allowed, _where(i, kind))
+    if problem:
+        raise SpecError(problem, i)
     d: dict[str, Any] = {"type": kind, **DEFAULTS[kind], **raw}
     if "name" in raw:
         name = raw["name"]
@@ -268,9 +287,9 @@ def normalize(spec: Any) -> dict[str, Any]:
     """A new spec with defaults filled, names assigned and every shape checked."""
     if not isinstance(spec, dict):
         raise SpecError(f"spec: must be an object with input and layers, got {type(spec).__name__}")
-    unknown = sorted(set(spec) - {"input", "layers"})
-    if unknown:
-        raise SpecError(f"spec: unknown key {unknown[0]!r} (allowed: input, layers)")
+    problem = _unknown_keys(spec, {"input", "layers"}, "spec")
+    if problem:
+        raise SpecError(problem)
     if "input" not in spec:
         raise SpecError("spec: missing input")
     inp = _normalize_input(spec["input"])

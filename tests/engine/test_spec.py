@@ -167,3 +167,52 @@ def test_normalize_is_idempotent_and_json_safe() -> None:
     once = normalize(spec)
     assert normalize(once) == once
     assert json.loads(json.dumps(once)) == once
+
+
+@pytest.mark.parametrize("value", [["relu"], {"kind": "relu"}, [], {}, 3, None])
+def test_layer_type_that_is_not_a_string_is_a_spec_error(value) -> None:
+    # A list or object used to reach `kind not in DEFAULTS` and raise TypeError (unhashable).
+    refuse(spec_of(1, 8, 8, {"type": "relu"}, {"type": value}),
+           r"^layer 2: type must be a string \(one of conv2d, .*\), got " + re.escape(repr(value)),
+           1)
+
+
+def test_layer_without_a_type_is_refused() -> None:
+    refuse(spec_of(1, 8, 8, {"filters": 3}), r"^layer 1: missing type \(known: conv2d", 0)
+
+
+# Every key of every layer type, and every input key, fed the JSON shapes a string or number
+# cannot be: a SpecError naming the layer (never a TypeError from hashing or comparing them).
+_FIELDS = [("conv2d", k) for k in ("filters", "kernel", "stride", "padding", "frozen", "name")] \
+    + [("pool", k) for k in ("mode", "size", "stride", "name")] \
+    + [("global_pool", "mode"), ("leaky_relu", "slope"), ("dropout", "rate"),
+       ("dense", "units"), ("dense", "frozen"), ("dense", "name"), ("relu", "name")]
+
+
+@pytest.mark.parametrize(("kind", "key"), _FIELDS)
+@pytest.mark.parametrize("value", [["max"], {"value": 1}, [], {}])
+def test_every_layer_field_refuses_lists_and_objects(kind, key, value) -> None:
+    layers = [{"type": "flatten"}] if kind == "dense" else []
+    layers.append({"type": kind, key: value})
+    index = len(layers) - 1
+    refuse(spec_of(1, 8, 8, *layers), rf"^layer {index + 1} \({kind}\): {key} ", index)
+
+
+@pytest.mark.parametrize("key", ["channels", "height", "width"])
+@pytest.mark.parametrize("value", [[4], {"n": 4}])
+def test_input_fields_refuse_lists_and_objects(key, value) -> None:
+    spec = spec_of(1, 8, 8, {"type": "relu"})
+    spec["input"][key] = value
+    refuse(spec, rf"^input: {key} must be an integer", None)
+
+
+def test_non_string_keys_are_refused_not_a_type_error() -> None:
+    # Python callers can pass non-string keys; sorting them with strings raised TypeError.
+    refuse(spec_of(1, 8, 8, {"type": "relu", 1: 2, "z": 3}),
+           r"^layer 1 \(relu\): keys must be strings, got 1", 0)
+    spec = spec_of(1, 8, 8, {"type": "relu"})
+    spec["input"][1] = 2
+    spec["input"]["z"] = 3
+    refuse(spec, r"^input: keys must be strings, got 1", None)
+    refuse({**spec_of(1, 8, 8, {"type": "relu"}), 1: 2, "z": 3},
+           r"^spec: keys must be strings, got 1", None)

@@ -52,3 +52,14 @@ def test_bad_json_and_wrong_types_are_4xx_naming_the_field(client):
     reply = client.post("/api/describe", json={"spec": TINY_MNIST_CNN, "extra": 1})
     assert reply.status_code == 422
     assert reply.json()["detail"]["field"] == "extra"
+
+
+def test_layer_type_that_is_a_list_or_object_is_422_not_500(client):
+    # A list used as a layer type raised TypeError (unhashable) in engine.spec: HTTP 500.
+    for value in (["relu"], {"kind": "relu"}):
+        spec = {"input": {"channels": 1, "height": 4, "width": 4}, "layers": [{"type": value}]}
+        reply = client.post("/api/describe", json={"spec": spec})
+        assert reply.status_code == 422, reply.text
+        detail = reply.json()["detail"]
+        assert detail["layer_index"] == 0 and detail["field"] == "spec.layers.0"
+        assert detail["message"].startswith("layer 1: type must be a string")
