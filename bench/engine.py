@@ -86,7 +86,7 @@ def nnplay_epoch(model: Sequential, x: np.ndarray, y: np.ndarray, batch: int,
     opt = make_optimizer("sgd", LR)
     for idx in batches(len(x), batch, seed):
         out = model.forward(x[idx], training=True)
-        _, dout = loss_and_grad("cross_entropy", out, y[idx])
+        _, dout = loss_and_grad("cross_entropy", out, y[idx], logits=model.logits)
         model.backward(dout, loss="cross_entropy")
         opt.step(model.trainable_params(), model.named_grads())
 

@@ -86,7 +86,7 @@ def evaluate(model: Sequential, data: Dataset, loss: str, name: str = "",
         x = data.images[start:start + chunk]
         y = data.labels[start:start + chunk]
         out = model.forward(x, training=False)
-        value, _ = losses.loss_and_grad(loss, out, y)
+        value, _ = losses.loss_and_grad(loss, out, y, logits=model.logits)
         total += value * y.shape[0]
         predicted[start:start + chunk] = predictions(out)
     confusion = confusion_matrix(data.labels, predicted, k)

@@ -15,6 +15,12 @@ the kind of forward that preceded it.
 (final sigmoid), ``dout`` is the loss's fused gradient of the final activation's input and
 that activation is skipped; otherwise ``dout`` is dL/d(output) and every layer runs.
 Frozen layers (spec ``"frozen": true``) get no gradients and hence no updates.
+
+``logits``: after ``forward`` or ``run_forward``, the input ``z`` of a final softmax or sigmoid
+in the public layout (``(N, K)``, or ``(N, C, H, W)`` for a spatial sigmoid), else None. It is
+a reference to the array the final layer was fed, not a copy, valid until the next forward;
+``losses.loss_and_grad(kind, out, y, logits=model.logits)`` computes the loss value from it
+exactly (the probabilities alone lose it once a float32 ``p`` underflows to 0 or rounds to 1).
 """
 
 from __future__ import annotations
@@ -41,6 +47,7 @@ def to_public(x: np.ndarray) -> np.ndarray:
 
 
 Step = Layer | ReluMaxPool | ConvReluMaxPool
+LOGIT_LAYERS = tuple(losses.FUSED_WITH.values())  # final layers whose input are logits
 
 
 def fused_plan(layers: list[Layer]) -> list[Step]:
@@ -76,6 +83,9 @@ class Sequential:
             self.shapes.append(layer.output_shape(self.shapes[-1]))
         self.plan: list[Step] = fused_plan(layers)
         self._last: list[Step] | None = None
+        # The final softmax/sigmoid is never part of a fused plan step (see fused_plan).
+        self._final_activation = layers[-1].kind in LOGIT_LAYERS
+        self.logits: np.ndarray | None = None
 
     # -- lookup -------------------------------------------------------------------------
     def layer(self, name: str) -> Layer:
@@ -158,6 +168,8 @@ class Sequential:
         for layer in self.layers[:stop]:
             acts.append(layer.forward(acts[-1], training))
         self._last = list(self.layers) if stop is None else None
+        self.logits = (to_public(acts[-2]) if stop is None and self._final_activation
+                       else None)
         return acts
 
     def forward(self, x: np.ndarray, training: bool = False,
@@ -166,10 +178,15 @@ class Sequential:
 
         ``keep_cache`` (default: ``training``) keeps what :meth:`backward` needs; inference
         passes drop it step by step so that evaluating big chunks holds no memory afterwards.
+        Sets :attr:`logits` (the final softmax's / sigmoid's input, no copy) or None.
         """
         keep = training if keep_cache is None else keep_cache
         a = to_internal(self._check_input(x))
-        for step in self.plan:
+        self.logits = None
+        last = len(self.plan) - 1
+        for i, step in enumerate(self.plan):
+            if i == last and self._final_activation:
+                self.logits = to_public(a)
             a = step.forward(a, training)
             if not keep:
                 step.cache = None

@@ -75,8 +75,9 @@ def trace_step(model: Sequential, x: np.ndarray, y: np.ndarray, loss: str,
                optimizer: Optimizer | None = None) -> StepTrace:
     """Forward (training), loss, backward and (if given) one optimizer step, all recorded."""
     acts = model.run_forward(x, training=True)
-    loss_value, dout = losses.loss_and_grad(loss, to_public(acts[-1]), y)
-    metrics = losses.report(loss, to_public(acts[-1]), y)
+    out, logits = to_public(acts[-1]), model.logits
+    loss_value, dout = losses.loss_and_grad(loss, out, y, logits=logits)
+    metrics = losses.report(loss, out, y, logits=logits)
     grads = model.run_backward(dout, loss, input_grad=True)
     updates: dict[str, np.ndarray] = {}
     if optimizer is not None:

@@ -155,7 +155,7 @@ class Trainer:
         saved = self._save_before_step()
         with np.errstate(over="ignore", invalid="ignore"):  # divergence is checked below
             out = self.model.forward(x, training=True)
-            loss, dout = losses.loss_and_grad(self.loss, out, y)
+            loss, dout = losses.loss_and_grad(self.loss, out, y, logits=self.model.logits)
             if not np.isfinite(loss):
                 self._undo_step(saved)
                 return [self._diverged(loss, "loss")]

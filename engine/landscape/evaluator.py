@@ -19,6 +19,10 @@ Vectorised two ways:
   ``(g, n*Ho*Wo, k*k*C) @ (g, k*k*C, F)``, a dense layer ``(g, n, in) @ (g, in, out)``;
   weight-free layers run on ``(g*n, ...)`` through :mod:`engine.ops`.
 
+The loss value of a fused loss (cross-entropy after a softmax, BCE after a sigmoid) is taken
+from the final layer's input, the logits, as the trainer takes it (see :mod:`engine.losses`):
+the final softmax/sigmoid is always the plan's last step, and its input is kept.
+
 No Python loop runs per sample; the loop is over chunks of weight vectors and layers.
 Chunks run on ``workers`` threads (NumPy and BLAS release the GIL inside their loops, so the
 element-wise work, which NumPy does on one core, uses every core).
@@ -186,6 +190,12 @@ class BatchedEvaluator:
         if len(basis) * self.n * first_out <= cache_limit:
             self.fused = self._fuse(first, h, basis)
         self.plan = _plan(self.layers, self.fused.after if self.fused else first)
+        # A fused loss's value comes from the logits: the input of the plan's last step, which
+        # is then the final softmax/sigmoid alone (monotone fusing stops before a last layer).
+        self.logits_from_plan = loss in losses.FUSED_WITH
+        if self.logits_from_plan and not (self.plan and self.plan[-1].layer is self.layers[-1]
+                                          and not self.plan[-1].acts):
+            raise AssertionError("the final softmax/sigmoid is not the plan's last step")
         per_sample = max(int(np.prod(s)) for s in model.shapes)
         widest = max([per_sample] + [self._cols_per_sample(i) for i in range(len(self.layers))])
         self.chunk = max(1, budget // (self.n * widest))
@@ -251,12 +261,21 @@ class BatchedEvaluator:
 
     def outputs(self, coefs: np.ndarray) -> np.ndarray:
         """Model outputs ``(g, n, K)`` for coefficient rows ``(g, B)`` (one chunk)."""
+        return self._forward(coefs)[0]
+
+    def _forward(self, coefs: np.ndarray) -> tuple[np.ndarray, np.ndarray | None]:
+        """(outputs ``(g, n, K)``, logits ``(g, n, K)`` = the final softmax's / sigmoid's
+        input, or None when the loss is not fused) for coefficient rows ``(g, B)``."""
         coefs = np.asarray(coefs, dtype=self.dtype)
         g = coefs.shape[0]
         h = self._head(coefs) if self.fused is not None else np.concatenate([self.head] * g)
-        for step in self.plan:
+        logits = None
+        last = len(self.plan) - 1
+        for i, step in enumerate(self.plan):
+            if i == last and self.logits_from_plan:
+                logits = h.reshape((g, self.n) + h.shape[1:])
             h = self._step(step, h, coefs)
-        return h.reshape((g, self.n) + h.shape[1:])
+        return h.reshape((g, self.n) + h.shape[1:]), logits
 
     def _head(self, coefs: np.ndarray) -> np.ndarray:
         """``(g*n, ...)`` after the fused first block: Z(c) = c @ Zs, pool, activations."""
@@ -274,8 +293,10 @@ class BatchedEvaluator:
         return h
 
     def _chunk(self, coefs: np.ndarray) -> np.ndarray:
-        out = self.outputs(coefs)
-        return np.array([losses.loss_and_grad(self.loss, o, self.y)[0] for o in out])
+        out, logits = self._forward(coefs)
+        return np.array([losses.loss_and_grad(self.loss, o, self.y,
+                                              logits=None if logits is None else logits[i])[0]
+                         for i, o in enumerate(out)])
 
     def _params(self, layer: Layer, coefs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Per-vector (g, ...) weight matrices and biases of ``layer``."""

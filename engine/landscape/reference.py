@@ -17,7 +17,8 @@ def loss_at(model: Sequential, weights: Weights, x: np.ndarray, y: np.ndarray,
     """loss(model with ``weights``) on (x, y), through a scratch copy of the model."""
     scratch = build(model.spec, np.random.default_rng(0), model.dtype)
     scratch.set_weights(weights)
-    return losses.loss_and_grad(loss, scratch.forward(x, training=False), y)[0]
+    out = scratch.forward(x, training=False)
+    return losses.loss_and_grad(loss, out, y, logits=scratch.logits)[0]
 
 
 def surface_reference(model: Sequential, center: Weights, d1: Weights, d2: Weights,
