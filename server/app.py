@@ -14,6 +14,7 @@ from server import __version__, errors
 from server.body_limit import BodyLimitMiddleware
 from server.config import STATIC_DIR, Settings
 from server.manager import SessionManager
+from server.requests import BODY_MODELS
 from server.routes import (
     api_docs,
     cell,
@@ -27,7 +28,6 @@ from server.routes import (
     sessions,
     ws,
 )
-from server.schemas.images import ForwardBody
 from server.worker import in_thread
 
 
@@ -55,7 +55,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.manager = manager
     errors.install(app)
-    app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_upload_bytes)
+    app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_upload_bytes,
+                       max_json_bytes=settings.max_json_bytes)
     app.mount("/static", StaticFiles(directory=str(STATIC_DIR)), name="static")
     app.include_router(pages.router)
     app.include_router(api_docs.router)
@@ -68,12 +69,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(export.router)
     app.include_router(landscape.router)
     app.include_router(ws.router)
-    _add_schemas(app, {"ForwardBody": ForwardBody})
+    _add_schemas(app, BODY_MODELS)
     return app
 
 
 def _add_schemas(app: FastAPI, models: dict[str, Any]) -> None:
-    """Put models that routes read by hand (JSON-or-multipart bodies) into the OpenAPI
+    """Put models that routes read by hand (server.requests.json_body) into the OpenAPI
     components, so the schema at /openapi.json is complete."""
     build = app.openapi
 

@@ -1,7 +1,10 @@
-"""ASGI middleware: no request body larger than ``max_upload_bytes`` is read.
+"""ASGI middleware: no request body larger than its ceiling is read.
 
-A declared Content-Length over the limit is refused before reading; a chunked body is counted
-as it arrives and cut off with the same 413 the moment it crosses the limit.
+A multipart upload (image, zip, npz) may be up to ``max_upload_bytes``; any other body is
+JSON (or refused as not JSON) and may be up to ``max_json_bytes``, which is far smaller:
+parsing JSON costs many times its size in memory. A declared Content-Length over the
+ceiling is refused before reading; a chunked body is counted as it arrives and cut off with
+the same 413 the moment it crosses it.
 """
 
 from __future__ import annotations
@@ -12,6 +15,11 @@ from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 
+def json_too_large(limit: int) -> str:
+    return (f"body: a JSON body may be at most {limit} bytes (max_json_bytes); send a large "
+            "image as a multipart PNG or JPEG upload")
+
+
 class BodyTooLarge(HTTPException):
     """Raised from ``receive``; an HTTPException so FastAPI passes it on as a 413."""
 
@@ -20,15 +28,26 @@ class BodyTooLarge(HTTPException):
 
 
 class BodyLimitMiddleware:
-    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+    def __init__(self, app: ASGIApp, max_bytes: int, max_json_bytes: int | None = None) -> None:
         self.app = app
         self.max_bytes = max_bytes
+        self.max_json_bytes = min(max_bytes, max_json_bytes if max_json_bytes is not None
+                                  else max_bytes)
 
-    def _message(self) -> str:
-        return f"body: the request is larger than the limit of {self.max_bytes} bytes"
+    def _ceiling(self, scope: Scope) -> tuple[int, str]:
+        """(limit, message) for this request: uploads are multipart, anything else JSON."""
+        content_type = b""
+        for name, value in scope.get("headers", []):
+            if name == b"content-type":
+                content_type = value.lower()
+        if content_type.startswith(b"multipart/form-data"):
+            return self.max_bytes, (f"body: the request is larger than the limit of "
+                                    f"{self.max_bytes} bytes (max_upload_bytes)")
+        return self.max_json_bytes, json_too_large(self.max_json_bytes)
 
-    async def _refuse(self, send: Send) -> None:
-        body = json.dumps({"detail": {"message": self._message(), "field": "body"}}).encode()
+    @staticmethod
+    async def _refuse(send: Send, message: str) -> None:
+        body = json.dumps({"detail": {"message": message, "field": "body"}}).encode()
         await send({"type": "http.response.start", "status": 413,
                     "headers": [(b"content-type", b"application/json"),
                                 (b"content-length", str(len(body)).encode()),
@@ -39,14 +58,15 @@ class BodyLimitMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        limit, refusal = self._ceiling(scope)
         for name, value in scope.get("headers", []):
             if name == b"content-length":
                 try:
                     declared = int(value)
                 except ValueError:
                     declared = -1
-                if declared > self.max_bytes:
-                    await self._refuse(send)
+                if declared > limit:
+                    await self._refuse(send, refusal)
                     return
         seen = 0
         started = False
@@ -56,8 +76,8 @@ class BodyLimitMiddleware:
             message = await receive()
             if message["type"] == "http.request":
                 seen += len(message.get("body", b""))
-                if seen > self.max_bytes:
-                    raise BodyTooLarge(self._message())
+                if seen > limit:
+                    raise BodyTooLarge(refusal)
             return message
 
         async def tracking_send(message: Message) -> None:
@@ -70,4 +90,4 @@ class BodyLimitMiddleware:
             await self.app(scope, counting_receive, tracking_send)
         except BodyTooLarge:
             if not started:
-                await self._refuse(send)
+                await self._refuse(send, refusal)

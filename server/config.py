@@ -34,7 +34,11 @@ class Settings:
     data_dir: Path = field(default_factory=default_data_dir)
 
     # Uploads and images.
-    max_upload_bytes: int = 16 * 1024 * 1024  # any request body (JSON, image, zip, npz)
+    max_upload_bytes: int = 16 * 1024 * 1024  # a multipart upload (image, zip, npz)
+    # Any other (JSON) body. The largest a page or client needs: a 512x512 drawing as a list
+    # of 0..255 numbers is under 2 MB, as base64 0.35 MB; parsing JSON takes many times its
+    # size in memory, so this stays well below max_upload_bytes. Larger images go as uploads.
+    max_json_bytes: int = 4 * 1024 * 1024
     max_image_pixels: int = 4_000_000  # width * height of one image (drawn or uploaded)
 
     # Architectures.

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+import numpy as np
 from fastapi import Request
 
 from server.config import Settings
@@ -12,6 +13,7 @@ from server.images import gray_from_pixels, gray_from_upload
 from server.requests import is_multipart, json_model, upload_bytes
 from server.schemas.images import ForwardBody
 from server.session import Session
+from server.worker import in_thread
 
 Job = Callable[[Session], dict[str, Any]]
 
@@ -29,7 +31,11 @@ async def read_forward(request: Request, limits: Settings) -> Job:
     if body.sample is not None:
         ref = body.sample
         return lambda session: session.forward_sample(ref)
-    pixels = body.as_pixels()
-    assert pixels is not None  # guaranteed by ForwardBody's validator
-    gray = gray_from_pixels(pixels, limits.max_image_pixels)
+
+    def to_gray() -> np.ndarray:
+        pixels = body.as_pixels()
+        assert pixels is not None  # guaranteed by ForwardBody's validator
+        return gray_from_pixels(pixels, limits.max_image_pixels)
+
+    gray = await in_thread(to_gray)  # a long list of numbers takes a while
     return lambda session: session.forward_gray(gray, "pixels")

@@ -6,13 +6,15 @@ Errors come out in the shape of server.errors (400 not JSON, 422 wrong, 415 wron
 from __future__ import annotations
 
 import json
-from typing import Any, TypeVar
+from typing import Any, TypeVar, overload
 
-from fastapi import Request
+from fastapi import Depends, Request
 from pydantic import BaseModel, ValidationError
 from starlette.datastructures import UploadFile
 
+from server.body_limit import json_too_large
 from server.errors import ApiError, _validation_body
+from server.worker import in_thread
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -21,10 +23,13 @@ def is_multipart(request: Request) -> bool:
     return request.headers.get("content-type", "").startswith("multipart/form-data")
 
 
-async def json_model(request: Request, model: type[M]) -> M:
-    """The body parsed as JSON and validated against ``model`` (pydantic's own parser: a
-    drawing's 78,400 numbers parse in a fraction of the time json.loads takes)."""
-    raw = await request.body()
+BODY_MODELS: dict[str, type[BaseModel]] = {}  # read by hand; app.py puts them in OpenAPI
+
+
+def parse_json(model: type[M], raw: bytes) -> M:
+    """``raw`` parsed as JSON and validated against ``model`` (pydantic's own parser: a
+    drawing's 78,400 numbers parse in a fraction of the time json.loads takes). Blocking:
+    :func:`json_model` runs it in a worker thread."""
     try:
         return model.model_validate_json(raw)
     except ValidationError as exc:
@@ -36,6 +41,42 @@ async def json_model(request: Request, model: type[M]) -> M:
         raise ApiError(422, detail["message"], detail["field"],
                        errors=json.loads(json.dumps(detail.get("errors", []), default=str))
                        ) from exc
+
+
+@overload
+async def json_model(request: Request, model: type[M]) -> M: ...
+@overload
+async def json_model(request: Request, model: type[M], required: bool) -> M | None: ...
+async def json_model(request: Request, model: type[M], required: bool = True) -> M | None:
+    """The body as ``model``, parsed off the event loop (a large body takes a while, and no
+    other request should wait for it). A body over ``max_json_bytes`` is a 413 before any
+    parsing (server.body_limit refuses most before they are read). Not ``required``: an
+    empty body is None."""
+    raw = await request.body()
+    limit = request.app.state.settings.max_json_bytes
+    if len(raw) > limit:  # sent as multipart, so server.body_limit allowed an upload's size
+        raise ApiError(413, json_too_large(limit), "body")
+    if not required and not raw.strip():
+        return None
+    return await in_thread(lambda: parse_json(model, raw))
+
+
+def json_body(model: type[M], required: bool = True) -> Any:
+    """A route parameter ``body: Model = json_body(Model)``: the body read by
+    :func:`json_model` (FastAPI's own body parameters parse and validate on the event loop).
+    Pair it with ``openapi_extra=json_body_doc(Model)`` for the schema."""
+
+    async def read(request: Request) -> M | None:
+        return await json_model(request, model, required)
+
+    return Depends(read)
+
+
+def json_body_doc(model: type[BaseModel], required: bool = True) -> dict[str, Any]:
+    """The OpenAPI requestBody of a :func:`json_body` route."""
+    BODY_MODELS[model.__name__] = model
+    return {"requestBody": {"required": required, "content": {"application/json": {
+        "schema": {"$ref": f"#/components/schemas/{model.__name__}"}}}}}
 
 
 async def upload_bytes(request: Request, field: str = "file") -> tuple[str, bytes]:

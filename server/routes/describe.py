@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Request
 
 from server import architecture
+from server.requests import json_body, json_body_doc
 from server.schemas.spec import SpecBody
 
 router = APIRouter()
 
 
-@router.post("/api/describe")
-def describe(body: SpecBody, request: Request) -> dict[str, Any]:
+@router.post("/api/describe", openapi_extra=json_body_doc(SpecBody))
+def describe(request: Request,
+             body: Annotated[SpecBody, json_body(SpecBody)]) -> dict[str, Any]:
     """Normalised spec, one row per layer (shapes, parameter counts) and the total."""
     return architecture.describe(body.spec, request.app.state.settings)

@@ -7,6 +7,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 
 from server.forward_input import read_forward
+from server.requests import json_body_doc
 from server.routes.deps import limits, manager
 from server.schemas.images import ForwardBody
 from server.worker import with_session
@@ -17,7 +18,7 @@ _BODY = {
     "requestBody": {
         "required": True,
         "content": {
-            "application/json": {"schema": {"$ref": "#/components/schemas/ForwardBody"}},
+            **json_body_doc(ForwardBody)["requestBody"]["content"],
             "multipart/form-data": {
                 "schema": {"type": "object", "required": ["file"],
                            "properties": {"file": {"type": "string", "format": "binary"}}}
@@ -33,5 +34,3 @@ async def forward(session_id: str, request: Request) -> dict[str, Any]:
     job = await read_forward(request, limits(request))
     return await with_session(manager(request), session_id, job)
 
-
-FORWARD_SCHEMAS = (ForwardBody,)

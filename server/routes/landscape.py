@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Request
 
 from server.landscape import landscape
+from server.requests import json_body, json_body_doc
 from server.routes.deps import manager
 from server.schemas.landscape import LandscapeBody
 from server.worker import with_session
@@ -14,9 +15,10 @@ from server.worker import with_session
 router = APIRouter(prefix="/api/sessions")
 
 
-@router.post("/{session_id}/landscape")
-async def loss_landscape(session_id: str, body: LandscapeBody,
-                         request: Request) -> dict[str, Any]:
+@router.post("/{session_id}/landscape", openapi_extra=json_body_doc(LandscapeBody))
+async def loss_landscape(session_id: str, request: Request,
+                         body: Annotated[LandscapeBody, json_body(LandscapeBody)]
+                         ) -> dict[str, Any]:
     """Surface over a grid of two directions, the trajectory on it, a 1-D slice."""
     return await with_session(manager(request), session_id, lambda s: landscape(s, body),
                               heavy=True)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query, Request
 
@@ -10,7 +10,7 @@ from server.confusion_samples import confusion_samples
 from server.data import builtin_split
 from server.images import gray_from_pixels
 from server.own_upload import add_zip
-from server.requests import upload_bytes
+from server.requests import json_body, json_body_doc, upload_bytes
 from server.routes.deps import limits, manager
 from server.sample_strip import sample_strip
 from server.schemas.images import OwnSampleBody
@@ -75,11 +75,14 @@ async def own_samples(session_id: str, request: Request) -> dict[str, Any]:
     return await with_session(manager(request), session_id, lambda s: s.own_listing())
 
 
-@router.post("/api/sessions/{session_id}/samples", status_code=201)
-async def add_own_sample(session_id: str, body: OwnSampleBody,
-                         request: Request) -> dict[str, Any]:
+@router.post("/api/sessions/{session_id}/samples", status_code=201,
+             openapi_extra=json_body_doc(OwnSampleBody))
+async def add_own_sample(session_id: str, request: Request,
+                         body: Annotated[OwnSampleBody, json_body(OwnSampleBody)]
+                         ) -> dict[str, Any]:
     """Add a drawn sample with the label the user named."""
-    gray = gray_from_pixels(body, limits(request).max_image_pixels)
+    max_pixels = limits(request).max_image_pixels
+    gray = await in_thread(lambda: gray_from_pixels(body, max_pixels))
     return await with_session(manager(request), session_id,
                               lambda s: s.add_own_sample(gray, body.label), save=True)
 

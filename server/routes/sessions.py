@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Request, Response
 
 from server.manager import create_session
+from server.requests import json_body, json_body_doc
 from server.routes.deps import manager
 from server.schemas.sessions import CreateSessionBody, SettingsBody
 from server.schemas.spec import ParamsBody, SpecBody
@@ -15,8 +16,12 @@ from server.worker import in_thread, with_session
 router = APIRouter(prefix="/api/sessions")
 
 
-@router.post("", status_code=201)
-async def create(request: Request, body: CreateSessionBody | None = None) -> dict[str, Any]:
+@router.post("", status_code=201,
+             openapi_extra=json_body_doc(CreateSessionBody, required=False))
+async def create(request: Request,
+                 body: Annotated[CreateSessionBody | None,
+                                 json_body(CreateSessionBody, required=False)]
+                 ) -> dict[str, Any]:
     """A new session (default: the tiny MNIST CNN with default settings)."""
     body = body or CreateSessionBody()
     mgr = manager(request)
@@ -29,23 +34,26 @@ async def read(session_id: str, request: Request) -> dict[str, Any]:
     return await with_session(manager(request), session_id, lambda s: s.state())
 
 
-@router.put("/{session_id}/spec")
-async def put_spec(session_id: str, body: SpecBody, request: Request) -> dict[str, Any]:
+@router.put("/{session_id}/spec", openapi_extra=json_body_doc(SpecBody))
+async def put_spec(session_id: str, request: Request,
+                   body: Annotated[SpecBody, json_body(SpecBody)]) -> dict[str, Any]:
     """New architecture: weights are rebuilt from the seed (weights_reset: true)."""
     return await with_session(manager(request), session_id, lambda s: s.set_spec(body.spec),
                               save=True)
 
 
-@router.put("/{session_id}/settings")
-async def put_settings(session_id: str, body: SettingsBody, request: Request) -> dict[str, Any]:
+@router.put("/{session_id}/settings", openapi_extra=json_body_doc(SettingsBody))
+async def put_settings(session_id: str, request: Request,
+                       body: Annotated[SettingsBody, json_body(SettingsBody)]
+                       ) -> dict[str, Any]:
     """Change training settings; weights_reset says whether the weights were rebuilt."""
     return await with_session(manager(request), session_id,
                               lambda s: s.set_settings(body.settings), save=True)
 
 
-@router.put("/{session_id}/params/{layer}")
-async def put_params(session_id: str, layer: str, body: ParamsBody,
-                     request: Request) -> dict[str, Any]:
+@router.put("/{session_id}/params/{layer}", openapi_extra=json_body_doc(ParamsBody))
+async def put_params(session_id: str, layer: str, request: Request,
+                     body: Annotated[ParamsBody, json_body(ParamsBody)]) -> dict[str, Any]:
     """Hand-set W and/or b of one conv2d/dense layer; the history starts over from them."""
     values = {"W": body.W, "b": body.b}
     return await with_session(manager(request), session_id,
