@@ -2,6 +2,7 @@ import base64
 import io
 
 import numpy as np
+import pytest
 from PIL import Image
 
 from tests.server.helpers import pixels_of_digit, tensor
@@ -133,3 +134,45 @@ def test_forward_of_unknown_session_is_404(client):
     reply = client.post("/api/sessions/" + "B" * 32 + "/forward",
                         json={"pixels": [0] * 4, "width": 2, "height": 2})
     assert reply.status_code == 404 and reply.json()["detail"]["field"] == "id"
+
+
+def _solid_png(width: int, height: int, pixel_rows: bool = True) -> bytes:
+    """A grayscale PNG of zeros, small on disk; without ``pixel_rows`` only its header
+    (IHDR, IEND): what Pillow reads before refusing a huge image."""
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return (struct.pack(">I", len(data)) + kind + data
+                + struct.pack(">I", zlib.crc32(kind + data)))
+
+    parts = [b"\x89PNG\r\n\x1a\n",
+             chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0))]
+    if pixel_rows:
+        packer = zlib.compressobj(9)
+        block = bytes((width + 1) * 500)  # 500 rows: a filter byte and the row's zeros each
+        idat = b"".join(packer.compress(block) for _ in range(height // 500)) + packer.flush()
+        parts.append(chunk(b"IDAT", idat))
+    parts.append(chunk(b"IEND", b""))
+    return b"".join(parts)
+
+
+def test_huge_images_are_413_naming_the_pixel_limit(client, session):
+    """Over Pillow's bomb thresholds (89 M pixels warns, 179 M refuses) is still 'too many
+    pixels', not 'not a PNG'."""
+    sid = session["id"]
+    big = _solid_png(10_000, 10_000)  # 100 M pixels, a valid PNG of under 100 KB
+    assert len(big) < 200_000
+    with pytest.warns(Image.DecompressionBombWarning):  # Pillow's own open warns on it
+        Image.open(io.BytesIO(big)).verify()
+    for data in (big, _solid_png(20_000, 20_000, pixel_rows=False)):
+        reply = client.post(f"/api/sessions/{sid}/forward", files={"file": ("a.png", data)})
+        assert reply.status_code == 413, reply.text
+        detail = reply.json()["detail"]
+        assert detail["field"] == "file"
+        assert "4000000 (max_image_pixels)" in detail["message"], detail
+    assert "10000x10000" in client.post(f"/api/sessions/{sid}/forward", files={
+        "file": ("a.png", big)}).json()["detail"]["message"]
+    # nothing was forwarded: there is still no last input
+    reply = client.get(f"/api/sessions/{sid}/cell", params={"layer": "conv1"})
+    assert reply.status_code == 422 and reply.json()["detail"]["field"] == "query.input"
