@@ -16,12 +16,12 @@ import numpy as np
 from engine.metrics import predictions
 from engine.trace import dead_relu_fractions, trace_step
 from server.errors import ApiError
+from server.schemas.commands import KINDS
 from server.schemas.common import SampleRef
 from server.session import Session
 from server.tensors import finite_or_none, tensor_frame
 
-ALL_KINDS = ("input", "output", "pre_activation", "grad_output", "W", "b", "grad_W", "grad_b",
-             "update_W", "update_b", "W_after", "b_after")
+ALL_KINDS = KINDS
 PROBE_KINDS = ("input", "output", "pre_activation", "grad_output", "grad_W", "grad_b")
 _ids = itertools.count(1)
 
@@ -88,6 +88,7 @@ def run_trace(session: Session, req: TraceRequest, seq: int | None) -> tuple[lis
     frames: list[bytes] = []
 
     def add(layer: str, kind: str, array: np.ndarray | None) -> None:
+        assert kind in KINDS, kind  # what the commands' kinds filter accepts
         if array is None or kind not in wanted:
             return
         if not np.all(np.isfinite(array)):

@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Literal, get_args
 
 from pydantic import Field, TypeAdapter
 
 from server.schemas.common import SampleRef, StrictModel
 
 TRAIN_LIMITS = {"samples": 10_000, "batches": 10_000, "epochs": 100}
-KINDS = ("input", "output", "pre_activation", "grad_output", "grad_input",
-         "W", "b", "grad_W", "grad_b", "update_W", "update_b")
-Kind = Literal["input", "output", "pre_activation", "grad_output", "grad_input",
-               "W", "b", "grad_W", "grad_b", "update_W", "update_b"]
+# The kinds of tensor a trace sends (docs/protocol.md, "Binary frames"), the one list of
+# them: server.traces sends these and nothing else, and trace/set_probe_rate filter by them.
+Kind = Literal["input", "output", "pre_activation", "grad_output", "W", "b", "grad_W",
+               "grad_b", "update_W", "update_b", "W_after", "b_after"]
+KINDS: tuple[str, ...] = get_args(Kind)
 
 
 class Command(StrictModel):
