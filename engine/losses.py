@@ -12,7 +12,8 @@
   ``L = -mean(y log p + (1 - y) log(1 - p)) = mean(max(z, 0) - z y + log1p(exp(-|z|)))`` with
   ``z`` the sigmoid's input; fused with the sigmoid, ``dout = dL/dz = (p - y) / out.size``.
 * ``mse``: ``L = mean((out - y)^2)``, ``dout = dL/dout = 2 (out - y) / out.size``; ``y`` of
-  ``out``'s shape or integer labels (one-hot encoded). :func:`report` also gives the RMSE.
+  ``out``'s shape or integer labels (one-hot encoded). The RMSE ``sqrt(L)`` goes alongside:
+  :func:`rmse`, :func:`report`, ``Evaluation.rmse``, ``EpochRecord.train_rmse/val_rmse``.
 
 The loss value. Pass ``logits`` (the final softmax's / sigmoid's input, of ``out``'s shape:
 ``Sequential.logits`` after a forward) and the value is computed from them in float64 by the
@@ -125,13 +126,21 @@ def loss_and_grad(kind: str, out: np.ndarray, y: np.ndarray,
     raise ValueError(f"unknown loss {kind!r} (known: {', '.join(KINDS)})")
 
 
+def rmse(kind: str, loss: float | None) -> float | None:
+    """sqrt(L) for an mse loss value L (the root of the mean squared error), else None."""
+    if kind != "mse" or loss is None:
+        return None
+    return float(np.sqrt(loss))
+
+
 def report(kind: str, out: np.ndarray, y: np.ndarray,
            logits: np.ndarray | None = None) -> dict[str, float]:
     """{"loss": L} plus {"rmse": sqrt(L)} for mse."""
     loss, _ = loss_and_grad(kind, out, y, logits)
     result = {"loss": loss}
-    if kind == "mse":
-        result["rmse"] = float(np.sqrt(loss))
+    root = rmse(kind, loss)
+    if root is not None:
+        result["rmse"] = root
     return result
 
 

@@ -57,7 +57,9 @@ class Evaluation:
     """Loss and accuracy of a model on one dataset.
 
     loss: mean loss over all samples; accuracy: share right; confusion ``(K, K)`` int64;
-    per_class_accuracy ``(K,)`` (NaN where a class has no samples); class_counts ``(K,)``.
+    per_class_accuracy ``(K,)`` (NaN where a class has no samples); class_counts ``(K,)``;
+    rmse: ``sqrt(loss)`` for an mse loss (the RMSE over every output of every sample), else
+    None.
     """
 
     name: str
@@ -68,13 +70,15 @@ class Evaluation:
     per_class_accuracy: np.ndarray
     class_counts: np.ndarray
     class_names: list[str]
+    rmse: float | None = None
 
 
 def evaluate(model: Sequential, data: Dataset, loss: str, name: str = "",
              chunk: int = EVAL_CHUNK) -> Evaluation:
     """Forward ``data`` in chunks (inference mode) and score it.
 
-    The loss is the sample-weighted mean of the chunk losses, i.e. the mean over all samples.
+    The loss is the sample-weighted mean of the chunk losses, i.e. the mean over all samples;
+    for mse the RMSE is the root of that mean (not a mean of per-chunk roots).
     """
     n = len(data)
     if n == 0:
@@ -90,7 +94,9 @@ def evaluate(model: Sequential, data: Dataset, loss: str, name: str = "",
         total += value * y.shape[0]
         predicted[start:start + chunk] = predictions(out)
     confusion = confusion_matrix(data.labels, predicted, k)
-    return Evaluation(name=name, count=n, loss=total / n,
+    mean = total / n
+    return Evaluation(name=name, count=n, loss=mean,
                       accuracy=float(np.trace(confusion)) / n, confusion=confusion,
                       per_class_accuracy=per_class_accuracy(confusion),
-                      class_counts=confusion.sum(axis=1), class_names=list(data.class_names))
+                      class_counts=confusion.sum(axis=1), class_names=list(data.class_names),
+                      rmse=losses.rmse(loss, mean))

@@ -193,7 +193,8 @@ class Trainer:
             train_accuracy=self._correct / self._cursor,
             val_loss=val.loss if val else None, val_accuracy=val.accuracy if val else None,
             steps=self._steps, samples=self._cursor, global_step=self.global_step,
-            lr=self.optimizer.lr)
+            lr=self.optimizer.lr, train_rmse=losses.rmse(self.loss, self._loss_sum / self._cursor),
+            val_rmse=val.rmse if val else None)
         self.history.append(record)
         self.epoch += 1
         self._reset_position()
@@ -347,7 +348,7 @@ class Trainer:
         self._order = None if order is None else np.array(order, dtype=np.int64)
         self._cursor, self._steps = int(pos["cursor"]), int(pos["steps"])
         self._loss_sum, self._correct = float(pos["loss_sum"]), int(pos["correct"])
-        self.history = [EpochRecord.from_dict(r) for r in state["history"]]
+        self.history = [EpochRecord.from_dict(r, self.loss) for r in state["history"]]
         self.snapshots = [Snapshot.from_plain(s) for s in state["snapshots"]]
         self.checkpoints = [Checkpoint.from_plain(c) for c in state["checkpoints"]]
 

@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 
 from engine import losses
+from engine.history import EpochRecord
 from engine.model import Sequential
 from engine.optimizers import Optimizer, make_optimizer
 from engine.train_events import Cancelled, Diverged, EpochEnd, StepProgress, TrainEvent
@@ -92,14 +93,19 @@ class Training:
 
     # -- reading ------------------------------------------------------------------------
     @staticmethod
-    def record_json(record: Any) -> dict[str, Any]:
+    def record_json(record: EpochRecord) -> dict[str, Any]:
+        """One history entry / epoch_end message; ``*_rmse`` null unless the loss is mse."""
+        def opt(value: float | None) -> float | None:
+            return finite_or_none(value) if value is not None else None
+
         return {
             "epoch": record.epoch,
             "train_loss": finite_or_none(record.train_loss),
             "train_acc": finite_or_none(record.train_accuracy),
-            "val_loss": finite_or_none(record.val_loss) if record.val_loss is not None else None,
-            "val_acc": (finite_or_none(record.val_accuracy)
-                        if record.val_accuracy is not None else None),
+            "val_loss": opt(record.val_loss),
+            "val_acc": opt(record.val_accuracy),
+            "train_rmse": opt(record.train_rmse),
+            "val_rmse": opt(record.val_rmse),
             "steps": record.steps,
             "step": record.global_step,
             "lr": record.lr,
@@ -153,12 +159,14 @@ class Training:
         return [Emitted(e, self.event_json(e)) for e in events]
 
     def evaluate(self, split: str) -> dict[str, Any]:
-        """Loss, accuracy and confusion matrix of a split at the current weights."""
+        """Loss (and RMSE for mse), accuracy and confusion matrix of a split at the current
+        weights."""
         t = self.trainer
         if {"train": t.train, "val": t.val, "test": t.test}[split] is None:
             raise ApiError(422, f"split: this session's {split} split is empty", "split")
         ev = t.evaluate(split)
         return {"split": split, "count": ev.count, "loss": finite_or_none(ev.loss),
+                "rmse": finite_or_none(ev.rmse) if ev.rmse is not None else None,
                 "acc": finite_or_none(ev.accuracy), "class_names": ev.class_names,
                 "matrix": ev.confusion.astype(int).tolist(),
                 "per_class_acc": [finite_or_none(v) for v in ev.per_class_accuracy]}

@@ -1,0 +1,73 @@
+"""MSE sessions report the RMSE alongside: epoch_end, history entries, the evaluate reply.
+
+Sessions saved before the RMSE existed keep loading; their mse records get it from their
+losses.
+"""
+
+from __future__ import annotations
+
+import math
+import sqlite3
+
+import pytest
+from fastapi.testclient import TestClient
+
+from server import codec
+from server.app import create_app
+from tests.server.conftest import new_session
+from tests.server.helpers import of_type, receive_until
+
+
+def _train_epoch(client, sid):
+    with client.websocket_connect(f"/api/sessions/{sid}/ws") as ws:
+        ws.receive_json()
+        ws.send_json({"seq": 0, "cmd": "set_probe_rate", "per_second": 0})
+        receive_until(ws, 0)
+        ws.send_json({"seq": 1, "cmd": "train", "unit": "epochs", "count": 1})
+        messages, _ = receive_until(ws, 1)
+    return of_type(messages, "epoch_end")
+
+
+def test_mse_epoch_end_history_and_evaluate_carry_the_rmse(client):
+    sid = new_session(client, loss="mse")["id"]
+    [end] = _train_epoch(client, sid)
+    assert end["train_rmse"] == pytest.approx(math.sqrt(end["train_loss"]), rel=1e-12)
+    assert end["val_rmse"] == pytest.approx(math.sqrt(end["val_loss"]), rel=1e-12)
+    [entry] = client.get(f"/api/sessions/{sid}").json()["history"]
+    assert (entry["train_rmse"], entry["val_rmse"]) == (end["train_rmse"], end["val_rmse"])
+    reply = client.get(f"/api/sessions/{sid}/evaluate", params={"split": "val"}).json()
+    assert reply["rmse"] == pytest.approx(math.sqrt(reply["loss"]), rel=1e-12)
+    assert reply["loss"] == pytest.approx(end["val_loss"], rel=1e-12)  # same weights
+
+
+def test_other_losses_send_null_rmse(client):
+    sid = new_session(client)["id"]  # cross_entropy
+    [end] = _train_epoch(client, sid)
+    assert end["train_rmse"] is None and end["val_rmse"] is None
+    [entry] = client.get(f"/api/sessions/{sid}").json()["history"]
+    assert entry["train_rmse"] is None and entry["val_rmse"] is None
+    reply = client.get(f"/api/sessions/{sid}/evaluate", params={"split": "test"}).json()
+    assert "rmse" in reply and reply["rmse"] is None
+
+
+def test_history_saved_without_rmse_still_loads(settings):
+    """A trainer blob written before the RMSE existed: its records lack the *_rmse keys."""
+    with TestClient(create_app(settings)) as first:
+        sid = new_session(first, loss="mse")["id"]
+        _train_epoch(first, sid)
+        before = first.get(f"/api/sessions/{sid}").json()["history"]
+    db = sqlite3.connect(str(settings.database_path))
+    [(blob,)] = db.execute("SELECT data FROM blobs WHERE session_id = ? AND name = 'trainer'",
+                           (sid,)).fetchall()
+    state = codec.unpack(bytes(blob))
+    assert "train_rmse" in state["history"][0]
+    for record in state["history"]:
+        del record["train_rmse"], record["val_rmse"]
+    db.execute("UPDATE blobs SET data = ? WHERE session_id = ? AND name = 'trainer'",
+               (sqlite3.Binary(codec.pack(state)), sid))
+    db.commit()
+    db.close()
+    with TestClient(create_app(settings)) as second:
+        after = second.get(f"/api/sessions/{sid}").json()["history"]
+    assert after == before  # derived again from the saved mse losses
+    assert after[0]["train_rmse"] == pytest.approx(math.sqrt(after[0]["train_loss"]))
