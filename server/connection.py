@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 import time
 from collections.abc import Callable
 from functools import partial
@@ -38,13 +39,14 @@ from server.schemas.commands import (
 from server.schemas.common import SampleRef
 from server.schemas.landscape import LandscapeBody
 from server.session import Session
-from server.traces import PROBE_KINDS, TraceRequest, run_trace
+from server.traces import PROBE_KINDS, TraceRequest, check_probe, run_trace
 from server.worker import run_locked, training_limiter
 
 CLOSE_UNKNOWN = 4404
 CLOSE_DELETED = 4410
 MAX_QUEUED = 64  # commands waiting their turn on one socket
 SAVE_EVERY_SECONDS = 5.0  # a long train is also saved at a batch boundary this often
+log = logging.getLogger(__name__)
 
 
 class Connection:
@@ -184,6 +186,12 @@ class Connection:
                                   "reason": "completed"})
             return
         if isinstance(command, SetProbeRate):
+            assert self.session is not None
+            try:
+                check_probe(self.session, command.sample, command.layers)
+            except ApiError as exc:
+                await self.error(command.seq, exc.field, exc.message)
+                return
             self.set_probe(command)
             await self.send_json({"seq": command.seq, "type": "ack", "cmd": command.cmd})
             await self.send_json({"seq": command.seq, "type": "done", "cmd": command.cmd,
@@ -300,6 +308,7 @@ class Connection:
     async def _train_loop(self, command: Train) -> str:
         seq = command.seq
         last_probe = 0.0
+        probing = True  # until a probe fails: that is reported once, then no more probes
         last_save = time.monotonic()
         steps = 0
         epochs_left = command.count if command.unit == "epochs" else 0
@@ -327,7 +336,7 @@ class Connection:
                 (self.session.settings.probe_rate if self.session else 0.0)
             now = time.monotonic()
             probe = None
-            if rate > 0 and now - last_probe >= 1.0 / rate and self.open:
+            if probing and rate > 0 and now - last_probe >= 1.0 / rate and self.open:
                 probe, last_probe = self.probe, now
             events, traced = await self.call(
                 partial(_step_and_probe, step=step, probe=probe, seq=seq), heavy=True)
@@ -335,7 +344,10 @@ class Connection:
                 epoch_iter = None
                 continue
             outcome = await self._emit(seq, events)
-            if traced is not None:
+            if isinstance(traced, Exception):
+                probing = False
+                await self._probe_failed(seq, traced)
+            elif traced is not None:
                 await self.send_bytes(traced[0])
                 await self.send_json(traced[1])
             if outcome is not None:
@@ -348,6 +360,16 @@ class Connection:
                 last_save = time.monotonic()
             if epoch_ended and command.unit == "epochs":
                 epoch_iter = None
+
+    async def _probe_failed(self, seq: int, exc: Exception) -> None:
+        """A probe that could not be traced: one ``error`` (the train goes on, unprobed)."""
+        if isinstance(exc, ApiError):
+            field, reason = exc.field, exc.message
+        else:
+            log.error("probe of session %s failed", self.session_id, exc_info=exc)
+            field, reason = None, f"internal error ({type(exc).__name__})"
+        await self.error(seq, field, f"probe: {reason}; training goes on without probes "
+                         "(send set_probe_rate to set another probe)")
 
     async def _emit(self, seq: int, events: list[Any]) -> str | None:
         """Send the events' messages; 'diverged' or 'stopped' when training must end."""
@@ -367,14 +389,15 @@ class Connection:
 
 def _step_and_probe(session: Session, step: Callable[[Session], list[Any]],
                     probe: TraceRequest | None, seq: int
-                    ) -> tuple[list[Any], tuple[list[bytes], dict[str, Any]] | None]:
+                    ) -> tuple[list[Any], tuple[list[bytes], dict[str, Any]] | Exception | None]:
     """One training step and, when one is due, a probe trace at the new weights: one call,
-    so the pair takes the training thread once."""
+    so the pair takes the training thread once. A probe that fails (no such sample, e.g. an
+    empty validation split) is returned as its exception: the step's events still count."""
     events = step(session)
     if probe is None or not events or any(
             isinstance(e.event, Diverged | Cancelled) for e in events):
         return events, None
     try:
         return events, run_trace(session, probe, seq)
-    except ApiError:
-        return events, None  # no probe sample (e.g. an empty validation split)
+    except Exception as exc:  # reported by the caller; the step above has happened
+        return events, exc

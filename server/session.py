@@ -302,11 +302,17 @@ class Session:
         image, _info = preprocess_drawing(gray, size=h)
         return np.asarray(image, dtype=np.float32)
 
-    def sample_image(self, ref: SampleRef, field: str = "sample") -> tuple[np.ndarray, int]:
+    def check_sample(self, ref: SampleRef, field: str = "sample") -> None:
+        """422 naming ``<field>.index`` unless the split holds that sample (reads sizes only:
+        safe without the lock, e.g. for a socket's probe while a train runs)."""
         part = self.data_or_raise().part(ref.split)
         if ref.index >= len(part):
             raise ApiError(422, f"{field}.index: {ref.index} is outside the {ref.split} split "
                            f"of {len(part)} samples", f"{field}.index")
+
+    def sample_image(self, ref: SampleRef, field: str = "sample") -> tuple[np.ndarray, int]:
+        self.check_sample(ref, field)
+        part = self.data_or_raise().part(ref.split)
         return np.asarray(part.images[ref.index]), int(part.labels[ref.index])
 
     def forward_gray(self, gray: np.ndarray, field: str = "pixels") -> dict[str, Any]:

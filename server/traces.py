@@ -38,6 +38,26 @@ class TraceRequest:
     extra: dict[str, Any] = field(default_factory=dict)
 
 
+def check_layers(session: Session, layers: list[str] | None) -> None:
+    """422 naming ``layers`` when one is not a layer of the session's network."""
+    if layers is None:
+        return
+    names = [ly.name for ly in session.model.layers]
+    unknown = [n for n in layers if n not in names]
+    if unknown:
+        raise ApiError(422, f"layers: no layer {unknown[0]!r} (layers: {', '.join(names)})",
+                       "layers")
+
+
+def check_probe(session: Session, sample: SampleRef | None, layers: list[str] | None) -> None:
+    """What ``set_probe_rate`` names must exist (the probe runs later, during a train).
+    Reads names and sizes only, so it needs no lock and answers at once while a train runs
+    (which keeps the spec and data as they are)."""
+    check_layers(session, layers)
+    if sample is not None:
+        session.check_sample(sample)
+
+
 def _pick(session: Session, req: TraceRequest) -> tuple[np.ndarray, int]:
     if req.sample == "last":
         if session.last_input is None:
@@ -56,12 +76,7 @@ def run_trace(session: Session, req: TraceRequest, seq: int | None) -> tuple[lis
                                                                              dict[str, Any]]:
     """(tensor frames, the closing ``trace`` message); call under the session lock."""
     model = session.model
-    names = [ly.name for ly in model.layers]
-    if req.layers is not None:
-        unknown = [n for n in req.layers if n not in names]
-        if unknown:
-            raise ApiError(422, f"layers: no layer {unknown[0]!r} (layers: {', '.join(names)})",
-                           "layers")
+    check_layers(session, req.layers)
     x, label = _pick(session, req)
     n_classes = len(session.state_class_names())
     if n_classes and not 0 <= label < n_classes:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from tests.server.conftest import new_session
 from tests.server.helpers import of_type, receive_until
 
 # docs/protocol.md, "Binary frames": every kind a trace sends
@@ -42,3 +43,42 @@ def test_trace_kinds_are_the_kinds_a_trace_sends(client, session):
             error = of_type(messages, "error")[0]
             assert error["field"].startswith("kinds"), error
             assert not of_type(messages, "ack")
+
+
+def test_set_probe_rate_refuses_what_does_not_exist_and_keeps_the_probe(client, session):
+    with _connect(client, session["id"]) as ws:
+        ws.receive_json()
+        bad = [({"layers": ["conv1", "nope"]}, "layers"),
+               ({"sample": {"split": "val", "index": 10**6}}, "sample.index"),
+               ({"sample": {"split": "test", "index": 30}}, "sample.index")]  # test holds 30
+        for seq, (extra, field) in enumerate(bad, start=1):
+            ws.send_json({"seq": seq, "cmd": "set_probe_rate", "per_second": 30, **extra})
+            messages, _ = receive_until(ws, seq)
+            assert [m["type"] for m in messages] == ["error"], messages
+            assert messages[0]["field"] == field and field in messages[0]["message"]
+        ws.send_json({"seq": 8, "cmd": "set_probe_rate", "per_second": 30,
+                      "sample": {"split": "test", "index": 29}, "layers": ["conv1"]})
+        messages, _ = receive_until(ws, 8)
+        assert [m["type"] for m in messages] == ["ack", "done"], messages
+        ws.send_json({"seq": 9, "cmd": "train", "unit": "batches", "count": 2})
+        messages, frames = receive_until(ws, 9)
+    assert not of_type(messages, "error"), messages
+    probes = [m for m in of_type(messages, "trace") if m["probe"]]
+    assert probes and frames
+    assert {h["layer"] for h, _ in frames} <= {"input", "conv1"}
+
+
+def test_a_probe_that_cannot_run_during_training_is_reported(client):
+    """No validation split: the session's default probe (val #0) cannot be traced. That is
+    said once (an error with the train's seq naming the field), and the train goes on."""
+    state = new_session(client, split={"train": 0.9, "val": 0.0, "test": 0.1}, probe_rate=30)
+    with _connect(client, state["id"]) as ws:
+        ws.receive_json()
+        ws.send_json({"seq": 3, "cmd": "train", "unit": "batches", "count": 3})
+        messages, _ = receive_until(ws, 3, last=("done",))
+    errors = of_type(messages, "error")
+    assert len(errors) == 1, messages
+    assert errors[0]["seq"] == 3 and errors[0]["field"] == "sample.index"
+    assert errors[0]["message"].startswith("probe: sample.index")
+    assert len(of_type(messages, "progress")) == 3
+    assert messages[-1]["type"] == "done" and messages[-1]["reason"] == "completed"
