@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -30,10 +31,17 @@ from server.routes import (
 )
 from server.worker import in_thread
 
+log = logging.getLogger(__name__)
+
 
 async def _expire_forever(manager: SessionManager, every: float) -> None:
+    """The idle sweep, every ``every`` seconds; a sweep that fails is logged and the next
+    one runs on time."""
     while True:
-        await in_thread(manager.expire)
+        try:
+            await in_thread(manager.expire)
+        except Exception:
+            log.exception("expiring idle sessions failed; trying again in %g s", every)
         await asyncio.sleep(every)
 
 

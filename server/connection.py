@@ -254,6 +254,11 @@ class Connection:
                     await self.done(command.seq, "state", "completed", None)
             except ApiError as exc:
                 await self.error(command.seq, exc.field, exc.message)
+            except Exception as exc:  # a bug: answer this command, keep running the others
+                log.error("session %s: %s command %s failed", self.session_id, command.cmd,
+                          command.seq, exc_info=exc)
+                await self.error(command.seq, None, f"{command.cmd}: internal error "
+                                 f"({type(exc).__name__}); the command did not complete")
 
     async def done(self, seq: int, cmd: str, reason: str, state: dict[str, Any] | None) -> None:
         message: dict[str, Any] = {"seq": seq, "type": "done", "cmd": cmd, "reason": reason}

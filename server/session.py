@@ -325,8 +325,6 @@ class Session:
     def _forward(self, x: np.ndarray) -> dict[str, Any]:
         acts = self.model.run_forward(x[None], training=False)
         outputs = [np.asarray(to_public(a))[0] for a in acts[1:]]
-        self.last_input = x
-        self._put["last_input"] = codec.pack({"x": x})
         last = outputs[-1]
         class_names = self.state_class_names()
         scores = np.asarray(last, dtype=np.float64).reshape(-1)
@@ -334,6 +332,8 @@ class Session:
         if not np.all(np.isfinite(scores)):
             raise ApiError(422, "spec: the network's output is not finite for this input",
                            "spec")
+        self.last_input = x  # only a forward that answered becomes the last input
+        self._put["last_input"] = codec.pack({"x": x})
         prediction = int(np.argmax(scores)) if scores.size > 1 else int(scores[0] > 0.5)
         reply = {
             "prediction": prediction,

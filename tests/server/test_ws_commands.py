@@ -1,6 +1,11 @@
-"""WebSocket commands: what trace and set_probe_rate accept, and a runner that survives."""
+"""WebSocket commands: what trace and set_probe_rate accept; a command runner and an idle
+sweep that survive failures; a refused forward that leaves the last input alone."""
 
 from __future__ import annotations
+
+import json
+
+import pytest
 
 from tests.server.conftest import new_session
 from tests.server.helpers import of_type, receive_until
@@ -82,3 +87,101 @@ def test_a_probe_that_cannot_run_during_training_is_reported(client):
     assert errors[0]["message"].startswith("probe: sample.index")
     assert len(of_type(messages, "progress")) == 3
     assert messages[-1]["type"] == "done" and messages[-1]["reason"] == "completed"
+
+
+def _receive_within(ws, seconds: float = 10.0):
+    """ws.receive(), but a reply that never comes fails the test instead of hanging it."""
+    import anyio
+
+    async def receive():
+        with anyio.fail_after(seconds):
+            return await ws._send_rx.receive()
+
+    return ws.portal.call(receive)
+
+
+def _until(ws, seq):
+    messages = []
+    while True:
+        raw = _receive_within(ws)
+        if raw.get("text") is None:
+            continue
+        message = json.loads(raw["text"])
+        messages.append(message)
+        if message.get("seq") == seq and message["type"] in ("done", "error"):
+            return messages
+
+
+def test_an_unexpected_failure_answers_its_command_and_the_runner_goes_on(
+        client, session, monkeypatch, caplog):
+    from server import connection
+
+    def broken(*_args, **_kwargs):
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr(connection, "run_trace", broken)
+    with _connect(client, session["id"]) as ws:
+        ws.receive_json()
+        ws.send_json({"seq": 1, "cmd": "trace", "sample": SAMPLE})
+        messages = _until(ws, 1)
+        assert [m["type"] for m in messages] == ["ack", "error"], messages
+        assert "internal error (RuntimeError)" in messages[-1]["message"]
+        assert messages[-1]["message"].startswith("trace:")
+        # later commands still run
+        ws.send_json({"seq": 2, "cmd": "state"})
+        messages = _until(ws, 2)
+        assert [m["type"] for m in messages] == ["ack", "state", "done"], messages
+        ws.send_json({"seq": 3, "cmd": "set_probe_rate", "per_second": 0})  # probes trace too
+        _until(ws, 3)
+        ws.send_json({"seq": 3, "cmd": "train", "unit": "batches", "count": 1})
+        messages = _until(ws, 3)
+        assert messages[-1]["type"] == "done" and messages[-1]["reason"] == "completed"
+    assert any("a bug" in str(r.exc_info[1]) for r in caplog.records if r.exc_info)
+
+
+def test_the_idle_sweep_survives_a_failing_expire(tmp_path, monkeypatch, caplog):
+    import time
+
+    from fastapi.testclient import TestClient
+
+    from server.app import create_app
+    from server.config import Settings
+    from server.manager import SessionManager
+
+    calls = []
+
+    def failing_expire(self):
+        calls.append(time.monotonic())
+        raise OSError("database is locked")
+
+    monkeypatch.setattr(SessionManager, "expire", failing_expire)
+    app = create_app(Settings(data_dir=tmp_path, expiry_interval_seconds=0.01))
+    with TestClient(app):
+        deadline = time.monotonic() + 10
+        while len(calls) < 3 and time.monotonic() < deadline:
+            time.sleep(0.01)
+    assert len(calls) >= 3
+    assert any("expiring idle sessions failed" in r.getMessage() for r in caplog.records)
+
+
+@pytest.mark.filterwarnings("ignore:overflow encountered:RuntimeWarning")
+def test_a_refused_forward_leaves_the_last_input_as_it_was(client):
+    """Weights that overflow to infinity: the forward is refused (422) and the input sent
+    with it does not become the last input (/cell input=last still shows the earlier one)."""
+    spec = {"input": {"channels": 1, "height": 28, "width": 28},
+            "layers": [{"type": "flatten"}] + [{"type": "dense", "units": 10}] * 8}
+    state = new_session(client, loss="mse")
+    sid = state["id"]
+    assert client.put(f"/api/sessions/{sid}/spec", json={"spec": spec}).status_code == 200
+    first = client.post(f"/api/sessions/{sid}/forward", json={"sample": SAMPLE})
+    assert first.status_code == 200, first.text
+    shown = client.get(f"/api/sessions/{sid}/cell", params={"layer": "dense1"}).json()
+    for i, fan_in in enumerate([784] + [10] * 7, start=1):  # x 1e5 per layer: overflows
+        reply = client.put(f"/api/sessions/{sid}/params/dense{i}",
+                           json={"W": [[1e4] * 10] * fan_in})
+        assert reply.status_code == 200, reply.text
+    reply = client.post(f"/api/sessions/{sid}/forward",
+                        json={"sample": {"split": "val", "index": 1}})
+    assert reply.status_code == 422 and reply.json()["detail"]["field"] == "spec", reply.text
+    after = client.get(f"/api/sessions/{sid}/cell", params={"layer": "dense1"}).json()
+    assert after["inputs"] == shown["inputs"]
