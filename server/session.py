@@ -434,7 +434,11 @@ class Session:
                 settings = TrainSettings.model_validate(loaded.settings)
             except ValueError:
                 settings = TrainSettings()
-        session = cls(session_id, limits, loaded.spec, settings)
+        try:
+            session = cls(session_id, limits, loaded.spec, settings)
+        except ApiError as exc:  # the file's spec (engine rules, server limits): name the file
+            raise ApiError(exc.status, f"file: its spec is refused: {exc.message}", "file",
+                           **exc.extra) from exc
         session.file_class_names = list(loaded.class_names or [])[:1024]
         try:
             session.model.set_weights(loaded.weights)

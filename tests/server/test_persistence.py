@@ -186,3 +186,31 @@ def test_a_session_in_use_is_not_evicted(tmp_path):
     create_session(manager, None, TrainSettings(**SMALL))
     assert first.id not in manager.cached_ids()
     manager.close()
+
+
+def test_a_model_file_whose_spec_is_refused_names_file(client):
+    """docs/model-format.md: an import failure names ``file``, also when it is the spec in
+    the file that the engine or this server's limits refuse; nothing is created."""
+    from server import model_file
+
+    manager = client.app.state.manager
+    too_long = {"input": {"channels": 1, "height": 28, "width": 28},
+                "layers": [{"type": "flatten"}] + [{"type": "relu"}] * 38
+                + [{"type": "dense", "units": 10}]}
+    weights = {"dense1.W": np.zeros((784, 10), np.float32),
+               "dense1.b": np.zeros(10, np.float32)}
+    bad_kernel = {"input": {"channels": 1, "height": 3, "width": 3},
+                  "layers": [{"type": "conv2d", "filters": 2, "kernel": 5}]}
+    cases = [(too_long, weights, "40 layers is more than this server's limit of 32"),
+             (bad_kernel, {}, "layer 1 (conv2d): kernel 5"),
+             (["not", "a", "spec"], {}, "spec")]
+    before = manager.store.count()
+    for spec, params, words in cases:
+        data = model_file.write(spec, {}, [], params)
+        reply = client.post("/api/sessions/import", files={"file": ("m.npz", data)})
+        assert reply.status_code == 422, reply.text
+        detail = reply.json()["detail"]
+        assert detail["field"] == "file", detail
+        assert detail["message"].startswith("file: its spec is refused: ")
+        assert words in detail["message"], detail
+    assert manager.store.count() == before
