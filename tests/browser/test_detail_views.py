@@ -245,7 +245,21 @@ def test_pool_dense_and_activation_details(page: Page, console_errors, screensho
         params={"layer": "dense1", "channel": 4, "row": 0, "col": 0},
     ).json()
     assert result == reply["result"]
+    # dense1 feeds the softmax: its output is shown as its share of the softmax over all the
+    # scores, with the forward reply's exponential and sum, not as a one-argument function
+    share = page.locator("[data-view=dense-detail] [data-role=softmax-share]")
+    expect(share).to_contain_text("softmax(z)4 = ez4 / Σj ezj")
+    forward_softmax = page.evaluate("() => window.__store.get('lastForward').softmax")
+    assert one(page, "[data-role=softmax-exp]") == forward_softmax["exps"][4]
+    assert one(page, "[data-role=softmax-sum]") == forward_softmax["sum"]
+    assert one(page, "[data-role=activated]") == reply["activation"]["value"]
+    assert f"softmax({page.locator('[data-role=result]').inner_text()})" not in share.inner_text()
     page.screenshot(path=str(screenshot_dir / "detail-dense.png"), full_page=True)
+    # a forward without the softmax's terms: the share is named, not rebuilt
+    page.evaluate("""() => { const f = window.__store.get('lastForward');
+        window.__store.set('lastForward', {...f, softmax: undefined}); }""")
+    expect(share).to_contain_text("the softmax over all 10 scores gives unit 4")
+    assert one(page, "[data-role=activated]") == reply["activation"]["value"]
 
     open_detail(page, "relu1", 2)
     expect(page.locator("[data-view=activation-detail]")).to_be_visible()

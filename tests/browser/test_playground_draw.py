@@ -107,7 +107,7 @@ def test_undo_and_clear_change_the_input(page, console_errors, screenshot_dir):
     assert console_errors == []
 
 
-def test_pen_and_touch_draw_like_the_mouse(page, console_errors):
+def test_pen_and_touch_draw_like_the_mouse(page, console_errors, screenshot_dir):
     open_page(page)
     for kind, x in (("pen", 0.3), ("touch", 0.7)):
         page.get_by_role("button", name="Clear").click()
@@ -134,6 +134,7 @@ def test_pen_and_touch_draw_like_the_mouse(page, console_errors):
         rows = np.nonzero(img.max(axis=1) > 200)[0]
         assert abs(cols.mean() - x * 140) < 3, kind
         assert rows.min() < 0.25 * 140 and rows.max() > 0.75 * 140, kind
+        page.screenshot(path=str(screenshot_dir / f"playground-{kind}-stroke.png"))
     assert console_errors == []
 
 

@@ -86,6 +86,7 @@ def test_per_map_scaling_changes_the_colours_not_the_numbers(
     assert after != per_layer
     assert page.evaluate(conv1) == before
     expect(page.locator('.net-col[data-layer="conv1"] .col-scale')).to_have_text("scale: per map")
+    page.screenshot(path=str(screenshot_dir / "playground-per-map-scale.png"))
     # Per map, each map with any non-zero value reaches an end of the scale somewhere.
     ends = {(5, 48, 97), (103, 0, 31)}
     for tile in after:

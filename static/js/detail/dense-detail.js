@@ -81,7 +81,9 @@ export function createDenseDetail(container, store) {
         el("span", { "data-role": "sum", "data-value": String(r.sum) }, fmt(r.sum)), " + bias ",
         el("span", { "data-role": "bias", "data-value": String(r.bias) }, fmt(r.bias)), " = ",
         el("strong", { "data-role": "result", "data-value": String(r.result) }, fmt(r.result))));
-    if (r.activation) {
+    if (r.activation && r.activation.type === "softmax") {
+      arith.append(softmaxShare(r, ctx, unit, units));
+    } else if (r.activation) {
       arith.append(el("p", { class: "nn-eq nn-final" }, `${r.activation.type}(${fmt(r.result)}) = `,
         el("strong", { "data-role": "activated", "data-value": String(r.activation.value) }, fmt(r.activation.value))));
     }
@@ -95,4 +97,38 @@ export function createDenseDetail(container, store) {
     update() { render(); },
     destroy() { destroyed = true; root.remove(); },
   };
+}
+
+// A softmax works on all the layer's scores at once: unit k's output is its share
+// e^(z_k) / sum_j e^(z_j). The terms come from the forward reply's `softmax` field (the engine's
+// own exponentials, shifted by the largest score, and their sum) when that forward is of the
+// same input as the cell reply (its score for this unit is the cell's z); otherwise only the
+// engine's result is named. Nothing is computed here.
+function softmaxShare(r, ctx, unit, units) {
+  const value = el("strong", { "data-role": "activated", "data-value": String(r.activation.value) }, fmt(r.activation.value));
+  const sm = ctx.forward && ctx.forward.softmax;
+  const feedsFinal = ctx.next && ctx.next.type === "softmax" && ctx.next === ctx.layers.at(-1);
+  const z = sm && Array.isArray(sm.logits) ? sm.logits[unit] : undefined;
+  const sameInput = Number.isFinite(z) && Number.isFinite(r.result)
+    && Math.abs(z - r.result) <= 1e-5 * Math.max(1, Math.abs(r.result));
+  if (feedsFinal && sameInput && Array.isArray(sm.exps) && Number.isFinite(sm.exps[unit]) && Number.isFinite(sm.sum)) {
+    const k = String(unit);
+    const power = (...base) => el("sup", {}, ...base);
+    const part = (...children) => el("span", { class: "nn-nowrap" }, ...children); // lines break between parts
+    return el("div", { class: "nn-softmax-share", "data-role": "softmax-share" },
+      el("p", { class: "nn-eq" }, `The softmax works on all ${units} scores at once; this unit's output is its share:`),
+      el("p", { class: "nn-eq" },
+        part("softmax(z)", el("sub", {}, k), " = e", power("z", el("sub", {}, k)), " / Σ", el("sub", {}, "j"), " e", power("z", el("sub", {}, "j"))), " ",
+        part("= e", power("z", el("sub", {}, k), " − m"), " / Σ", el("sub", {}, "j"), " e", power("z", el("sub", {}, "j"), " − m"))),
+      el("p", { class: "nn-eq nn-final" },
+        part("= e", power(`${fmt(z)} − ${fmt(sm.shift)}`), " / ",
+          el("span", { "data-role": "softmax-sum", "data-value": String(sm.sum) }, fmt(sm.sum))), " ",
+        part("= ", el("span", { "data-role": "softmax-exp", "data-value": String(sm.exps[unit]) }, fmt(sm.exps[unit])),
+          ` / ${fmt(sm.sum)}`), " ",
+        part("= ", value)),
+      el("p", { class: "nn-note" }, `m = ${fmt(sm.shift)} is the largest of the ${units} scores: subtracting it changes `
+        + "no share and keeps the numbers small. The softmax layer's detail lists every term."));
+  }
+  return el("p", { class: "nn-eq nn-final", "data-role": "softmax-share" },
+    `the softmax over all ${units} scores gives unit ${unit} (score ${fmt(r.result)}) the probability `, value);
 }

@@ -46,6 +46,7 @@ export function createFilm(container, store) {
   let animator = null;
   let cards = [];
   let pending = null;
+  let recorded = ""; // what was recorded: the first part of the status line
 
   function ensureSocket() {
     const id = store.get("sessionId");
@@ -92,9 +93,7 @@ export function createFilm(container, store) {
     scrub.max = String(frames.length - 1);
     for (const b of [playBtn, backBtn, stepBtn]) b.disabled = false;
     scrub.disabled = false;
-    const updates = frames.some((f) => f.phase === "update");
-    status.textContent = `Recorded: loss ${fmt(t.loss)} for label ${labelName(t.label)} (predicted ${labelName(t.prediction)}). Press play.`
-      + (updates ? "" : " (No update is shown: this model has not been trained yet, so it has no optimizer to take the step.)");
+    recorded = `Recorded: loss ${fmt(t.loss)} for label ${labelName(t.label)} (predicted ${labelName(t.prediction)}).`;
     buildStrip();
     root.dataset.state = "ready";
     show(animator.state());
@@ -140,6 +139,7 @@ export function createFilm(container, store) {
     root.dataset.frames = String(frames.length);
     root.dataset.phase = frame.phase;
     root.dataset.state = state.playing ? "playing" : state.atEnd ? "done" : "ready";
+    showStatus(state);
     phase.textContent = frameCaption(frame);
     root._inputCard.classList.toggle("nn-active", frame.phase === "input");
     trace.layers.forEach((l, i) => {
@@ -159,6 +159,31 @@ export function createFilm(container, store) {
       }
     });
     renderFocus(frame);
+  }
+
+  // The status line: what was recorded, then what pressing play does from here.
+  function showStatus(state) {
+    const updates = frames.some((f) => f.phase === "update");
+    const next = state.playing ? "Playing…"
+      : state.atEnd ? "End of the step. Press play to watch it again."
+        : state.index === 0 ? "Press play." : "Press play to go on.";
+    const text = `${recorded} ${next}`
+      + (updates ? "" : " (No update is shown: this model has not been trained yet, so it has no optimizer to take the step.)");
+    if (status.textContent !== text) status.textContent = text;
+  }
+
+  // The (C, H, W) shape of what a layer received, when the trace shows it: the previous
+  // layer's output, looking through a flatten to the maps it flattened. Layout only.
+  function inputMaps(index, count) {
+    for (let j = index - 1; j >= -1; j--) {
+      const t = j >= 0 ? tensor(trace.layers[j].name, "output") : tensor("input", "input");
+      if (!t) return null;
+      const size = t.shape.reduce((a, b) => a * b, 1);
+      if (size !== count) return null;
+      if (t.shape.length === 3) return { shape: t.shape, from: j >= 0 ? trace.layers[j].name : "the input" };
+      if (t.shape.length !== 1 || j < 0 || trace.layers[j].type !== "flatten") return null;
+    }
+    return null;
   }
 
   function renderFocus(frame) {
@@ -191,10 +216,12 @@ export function createFilm(container, store) {
       const w = tensor(frame.layer, "W");
       const u = tensor(frame.layer, "update_W");
       const after = tensor(frame.layer, "W_after");
-      const row = el("div", { class: "nn-film-kernels" });
-      if (w) row.append(kernels(`${frame.layer} weights before the step`, w, "weight"));
-      if (u) row.append(kernels("the change (update applied)", u, "change"));
-      if (after) row.append(kernels("after the step", after, "weight"));
+      const dense = [w, u, after].some((t) => t && t.shape.length === 2);
+      const row = el("div", { class: `nn-film-kernels${dense ? " nn-film-dense" : ""}` });
+      const maps = w && w.shape.length === 2 ? inputMaps(frame.index, w.shape[0]) : null;
+      if (w) row.append(kernels(`${frame.layer} weights before the step`, w, "weight", maps));
+      if (u) row.append(kernels("the change (update applied)", u, "change", maps));
+      if (after) row.append(kernels("after the step", after, "weight", maps));
       focus.append(row);
       if (!after) {
         focus.append(el("p", { class: "nn-note" }, "The server sends the weights and the update; the weights after the step are not in this trace."));
@@ -209,8 +236,8 @@ export function createFilm(container, store) {
   }
 
   // Kernels of a conv (F, C, k, k): one grid per filter (input channel 0 when C > 1).
-  // A dense W (in, out) is drawn as one heat map.
-  function kernels(caption, t, legendCaption) {
+  // A dense W (in, out): one picture per unit (see denseLayout); `maps` is inputMaps().
+  function kernels(caption, t, legendCaption, maps = null) {
     const lim = absMax(t.data);
     const box = el("figure", { class: "nn-fig" }, el("figcaption", {}, caption));
     const grid = el("div", { class: "nn-film-maps" });
@@ -225,29 +252,23 @@ export function createFilm(container, store) {
       }
       if (C > 1) box.append(el("span", { class: "nn-note" }, "input channel 0 of each filter"));
     } else if (t.shape.length === 2) {
-      // dense W (in, out): one strip per unit, its `in` weights wrapped into rows
+      // dense W (in, out): one picture per unit of its `in` weights. When the inputs were maps
+      // (a flatten of C maps of H×W), the weights are laid out as those maps, so a unit's
+      // picture shows where on each map it looks; otherwise they wrap into a near-square block.
       const [nIn, nOut] = t.shape;
-      const width = nIn % 112 === 0 ? 112 : Math.min(nIn, Math.ceil(Math.sqrt(nIn * 4)));
-      const rows = Math.ceil(nIn / width);
-      const zoom = Math.max(1, Math.floor(160 / width));
-      for (let u = 0; u < Math.min(nOut, 16); u++) {
-        const img = new ImageData(width, rows);
-        const column = new Float32Array(width * rows);
+      const shown = Math.min(nOut, 16);
+      const layout = denseLayout(nIn, maps && maps.shape);
+      grid.classList.add("nn-film-units");
+      for (let u = 0; u < shown; u++) {
+        const column = new Float32Array(nIn);
         for (let i = 0; i < nIn; i++) column[i] = t.data[i * nOut + u]; // W[i][u], indexing only
-        paintMap(column, 0, rows, width, lim, img.data);
-        for (let i = nIn; i < width * rows; i++) img.data[i * 4 + 3] = 0;
-        const c = el("canvas", { role: "img", width: String(width * zoom), height: String(rows * zoom),
-          "aria-label": `${caption}, unit ${u}: ${nIn} weights` });
-        const tmp = document.createElement("canvas");
-        tmp.width = width;
-        tmp.height = rows;
-        tmp.getContext("2d").putImageData(img, 0, 0);
-        const g2 = c.getContext("2d");
-        g2.imageSmoothingEnabled = false;
-        g2.drawImage(tmp, 0, 0, width * zoom, rows * zoom);
-        grid.append(el("span", { class: "nn-film-unit" }, el("span", {}, `unit ${u}`), c));
+        grid.append(el("span", { class: "nn-film-unit" }, el("span", {}, `unit ${u}`),
+          unitCanvas(column, layout, lim, `${caption}, unit ${u}: ${nIn} weights`)));
       }
-      box.append(el("span", { class: "nn-note" }, `each unit's ${nIn} weights, ${width} to a row`));
+      box.append(el("span", { class: "nn-note" }, layout.maps
+        ? `each unit's ${nIn} weights as the ${layout.maps} maps of ${layout.h}×${layout.w} from ${maps.from}`
+        : `each unit's ${nIn} weights, ${layout.w} to a row`));
+      if (nOut > shown) box.append(el("span", { class: "nn-note" }, `the first ${shown} of ${nOut} units`));
     } else {
       grid.append(thumbs(t, 200, 1, lim));
     }
@@ -311,4 +332,51 @@ function deadTitle(batch) {
   }[batch?.source] ?? "a batch";
   const size = batch?.size ? ` (${batch.size} samples)` : "";
   return `fraction of units that never fired on ${where}${size}`;
+}
+
+// How a dense unit's weights are drawn: C maps of H×W in a grid of `cols` (maps) or one block
+// `w` wide; `zoom` screen pixels per weight, so a picture is about 120 px wide.
+function denseLayout(nIn, shape) {
+  if (shape && shape[0] * shape[1] * shape[2] === nIn) {
+    const [C, h, w] = shape;
+    const cols = Math.min(C, 4);
+    const rows = Math.ceil(C / cols);
+    const gap = 1;
+    const width = cols * w + (cols - 1) * gap;
+    const zoom = Math.max(1, Math.min(6, Math.floor(124 / width)));
+    return { maps: C, h, w, cols, rows, gap, zoom, width: width * zoom, height: (rows * h + (rows - 1) * gap) * zoom };
+  }
+  const w = Math.min(nIn, Math.ceil(Math.sqrt(nIn)));
+  const h = Math.ceil(nIn / w);
+  const zoom = Math.max(1, Math.min(12, Math.floor(124 / w)));
+  return { maps: 0, h, w, cols: 1, rows: 1, gap: 0, zoom, width: w * zoom, height: h * zoom };
+}
+
+/** One dense unit's weights on a canvas, laid out by denseLayout (indexing only). */
+function unitCanvas(values, layout, limit, label) {
+  const { h, w, cols, gap, zoom } = layout;
+  const canvas = el("canvas", { role: "img", width: String(layout.width), height: String(layout.height), "aria-label": label });
+  const ctx = canvas.getContext("2d");
+  ctx.imageSmoothingEnabled = false;
+  const blocks = layout.maps || 1;
+  for (let m = 0; m < blocks; m++) {
+    const img = new ImageData(w, h);
+    const filled = Math.min(h * w, values.length - m * h * w);
+    if (filled === h * w) paintMap(values, m * h * w, h, w, limit, img.data);
+    else {
+      // the last row of a wrapped block is not full: paint what there is, the rest stays clear
+      const part = new Float32Array(h * w);
+      part.set(values.subarray(m * h * w, m * h * w + filled));
+      paintMap(part, 0, h, w, limit, img.data);
+      for (let i = filled; i < h * w; i++) img.data[i * 4 + 3] = 0;
+    }
+    const tmp = document.createElement("canvas");
+    tmp.width = w;
+    tmp.height = h;
+    tmp.getContext("2d").putImageData(img, 0, 0);
+    const x = (m % cols) * (w + gap) * zoom;
+    const y = Math.floor(m / cols) * (h + gap) * zoom;
+    ctx.drawImage(tmp, x, y, w * zoom, h * zoom);
+  }
+  return canvas;
 }

@@ -1,6 +1,6 @@
 // The loss surface around the current weights: a filled contour plot (canvas) with a colour
-// legend, the optimiser's path over the epochs (SVG: a dot per finished epoch and the current
-// point), random filter-normalised or PCA directions (with the variance each explains), a
+// legend, the optimiser's path over the epochs (SVG: a dot per finished epoch, small dots for
+// the checkpoints the trainer keeps within its first epochs, and the current point), random filter-normalised or PCA directions (with the variance each explains), a
 // 1-D slice, hover for coordinates and loss. Recomputes in the background after each epoch.
 // Every loss shown is the server's (POST /api/sessions/{id}/landscape).
 
@@ -52,16 +52,31 @@ export function createLandscape(container, store, options = {}) {
   const wrap = el("div", { class: "nn-surface-wrap", style: `width:${SIZE}px;height:${SIZE}px` }, canvas, svg, tip);
   const legend = el("canvas", { width: "40", height: String(SIZE), role: "img", class: "nn-surface-legend" });
   const slice = el("canvas", { width: "300", height: "160", role: "img", class: "nn-slice" });
+  // The path's key: each item wraps as a whole (the ends of the path first, so that a narrow
+  // key keeps them on one line and puts the dots between them below). The small dots are the trainer's checkpoints
+  // within an epoch (engine/trainer.py: four per epoch while fewer than three are finished);
+  // their item shows only when the path has some.
+  const keyItem = (mark, text, role, title) => el("span", { class: "nn-path-key-item", "data-role": role, title },
+    el("span", { class: `nn-path-mark nn-path-mark-${role}`, "aria-hidden": "true" }, mark), ` ${text}`);
+  const checkpointItem = keyItem("•", "mid-epoch checkpoint", "checkpoint",
+    "weights saved at every quarter of an epoch while fewer than three epochs are finished");
+  checkpointItem.hidden = true;
+  const pathLegend = el("div", { class: "nn-seq-legend nn-path-key", style: `max-width:${SIZE}px` },
+    keyItem("■", "start", "start", "the weights before training (epoch 0)"),
+    keyItem("◯", "now", "now", "the current weights (the centre of the plot)"),
+    keyItem("●", "finished epoch", "epoch", "the weights at the end of an epoch"), checkpointItem);
+
   const sliceFig = el("figure", { class: "nn-fig" }, el("figcaption", {}, "1-D slice along the x direction"), slice);
   root.append(...[
     compact ? null : el("h3", { class: "nn-detail-title" }, "The loss surface around the current weights"),
     compact ? null : el("p", { class: "nn-detail-blurb" },
       "Colours are the loss at weights moved along two directions from where the model is now (the centre). "
-      + "The line is the optimiser's path: a dot per finished epoch, the ringed dot is now. Hover for numbers."),
+      + "The line is the optimiser's path: a dot per finished epoch, small dots for the weights saved "
+      + "within each of the first three epochs (at every quarter), the ringed dot is now. Hover for numbers."),
     compact ? null : controls, info,
     el("div", { class: "nn-landscape" },
       el("figure", { class: "nn-fig" }, el("figcaption", {}, "loss surface"), wrap,
-        el("div", { class: "nn-seq-legend", style: `max-width:${SIZE}px` }, "■ start (epoch 0)  ● one dot per finished epoch  ◯ now")),
+        pathLegend),
       el("figure", { class: "nn-fig" }, el("figcaption", {}, "loss"), legend),
       compact ? null : sliceFig)].filter(Boolean));
 
@@ -210,6 +225,7 @@ export function createLandscape(container, store, options = {}) {
       return pos > 0 && Number.isInteger(pos);
     }).length;
     root.dataset.dots = String(epochs);
+    checkpointItem.hidden = !trajectory.some((p, i) => i < trajectory.length - 1 && !Number.isInteger(p.position ?? p.epoch));
     canvas.setAttribute("aria-label", `loss surface ${nx} by ${ny}, loss from ${fmt(lo)} to ${fmt(hi)}; path of ${epochs} epochs`
       + (trajectory.length ? `, now at loss ${fmt(trajectory.at(-1).loss)}` : ""));
     drawLegend(edges);

@@ -44,13 +44,19 @@ export function extent(series, fallback = [0, 1]) {
   return [lo, hi];
 }
 
-/** Everything a chart needs to draw: scales, ticks, paths. */
-export function layoutChart(series, { width, height, margin = { l: 36, r: 8, t: 8, b: 20 }, xDomain, yDomain }) {
+/**
+ * Everything a chart needs to draw: scales, ticks, paths. `inset` ({x, y} pixels, default 0)
+ * keeps the data that far inside the plot box (margin), so the extreme points (a dot at the
+ * first epoch, the lowest loss) do not sit on its edge.
+ */
+export function layoutChart(series, { width, height, margin = { l: 36, r: 8, t: 8, b: 20 }, inset = { x: 0, y: 0 }, xDomain, yDomain }) {
   const xs = series.flatMap((s) => s.points.map((p) => p[0]));
   const [x0, x1] = xDomain ?? (xs.length ? [Math.min(...xs), Math.max(...xs)] : [0, 1]);
   const [y0, y1] = yDomain ?? extent(series.map((s) => s.points));
-  const sx = linearScale(x0, x1 === x0 ? x0 + 1 : x1, margin.l, width - margin.r);
-  const sy = linearScale(y0, y1, height - margin.b, margin.t);
+  const ix = inset.x || 0;
+  const iy = inset.y || 0;
+  const sx = linearScale(x0, x1 === x0 ? x0 + 1 : x1, margin.l + ix, width - margin.r - ix);
+  const sy = linearScale(y0, y1, height - margin.b - iy, margin.t + iy);
   return {
     sx, sy,
     xTicks: niceTicks(x0, x1 === x0 ? x0 + 1 : x1, 4).filter((t) => Number.isInteger(t) || x1 - x0 > 4),

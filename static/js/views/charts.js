@@ -4,14 +4,19 @@
 import { layoutChart, thin } from "../lib/chart.js";
 
 const W = 280;
-const H = 110;
+const H = 124; // plot box, tick labels, then the x-axis title
+const MARGIN = { l: 36, r: 8, t: 8, b: 32 };
+const INSET = { x: 10, y: 6 }; // the first and last epochs and the extreme values stay off the box edge
 const NS = "http://www.w3.org/2000/svg";
 
 function chart(title, series, opts) {
-  const c = layoutChart(series, { width: W, height: H, ...opts });
+  const c = layoutChart(series, { width: W, height: H, margin: MARGIN, inset: INSET, ...opts });
+  const bottom = H - MARGIN.b;
   const axes = [
-    ...c.yTicks.map((t) => `<line x1="36" x2="${W - 8}" y1="${c.sy(t)}" y2="${c.sy(t)}" class="grid"/><text x="32" y="${c.sy(t) + 3}" text-anchor="end">${opts.fmt ? opts.fmt(t) : +t.toFixed(3)}</text>`),
-    ...c.xTicks.map((t) => `<text x="${c.sx(t)}" y="${H - 5}" text-anchor="middle">${t}</text>`),
+    ...c.yTicks.map((t) => `<line x1="${MARGIN.l}" x2="${W - MARGIN.r}" y1="${c.sy(t)}" y2="${c.sy(t)}" class="grid"/><text x="${MARGIN.l - 4}" y="${c.sy(t) + 3}" text-anchor="end">${opts.fmt ? opts.fmt(t) : +t.toFixed(3)}</text>`),
+    `<line x1="${MARGIN.l}" x2="${W - MARGIN.r}" y1="${bottom}" y2="${bottom}" class="axis"/>`,
+    ...c.xTicks.map((t) => `<line x1="${c.sx(t)}" x2="${c.sx(t)}" y1="${bottom}" y2="${bottom + 3}" class="axis"/><text x="${c.sx(t)}" y="${bottom + 12}" text-anchor="middle">${t}</text>`),
+    opts.xTitle ? `<text class="axis-title" x="${(MARGIN.l + W - MARGIN.r) / 2}" y="${H - 3}" text-anchor="middle">${opts.xTitle}</text>` : "",
   ].join("");
   const lines = series
     .map((s, i) => {
@@ -21,7 +26,7 @@ function chart(title, series, opts) {
     .join("");
   const legend = series.map((s) => `<span class="key ${s.cls}">${s.name}</span>`).join("");
   return `<figure class="chart" data-chart="${opts.id}"><figcaption>${title} ${legend}</figcaption>
-    <svg xmlns="${NS}" viewBox="0 0 ${W} ${H}" width="${W}" height="${H}" role="img" aria-label="${title}">${axes}${lines}</svg></figure>`;
+    <svg xmlns="${NS}" viewBox="0 0 ${W} ${H}" width="${W}" height="${H}" role="img" aria-label="${title}${opts.xTitle ? ` by ${opts.xTitle}` : ""}">${axes}${lines}</svg></figure>`;
 }
 
 export function createCharts(container, store) {
@@ -42,11 +47,11 @@ export function createCharts(container, store) {
       chart("Loss per epoch", [
         { name: "train", cls: "train", points: pts("train_loss"), dots: true },
         { name: "validation", cls: "val", points: pts("val_loss"), dots: true },
-      ], { id: "epoch-loss", xDomain }) +
+      ], { id: "epoch-loss", xDomain, xTitle: "epoch" }) +
       chart("Accuracy per epoch", [
         { name: "train", cls: "train", points: pts("train_acc"), dots: true },
         { name: "validation", cls: "val", points: pts("val_acc"), dots: true },
-      ], { id: "epoch-acc", xDomain, fmt: (t) => `${Math.round(t * 100)}%` });
+      ], { id: "epoch-acc", xDomain, xTitle: "epoch", fmt: (t) => `${Math.round(t * 100)}%` });
   }
 
   function drawBatches() {
@@ -57,7 +62,7 @@ export function createCharts(container, store) {
       return;
     }
     const pts = thin(losses, 400).map(([i, v]) => [i + 1, v]);
-    batchesEl.innerHTML = chart(`Loss per batch (${losses.length} steps)`, [{ name: "batch loss", cls: "batch", points: pts, dots: losses.length <= 30 }], { id: "batch-loss", xDomain: [1, Math.max(2, losses.length)] });
+    batchesEl.innerHTML = chart(`Loss per batch (${losses.length} steps)`, [{ name: "batch loss", cls: "batch", points: pts, dots: losses.length <= 30 }], { id: "batch-loss", xDomain: [1, Math.max(2, losses.length)], xTitle: "optimizer step" });
   }
 
   const offs = [
