@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-import numpy as np
 from fastapi import Request
 
 from server.config import Settings
@@ -13,7 +12,6 @@ from server.images import gray_from_pixels, gray_from_upload
 from server.requests import is_multipart, json_model, upload_bytes
 from server.schemas.images import ForwardBody
 from server.session import Session
-from server.worker import in_thread
 
 Job = Callable[[Session], dict[str, Any]]
 
@@ -32,10 +30,10 @@ async def read_forward(request: Request, limits: Settings) -> Job:
         ref = body.sample
         return lambda session: session.forward_sample(ref)
 
-    def to_gray() -> np.ndarray:
+    def from_pixels(session: Session) -> dict[str, Any]:
+        # in the job's worker thread: a long list of numbers takes a while to convert
         pixels = body.as_pixels()
         assert pixels is not None  # guaranteed by ForwardBody's validator
-        return gray_from_pixels(pixels, limits.max_image_pixels)
+        return session.forward_gray(gray_from_pixels(pixels, limits.max_image_pixels), "pixels")
 
-    gray = await in_thread(to_gray)  # a long list of numbers takes a while
-    return lambda session: session.forward_gray(gray, "pixels")
+    return from_pixels
