@@ -47,11 +47,19 @@ export function createCharts(container, store) {
       chart("Loss per epoch", [
         { name: "train", cls: "train", points: pts("train_loss"), dots: true },
         { name: "validation", cls: "val", points: pts("val_loss"), dots: true },
-      ], { id: "epoch-loss", xDomain, xTitle: "epoch" }) +
+      ], { id: "epoch-loss", xDomain, xTitle: "epoch" }) + rmseNote(h[h.length - 1]) +
       chart("Accuracy per epoch", [
         { name: "train", cls: "train", points: pts("train_acc"), dots: true },
         { name: "validation", cls: "val", points: pts("val_acc"), dots: true },
       ], { id: "epoch-acc", xDomain, xTitle: "epoch", fmt: (t) => `${Math.round(t * 100)}%` });
+  }
+
+  // Under squared error the loss is in squared units; its root (the server's) reads as a
+  // typical distance between output and target.
+  function rmseNote(last) {
+    if (last.train_rmse === null || last.train_rmse === undefined) return "";
+    const val = Number.isFinite(last.val_rmse) ? `, validation ${last.val_rmse.toFixed(4)}` : "";
+    return `<p class="hint chart-rmse">Loss is the mean squared error; its root (RMSE) after epoch ${last.epoch}: train ${last.train_rmse.toFixed(4)}${val}.</p>`;
   }
 
   function drawBatches() {
