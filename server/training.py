@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 
 from engine import losses
+from engine.chance import stuck_at_chance
 from engine.history import EpochRecord
 from engine.model import Sequential
 from engine.optimizers import Optimizer, make_optimizer
@@ -144,8 +145,10 @@ class Training:
         if isinstance(event, EpochEnd):
             self.confusion = self._evaluate_confusion()
             self.batch, self.batches = 0, None
+            t = self.trainer
             return {"type": "epoch_end", **self.record_json(event.record),
-                    "confusion": self.confusion}
+                    "confusion": self.confusion,
+                    "stuck": stuck_at_chance(event.record, t.loss, t.train.num_classes)}
         if isinstance(event, Diverged):
             self.diverged = {"epoch": event.epoch, "batch": event.batch,
                              "step": event.global_step, "cause": event.cause,

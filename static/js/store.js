@@ -27,6 +27,7 @@ export const SCHEMA = {
   training: { initial: false }, // a train command is running
   playing: { initial: false }, // "play" is on (trains epoch after epoch until paused)
   diverged: { initial: null }, // {message, step, ...} from a diverged event
+  stuck: { initial: null }, // message of the last epoch_end when that epoch ended at chance level
   classNames: { initial: [] },
   samples: { initial: null }, // dataset sample strip: {images: [{data, shape}], labels, class_names}
   ownData: { initial: null }, // own dataset summary: {classes: [{name, count}], samples: [...]}

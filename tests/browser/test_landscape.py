@@ -98,6 +98,11 @@ def test_learning_rate_comparison_shows_three_behaviours(
         finals[run] = float(text.split()[3])
         # each finished run has its own surface with one dot per epoch
         expect(box.locator(".nn-epoch-dot")).to_have_count(2)
+    # too large a step strands the network at chance level, and the server says so
+    large = page.locator(".nn-lr-run[data-run=large] [data-role=run-status]")
+    if math.isfinite(finals["large"]):
+        expect(large).to_contain_text("stuck at chance level")
+        assert "chance level" in large.get_attribute("title")
     # the good step descends further than the creeping and the overshooting ones (each the
     # last epoch's validation loss, not one batch's)
     assert finals["good"] < finals["small"]

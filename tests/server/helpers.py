@@ -50,6 +50,17 @@ def of_type(messages: list[dict[str, Any]], kind: str) -> list[dict[str, Any]]:
     return [m for m in messages if m["type"] == kind]
 
 
+def train_epochs(client: Any, session_id: str, count: int = 1) -> list[dict[str, Any]]:
+    """Train ``count`` epochs over a WebSocket with probes off; the epoch_end messages."""
+    with client.websocket_connect(f"/api/sessions/{session_id}/ws") as ws:
+        ws.receive_json()
+        ws.send_json({"seq": 0, "cmd": "set_probe_rate", "per_second": 0})
+        receive_until(ws, 0)
+        ws.send_json({"seq": 1, "cmd": "train", "unit": "epochs", "count": count})
+        messages, _ = receive_until(ws, 1)
+    return of_type(messages, "epoch_end")
+
+
 def pixels_of_digit() -> list[float]:
     """A 56x56 drawing of a thick vertical bar (0..255), as a page would send it."""
     img = np.zeros((56, 56))

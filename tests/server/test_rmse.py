@@ -15,22 +15,12 @@ from fastapi.testclient import TestClient
 from server import codec
 from server.app import create_app
 from tests.server.conftest import new_session
-from tests.server.helpers import of_type, receive_until
-
-
-def _train_epoch(client, sid):
-    with client.websocket_connect(f"/api/sessions/{sid}/ws") as ws:
-        ws.receive_json()
-        ws.send_json({"seq": 0, "cmd": "set_probe_rate", "per_second": 0})
-        receive_until(ws, 0)
-        ws.send_json({"seq": 1, "cmd": "train", "unit": "epochs", "count": 1})
-        messages, _ = receive_until(ws, 1)
-    return of_type(messages, "epoch_end")
+from tests.server.helpers import train_epochs
 
 
 def test_mse_epoch_end_history_and_evaluate_carry_the_rmse(client):
     sid = new_session(client, loss="mse")["id"]
-    [end] = _train_epoch(client, sid)
+    [end] = train_epochs(client, sid)
     assert end["train_rmse"] == pytest.approx(math.sqrt(end["train_loss"]), rel=1e-12)
     assert end["val_rmse"] == pytest.approx(math.sqrt(end["val_loss"]), rel=1e-12)
     [entry] = client.get(f"/api/sessions/{sid}").json()["history"]
@@ -42,7 +32,7 @@ def test_mse_epoch_end_history_and_evaluate_carry_the_rmse(client):
 
 def test_other_losses_send_null_rmse(client):
     sid = new_session(client)["id"]  # cross_entropy
-    [end] = _train_epoch(client, sid)
+    [end] = train_epochs(client, sid)
     assert end["train_rmse"] is None and end["val_rmse"] is None
     [entry] = client.get(f"/api/sessions/{sid}").json()["history"]
     assert entry["train_rmse"] is None and entry["val_rmse"] is None
@@ -54,7 +44,7 @@ def test_history_saved_without_rmse_still_loads(settings):
     """A trainer blob written before the RMSE existed: its records lack the *_rmse keys."""
     with TestClient(create_app(settings)) as first:
         sid = new_session(first, loss="mse")["id"]
-        _train_epoch(first, sid)
+        train_epochs(first, sid)
         before = first.get(f"/api/sessions/{sid}").json()["history"]
     db = sqlite3.connect(str(settings.database_path))
     [(blob,)] = db.execute("SELECT data FROM blobs WHERE session_id = ? AND name = 'trainer'",

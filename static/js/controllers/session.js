@@ -70,6 +70,7 @@ export function createSessionController(store, { forward, autoTrain = true } = {
         h.push(record);
         patch.history = h;
         patch.epoch = m.epoch;
+        patch.stuck = m.stuck ?? null;
         if (m.confusion) patch.confusion = m.confusion;
         forward?.refresh();
       } else if (m.type === "diverged") {
@@ -165,7 +166,7 @@ export function createSessionController(store, { forward, autoTrain = true } = {
   function train(unit, count) {
     if (!socket) return;
     commandStarted = performance.now();
-    store.set({ training: true, diverged: null, status: null, progress: { unit, batch: 0, batches: store.get("session")?.batches_per_epoch ?? 0, started: commandStarted, now: commandStarted } });
+    store.set({ training: true, diverged: null, stuck: null, status: null, progress: { unit, batch: 0, batches: store.get("session")?.batches_per_epoch ?? 0, started: commandStarted, now: commandStarted } });
     socket.send({ cmd: "train", unit, count });
   }
 

@@ -75,7 +75,7 @@ export function createLrCompare(container, store) {
         const state = await api.createSession({ spec, settings: { ...settings, lr, dataset_size: Number(sizeSel.value), probe_rate: 0 } });
         const box = el("div", { class: "nn-lr-run", "data-run": r.key },
           el("h5", { style: `color:${r.color}` }, `${r.label}: lr ${lr}`), el("p", { class: "nn-note", "data-role": "run-status" }, "waiting…"));
-        return { ...r, lr, id: state.id, losses: [], epochs: [], classes: state.class_names.length, box, done: false, diverged: null };
+        return { ...r, lr, id: state.id, losses: [], epochs: [], box, done: false, diverged: null };
       }));
     } catch (err) {
       status.textContent = `Could not start: ${err.message}`;
@@ -95,6 +95,7 @@ export function createLrCompare(container, store) {
       runStatus.textContent = r.diverged
         ? `diverged at step ${r.diverged.step}: ${r.diverged.message}`
         : outcome(r);
+      if (r.epochs.at(-1)?.stuck) runStatus.title = r.epochs.at(-1).stuck;
       if (!r.diverged) {
         r.view = createLandscape(r.box, store, { sessionId: r.id, compact: true, manual: true, grid: 11, directions: "pca" });
         await r.view.compute();
@@ -133,18 +134,15 @@ export function createLrCompare(container, store) {
   }
 
   // The run's result: the last epoch's validation loss (the end-of-epoch weights on held-out
-  // data), which a single noisy batch loss is not; and whether it sits at chance level
-  // (ln K: every class equally likely), where too large a step often strands the network.
+  // data), which a single noisy batch loss is not; and the server's word when that epoch
+  // ended at chance level (epoch_end.stuck), where too large a step often strands a network.
   function outcome(r) {
     const last = r.epochs.at(-1);
     const val = last?.val_loss;
     const train = last?.train_loss;
     const final = Number.isFinite(val) ? val : train;
     const name = Number.isFinite(val) ? "validation" : "training";
-    const chance = Math.log(Math.max(2, r.classes));
-    const stuck = Number.isFinite(final) && Math.abs(final - chance) < 0.02 * chance
-      ? ` = chance level (ln ${r.classes} = ${fmt(chance, 3)}): it predicts every class alike`
-      : "";
+    const stuck = last?.stuck ? ": stuck at chance level, it predicts every class alike" : "";
     return `final ${name} loss ${fmt(final)} after ${r.losses.length} steps${stuck}`
       + (Number.isFinite(train) ? ` (training loss over the last epoch ${fmt(train)})` : "");
   }
