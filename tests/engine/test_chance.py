@@ -14,10 +14,11 @@ from engine.optimizers import make_optimizer
 from engine.trainer import Trainer
 
 
-def record(val_loss, val_acc, train_loss=1.0, train_acc=0.5, lr=10.0) -> EpochRecord:
+def record(val_loss, val_acc, train_loss=1.0, train_acc=0.5, lr=10.0,
+           global_step=90) -> EpochRecord:
     return EpochRecord(epoch=3, train_loss=train_loss, train_accuracy=train_acc,
-                       val_loss=val_loss, val_accuracy=val_acc, steps=10, samples=320,
-                       global_step=30, lr=lr)
+                       val_loss=val_loss, val_accuracy=val_acc, steps=30, samples=960,
+                       global_step=global_step, lr=lr)
 
 
 def test_a_uniform_guess_is_named_with_its_figures():
@@ -33,6 +34,19 @@ def test_a_network_that_learns_or_a_loss_without_a_chance_level_is_not_stuck():
     assert stuck_at_chance(record(2.30, 0.10), "mse", 10) is None
     assert stuck_at_chance(record(0.70, 0.50), "cross_entropy", 2) is not None
     assert stuck_at_chance(record(0.70, 0.70), "cross_entropy", 2) is None
+
+
+def test_a_network_that_has_barely_started_is_not_stuck_yet():
+    # Two classes of three drawings: one step an epoch, still guessing after the first.
+    assert stuck_at_chance(record(None, None, 0.70, 0.5, lr=0.05, global_step=1),
+                           "cross_entropy", 2) is None
+    # ... but a loss that rose far above the guess's is a stranded network already.
+    assert stuck_at_chance(record(2.30, 0.10, train_loss=7.4, global_step=15),
+                           "cross_entropy", 10) is not None
+    assert stuck_at_chance(record(2.30, 0.10, train_loss=2.4, global_step=15),
+                           "cross_entropy", 10) is None
+    assert stuck_at_chance(record(2.30, 0.10, train_loss=2.4, global_step=50),
+                           "cross_entropy", 10) is not None
 
 
 def test_without_validation_the_running_train_figures_decide():

@@ -7,8 +7,8 @@ from tests.server.helpers import train_epochs
 
 
 def test_a_learning_rate_that_kills_the_network_is_reported_as_stuck(client):
-    sid = new_session(client, lr=10.0, dataset_size=600)["id"]
-    ends = train_epochs(client, sid, count=2)
+    sid = new_session(client, lr=10.0, dataset_size=600)["id"]  # batch 50: ~10 steps an epoch
+    ends = train_epochs(client, sid, count=5)
     assert ends[-1]["val_acc"] <= 0.15  # 10 classes: a guess
     assert ends[-1]["stuck"] is not None
     assert f"after epoch {ends[-1]['epoch']}" in ends[-1]["stuck"]
