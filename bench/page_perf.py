@@ -38,6 +38,17 @@ WATCH = """() => {
   new PerformanceObserver((list) => {
     for (const e of list.getEntries()) window.__longtasks.push(e.duration);
   }).observe({ type: "longtask" });
+  // What ran in each animation frame over 50 ms (Long Animation Frames API): the scripts'
+  // entry points and their time, so a long task can be traced to the code behind it.
+  window.__frames = [];
+  new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) window.__frames.push({
+      duration: e.duration, blocking: e.blockingDuration,
+      render: e.renderStart ? e.startTime + e.duration - e.renderStart : 0,
+      scripts: e.scripts.map((x) => ({ what: `${x.invoker} ${x.sourceFunctionName || ""} `
+        + `${(x.sourceURL || "").split("/").pop()}`, ms: x.duration })),
+    });
+  }).observe({ type: "long-animation-frame" });
   window.__gaps = [];
   let last = performance.now();
   const tick = (t) => {
@@ -86,7 +97,7 @@ def main() -> None:
 
             page.evaluate(WATCH)
             page.wait_for_timeout(500)
-            page.evaluate("window.__longtasks = []; window.__gaps = []")
+            page.evaluate("window.__longtasks = []; window.__gaps = []; window.__frames = []")
             for e in range(args.epochs):
                 page.get_by_role("button", name="+1 epoch").click()
                 page.wait_for_function(
@@ -96,6 +107,7 @@ def main() -> None:
                 )
             tasks = page.evaluate("window.__longtasks")
             gaps = page.evaluate("window.__gaps")
+            frames = page.evaluate("window.__frames")
             steps = page.evaluate("window.nnplay.store.get('batchLosses').length")
             browser.close()
     finally:
@@ -111,6 +123,13 @@ def main() -> None:
     print(f"epoch streaming small ({steps} steps): longtasks(>50ms)={len(tasks)} "
           f"longest={f'{longest:.0f}ms' if tasks else 'none over 50ms'} "
           f"longest-frame-gap={max(gaps):.1f}ms median-frame-gap={statistics.median(gaps):.1f}ms")
+    for frame in sorted(frames, key=lambda f: -f["duration"])[:3]:
+        if frame["duration"] < 50:
+            break
+        scripts = ", ".join(f"{x['what'].strip()} {x['ms']:.0f}ms"
+                            for x in sorted(frame["scripts"], key=lambda x: -x["ms"])[:3])
+        print(f"  long frame {frame['duration']:.0f}ms (blocking {frame['blocking']:.0f}ms, "
+              f"render {frame['render']:.0f}ms): {scripts or 'no script'}")
 
 
 if __name__ == "__main__":
