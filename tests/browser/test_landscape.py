@@ -109,3 +109,72 @@ def test_learning_rate_comparison_shows_three_behaviours(
     assert finals["good"] < finals["large"]
     page.screenshot(path=str(screenshot_dir / "landscape-lr-compare.png"), full_page=True)
     assert console_errors == []
+
+
+PAINTED = """c => { const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+  let ink = 0; const s = new Set();
+  for (let i = 0; i < d.length; i += 4) {
+    if (d[i] < 240 || d[i+1] < 240 || d[i+2] < 240) ink++;
+    s.add(d[i] << 16 | d[i+1] << 8 | d[i+2]);
+  }
+  return {ink, colours: s.size, total: d.length / 4}; }"""
+
+PIXELS = "c => Array.from(c.getContext('2d').getImageData(0, 0, c.width, c.height).data)"
+
+
+def test_loss_surface_turns_into_a_3d_mesh_with_the_path_on_it(
+    page: Page, console_errors, screenshot_dir
+):
+    mount(page, epochs=2)
+    with page.expect_response("**/landscape") as first:
+        page.get_by_role("tab", name="Loss surface").click()
+    reply = first.value.json()
+    view = page.locator("[data-view=landscape]")
+    expect(view).to_have_attribute("data-state", "ready", timeout=60000)
+    contour = page.locator("canvas.nn-surface")
+    mesh = page.locator("canvas.nn-surface3d")
+    expect(mesh).to_be_hidden()
+
+    # 3-D: the same reply drawn as a mesh, no new request for it
+    requests: list[str] = []
+    page.on("request", lambda r: requests.append(r.url) if "landscape" in r.url else None)
+    page.get_by_role("radio", name="3-D", exact=True).check()
+    expect(view).to_have_attribute("data-mode", "3d")
+    expect(mesh).to_be_visible()
+    expect(contour).to_be_hidden()
+    painted = mesh.evaluate(PAINTED)
+    assert painted["ink"] > 0.10 * painted["total"]  # the surface fills the drawing
+    assert painted["colours"] >= 50  # shaded bands, not a flat fill
+    # every trajectory point the server sent is on the surface
+    assert int(mesh.get_attribute("data-path-points")) == len(reply["trajectory"])
+    expect(view.locator(".nn-surface3d-caption")).to_contain_text("surface value")
+    page.screenshot(path=str(screenshot_dir / "landscape-3d.png"), full_page=True)
+
+    # turning it (slider, then dragging the drawing) changes the drawing
+    before = mesh.evaluate(PIXELS)
+    page.get_by_label("Azimuth of the 3-D view (degrees)").fill("120")
+    expect(mesh).to_have_attribute("data-azimuth", "120")
+    turned = mesh.evaluate(PIXELS)
+    assert sum(a != b for a, b in zip(before, turned, strict=True)) > 0.05 * len(before)
+    page.get_by_label("Elevation of the 3-D view (degrees)").fill("60")
+    expect(mesh).to_have_attribute("data-elevation", "60")
+    box = mesh.bounding_box()
+    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    page.mouse.down()
+    page.mouse.move(box["x"] + box["width"] / 2 + 60, box["y"] + box["height"] / 2, steps=5)
+    page.mouse.up()
+    assert mesh.get_attribute("data-azimuth") == "90"  # half a degree a pixel
+    dragged = mesh.evaluate(PIXELS)
+    assert sum(a != b for a, b in zip(turned, dragged, strict=True)) > 0.05 * len(turned)
+    assert int(mesh.get_attribute("data-path-points")) == len(reply["trajectory"])
+    page.screenshot(path=str(screenshot_dir / "landscape-3d-turned.png"), full_page=True)
+
+    # back to the contour, which is still there and still drawn
+    page.get_by_role("radio", name="contour", exact=True).check()
+    expect(view).to_have_attribute("data-mode", "contour")
+    expect(contour).to_be_visible()
+    expect(mesh).to_be_hidden()
+    assert contour.evaluate(PAINTED)["colours"] >= 8
+    expect(page.locator(".nn-epoch-dot")).to_have_count(2)
+    assert requests == []
+    assert console_errors == []

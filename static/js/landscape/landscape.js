@@ -8,10 +8,12 @@ import { api, decodeTensor } from "../api.js";
 import { el, button } from "../detail/dom.js";
 import { fmt, sequentialRGB } from "../detail/colors.js";
 import { contourLevels, bandOf, plotTransform, nearestNode, sampleBilinear, isoSegments } from "./contour.js";
+import { createSurface3d } from "./surface3d.js";
 
 const MARGIN = 36;
 const BANDS = 12;
 const SVG_NS = "http://www.w3.org/2000/svg";
+let modeGroups = 0;
 
 export function createLandscape(container, store, options = {}) {
   const sessionKey = options.sessionId ? () => options.sessionId : () => store.get("sessionId");
@@ -66,6 +68,24 @@ export function createLandscape(container, store, options = {}) {
     keyItem("◯", "now", "now", "the current weights (the centre of the plot)"),
     keyItem("●", "finished epoch", "epoch", "the weights at the end of an epoch"), checkpointItem);
 
+  const MODE_GROUP = ++modeGroups;
+  // contour or 3-D (the full panel only; the compact learning-rate surfaces stay contours)
+  const surface3d = compact ? null : createSurface3d({ width: SIZE + 40, height: SIZE });
+  if (surface3d) surface3d.element.hidden = true;
+  const modeRadio = (value, text) => el("label", {}, el("input", { type: "radio", name: `nn-surface-mode-${MODE_GROUP}`, value,
+    checked: value === "contour" }), ` ${text}`);
+  const modeToggle = compact ? null : el("div", { class: "nn-surface-mode", role: "radiogroup", "aria-label": "View of the surface" },
+    modeRadio("contour", "contour"), modeRadio("3d", "3-D"));
+  modeToggle?.addEventListener("change", (e) => setMode(e.target.value));
+  root.dataset.mode = "contour";
+  function setMode(mode) {
+    root.dataset.mode = mode;
+    wrap.hidden = mode === "3d";
+    surface3d.element.hidden = mode !== "3d";
+    for (const r of modeToggle.querySelectorAll("input")) r.checked = r.value === mode;
+    if (data && mode === "3d") draw3d();
+  }
+
   const sliceFig = el("figure", { class: "nn-fig" }, el("figcaption", {}, "1-D slice along the x direction"), slice);
   root.append(...[
     compact ? null : el("h3", { class: "nn-detail-title" }, "The loss surface around the current weights"),
@@ -75,8 +95,8 @@ export function createLandscape(container, store, options = {}) {
       + "within each of the first three epochs (at every quarter), the ringed dot is now. Hover for numbers."),
     compact ? null : controls, info,
     el("div", { class: "nn-landscape" },
-      el("figure", { class: "nn-fig" }, el("figcaption", {}, "loss surface"), wrap,
-        pathLegend),
+      el("figure", { class: "nn-fig" }, el("figcaption", {}, "loss surface ", modeToggle), wrap,
+        surface3d?.element, pathLegend),
       el("figure", { class: "nn-fig" }, el("figcaption", {}, "loss"), legend),
       compact ? null : sliceFig)].filter(Boolean));
 
@@ -126,6 +146,7 @@ export function createLandscape(container, store, options = {}) {
     let hi = -Infinity;
     for (const v of vals) { if (v < lo) lo = v; if (v > hi) hi = v; }
     const edges = contourLevels(lo, hi, BANDS, true);
+    data.edges = edges;
     const T = plotTransform(xs[0], xs[nx - 1], ys[0], ys[ny - 1], SIZE, SIZE, MARGIN);
     // filled bands: colour each pixel by the band its interpolated loss falls in
     const ctx = canvas.getContext("2d");
@@ -142,8 +163,7 @@ export function createLandscape(container, store, options = {}) {
         const gx = ((px - MARGIN + 0.5) / inner) * (nx - 1);
         const gy = (1 - (py - MARGIN + 0.5) / inner) * (ny - 1);
         const v = sampleBilinear(vals, nx, ny, gx, gy);
-        const band = bandOf(v, edges);
-        const [r, g, b] = sequentialRGB((band + 0.5) / BANDS);
+        const [r, g, b] = bandRGB(v, edges);
         img.data[o] = r; img.data[o + 1] = g; img.data[o + 2] = b; img.data[o + 3] = 255;
       }
     }
@@ -168,11 +188,11 @@ export function createLandscape(container, store, options = {}) {
     ctx.textAlign = "center";
     ctx.fillText(fmt(xs[0], 2), MARGIN, SIZE - 10);
     ctx.fillText(fmt(xs[nx - 1], 2), SIZE - MARGIN, SIZE - 10);
-    ctx.fillText(data.directions === "pca" ? "PC1" : "direction 1", SIZE / 2, SIZE - 10);
+    ctx.fillText(directionName(1), SIZE / 2, SIZE - 10);
     ctx.save();
     ctx.translate(12, SIZE / 2);
     ctx.rotate(-Math.PI / 2);
-    ctx.fillText(data.directions === "pca" ? "PC2" : "direction 2", 0, 0);
+    ctx.fillText(directionName(2), 0, 0);
     ctx.restore();
     ctx.textAlign = "right";
     ctx.fillText(fmt(ys[ny - 1], 2), MARGIN - 3, MARGIN + 8);
@@ -230,6 +250,7 @@ export function createLandscape(container, store, options = {}) {
       + (trajectory.length ? `, now at loss ${fmt(trajectory.at(-1).loss)}` : ""));
     drawLegend(edges);
     if (!compact) drawSlice();
+    if (root.dataset.mode === "3d") draw3d();
     const ev = data.explained_variance;
     info.textContent = (data.directions === "pca" && ev
       ? `PC1 explains ${(100 * ev[0]).toFixed(0)}% and PC2 ${(100 * ev[1]).toFixed(0)}% of the path's variance. `
@@ -238,13 +259,29 @@ export function createLandscape(container, store, options = {}) {
       + (data.clipped ? " Some losses were too large to show and are clipped." : "");
   }
 
+  // the colour of a loss: the band of the contour it falls in (legend and 3-D view alike)
+  function bandRGB(v, edges) {
+    return sequentialRGB((bandOf(v, edges) + 0.5) / BANDS);
+  }
+
+  function directionName(k) {
+    return data.directions === "pca" ? `PC${k}` : `direction ${k}`;
+  }
+
+  // the same grid, colours and path as the contour, as a shaded mesh (surface3d.js)
+  function draw3d() {
+    const { axes, surface, trajectory = [], edges } = data;
+    surface3d.render({ xs: axes.x, ys: axes.y, values: surface.data, trajectory, edges, log: true,
+      rgbOf: (v) => bandRGB(v, edges), xLabel: directionName(1), yLabel: directionName(2) });
+  }
+
   function drawLegend(edges) {
     const ctx = legend.getContext("2d");
     const h = legend.height;
     ctx.clearRect(0, 0, legend.width, h);
     const bandH = (h - 2 * MARGIN) / BANDS;
     for (let b = 0; b < BANDS; b++) {
-      const [r, g, bl] = sequentialRGB((b + 0.5) / BANDS);
+      const [r, g, bl] = sequentialRGB((b + 0.5) / BANDS); // = bandRGB of a loss in band b
       ctx.fillStyle = `rgb(${r},${g},${bl})`;
       ctx.fillRect(0, h - MARGIN - (b + 1) * bandH, 12, bandH);
     }
