@@ -16,3 +16,9 @@ templates = Jinja2Templates(directory=str(TEMPLATES_DIR))
 def index(request: Request) -> HTMLResponse:
     """The playground page."""
     return templates.TemplateResponse(request, "index.html", {})
+
+
+@router.get("/lab", response_class=HTMLResponse, include_in_schema=False)
+def lab(request: Request) -> HTMLResponse:
+    """The lab page: one neuron, a 2-2-1 network by hand, 2-D data."""
+    return templates.TemplateResponse(request, "lab.html", {})
