@@ -258,6 +258,15 @@ class ParamGrad:
 
 
 @dataclass
+class Person:
+    name: str
+    raw: list[float]
+    x: list[float]
+    label: int
+    prediction: float
+
+
+@dataclass
 class Net221Result:
     params: dict[str, float]
     x: list[float]
@@ -270,6 +279,8 @@ class Net221Result:
     loss_rounded: float
     grads: list[ParamGrad]
     loss_after: float
+    table_loss: float
+    people: list[Person]
 
 
 def _nodes(p: dict[str, float], x: Sequence[float], fw: Forward, fr: Forward) -> list[Node]:
@@ -310,20 +321,12 @@ def analyse(params: Mapping[str, float], x: Sequence[float], y: float, lr: float
     grads = [ParamGrad(name, exact[name], [f.value for f in rounded[name]],
                        product(exact[name]), product(rounded[name], r), engine[name],
                        numeric[name], p[name], step[name], after[name]) for name in PARAMS]
+    table, persons = people_table(make_model(p))
     return Net221Result(p, xs, y, float(lr), digits, _nodes(p, xs, fw, fr), fw.o1, loss,
-                        r((y - fr.o1) ** 2), grads, sample_loss(model, xs, y))
+                        r((y - fr.o1) ** 2), grads, sample_loss(model, xs, y), table, persons)
 
 
 # -- training on the people table ---------------------------------------------------------
-@dataclass
-class Person:
-    name: str
-    raw: list[float]
-    x: list[float]
-    label: int
-    prediction: float
-
-
 @dataclass
 class TrainStep:
     """One SGD step on one person: the loss on that person before the step and the mean
@@ -355,6 +358,14 @@ def table_loss(model: Sequential) -> tuple[float, np.ndarray]:
     return loss, out.reshape(-1)
 
 
+def people_table(model: Sequential) -> tuple[float, list[Person]]:
+    """(MSE over the table, each person with the model's prediction)."""
+    x, labels, _ = people.table(shifted=True)
+    loss, preds = table_loss(model)
+    return loss, [Person(people.NAMES[i], people.RAW[i].tolist(), x[i].tolist(),
+                         int(labels[i]), float(preds[i])) for i in range(len(people.NAMES))]
+
+
 def train(params: Mapping[str, float], lr: float, count: int, start: int = 0) -> TrainResult:
     """``count`` SGD steps of ``lr``, one person at a time in table order from index
     ``start`` (Alice, Bob, Charlie, Diana, Alice, ...), each on L = (y − ŷ)²."""
@@ -375,9 +386,7 @@ def train(params: Mapping[str, float], lr: float, count: int, start: int = 0) ->
     after = from_weights(model.get_weights())
     if not all(math.isfinite(v) for v in after.values()):
         raise ValueError("lr: the weights became infinite; take a smaller learning rate")
-    loss, preds = table_loss(model)
-    persons = [Person(people.NAMES[i], people.RAW[i].tolist(), x[i].tolist(), int(labels[i]),
-                      float(preds[i])) for i in range(len(people.NAMES))]
+    loss, persons = people_table(model)
     return TrainResult(after, float(lr), shift.tolist(), before, loss, steps,
                        (start + count) % len(people.NAMES), persons)
 

@@ -1,9 +1,338 @@
-// Placeholder: the "A 2-2-1 network by hand" view of the lab. Replaced by the real view.
+// The "A 2-2-1 network by hand" view of the lab: every weight, bias and the sample typed in;
+// the engine's forward pass, loss, chain rule for every weight and bias (exact, and rounded
+// to 3 digits at each step as a text does it), one SGD step, training on the people table
+// one person at a time, and a prediction for a new person (POST /api/lab/net221[/train|/predict]).
+// The page prints the replies; it computes none of the numbers it shows.
+// URL keys: h.p, h.x, h.y, h.lr, h.i, h.new (static/js/lab/byhand/state.js).
+
+import { readParam, writeParams } from "../url.js";
+import { latestOnly, post } from "./api.js";
+import { createDiagram } from "./diagram.js";
+import { el, numberField } from "./dom.js";
+import { fmt, inputText, parseNumber } from "./format.js";
+import { drawLosses } from "./losschart.js";
+import { LIMIT, NET_EXAMPLES, PARAMS, netParams, readNet } from "./state.js";
+
+const ZNAME = { h1: "z_h1", h2: "z_h2", o1: "z_o" };
+const OUTNAME = { h1: "h1", h2: "h2", o1: "ŷ = o1" };
+const SHORT = { h1: "h1", h2: "h2", o1: "ŷ" };
+const FIELDS = {
+  x1: { label: "x1", aria: "input x1" }, x2: { label: "x2", aria: "input x2" },
+  y: { label: "y", aria: "target y (0 to 1)", test: (v) => v >= 0 && v <= 1, rule: "between 0 and 1" },
+  lr: { label: "η", aria: "learning rate η", test: (v) => v > 0 && v <= 10, rule: "above 0, at most 10" },
+  lb: { label: "weight (lb)", aria: "new person's weight in lb" },
+  in: { label: "height (in)", aria: "new person's height in inches" },
+};
+for (const p of PARAMS) FIELDS[p] = { label: p, aria: `${p[0] === "w" ? "weight" : "bias"} ${p}` };
+
+const neg = (v) => (v < 0 ? `(${fmt(v)})` : fmt(v));
+const par = (v) => `(${fmt(v)})`;
+
+/** `formula` with each of its term labels replaced by the value (negative ones in brackets). */
+function substitute(formula, terms) {
+  const labels = terms.map(([label]) => label).sort((a, b) => b.length - a.length);
+  const values = Object.fromEntries(terms);
+  const pattern = new RegExp(labels.map((l) => l.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join("|"), "g");
+  return formula.replace(pattern, (label) => neg(values[label]));
+}
+
+function row(lhs, exact, rounded = "", cls = "") {
+  return el("p", { class: `bh-line ${cls}` },
+    el("span", { class: "bh-lhs", text: lhs }),
+    el("span", { class: "bh-rhs", text: exact }),
+    el("span", { class: "bh-round", text: rounded }));
+}
+
+function heads(first = "") {
+  return row(first, "exact", "3 digits", "bh-head");
+}
 
 /** Draw the view into `panel` (a <section>); returns {setActive(active)}. */
 export function mountNet221(panel) {
-  const heading = document.createElement("h2");
-  heading.textContent = "A 2-2-1 network by hand";
-  panel.replaceChildren(heading);
-  return { setActive() {} };
+  let state = readNet(readParam);
+  let reply = null;
+  let losses = [];
+  let playing = false;
+  let busy = false;
+  let active = false;
+  // every chain open where there is room for them, else only w1's
+  const open = new Set(window.matchMedia("(min-width: 900px)").matches ? PARAMS : ["w1"]);
+  const inputs = {};
+
+  const message = el("p", { class: "bh-error", role: "alert", hidden: true });
+  const field = (key, value) => {
+    const spec = FIELDS[key];
+    const f = numberField(spec.label, inputText(value), (input) => edited(key, input), { "data-field": key, "aria-label": spec.aria });
+    inputs[key] = f.input;
+    return f.wrap;
+  };
+
+  // -- the set-up ----------------------------------------------------------------------
+  const presets = Object.entries(NET_EXAMPLES).map(([key, ex]) =>
+    el("button", { type: "button", class: "bh-preset", "data-preset": key, text: ex.label }));
+  const diagramBox = el("div", { class: "bh-diagram-box" });
+  const diagram = createDiagram(diagramBox, (name) => inputs[name]?.focus());
+  const setup = el("div", { class: "bh-card bh-area-setup" },
+    el("h3", { text: "The network and one sample" }),
+    diagramBox,
+    el("p", { class: "hint", text: "h1 = f(w1·x1 + w2·x2 + b1), h2 = f(w3·x1 + w4·x2 + b2), ŷ = o1 = f(w5·h1 + w6·h2 + b3), f = sigmoid. Type any number; click a weight in the picture to edit it." }),
+    el("div", { class: "bh-fields" },
+      el("p", { class: "bh-row" }, el("span", { class: "bh-group", text: "sample" }), field("x1", state.x[0]), field("x2", state.x[1]), field("y", state.y)),
+      el("p", { class: "bh-row" }, el("span", { class: "bh-group", text: "into h1" }), ...["w1", "w2", "b1"].map((k) => field(k, state.params[k]))),
+      el("p", { class: "bh-row" }, el("span", { class: "bh-group", text: "into h2" }), ...["w3", "w4", "b2"].map((k) => field(k, state.params[k]))),
+      el("p", { class: "bh-row" }, el("span", { class: "bh-group", text: "into o1" }), ...["w5", "w6", "b3"].map((k) => field(k, state.params[k]))),
+      el("p", { class: "bh-row" }, el("span", { class: "bh-group", text: "SGD step" }), field("lr", state.lr))),
+    message);
+
+  // -- forward, loss, backward, step ---------------------------------------------------
+  const forwardLines = el("div", { class: "bh-lines bh-lines3", "data-part": "forward" });
+  const lossLines = el("div", { class: "bh-lines bh-lines3", "data-part": "loss" });
+  const forward = el("div", { class: "bh-card bh-area-forward" },
+    el("h3", { text: "Forward pass" }), forwardLines,
+    el("h3", { class: "bh-sub", text: "Loss: squared error on this sample" }), lossLines);
+  const chainList = el("div", { class: "bh-chains", "data-part": "chains" });
+  const chain = el("div", { class: "bh-card bh-area-chain" },
+    el("h3", { text: "Backward pass: the chain rule, one factor per line" }),
+    el("p", { class: "hint", text: "Each ∂L/∂p is a product of local derivatives, from the loss back to the weight; f′(z) = f(z)(1 − f(z)) for the sigmoid. The right-hand column (“3 digits”) repeats every step with each result rounded to 3 significant digits before it is used again, as a worked example on paper does: that is why such a text prints ∂L/∂w1 = 0.0214 for Alice where exact arithmetic gives 0.02147." }),
+    chainList);
+  const sgdCaption = el("p", { class: "bh-sgd-caption" });
+  const sgdBody = el("tbody");
+  const sgdLoss = el("p", { class: "bh-sgd-loss" });
+  const stepButton = el("button", { type: "button", class: "primary", "data-action": "step", text: "Take this step" });
+  const sgd = el("div", { class: "bh-card bh-area-sgd" },
+    el("h3", { text: "One SGD step: p ← p − η ∂L/∂p" }), sgdCaption,
+    el("div", { class: "bh-scroll" }, el("table", { class: "bh-table bh-sgd", "data-part": "sgd" },
+      el("thead", {}, el("tr", {}, ...["", "before", "∂L/∂p", "−η ∂L/∂p", "after"].map((t) => el("th", { text: t })))),
+      sgdBody)),
+    sgdLoss, el("p", { class: "bh-row" }, stepButton));
+
+  // -- training on the people table ----------------------------------------------------
+  const peopleBody = el("tbody");
+  const tableLoss = el("p", { class: "bh-table-loss", "data-part": "table-loss" });
+  const buttons = {
+    sample: el("button", { type: "button", "data-action": "sample" }),
+    epoch: el("button", { type: "button", "data-action": "epoch", text: "+1 epoch (4 people)" }),
+    many: el("button", { type: "button", "data-action": "many", text: "+50 epochs" }),
+    play: el("button", { type: "button", class: "primary", "data-action": "play", text: "Play" }),
+  };
+  const lossCanvas = el("canvas", { class: "bh-losses", role: "img", "aria-label": "the table's loss after each training step" });
+  const personResult = el("div", { class: "bh-lines bh-lines3", "data-part": "prediction" });
+  const training = el("div", { class: "bh-card bh-area-train" },
+    el("h3", { text: "Train on the people table, one person at a time" }),
+    el("p", { class: "hint", text: "Weight and height are shifted by a round number near their mean so that the inputs are small; y = 1 for female, 0 for male. Each step is the SGD step above, for the next person in the table, with the η above." }),
+    el("div", { class: "bh-train-grid" },
+      el("div", {},
+        el("div", { class: "bh-scroll" }, el("table", { class: "bh-table bh-people", "data-part": "people" },
+          el("thead", {}, el("tr", {}, ...["", "weight (lb)", "height (in)", "x1", "x2", "y", "ŷ", ""].map((t) => el("th", { text: t })))),
+          peopleBody)),
+        tableLoss,
+        el("p", { class: "bh-row" }, buttons.sample, buttons.epoch, buttons.many, buttons.play)),
+      el("div", {}, lossCanvas),
+      el("div", {},
+        el("h3", { class: "bh-sub", text: "A new person" }),
+        el("p", { class: "bh-row" }, field("lb", state.person[0]), field("in", state.person[1])),
+        personResult)));
+
+  panel.replaceChildren(
+    el("h2", { text: "A 2-2-1 network by hand" }),
+    el("p", { class: "bh-presets" }, ...presets),
+    el("div", { class: "bh-net" }, setup, forward, chain, sgd, training));
+
+  // -- talking to the server -----------------------------------------------------------
+  function showError(text) {
+    message.textContent = text;
+    message.hidden = false;
+    panel.dataset.state = "error";
+  }
+
+  const body = () => ({ params: state.params, x: state.x, y: state.y, lr: state.lr });
+  const send = latestOnly(
+    (r) => {
+      reply = r;
+      message.hidden = true;
+      render();
+      panel.dataset.state = busy ? "training" : "ready";
+    },
+    (err) => showError(err.message),
+  );
+  const sendPerson = latestOnly(renderPerson, (err) => showError(err.message));
+
+  function analyse() {
+    writeParams(netParams(state));
+    panel.dataset.state = "loading";
+    sendPerson(() => post("/api/lab/net221/predict", { params: state.params, weight_lb: state.person[0], height_in: state.person[1] }));
+    return send(() => post("/api/lab/net221", body()));
+  }
+
+  function showFields() {
+    const values = { x1: state.x[0], x2: state.x[1], y: state.y, lr: state.lr, lb: state.person[0], in: state.person[1], ...state.params };
+    for (const [key, input] of Object.entries(inputs)) {
+      input.value = inputText(values[key]);
+      input.setAttribute("aria-invalid", "false");
+    }
+  }
+
+  function edited(key, input) {
+    const spec = FIELDS[key];
+    const v = parseNumber(input.value);
+    const good = v !== null && Math.abs(v) <= LIMIT && (!spec.test || spec.test(v));
+    input.setAttribute("aria-invalid", String(!good));
+    if (!good) {
+      showError(`${spec.aria}: type a number${spec.rule ? ` ${spec.rule}` : ` (at most ${LIMIT} in size)`}`);
+      return;
+    }
+    playing = false;
+    if (key === "x1" || key === "x2") state = { ...state, x: key === "x1" ? [v, state.x[1]] : [state.x[0], v] };
+    else if (key === "lb" || key === "in") state = { ...state, person: key === "lb" ? [v, state.person[1]] : [state.person[0], v] };
+    else if (key === "y" || key === "lr") state = { ...state, [key]: v };
+    else {
+      state = { ...state, params: { ...state.params, [key]: v } };
+      losses = [];
+    }
+    analyse();
+  }
+
+  async function train(steps) {
+    if (busy) return;
+    busy = true;
+    panel.dataset.state = "training";
+    try {
+      const r = await post("/api/lab/net221/train", { params: state.params, lr: state.lr, steps, start: state.next });
+      if (losses.length === 0) losses.push(r.table_loss_before);
+      for (const s of r.steps) losses.push(s.table_loss);
+      state = { ...state, params: r.params, next: r.next_index };
+      showFields();
+      busy = false;
+      await analyse();
+    } catch (err) {
+      playing = false;
+      showError(err.message);
+    } finally {
+      busy = false;
+      renderButtons();
+    }
+  }
+
+  async function play() {
+    playing = !playing;
+    renderButtons();
+    while (playing && active) {
+      await train(4);
+    }
+    playing = false;
+    renderButtons();
+  }
+
+  // -- drawing -------------------------------------------------------------------------
+  function render() {
+    const r = reply;
+    const d = r.digits;
+    diagram.update(r);
+    forwardLines.replaceChildren(heads());
+    for (const n of r.nodes) {
+      const t = n.terms;
+      const z = ZNAME[n.name];
+      forwardLines.append(
+        row(`${z} =`, n.formula, "", "bh-first"),
+        row("=", `${par(t[0][1])}${par(t[1][1])} + ${par(t[2][1])}${par(t[3][1])} + ${par(t[4][1])}`),
+        row("=", fmt(n.z), fmt(n.z_rounded, d)),
+        row(`${OUTNAME[n.name]} =`, `f(${z}) = f(${fmt(n.z)}) = ${fmt(n.out)}`, fmt(n.out_rounded, d), `bh-out bh-out-${n.name}`),
+        row(`f′(${z}) =`, `${SHORT[n.name]}(1 − ${SHORT[n.name]}) = ${fmt(n.df)}`, fmt(n.df_rounded, d)),
+      );
+    }
+    lossLines.replaceChildren(
+      row("L =", "(y − ŷ)²"),
+      row("=", `(${fmt(r.y)} − ${fmt(r.prediction)})²`),
+      row("=", fmt(r.loss), fmt(r.loss_rounded, d), "bh-out bh-loss"),
+    );
+
+    chainList.replaceChildren(...r.grads.map((g) => {
+      const symbols = g.factors.map((f) => f.symbol).join(" · ");
+      const lines = el("div", { class: "bh-lines bh-lines3" }, heads(),
+        ...g.factors.map((f, i) => row(`${f.symbol} =`, `${f.formula} = ${substitute(f.formula, f.terms)} = ${fmt(f.value)}`, fmt(g.rounded[i], d), "bh-factor")),
+        row(`∂L/∂${g.name} =`, `${g.factors.map((f) => par(f.value)).join(" ")} = ${fmt(g.gradient)}`, fmt(g.gradient_rounded, d), "bh-out bh-product"));
+      const details = el("details", { class: "bh-chain", "data-param": g.name },
+        el("summary", {}, el("span", { text: `∂L/∂${g.name} = ${symbols} = ` }), el("strong", { text: fmt(g.gradient) })),
+        lines,
+        el("p", { class: "bh-check", text: `Checked: the engine's own backprop gives ${fmt(g.engine)}; finite differences give ${fmt(g.numeric)}.` }));
+      details.open = open.has(g.name);
+      details.addEventListener("toggle", () => (details.open ? open.add(g.name) : open.delete(g.name)));
+      return details;
+    }));
+
+    sgdCaption.textContent = `η = ${fmt(r.lr, 6)}: each weight and bias moves against its gradient.`;
+    sgdBody.replaceChildren(...r.grads.map((g) => el("tr", { "data-param": g.name },
+      el("th", { text: g.name }), el("td", { class: "bh-num", text: fmt(g.before) }), el("td", { class: "bh-num", text: fmt(g.gradient) }),
+      el("td", { class: "bh-num", text: fmt(g.update) }), el("td", { class: "bh-num", text: fmt(g.after) }))));
+    sgdLoss.textContent = `Loss on this sample: ${fmt(r.loss)} before the step, ${fmt(r.loss_after)} after it.`;
+
+    peopleBody.replaceChildren(...r.people.map((p, i) => {
+      const use = el("button", { type: "button", class: "link", text: "use", "aria-label": `use ${p.name} as the sample`, title: `use ${p.name} as the sample (x, y)` });
+      use.addEventListener("click", () => {
+        state = { ...state, x: [...p.x], y: p.label };
+        showFields();
+        analyse();
+      });
+      return el("tr", { "data-person": p.name, class: i === state.next ? "bh-next" : "" },
+        el("th", { text: p.name }), el("td", { text: fmt(p.raw[0], 6) }), el("td", { text: fmt(p.raw[1], 6) }),
+        el("td", { text: fmt(p.x[0], 6) }), el("td", { text: fmt(p.x[1], 6) }), el("td", { text: String(p.label) }),
+        el("td", { class: "bh-num", text: fmt(p.prediction) }), el("td", {}, use));
+    }));
+    tableLoss.replaceChildren("Loss over the table (mean of (y − ŷ)²): ", el("strong", { "data-value": r.table_loss, text: fmt(r.table_loss) }),
+      losses.length > 1 ? ` after ${losses.length - 1} steps (it was ${fmt(losses[0])})` : "");
+    panel.dataset.steps = String(Math.max(0, losses.length - 1));
+    renderButtons();
+    drawLosses(lossCanvas, losses);
+  }
+
+  function renderPerson(p) {
+    personResult.replaceChildren(
+      row("x =", `(${fmt(p.raw[0], 6)} − ${fmt(p.shift[0], 6)}, ${fmt(p.raw[1], 6)} − ${fmt(p.shift[1], 6)}) = (${fmt(p.x[0], 6)}, ${fmt(p.x[1], 6)})`),
+      row("h1, h2 =", `${fmt(p.h1)}, ${fmt(p.h2)}`),
+      row("ŷ =", `${fmt(p.prediction)}: ${p.class_name} (y = ${p.label}; ŷ ≥ 0.5 is female)`, "", "bh-out bh-person"),
+    );
+  }
+
+  function renderButtons() {
+    const name = reply?.people?.[state.next]?.name ?? "";
+    buttons.sample.textContent = `+1 sample${name ? ` (${name})` : ""}`;
+    buttons.play.textContent = playing ? "Pause" : "Play";
+    for (const key of ["sample", "epoch", "many"]) buttons[key].disabled = playing;
+  }
+
+  // -- events --------------------------------------------------------------------------
+  for (const button of presets) {
+    button.addEventListener("click", () => {
+      const ex = NET_EXAMPLES[button.dataset.preset];
+      playing = false;
+      losses = [];
+      state = { ...state, params: { ...ex.params }, x: [...ex.x], y: ex.y };
+      showFields();
+      analyse();
+    });
+  }
+  stepButton.addEventListener("click", () => {
+    if (!reply) return;
+    state = { ...state, params: Object.fromEntries(reply.grads.map((g) => [g.name, g.after])) };
+    losses = [];
+    showFields();
+    analyse();
+  });
+  buttons.sample.addEventListener("click", () => train(1));
+  buttons.epoch.addEventListener("click", () => train(4));
+  buttons.many.addEventListener("click", () => train(200));
+  buttons.play.addEventListener("click", () => play());
+  new ResizeObserver(() => drawLosses(lossCanvas, losses)).observe(lossCanvas);
+
+  analyse();
+  return {
+    setActive(isActive) {
+      active = isActive;
+      if (!isActive) playing = false;
+      else {
+        writeParams(netParams(state));
+        if (reply) render();
+      }
+    },
+  };
 }

@@ -1,0 +1,87 @@
+// The by-hand views' set-up and its URL keys (neuron: `n.`, 2-2-1: `h.`). Pure: no DOM;
+// tests/js/lab-byhand.test.mjs. read*(get) takes a function key -> string|null (e.g. a
+// URLSearchParams' get); a missing or broken key falls back to its default, alone.
+
+export const LIMIT = 1e6; // the server's bound on every number (server/schemas/lab.py)
+export const ACTIVATIONS = ["linear", "sigmoid", "tanh", "relu", "leaky_relu", "step"];
+export const PARAMS = ["w1", "w2", "w3", "w4", "w5", "w6", "b1", "b2", "b3"];
+export const MAX_INPUTS = 8;
+
+/** The texts' worked examples. */
+export const NEURON_EXAMPLE = { x: [2, 3], w: [0, 1], b: 4, activation: "sigmoid", slope: 0.01 };
+export const NET_EXAMPLES = {
+  forward: {
+    label: "Example 1: x = (2, 3), every neuron w = [0, 1], b = 0",
+    params: { w1: 0, w2: 1, w3: 0, w4: 1, w5: 0, w6: 1, b1: 0, b2: 0, b3: 0 },
+    x: [2, 3], y: 1,
+  },
+  alice: {
+    label: "Example 2: backprop for Alice, all weights 1, biases 0",
+    params: { w1: 1, w2: 1, w3: 1, w4: 1, w5: 1, w6: 1, b1: 0, b2: 0, b3: 0 },
+    x: [-2, -1], y: 1,
+  },
+};
+export const NET_DEFAULT = {
+  params: { ...NET_EXAMPLES.alice.params }, x: [...NET_EXAMPLES.alice.x], y: NET_EXAMPLES.alice.y, lr: 0.1, next: 0,
+  person: [140, 64],
+};
+
+const ok = (v) => Number.isFinite(v) && Math.abs(v) <= LIMIT;
+
+function numbers(text, count) {
+  if (text === null || text === undefined || text === "") return null;
+  const parts = String(text).split(",");
+  if (count !== undefined && parts.length !== count) return null;
+  const values = parts.map((p) => (p.trim() === "" ? NaN : Number(p)));
+  return values.every(ok) ? values : null;
+}
+
+function number(text, test = ok) {
+  const v = numbers(text, 1);
+  return v && test(v[0]) ? v[0] : null;
+}
+
+/** The neuron's set-up from the URL: {x, w, b, activation, slope}. */
+export function readNeuron(get) {
+  let x = numbers(get("n.x"));
+  let w = numbers(get("n.w"));
+  if (!x || !w || x.length !== w.length || x.length > MAX_INPUTS) {
+    x = [...NEURON_EXAMPLE.x];
+    w = [...NEURON_EXAMPLE.w];
+  }
+  const activation = ACTIVATIONS.includes(get("n.f")) ? get("n.f") : NEURON_EXAMPLE.activation;
+  return {
+    x, w,
+    b: number(get("n.b")) ?? NEURON_EXAMPLE.b,
+    activation,
+    slope: number(get("n.s"), (v) => v >= 0 && v <= 1) ?? NEURON_EXAMPLE.slope,
+  };
+}
+
+/** The URL keys of a neuron set-up. */
+export function neuronParams(s) {
+  return { "n.x": s.x.join(","), "n.w": s.w.join(","), "n.b": s.b, "n.f": s.activation, "n.s": s.slope };
+}
+
+/** The 2-2-1 set-up from the URL: {params: {w1..b3}, x: [x1, x2], y, lr, next (the next
+ *  person to train on), person: [weight lb, height in] (a new person to predict)}. */
+export function readNet(get) {
+  const p = numbers(get("h.p"), PARAMS.length);
+  const params = p ? Object.fromEntries(PARAMS.map((k, i) => [k, p[i]])) : { ...NET_DEFAULT.params };
+  return {
+    params,
+    x: numbers(get("h.x"), 2) ?? [...NET_DEFAULT.x],
+    y: number(get("h.y"), (v) => v >= 0 && v <= 1) ?? NET_DEFAULT.y,
+    lr: number(get("h.lr"), (v) => v > 0 && v <= 10) ?? NET_DEFAULT.lr,
+    next: number(get("h.i"), (v) => Number.isInteger(v) && v >= 0 && v <= 3) ?? NET_DEFAULT.next,
+    person: numbers(get("h.new"), 2) ?? [...NET_DEFAULT.person],
+  };
+}
+
+/** The URL keys of a 2-2-1 set-up. */
+export function netParams(s) {
+  return {
+    "h.p": PARAMS.map((k) => s.params[k]).join(","),
+    "h.x": s.x.join(","), "h.y": s.y, "h.lr": s.lr, "h.i": s.next, "h.new": s.person.join(","),
+  };
+}

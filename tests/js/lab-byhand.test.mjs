@@ -1,0 +1,113 @@
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { fmt, inputText, paren, parseNumber } from "../../static/js/lab/byhand/format.js";
+import {
+  NET_DEFAULT, NEURON_EXAMPLE, neuronParams, netParams, readNet, readNeuron,
+} from "../../static/js/lab/byhand/state.js";
+
+const M = "\u2212";
+
+test("fmt keeps four significant digits and a real minus sign", () => {
+  assert.equal(fmt(0.9990889488), "0.9991");
+  assert.equal(fmt(0.952574126822), "0.9526");
+  assert.equal(fmt(0.02146953526), "0.02147");
+  assert.equal(fmt(-0.9526096518), `${M}0.9526`);
+  assert.equal(fmt(-0.0904, 3), `${M}0.0904`);
+  assert.equal(fmt(7), "7");
+  assert.equal(fmt(-3), `${M}3`);
+  assert.equal(fmt(0), "0");
+  assert.equal(fmt(123456.7), "123457");
+  assert.equal(fmt(99.99999), "100");
+  assert.equal(fmt(0.0000123456), "1.235e" + M + "5");
+  assert.equal(fmt(2500000), "2.5e6");
+  assert.equal(fmt(null), "—");
+  assert.equal(fmt(0.5240, 3), "0.524");
+});
+
+test("paren shows a typed number in a product", () => {
+  assert.equal(paren(-2), `(${M}2)`);
+  assert.equal(paren(0.125), "(0.125)");
+});
+
+test("parseNumber takes numbers and nothing else", () => {
+  assert.equal(parseNumber(" -2.5 "), -2.5);
+  assert.equal(parseNumber(`${M}1`), -1);
+  assert.equal(parseNumber("1e3"), 1000);
+  assert.equal(parseNumber(".5"), 0.5);
+  for (const bad of ["", "abc", "1,5", "NaN", "Infinity", "1e999", "--1", "0x10"]) {
+    assert.equal(parseNumber(bad), null, bad);
+  }
+});
+
+const getter = (query) => {
+  const p = new URLSearchParams(query);
+  return (k) => p.get(k);
+};
+
+test("neuron set-up round-trips through its URL keys", () => {
+  const s = { x: [1.5, -2, 3], w: [0.25, 1, -4], b: -0.5, activation: "leaky_relu", slope: 0.2 };
+  const query = new URLSearchParams(neuronParams(s)).toString();
+  assert.deepEqual(readNeuron(getter(query)), s);
+  assert.deepEqual(readNeuron(getter("")), NEURON_EXAMPLE);
+});
+
+test("broken neuron keys fall back one by one", () => {
+  const s = readNeuron(getter("n.x=1,2&n.w=1&n.b=abc&n.f=swish&n.s=5"));
+  assert.deepEqual(s.x, NEURON_EXAMPLE.x);
+  assert.equal(s.b, NEURON_EXAMPLE.b);
+  assert.equal(s.activation, "sigmoid");
+  assert.equal(s.slope, 0.01);
+  assert.deepEqual(readNeuron(getter("n.x=1,NaN&n.w=1,2")).x, NEURON_EXAMPLE.x);
+  assert.deepEqual(readNeuron(getter("n.x=1,1e9&n.w=1,2")).x, NEURON_EXAMPLE.x);
+  assert.equal(readNeuron(getter("n.b=7")).b, 7);
+});
+
+test("2-2-1 set-up round-trips through its URL keys", () => {
+  const s = {
+    params: { w1: 0.5, w2: -1, w3: 2, w4: 0, w5: 1.25, w6: -3, b1: 0.1, b2: -0.2, b3: 0 },
+    x: [25, 6], y: 0, lr: 0.3, next: 2, person: [120.5, 61],
+  };
+  const query = new URLSearchParams(netParams(s)).toString();
+  assert.deepEqual(readNet(getter(query)), s);
+  assert.deepEqual(readNet(getter("")), NET_DEFAULT);
+});
+
+test("broken 2-2-1 keys fall back one by one", () => {
+  const s = readNet(getter("h.p=1,2,3&h.x=1,2&h.y=3&h.lr=0&h.i=1.5&h.new=1"));
+  assert.deepEqual(s.person, NET_DEFAULT.person);
+  assert.deepEqual(s.params, NET_DEFAULT.params);
+  assert.deepEqual(s.x, [1, 2]);
+  assert.equal(s.y, NET_DEFAULT.y);
+  assert.equal(s.lr, NET_DEFAULT.lr);
+  assert.equal(s.next, 0);
+});
+
+import { extent, linear, ticks } from "../../static/js/lab/byhand/plot.js";
+
+test("linear maps a domain onto a range", () => {
+  const s = linear(-6, 6, 0, 300);
+  assert.equal(s(-6), 0);
+  assert.equal(s(0), 150);
+  assert.equal(s(6), 300);
+  assert.equal(linear(2, 2, 0, 100)(2), 50);
+});
+
+test("extent pads the data and skips non-finite values", () => {
+  assert.deepEqual(extent([[0, 1], [0.5, NaN]], 0.1), [-0.1, 1.1]);
+  assert.deepEqual(extent([[3, 3]]), [2.5, 3.5]);
+  assert.deepEqual(extent([[]]), [0, 1]);
+});
+
+test("ticks are round and inside the interval", () => {
+  assert.deepEqual(ticks(-6, 6, 6), [-6, -4, -2, 0, 2, 4, 6]);
+  assert.deepEqual(ticks(0, 1, 5), [0, 0.2, 0.4, 0.6, 0.8, 1]);
+  assert.deepEqual(ticks(0.03, 0.52, 5), [0.1, 0.2, 0.3, 0.4, 0.5]);
+});
+
+test("inputText shows six digits that parseNumber reads back", () => {
+  assert.equal(inputText(0.9978530464734189), "0.997853");
+  assert.equal(inputText(-1.23456789e-7), "-1.23457e-7");
+  assert.equal(inputText(4), "4");
+  assert.equal(parseNumber(inputText(-1.23456789e-7)), -1.23457e-7);
+  assert.equal(parseNumber(fmt(-0.0000123456)), -0.00001235);
+});
