@@ -142,16 +142,18 @@ export function mountNeuron(panel) {
     const n = r.inputs.length;
     const idx = Array.from({ length: n }, (_, i) => sub(i + 1));
     const strip = (text) => text.replace(/^f′?\(z\) = /, "");
+    const neg = (v) => (v < 0 ? `(${fmt(v)})` : fmt(v));
     const out = [
       line("z =", `${idx.map((s) => `w${s}x${s}`).join(" + ")} + b`),
       line("=", `${r.weights.map((w, i) => `${paren(w)}${paren(r.inputs[i])}`).join(" + ")} + ${paren(r.bias)}`),
-      line("=", `${r.products.map((p) => fmt(p)).join(" + ")} + ${fmt(r.bias)}`),
+      line("=", [...r.products, r.bias].map((v, i) => (i === 0 ? fmt(v) : neg(v))).join(" + ")),
       line("=", fmt(r.z), "bh-z"),
       line("f(z) =", `${strip(r.formula)}   (${r.label})`, "bh-formula"),
-      line("y = f(z) =", `f(${fmt(r.z)}) = ${fmt(r.output)}`, "bh-y"),
+      line(`y = f(${fmt(r.z)}) =`, fmt(r.output), "bh-y"),
     ];
     if (r.derivative_formula) {
-      out.push(line("f′(z) =", `${strip(r.derivative_formula)} = ${fmt(r.derivative)}`, "bh-df"));
+      out.push(line("f′(z) =", strip(r.derivative_formula), "bh-formula"));
+      out.push(line(`f′(${fmt(r.z)}) =`, fmt(r.derivative), "bh-df"));
     } else {
       out.push(line("f′(z) =", "0 for every z ≠ 0; none at z = 0", "bh-df"));
     }
