@@ -30,6 +30,7 @@ from server.routes import (
     sessions,
     ws,
 )
+from server.security_headers import SecurityHeadersMiddleware
 from server.worker import in_thread
 
 log = logging.getLogger(__name__)
@@ -66,6 +67,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     errors.install(app)
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_upload_bytes,
                        max_json_bytes=settings.max_json_bytes)
+    app.add_middleware(SecurityHeadersMiddleware)  # CSP, nosniff, referrer, no framing
     app.mount("/static", StaticFiles(directory=str(STATIC_DIR)), name="static")
     app.include_router(pages.router)
     app.include_router(api_docs.router)

@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import Page
 
 from tests.live_server import LiveServer, start_server
 
@@ -25,6 +26,28 @@ CHROMIUM_ARGS = [
     "--no-first-run",
     "--disable-quic",
 ]
+
+
+def _function_expression(expression: str) -> str:
+    """``expression`` as one arrow function that evaluates it (and calls it with the argument
+    when it is itself a function).
+
+    The page's Content-Security-Policy forbids eval. Playwright's wait_for_function evals a
+    plain expression such as ``"window.x === 1"`` again at every poll, which the CSP refuses
+    after the first; a function it evals once and then calls. Wrapping keeps every test's
+    predicate as written, with the same meaning, under the real CSP."""
+    return ("(nnplayArg) => { const nnplayValue = (" + expression + "\n);"
+            " return typeof nnplayValue === 'function' ? nnplayValue(nnplayArg) : nnplayValue; }")
+
+
+_wait_for_function = Page.wait_for_function
+
+
+def _wait_for_function_under_csp(self: Page, expression: str, **kwargs: object) -> object:
+    return _wait_for_function(self, _function_expression(expression), **kwargs)  # type: ignore[arg-type]
+
+
+Page.wait_for_function = _wait_for_function_under_csp  # type: ignore[method-assign,assignment]
 
 
 def _require_browser() -> None:

@@ -40,8 +40,14 @@ async ({epochs, sample, spec}) => {
   store.set({sessionId: id, spec: state.spec, settings: state.settings, shapes: state.layers,
              lastForward: forward, epoch: state.epoch, history: state.history,
              classNames: state.class_names});
-  document.body.innerHTML =
-    '<main style="padding:12px;font-family:system-ui"><div id="detail-panel"></div></main>';
+  // styles through the CSSOM: the server's CSP refuses style attributes
+  const main = document.createElement('main');
+  main.style.padding = '12px';
+  main.style.fontFamily = 'system-ui';
+  const panel = document.createElement('div');
+  panel.id = 'detail-panel';
+  main.append(panel);
+  document.body.replaceChildren(main);
   window.__store = store;
   window.__panel = createDetailPanel(document.getElementById('detail-panel'), store);
   return {id, epoch: state.epoch};

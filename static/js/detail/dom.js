@@ -1,11 +1,22 @@
 // Tiny DOM helpers shared by the detail, film and landscape views.
 
-/** el("div", {class: "x", "aria-label": "y"}, child, "text", ...) */
+/** el("div", {class: "x", "aria-label": "y"}, child, "text", ...): text is always text, never
+ * HTML (the one DOM rule of docs/frontend.md). */
 export function el(tag, attrs = {}, ...children) {
-  const node = document.createElement(tag);
+  return fill(document.createElement(tag), attrs, children);
+}
+
+/** svgEl("line", {x1: 0, ...}, ...children): el() for SVG elements. */
+export function svgEl(tag, attrs = {}, ...children) {
+  return fill(document.createElementNS("http://www.w3.org/2000/svg", tag), attrs, children);
+}
+
+function fill(node, attrs, children) {
   for (const [k, v] of Object.entries(attrs || {})) {
     if (v === undefined || v === null || v === false) continue;
-    node.setAttribute(k, v === true ? "" : String(v));
+    // Styles through the CSSOM: a style attribute would be refused by the page's CSP.
+    if (k === "style") node.style.cssText = String(v);
+    else node.setAttribute(k, v === true ? "" : String(v));
   }
   for (const child of children) {
     if (child === null || child === undefined || child === false) continue;

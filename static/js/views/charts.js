@@ -1,32 +1,39 @@
 // Charts (SVG): loss and accuracy per epoch (train and validation), and the per-batch loss
 // as it streams. Every point is a number the server sent.
 
+import { el, svgEl } from "../detail/dom.js";
 import { layoutChart, thin } from "../lib/chart.js";
 
 const W = 280;
 const H = 124; // plot box, tick labels, then the x-axis title
 const MARGIN = { l: 36, r: 8, t: 8, b: 32 };
 const INSET = { x: 10, y: 6 }; // the first and last epochs and the extreme values stay off the box edge
-const NS = "http://www.w3.org/2000/svg";
 
 function chart(title, series, opts) {
   const c = layoutChart(series, { width: W, height: H, margin: MARGIN, inset: INSET, ...opts });
   const bottom = H - MARGIN.b;
   const axes = [
-    ...c.yTicks.map((t) => `<line x1="${MARGIN.l}" x2="${W - MARGIN.r}" y1="${c.sy(t)}" y2="${c.sy(t)}" class="grid"/><text x="${MARGIN.l - 4}" y="${c.sy(t) + 3}" text-anchor="end">${opts.fmt ? opts.fmt(t) : +t.toFixed(3)}</text>`),
-    `<line x1="${MARGIN.l}" x2="${W - MARGIN.r}" y1="${bottom}" y2="${bottom}" class="axis"/>`,
-    ...c.xTicks.map((t) => `<line x1="${c.sx(t)}" x2="${c.sx(t)}" y1="${bottom}" y2="${bottom + 3}" class="axis"/><text x="${c.sx(t)}" y="${bottom + 12}" text-anchor="middle">${t}</text>`),
-    opts.xTitle ? `<text class="axis-title" x="${(MARGIN.l + W - MARGIN.r) / 2}" y="${H - 3}" text-anchor="middle">${opts.xTitle}</text>` : "",
-  ].join("");
-  const lines = series
-    .map((s, i) => {
-      const dots = s.dots ? s.points.map(([x, y]) => (Number.isFinite(y) ? `<circle class="dot ${s.cls}" cx="${c.sx(x)}" cy="${c.sy(y)}" r="3"><title>${s.name} ${s.cls === "batch" ? "step" : "epoch"} ${x}: ${y.toFixed(4)}</title></circle>` : "")).join("") : "";
-      return `<path class="line ${s.cls}" d="${c.paths[i]}"/>${dots}`;
-    })
-    .join("");
-  const legend = series.map((s) => `<span class="key ${s.cls}">${s.name}</span>`).join("");
-  return `<figure class="chart" data-chart="${opts.id}"><figcaption>${title} ${legend}</figcaption>
-    <svg xmlns="${NS}" viewBox="0 0 ${W} ${H}" width="${W}" height="${H}" role="img" aria-label="${title}${opts.xTitle ? ` by ${opts.xTitle}` : ""}">${axes}${lines}</svg></figure>`;
+    ...c.yTicks.flatMap((t) => [
+      svgEl("line", { x1: MARGIN.l, x2: W - MARGIN.r, y1: c.sy(t), y2: c.sy(t), class: "grid" }),
+      svgEl("text", { x: MARGIN.l - 4, y: c.sy(t) + 3, "text-anchor": "end" }, opts.fmt ? opts.fmt(t) : +t.toFixed(3)),
+    ]),
+    svgEl("line", { x1: MARGIN.l, x2: W - MARGIN.r, y1: bottom, y2: bottom, class: "axis" }),
+    ...c.xTicks.flatMap((t) => [
+      svgEl("line", { x1: c.sx(t), x2: c.sx(t), y1: bottom, y2: bottom + 3, class: "axis" }),
+      svgEl("text", { x: c.sx(t), y: bottom + 12, "text-anchor": "middle" }, t),
+    ]),
+    opts.xTitle ? svgEl("text", { class: "axis-title", x: (MARGIN.l + W - MARGIN.r) / 2, y: H - 3, "text-anchor": "middle" }, opts.xTitle) : null,
+  ];
+  const lines = series.flatMap((s, i) => {
+    const dots = s.dots ? s.points.filter(([, y]) => Number.isFinite(y)).map(([x, y]) =>
+      svgEl("circle", { class: `dot ${s.cls}`, cx: c.sx(x), cy: c.sy(y), r: 3 },
+        svgEl("title", {}, `${s.name} ${s.cls === "batch" ? "step" : "epoch"} ${x}: ${y.toFixed(4)}`))) : [];
+    return [svgEl("path", { class: `line ${s.cls}`, d: c.paths[i] }), ...dots];
+  });
+  const legend = series.map((s) => el("span", { class: `key ${s.cls}` }, s.name));
+  return el("figure", { class: "chart", "data-chart": opts.id },
+    el("figcaption", {}, `${title} `, ...legend),
+    svgEl("svg", { viewBox: `0 0 ${W} ${H}`, width: W, height: H, role: "img", "aria-label": `${title}${opts.xTitle ? ` by ${opts.xTitle}` : ""}` }, ...axes, ...lines));
 }
 
 export function createCharts(container, store) {
@@ -43,23 +50,23 @@ export function createCharts(container, store) {
     }
     const pts = (k) => h.map((e) => [e.epoch, e[k] ?? null]);
     const xDomain = [Math.min(1, h[0].epoch), Math.max(2, h[h.length - 1].epoch)];
-    epochsEl.innerHTML =
+    epochsEl.replaceChildren(
       chart("Loss per epoch", [
         { name: "train", cls: "train", points: pts("train_loss"), dots: true },
         { name: "validation", cls: "val", points: pts("val_loss"), dots: true },
-      ], { id: "epoch-loss", xDomain, xTitle: "epoch" }) + rmseNote(h[h.length - 1]) +
+      ], { id: "epoch-loss", xDomain, xTitle: "epoch" }), ...rmseNote(h[h.length - 1]),
       chart("Accuracy per epoch", [
         { name: "train", cls: "train", points: pts("train_acc"), dots: true },
         { name: "validation", cls: "val", points: pts("val_acc"), dots: true },
-      ], { id: "epoch-acc", xDomain, xTitle: "epoch", fmt: (t) => `${Math.round(t * 100)}%` });
+      ], { id: "epoch-acc", xDomain, xTitle: "epoch", fmt: (t) => `${Math.round(t * 100)}%` }));
   }
 
   // Under squared error the loss is in squared units; its root (the server's) reads as a
   // typical distance between output and target.
   function rmseNote(last) {
-    if (last.train_rmse === null || last.train_rmse === undefined) return "";
+    if (last.train_rmse === null || last.train_rmse === undefined) return [];
     const val = Number.isFinite(last.val_rmse) ? `, validation ${last.val_rmse.toFixed(4)}` : "";
-    return `<p class="hint chart-rmse">Loss is the mean squared error; its root (RMSE) after epoch ${last.epoch}: train ${last.train_rmse.toFixed(4)}${val}.</p>`;
+    return [el("p", { class: "hint chart-rmse" }, `Loss is the mean squared error; its root (RMSE) after epoch ${last.epoch}: train ${last.train_rmse.toFixed(4)}${val}.`)];
   }
 
   function drawBatches() {
@@ -70,7 +77,7 @@ export function createCharts(container, store) {
       return;
     }
     const pts = thin(losses, 400).map(([i, v]) => [i + 1, v]);
-    batchesEl.innerHTML = chart(`Loss per batch (${losses.length} steps)`, [{ name: "batch loss", cls: "batch", points: pts, dots: losses.length <= 30 }], { id: "batch-loss", xDomain: [1, Math.max(2, losses.length)], xTitle: "optimizer step" });
+    batchesEl.replaceChildren(chart(`Loss per batch (${losses.length} steps)`, [{ name: "batch loss", cls: "batch", points: pts, dots: losses.length <= 30 }], { id: "batch-loss", xDomain: [1, Math.max(2, losses.length)], xTitle: "optimizer step" }));
   }
 
   const offs = [

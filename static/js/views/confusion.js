@@ -3,6 +3,7 @@
 // current weights (GET .../confusion/samples); clicking one makes it the input.
 
 import { api } from "../api.js";
+import { clear, el } from "../detail/dom.js";
 import { grayCanvas } from "../lib/gray.js";
 
 export function createConfusion(container, store) {
@@ -57,22 +58,25 @@ export function createConfusion(container, store) {
     const names = c.class_names;
     let max = 1;
     for (const row of c.matrix) for (const v of row) max = Math.max(max, v);
-    const head = names.map((n) => `<th scope="col">${n}</th>`).join("");
-    const rows = c.matrix
-      .map((row, t) => {
-        const total = row.reduce((a, b) => a + b, 0);
-        const cells = row
-          .map((v, p) => {
-            const a = v / max;
-            const bg = t === p ? `rgba(33,102,172,${(0.1 + 0.9 * a).toFixed(2)})` : v ? `rgba(178,24,43,${(0.15 + 0.85 * a).toFixed(2)})` : "transparent";
-            const fg = a > 0.5 ? "#fff" : "#1d2430";
-            return `<td><button type="button" data-t="${t}" data-p="${p}" style="background:${bg};color:${fg}" aria-label="true ${names[t]}, predicted ${names[p]}: ${v} of ${total}">${v || ""}</button></td>`;
-          })
-          .join("");
-        return `<tr><th scope="row">${names[t]}</th>${cells}</tr>`;
-      })
-      .join("");
-    box.innerHTML = `<p class="confusion-title" id="confusion-title">Confusion matrix (${c.split ?? "val"}): rows true class, columns predicted</p><table aria-labelledby="confusion-title"><thead><tr><th></th>${head}</tr></thead><tbody>${rows}</tbody></table>`;
+    const head = names.map((n) => el("th", { scope: "col" }, n));
+    const rows = c.matrix.map((row, t) => {
+      const total = row.reduce((a, b) => a + b, 0);
+      const cells = row.map((v, p) => {
+        const a = v / max;
+        const bg = t === p ? `rgba(33,102,172,${(0.1 + 0.9 * a).toFixed(2)})` : v ? `rgba(178,24,43,${(0.15 + 0.85 * a).toFixed(2)})` : "transparent";
+        const fg = a > 0.5 ? "#fff" : "#1d2430";
+        const b = el("button", { type: "button", "data-t": t, "data-p": p, "aria-label": `true ${names[t]}, predicted ${names[p]}: ${v} of ${total}` }, v || "");
+        b.style.background = bg;
+        b.style.color = fg;
+        return el("td", {}, b);
+      });
+      return el("tr", {}, el("th", { scope: "row" }, names[t]), ...cells);
+    });
+    clear(box);
+    box.append(
+      el("p", { class: "confusion-title", id: "confusion-title" }, `Confusion matrix (${c.split ?? "val"}): rows true class, columns predicted`),
+      el("table", { "aria-labelledby": "confusion-title" }, el("thead", {}, el("tr", {}, el("th"), ...head)), el("tbody", {}, ...rows)),
+    );
   }
 
   box.addEventListener("click", (ev) => {

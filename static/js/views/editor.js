@@ -4,6 +4,7 @@
 // Apply asks the session controller (store.request "applySpec").
 
 import { api } from "../api.js";
+import { el } from "../detail/dom.js";
 import { PRESETS, handKernel } from "../lib/presets.js";
 import { layerNames, specToParams } from "../lib/urlstate.js";
 
@@ -21,18 +22,24 @@ const TYPES = {
   softmax: { label: "softmax", fields: [], make: () => ({ type: "softmax" }) },
 };
 
+const numberField = (k, attrs, value) =>
+  el("label", {}, `${k} `, el("input", { "data-k": k, type: "number", ...attrs, value }));
+const modeField = (l, modes) =>
+  el("label", {}, "mode ", el("select", { "data-k": "mode" }, ...modes.map((m) => el("option", { selected: l.mode === m }, m))));
+
+// Each field of a layer as DOM (never an HTML string: the values come from the spec).
 const FIELD = {
-  filters: (l) => `<label>filters <input data-k="filters" type="number" min="1" max="64" step="1" value="${l.filters ?? 8}"></label>`,
-  kernel: (l) => `<label>kernel <input data-k="kernel" type="number" min="1" max="7" step="1" value="${l.kernel ?? 3}"></label>`,
-  stride: (l) => `<label>stride <input data-k="stride" type="number" min="1" max="3" step="1" value="${l.stride ?? (l.type === "pool" ? l.size ?? 2 : 1)}"></label>`,
-  padding: (l) => `<label>padding <input data-k="padding" list="padding-values" value="${l.padding ?? 0}" size="5"></label>`,
-  size: (l) => `<label>size <input data-k="size" type="number" min="1" max="7" step="1" value="${l.size ?? 2}"></label>`,
-  mode: (l) => `<label>mode <select data-k="mode">${["max", "avg", "min"].map((m) => `<option ${l.mode === m ? "selected" : ""}>${m}</option>`).join("")}</select></label>`,
-  gmode: (l) => `<label>mode <select data-k="mode">${["max", "avg"].map((m) => `<option ${l.mode === m ? "selected" : ""}>${m}</option>`).join("")}</select></label>`,
-  slope: (l) => `<label>slope <input data-k="slope" type="number" min="0" max="1" step="0.01" value="${l.slope ?? 0.01}"></label>`,
-  units: (l) => `<label>units <input data-k="units" type="number" min="1" max="4096" step="1" value="${l.units ?? 10}"></label>`,
-  rate: (l) => `<label>rate <input data-k="rate" type="number" min="0" max="0.95" step="0.05" value="${l.rate ?? 0.5}"></label>`,
-  frozen: (l) => `<label class="check"><input data-k="frozen" type="checkbox" ${l.frozen ? "checked" : ""}> frozen</label>`,
+  filters: (l) => numberField("filters", { min: 1, max: 64, step: 1 }, l.filters ?? 8),
+  kernel: (l) => numberField("kernel", { min: 1, max: 7, step: 1 }, l.kernel ?? 3),
+  stride: (l) => numberField("stride", { min: 1, max: 3, step: 1 }, l.stride ?? (l.type === "pool" ? l.size ?? 2 : 1)),
+  padding: (l) => el("label", {}, "padding ", el("input", { "data-k": "padding", list: "padding-values", value: l.padding ?? 0, size: 5 })),
+  size: (l) => numberField("size", { min: 1, max: 7, step: 1 }, l.size ?? 2),
+  mode: (l) => modeField(l, ["max", "avg", "min"]),
+  gmode: (l) => modeField(l, ["max", "avg"]),
+  slope: (l) => numberField("slope", { min: 0, max: 1, step: 0.01 }, l.slope ?? 0.01),
+  units: (l) => numberField("units", { min: 1, max: 4096, step: 1 }, l.units ?? 10),
+  rate: (l) => numberField("rate", { min: 0, max: 0.95, step: 0.05 }, l.rate ?? 0.5),
+  frozen: (l) => el("label", { class: "check" }, el("input", { "data-k": "frozen", type: "checkbox", checked: Boolean(l.frozen) }), " frozen"),
 };
 
 function readValue(input) {
@@ -99,21 +106,20 @@ export function createEditor(container, store) {
       const li = document.createElement("li");
       li.className = "editor-layer";
       li.dataset.index = String(i);
-      const typeSel = `<select data-k="type" aria-label="layer ${i + 1} type">${Object.entries(TYPES).map(([k, t]) => `<option value="${k}" ${k === layer.type ? "selected" : ""}>${t.label}</option>`).join("")}</select>`;
-      const fields = (TYPES[layer.type]?.fields ?? []).map((f) => FIELD[f](layer)).join("");
-      li.innerHTML = `
-        <div class="layer-row">
-          <span class="layer-name"></span>
-          ${typeSel}
-          <span class="layer-fields">${fields}</span>
-          <span class="layer-shape" aria-live="polite"></span>
-          <span class="layer-buttons">
-            <button type="button" data-act="up" aria-label="move layer ${i + 1} up" ${i === 0 ? "disabled" : ""}>↑</button>
-            <button type="button" data-act="down" aria-label="move layer ${i + 1} down" ${i === spec.layers.length - 1 ? "disabled" : ""}>↓</button>
-            <button type="button" data-act="remove" aria-label="remove layer ${i + 1}">✕</button>
-          </span>
-        </div>
-        <p class="layer-error" role="alert" hidden></p>`;
+      const typeSel = el("select", { "data-k": "type", "aria-label": `layer ${i + 1} type` },
+        ...Object.entries(TYPES).map(([k, t]) => el("option", { value: k, selected: k === layer.type }, t.label)));
+      const fields = (TYPES[layer.type]?.fields ?? []).map((f) => FIELD[f](layer));
+      li.append(
+        el("div", { class: "layer-row" },
+          el("span", { class: "layer-name" }),
+          typeSel,
+          el("span", { class: "layer-fields" }, ...fields),
+          el("span", { class: "layer-shape", "aria-live": "polite" }),
+          el("span", { class: "layer-buttons" },
+            el("button", { type: "button", "data-act": "up", "aria-label": `move layer ${i + 1} up`, disabled: i === 0 }, "↑"), " ",
+            el("button", { type: "button", "data-act": "down", "aria-label": `move layer ${i + 1} down`, disabled: i === spec.layers.length - 1 }, "↓"), " ",
+            el("button", { type: "button", "data-act": "remove", "aria-label": `remove layer ${i + 1}` }, "✕"))),
+        el("p", { class: "layer-error", role: "alert", hidden: true }));
       for (const input of li.querySelectorAll(".layer-fields [data-k]")) {
         input.setAttribute("aria-label", `layer ${i + 1} ${input.dataset.k}`);
       }

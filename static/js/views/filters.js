@@ -2,6 +2,7 @@
 // first conv layer in use, sent with PUT .../params/{layer}. With the layer frozen (editor),
 // training leaves them as set: compare hand-made with learned filters.
 
+import { el } from "../detail/dom.js";
 import { handKernel } from "../lib/presets.js";
 
 const KINDS = {
@@ -33,11 +34,12 @@ export function createFilters(container, store) {
   let layer = null;
 
   function kernelRows(k, values) {
-    let html = `<div class="kgrid" style="grid-template-columns: repeat(${k}, 3.6em)">`;
+    const box = el("div", { class: "kgrid" });
+    box.style.gridTemplateColumns = `repeat(${k}, 3.6em)`;
     for (let i = 0; i < k * k; i++) {
-      html += `<input type="number" step="any" value="${+values[i].toFixed(2)}" aria-label="row ${Math.floor(i / k) + 1} column ${(i % k) + 1}">`;
+      box.append(el("input", { type: "number", step: "any", value: +values[i].toFixed(2), "aria-label": `row ${Math.floor(i / k) + 1} column ${(i % k) + 1}` }));
     }
-    return `${html}</div>`;
+    return box;
   }
 
   function render() {
@@ -56,9 +58,11 @@ export function createFilters(container, store) {
       const [name, args] = KINDS[kind][1]();
       const box = document.createElement("fieldset");
       box.className = "filter-box";
-      box.innerHTML = `<legend>filter ${f + 1}</legend>
-        <select aria-label="filter ${f + 1} kind">${Object.entries(KINDS).map(([k, [label]]) => `<option value="${k}" ${k === kind ? "selected" : ""}>${label}</option>`).join("")}</select>
-        ${kernelRows(first.kernel, handKernel(name, first.kernel, args))}`;
+      box.append(
+        el("legend", {}, `filter ${f + 1}`),
+        el("select", { "aria-label": `filter ${f + 1} kind` },
+          ...Object.entries(KINDS).map(([k, [label]]) => el("option", { value: k, selected: k === kind }, label))),
+        kernelRows(first.kernel, handKernel(name, first.kernel, args)));
       box.querySelector("select").addEventListener("change", (ev) => {
         const entry = KINDS[ev.target.value];
         if (!entry[1]) return; // typed: keep the numbers for editing

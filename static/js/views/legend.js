@@ -6,7 +6,7 @@ export function createLegend(container, store) {
   container.innerHTML = `
     <div class="legend" role="group" aria-label="Colour scale">
       <span class="legend-end">negative</span>
-      <span class="legend-bar" style="background:${legendGradient()}" role="img"
+      <span class="legend-bar" role="img"
         aria-label="diverging colour scale: blue is negative, white is zero, red is positive"></span>
       <span class="legend-end">positive</span>
       <span class="legend-ticks" aria-hidden="true"><span>−max</span><span>0</span><span>+max</span></span>
@@ -16,6 +16,7 @@ export function createLegend(container, store) {
         <label><input type="radio" name="norm" value="map"> map</label>
       </fieldset>
     </div>`;
+  container.querySelector(".legend-bar").style.background = legendGradient(); // CSSOM: CSP allows it
   const radios = container.querySelectorAll("input[name=norm]");
   radios.forEach((r) => r.addEventListener("change", () => store.set("normalization", r.value)));
   function update() {

@@ -4,6 +4,7 @@
 
 import { formatValue, paintMap, range } from "../lib/colors.js";
 import { tileGrid } from "../lib/geometry.js";
+import { el } from "../detail/dom.js";
 
 const MAP_COL_HEIGHT = 300;
 const GAP = 3;
@@ -59,9 +60,11 @@ export function createNetwork(container, store) {
     const h = document.createElement("div");
     h.className = "col-head";
     const params = paramsFor(name);
-    h.innerHTML = `<div class="col-name">${name} <span class="col-shape">${shapeText(shape)}</span></div>
-      <div class="col-meta">${type}${params ? ` · ${params.toLocaleString("en")} params` : ""}</div>
-      <div class="col-scale"></div>`;
+    h.append(
+      el("div", { class: "col-name" }, `${name} `, el("span", { class: "col-shape" }, shapeText(shape))),
+      el("div", { class: "col-meta" }, `${type}${params ? ` · ${params.toLocaleString("en")} params` : ""}`),
+      el("div", { class: "col-scale" }),
+    );
     return h;
   }
 

@@ -3,6 +3,7 @@
 // The third argument is the pad view, whose current pixels are what gets added.
 
 import { api, pixelsField } from "../api.js";
+import { el } from "../detail/dom.js";
 import { grayCanvas } from "../lib/gray.js";
 
 export function createOwnData(container, store, pad) {
@@ -43,7 +44,7 @@ export function createOwnData(container, store, pad) {
     const d = store.get("ownData");
     const classes = d?.classes ?? {};
     const names = Object.keys(classes);
-    q("#own-classes").innerHTML = names.map((n) => `<option value="${n}">`).join("");
+    q("#own-classes").replaceChildren(...names.map((n) => el("option", { value: n })));
     q(".own-classes").textContent = names.length ? names.map((n) => `${n}: ${classes[n]}`).join(" · ") : "No samples yet.";
     q(".own-train").disabled = names.length < 2;
     const grid = q(".own-grid");

@@ -119,7 +119,7 @@ export function createTraining(container, store) {
     const opts = [0, ...hist.map((h) => h.epoch)];
     const key = opts.join(",");
     if (rewindSel.dataset.key !== key) {
-      rewindSel.innerHTML = opts.map((e) => `<option value="${e}">${e}${e === 0 ? " (start)" : ""}</option>`).join("");
+      rewindSel.replaceChildren(...opts.map((e) => new Option(`${e}${e === 0 ? " (start)" : ""}`, String(e))));
       rewindSel.dataset.key = key;
       rewindSel.value = String(Math.max(0, epoch - 1));
     }
