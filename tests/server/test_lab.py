@@ -282,3 +282,22 @@ def test_custom_points_train(client):
         ws.send_json({"seq": 1, "cmd": "train", "unit": "epochs", "count": 3, "grid": 8})
         messages, _ = receive_until(ws, 1)
     assert messages[-1]["reason"] == "completed"
+
+
+def test_a_regression_trace_uses_the_samples_target(client):
+    state = create(client, spec(out=({"type": "dense", "units": 1},)), loss="mse",
+                   planar={"set": "plane"})
+    sid = state["id"]
+    points = client.get(f"/api/sessions/{sid}/planar").json()
+    target = float(tensor(points["splits"]["val"]["y"])[3])
+    fwd = client.post(f"/api/sessions/{sid}/forward",
+                      json={"sample": {"split": "val", "index": 3}}).json()
+    out = fwd["scores"][0]
+    with ws_open(client, sid) as ws:
+        ws.receive_json()
+        ws.send_json({"seq": 1, "cmd": "trace", "sample": {"split": "val", "index": 3},
+                      "kinds": ["output"]})
+        messages, _ = receive_until(ws, 1)
+    trace = of_type(messages, "trace")[0]
+    assert trace["label"] is None and trace["target"] == pytest.approx([target])
+    assert trace["loss"] == pytest.approx((out - target) ** 2, rel=1e-5)
