@@ -301,3 +301,25 @@ def test_a_regression_trace_uses_the_samples_target(client):
     trace = of_type(messages, "trace")[0]
     assert trace["label"] is None and trace["target"] == pytest.approx([target])
     assert trace["loss"] == pytest.approx((out - target) ** 2, rel=1e-5)
+
+
+def test_a_lab_session_survives_a_restart(settings):
+    from fastapi.testclient import TestClient
+
+    from server.app import create_app
+    pts = [[-3, -3, 0], [-2, -3, 0], [3, 3, 1], [2, 3, 1], [-3, -2, 0], [3, 2, 1]]
+    with TestClient(create_app(settings)) as first:
+        state = create(first, planar={"set": "custom", "points": pts}, l1=0.001)
+        sid = state["id"]
+        with ws_open(first, sid) as ws:
+            ws.receive_json()
+            ws.send_json({"seq": 1, "cmd": "train", "unit": "epochs", "count": 2})
+            receive_until(ws, 1)
+        before = first.get(f"/api/sessions/{sid}/grid", params={"size": 8}).json()
+        points = first.get(f"/api/sessions/{sid}/planar").json()
+    with TestClient(create_app(settings)) as second:
+        state = second.get(f"/api/sessions/{sid}").json()
+        assert state["epoch"] == 2 and state["settings"]["planar"]["points"] == pts
+        assert state["settings"]["l1"] == 0.001
+        assert second.get(f"/api/sessions/{sid}/grid", params={"size": 8}).json() == before
+        assert second.get(f"/api/sessions/{sid}/planar").json() == points
