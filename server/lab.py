@@ -55,9 +55,11 @@ def points_json(session: Session) -> dict[str, Any]:
             "names": names, "splits": splits}
 
 
-def compute(session: Session, size: int) -> tuple[list[GridLayer], PlanarSplit]:
-    """Every neuron over the size x size grid at the current weights (one forward)."""
-    p = planar_of(session, "cmd")
+def compute(session: Session, size: int, field: str = "cmd"
+            ) -> tuple[list[GridLayer], PlanarSplit]:
+    """Every neuron over the size x size grid at the current weights (one forward); a
+    session that is not planar is a 422 naming ``field``."""
+    p = planar_of(session, field)
     if not MIN_GRID <= size <= MAX_GRID:
         raise ApiError(422, f"size: must be in {MIN_GRID}..{MAX_GRID}, got {size}", "size")
     try:
@@ -93,7 +95,7 @@ def grid_frames(session: Session, size: int, seq: int | None
 
 def grid_json(session: Session, size: int) -> dict[str, Any]:
     """GET /api/sessions/{id}/grid: the same grids as uint8 tensor objects."""
-    layers, p = compute(session, size)
+    layers, p = compute(session, size, "settings.dataset")
     return {"step": _step(session), "size": size, "extent": extent_json(p),
             "layers": [{**_layer_meta(ly), "grid": tensor_json(ly.values, "uint8")}
                        for ly in layers]}

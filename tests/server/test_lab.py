@@ -127,8 +127,10 @@ def test_grid_on_a_non_planar_session_is_refused(client):
         messages, _ = receive_until(ws, 2)
         assert messages[-1]["type"] == "error" and messages[-1]["field"] == "grid"
     assert client.get(f"/api/sessions/{other['id']}").json()["step"] == 0
-    reply = client.get(f"/api/sessions/{other['id']}/planar")
-    assert reply.status_code == 422 and reply.json()["detail"]["field"] == "settings.dataset"
+    for path in ("planar", "grid"):
+        reply = client.get(f"/api/sessions/{other['id']}/{path}")
+        assert reply.status_code == 422
+        assert reply.json()["detail"]["field"] == "settings.dataset"
 
 
 def test_train_with_grid_streams_grids_after_steps_and_one_at_the_end(client):
@@ -323,3 +325,17 @@ def test_a_lab_session_survives_a_restart(settings):
         assert state["settings"]["l1"] == 0.001
         assert second.get(f"/api/sessions/{sid}/grid", params={"size": 8}).json() == before
         assert second.get(f"/api/sessions/{sid}/planar").json() == points
+
+
+def test_bad_grid_sizes_name_the_field(client):
+    sid = create(client)["id"]
+    reply = client.get(f"/api/sessions/{sid}/grid", params={"size": 4})
+    assert reply.status_code == 422 and reply.json()["detail"]["field"] == "query.size"
+    with ws_open(client, sid) as ws:
+        ws.receive_json()
+        ws.send_json({"seq": 1, "cmd": "grid", "size": 200})
+        assert ws.receive_json() | {"message": ""} == {"seq": 1, "type": "error",
+                                                       "field": "size", "message": ""}
+        ws.send_json({"seq": 2, "cmd": "train", "unit": "batches", "count": 1, "grid": 2})
+        assert ws.receive_json()["field"] == "grid"
+    assert client.get(f"/api/sessions/{sid}").json()["step"] == 0
