@@ -12,6 +12,7 @@ from typing import Any
 
 import numpy as np
 
+from engine.datasets.planar import MAX_ABS, features
 from engine.grid import GridLayer, evaluate_grid
 from server.data import PlanarSplit
 from server.errors import ApiError
@@ -53,6 +54,17 @@ def points_json(session: Session) -> dict[str, Any]:
             "features": list(p.features), "axes": list(d.axes),
             "shift": [float(v) for v in d.shift], "extent": extent_json(p),
             "names": names, "splits": splits}
+
+
+def forward_point(session: Session, point: list[float]) -> dict[str, Any]:
+    """POST /api/sessions/{id}/planar/forward: the forward reply for one 2-D point (its
+    features are the ``preprocessed`` input); it becomes the session's last input."""
+    p = planar_of(session)
+    if not all(abs(v) <= MAX_ABS for v in point):
+        raise ApiError(422, f"point: coordinates must be within +-{MAX_ABS:g}", "point")
+    x = features(np.array([point], dtype=np.float64), p.features)[0]
+    return {**session.forward_input(x), "point": [float(v) for v in point],
+            "features": list(p.features)}
 
 
 def compute(session: Session, size: int, field: str = "cmd"

@@ -339,3 +339,32 @@ def test_bad_grid_sizes_name_the_field(client):
         ws.send_json({"seq": 2, "cmd": "train", "unit": "batches", "count": 1, "grid": 2})
         assert ws.receive_json()["field"] == "grid"
     assert client.get(f"/api/sessions/{sid}").json()["step"] == 0
+
+
+def test_forward_of_a_point_agrees_with_the_grid(client):
+    state = create(client, spec(3), planar={"features": ["x1", "x2", "x1x2"]})
+    sid = state["id"]
+    grid = client.get(f"/api/sessions/{sid}/grid", params={"size": 9}).json()
+    # cell (i, j) = (x1 = -6 + 1.5 j, x2 = 6 - 1.5 i)
+    i, j = 2, 7
+    point = [-6 + 1.5 * j, 6 - 1.5 * i]
+    reply = client.post(f"/api/sessions/{sid}/planar/forward", json={"point": point})
+    assert reply.status_code == 200, reply.text
+    fwd = reply.json()
+    assert fwd["point"] == point and fwd["features"] == ["x1", "x2", "x1x2"]
+    np.testing.assert_allclose(tensor(fwd["preprocessed"]).reshape(-1),
+                               [point[0], point[1], point[0] * point[1]], rtol=1e-6)
+    by_name = {ly["name"]: tensor(ly["output"]) for ly in fwd["layers"]}
+    for ly in grid["layers"][1:]:
+        got = tensor(ly["grid"])[:, i, j]
+        assert np.abs(got - by_name[ly["name"]]).max() <= ly["grid"]["scale"] / 2 + 1e-5
+    # it is the last input: a trace of it works
+    with ws_open(client, sid) as ws:
+        ws.receive_json()
+        ws.send_json({"seq": 1, "cmd": "trace", "sample": "last", "kinds": ["output"]})
+        messages, frames = receive_until(ws, 1)
+    assert of_type(messages, "trace")[0]["prediction"] == fwd["prediction"]
+    for bad, field in (({"point": [1.0]}, "point"), ({"point": [1.0, 1e9]}, "point"),
+                       ({"point": [1.0, "a"]}, "point")):
+        reply = client.post(f"/api/sessions/{sid}/planar/forward", json=bad)
+        assert reply.status_code == 422 and reply.json()["detail"]["field"].startswith(field)
