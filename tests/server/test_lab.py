@@ -368,3 +368,18 @@ def test_forward_of_a_point_agrees_with_the_grid(client):
                        ({"point": [1.0, "a"]}, "point")):
         reply = client.post(f"/api/sessions/{sid}/planar/forward", json=bad)
         assert reply.status_code == 422 and reply.json()["detail"]["field"].startswith(field)
+
+
+def test_the_loss_surface_of_a_regression_session_is_centred_on_its_test_loss(client):
+    state = create(client, spec(out=({"type": "dense", "units": 1},)), loss="mse",
+                   planar={"set": "gmm"})
+    sid = state["id"]
+    with ws_open(client, sid) as ws:
+        ws.receive_json()
+        ws.send_json({"seq": 1, "cmd": "train", "unit": "epochs", "count": 3})
+        receive_until(ws, 1)
+    surface = client.post(f"/api/sessions/{sid}/landscape",
+                          json={"directions": "pca", "grid": 11, "eval_size": 256}).json()
+    assert surface["eval_count"] == 200
+    val = client.get(f"/api/sessions/{sid}/evaluate", params={"split": "val"}).json()
+    assert surface["center_loss"] == pytest.approx(val["loss"], rel=1e-4)
