@@ -338,7 +338,7 @@ class Connection:
 
     async def _train_steps(self, command: Train, pending: list[bool] | None) -> str:
         seq = command.seq
-        last_grid = 0.0
+        last_grid = float("-inf")  # the first step always brings a grid
         last_probe = 0.0
         probing = True  # until a probe fails: that is reported once, then no more probes
         last_save = time.monotonic()
