@@ -26,6 +26,7 @@ from server.routes import (
     lab,
     landscape,
     pages,
+    planar,
     samples,
     sessions,
     ws,
@@ -80,6 +81,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(export.router)
     app.include_router(landscape.router)
     app.include_router(lab.router)
+    app.include_router(planar.router)
     app.include_router(ws.router)
     _add_schemas(app, BODY_MODELS)
     return app

@@ -22,13 +22,15 @@ import anyio.to_thread
 from pydantic import ValidationError
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
-from engine.train_events import Cancelled, Diverged, EpochEnd
+from engine.train_events import Cancelled, Diverged, EpochEnd, StepProgress
 from server.errors import ApiError, _validation_body
 from server.landscape import next_surface, surfaces
 from server.manager import SessionManager
+from server.planar import grid_frames, planar_of
 from server.schemas.commands import (
     COMMAND,
     TRAIN_LIMITS,
+    Grid,
     Landscape,
     Rewind,
     SetProbeRate,
@@ -46,6 +48,7 @@ CLOSE_UNKNOWN = 4404
 CLOSE_DELETED = 4410
 MAX_QUEUED = 64  # commands waiting their turn on one socket
 SAVE_EVERY_SECONDS = 5.0  # a long train is also saved at a batch boundary this often
+GRID_EVERY_SECONDS = 1 / 30  # a train with "grid" sends heat maps at most this often
 log = logging.getLogger(__name__)
 
 
@@ -167,12 +170,13 @@ class Connection:
             errors = list(exc.errors())
             if errors and errors[0]["type"] in ("union_tag_invalid", "union_tag_not_found"):
                 await self.error(seq, "cmd", "cmd: must be one of train, stop, rewind, trace, "
-                                 "set_probe_rate, state, landscape")
+                                 "set_probe_rate, state, landscape, grid")
                 return
             detail = _validation_body(errors)["detail"]
             field = detail["field"]
             if field and "." in field and field.split(".")[0] in (
-                    "train", "stop", "rewind", "trace", "set_probe_rate", "state", "landscape"):
+                    "train", "stop", "rewind", "trace", "set_probe_rate", "state", "landscape",
+                    "grid"):
                 field = field.split(".", 1)[1]  # drop the union tag pydantic puts first
                 detail["message"] = f"{field}: {detail['message'].split(': ', 1)[-1]}"
             await self.error(seq, field, detail["message"])
@@ -248,6 +252,9 @@ class Connection:
                     await self.trace(command)
                 elif isinstance(command, Landscape):
                     await self.landscape(command)
+                elif isinstance(command, Grid):
+                    await self.grid(command.seq, command.size)
+                    await self.done(command.seq, "grid", "completed", None)
                 elif isinstance(command, State):
                     await self.send_json({"seq": command.seq, "type": "state",
                                           "state": await self.call(lambda s: s.state())})
@@ -275,6 +282,12 @@ class Connection:
         await self.send_json(message)
         await self.done(command.seq, "trace", "completed", None)
 
+    async def grid(self, seq: int, size: int) -> None:
+        """One grid: its frames, then its ``grid`` message."""
+        frames, message = await self.call(lambda s: grid_frames(s, size, seq))
+        await self.send_bytes(frames)
+        await self.send_json(message)
+
     async def landscape(self, command: Landscape) -> None:
         body = LandscapeBody(directions=command.directions, grid=command.grid,
                              span=command.span, eval_size=command.eval_size)
@@ -290,6 +303,8 @@ class Connection:
     async def train(self, command: Train) -> None:
         session = self.session
         assert session is not None
+        if command.grid is not None:  # refused before anything is trained
+            await self.call(lambda s: planar_of(s, "grid"))
         if not await anyio.to_thread.run_sync(session.start_training, self):
             await self.error(command.seq, "session", "session: another page of this session "
                              "is training it; stop that first")
@@ -311,7 +326,19 @@ class Connection:
         return session.stop_event.is_set() or not self.open or session.closed
 
     async def _train_loop(self, command: Train) -> str:
+        """Steps until done, stopped or diverged; with ``grid``, heat maps as it goes (at
+        most every GRID_EVERY_SECONDS, each after a step) and once after the last step."""
+        if command.grid is None:
+            return await self._train_steps(command, None)
+        pending = [False]  # a step has happened since the last grid was sent
+        reason = await self._train_steps(command, pending)
+        if pending[0] and self.open:
+            await self.grid(command.seq, command.grid)
+        return reason
+
+    async def _train_steps(self, command: Train, pending: list[bool] | None) -> str:
         seq = command.seq
+        last_grid = float("-inf")  # the first step always brings a grid
         last_probe = 0.0
         probing = True  # until a probe fails: that is reported once, then no more probes
         last_save = time.monotonic()
@@ -343,12 +370,21 @@ class Connection:
             probe = None
             if probing and rate > 0 and now - last_probe >= 1.0 / rate and self.open:
                 probe, last_probe = self.probe, now
-            events, traced = await self.call(
-                partial(_step_and_probe, step=step, probe=probe, seq=seq), heavy=True)
+            grid_due = (pending is not None and command.grid is not None
+                        and now - last_grid >= GRID_EVERY_SECONDS)
+            events, traced, grid = await self.call(
+                partial(_step_and_probe, step=step, probe=probe, seq=seq,
+                        grid=command.grid if grid_due else None), heavy=True)
             if not events:
                 epoch_iter = None
                 continue
             outcome = await self._emit(seq, events)
+            if pending is not None and any(isinstance(e.event, StepProgress) for e in events):
+                pending[0] = grid is None
+                if grid is not None:
+                    last_grid = now
+                    await self.send_bytes(grid[0])
+                    await self.send_json(grid[1])
             if isinstance(traced, Exception):
                 probing = False
                 await self._probe_failed(seq, traced)
@@ -392,17 +428,24 @@ class Connection:
 
 
 
+Frames = tuple[list[bytes], dict[str, Any]]
+
+
 def _step_and_probe(session: Session, step: Callable[[Session], list[Any]],
-                    probe: TraceRequest | None, seq: int
-                    ) -> tuple[list[Any], tuple[list[bytes], dict[str, Any]] | Exception | None]:
-    """One training step and, when one is due, a probe trace at the new weights: one call,
-    so the pair takes the training thread once. A probe that fails (no such sample, e.g. an
-    empty validation split) is returned as its exception: the step's events still count."""
+                    probe: TraceRequest | None, seq: int, grid: int | None = None
+                    ) -> tuple[list[Any], Frames | Exception | None, Frames | None]:
+    """One training step and, when due, a probe trace and a lab grid at the new weights:
+    one call, so they take the training thread once. A probe that fails (no such sample,
+    e.g. an empty validation split) is returned as its exception: the step's events still
+    count. The grid comes only after a step that happened (a StepProgress)."""
     events = step(session)
+    frames = None
+    if grid is not None and any(isinstance(e.event, StepProgress) for e in events):
+        frames = grid_frames(session, grid, seq)
     if probe is None or not events or any(
             isinstance(e.event, Diverged | Cancelled) for e in events):
-        return events, None
+        return events, None, frames
     try:
-        return events, run_trace(session, probe, seq)
+        return events, run_trace(session, probe, seq), frames
     except Exception as exc:  # reported by the caller; the step above has happened
-        return events, exc
+        return events, exc, frames
