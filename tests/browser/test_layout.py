@@ -205,3 +205,46 @@ def test_the_lab_shell_fits_a_phone(page: Page, width, height, screenshot_dir):
     problems = page.evaluate(OVERFLOWS)
     page.screenshot(path=str(screenshot_dir / f"layout-lab-{width}x{height}.png"), full_page=True)
     assert problems == [], "\n".join(problems)
+
+
+def check_sizes(page: Page, name: str, screenshot_dir) -> None:
+    """OVERFLOWS at every size, with a screenshot of the detail panel at each."""
+    for width, height in SIZES:
+        page.set_viewport_size({"width": width, "height": height})
+        page.evaluate(SETTLED)
+        problems = page.evaluate(OVERFLOWS)
+        page.locator("#detail-panel").screenshot(
+            path=str(screenshot_dir / f"layout-{name}-{width}x{height}.png")
+        )
+        assert problems == [], f"{name} at {width}x{height}: " + "\n".join(problems)
+
+
+def test_the_film_and_the_loss_surface_fit_at_any_size(page: Page, console_errors, screenshot_dir):
+    """The two-conv preset's eleven layer cards wrap instead of scrolling; the loss surface
+    and its 3-D view fit a phone."""
+    open_preset(page, "small")
+    page.get_by_role("button", name="+1 epoch").click()
+    page.wait_for_function(
+        "() => { const s = window.nnplay.store;"
+        " return s.get('epoch') >= 1 && !s.get('training'); }",
+        timeout=120_000,
+    )
+    page.get_by_role("tab", name="Training step film").click()
+    page.get_by_role("button", name="Record one training step on the current input").click()
+    film = page.locator("[data-view=film]")
+    expect(film).to_have_attribute("data-state", "ready", timeout=30_000)
+    next_frame = page.get_by_role("button", name="Next frame")
+    for _ in range(4):  # into the forward sweep: the cards hold maps by then
+        next_frame.click()
+    expect(film).to_have_attribute("data-frame", "4")
+    check_sizes(page, "film", screenshot_dir)
+
+    page.set_viewport_size({"width": 1280, "height": 800})
+    page.get_by_role("tab", name="Loss surface").click()
+    view = page.locator("[data-view=landscape]")
+    expect(view).to_have_attribute("data-state", "ready", timeout=60_000)
+    check_sizes(page, "surface", screenshot_dir)
+    page.locator('[data-view=landscape] input[value="3d"]').check()
+    expect(page.locator("canvas.nn-surface3d")).to_be_visible()
+    check_sizes(page, "surface3d", screenshot_dir)
+    assert console_errors == []
