@@ -1,8 +1,9 @@
-"""The page reflows from a phone to a wide screen: at 390x844, 800x600, 1280x800 and 1920x1080,
-for every preset, trained one epoch (so that the confusion matrix is there), with every
-collapsible part open and the detail panel showing a layer, nothing is wider than the window
-and nothing sticks out of its card (only the network strip scrolls sideways). A phone draws on
-the pad by touch. Screenshots of every case go to test-artifacts/screenshots/layout-*.png."""
+"""The page reflows from a phone to a wide screen: at 360x740, 390x844, 800x600, 1280x800,
+1920x1080 and 2560x1440, for every preset, trained one epoch (so that the confusion matrix is
+there), with every collapsible part open and the detail panel showing a layer, nothing is wider
+than the window and nothing sticks out of its card (only the network strip scrolls sideways).
+The film and the loss surface fit at the same sizes. A phone draws on the pad by touch.
+Screenshots of every case go to test-artifacts/screenshots/layout-*.png."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from playwright.sync_api import Browser, Page, expect
 
 from tests.browser.playground import READY_TIMEOUT, wait_settled
 
-SIZES = [(390, 844), (800, 600), (1280, 800), (1920, 1080)]
+SIZES = [(360, 740), (390, 844), (800, 600), (1280, 800), (1920, 1080), (2560, 1440)]
 PRESETS = ["tiny", "small", "dense", "shapes"]
 
 # Every problem found, as readable strings; [] when the layout is sound. In the page:
