@@ -9,12 +9,20 @@
    PerformanceObserver for `longtask` entries (tasks over 50 ms), plus the longest gap
    between animation frames as a second view of the same thing.
 
-    .venv/bin/python bench/page_perf.py [--strokes 40] [--epochs 1]
+    .venv/bin/python bench/page_perf.py [--strokes 40] [--epochs 1] [--throttle 4] [--trace]
+
+`--trace` also records a Chromium trace of the epoch and prints the page's main-thread CPU time
+(thread time, which other processes' load does not inflate): total, the tasks over 50 ms of CPU,
+and the time in layout, style, HTML parsing and paint.
+
+`--throttle N` slows the page's CPU N times (Chromium's DevTools CPU throttling) while the epoch
+streams: a loaded machine made repeatable, so that two versions of the page can be compared.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import statistics
 import sys
 import tempfile
@@ -58,10 +66,86 @@ WATCH = """() => {
 }"""
 
 
+PHASES = {
+    "layout": ("Layout",),
+    "style": ("UpdateLayoutTree",),
+    "html": ("ParseHTML",),
+    "paint": ("PrePaint", "Paint", "Layerize", "Commit"),
+}
+
+
+def main_thread_cpu(trace_path: Path) -> str:
+    """The renderer main thread's CPU (trace `tdur`, microseconds) during the traced epoch."""
+    data = json.loads(trace_path.read_text())
+    events = data["traceEvents"] if isinstance(data, dict) else data
+    mains = {
+        (e["pid"], e["tid"])
+        for e in events
+        if e.get("ph") == "M"
+        and e.get("name") == "thread_name"
+        and e["args"].get("name") == "CrRendererMain"
+    }
+    by_thread: dict[tuple[int, int], list[dict]] = {}
+    for e in events:
+        if e.get("ph") == "X" and (e.get("pid"), e.get("tid")) in mains:
+            by_thread.setdefault((e["pid"], e["tid"]), []).append(e)
+    thread = max(
+        by_thread.values(),
+        key=lambda es: sum(e.get("tdur", 0) for e in es if e["name"] == "RunTask"),
+    )
+    tasks = [e.get("tdur", 0) / 1000 for e in thread if e["name"] == "RunTask"]
+    phases = {
+        k: sum(e.get("tdur", 0) for e in thread if e["name"] in names) / 1000
+        for k, names in PHASES.items()
+    }
+    long = [t for t in tasks if t > 50]
+    return (
+        f"main-thread CPU {sum(tasks):.0f}ms in {len(tasks)} tasks, over 50ms of CPU: "
+        f"{len(long)} (longest {max(tasks):.0f}ms); "
+        + " ".join(f"{k} {v:.0f}ms" for k, v in phases.items())
+    )
+
+
+# One forward reply's main-thread work, split: JSON.parse of the reply's text, decoding its
+# tensors (base64 -> Float32Array), and every view's redraw (store.set of lastForward). Fifteen
+# validation samples, fetched first so that the network is not in the timings.
+REPLY_WORK = """async () => {
+  const api = await import('/static/js/api.js');
+  const s = window.nnplay.store;
+  const id = s.get('sessionId');
+  const t = {parse: [], decode: [], views: []};
+  let bytes = 0;
+  for (let i = 0; i < 15; i++) {
+    const res = await fetch(`/api/sessions/${id}/forward`, {method: 'POST',
+      headers: {'content-type': 'application/json'},
+      body: JSON.stringify({sample: {split: 'val', index: i}})});
+    const text = await res.text();
+    bytes = text.length;
+    let t0 = performance.now();
+    const json = JSON.parse(text);
+    t.parse.push(performance.now() - t0);
+    t0 = performance.now();
+    const reply = api.decodeForward(json);
+    t.decode.push(performance.now() - t0);
+    t0 = performance.now();
+    s.set('lastForward', {...reply, input: s.get('input')});
+    t.views.push(performance.now() - t0);
+    await new Promise((r) => requestAnimationFrame(() => setTimeout(r, 20)));
+  }
+  const med = (a) => a.sort((x, y) => x - y)[a.length >> 1];
+  return {bytes, parse: med(t.parse), decode: med(t.decode), views: med(t.views)};
+}"""
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--strokes", type=int, default=40)
     parser.add_argument("--epochs", type=int, default=1)
+    parser.add_argument("--frames", type=int, default=3, help="longest frames to print")
+    parser.add_argument("--trace", action="store_true", help="main-thread CPU of the epoch")
+    parser.add_argument(
+        "--throttle", type=float, default=1, help="CPU slowdown while the epoch streams"
+    )
     args = parser.parse_args()
     server = start_server(Path(tempfile.mkdtemp(prefix="nnplay-bench-")))
     try:
@@ -94,10 +178,21 @@ def main() -> None:
                 name: page.evaluate(f"performance.getEntriesByName('{name}').map(e => e.duration)")
                 for name in ("forward-queued", "forward-request", "forward-views")
             }
+            reply_work = page.evaluate(REPLY_WORK)
 
+            if args.throttle != 1:
+                cdp = page.context.new_cdp_session(page)
+                cdp.send("Emulation.setCPUThrottlingRate", {"rate": args.throttle})
             page.evaluate(WATCH)
             page.wait_for_timeout(500)
             page.evaluate("window.__longtasks = []; window.__gaps = []; window.__frames = []")
+            trace_path = Path(tempfile.mkdtemp(prefix="nnplay-trace-")) / "epoch.json"
+            if args.trace:
+                browser.start_tracing(
+                    page=page,
+                    path=str(trace_path),
+                    categories=["disabled-by-default-devtools.timeline"],
+                )
             for e in range(args.epochs):
                 page.get_by_role("button", name="+1 epoch").click()
                 page.wait_for_function(
@@ -105,6 +200,8 @@ def main() -> None:
                     " && !window.nnplay.store.get('training')",
                     timeout=600_000,
                 )
+            if args.trace:
+                browser.stop_tracing()
             tasks = page.evaluate("window.__longtasks")
             gaps = page.evaluate("window.__gaps")
             frames = page.evaluate("window.__frames")
@@ -115,21 +212,39 @@ def main() -> None:
 
     durations.sort()
     p90 = durations[int(0.9 * (len(durations) - 1))]
-    print(f"stroke-to-maps small ({layers} layers): n={len(durations)} "
-          f"median={statistics.median(durations):.1f}ms p90={p90:.1f}ms max={max(durations):.1f}ms")
+    print(
+        f"stroke-to-maps small ({layers} layers): n={len(durations)} "
+        f"median={statistics.median(durations):.1f}ms p90={p90:.1f}ms max={max(durations):.1f}ms"
+    )
     for name, values in parts.items():
         print(f"  {name}: median={statistics.median(values):.1f}ms max={max(values):.1f}ms")
+    w = reply_work
+    print(
+        f"  one reply ({w['bytes'] / 1000:.0f} KB of JSON), medians: JSON.parse {w['parse']:.1f}ms"
+        f" decode {w['decode']:.1f}ms views {w['views']:.1f}ms"
+    )
     longest = max(tasks) if tasks else 0.0
-    print(f"epoch streaming small ({steps} steps): longtasks(>50ms)={len(tasks)} "
-          f"longest={f'{longest:.0f}ms' if tasks else 'none over 50ms'} "
-          f"longest-frame-gap={max(gaps):.1f}ms median-frame-gap={statistics.median(gaps):.1f}ms")
-    for frame in sorted(frames, key=lambda f: -f["duration"])[:3]:
+    throttled = f", CPU throttled {args.throttle:g}x" if args.throttle != 1 else ""
+    busy = sum(f["duration"] for f in frames)
+    print(
+        f"epoch streaming small ({steps} steps{throttled}): longtasks(>50ms)={len(tasks)} "
+        f"longest={f'{longest:.0f}ms' if tasks else 'none over 50ms'} "
+        f"longest-frame-gap={max(gaps):.1f}ms median-frame-gap={statistics.median(gaps):.1f}ms "
+        f"long-frames(>50ms)={len(frames)} totalling {busy:.0f}ms"
+    )
+    if args.trace:
+        print("  " + main_thread_cpu(trace_path))
+    for frame in sorted(frames, key=lambda f: -f["duration"])[: args.frames]:
         if frame["duration"] < 50:
             break
-        scripts = ", ".join(f"{x['what'].strip()} {x['ms']:.0f}ms"
-                            for x in sorted(frame["scripts"], key=lambda x: -x["ms"])[:3])
-        print(f"  long frame {frame['duration']:.0f}ms (blocking {frame['blocking']:.0f}ms, "
-              f"render {frame['render']:.0f}ms): {scripts or 'no script'}")
+        scripts = ", ".join(
+            f"{x['what'].strip()} {x['ms']:.0f}ms"
+            for x in sorted(frame["scripts"], key=lambda x: -x["ms"])[:3]
+        )
+        print(
+            f"  long frame {frame['duration']:.0f}ms (blocking {frame['blocking']:.0f}ms, "
+            f"render {frame['render']:.0f}ms): {scripts or 'no script'}"
+        )
 
 
 if __name__ == "__main__":

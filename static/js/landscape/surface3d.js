@@ -243,10 +243,14 @@ function drawAxes(ctx, cam, { xs, ys, edges, H, xLabel, yLabel }) {
     const dx = p.sx - centre.sx;
     const dy = p.sy - centre.sy;
     const len = Math.hypot(dx, dy) || 1;
-    const x = p.sx + (dx / len) * push;
     const y = p.sy + (dy / len) * push;
-    ctx.textAlign = Math.abs(dx / len) < 0.35 ? "center" : dx > 0 ? "left" : "right";
-    ctx.fillText(text, x, y);
+    const align = Math.abs(dx / len) < 0.35 ? "center" : dx > 0 ? "left" : "right";
+    // kept whole inside the canvas: the label's left edge between 2 and width - 2 - its width
+    const w = ctx.measureText(text).width;
+    const shift = align === "left" ? 0 : align === "right" ? w : w / 2;
+    const left = Math.min(Math.max(2, p.sx + (dx / len) * push - shift), ctx.canvas.width - 2 - w);
+    ctx.textAlign = "left";
+    ctx.fillText(text, left, y);
   };
   // each direction labelled along the floor edge nearer the viewer
   const nearer = (pa, pb) => (cam.project(...pa).depth <= cam.project(...pb).depth ? pa : pb);

@@ -56,6 +56,7 @@ export function createConfusion(container, store) {
       return;
     }
     const names = c.class_names;
+    box.classList.toggle("long-names", names.some((name) => String(name).length > 3));
     let max = 1;
     for (const row of c.matrix) for (const v of row) max = Math.max(max, v);
     const head = names.map((n) => el("th", { scope: "col" }, n));

@@ -82,6 +82,7 @@ export function createNetwork(container, store) {
       else fixed += (l.shape[0] > 128 ? STRIP_WIDTH + 30 : BARS_WIDTH) + 6;
     }
     const avail = columnsEl.parentElement.getBoundingClientRect().width || 640;
+    builtWidth = Math.round(columnsEl.parentElement.clientWidth);
     mapWidth = Math.max(44, Math.min(240, Math.floor((avail - fixed - 8) / Math.max(1, maps)) - 4));
     all.forEach((layer, i) => {
       if (i > 0) columnsEl.appendChild(arrow());
@@ -110,7 +111,7 @@ export function createNetwork(container, store) {
     const isInput = entry.type === "input";
     const grid = tileGrid(c, h, w, isInput ? INPUT_WIDTH : mapWidth, MAP_COL_HEIGHT, { gap: GAP, maxZoom: isInput ? 2 : 4 });
     entry.kind = "maps";
-    entry.width = Math.max(isInput ? INPUT_WIDTH : 56, grid.width);
+    entry.width = Math.max(isInput ? INPUT_WIDTH : 60, grid.width);
     entry.grid = grid;
     entry.body.style.gridTemplateColumns = `repeat(${grid.cols}, ${grid.tileW}px)`;
     entry.body.classList.add("tiles");
@@ -368,11 +369,26 @@ export function createNetwork(container, store) {
     }
   }
 
+  // The map columns share the strip's width: lay them out again when it changes (a window
+  // resized, a phone turned), without counting it as a new forward.
+  let builtWidth = null;
+  const resizer = new ResizeObserver(() => {
+    const width = Math.round(columnsEl.parentElement.clientWidth);
+    const fwd = store.get("lastForward");
+    if (width === builtWidth || !fwd || structureKey === null) return;
+    build(fwd);
+    paint(fwd);
+    const scroller = columnsEl.parentElement;
+    container.classList.toggle("overflowing", scroller.scrollWidth > scroller.clientWidth + 2);
+  });
+  resizer.observe(columnsEl.parentElement);
+
   const off = store.subscribe(["lastForward", "normalization", "shapes"], update);
   update();
   return {
     update,
     destroy() {
+      resizer.disconnect();
       off();
       container.innerHTML = "";
     },

@@ -40,6 +40,7 @@ export function createSamples(container, store) {
     strip.innerHTML = "";
     if (!r) return;
     const n = r.images.shape[0];
+    strip.classList.toggle("long-labels", r.class_names.some((name) => String(name).length > 5));
     for (let i = 0; i < n; i++) {
       const b = document.createElement("button");
       b.type = "button";
