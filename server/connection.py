@@ -93,8 +93,9 @@ class Connection:
         try:
             self.session = await anyio.to_thread.run_sync(
                 lambda: self.manager.get(self.session_id, hold=True))
-        except ApiError:
-            await self.error(None, "id", "no such session")
+        except ApiError as exc:  # none (404), or one that cannot be loaded (409)
+            await self.error(None, "id", "no such session" if exc.status == 404
+                             else exc.message)
             await self.ws.close(CLOSE_UNKNOWN)
             return
         session = self.session

@@ -6,8 +6,10 @@ are not JSON are rewritten into the same shape by the handlers installed here.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
+from collections.abc import Iterator
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -30,8 +32,29 @@ class ApiError(Exception):
         return {"detail": {"message": self.message, "field": self.field, **self.extra}}
 
 
+class SessionUnloadable(ApiError):
+    """A stored session that cannot be loaded (saved by a broken or other version): 409
+    naming it; it can still be deleted."""
+
+    def __init__(self, session_id: str, reason: str) -> None:
+        super().__init__(409, f"id: the stored session {session_id} cannot be loaded "
+                         f"({reason}); it can only be deleted", "id", session=session_id)
+
+
 def not_found(what: str, field: str) -> ApiError:
     return ApiError(404, f"{field}: no such {what}", field)
+
+
+@contextlib.contextmanager
+def refused_as(field: str, status: int = 422) -> Iterator[None]:
+    """Inside the block, an engine ``ValueError`` (the engine's way of refusing an input)
+    becomes an ApiError naming ``field``; an ApiError passes through unchanged."""
+    try:
+        yield
+    except ValueError as exc:
+        message = str(exc)
+        raise ApiError(status, message if message.startswith(f"{field}:")
+                       else f"{field}: {message}", field) from exc
 
 
 def busy() -> ApiError:

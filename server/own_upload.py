@@ -36,6 +36,9 @@ def _add_zip_to(manager: SessionManager, session: Session, data: bytes,
                                      mode="drawing" if mode == "drawing" else "resize")
     except ArchiveError as exc:
         raise ApiError(422, f"file: {exc}", "file", problems=_problems(exc.problems)) from exc
+    except ValueError as exc:  # the engine cannot make inputs of this size in this mode
+        raise ApiError(422, f"query.mode: {mode} mode cannot make {shape[1]}x{shape[2]} "
+                       f"inputs ({exc})", "query.mode") from exc
 
     def add(s: Session) -> dict[str, Any]:
         s.check_idle()

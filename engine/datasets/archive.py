@@ -177,8 +177,8 @@ def _refuse(reason: str) -> Callable[[int], bytes]:
 def _build(
     entries: list[_Entry], label: str, size: int, limits: ArchiveLimits, mode: Mode
 ) -> tuple[Dataset, list[Problem]]:
-    if int(size) != size or size < 4:
-        raise ValueError(f"size must be a whole number >= 4; got {size}")
+    if int(size) != size or size < 1:
+        raise ValueError(f"size must be a whole number >= 1; got {size}")
     problems: list[Problem] = []
     usable = [e for e in sorted(entries, key=lambda e: e.name) if not _is_junk(e.name)]
     classes = _class_folders(usable, problems)
