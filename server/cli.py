@@ -16,6 +16,7 @@ from threadpoolctl import threadpool_limits
 
 from server.app import create_app
 from server.config import Settings, default_data_dir
+from server.data_lock import DataDirInUse, lock_data_dir
 
 LIMITS = {f.name: f.default for f in dataclasses.fields(Settings) if f.name.startswith("max_")}
 
@@ -124,7 +125,11 @@ def main(argv: list[str] | None = None) -> int:
         print(f"nnplay: {problem}", file=sys.stderr)
         return 2
     data_dir = args.data_dir or default_data_dir()
-    data_dir.mkdir(parents=True, exist_ok=True)
+    try:
+        lock = lock_data_dir(data_dir)  # held until the process ends
+    except (DataDirInUse, OSError) as exc:
+        print(f"nnplay: {exc}", file=sys.stderr)
+        return 2
     shown_host = f"[{args.host}]" if ":" in args.host else args.host
     url = f"http://{shown_host}:{args.port}/"
     print(f"nnplay is running at {url}  (sessions kept in {data_dir}; Ctrl+C to stop)", flush=True)
@@ -134,6 +139,7 @@ def main(argv: list[str] | None = None) -> int:
                               session_ttl_seconds=args.session_ttl_days * 86400, **limits))
     threadpool_limits(limits=args.blas_threads, user_api="blas")  # for the whole process
     uvicorn.run(app, host=args.host, port=args.port, log_level="warning")
+    lock.close()
     return 0
 
 
