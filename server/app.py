@@ -12,8 +12,11 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from server import __version__, errors
+from server.access_token import AccessTokenMiddleware
 from server.body_limit import BodyLimitMiddleware
+from server.client_limits import ClientLimits
 from server.config import STATIC_DIR, Settings
+from server.host_guard import HostGuardMiddleware, HostPolicy
 from server.manager import SessionManager
 from server.requests import BODY_MODELS
 from server.routes import (
@@ -65,6 +68,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     errors.install(app)
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_upload_bytes,
                        max_json_bytes=settings.max_json_bytes)
+    if settings.token is not None:
+        app.add_middleware(AccessTokenMiddleware, token=settings.token)
+    app.add_middleware(HostGuardMiddleware, policy=HostPolicy(settings.host,
+                                                             settings.allow_hosts))
+    app.state.client_limits = ClientLimits(settings.max_sessions_per_minute,
+                                           settings.max_decode_pixels_per_minute)
     app.mount("/static", StaticFiles(directory=str(STATIC_DIR)), name="static")
     app.include_router(pages.router)
     app.include_router(api_docs.router)

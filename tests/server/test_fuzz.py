@@ -18,12 +18,13 @@ from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, settings
 
 from server.app import create_app
-from server.config import Settings
+from tests.server.conftest import app_settings
 
-LIMITS = Settings(data_dir=Path(tempfile.mkdtemp(prefix="nnplay-fuzz-")), max_dataset_size=400,
-                  max_dataset_pixels=400 * 28 * 28, max_activations=200_000,
-                  max_batch_values=4_000_000, max_params=200_000, max_grid=11,
-                  max_landscape_eval=32, max_upload_bytes=2 * 1024 * 1024)
+LIMITS = app_settings(data_dir=Path(tempfile.mkdtemp(prefix="nnplay-fuzz-")),
+                      max_dataset_size=400, max_dataset_pixels=400 * 28 * 28,
+                      max_activations=200_000, max_batch_values=4_000_000, max_params=200_000,
+                      max_grid=11, max_landscape_eval=32, max_upload_bytes=2 * 1024 * 1024,
+                      max_sessions_per_minute=1_000_000)
 APP = create_app(LIMITS)
 CLIENT = TestClient(APP)
 schema = schemathesis.openapi.from_asgi("/openapi.json", APP)
