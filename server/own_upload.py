@@ -6,7 +6,14 @@ from typing import Any
 
 import anyio.to_thread
 
-from engine.datasets.archive import ArchiveError, ArchiveLimits, load_zip
+from engine.datasets.archive import (
+    ArchiveError,
+    ArchiveLimits,
+    PixelBudget,
+    PixelBudgetExceeded,
+    load_zip,
+)
+from server.client_limits import Allowance
 from server.errors import ApiError
 from server.manager import SessionManager
 from server.session import Session
@@ -17,13 +24,29 @@ def _problems(items: list[Any]) -> list[dict[str, str]]:
     return [{"file": p.file, "message": p.reason} for p in items]
 
 
-def _add_zip(manager: SessionManager, session_id: str, data: bytes, mode: str) -> dict[str, Any]:
+def _budget(manager: SessionManager, allowance: Allowance, client: str) -> PixelBudget:
+    """What this upload may decode: max_zip_pixels, or what is left of the client's minute
+    when that is less (the message names whichever it is)."""
+    per_upload = manager.settings.max_zip_pixels
+    left = allowance.remaining(client)
+    if left < per_upload:
+        return PixelBudget(left, "max_decode_pixels_per_minute for this client; try again "
+                           "in a minute")
+    return PixelBudget(per_upload, "max_zip_pixels")
+
+
+def _add_zip(manager: SessionManager, session_id: str, data: bytes, mode: str,
+             allowance: Allowance, client: str) -> dict[str, Any]:
     with manager.using(session_id) as session:
-        return _add_zip_to(manager, session, data, mode)
+        budget = _budget(manager, allowance, client)
+        try:
+            return _add_zip_to(manager, session, data, mode, budget)
+        finally:
+            allowance.spend(client, budget.spent)  # what was decoded counts, refused or not
 
 
 def _add_zip_to(manager: SessionManager, session: Session, data: bytes,
-                mode: str) -> dict[str, Any]:
+                mode: str, budget: PixelBudget) -> dict[str, Any]:
     shape = session.model.input_shape
     if len(shape) != 3 or shape[0] != 1 or shape[1] != shape[2]:
         raise ApiError(422, "file: images are added as square grayscale inputs, but this "
@@ -33,7 +56,10 @@ def _add_zip_to(manager: SessionManager, session: Session, data: bytes,
                            max_archive_bytes=settings.max_upload_bytes)
     try:  # decoding happens outside the session lock: forwards and training go on meanwhile
         dataset, problems = load_zip(data, size=shape[1], limits=limits,
-                                     mode="drawing" if mode == "drawing" else "resize")
+                                     mode="drawing" if mode == "drawing" else "resize",
+                                     budget=budget)
+    except PixelBudgetExceeded as exc:
+        raise ApiError(413, f"file: {exc}", "file") from exc
     except ArchiveError as exc:
         raise ApiError(422, f"file: {exc}", "file", problems=_problems(exc.problems)) from exc
     except ValueError as exc:  # the engine cannot make inputs of this size in this mode
@@ -54,6 +80,8 @@ def _add_zip_to(manager: SessionManager, session: Session, data: bytes,
     return run_locked(manager, session, add, save=True)
 
 
-async def add_zip(manager: SessionManager, session_id: str, data: bytes,
-                  mode: str) -> dict[str, Any]:
-    return await anyio.to_thread.run_sync(_add_zip, manager, session_id, data, mode)
+async def add_zip(manager: SessionManager, session_id: str, data: bytes, mode: str,
+                  allowance: Allowance, client: str) -> dict[str, Any]:
+    """Decode the zip (charged to ``client``'s pixel ``allowance``) and add its images."""
+    return await anyio.to_thread.run_sync(_add_zip, manager, session_id, data, mode,
+                                          allowance, client)
