@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 
 from server.errors import ApiError
+from server.labels import label_problem, shown
 
 FORMAT = "nnplay-model/1"
 _TEXT_MEMBERS = ("format", "spec", "settings", "class_names")
@@ -127,4 +128,8 @@ def read(data: bytes, max_bytes: int) -> ModelFile:
     settings = texts["settings"] if isinstance(texts["settings"], dict) else None
     names = texts["class_names"]
     class_names = [str(n) for n in names] if isinstance(names, list) else None
+    for i, name in enumerate(class_names or []):
+        problem = label_problem(name)
+        if problem:
+            raise _refuse(f'class name {i + 1} ("{shown(name)}") {problem}')
     return ModelFile(texts["spec"], settings, class_names, weights)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import anyio.to_thread
+import numpy as np
 
 from engine.datasets.archive import (
     ArchiveError,
@@ -13,8 +14,10 @@ from engine.datasets.archive import (
     PixelBudgetExceeded,
     load_zip,
 )
+from engine.datasets.dataset import Dataset
 from server.client_limits import Allowance
 from server.errors import ApiError
+from server.labels import label_problem, shown
 from server.manager import SessionManager
 from server.session import Session
 from server.worker import run_locked
@@ -22,6 +25,23 @@ from server.worker import run_locked
 
 def _problems(items: list[Any]) -> list[dict[str, str]]:
     return [{"file": p.file, "message": p.reason} for p in items]
+
+
+def _named_classes(dataset: Dataset) -> tuple[np.ndarray, list[str], list[dict[str, str]]]:
+    """(images, their labels, problems): the images of class folders whose names pass the
+    label rule (server.labels), and one problem per folder whose name does not."""
+    refused: dict[int, str] = {}
+    for index, name in enumerate(dataset.class_names):
+        problem = label_problem(name)
+        if problem:
+            refused[index] = problem
+    keep = [i for i, label in enumerate(dataset.labels) if int(label) not in refused]
+    problems = [{"file": f"{shown(dataset.class_names[i])}/",
+                 "message": f"the folder name {why}; as a class name it is refused with its "
+                            f"{int(np.sum(dataset.labels == i))} images"}
+                for i, why in refused.items()]
+    labels = [dataset.class_names[int(dataset.labels[i])] for i in keep]
+    return dataset.images[keep], labels, problems
 
 
 def _budget(manager: SessionManager, allowance: Allowance, client: str) -> PixelBudget:
@@ -66,15 +86,19 @@ def _add_zip_to(manager: SessionManager, session: Session, data: bytes,
         raise ApiError(422, f"query.mode: {mode} mode cannot make {shape[1]}x{shape[2]} "
                        f"inputs ({exc})", "query.mode") from exc
 
+    images, labels, refused = _named_classes(dataset)
+    if not labels:
+        raise ApiError(422, "file: no usable images (every class folder's name is refused)",
+                       "file", problems=refused + _problems(problems))
+
     def add(s: Session) -> dict[str, Any]:
         s.check_idle()
         room = settings.max_dataset_size - len(s.own)
-        if len(dataset) > room:
-            raise ApiError(422, f"file: {len(dataset)} images would take this session past its "
+        if len(labels) > room:
+            raise ApiError(422, f"file: {len(labels)} images would take this session past its "
                            f"limit of {settings.max_dataset_size} samples", "file")
-        labels = [dataset.class_names[int(i)] for i in dataset.labels]
-        s.add_own_images(dataset.images, labels)
-        return {"added": len(dataset), "problems": _problems(problems),
+        s.add_own_images(images, labels)
+        return {"added": len(labels), "problems": refused + _problems(problems),
                 "samples": s.own.summary()}
 
     return run_locked(manager, session, add, save=True)

@@ -430,7 +430,7 @@ class Session:
 
     def export_py(self) -> str:
         weights = model_file.write_weights(self.model.get_weights())
-        return pytorch_script.render(self.id, self.spec, self.state_class_names(), weights)
+        return pytorch_script.render(self.spec, self.state_class_names(), weights)
 
     @classmethod
     def from_model_file(cls, session_id: str, limits: Settings,
