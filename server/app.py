@@ -6,12 +6,11 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import AsyncIterator
-from typing import Any
 
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
-from server import __version__, errors
+from server import __version__, errors, openapi
 from server.access_token import AccessTokenMiddleware
 from server.body_limit import BodyLimitMiddleware
 from server.client_limits import ClientLimits
@@ -86,26 +85,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(export.router)
     app.include_router(landscape.router)
     app.include_router(ws.router)
-    _add_schemas(app, BODY_MODELS)
+    openapi.install(app, BODY_MODELS)
     return app
-
-
-def _add_schemas(app: FastAPI, models: dict[str, Any]) -> None:
-    """Put models that routes read by hand (server.requests.json_body) into the OpenAPI
-    components, so the schema at /openapi.json is complete."""
-    build = app.openapi
-
-    def openapi() -> dict[str, Any]:
-        if app.openapi_schema:
-            return app.openapi_schema
-        schema = build()
-        components = schema.setdefault("components", {}).setdefault("schemas", {})
-        for name, model in models.items():
-            body = model.model_json_schema(ref_template="#/components/schemas/{model}")
-            for def_name, definition in body.pop("$defs", {}).items():
-                components.setdefault(def_name, definition)
-            components[name] = body
-        app.openapi_schema = schema
-        return schema
-
-    app.openapi = openapi  # type: ignore[method-assign]

@@ -14,7 +14,7 @@ from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 
@@ -113,10 +113,51 @@ def install(app: FastAPI) -> None:
         return JSONResponse(json.loads(json.dumps(body, default=str)), status_code=status)
 
     @app.exception_handler(StarletteHTTPException)
-    async def _http(_request: Request, exc: StarletteHTTPException) -> JSONResponse:
+    async def _http(request: Request, exc: StarletteHTTPException) -> Response:
+        if exc.status_code == 405:
+            return _not_allowed(request, (exc.headers or {}).get("Allow", ""))
         detail = exc.detail
         if isinstance(detail, dict):
             body = {"detail": detail}
         else:
             body = {"detail": {"message": str(detail), "field": None}}
         return JSONResponse(body, status_code=exc.status_code, headers=exc.headers)
+
+
+def allowed_methods(request: Request) -> list[str]:
+    """Every method some route of the app takes at this path (Starlette's own 405 names only
+    the first route that matched the path, e.g. GET where DELETE is there too)."""
+    by_literal: set[str] = set()  # routes whose path is this path, no parameters
+    by_pattern: set[str] = set()  # routes with parameters (/api/sessions/{session_id})
+    for route in _leaf_routes(request.app.router.routes):
+        regex, methods = getattr(route, "path_regex", None), getattr(route, "methods", None)
+        if regex is not None and methods and regex.match(request.url.path):
+            (by_pattern if "{" in str(getattr(route, "path", "")) else by_literal).update(
+                methods)
+    # /api/sessions/import is its own route, not a session id: a literal path wins
+    return sorted((by_literal or by_pattern) | {"OPTIONS"})
+
+
+def _leaf_routes(routes: Any) -> Any:
+    """The routes themselves, looking inside included routers (FastAPI wraps them)."""
+    for route in routes:
+        inner = getattr(getattr(route, "original_router", None), "routes", None)
+        if inner is not None:
+            yield from _leaf_routes(inner)
+        else:
+            yield route
+
+
+def _not_allowed(request: Request, named: str) -> Response:
+    """OPTIONS: 204 with Allow (no cross-origin headers: a preflight from another site
+    fails). Any other method the path does not take: 405 with the same Allow. ``named``: the
+    Allow the refusing route gave, for a mounted app (the static files) no route here names."""
+    methods = set(allowed_methods(request))
+    if methods == {"OPTIONS"}:
+        methods |= {m.strip() for m in named.split(",") if m.strip()}
+    allow = ", ".join(sorted(methods))
+    if request.method == "OPTIONS":
+        return Response(status_code=204, headers={"Allow": allow})
+    message = f"method: {request.method} is not allowed here; allowed: {allow}"
+    return JSONResponse({"detail": {"message": message, "field": "method"}}, status_code=405,
+                        headers={"Allow": allow})

@@ -103,9 +103,14 @@ async def upload_bytes(request: Request, field: str = "file") -> tuple[str, byte
             raise
         raise ApiError(400, f"body: not a valid multipart body ({exc})", "body") from exc
     item: Any = form.get(field)
-    if not isinstance(item, UploadFile):
-        raise ApiError(422, f"{field}: missing (a file upload named {field!r} is required)",
-                       field)
+    unknown = [name for name in form if name != field]
+    if not isinstance(item, UploadFile) or unknown:
+        await form.close()
+        if not isinstance(item, UploadFile):
+            raise ApiError(422, f"{field}: missing (a file upload named {field!r} is "
+                           "required)", field)
+        raise ApiError(422, f"{unknown[0][:64]}: unknown field; an upload carries only "
+                       f"{field!r}", unknown[0][:64])
     data = await item.read()
     await form.close()
     return item.filename or "", data

@@ -240,7 +240,9 @@ class Session:
         network, the new model, data and training built aside first; only then is anything
         applied (a refusal changes nothing, in memory or on disk)."""
         self.check_idle()
-        changes = patch.model_dump(exclude_unset=True)
+        # null means "keep it", except for dataset_size, where it means "all of it"
+        changes = {k: v for k, v in patch.model_dump(exclude_unset=True).items()
+                   if v is not None or k == "dataset_size"}
         merged = self.settings.model_dump()
         merged.update({k: v for k, v in changes.items()})
         try:

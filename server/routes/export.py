@@ -18,7 +18,8 @@ _UPLOAD = {
         "required": True,
         "content": {"multipart/form-data": {"schema": {
             "type": "object", "required": ["file"],
-            "properties": {"file": {"type": "string", "format": "binary"}}}}},
+            "properties": {"file": {"type": "string", "format": "binary"}},
+            "additionalProperties": False}}},
     }
 }
 

@@ -116,3 +116,44 @@ def test_the_pytorch_export_does_not_carry_the_session_id(client, session):
     script = client.get(f"/api/sessions/{sid}/export.py").text
     assert sid[:6] not in script and sid[-6:] not in script
     assert script.startswith('"""nnplay model: conv2d -> relu')
+
+
+def test_options_and_405_name_every_method_of_the_path(client, session):
+    sid = session["id"]
+    reply = client.options(f"/api/sessions/{sid}")
+    assert reply.status_code == 204 and reply.headers["allow"] == "DELETE, GET, OPTIONS"
+    assert client.options("/api/sessions/import").headers["allow"] == "OPTIONS, POST"
+    refused = client.patch(f"/api/sessions/{sid}")
+    assert refused.status_code == 405 and refused.headers["allow"] == "DELETE, GET, OPTIONS"
+    assert refused.json()["detail"]["field"] == "method"
+    # no CORS headers: another site's preflight still fails
+    assert "access-control-allow-origin" not in {k.lower() for k in reply.headers}
+
+
+def test_the_openapi_document_gives_the_error_object_and_reply_schemas(client):
+    document = client.get("/openapi.json").json()
+    schemas = document["components"]["schemas"]
+    assert "HTTPValidationError" not in schemas and "Error" in schemas
+    for path, operations in document["paths"].items():
+        for method, operation in operations.items():
+            codes = {int(c) for c in operation["responses"]}
+            assert {400, 401, 422} <= codes, (method, path)
+            for code, response in operation["responses"].items():
+                if code.startswith("4"):
+                    assert response["content"]["application/json"]["schema"] == {
+                        "$ref": "#/components/schemas/Error"}, (method, path, code)
+            if "requestBody" in operation:
+                assert {403, 413, 415} <= codes, (method, path)
+            if "{session_id}" in path:
+                assert {404, 409} <= codes, (method, path)
+    create = document["paths"]["/api/sessions"]["post"]["responses"]
+    assert {"429", "503"} <= set(create)
+    assert create["201"]["content"]["application/json"]["schema"] == {
+        "$ref": "#/components/schemas/SessionState"}
+
+
+def test_an_upload_with_another_field_is_a_422_naming_it(client, session):
+    reply = client.post(f"/api/sessions/{session['id']}/forward",
+                        files={"file": ("a.png", _png(200))}, data={"extra": "1"})
+    assert reply.status_code == 422, reply.text
+    assert reply.json()["detail"]["field"] == "extra"
