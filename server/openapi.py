@@ -13,6 +13,7 @@ from typing import Any
 from fastapi import FastAPI
 from pydantic import BaseModel
 
+from server.access_token import OPEN_PATHS
 from server.schemas.replies import COMPONENTS, REPLIES, ref
 
 ERRORS = {
@@ -32,7 +33,7 @@ _CREATING = {("post", "/api/sessions"), ("post", "/api/sessions/import")}
 
 def statuses(method: str, path: str, operation: dict[str, Any]) -> list[int]:
     """The error statuses ``method path`` can answer with."""
-    codes = {400, 401, 422}
+    codes = {400, 422} if path in OPEN_PATHS else {400, 401, 422}
     params = {p["name"] for p in operation.get("parameters", []) if p.get("in") == "path"}
     if "session_id" in params or "sample_id" in params or "layer" in params:
         codes |= {404, 409}
@@ -41,7 +42,7 @@ def statuses(method: str, path: str, operation: dict[str, Any]) -> list[int]:
     if "requestBody" in operation:
         codes |= {413, 415}
     if (method, path) in _CREATING:
-        codes |= {409, 429, 503}
+        codes |= {429, 503}
     return sorted(codes)
 
 
