@@ -357,7 +357,9 @@ def _has_alpha(im: Image.Image) -> bool:
 
 def _reduced(im: Image.Image, factor: int) -> Image.Image:
     """Each ``factor`` x ``factor`` box averaged into one pixel (Pillow's ``reduce``)."""
-    if im.mode not in ("L", "RGB", "RGBA", "I", "I;16", "F"):
+    if im.mode.startswith("I"):  # 16-bit grayscale: reduce at 32 bits, keep the scale
+        im = im.convert("I")
+    elif im.mode not in ("L", "RGB", "RGBA"):
         im = im.convert("RGBA" if _has_alpha(im) else "L")
     return im.reduce(factor)
 

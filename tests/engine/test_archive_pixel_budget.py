@@ -73,3 +73,30 @@ def test_a_large_png_is_reduced_before_resizing_and_looks_the_same():
                                                                 Image.Resampling.LANCZOS)
     got = ds.images[int(np.flatnonzero(ds.labels == 0)[0]), 0]
     assert np.abs(got - np.clip(np.asarray(full), 0, 1)).max() < 0.02  # as _fit clips
+
+
+def _in_mode(mode: str, fmt: str) -> bytes:
+    """A 600x600 picture (noise) saved in Pillow ``mode`` as ``fmt``."""
+    noise = (np.random.default_rng(1).random((600, 600)) * 255).astype(np.uint8)
+    image = Image.fromarray(noise)
+    if mode == "I;16":
+        image = Image.fromarray(noise.astype(np.uint16) * 257)
+    elif mode != "L":
+        image = image.convert(mode)
+    buffer = io.BytesIO()
+    image.save(buffer, fmt)
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize(("mode", "fmt"), [
+    ("L", "PNG"), ("1", "PNG"), ("LA", "PNG"), ("P", "PNG"), ("RGB", "PNG"), ("RGBA", "PNG"),
+    ("I;16", "PNG"), ("CMYK", "JPEG"), ("RGB", "JPEG"), ("RGB", "GIF"), ("RGB", "BMP")])
+def test_every_mode_is_reduced_to_the_same_gray(mode, fmt):
+    from engine.preprocess import decode_image
+
+    data = _in_mode(mode, fmt)
+    ds, problems = load_zip(_zip({"a/x": data, "b/y.png": _png(20)}), size=28)
+    assert problems == []
+    got = ds.images[int(np.flatnonzero(ds.labels == 0)[0]), 0]
+    full = decode_image(data)  # the whole picture, decoded at full size
+    assert abs(float(got.mean()) - float(full.mean())) < 0.01
