@@ -127,7 +127,8 @@ class HostGuardMiddleware:
 async def _refuse(scope: Scope, send: Send, status: int, field: str, message: str) -> None:
     """A JSON error reply (HTTP) or a refused handshake (WebSocket: HTTP 403)."""
     if scope["type"] == "websocket":
-        await send({"type": "websocket.close", "code": 1008, "reason": message[:120]})
+        reason = message.encode()[:120].decode(errors="ignore")  # a close reason: <= 123 bytes
+        await send({"type": "websocket.close", "code": 1008, "reason": reason})
         return
     body = json.dumps({"detail": {"message": message, "field": field}}).encode()
     await send({"type": "http.response.start", "status": status,
