@@ -6,14 +6,16 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import AsyncIterator
-from typing import Any
 
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
-from server import __version__, errors
+from server import __version__, errors, openapi
+from server.access_token import AccessTokenMiddleware
 from server.body_limit import BodyLimitMiddleware
+from server.client_limits import ClientLimits
 from server.config import STATIC_DIR, Settings
+from server.host_guard import HostGuardMiddleware, HostPolicy
 from server.manager import SessionManager
 from server.requests import BODY_MODELS
 from server.routes import (
@@ -68,6 +70,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     errors.install(app)
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_upload_bytes,
                        max_json_bytes=settings.max_json_bytes)
+    if settings.token is not None:
+        app.add_middleware(AccessTokenMiddleware, token=settings.token)
+    app.add_middleware(HostGuardMiddleware, policy=HostPolicy(settings.host,
+                                                             settings.allow_hosts))
+    app.state.client_limits = ClientLimits(settings.max_sessions_per_minute,
+                                           settings.max_decode_pixels_per_minute)
     app.add_middleware(SecurityHeadersMiddleware)  # CSP, nosniff, referrer, no framing
     app.mount("/static", StaticFiles(directory=str(STATIC_DIR)), name="static")
     app.include_router(pages.router)
@@ -83,26 +91,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(lab.router)
     app.include_router(planar.router)
     app.include_router(ws.router)
-    _add_schemas(app, BODY_MODELS)
+    openapi.install(app, BODY_MODELS)
     return app
-
-
-def _add_schemas(app: FastAPI, models: dict[str, Any]) -> None:
-    """Put models that routes read by hand (server.requests.json_body) into the OpenAPI
-    components, so the schema at /openapi.json is complete."""
-    build = app.openapi
-
-    def openapi() -> dict[str, Any]:
-        if app.openapi_schema:
-            return app.openapi_schema
-        schema = build()
-        components = schema.setdefault("components", {}).setdefault("schemas", {})
-        for name, model in models.items():
-            body = model.model_json_schema(ref_template="#/components/schemas/{model}")
-            for def_name, definition in body.pop("$defs", {}).items():
-                components.setdefault(def_name, definition)
-            components[name] = body
-        app.openapi_schema = schema
-        return schema
-
-    app.openapi = openapi  # type: ignore[method-assign]

@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import errno
+import os
+import re
 import socket
 import sys
 import threading
@@ -16,6 +18,8 @@ from threadpoolctl import threadpool_limits
 
 from server.app import create_app
 from server.config import Settings, default_data_dir
+from server.data_lock import DataDirInUse, lock_data_dir
+from server.host_guard import is_loopback
 
 LIMITS = {f.name: f.default for f in dataclasses.fields(Settings) if f.name.startswith("max_")}
 
@@ -81,12 +85,45 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         "still hold above these)",
     )
     parser.add_argument(
+        "--allow-host",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="one more name the Host header may carry (repeatable), e.g. the machine's name "
+        "in a classroom; the bound address (and localhost when bound to loopback) always works",
+    )
+    parser.add_argument(
+        "--token",
+        default=os.environ.get("NNPLAY_TOKEN") or None,
+        help="a shared access token every request must carry (default $NNPLAY_TOKEN); share "
+        "the link printed at start-up, which sets it as a cookie. Use it whenever others can "
+        "reach the server",
+    )
+    parser.add_argument(
         "--open",
         action=argparse.BooleanOptionalAction,
         default=False,
         help="open the playground in a web browser once it is up",
     )
     return parser.parse_args(argv)
+
+
+TOKEN_PATTERN = re.compile(r"[A-Za-z0-9._~-]{8,256}")
+
+
+def exposure_warning(host: str, token: str | None) -> str | None:
+    """The loud warning for a server others can reach (None on a loopback address)."""
+    if is_loopback(host):
+        return None
+    lines = [f"WARNING: nnplay is listening on {host}, not only on this computer: anyone "
+             "who can reach it can create sessions and run training here, and a session's "
+             "link is the only thing protecting it."]
+    if token is None:
+        lines.append("WARNING: no access token is set. Start it with --token WORD (or "
+                     "$NNPLAY_TOKEN) and share the link it prints, or bind --host 127.0.0.1.")
+    else:
+        lines.append("Every request must carry the access token; share the link below.")
+    return "\n".join(lines)
 
 
 def port_problem(host: str, port: int) -> str | None:
@@ -114,6 +151,9 @@ def main(argv: list[str] | None = None) -> int:
     if not args.session_ttl_days > 0:
         print("nnplay: --session-ttl-days must be more than 0", file=sys.stderr)
         return 2
+    if args.token is not None and not TOKEN_PATTERN.fullmatch(args.token):
+        print("nnplay: --token must be 8 to 256 letters, digits or . _ ~ -", file=sys.stderr)
+        return 2
     try:
         limits = parse_limits(args.limit)
     except ValueError as exc:
@@ -124,16 +164,28 @@ def main(argv: list[str] | None = None) -> int:
         print(f"nnplay: {problem}", file=sys.stderr)
         return 2
     data_dir = args.data_dir or default_data_dir()
-    data_dir.mkdir(parents=True, exist_ok=True)
+    try:
+        lock = lock_data_dir(data_dir)  # held until the process ends
+    except (DataDirInUse, OSError) as exc:
+        print(f"nnplay: {exc}", file=sys.stderr)
+        return 2
     shown_host = f"[{args.host}]" if ":" in args.host else args.host
     url = f"http://{shown_host}:{args.port}/"
+    warning = exposure_warning(args.host, args.token)
+    if warning:
+        print(warning, file=sys.stderr, flush=True)
+    if args.token is not None:
+        url = f"{url}?token={args.token}"
     print(f"nnplay is running at {url}  (sessions kept in {data_dir}; Ctrl+C to stop)", flush=True)
     if args.open:
         threading.Timer(1.0, webbrowser.open, args=(url,)).start()
     app = create_app(Settings(data_dir=data_dir, training_threads=args.training_threads,
-                              session_ttl_seconds=args.session_ttl_days * 86400, **limits))
+                              session_ttl_seconds=args.session_ttl_days * 86400,
+                              host=args.host, allow_hosts=tuple(args.allow_host),
+                              token=args.token, **limits))
     threadpool_limits(limits=args.blas_threads, user_api="blas")  # for the whole process
     uvicorn.run(app, host=args.host, port=args.port, log_level="warning")
+    lock.close()
     return 0
 
 

@@ -33,6 +33,11 @@ class Settings:
 
     data_dir: Path = field(default_factory=default_data_dir)
 
+    # Who may talk to it (server.host_guard, server.access_token).
+    host: str = "127.0.0.1"  # the bound address: Host headers must name it (or allow_hosts)
+    allow_hosts: tuple[str, ...] = ()  # more names Host may carry ("*": any; never by default)
+    token: str | None = None  # shared access token every request must carry, if set
+
     # Uploads and images.
     max_upload_bytes: int = 16 * 1024 * 1024  # a multipart upload (image, zip, npz)
     # Any other (JSON) body. The largest a page or client needs: a 512x512 drawing as a list
@@ -52,6 +57,8 @@ class Settings:
     max_dataset_size: int = 20_000  # examples a session trains on (and own samples it keeps)
     max_dataset_pixels: int = 20_000 * 28 * 28  # examples x pixels of a generated dataset
     max_zip_files: int = 5_000  # entries read from one uploaded zip
+    max_zip_pixels: int = 64_000_000  # pixels decoded for one zip upload (~1 s of decoding)
+    max_decode_pixels_per_minute: int = 256_000_000  # decoded from zips, per client
     max_grid: int = 41  # loss-surface grid side
     max_landscape_eval: int = 1_024  # evaluation images for a loss surface
 
@@ -62,6 +69,7 @@ class Settings:
     # Sessions.
     max_sessions_in_memory: int = 64  # least recently used ones beyond this are dropped to disk
     max_sessions_on_disk: int = 10_000  # creating one more is refused (503) until some expire
+    max_sessions_per_minute: int = 60  # sessions one client (IP address) may create a minute
     session_ttl_seconds: float = 7 * 24 * 3600.0  # idle sessions are deleted after this
     expiry_interval_seconds: float = 600.0  # how often the idle sweep runs
 

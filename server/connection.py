@@ -96,8 +96,9 @@ class Connection:
         try:
             self.session = await anyio.to_thread.run_sync(
                 lambda: self.manager.get(self.session_id, hold=True))
-        except ApiError:
-            await self.error(None, "id", "no such session")
+        except ApiError as exc:  # none (404), or one that cannot be loaded (409)
+            await self.error(None, "id", "no such session" if exc.status == 404
+                             else exc.message)
             await self.ws.close(CLOSE_UNKNOWN)
             return
         session = self.session
@@ -153,7 +154,13 @@ class Connection:
             if text is None:
                 await self.error(None, "message", "commands are JSON text frames")
                 continue
-            await self.handle_text(text)
+            try:
+                await self.handle_text(text)
+            except Exception as exc:  # a bug: answer, log, keep the socket for the next one
+                log.error("session %s: a command frame of %d characters failed",
+                          self.session_id, len(text), exc_info=exc)
+                await self.error(None, "message", f"message: internal error "
+                                 f"({type(exc).__name__}); the command was not run")
         self.open = False
 
     async def handle_text(self, text: str) -> None:
@@ -161,6 +168,11 @@ class Connection:
             raw = json.loads(text)
         except ValueError:
             await self.error(None, "message", "not valid JSON")
+            return
+        except RecursionError:
+            log.warning("session %s: refused a command frame nested too deeply (%d "
+                        "characters)", self.session_id, len(text))
+            await self.error(None, "message", "message: nested too deeply to be a command")
             return
         seq = raw.get("seq") if isinstance(raw, dict) else None
         seq = seq if isinstance(seq, int) and not isinstance(seq, bool) else None

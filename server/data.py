@@ -157,6 +157,11 @@ def load(settings: TrainSettings, input_shape: tuple[int, ...], own: Dataset | N
         if c != 1 or h != w or len(input_shape) != 3:
             raise ApiError(422, f"settings.dataset: shapes are square grayscale images but the "
                            f"network takes {c}x{h}x{w}", "settings.dataset")
+        if h < shapes.MIN_SIZE:
+            raise ApiError(422, f"settings.dataset: shapes are drawn at {shapes.MIN_SIZE}x"
+                           f"{shapes.MIN_SIZE} pixels or more but the network takes "
+                           f"{c}x{h}x{w}; use an input side of at least {shapes.MIN_SIZE} or "
+                           "another dataset", "settings.dataset")
         count = size or SHAPES_DEFAULT_SIZE
         if count > max_size:
             raise ApiError(422, f"settings.dataset_size: more than the limit of {max_size}",

@@ -6,13 +6,15 @@ are not JSON are rewritten into the same shape by the handlers installed here.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
+from collections.abc import Iterator
 from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 
@@ -30,8 +32,29 @@ class ApiError(Exception):
         return {"detail": {"message": self.message, "field": self.field, **self.extra}}
 
 
+class SessionUnloadable(ApiError):
+    """A stored session that cannot be loaded (saved by a broken or other version): 409
+    naming it; it can still be deleted."""
+
+    def __init__(self, session_id: str, reason: str) -> None:
+        super().__init__(409, f"id: the stored session {session_id} cannot be loaded "
+                         f"({reason}); it can only be deleted", "id", session=session_id)
+
+
 def not_found(what: str, field: str) -> ApiError:
     return ApiError(404, f"{field}: no such {what}", field)
+
+
+@contextlib.contextmanager
+def refused_as(field: str, status: int = 422) -> Iterator[None]:
+    """Inside the block, an engine ``ValueError`` (the engine's way of refusing an input)
+    becomes an ApiError naming ``field``; an ApiError passes through unchanged."""
+    try:
+        yield
+    except ValueError as exc:
+        message = str(exc)
+        raise ApiError(status, message if message.startswith(f"{field}:")
+                       else f"{field}: {message}", field) from exc
 
 
 def busy() -> ApiError:
@@ -77,7 +100,9 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(ApiError)
     async def _api_error(_request: Request, exc: ApiError) -> JSONResponse:
-        return JSONResponse(exc.body(), status_code=exc.status)
+        wait = exc.extra.get("retry_after")
+        headers = {"Retry-After": str(wait)} if wait is not None else None
+        return JSONResponse(exc.body(), status_code=exc.status, headers=headers)
 
     @app.exception_handler(RequestValidationError)
     async def _validation(_request: Request, exc: RequestValidationError) -> JSONResponse:
@@ -88,10 +113,51 @@ def install(app: FastAPI) -> None:
         return JSONResponse(json.loads(json.dumps(body, default=str)), status_code=status)
 
     @app.exception_handler(StarletteHTTPException)
-    async def _http(_request: Request, exc: StarletteHTTPException) -> JSONResponse:
+    async def _http(request: Request, exc: StarletteHTTPException) -> Response:
+        if exc.status_code == 405:
+            return _not_allowed(request, (exc.headers or {}).get("Allow", ""))
         detail = exc.detail
         if isinstance(detail, dict):
             body = {"detail": detail}
         else:
             body = {"detail": {"message": str(detail), "field": None}}
         return JSONResponse(body, status_code=exc.status_code, headers=exc.headers)
+
+
+def allowed_methods(request: Request) -> list[str]:
+    """Every method some route of the app takes at this path (Starlette's own 405 names only
+    the first route that matched the path, e.g. GET where DELETE is there too)."""
+    by_literal: set[str] = set()  # routes whose path is this path, no parameters
+    by_pattern: set[str] = set()  # routes with parameters (/api/sessions/{session_id})
+    for route in _leaf_routes(request.app.router.routes):
+        regex, methods = getattr(route, "path_regex", None), getattr(route, "methods", None)
+        if regex is not None and methods and regex.match(request.url.path):
+            (by_pattern if "{" in str(getattr(route, "path", "")) else by_literal).update(
+                methods)
+    # /api/sessions/import is its own route, not a session id: a literal path wins
+    return sorted((by_literal or by_pattern) | {"OPTIONS"})
+
+
+def _leaf_routes(routes: Any) -> Any:
+    """The routes themselves, looking inside included routers (FastAPI wraps them)."""
+    for route in routes:
+        inner = getattr(getattr(route, "original_router", None), "routes", None)
+        if inner is not None:
+            yield from _leaf_routes(inner)
+        else:
+            yield route
+
+
+def _not_allowed(request: Request, named: str) -> Response:
+    """OPTIONS: 204 with Allow (no cross-origin headers: a preflight from another site
+    fails). Any other method the path does not take: 405 with the same Allow. ``named``: the
+    Allow the refusing route gave, for a mounted app (the static files) no route here names."""
+    methods = set(allowed_methods(request))
+    if methods == {"OPTIONS"}:
+        methods |= {m.strip() for m in named.split(",") if m.strip()}
+    allow = ", ".join(sorted(methods))
+    if request.method == "OPTIONS":
+        return Response(status_code=204, headers={"Allow": allow})
+    message = f"method: {request.method} is not allowed here; allowed: {allow}"
+    return JSONResponse({"detail": {"message": message, "field": "method"}}, status_code=405,
+                        headers={"Allow": allow})

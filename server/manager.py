@@ -8,6 +8,7 @@ sessions beyond ``max_sessions_in_memory`` are dropped from memory (they are alr
 from __future__ import annotations
 
 import contextlib
+import logging
 import threading
 import time
 from collections import OrderedDict
@@ -15,11 +16,13 @@ from collections.abc import Callable, Iterator
 
 from server import model_file
 from server.config import Settings
-from server.errors import ApiError, not_found
+from server.errors import ApiError, SessionUnloadable, not_found
 from server.ids import is_session_id, new_session_id
 from server.schemas.settings import TrainSettings
 from server.session import Session
 from server.store import SessionStore
+
+log = logging.getLogger(__name__)
 
 
 class SessionManager:
@@ -62,12 +65,12 @@ class SessionManager:
             with self._lock:
                 session = self._cache.get(session_id)
             if session is None:
-                stored = self.store.load(session_id)
-                if stored is None:
+                try:
+                    session = self._load(session_id)
+                except ApiError:
                     with self._lock:
                         self._loading.pop(session_id, None)
-                    raise not_found("session", "id")
-                session = Session.from_stored(stored, self.settings)
+                    raise
                 with self._lock:
                     self._cache[session_id] = session
                     session.holds += hold
@@ -78,6 +81,19 @@ class SessionManager:
         with self._lock:
             self._loading.pop(session_id, None)
         return session
+
+    def _load(self, session_id: str) -> Session:
+        """The stored session built afresh; 404 when there is none, SessionUnloadable (409,
+        logged with its cause) when what is stored cannot be read or built."""
+        try:
+            stored = self.store.load(session_id)
+            if stored is not None:
+                return Session.from_stored(stored, self.settings)
+        except Exception as exc:  # whatever a damaged row (or a lowered limit) makes it raise
+            log.exception("stored session %s cannot be loaded", session_id)
+            reason = exc.message if isinstance(exc, ApiError) else f"{type(exc).__name__}: {exc}"
+            raise SessionUnloadable(session_id, reason) from exc
+        raise not_found("session", "id")
 
     def _evict_locked(self) -> None:
         limit = self.settings.max_sessions_in_memory
@@ -111,7 +127,11 @@ class SessionManager:
     def delete(self, session_id: str) -> None:
         """Stop and forget the session, and delete its storage. Taking the session's lock
         first means no save of it is half-way (a save after this would bring it back)."""
-        session = self.get(session_id)
+        try:
+            session = self.get(session_id)
+        except SessionUnloadable:
+            self.store.delete(session_id)  # nothing of it is in memory
+            return
         with session.lock:
             if session.closed:
                 raise not_found("session", "id")

@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 
 from server.errors import ApiError
+from server.labels import label_problem, shown
 
 FORMAT = "nnplay-model/1"
 _TEXT_MEMBERS = ("format", "spec", "settings", "class_names")
@@ -59,6 +60,30 @@ def _refuse(message: str) -> ApiError:
     return ApiError(422, f"file: {message}", "file")
 
 
+def _check_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> None:
+    """Refuse a member that is not a plain .npy array, or whose header declares more bytes
+    than the member holds (a header can declare 10**12 elements in a few bytes: reading it
+    would try to allocate them). Reads the header only."""
+    name = info.filename
+    if info.is_dir() or not name.endswith(".npy"):
+        raise _refuse(f'member "{name}" is not a .npy array')
+    with zf.open(info) as f:
+        try:
+            version = np.lib.format.read_magic(f)
+            if version == (1, 0):
+                shape, _fortran, dtype = np.lib.format.read_array_header_1_0(f)
+            else:
+                shape, _fortran, dtype = np.lib.format.read_array_header_2_0(f)
+        except (ValueError, SyntaxError, EOFError) as exc:
+            raise _refuse(f'member "{name}" has no readable .npy header ({exc})') from exc
+    if dtype.hasobject:
+        raise _refuse(f'member "{name}" holds Python objects; only numbers and text are read')
+    declared = int(np.prod(shape, dtype=object)) * dtype.itemsize
+    if declared > info.file_size:
+        raise _refuse(f'member "{name}" declares {declared} bytes of data but holds '
+                      f"{info.file_size}")
+
+
 def read(data: bytes, max_bytes: int) -> ModelFile:
     """Parse an uploaded model file; 415/422 naming ``file`` when it is not one."""
     try:
@@ -69,9 +94,14 @@ def read(data: bytes, max_bytes: int) -> ModelFile:
     if sum(i.file_size for i in infos) > max_bytes:
         raise _refuse(f"unpacks to more than {max_bytes} bytes")
     try:
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            for info in infos:
+                _check_member(zf, info)
         with np.load(io.BytesIO(data), allow_pickle=False) as npz:
             arrays = {name: npz[name] for name in npz.files}
-    except (ValueError, OSError, EOFError, zipfile.BadZipFile) as exc:
+    except ApiError:
+        raise
+    except (ValueError, OSError, EOFError, RuntimeError, zipfile.BadZipFile) as exc:
         raise _refuse(f"not a readable .npz ({exc})") from exc
     if "format" not in arrays or str(arrays["format"]) != FORMAT:
         raise _refuse(f'missing or unknown "format" member (expected {FORMAT!r})')
@@ -86,6 +116,8 @@ def read(data: bytes, max_bytes: int) -> ModelFile:
             texts[name] = json.loads(str(arrays[name]))
         except ValueError as exc:
             raise _refuse(f'member "{name}" is not JSON ({exc})') from exc
+        except RecursionError as exc:
+            raise _refuse(f'member "{name}" is nested too deeply') from exc
     weights = {}
     for name, value in arrays.items():
         if name in _TEXT_MEMBERS:
@@ -96,4 +128,8 @@ def read(data: bytes, max_bytes: int) -> ModelFile:
     settings = texts["settings"] if isinstance(texts["settings"], dict) else None
     names = texts["class_names"]
     class_names = [str(n) for n in names] if isinstance(names, list) else None
+    for i, name in enumerate(class_names or []):
+        problem = label_problem(name)
+        if problem:
+            raise _refuse(f'class name {i + 1} ("{shown(name)}") {problem}')
     return ModelFile(texts["spec"], settings, class_names, weights)

@@ -12,7 +12,7 @@ import zlib
 from typing import Any
 
 TEMPLATE = '''\
-"""nnplay model exported from session {short_id}: {summary}.
+"""nnplay model: {summary}.
 
 Rebuilds the network in PyTorch with the exact weights it had in nnplay.
 Run `python {filename}` (needs torch and numpy) to print the prediction for a blank image;
@@ -128,14 +128,15 @@ if __name__ == "__main__":
 '''
 
 
-def render(session_id: str, spec: dict[str, Any], class_names: list[str],
-           weights_npz: bytes, filename: str = "nnplay_model.py") -> str:
-    """The script's text for a model whose weights are the npz bytes ``weights_npz``."""
+def render(spec: dict[str, Any], class_names: list[str], weights_npz: bytes,
+           filename: str = "nnplay_model.py") -> str:
+    """The script's text for a model whose weights are the npz bytes ``weights_npz`` (nothing
+    of the session it came from: its id is a credential)."""
     packed = base64.b64encode(zlib.compress(weights_npz, 9)).decode("ascii")
     lines = [f'    "{packed[i:i + 96]}"' for i in range(0, len(packed), 96)] or ['    ""']
     kinds = " -> ".join(layer["type"] for layer in spec["layers"])
     inp = spec["input"]
     return TEMPLATE.format(
-        short_id=session_id[:8], summary=kinds, filename=filename, c=inp["channels"],
+        summary=kinds, filename=filename, c=inp["channels"],
         h=inp["height"], w=inp["width"], spec=json.dumps(spec), class_names=json.dumps(
             class_names), weights="\n".join(lines))

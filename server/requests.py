@@ -23,6 +23,12 @@ def is_multipart(request: Request) -> bool:
     return request.headers.get("content-type", "").startswith("multipart/form-data")
 
 
+def is_json(request: Request) -> bool:
+    """Content-Type is application/json (any parameters, e.g. charset)."""
+    media = request.headers.get("content-type", "").split(";", 1)[0].strip().lower()
+    return media == "application/json"
+
+
 BODY_MODELS: dict[str, type[BaseModel]] = {}  # read by hand; app.py puts them in OpenAPI
 
 
@@ -58,6 +64,10 @@ async def json_model(request: Request, model: type[M], required: bool = True) ->
         raise ApiError(413, json_too_large(limit), "body")
     if not required and not raw.strip():
         return None
+    if not is_json(request):  # a plain form or text/plain body: what another site can send
+        kind = request.headers.get("content-type") or "none"
+        raise ApiError(415, f"body: send JSON with Content-Type: application/json (got "
+                       f"{kind[:80]!r})", "body")
     return await in_thread(lambda: parse_json(model, raw))
 
 
@@ -93,9 +103,14 @@ async def upload_bytes(request: Request, field: str = "file") -> tuple[str, byte
             raise
         raise ApiError(400, f"body: not a valid multipart body ({exc})", "body") from exc
     item: Any = form.get(field)
-    if not isinstance(item, UploadFile):
-        raise ApiError(422, f"{field}: missing (a file upload named {field!r} is required)",
-                       field)
+    unknown = [name for name in form if name != field]
+    if not isinstance(item, UploadFile) or unknown:
+        await form.close()
+        if not isinstance(item, UploadFile):
+            raise ApiError(422, f"{field}: missing (a file upload named {field!r} is "
+                           "required)", field)
+        raise ApiError(422, f"{unknown[0][:64]}: unknown field; an upload carries only "
+                       f"{field!r}", unknown[0][:64])
     data = await item.read()
     await form.close()
     return item.filename or "", data

@@ -22,7 +22,7 @@ from server import architecture, codec, model_file, pytorch_script
 from server.config import Settings
 from server.data import SplitData
 from server.data import load as load_data
-from server.errors import ApiError
+from server.errors import ApiError, refused_as
 from server.own_samples import OwnSamples
 from server.schemas.common import SampleRef
 from server.schemas.settings import RESETTING_FIELDS, SettingsPatch, TrainSettings
@@ -30,6 +30,7 @@ from server.store import SessionStore, StoredSession
 from server.tensors import finite_or_none, tensor_json
 from server.training import Emitted, Training
 
+_Fresh = tuple[Sequential, SplitData | None, Training | None, str | None]
 FORMAT_VERSION = 1
 TOUCH_EVERY_SECONDS = 60.0
 MAX_HAND_SET = 1e4  # largest magnitude of a hand-set weight
@@ -78,38 +79,50 @@ class Session:
         session._reset_training()
         return session
 
-    def _check_batch(self, settings: TrainSettings) -> None:
+    def _check_batch(self, settings: TrainSettings, table: dict[str, Any]) -> None:
         inputs = largest_batch(settings.batch_size)  # an epoch's last batch may hold more
-        values = inputs * self.table["activations"]
+        values = inputs * table["activations"]
         if values > self.limits.max_batch_values:
             raise ApiError(422, f"settings.batch_size: {settings.batch_size} (an epoch's last "
                            f"batch up to {inputs}) inputs of "
-                           f"{self.table['activations']} layer outputs each is more than this "
+                           f"{table['activations']} layer outputs each is more than this "
                            f"server's limit of {self.limits.max_batch_values} numbers per "
                            "batch; use a smaller batch", "settings.batch_size")
+
+    def _fresh(self, table: dict[str, Any], settings: TrainSettings) -> _Fresh:
+        """Fresh weights from the seed, data split, optimizer and history for ``table`` and
+        ``settings``, built aside: the session itself is not touched. An ApiError naming the
+        field when they cannot be had."""
+        self._check_batch(settings, table)
+        with refused_as("spec"):
+            model = build(table["spec"], np.random.default_rng(settings.seed))
+        data, training, problem = self._data_for(model, settings, strict=True)
+        return model, data, training, problem
+
+    def _commit(self, table: dict[str, Any], settings: TrainSettings, fresh: _Fresh) -> None:
+        """Apply what :meth:`_fresh` built (plain assignments: nothing here can fail)."""
+        self.table, self.spec, self.settings = table, table["spec"], settings
+        self.model, self.data, self.training, self.training_problem = fresh
+        self._drop_prefixes.add("snapshot/")
+        self._save_all_snapshots = True
 
     def _reset_training(self) -> None:
         """Fresh weights from the seed, fresh optimizer, data split and history; on a
         refusal (ApiError) nothing of the session has changed."""
-        self._check_batch(self.settings)
-        model = build(self.spec, np.random.default_rng(self.settings.seed))
-        data, training, problem = self._data_for(model, strict=True)
-        self.model, self.data, self.training = model, data, training
-        self.training_problem = problem
-        self._drop_prefixes.add("snapshot/")
-        self._save_all_snapshots = True
+        self._commit(self.table, self.settings, self._fresh(self.table, self.settings))
 
-    def _data_for(self, model: Sequential, strict: bool) -> tuple[
+    def _data_for(self, model: Sequential, settings: TrainSettings, strict: bool) -> tuple[
             SplitData | None, Training | None, str | None]:
         """(data, training, None), or for own samples that cannot be trained on yet (too few
         classes, a mismatched output layer) (None, None, why). ``strict``: anything else is
-        refused with its ApiError."""
+        refused with its ApiError (an engine ValueError names ``settings.dataset``)."""
         try:
-            data = load_data(self.settings, tuple(model.input_shape), self.own.dataset(),
-                             self.limits.max_dataset_size, self.limits.max_dataset_pixels)
-            return data, Training.new(model, data, self.settings), None
+            with refused_as("settings.dataset"):
+                data = load_data(settings, tuple(model.input_shape), self.own.dataset(),
+                                 self.limits.max_dataset_size, self.limits.max_dataset_pixels)
+                return data, Training.new(model, data, settings), None
         except ApiError as exc:
-            if strict and self.settings.dataset != "own":
+            if strict and settings.dataset != "own":
                 raise
             return None, None, exc.message
 
@@ -215,56 +228,51 @@ class Session:
     def set_spec(self, spec: dict[str, Any],
                  patch: SettingsPatch | None = None) -> dict[str, Any]:
         """New architecture (and, with ``patch``, new settings checked and applied together:
-        the lab's features change the input size); all or nothing."""
+        the lab's features change the input size), weights from the seed: checked and built
+        whole before any of it is applied (a refusal changes nothing)."""
         self.check_idle()
         table = architecture.describe(spec, self.limits)
-        new_settings = self._merged(patch) if patch is not None else self.settings
-        old = (self.table, self.spec, self.model, self.data, self.training,
-               self.training_problem, self.settings)
-        self.table, self.spec, self.settings = table, table["spec"], new_settings
-        try:
-            self._reset_training()
-        except ApiError:
-            (self.table, self.spec, self.model, self.data, self.training,
-             self.training_problem, self.settings) = old
-            raise
+        settings = self._merged(patch) if patch is not None else self.settings
+        self._commit(table, settings, self._fresh(table, settings))
         self.last_input = None
         self._drop.add("last_input")
         return {**self.state(), "weights_reset": True}
 
+    @staticmethod
+    def _changes(patch: SettingsPatch) -> dict[str, Any]:
+        """The fields a settings patch sets; null means "keep it", except for dataset_size,
+        where it means "all of it"."""
+        return {k: v for k, v in patch.model_dump(exclude_unset=True).items()
+                if v is not None or k == "dataset_size"}
+
     def _merged(self, patch: SettingsPatch) -> TrainSettings:
         """The current settings with ``patch`` applied (``planar`` merged field by field)."""
-        changes = patch.model_dump(exclude_unset=True)
         merged = self.settings.model_dump()
-        for key, value in changes.items():
-            if key == "planar" and value is not None:
-                merged["planar"] = {**merged["planar"], **value}
-            elif value is not None or key not in ("planar",):
-                merged[key] = value
+        for key, value in self._changes(patch).items():
+            merged[key] = {**merged["planar"], **value} if key == "planar" else value
         try:
             return TrainSettings.model_validate(merged)
         except ValueError as exc:
             raise ApiError(422, f"settings: {exc}", "settings") from exc
 
     def set_settings(self, patch: SettingsPatch) -> dict[str, Any]:
+        """Change settings: the merged settings are validated and, when they rebuild the
+        network, the new model, data and training built aside first; only then is anything
+        applied (a refusal changes nothing, in memory or on disk)."""
         self.check_idle()
-        changes = patch.model_dump(exclude_unset=True)
+        changes = self._changes(patch)
         new = self._merged(patch)
         changed = {k for k in changes if getattr(new, k) != getattr(self.settings, k)}
         reset = any(k in RESETTING_FIELDS for k in changed)
-        self._check_batch(new)
-        old_settings = self.settings
-        old = (self.model, self.data, self.training, self.training_problem)
-        self.settings = new
-        try:
-            if reset:
-                self._reset_training()
-            elif self.training is not None:
-                self.training.reconfigure(new)
-        except ApiError:
-            self.settings = old_settings
-            self.model, self.data, self.training, self.training_problem = old
-            raise
+        self._check_batch(new, self.table)
+        if reset:
+            self._commit(self.table, new, self._fresh(self.table, new))
+        else:
+            if self.training is not None:
+                with refused_as("settings"):
+                    optimizer = self.training.optimizer_for(new)
+                self.training.reconfigure(new, optimizer)
+            self.settings = new
         return {**self.state(), "weights_reset": reset}
 
     def set_layer_params(self, layer: str, values: dict[str, Any]) -> dict[str, Any]:
@@ -312,7 +320,8 @@ class Session:
         if c != 1 or h != w:
             raise ApiError(422, f"{field}: drawings are square grayscale images, but this "
                            f"network takes {'x'.join(map(str, self.model.input_shape))}", field)
-        image, _info = preprocess_drawing(gray, size=h)
+        with refused_as(field):  # e.g. a side the preprocessing cannot produce
+            image, _info = preprocess_drawing(gray, size=h)
         return np.asarray(image, dtype=np.float32)
 
     def check_sample(self, ref: SampleRef, field: str = "sample") -> None:
@@ -419,7 +428,8 @@ class Session:
         stay, its history starts over (the old one was measured on other data)."""
         if self.settings.dataset != "own":
             return
-        self.data, self.training, self.training_problem = self._data_for(self.model, False)
+        self.data, self.training, self.training_problem = self._data_for(
+            self.model, self.settings, False)
         self._drop_prefixes.add("snapshot/")
         self._save_all_snapshots = True
 
@@ -439,7 +449,7 @@ class Session:
 
     def export_py(self) -> str:
         weights = model_file.write_weights(self.model.get_weights())
-        return pytorch_script.render(self.id, self.spec, self.state_class_names(), weights)
+        return pytorch_script.render(self.spec, self.state_class_names(), weights)
 
     @classmethod
     def from_model_file(cls, session_id: str, limits: Settings,
@@ -462,7 +472,7 @@ class Session:
         except ValueError as exc:
             raise ApiError(422, f"file: {exc}", "file") from exc
         session.data, session.training, session.training_problem = session._data_for(
-            session.model, strict=False)
+            session.model, session.settings, strict=False)
         return session
 
     # -- persistence --------------------------------------------------------------------
@@ -520,7 +530,7 @@ class Session:
         if "last_input" in stored.blobs:
             session.last_input = codec.unpack(stored.blobs["last_input"])["x"]
         session.data, _fresh, session.training_problem = session._data_for(
-            session.model, strict=False)
+            session.model, settings, strict=False)
         if session.data is not None:
             try:
                 session.training = Training.restore(session.model, session.data, settings,

@@ -84,12 +84,20 @@ class Training:
         return cls(trainer, settings)
 
     # -- settings -----------------------------------------------------------------------
-    def reconfigure(self, settings: TrainSettings) -> None:
-        """New optimizer hyper-parameters or batch size; weights and history stay."""
+    def optimizer_for(self, settings: TrainSettings) -> Optimizer | None:
+        """A new optimizer when ``settings`` change its kind or momentum, else None (the
+        current one takes the new lr and weight decay). Changes nothing."""
         old = self.settings
-        t = self.trainer
         if any(getattr(old, f) != getattr(settings, f) for f in OPTIMIZER_FIELDS):
-            t.optimizer = _optimizer(settings)
+            return _optimizer(settings)
+        return None
+
+    def reconfigure(self, settings: TrainSettings, optimizer: Optimizer | None) -> None:
+        """New optimizer hyper-parameters or batch size (``optimizer`` from
+        :meth:`optimizer_for`); weights and history stay. Plain assignments: cannot fail."""
+        t = self.trainer
+        if optimizer is not None:
+            t.optimizer = optimizer
         else:
             t.optimizer.lr = float(settings.lr)
             t.optimizer.weight_decay = float(settings.weight_decay)

@@ -37,11 +37,18 @@ class LiveServer:
             self.process.wait(timeout=10)
 
 
-def start_server(data_dir: Path, port: int | None = None, timeout: float = 30.0) -> LiveServer:
+# Tests open many pages from one address in a minute; the per-client creation allowance is
+# tested on its own (tests/server/test_cross_site.py), so it does not get in their way here.
+TEST_LIMITS = ("--limit", "max_sessions_per_minute=100000")
+
+
+def start_server(data_dir: Path, port: int | None = None, timeout: float = 30.0,
+                 extra_args: tuple[str, ...] = TEST_LIMITS) -> LiveServer:
     """Run ``python -m server.cli`` and wait until GET /api/health answers."""
     port = port or free_port()
     env = dict(os.environ, PYTHONUNBUFFERED="1")
-    command = [sys.executable, "-m", "server.cli", "--port", str(port), "--data-dir", str(data_dir)]
+    command = [sys.executable, "-m", "server.cli", "--port", str(port), "--data-dir", str(data_dir),
+               *extra_args]
     process = subprocess.Popen(
         command, cwd=PROJECT_ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT
     )

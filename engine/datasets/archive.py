@@ -15,6 +15,11 @@ paths (absolute, ``..``), files past ``max_files``, files larger than ``max_file
 (declared size checked first, then read with a cap), the running total past
 ``max_total_bytes``, images with more than ``max_pixels``, and corrupt or non-image files.
 Nothing is ever written to disk.
+
+Decoding is what an archive costs (a 4 KB PNG can hold 4 million pixels): every image is
+charged to a ``PixelBudget`` before it is decoded, and an archive past it is refused whole
+(``PixelBudgetExceeded``). A large JPEG is decoded at 1/2, 1/4 or 1/8 scale and any large
+image box-reduced before it is resized (see ``_decode``).
 """
 
 from __future__ import annotations
@@ -29,10 +34,10 @@ from pathlib import Path, PurePosixPath
 from typing import Literal
 
 import numpy as np
-from PIL import Image
+from PIL import Image, UnidentifiedImageError
 
 from engine.datasets.dataset import Dataset
-from engine.preprocess import DecodeLimits, ImageDecodeError, decode_image, preprocess_drawing
+from engine.preprocess import FORMATS, ImageDecodeError, preprocess_drawing, to_gray
 
 Mode = Literal["resize", "drawing"]
 _JUNK_NAMES = {"thumbs.db", "desktop.ini", "__macosx"}
@@ -48,6 +53,7 @@ class ArchiveLimits:
     max_total_bytes: int = 200 * 1024 * 1024
     max_pixels: int = 4096 * 4096
     max_archive_bytes: int = 100 * 1024 * 1024
+    max_decoded_pixels: int = 64_000_000  # all images together, as decoded (see PixelBudget)
 
 
 @dataclass(frozen=True)
@@ -69,6 +75,29 @@ class ArchiveError(ValueError):
         self.problems = problems or []
 
 
+class PixelBudgetExceeded(ArchiveError):
+    """Decoding the next image would take the archive past its pixel budget."""
+
+
+class PixelBudget:
+    """Pixels an archive may decode in all (decoding is what costs time: a 4 KB PNG can hold
+    4 million pixels). Each image is charged before it is decoded, at the size it will be
+    decoded at (a JPEG at its reduced draft size); ``spent`` is the running total."""
+
+    def __init__(self, limit: int, name: str = "max_decoded_pixels") -> None:
+        self.limit = limit
+        self.name = name  # how the limit is called where it is set, for the message
+        self.spent = 0
+
+    def charge(self, pixels: int, file: str) -> None:
+        if self.spent + pixels > self.limit:
+            raise PixelBudgetExceeded(
+                f"{file}: decoding it would take this upload past {self.limit} decoded pixels "
+                f"({self.name}); {self.spent} were decoded before it. Send smaller images or "
+                "fewer at a time")
+        self.spent += pixels
+
+
 @dataclass(frozen=True)
 class _Entry:
     name: str  # path inside the archive/folder, "/"-separated
@@ -81,11 +110,14 @@ def load_zip(
     size: int = 28,
     limits: ArchiveLimits | None = None,
     mode: Mode = "resize",
+    budget: PixelBudget | None = None,
 ) -> tuple[Dataset, list[Problem]]:
     """A zip (a path or its bytes) -> (Dataset (N, 1, size, size), problems).
 
     Raises ``ArchiveError`` naming the archive if it is not a readable zip, is larger than
-    ``max_archive_bytes``, or yields no usable image.
+    ``max_archive_bytes``, or yields no usable image, and ``PixelBudgetExceeded`` (an
+    ArchiveError) when its images would decode to more pixels than ``budget`` (default: one
+    of ``limits.max_decoded_pixels``) allows.
     """
     limits = limits or ArchiveLimits()
     label = "the uploaded zip" if isinstance(source, bytes) else str(source)
@@ -99,7 +131,7 @@ def load_zip(
     try:
         with zipfile.ZipFile(stream) as zf:
             entries = [_zip_entry(zf, info) for info in zf.infolist() if not info.is_dir()]
-            return _build(entries, label, size, limits, mode)
+            return _build(entries, label, size, limits, mode, budget)
     except zipfile.BadZipFile as exc:
         raise ArchiveError(f"{label}: not a readable zip file ({exc})") from None
 
@@ -109,6 +141,7 @@ def load_folder(
     size: int = 28,
     limits: ArchiveLimits | None = None,
     mode: Mode = "resize",
+    budget: PixelBudget | None = None,
 ) -> tuple[Dataset, list[Problem]]:
     """A folder with one sub-folder per class -> (Dataset (N, 1, size, size), problems).
 
@@ -119,7 +152,7 @@ def load_folder(
     root = Path(path)
     if not root.is_dir():
         raise ArchiveError(f"{root}: not a folder")
-    return _build(list(_folder_entries(root)), str(root), size, limits, mode)
+    return _build(list(_folder_entries(root)), str(root), size, limits, mode, budget)
 
 
 def _file_size(path: Path, label: str) -> int:
@@ -175,10 +208,12 @@ def _refuse(reason: str) -> Callable[[int], bytes]:
 
 
 def _build(
-    entries: list[_Entry], label: str, size: int, limits: ArchiveLimits, mode: Mode
+    entries: list[_Entry], label: str, size: int, limits: ArchiveLimits, mode: Mode,
+    pixel_budget: PixelBudget | None,
 ) -> tuple[Dataset, list[Problem]]:
-    if int(size) != size or size < 4:
-        raise ValueError(f"size must be a whole number >= 4; got {size}")
+    if int(size) != size or size < 1:
+        raise ValueError(f"size must be a whole number >= 1; got {size}")
+    pixels = pixel_budget or PixelBudget(limits.max_decoded_pixels)
     problems: list[Problem] = []
     usable = [e for e in sorted(entries, key=lambda e: e.name) if not _is_junk(e.name)]
     classes = _class_folders(usable, problems)
@@ -193,7 +228,7 @@ def _build(
                 data = _read_capped(entry, limits.max_file_bytes)
                 reason = budget.settle(entry, len(data))
                 if reason is None:
-                    images.append(_fit(data, entry.name, size, limits, mode))
+                    images.append(_fit(data, entry.name, size, limits, mode, pixels))
                     names.append(cls)
                     continue
             except ImageDecodeError as exc:
@@ -259,13 +294,82 @@ def _read_capped(entry: _Entry, max_bytes: int) -> bytes:
     return data
 
 
-def _fit(data: bytes, name: str, size: int, limits: ArchiveLimits, mode: Mode) -> np.ndarray:
+def _fit(data: bytes, name: str, size: int, limits: ArchiveLimits, mode: Mode,
+         budget: PixelBudget) -> np.ndarray:
     """Decode one file and fit it to (size, size) float32 in [0, 1]."""
-    gray = decode_image(data, name, DecodeLimits(limits.max_file_bytes, limits.max_pixels))
+    # the drawing preprocessing crops to the ink first: keep detail for that
+    target = size if mode == "resize" else max(4 * size, 112)
+    gray, extent = _decode(data, name, limits.max_pixels, target, budget)
     if mode == "drawing":
         return preprocess_drawing(gray, size)[0][0]
-    resized = Image.fromarray(gray).resize((size, size), Image.Resampling.LANCZOS)
+    resized = Image.fromarray(gray).resize((size, size), Image.Resampling.LANCZOS,
+                                           box=(0.0, 0.0, *extent))
     return np.clip(np.asarray(resized, dtype=np.float32), 0, 1)
+
+
+def _decode(data: bytes, name: str, max_pixels: int, target: int,
+            budget: PixelBudget) -> tuple[np.ndarray, tuple[float, float]]:
+    """PNG, JPEG, BMP or GIF bytes (first frame) -> ((H, W) float32 gray in [0, 1], extent),
+    at a reduced size when the picture is far larger than ``target`` pixels a side.
+    ``extent`` (width, height) is how much of the array the picture spans: a reduction by a
+    factor f that does not divide the side leaves a last, partial column (row) of boxes,
+    and the picture spans W0 / f of it.
+
+    The size is read from the header first: over ``max_pixels`` is an ImageDecodeError, and
+    the budget is charged before any pixel is decoded. A JPEG is decoded at 1/2, 1/4 or 1/8
+    scale (Pillow's ``draft``: the DCT skips the detail) while it stays at least ``target`` a
+    side; any image then at least 4x ``target`` a side is box-reduced by a whole factor
+    (Pillow's ``reduce``) to no less than twice ``target``, so what follows works on far fewer
+    pixels. Gray as ``engine.preprocess.decode_image`` makes it (16-bit scaled, alpha
+    composited by ``to_gray``).
+    """
+    try:
+        with Image.open(io.BytesIO(data), formats=FORMATS) as im:
+            width, height = im.size
+            if width * height > max_pixels:
+                raise ImageDecodeError(f"{name}: image is {width}x{height} = {width * height} "
+                                       f"pixels, more than the limit of {max_pixels} "
+                                       "(max_pixels)")
+            if im.format == "JPEG":
+                im.draft(im.mode, (target, target))
+            budget.charge(im.size[0] * im.size[1], name)
+            im.load()
+            factor = min(im.size) // (2 * target)
+            if factor < 2:
+                return _gray(im), (float(im.size[0]), float(im.size[1]))
+            extent = (im.size[0] / factor, im.size[1] / factor)
+            return _gray(_reduced(im, factor)), extent
+    except UnidentifiedImageError:
+        raise ImageDecodeError(f"{name}: not a PNG, JPEG, BMP or GIF image") from None
+    except Image.DecompressionBombError as exc:
+        raise ImageDecodeError(
+            f"{name}: more pixels than the limit of {max_pixels} (max_pixels); "
+            f"Pillow refused it before decoding: {exc}") from None
+    except (OSError, SyntaxError, ValueError, EOFError) as exc:
+        if isinstance(exc, (ImageDecodeError, ArchiveError)):
+            raise
+        raise ImageDecodeError(f"{name}: corrupt or truncated image ({exc})") from None
+
+
+def _has_alpha(im: Image.Image) -> bool:
+    return im.mode in ("RGBA", "LA", "PA", "La", "RGBa") or "transparency" in im.info
+
+
+def _reduced(im: Image.Image, factor: int) -> Image.Image:
+    """Each ``factor`` x ``factor`` box averaged into one pixel (Pillow's ``reduce``)."""
+    if im.mode.startswith("I"):  # 16-bit grayscale: reduce at 32 bits, keep the scale
+        im = im.convert("I")
+    elif im.mode not in ("L", "RGB", "RGBA"):
+        im = im.convert("RGBA" if _has_alpha(im) else "L")
+    return im.reduce(factor)
+
+
+def _gray(im: Image.Image) -> np.ndarray:
+    if im.mode.startswith("I"):  # 16-bit grayscale PNG
+        return np.clip(np.asarray(im, dtype=np.float32) / 65535, 0, 1)
+    if _has_alpha(im):
+        return to_gray(np.asarray(im.convert("RGBA")))
+    return to_gray(np.asarray(im.convert("L")))
 
 
 def _is_junk(name: str) -> bool:

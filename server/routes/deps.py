@@ -6,6 +6,7 @@ from typing import cast
 
 from fastapi import Request
 
+from server.client_limits import ClientLimits, client_of
 from server.config import Settings
 from server.manager import SessionManager
 
@@ -16,3 +17,12 @@ def manager(request: Request) -> SessionManager:
 
 def limits(request: Request) -> Settings:
     return cast(Settings, request.app.state.settings)
+
+
+def client_limits(request: Request) -> ClientLimits:
+    return cast(ClientLimits, request.app.state.client_limits)
+
+
+def count_new_session(request: Request) -> None:
+    """One more session for this client this minute; 429 when it has made its allowance."""
+    client_limits(request).take_session(client_of(request))

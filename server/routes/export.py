@@ -8,7 +8,7 @@ from fastapi import APIRouter, Request, Response
 
 from server.manager import import_session
 from server.requests import upload_bytes
-from server.routes.deps import manager
+from server.routes.deps import count_new_session, manager
 from server.worker import in_thread, with_session
 
 router = APIRouter(prefix="/api/sessions")
@@ -18,7 +18,8 @@ _UPLOAD = {
         "required": True,
         "content": {"multipart/form-data": {"schema": {
             "type": "object", "required": ["file"],
-            "properties": {"file": {"type": "string", "format": "binary"}}}}},
+            "properties": {"file": {"type": "string", "format": "binary"}},
+            "additionalProperties": False}}},
     }
 }
 
@@ -45,5 +46,6 @@ async def export_py(session_id: str, request: Request) -> Response:
 async def import_model(request: Request) -> dict[str, Any]:
     """A new session from an exported .npz (multipart field ``file``)."""
     _, data = await upload_bytes(request, "file")
+    count_new_session(request)
     mgr = manager(request)
     return await in_thread(lambda: import_session(mgr, data).state())

@@ -21,7 +21,8 @@ _BODY = {
             **json_body_doc(ForwardBody)["requestBody"]["content"],
             "multipart/form-data": {
                 "schema": {"type": "object", "required": ["file"],
-                           "properties": {"file": {"type": "string", "format": "binary"}}}
+                           "properties": {"file": {"type": "string", "format": "binary"}},
+                           "additionalProperties": False}
             },
         },
     }

@@ -6,12 +6,13 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query, Request
 
+from server.client_limits import client_of
 from server.confusion_samples import confusion_samples
 from server.data import builtin_split
 from server.images import gray_from_pixels
 from server.own_upload import add_zip
 from server.requests import json_body, json_body_doc, upload_bytes
-from server.routes.deps import limits, manager
+from server.routes.deps import client_limits, limits, manager
 from server.sample_strip import sample_strip
 from server.schemas.images import OwnSampleBody
 from server.worker import in_thread, with_session
@@ -24,7 +25,8 @@ _UPLOAD = {
         "required": True,
         "content": {"multipart/form-data": {"schema": {
             "type": "object", "required": ["file"],
-            "properties": {"file": {"type": "string", "format": "binary"}}}}},
+            "properties": {"file": {"type": "string", "format": "binary"}},
+            "additionalProperties": False}}},
     }
 }
 
@@ -100,4 +102,5 @@ async def upload_zip(session_id: str, request: Request,
                      mode: Literal["resize", "drawing"] = "resize") -> dict[str, Any]:
     """Add every image of a zip (one folder per class); report the files left out."""
     _, data = await upload_bytes(request, "file")
-    return await add_zip(manager(request), session_id, data, mode)
+    return await add_zip(manager(request), session_id, data, mode,
+                         client_limits(request).pixels, client_of(request))

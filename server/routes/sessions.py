@@ -8,7 +8,7 @@ from fastapi import APIRouter, Request, Response
 
 from server.manager import create_session
 from server.requests import json_body, json_body_doc
-from server.routes.deps import manager
+from server.routes.deps import count_new_session, manager
 from server.schemas.sessions import CreateSessionBody, SettingsBody
 from server.schemas.spec import ParamsBody, SpecBody
 from server.worker import in_thread, with_session
@@ -24,6 +24,7 @@ async def create(request: Request,
                  ) -> dict[str, Any]:
     """A new session (default: the tiny MNIST CNN with default settings)."""
     body = body or CreateSessionBody()
+    count_new_session(request)
     mgr = manager(request)
     return await in_thread(lambda: create_session(mgr, body.spec, body.settings).state())
 

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field, field_validator, model_validator
 
+from server.labels import LABEL_PATTERN, MAX_LABEL, label_problem
 from server.schemas.common import SampleRef, StrictModel
 
 MAX_SIDE = 4096
@@ -54,4 +55,15 @@ class ForwardBody(StrictModel):
 class OwnSampleBody(Pixels):
     """A drawn sample and the class the user names for it."""
 
-    label: str = Field(min_length=1, max_length=32, pattern=r"^[^\x00-\x1f\x7f]+$")
+    # the pattern documents server.labels' rule in the schema; label_problem enforces it and
+    # says which character is at fault
+    label: str = Field(min_length=1, max_length=MAX_LABEL,
+                       json_schema_extra={"pattern": LABEL_PATTERN})
+
+    @field_validator("label")
+    @classmethod
+    def _label_rule(cls, label: str) -> str:
+        problem = label_problem(label)
+        if problem:
+            raise ValueError(f"the label {problem}")
+        return label

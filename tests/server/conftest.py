@@ -16,11 +16,19 @@ from server.app import create_app
 from server.config import Settings
 
 SMALL = {"dataset_size": 300, "batch_size": 50}
+# TestClient sends Host "testserver" (its WebSockets always do): a name the app must be told
+# to answer to, as a server is with --allow-host; server.host_guard refuses any other.
+TEST_HOSTS = ("testserver",)
+
+
+def app_settings(**limits: Any) -> Settings:
+    """Settings for an app driven by TestClient (``limits`` as Settings takes them)."""
+    return Settings(**{"allow_hosts": TEST_HOSTS, **limits})
 
 
 @pytest.fixture
 def settings(tmp_path: Path) -> Settings:
-    return Settings(data_dir=tmp_path / "data")
+    return Settings(data_dir=tmp_path / "data", allow_hosts=TEST_HOSTS)
 
 
 @pytest.fixture

@@ -14,14 +14,14 @@ from PIL import Image
 from server import requests as body_reading
 from server.app import create_app
 from server.config import Settings
-from tests.server.conftest import new_session
+from tests.server.conftest import app_settings, new_session
 
 LIMIT = 64 * 1024
 
 
 @pytest.fixture
 def small_client(tmp_path):
-    with TestClient(create_app(Settings(data_dir=tmp_path, max_json_bytes=LIMIT))) as c:
+    with TestClient(create_app(app_settings(data_dir=tmp_path, max_json_bytes=LIMIT))) as c:
         yield c
 
 

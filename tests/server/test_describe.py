@@ -1,4 +1,5 @@
 from server.architecture import TINY_MNIST_CNN
+from tests.server.conftest import app_settings
 
 
 def test_describe_gives_shapes_and_parameter_counts(client):
@@ -29,9 +30,8 @@ def test_server_limits_apply_to_describe(tmp_path):
     from fastapi.testclient import TestClient
 
     from server.app import create_app
-    from server.config import Settings
 
-    client = TestClient(create_app(Settings(data_dir=tmp_path, max_filters=4, max_layers=3)))
+    client = TestClient(create_app(app_settings(data_dir=tmp_path, max_filters=4, max_layers=3)))
     spec = {"input": {"channels": 1, "height": 8, "width": 8},
             "layers": [{"type": "conv2d", "filters": 5}]}
     detail = client.post("/api/describe", json={"spec": spec}).json()["detail"]

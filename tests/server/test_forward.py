@@ -5,6 +5,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
+from tests.server.conftest import app_settings
 from tests.server.helpers import pixels_of_digit, tensor
 
 
@@ -113,9 +114,8 @@ def test_size_limits(tmp_path):
     from fastapi.testclient import TestClient
 
     from server.app import create_app
-    from server.config import Settings
 
-    client = TestClient(create_app(Settings(data_dir=tmp_path, max_image_pixels=100 * 100,
+    client = TestClient(create_app(app_settings(data_dir=tmp_path, max_image_pixels=100 * 100,
                                             max_upload_bytes=1024 * 1024)))
     sid = client.post("/api/sessions", json={"settings": {"dataset_size": 100}}).json()["id"]
     big = _png(np.zeros((200, 200)))

@@ -8,10 +8,9 @@ import pytest
 from fastapi.testclient import TestClient
 
 from server.app import create_app
-from server.config import Settings
 from server.manager import SessionManager, create_session
 from server.schemas.settings import TrainSettings
-from tests.server.conftest import SMALL, new_session
+from tests.server.conftest import SMALL, app_settings, new_session
 from tests.server.helpers import receive_until, same_weights, tensor, weights
 
 
@@ -50,7 +49,7 @@ def test_a_new_app_on_the_same_data_dir_has_everything(settings):
 
 
 def test_training_continues_bit_for_bit_after_a_reload(tmp_path):
-    a, b = Settings(data_dir=tmp_path / "a"), Settings(data_dir=tmp_path / "b")
+    a, b = app_settings(data_dir=tmp_path / "a"), app_settings(data_dir=tmp_path / "b")
     with TestClient(create_app(a)) as one, TestClient(create_app(b)) as other:
         sid_a = new_session(one)["id"]
         sid_b = new_session(other)["id"]
@@ -85,7 +84,7 @@ def test_refused_requests_change_nothing_on_disk(settings):
 
 
 def test_idle_sessions_expire_and_their_storage_is_reclaimed(tmp_path):
-    settings = Settings(data_dir=tmp_path, session_ttl_seconds=3600)
+    settings = app_settings(data_dir=tmp_path, session_ttl_seconds=3600)
     now = [time.time()]
     manager = SessionManager(settings, clock=lambda: now[0])
     old = create_session(manager, None, TrainSettings(**SMALL))
@@ -112,7 +111,7 @@ def test_idle_sessions_expire_and_their_storage_is_reclaimed(tmp_path):
 
 
 def test_memory_ceiling_drops_idle_sessions_to_disk(tmp_path):
-    settings = Settings(data_dir=tmp_path, max_sessions_in_memory=2)
+    settings = app_settings(data_dir=tmp_path, max_sessions_in_memory=2)
     manager = SessionManager(settings)
     made = [create_session(manager, None, TrainSettings(**SMALL)) for _ in range(4)]
     assert len(manager.cached_ids()) == 2
@@ -124,7 +123,7 @@ def test_memory_ceiling_drops_idle_sessions_to_disk(tmp_path):
 
 
 def test_disk_ceiling_refuses_new_sessions(tmp_path):
-    with TestClient(create_app(Settings(data_dir=tmp_path, max_sessions_on_disk=2))) as c:
+    with TestClient(create_app(app_settings(data_dir=tmp_path, max_sessions_on_disk=2))) as c:
         new_session(c)
         new_session(c)
         reply = c.post("/api/sessions", json={"settings": SMALL})
@@ -177,7 +176,7 @@ def test_bad_model_files_are_refused(client):
 
 
 def test_a_session_in_use_is_not_evicted(tmp_path):
-    settings = Settings(data_dir=tmp_path, max_sessions_in_memory=1)
+    settings = app_settings(data_dir=tmp_path, max_sessions_in_memory=1)
     manager = SessionManager(settings)
     first = create_session(manager, None, TrainSettings(**SMALL))
     with manager.using(first.id) as held:

@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from tests.server.conftest import new_session
+from tests.server.conftest import app_settings, new_session
 from tests.server.helpers import of_type, receive_until
 
 # docs/protocol.md, "Binary frames": every kind a trace sends
@@ -145,7 +145,6 @@ def test_the_idle_sweep_survives_a_failing_expire(tmp_path, monkeypatch, caplog)
     from fastapi.testclient import TestClient
 
     from server.app import create_app
-    from server.config import Settings
     from server.manager import SessionManager
 
     calls = []
@@ -155,7 +154,7 @@ def test_the_idle_sweep_survives_a_failing_expire(tmp_path, monkeypatch, caplog)
         raise OSError("database is locked")
 
     monkeypatch.setattr(SessionManager, "expire", failing_expire)
-    app = create_app(Settings(data_dir=tmp_path, expiry_interval_seconds=0.01))
+    app = create_app(app_settings(data_dir=tmp_path, expiry_interval_seconds=0.01))
     with TestClient(app):
         deadline = time.monotonic() + 10
         while len(calls) < 3 and time.monotonic() < deadline:
