@@ -59,6 +59,7 @@ class Session:
         self.settings = settings
         self.own = OwnSamples()
         self.last_input: np.ndarray | None = None
+        self.last_label: int | None = None  # the last input's true label (a dataset sample's)
         self.model: Sequential = build(self.spec, np.random.default_rng(settings.seed))
         self.data: SplitData | None = None
         self.training: Training | None = None
@@ -225,6 +226,7 @@ class Session:
              self.training_problem) = old
             raise
         self.last_input = None
+        self.last_label = None
         self._drop.add("last_input")
         return {**self.state(), "weights_reset": True}
 
@@ -320,9 +322,11 @@ class Session:
 
     def forward_sample(self, ref: SampleRef) -> dict[str, Any]:
         image, label = self.sample_image(ref)
-        return {**self._forward(image), "true_label": label}
+        return {**self._forward(image, label), "true_label": label}
 
-    def _forward(self, x: np.ndarray) -> dict[str, Any]:
+    def _forward(self, x: np.ndarray, label: int | None = None) -> dict[str, Any]:
+        """The forward reply; ``x`` (and its true ``label``, None for a drawing or an
+        upload) become the last input."""
         acts = self.model.run_forward(x[None], training=False)
         outputs = [np.asarray(to_public(a))[0] for a in acts[1:]]
         last = outputs[-1]
@@ -333,7 +337,8 @@ class Session:
             raise ApiError(422, "spec: the network's output is not finite for this input",
                            "spec")
         self.last_input = x  # only a forward that answered becomes the last input
-        self._put["last_input"] = codec.pack({"x": x})
+        self.last_label = label
+        self._put["last_input"] = codec.pack({"x": x, "label": label})
         prediction = int(np.argmax(scores)) if scores.size > 1 else int(scores[0] > 0.5)
         reply = {
             "prediction": prediction,
@@ -501,7 +506,10 @@ class Session:
         if "model" in stored.blobs:
             session.model.set_weights(codec.unpack(stored.blobs["model"])["weights"])
         if "last_input" in stored.blobs:
-            session.last_input = codec.unpack(stored.blobs["last_input"])["x"]
+            last = codec.unpack(stored.blobs["last_input"])
+            session.last_input = last["x"]
+            label = last.get("label")
+            session.last_label = int(label) if isinstance(label, int) else None
         session.data, _fresh, session.training_problem = session._data_for(
             session.model, strict=False)
         if session.data is not None:

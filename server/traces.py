@@ -59,6 +59,9 @@ def check_probe(session: Session, sample: SampleRef | None, layers: list[str] | 
 
 
 def _pick(session: Session, req: TraceRequest) -> tuple[np.ndarray, int]:
+    """(input, label the loss is for): the request's label, else the sample's true label. A
+    drawing or upload has none: the caller must name one (never the network's own guess,
+    which would make every step reinforce the prediction, right or wrong)."""
     if req.sample == "last":
         if session.last_input is None:
             raise ApiError(422, "sample: nothing has been forwarded yet; forward an image or "
@@ -66,7 +69,10 @@ def _pick(session: Session, req: TraceRequest) -> tuple[np.ndarray, int]:
         x = session.last_input
         if req.label is not None:
             return x, req.label
-        return x, int(predictions(session.model.forward(x[None]))[0])
+        if session.last_label is None:
+            raise ApiError(422, "label: the last input is a drawing or an upload, which has "
+                           "no true label; name the label the loss is for", "label")
+        return x, session.last_label
     assert isinstance(req.sample, SampleRef)
     x, y = session.sample_image(req.sample)
     return x, (req.label if req.label is not None else y)

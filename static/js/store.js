@@ -34,6 +34,7 @@ export const SCHEMA = {
   normalization: { initial: "layer" }, // "layer" | "map": colour scale per layer or per map
   detail: { initial: null }, // {layer, channel, kind: "output"|"grad_output"}; see docs/frontend.md
   status: { initial: null }, // {text, level: "info"|"error"} one-line status for the page
+  traceLabel: { initial: null }, // label a drawing's traced step trains toward (chosen; null until then)
   trace: { initial: null }, // latest decoded trace (issue 7 film / detail views)
   connection: { initial: "closed" }, // WebSocket state: "connecting"|"open"|"closed"
   session: { initial: null }, // last session state from the server (docs/protocol.md), minus arrays

@@ -1,0 +1,83 @@
+"""Issue 12 (what a first-time user hits), the items of the 'ux' branch, in a real browser."""
+
+from __future__ import annotations
+
+from playwright.sync_api import Page, expect
+
+from tests.browser.playground import draw, open_page, wait_settled
+
+
+def pick_mistaken_sample(page: Page) -> dict:
+    """Make validation samples the input until the network gets one wrong; its forward."""
+    for index in range(60):
+        page.evaluate(
+            "(i) => window.nnplay.store.set('input',"
+            " {kind: 'sample', split: 'val', index: i, t0: performance.now()})", index)
+        wait_settled(page)
+        forward = page.evaluate(
+            "(() => { const f = window.nnplay.store.get('lastForward');"
+            " return {prediction: f.prediction, true_label: f.true_label}; })()")
+        if forward["prediction"] != forward["true_label"]:
+            return forward
+    raise AssertionError("the network read 60 validation samples right")
+
+
+def test_the_film_trains_toward_the_true_label_or_the_one_chosen(
+    page: Page, console_errors, screenshot_dir
+):
+    open_page(page)  # an untrained network: it gets many samples wrong
+    wrong = pick_mistaken_sample(page)
+    page.get_by_role("tab", name="Training step film").click()
+    film = page.locator("[data-view=film]")
+    expect(film.locator(".nn-loss-label")).to_contain_text(
+        f"The loss is for this sample's true label: {wrong['true_label']}.")
+    page.get_by_role("button", name="Record one training step on the current input").click()
+    expect(film).to_have_attribute("data-state", "ready", timeout=15_000)
+    # the mistake is what is being corrected: the loss is for the true label, not the guess
+    assert film.get_attribute("data-label") == str(wrong["true_label"])
+    status = film.locator(".nn-hint")
+    expect(status).to_contain_text(
+        f"for label {wrong['true_label']} (the sample's true label); "
+        f"the network predicted {wrong['prediction']}")
+    page.screenshot(path=str(screenshot_dir / "issue12-film-true-label.png"), full_page=True)
+
+    # A drawing has no label of its own: nothing is chosen, the page asks, nothing is traced.
+    draw(page, [(0.3, 0.2), (0.7, 0.2), (0.45, 0.85)])
+    wait_settled(page)
+    picker = page.get_by_label("Label the loss is for").first
+    expect(picker).to_be_visible()
+    assert picker.input_value() == ""
+    expect(film.locator(".nn-loss-label .nn-prompt")).to_contain_text("choose the one it is meant")
+    page.get_by_role("button", name="Record one training step on the current input").click()
+    expect(status).to_contain_text("Choose the label first")
+    expect(picker).to_be_focused()
+    picker.select_option("7")
+    page.get_by_role("button", name="Record one training step on the current input").click()
+    expect(film).to_have_attribute("data-label", "7", timeout=15_000)
+    expect(status).to_contain_text("for label 7 (the label you chose)")
+    page.screenshot(path=str(screenshot_dir / "issue12-film-chosen-label.png"), full_page=True)
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.screenshot(path=str(screenshot_dir / "issue12-film-chosen-label-390.png"), full_page=True)
+    assert console_errors == []
+
+
+def test_the_gradient_view_asks_for_a_drawings_label(page: Page, console_errors):
+    open_page(page)
+    wrong = pick_mistaken_sample(page)
+    page.evaluate("window.nnplay.store.set('detail', {layer: 'conv1', channel: 0,"
+                  " kind: 'grad_output'})")
+    view = page.locator("[data-view=grad-detail]")
+    expect(view).to_have_attribute("data-state", "ready", timeout=15_000)
+    expect(view.locator(".nn-detail-blurb")).to_contain_text(
+        f"toward label {wrong['true_label']} (the sample's true label)")
+    page.locator("canvas.pad").scroll_into_view_if_needed()
+    draw(page, [(0.5, 0.2), (0.5, 0.85)])
+    wait_settled(page)
+    page.evaluate("window.nnplay.store.set('detail', {layer: 'conv1', channel: 1,"
+                  " kind: 'grad_output'})")
+    expect(view).to_have_attribute("data-state", "needs-label", timeout=15_000)
+    view.get_by_label("Label the loss is for").select_option("1")
+    expect(view).to_have_attribute("data-state", "ready", timeout=15_000)
+    expect(view.locator(".nn-detail-blurb")).to_contain_text(
+        "toward label 1 (the label you chose)")
+    assert console_errors == []
