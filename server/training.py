@@ -112,6 +112,13 @@ class Training:
             "lr": record.lr,
         }
 
+    def history_json(self, record: EpochRecord) -> dict[str, Any]:
+        """One history entry, the same in the state's ``history`` and in ``epoch_end``:
+        ``record_json`` plus ``stuck`` (null, or the chance-level message)."""
+        t = self.trainer
+        return {**self.record_json(record),
+                "stuck": stuck_at_chance(record, t.loss, t.train.num_classes)}
+
     def summary(self) -> dict[str, Any]:
         t = self.trainer
         return {
@@ -121,7 +128,7 @@ class Training:
             "samples_seen": t.samples_seen,
             "epoch_size": t.epoch_size,
             "step": t.global_step,
-            "history": [self.record_json(r) for r in t.history],
+            "history": [self.history_json(r) for r in t.history],
             "batch_losses": self.batch_losses,
             "confusion": self.confusion,
             "diverged": self.diverged,
@@ -145,10 +152,8 @@ class Training:
         if isinstance(event, EpochEnd):
             self.confusion = self._evaluate_confusion()
             self.batch, self.batches = 0, None
-            t = self.trainer
-            return {"type": "epoch_end", **self.record_json(event.record),
-                    "confusion": self.confusion,
-                    "stuck": stuck_at_chance(event.record, t.loss, t.train.num_classes)}
+            return {"type": "epoch_end", **self.history_json(event.record),
+                    "confusion": self.confusion}
         if isinstance(event, Diverged):
             self.diverged = {"epoch": event.epoch, "batch": event.batch,
                              "step": event.global_step, "cause": event.cause,

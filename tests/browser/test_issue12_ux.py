@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import json
+
 from playwright.sync_api import Page, expect
 
-from tests.browser.playground import draw, open_page, wait_settled
+from tests.browser.playground import draw, get_json, open_page, wait_epoch, wait_settled
 
 
 def pick_mistaken_sample(page: Page) -> dict:
@@ -81,3 +83,26 @@ def test_the_gradient_view_asks_for_a_drawings_label(page: Page, console_errors)
     expect(view.locator(".nn-detail-blurb")).to_contain_text(
         "toward label 1 (the label you chose)")
     assert console_errors == []
+
+
+def test_history_from_epoch_end_and_from_state_have_one_shape(page: Page, live_server):
+    """The page keeps an epoch's record from whichever reply it handles last (the epoch_end or
+    the state after it): both must be the same entry, so nothing depends on their order."""
+    ends: list[dict] = []
+
+    def watch(ws) -> None:  # type: ignore[no-untyped-def]
+        def frame(payload) -> None:  # type: ignore[no-untyped-def]
+            if isinstance(payload, str) and '"epoch_end"' in payload:
+                ends.append(json.loads(payload))
+        ws.on("framereceived", frame)
+
+    page.on("websocket", watch)
+    session_id = open_page(page)
+    page.get_by_role("button", name="+1 epoch").click()
+    wait_epoch(page, 1)
+    page.wait_for_function("window.nnplay.store.get('history').length === 1")
+    assert len(ends) == 1
+    record = {k: v for k, v in ends[0].items() if k not in ("type", "seq", "confusion")}
+    server = get_json(f"{live_server.url}/api/sessions/{session_id}")["history"]
+    assert server == [record]
+    assert page.evaluate("window.nnplay.store.get('history')") == [record]
