@@ -106,3 +106,33 @@ def test_history_from_epoch_end_and_from_state_have_one_shape(page: Page, live_s
     server = get_json(f"{live_server.url}/api/sessions/{session_id}")["history"]
     assert server == [record]
     assert page.evaluate("window.nnplay.store.get('history')") == [record]
+
+
+def test_play_right_after_one_epoch_keeps_the_button_in_step(page: Page, live_server,
+                                                              screenshot_dir):
+    """+1 epoch then Play at once: the button reads Pause while anything trains, play goes on
+    after the epoch, and one Pause stops it; the page never sends two trains at once."""
+    sent: list[dict] = []
+
+    def watch(ws) -> None:  # type: ignore[no-untyped-def]
+        ws.on("framesent", lambda p: sent.append(json.loads(p)) if isinstance(p, str) else None)
+
+    page.on("websocket", watch)
+    session_id = open_page(page)
+    page.get_by_role("button", name="+1 epoch").click()
+    page.get_by_role("button", name="▶ Play").click()
+    pause = page.get_by_role("button", name="❚❚ Pause")
+    expect(pause).to_be_visible()
+    page.wait_for_function("window.nnplay.store.get('epoch') >= 2", timeout=120_000)
+    # the epoch asked for is done and play goes on: still Pause, still training
+    expect(pause).to_be_visible()
+    assert page.evaluate("window.nnplay.store.get('training')") is True
+    pause.click()
+    page.wait_for_function("!window.nnplay.store.get('training')", timeout=60_000)
+    expect(page.get_by_role("button", name="▶ Play")).to_be_visible()
+    state = get_json(f"{live_server.url}/api/sessions/{session_id}")
+    assert state["training"] is False
+    trains = [m for m in sent if m.get("cmd") == "train"]
+    assert [(m["unit"], m["count"]) for m in trains] == [("epochs", 1), ("epochs", 100)]
+    assert len([m for m in sent if m.get("cmd") == "stop"]) == 1
+    page.screenshot(path=str(screenshot_dir / "issue12-play-paused.png"))
