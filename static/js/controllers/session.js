@@ -12,6 +12,7 @@ export function createSessionController(store, { forward, autoTrain = true } = {
   let queued = []; // WebSocket messages waiting for the next animation frame
   let frame = 0;
   let commandStarted = 0;
+  let mark = null; // {batch, at}: the first progress of this command or epoch (time left counts from it)
   let lastRefresh = 0;
   let machine = IDLE; // the training controls (lib/train-machine.js), driven by the replies
   let serverTraining = false; // the last state said a train runs (maybe another page's)
@@ -63,6 +64,7 @@ export function createSessionController(store, { forward, autoTrain = true } = {
       }
       if (cmd.cmd === "train") {
         commandStarted = performance.now();
+        mark = null;
         store.set({ diverged: null, stuck: null, status: null, progress: { unit: cmd.unit, batch: 0, batches: store.get("session")?.batches_per_epoch ?? 0, started: commandStarted, now: commandStarted } });
       }
       const seq = socket.send(cmd);
@@ -98,7 +100,7 @@ export function createSessionController(store, { forward, autoTrain = true } = {
         patch.epoch = m.epoch;
         patch.stuck = m.stuck ?? null;
         if (m.confusion) patch.confusion = m.confusion;
-        commandStarted = performance.now(); // the next epoch's time left counts from here
+        mark = null; // the next epoch's time left counts from its own first step
         forward?.refresh();
       } else if (m.type === "diverged") {
         patch.diverged = m;
@@ -124,7 +126,10 @@ export function createSessionController(store, { forward, autoTrain = true } = {
     if (losses) patch.batchLosses = losses;
     if (progress) {
       const now = performance.now();
-      patch.progress = { ...progress, started: commandStarted, now };
+      // Time left is measured from the first step seen of this epoch and command (the batches
+      // before it ran in an earlier command or epoch; the wait before it is no step's time).
+      if (!mark || progress.batch < mark.batch) mark = { batch: progress.batch, at: now };
+      patch.progress = { ...progress, started: mark.at, startBatch: mark.batch, now };
       // Let the maps follow the weights while training, about once a second.
       if (now - lastRefresh > 1000) {
         lastRefresh = now;
