@@ -136,3 +136,53 @@ def test_play_right_after_one_epoch_keeps_the_button_in_step(page: Page, live_se
     assert [(m["unit"], m["count"]) for m in trains] == [("epochs", 1), ("epochs", 100)]
     assert len([m for m in sent if m.get("cmd") == "stop"]) == 1
     page.screenshot(path=str(screenshot_dir / "issue12-play-paused.png"))
+
+
+def test_rewind_asks_first_restores_that_epochs_matrix_and_clears_old_thumbnails(
+    page: Page, live_server, screenshot_dir
+):
+    ends: list[dict] = []
+    sent: list[dict] = []
+
+    def watch(ws) -> None:  # type: ignore[no-untyped-def]
+        ws.on("framereceived", lambda p: ends.append(json.loads(p))
+              if isinstance(p, str) and '"epoch_end"' in p else None)
+        ws.on("framesent", lambda p: sent.append(json.loads(p)) if isinstance(p, str) else None)
+
+    page.on("websocket", watch)
+    session_id = open_page(page)
+    for epoch in (1, 2, 3):
+        page.get_by_role("button", name="+1 epoch").click()
+        wait_epoch(page, epoch)
+    assert [e["epoch"] for e in ends] == [1, 2, 3]
+    # samples of an off-diagonal cell of epoch 3's matrix are on screen
+    matrix = ends[2]["confusion"]["matrix"]
+    _, t, p = max((matrix[t][p], t, p) for t in range(10) for p in range(10) if t != p)
+    page.locator(f'.confusion button[data-t="{t}"][data-p="{p}"]').click()
+    thumbs = page.locator(".confusion-samples .sample")
+    expect(thumbs.first).to_be_visible(timeout=30_000)
+
+    page.get_by_label("epoch to rewind to").select_option("1")
+    page.get_by_role("button", name="Rewind", exact=True).click()
+    question = page.locator(".rewind-confirm")
+    expect(question).to_contain_text("Rewind to epoch 1? This deletes epochs 2–3")
+    page.screenshot(path=str(screenshot_dir / "issue12-rewind-confirm.png"))
+    page.get_by_role("button", name="Cancel").click()
+    expect(question).to_be_hidden()
+    assert not [m for m in sent if m.get("cmd") == "rewind"]
+    assert page.evaluate("window.nnplay.store.get('epoch')") == 3
+
+    page.get_by_role("button", name="Rewind", exact=True).click()
+    page.get_by_role("button", name="Delete epochs 2–3 and rewind").click()
+    page.wait_for_function("window.nnplay.store.get('epoch') === 1"
+                           " && !window.nnplay.store.get('training')")
+    assert [m["epoch"] for m in sent if m.get("cmd") == "rewind"] == [1]
+    # epoch 1's matrix is back (not blank until another epoch), the old cell's samples gone
+    assert page.evaluate("window.nnplay.store.get('confusion')") == ends[0]["confusion"]
+    expect(page.locator(".confusion td button")).to_have_count(100)
+    expect(thumbs).to_have_count(0)
+    page.reload()
+    expect(page.locator("#app")).to_have_attribute("data-state", "ready")
+    page.wait_for_function("window.nnplay.store.get('confusion') !== null")
+    assert page.evaluate("window.nnplay.store.get('confusion')") == ends[0]["confusion"]
+    assert get_json(f"{live_server.url}/api/sessions/{session_id}")["epoch"] == 1

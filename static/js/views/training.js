@@ -66,9 +66,48 @@ export function createTraining(container, store) {
     else if (act === "batch") req({ type: "train", unit: "batches", count: 1 });
     else if (act === "epoch") req({ type: "train", unit: "epochs", count: 1 });
   });
+  // Rewinding deletes the epochs after the one chosen: ask first, right under the button.
+  const confirmBox = document.createElement("div");
+  confirmBox.className = "rewind-confirm";
+  confirmBox.setAttribute("role", "group");
+  confirmBox.hidden = true;
+  const confirmText = document.createElement("p");
+  const confirmYes = document.createElement("button");
+  confirmYes.type = "button";
+  confirmYes.className = "danger";
+  const confirmNo = document.createElement("button");
+  confirmNo.type = "button";
+  confirmNo.textContent = "Cancel";
+  confirmBox.append(confirmText, confirmYes, confirmNo);
+  confirmBox.setAttribute("aria-label", "Confirm the rewind");
+  q(".train-rewind").after(confirmBox);
+  let asked = null; // the epoch the open question is about
+  const closeConfirm = () => {
+    asked = null;
+    confirmBox.hidden = true;
+  };
   q("[data-act=rewind]").addEventListener("click", () => {
-    if (rewindSel.value !== "") req({ type: "rewind", epoch: Number(rewindSel.value) });
+    if (rewindSel.value === "") return;
+    const to = Number(rewindSel.value);
+    const later = store.get("history").map((h) => h.epoch).filter((e) => e > to);
+    if (!later.length) {
+      closeConfirm();
+      req({ type: "rewind", epoch: to });
+      return;
+    }
+    asked = to;
+    const span = later.length === 1 ? `epoch ${later[0]}` : `epochs ${later[0]}–${later.at(-1)}`;
+    confirmText.textContent = `Rewind to epoch ${to}? This deletes ${span}: their weights, history and charts cannot be brought back.`;
+    confirmYes.textContent = `Delete ${span} and rewind`;
+    confirmBox.hidden = false;
+    confirmYes.focus();
   });
+  confirmYes.addEventListener("click", () => {
+    const to = asked;
+    closeConfirm();
+    if (to !== null && !store.get("training")) req({ type: "rewind", epoch: to });
+  });
+  confirmNo.addEventListener("click", closeConfirm);
 
   form.addEventListener("submit", (ev) => {
     ev.preventDefault();
@@ -115,6 +154,7 @@ export function createTraining(container, store) {
     const problem = session?.training_problem;
     q(".train-problem").hidden = !problem;
     q(".train-problem").textContent = problem ? `Cannot train yet: ${problem}` : "";
+    if (training && asked !== null) closeConfirm(); // the history is about to change
     const hist = store.get("history");
     const opts = [0, ...hist.map((h) => h.epoch)];
     const key = opts.join(",");
