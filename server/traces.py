@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 
 from engine.metrics import predictions
-from engine.trace import dead_relu_fractions, trace_step
+from engine.trace import dead_relu_fractions, never_fired, trace_step
 from server.errors import ApiError
 from server.schemas.commands import KINDS
 from server.schemas.common import SampleRef
@@ -160,3 +160,22 @@ def _dead_batch(session: Session, x: np.ndarray) -> tuple[np.ndarray, str]:
     if training.last_batch is not None:
         return images[training.last_batch], "last_batch"
     return images[:training.trainer.batch_size], "first_batch"
+
+
+def dead_units(session: Session) -> dict[str, Any]:
+    """Which ReLU maps and units never fire, on the batch ``_dead_batch`` picks, at the current
+    weights: per relu/leaky_relu layer its ``fraction`` of dead units, per channel (a map, or
+    one unit of a vector) the fraction of its units that are dead, and ``dead``: the channels
+    dead at every position. Call under the session lock."""
+    x = session.last_input
+    if x is None:
+        x = np.zeros(session.model.input_shape, dtype=np.float32)
+    batch, source = _dead_batch(session, x)
+    layers = []
+    kinds = {ly.name: ly.kind for ly in session.model.layers}
+    for name, dead in never_fired(session.model, batch).items():
+        per = dead.reshape(dead.shape[0], -1).mean(axis=1)
+        layers.append({"name": name, "type": kinds[name], "shape": list(dead.shape),
+                       "fraction": float(dead.mean()), "channels": [float(v) for v in per],
+                       "dead": [int(c) for c in np.flatnonzero(per == 1.0)]})
+    return {"batch": {"source": source, "size": int(batch.shape[0])}, "layers": layers}
