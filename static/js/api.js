@@ -142,6 +142,7 @@ export const api = {
   forwardSample: async (id, split, index, opts) =>
     decodeForward(await request("POST", `${S(id)}/forward`, { sample: { split, index } }, opts)),
   cell: (id, params) => request("GET", `${S(id)}/cell?${new URLSearchParams(params)}`),
+  dead: (id) => request("GET", `${S(id)}/dead`),
   datasetSamples: async (name, params = {}) =>
     decodeSamples(await request("GET", `/api/datasets/${encodeURIComponent(name)}/samples?${new URLSearchParams(params)}`)),
   sessionSamples: async (id, params = {}) =>

@@ -31,6 +31,7 @@ export const SCHEMA = {
   classNames: { initial: [] },
   samples: { initial: null }, // dataset sample strip: {images: [{data, shape}], labels, class_names}
   ownData: { initial: null }, // own dataset summary: {classes: [{name, count}], samples: [...]}
+  dead: { initial: null }, // GET .../dead: dead ReLU maps and units at the current weights
   normalization: { initial: "layer" }, // "layer" | "map": colour scale per layer or per map
   detail: { initial: null }, // {layer, channel, kind: "output"|"grad_output"}; see docs/frontend.md
   status: { initial: null }, // {text, level: "info"|"error"} one-line status for the page

@@ -186,3 +186,35 @@ def test_rewind_asks_first_restores_that_epochs_matrix_and_clears_old_thumbnails
     page.wait_for_function("window.nnplay.store.get('confusion') !== null")
     assert page.evaluate("window.nnplay.store.get('confusion')") == ends[0]["confusion"]
     assert get_json(f"{live_server.url}/api/sessions/{session_id}")["epoch"] == 1
+
+
+def test_a_dead_relu_map_is_marked_and_its_zero_gradient_explained(
+    page: Page, console_errors, screenshot_dir
+):
+    open_page(page)
+    wait_settled(page)
+    expect(page.locator(".col-dead")).to_have_count(0)
+    # conv1's filter 2 gets a bias no image can overcome: relu1's map 2 never fires
+    page.evaluate("""() => new Promise((resolve, reject) => window.nnplay.store.set('request', {
+        type: 'setParams', layer: 'conv1', b: [0, 0, -1000, 0, 0, 0, 0, 0], resolve, reject,
+        at: performance.now()}))""")
+    tile = page.locator('.net-col[data-layer="relu1"] canvas.tile[data-channel="2"]')
+    expect(tile).to_have_class("tile dead", timeout=15_000)
+    assert "never fires" in tile.get_attribute("title")
+    note = page.locator('.net-col[data-layer="relu1"] .col-dead')
+    expect(note).to_have_text("1 of 8 maps dead")
+    assert "channel 2: dead" in note.get_attribute("title")
+    assert page.locator(".net-col canvas.tile.dead").count() == 1
+    tile.hover()
+    expect(page.locator(".net-tooltip")).to_contain_text("relu1 channel 2: min 0, max 0 — dead")
+    page.screenshot(path=str(screenshot_dir / "issue12-dead-map.png"))
+    # its gradient is zero, and the gradient view says why (a dataset sample: its true label)
+    page.evaluate("window.nnplay.store.set('detail', {layer: 'conv1', channel: 2,"
+                  " kind: 'grad_output'})")
+    view = page.locator("[data-view=grad-detail]")
+    expect(view).to_have_attribute("data-state", "ready", timeout=15_000)
+    expect(view.locator("[data-role=zero-why]")).to_contain_text(
+        "the ReLU after it is off everywhere and passes no gradient back")
+    view.scroll_into_view_if_needed()
+    page.screenshot(path=str(screenshot_dir / "issue12-dead-gradient.png"))
+    assert console_errors == []

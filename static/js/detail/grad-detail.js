@@ -139,8 +139,10 @@ export function createGradDetail(container, store) {
       figs.append(
         el("figure", { class: "nn-fig" }, el("figcaption", {}, `output ${name}[${ch}]`), outC, createDivergingLegend(document, oLim, "output value")),
         el("figure", { class: "nn-fig" }, el("figcaption", {}, `dL/d(output) ${name}[${ch}]`), gradC, createDivergingLegend(document, gLim, "gradient")));
+      if (gLim === 0) figs.append(el("p", { class: "nn-note nn-zero-why", "data-role": "zero-why" }, zeroWhy(trace, name, out.data.subarray(base, base + H * W))));
     } else {
       const i = Math.min(ch, out.data.length - 1);
+      if (grad.data[i] === 0) figs.append(el("p", { class: "nn-note nn-zero-why", "data-role": "zero-why" }, zeroWhy(trace, name, out.data.subarray(i, i + 1))));
       readout.replaceChildren(`unit ${i}: output `,
         el("span", { "data-role": "output", "data-value": String(out.data[i]) }, fmt(out.data[i])),
         ", dL/d(output) ", el("strong", { "data-role": "grad", "data-value": String(grad.data[i]) }, fmt(grad.data[i])));
@@ -185,4 +187,31 @@ export function createGradDetail(container, store) {
     update() { load(); },
     destroy() { destroyed = true; offLabel(); lossLabel.destroy(); root.remove(); },
   };
+}
+
+/** Why a gradient map (or unit) is all zero, read off the trace: its loss, this output, the next layer. */
+export function zeroWhy(trace, name, values) {
+  const at = trace.layers.findIndex((l) => l.name === name);
+  const self = trace.layers[at]?.type;
+  const next = trace.layers[at + 1]?.type;
+  const relu = (t) => t === "relu";
+  let allZero = true;
+  let allNonPositive = true;
+  for (const v of values) {
+    if (v !== 0) allZero = false;
+    if (v > 0) allNonPositive = false;
+  }
+  const why = "The gradient here is 0 everywhere: ";
+  if (trace.loss !== null && trace.loss < 1e-7) {
+    return `${why}the loss is 0 for this label (the network is already certain of it), so no change would lower it.`;
+  }
+  if (relu(self) && allZero) {
+    return `${why}this ReLU is off at every position for this input (its output is 0), and an off ReLU passes no gradient back. `
+      + "A map that is off for every input is dead: its filter stops learning.";
+  }
+  if (relu(next) && allNonPositive) {
+    return `${why}every value of it is at most 0 for this input, so the ReLU after it is off everywhere and passes no gradient back to it.`;
+  }
+  return `${why}every later value it feeds is cut off for this input (a ReLU that is off, or a max-pool window whose gradient `
+    + "goes to its one winning cell), so no path from the loss reaches it.";
 }
