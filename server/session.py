@@ -256,6 +256,17 @@ class Session:
             raise
         return {**self.state(), "weights_reset": reset}
 
+    def layer_params(self, layer: str) -> dict[str, Any]:
+        """``W`` and ``b`` of one conv2d/dense layer as tensor objects (the layouts of
+        docs/model-format.md: conv ``(F, C, k, k)``, dense ``(in, out)``)."""
+        names = [ly.name for ly in self.model.layers if ly.params]
+        if layer not in names:
+            raise ApiError(404, f"layer: no conv2d or dense layer {layer!r} (layers with "
+                           f"parameters: {', '.join(names)})", "layer")
+        weights = self.model.get_weights()
+        return {"layer": layer, "W": tensor_json(weights[f"{layer}.W"]),
+                "b": tensor_json(weights[f"{layer}.b"])}
+
     def set_layer_params(self, layer: str, values: dict[str, Any]) -> dict[str, Any]:
         """Replace W and/or b of one layer (e.g. hand-made filters); the weights stay as
         set, the history starts over from them."""

@@ -218,3 +218,29 @@ def test_a_dead_relu_map_is_marked_and_its_zero_gradient_explained(
     view.scroll_into_view_if_needed()
     page.screenshot(path=str(screenshot_dir / "issue12-dead-gradient.png"))
     assert console_errors == []
+
+
+def test_the_filter_panel_shows_conv1_as_it_is_after_a_reload_and_fits_its_numbers(
+    page: Page, live_server, console_errors, screenshot_dir
+):
+    session_id = open_page(page)
+    values = [[-0.36, 0.5, -1.25], [0.07, -0.99, 2.0], [0.0, 1.5, -0.42]]
+    W = [[values] for _ in range(8)]
+    page.evaluate("""(W) => new Promise((resolve, reject) => window.nnplay.store.set('request', {
+        type: 'setParams', layer: 'conv1', W, resolve, reject, at: performance.now()}))""", W)
+    page.reload()
+    expect(page.locator("#app")).to_have_attribute("data-state", "ready")
+    page.locator(".filters summary").click()
+    box = page.locator(".filter-box").nth(5)
+    expect(page.get_by_label("filter 5 kind")).to_have_value("current")
+    inputs = box.locator(".kgrid input")
+    expect(inputs.first).to_have_value("-0.36")
+    assert inputs.evaluate_all("els => els.map(e => Number(e.value))") == \
+        [v for row in values for v in row]
+    # every number fits its box: nothing is cut
+    for inp in inputs.all():
+        assert inp.evaluate("e => e.scrollWidth <= e.clientWidth"), inp.input_value()
+    assert session_id == page.evaluate("window.nnplay.store.get('sessionId')")
+    box.scroll_into_view_if_needed()
+    page.screenshot(path=str(screenshot_dir / "issue12-filters-current.png"))
+    assert console_errors == []
