@@ -244,3 +244,21 @@ def test_the_filter_panel_shows_conv1_as_it_is_after_a_reload_and_fits_its_numbe
     box.scroll_into_view_if_needed()
     page.screenshot(path=str(screenshot_dir / "issue12-filters-current.png"))
     assert console_errors == []
+
+
+def test_upload_and_import_are_reachable_with_tab(page: Page, console_errors):
+    open_page(page)
+    page.get_by_role("button", name="Clear").focus()
+    page.keyboard.press("Tab")
+    upload = page.locator("input.pad-file")
+    expect(upload).to_be_focused()
+    label = page.locator("label.upload")
+    assert label.evaluate("e => getComputedStyle(e).outlineStyle") != "none"
+    page.locator("a.export-py").focus()
+    page.keyboard.press("Tab")
+    expect(page.locator("input.import-file")).to_be_focused()
+    # and the keyboard opens the file picker from there
+    with page.expect_file_chooser() as chooser:
+        page.keyboard.press("Space")
+    assert not chooser.value.is_multiple()
+    assert console_errors == []
