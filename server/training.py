@@ -151,7 +151,8 @@ class Training:
                     "loss": loss, "acc": finite_or_none(event.accuracy),
                     "running_loss": finite_or_none(event.running_loss),
                     "running_acc": finite_or_none(event.running_accuracy),
-                    "samples": event.samples_seen, "epoch_size": event.epoch_size}
+                    "samples": event.samples_seen, "epoch_size": event.epoch_size,
+                    "trained_on": int(event.indices[0]) if len(event.indices) == 1 else None}
         if isinstance(event, EpochEnd):
             self.confusion = self._evaluate_confusion()
             self.confusions[event.record.epoch] = self.confusion

@@ -25,7 +25,8 @@ export const SCHEMA = {
   confusion: { initial: null }, // {matrix: number[][], class_names} of the validation split
   progress: { initial: null }, // {unit, done, total, loss, acc, started, now} while training
   training: { initial: false }, // a train command is running
-  playing: { initial: false }, // "play" is on (trains epoch after epoch until paused)
+  playing: { initial: false },
+  trainedOn: { initial: null }, // {split: "train", index}: the one sample the last step trained on // "play" is on (trains epoch after epoch until paused)
   diverged: { initial: null }, // {message, step, ...} from a diverged event
   stuck: { initial: null }, // message of the last epoch_end when that epoch ended at chance level
   classNames: { initial: [] },

@@ -262,3 +262,36 @@ def test_upload_and_import_are_reachable_with_tab(page: Page, console_errors):
         page.keyboard.press("Space")
     assert not chooser.value.is_multiple()
     assert console_errors == []
+
+
+def test_one_sample_step_shows_the_sample_it_trained_on(page: Page, console_errors,
+                                                         screenshot_dir):
+    picked: list[int] = []
+
+    def watch(ws) -> None:  # type: ignore[no-untyped-def]
+        def frame(p) -> None:  # type: ignore[no-untyped-def]
+            if isinstance(p, str) and '"progress"' in p:
+                picked.append(json.loads(p)["trained_on"])
+        ws.on("framereceived", frame)
+
+    page.on("websocket", watch)
+    open_page(page)
+    page.get_by_role("button", name="+1 sample").click()
+    shown = page.locator(".train-sample")
+    expect(shown).to_contain_text("Trained on train sample #", timeout=15_000)
+    expect(shown.locator("canvas")).to_be_visible()
+    assert len(picked) == 1 and isinstance(picked[0], int)
+    expect(shown).to_contain_text(f"#{picked[0]}, true label ")
+    label = shown.inner_text().split("true label ")[1].split()[0]
+    page.screenshot(path=str(screenshot_dir / "issue12-one-sample.png"))
+    shown.get_by_role("button", name="show it").click()
+    page.wait_for_function(
+        "(i) => { const s = window.nnplay.store; const f = s.get('lastForward');"
+        " return f && f.input === s.get('input') && s.get('input').index === i"
+        " && s.get('input').split === 'train'; }", arg=picked[0])
+    forward = page.evaluate("window.nnplay.store.get('lastForward')")
+    assert forward["class_names"][forward["true_label"]] == label
+    # a batch step trained on many: the note goes
+    page.get_by_role("button", name="+1 batch").click()
+    expect(shown).to_be_hidden(timeout=15_000)
+    assert console_errors == []

@@ -21,3 +21,22 @@ def test_a_stuck_epoch_is_stuck_in_the_history_too(client):
     assert ends[-1]["stuck"] is not None
     history = client.get(f"/api/sessions/{sid}").json()["history"]
     assert [h["stuck"] for h in history] == [m["stuck"] for m in ends]
+
+
+def test_a_one_sample_step_says_which_sample_it_trained_on(client):
+    from tests.server.helpers import of_type, receive_until
+
+    sid = new_session(client)["id"]
+    with client.websocket_connect(f"/api/sessions/{sid}/ws") as ws:
+        ws.receive_json()
+        ws.send_json({"seq": 0, "cmd": "set_probe_rate", "per_second": 0})
+        receive_until(ws, 0)
+        ws.send_json({"seq": 1, "cmd": "train", "unit": "samples", "count": 2})
+        one, _ = receive_until(ws, 1)
+        ws.send_json({"seq": 2, "cmd": "train", "unit": "batches", "count": 1})
+        batch, _ = receive_until(ws, 2)
+    train_size = client.get(f"/api/sessions/{sid}").json()["dataset"]["train"]
+    picked = [m["trained_on"] for m in of_type(one, "progress")]
+    assert len(picked) == 2 and all(0 <= i < train_size for i in picked)
+    assert picked[0] != picked[1]  # one epoch's order: no sample twice
+    assert [m["trained_on"] for m in of_type(batch, "progress")] == [None]

@@ -65,7 +65,7 @@ export function createSessionController(store, { forward, autoTrain = true } = {
       if (cmd.cmd === "train") {
         commandStarted = performance.now();
         mark = null;
-        store.set({ diverged: null, stuck: null, status: null, progress: { unit: cmd.unit, batch: 0, batches: store.get("session")?.batches_per_epoch ?? 0, started: commandStarted, now: commandStarted } });
+        store.set({ trainedOn: null, diverged: null, stuck: null, status: null, progress: { unit: cmd.unit, batch: 0, batches: store.get("session")?.batches_per_epoch ?? 0, started: commandStarted, now: commandStarted } });
       }
       const seq = socket.send(cmd);
       if (cmd.cmd !== "stop") machine = trainEvent(machine, { type: "sent", seq }).state;
@@ -90,6 +90,7 @@ export function createSessionController(store, { forward, autoTrain = true } = {
     for (const m of msgs) {
       if (m.type === "progress") {
         progress = m;
+        patch.trainedOn = Number.isInteger(m.trained_on) ? { split: "train", index: m.trained_on } : null;
         losses ??= store.get("batchLosses").slice();
         losses.push(m.loss);
       } else if (m.type === "epoch_end") {

@@ -3,6 +3,8 @@
 
 import { formatValue } from "../lib/colors.js";
 import { formatDuration, timeLeft } from "../lib/geometry.js";
+import { api } from "../api.js";
+import { grayCanvas } from "../lib/gray.js";
 
 const FIELDS = `
   <div class="form-grid">
@@ -66,6 +68,41 @@ export function createTraining(container, store) {
     else if (act === "batch") req({ type: "train", unit: "batches", count: 1 });
     else if (act === "epoch") req({ type: "train", unit: "epochs", count: 1 });
   });
+  // "+1 sample": which sample the step trained on (progress `trained_on`), with a way to look at it.
+  const trained = document.createElement("div");
+  trained.className = "train-sample";
+  trained.setAttribute("aria-live", "polite");
+  trained.hidden = true;
+  q(".train-buttons").after(trained);
+  let trainedKey = null;
+  async function showTrained() {
+    const on = store.get("trainedOn");
+    const key = on ? `${store.get("sessionId")}|${on.index}` : null;
+    if (key === trainedKey) return;
+    trainedKey = key;
+    trained.replaceChildren();
+    trained.hidden = !on;
+    if (!on) return;
+    const text = document.createElement("span");
+    text.textContent = `Trained on train sample #${on.index}`;
+    const show = document.createElement("button");
+    show.type = "button";
+    show.className = "link";
+    show.textContent = "show it";
+    show.addEventListener("click", () => store.set("input", { kind: "sample", split: on.split, index: on.index, t0: performance.now() }));
+    trained.append(text, " ", show);
+    try {
+      const r = await api.sessionSamples(store.get("sessionId"), { split: on.split, count: 1, offset: on.index });
+      if (key !== trainedKey || !r.images.shape[0]) return;
+      const cv = grayCanvas(r.images, 0);
+      cv.className = "train-sample-img";
+      text.textContent = `Trained on train sample #${on.index}, true label ${r.class_names[r.labels[0]]}`;
+      trained.prepend(cv);
+    } catch {
+      // the text says which sample; the picture is a nicety
+    }
+  }
+
   // Rewinding deletes the epochs after the one chosen: ask first, right under the button.
   const confirmBox = document.createElement("div");
   confirmBox.className = "rewind-confirm";
@@ -185,6 +222,7 @@ export function createTraining(container, store) {
   const offs = [
     store.subscribe(["settings"], fillForm),
     store.subscribe(["training", "playing", "epoch", "session", "history", "progress"], update),
+    store.subscribe(["trainedOn"], showTrained),
   ];
   fillForm();
   update();
