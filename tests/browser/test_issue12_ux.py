@@ -295,3 +295,19 @@ def test_one_sample_step_shows_the_sample_it_trained_on(page: Page, console_erro
     page.get_by_role("button", name="+1 batch").click()
     expect(shown).to_be_hidden(timeout=15_000)
     assert console_errors == []
+
+
+def test_after_clear_the_network_says_it_still_shows_the_last_input(page: Page, console_errors):
+    open_page(page)
+    wait_settled(page)
+    note = page.locator(".net-stale")
+    expect(note).to_be_hidden()
+    draw(page, [(0.5, 0.2), (0.5, 0.85)])
+    wait_settled(page)
+    expect(note).to_be_hidden()
+    page.get_by_role("button", name="Clear").click()
+    expect(note).to_have_text("The pad is empty: the network still shows your last drawing."
+                              " Draw, upload or pick a sample to change it.")
+    draw(page, [(0.3, 0.5), (0.7, 0.5)])
+    expect(note).to_be_hidden()
+    assert console_errors == []

@@ -5,6 +5,7 @@
 import { formatValue, paintMap, range } from "../lib/colors.js";
 import { tileGrid } from "../lib/geometry.js";
 import { DEAD_TEXT, SILENT_TEXT } from "../controllers/dead.js";
+import { staleNote } from "../lib/input-text.js";
 
 const MAP_COL_HEIGHT = 300;
 const GAP = 3;
@@ -37,6 +38,16 @@ export function createNetwork(container, store) {
     <p class="net-more" aria-hidden="true">more layers than fit: scroll sideways (the output stays at the right) →</p>
     <div class="net-tooltip" role="status" aria-live="polite"></div>`;
   const columnsEl = container.querySelector(".net-columns");
+  // After Clear the maps still show the last input: say so (the pad holds nothing).
+  const stale = document.createElement("p");
+  stale.className = "net-stale";
+  stale.setAttribute("role", "status");
+  stale.hidden = true;
+  container.querySelector(".net-head").after(stale);
+  const showStale = () => {
+    stale.textContent = staleNote(store.get("input"), store.get("lastForward"));
+    stale.hidden = !stale.textContent;
+  };
   const tooltip = container.querySelector(".net-tooltip");
   let structureKey = null;
   let columns = []; // per drawn column: {layer, kind, els...}
@@ -422,11 +433,13 @@ export function createNetwork(container, store) {
   }
 
   const off = store.subscribe(["lastForward", "normalization", "shapes", "dead"], update);
+  const offStale = store.subscribe(["input", "lastForward"], showStale);
   update();
   return {
     update,
     destroy() {
       off();
+      offStale();
       container.innerHTML = "";
     },
   };
