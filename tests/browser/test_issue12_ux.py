@@ -311,3 +311,31 @@ def test_after_clear_the_network_says_it_still_shows_the_last_input(page: Page, 
     draw(page, [(0.3, 0.5), (0.7, 0.5)])
     expect(note).to_be_hidden()
     assert console_errors == []
+
+
+def test_a_dense_layer_before_the_softmax_is_caught_at_the_editor_with_fixes(
+    page: Page, console_errors, screenshot_dir
+):
+    open_page(page)
+    page.locator(".editor summary").click()
+    page.get_by_label("Add a").select_option("dense")
+    page.get_by_role("button", name="Add layer").click()
+    # conv1 relu1 pool1 flatten1 dense1 [dense2, 32 units] softmax1
+    row = page.locator('.editor-layer[data-index="5"]')
+    error = row.locator(".layer-error")
+    expect(error).to_contain_text("dense2 gives the softmax 32 values, but the data has 10 classes")
+    apply = page.get_by_role("button", name="Apply (weights start over)")
+    expect(apply).to_be_disabled()
+    page.locator(".editor").scroll_into_view_if_needed()
+    page.screenshot(path=str(screenshot_dir / "issue12-editor-output-mismatch.png"))
+    error.get_by_role("button", name="Add a ReLU and a dense layer of 10 units before the"
+                                     " softmax").click()
+    expect(page.locator(".editor-layer .layer-error:visible")).to_have_count(0)
+    types = page.evaluate("window.nnplay.store.get('draftSpec').layers.map(l => l.type)")
+    assert types == ["conv2d", "relu", "pool", "flatten", "dense", "dense", "relu", "dense",
+                     "softmax"]
+    expect(apply).to_be_enabled()
+    apply.click()
+    page.wait_for_function("window.nnplay.store.get('spec').layers.length === 9")
+    expect(page.locator("#banner .status")).to_contain_text("New architecture applied")
+    assert console_errors == []
