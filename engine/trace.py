@@ -269,6 +269,27 @@ def pool_cell(model: Sequential, layer_name: str, x: np.ndarray, channel: int, r
     return PoolCell(window, mode, winner, result, float(feat[channel, row, col]), (r0, c0))
 
 
+def global_pool_cell(model: Sequential, layer_name: str, x: np.ndarray,
+                     channel: int) -> PoolCell:
+    """Rebuild output[channel] of global_pool layer ``layer_name`` for image x: the max (its
+    first maximum in row-major order is the winner) or the mean of the whole ``(H, W)`` map,
+    which is the returned ``window``; ``origin`` is (0, 0)."""
+    idx, inp, acts = _layer_io(model, layer_name, x, ("global_pool",))
+    if not 0 <= channel < inp.shape[0]:
+        raise IndexError(f"{layer_name}: channel {channel} is outside 0..{inp.shape[0] - 1}")
+    mode = str(model.layers[idx].spec()["mode"])
+    window = inp[channel].copy()
+    flat = window.ravel()
+    winner: tuple[int, int] | None = None
+    if mode == "avg":
+        result = float(flat.sum() / flat.size)
+    else:
+        pos = int(np.argmax(flat))  # the first maximum, as the layer routes its gradient
+        winner = (pos // window.shape[1], pos % window.shape[1])
+        result = float(flat[pos])
+    return PoolCell(window, mode, winner, result, float(acts[idx + 1][0, channel]), (0, 0))
+
+
 def dense_unit(model: Sequential, layer_name: str, x: np.ndarray, unit: int) -> DenseUnit:
     """Rebuild unit ``unit`` of dense layer ``layer_name`` for image x, and its activation."""
     idx, inp, acts = _layer_io(model, layer_name, x, ("dense",))

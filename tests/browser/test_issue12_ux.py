@@ -339,3 +339,29 @@ def test_a_dense_layer_before_the_softmax_is_caught_at_the_editor_with_fixes(
     page.wait_for_function("window.nnplay.store.get('spec').layers.length === 9")
     expect(page.locator("#banner .status")).to_contain_text("New architecture applied")
     assert console_errors == []
+
+
+GPOOL = {
+    "input": {"channels": 1, "height": 28, "width": 28},
+    "layers": [{"type": "conv2d", "filters": 4, "kernel": 3, "padding": 1}, {"type": "relu"},
+               {"type": "global_pool", "mode": "max"}, {"type": "dense", "units": 10},
+               {"type": "softmax"}],
+}
+
+
+def test_the_global_pool_detail_shows_the_max_of_the_map_from_the_server(
+    page: Page, console_errors, screenshot_dir
+):
+    from tests.browser.test_detail_views import mount, open_detail
+
+    mount(page, epochs=0, spec=GPOOL)
+    open_detail(page, "gpool1", 1)
+    view = page.locator("[data-view=global-pool-detail]")
+    expect(view).to_have_attribute("data-state", "ready", timeout=15_000)
+    shown = float(view.locator("[data-role=result]").get_attribute("data-value"))
+    forward = page.evaluate("window.__store.get('lastForward').layers"
+                            ".find(l => l.name === 'gpool1').output.data[1]")
+    assert abs(shown - forward) <= 1e-6 * max(1.0, abs(forward))
+    expect(view.locator("[data-role=arithmetic]")).to_contain_text("max over 784 values = ")
+    page.screenshot(path=str(screenshot_dir / "issue12-global-pool-detail.png"), full_page=True)
+    assert console_errors == []
