@@ -365,3 +365,22 @@ def test_the_global_pool_detail_shows_the_max_of_the_map_from_the_server(
     expect(view.locator("[data-role=arithmetic]")).to_contain_text("max over 784 values = ")
     page.screenshot(path=str(screenshot_dir / "issue12-global-pool-detail.png"), full_page=True)
     assert console_errors == []
+
+
+def test_the_test_button_measures_the_test_split_and_says_why_once(
+    page: Page, live_server, console_errors, screenshot_dir
+):
+    session_id = open_page(page)
+    note = page.locator(".test-note")
+    expect(note).to_contain_text("once, when you are done choosing")
+    page.get_by_role("button", name="+1 epoch").click()
+    wait_epoch(page, 1)
+    page.get_by_role("button", name="Test", exact=True).click()
+    result = page.locator(".test-result")
+    expect(result).to_contain_text("Test: accuracy ", timeout=30_000)
+    server = get_json(f"{live_server.url}/api/sessions/{session_id}/evaluate?split=test")
+    assert float(result.get_attribute("data-acc")) == server["acc"]
+    expect(result).to_contain_text(f"on {server['count']} images, at epoch 1.")
+    expect(note).to_contain_text("You have looked at the test split once (at epoch 1)")
+    page.screenshot(path=str(screenshot_dir / "issue12-test-button.png"))
+    assert console_errors == []

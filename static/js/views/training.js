@@ -103,6 +103,56 @@ export function createTraining(container, store) {
     }
   }
 
+  // "Test": the test split, evaluated at the current weights. It is the final, unbiased
+  // measure only while nothing was chosen by it: the note says so, and counts the looks.
+  const testBox = document.createElement("div");
+  testBox.className = "train-test";
+  const testBtn = document.createElement("button");
+  testBtn.type = "button";
+  testBtn.className = "test-run";
+  testBtn.textContent = "Test";
+  const testNote = document.createElement("p");
+  testNote.className = "hint test-note";
+  const testResult = document.createElement("p");
+  testResult.className = "test-result";
+  testResult.setAttribute("aria-live", "polite");
+  testBox.append(testBtn, testNote, testResult);
+  let looks = []; // [{epoch, step}] of this session's test evaluations seen on this page
+  let looksFor = null;
+  function showTestNote() {
+    if (looksFor !== store.get("sessionId")) {
+      looksFor = store.get("sessionId");
+      looks = [];
+      testResult.textContent = "";
+    }
+    const size = store.get("session")?.dataset?.test ?? 0;
+    testBtn.disabled = store.get("training") || !size;
+    testNote.textContent = !size
+      ? "No test split: give it a share in the settings (Test) to measure the finished network once."
+      : looks.length === 0
+        ? `Evaluate the ${size} test images once, when you are done choosing the network and its settings: `
+          + "they are the final, unbiased measure only while no choice was made by looking at them."
+        : `You have looked at the test split ${looks.length === 1 ? "once" : `${looks.length} times`} `
+          + `(at epoch ${looks.map((l) => l.epoch).join(", ")}). Change anything because of it and it is one more validation split, not a fair final check.`;
+  }
+  testBtn.addEventListener("click", async () => {
+    const id = store.get("sessionId");
+    const epoch = store.get("epoch");
+    testBtn.disabled = true;
+    testResult.textContent = "Evaluating the test split…";
+    try {
+      const r = await api.evaluate(id, "test");
+      if (id !== store.get("sessionId")) return;
+      looks.push({ epoch, step: store.get("session")?.step });
+      testResult.textContent = `Test: accuracy ${(100 * r.acc).toFixed(1)}%, loss ${formatValue(r.loss)} on ${r.count} images, `
+        + `at epoch ${epoch}.`;
+      testResult.dataset.acc = String(r.acc);
+    } catch (err) {
+      testResult.textContent = `Could not evaluate the test split: ${err.message}`;
+    }
+    showTestNote();
+  });
+
   // Rewinding deletes the epochs after the one chosen: ask first, right under the button.
   const confirmBox = document.createElement("div");
   confirmBox.className = "rewind-confirm";
@@ -118,6 +168,7 @@ export function createTraining(container, store) {
   confirmBox.append(confirmText, confirmYes, confirmNo);
   confirmBox.setAttribute("aria-label", "Confirm the rewind");
   q(".train-rewind").after(confirmBox);
+  confirmBox.after(testBox);
   let asked = null; // the epoch the open question is about
   const closeConfirm = () => {
     asked = null;
@@ -223,8 +274,10 @@ export function createTraining(container, store) {
     store.subscribe(["settings"], fillForm),
     store.subscribe(["training", "playing", "epoch", "session", "history", "progress"], update),
     store.subscribe(["trainedOn"], showTrained),
+    store.subscribe(["training", "session", "sessionId"], showTestNote),
   ];
   fillForm();
+  showTestNote();
   update();
   return {
     update,
