@@ -5,6 +5,7 @@ import { ApiError, api, createSocket } from "../api.js";
 import { DEFAULT_PRESET, DEFAULT_SETTINGS, PRESETS } from "../lib/presets.js";
 import { firstSampleInput } from "../lib/splits.js";
 import { IDLE, controls, trainEvent } from "../lib/train-machine.js";
+import { createEpochClock } from "../lib/epoch-clock.js";
 
 export function createSessionController(store, { forward, autoTrain = true } = {}) {
   let socket = null;
@@ -12,7 +13,7 @@ export function createSessionController(store, { forward, autoTrain = true } = {
   let queued = []; // WebSocket messages waiting for the next animation frame
   let frame = 0;
   let commandStarted = 0;
-  let mark = null; // {batch, at}: the first progress of this command or epoch (time left counts from it)
+  const clock = createEpochClock(); // time left counts from this command's and epoch's first step
   let lastRefresh = 0;
   let machine = IDLE; // the training controls (lib/train-machine.js), driven by the replies
   let serverTraining = false; // the last state said a train runs (maybe another page's)
@@ -64,7 +65,7 @@ export function createSessionController(store, { forward, autoTrain = true } = {
       }
       if (cmd.cmd === "train") {
         commandStarted = performance.now();
-        mark = null;
+        clock.reset();
         store.set({ trainedOn: null, diverged: null, stuck: null, status: null, progress: { unit: cmd.unit, batch: 0, batches: store.get("session")?.batches_per_epoch ?? 0, started: commandStarted, now: commandStarted } });
       }
       const seq = socket.send(cmd);
@@ -101,7 +102,7 @@ export function createSessionController(store, { forward, autoTrain = true } = {
         patch.epoch = m.epoch;
         patch.stuck = m.stuck ?? null;
         if (m.confusion) patch.confusion = m.confusion;
-        mark = null; // the next epoch's time left counts from its own first step
+        clock.reset(); // the next epoch's time left counts from its own first step
         forward?.refresh();
       } else if (m.type === "diverged") {
         patch.diverged = m;
@@ -127,10 +128,7 @@ export function createSessionController(store, { forward, autoTrain = true } = {
     if (losses) patch.batchLosses = losses;
     if (progress) {
       const now = performance.now();
-      // Time left is measured from the first step seen of this epoch and command (the batches
-      // before it ran in an earlier command or epoch; the wait before it is no step's time).
-      if (!mark || progress.batch < mark.batch) mark = { batch: progress.batch, at: now };
-      patch.progress = { ...progress, started: mark.at, startBatch: mark.batch, now };
+      patch.progress = { ...progress, ...clock.see(progress, now), now };
       // Let the maps follow the weights while training, about once a second.
       if (now - lastRefresh > 1000) {
         lastRefresh = now;

@@ -2,7 +2,8 @@
 // Asks the session controller through store.request; reads store state only.
 
 import { formatValue } from "../lib/colors.js";
-import { formatDuration, timeLeft } from "../lib/geometry.js";
+import { formatDuration } from "../lib/geometry.js";
+import { epochTimeLeft } from "../lib/epoch-clock.js";
 import { api } from "../api.js";
 import { grayCanvas } from "../lib/gray.js";
 
@@ -260,8 +261,7 @@ export function createTraining(container, store) {
       const pct = total ? (100 * done) / total : 0;
       q(".progress-bar span").style.width = `${pct.toFixed(1)}%`;
       q(".progress-bar").setAttribute("aria-valuenow", pct.toFixed(0));
-      const from = p.startBatch ?? 0; // the batch the clock started at (controllers/session.js)
-      const left = timeLeft(done - from, total - from, (p.now - p.started) / 1000);
+      const left = epochTimeLeft(p, total);
       const parts = [`epoch ${p.epoch ?? epoch + 1}`, `batch ${done}/${total}`];
       if (p.loss !== undefined) parts.push(`loss ${formatValue(p.loss)}`);
       if (p.acc !== undefined) parts.push(`acc ${(p.acc * 100).toFixed(1)}%`);
