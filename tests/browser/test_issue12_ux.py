@@ -384,3 +384,30 @@ def test_the_test_button_measures_the_test_split_and_says_why_once(
     expect(note).to_contain_text("You have looked at the test split once (at epoch 1)")
     page.screenshot(path=str(screenshot_dir / "issue12-test-button.png"))
     assert console_errors == []
+
+
+def test_dead_dense_units_are_ticked_and_explained(page: Page, console_errors, screenshot_dir):
+    open_page(page, query="autotrain=0&in=1x28x28&arch=flatten-dense12-relu-dense10-softmax")
+    wait_settled(page)
+    assert page.evaluate("window.nnplay.store.get('spec').layers.map(l => l.type)") == [
+        "flatten", "dense", "relu", "dense", "softmax"]
+    b = [-1000.0, 0, -1000.0] + [0.0] * 9
+    page.evaluate("""(b) => new Promise((resolve, reject) => window.nnplay.store.set('request', {
+        type: 'setParams', layer: 'dense1', b, resolve, reject, at: performance.now()}))""", b)
+    note = page.locator('.net-col[data-layer="relu1"] .col-dead')
+    expect(note).to_have_text("2 of 12 units dead", timeout=15_000)
+    assert note.get_attribute("title").startswith("unit 0, unit 2: dead: its ReLU never fires")
+    # the relu column's bars and the dense column's bars carry a red tick at units 0 and 2
+    for layer in ("relu1", "dense1"):
+        red = page.evaluate("""(layer) => {
+            const cv = document.querySelector(`.net-col[data-layer="${layer}"] canvas.bars`);
+            const ctx = cv.getContext('2d'); const rows = [];
+            const barH = cv.height / 12;
+            for (let k = 0; k < 12; k++) {
+              const px = ctx.getImageData(1, Math.floor(k * barH + barH / 2), 1, 1).data;
+              rows.push(px[0] === 178 && px[1] === 24 && px[2] === 43);
+            }
+            return rows; }""", layer)
+        assert red == [k in (0, 2) for k in range(12)], (layer, red)
+    page.screenshot(path=str(screenshot_dir / "issue12-dead-units.png"))
+    assert console_errors == []
