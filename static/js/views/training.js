@@ -163,6 +163,7 @@ export function createTraining(container, store) {
   const confirmYes = document.createElement("button");
   confirmYes.type = "button";
   confirmYes.className = "danger";
+  confirmYes.textContent = "Delete and rewind";
   const confirmNo = document.createElement("button");
   confirmNo.type = "button";
   confirmNo.textContent = "Cancel";
