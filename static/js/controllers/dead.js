@@ -22,8 +22,10 @@ export function createDeadController(store) {
       if (mine === token) store.set("dead", null); // unknown: nothing is marked
     }
   }
-  const off = store.subscribe(["session", "history", "training"], () => {
-    if (!store.get("training")) load();
+  // After every command (a new state) and every finished epoch, also while play goes on: a
+  // learning rate that kills the ReLUs shows at the end of the epoch that did it.
+  const off = store.subscribe(["session", "history", "training"], (changed) => {
+    if (changed.has("history") || !store.get("training")) load();
   });
   return { load, destroy: off };
 }
