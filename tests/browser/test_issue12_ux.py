@@ -57,6 +57,11 @@ def test_the_film_trains_toward_the_true_label_or_the_one_chosen(
     page.get_by_role("button", name="Record one training step on the current input").click()
     expect(film).to_have_attribute("data-label", "7", timeout=15_000)
     expect(status).to_contain_text("for label 7 (the label you chose)")
+    for _ in range(7):  # input and six layers forward: then the loss frame
+        page.get_by_role("button", name="Next frame").click()
+    expect(film).to_have_attribute("data-phase", "loss")
+    expect(film.locator("[data-role=loss-label]")).to_contain_text(
+        "the loss is for label 7 (the label you chose); the network predicted")
     page.screenshot(path=str(screenshot_dir / "issue12-film-chosen-label.png"), full_page=True)
     page.set_viewport_size({"width": 390, "height": 844})
     page.screenshot(path=str(screenshot_dir / "issue12-film-chosen-label-390.png"), full_page=True)

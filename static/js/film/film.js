@@ -49,6 +49,7 @@ export function createFilm(container, store) {
   let cards = [];
   let pending = null;
   let recorded = ""; // what was recorded: the first part of the status line
+  let traceSource = null; // where the trace's label came from: "sample" or "chosen"
 
   function ensureSocket() {
     const id = store.get("sessionId");
@@ -95,6 +96,7 @@ export function createFilm(container, store) {
 
   function load(t, source) {
     trace = t;
+    traceSource = source;
     frames = filmFrames(t);
     if (animator) animator.destroy();
     animator = createAnimator({ count: frames.length, speed: Number(speedSel.value) });
@@ -102,16 +104,19 @@ export function createFilm(container, store) {
     scrub.max = String(frames.length - 1);
     for (const b of [playBtn, backBtn, stepBtn]) b.disabled = false;
     scrub.disabled = false;
-    const names = (store.get("lastForward") || {}).class_names || store.get("classNames") || [];
-    recorded = `Recorded: loss ${fmt(t.loss)} for ${lossLabelPhrase(names, t.label, source)}; the network predicted ${labelName(t.prediction)}.`;
+    recorded = `Recorded: loss ${fmt(t.loss)} for ${lossLabelPhrase(labelNames(), t.label, source)}; the network predicted ${labelName(t.prediction)}.`;
     root.dataset.label = String(t.label);
     buildStrip();
     root.dataset.state = "ready";
     show(animator.state());
   }
 
+  function labelNames() {
+    return (store.get("lastForward") || {}).class_names || store.get("classNames") || [];
+  }
+
   function labelName(i) {
-    const names = (store.get("lastForward") || {}).class_names || store.get("classNames") || [];
+    const names = labelNames();
     return i === undefined || i === null ? "?" : names[i] ?? String(i);
   }
 
@@ -212,7 +217,7 @@ export function createFilm(container, store) {
     if (frame.phase === "loss") {
       const out = trace.layers.length ? tensor(trace.layers.at(-1).name, "output") : null;
       focus.append(el("p", { class: "nn-film-loss", "data-role": "loss", "data-value": String(trace.loss) }, `loss = ${fmt(trace.loss)}`),
-        el("p", {}, `true label ${labelName(trace.label)}, predicted ${labelName(trace.prediction)}`));
+        el("p", { "data-role": "loss-label" }, `the loss is for ${lossLabelPhrase(labelNames(), trace.label, traceSource)}; the network predicted ${labelName(trace.prediction)}`));
       if (out) focus.append(figure("what the network output", out, 200, 1));
       return;
     }
