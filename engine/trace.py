@@ -116,6 +116,14 @@ def dead_relu_fractions(model: Sequential, x: np.ndarray,
                         chunk: int = 256) -> dict[str, float]:
     """{layer name: fraction of its units that never fired on x ``(N, C, H, W)``} for every
     relu and leaky_relu layer, in inference mode (dropout off), ``chunk`` samples at a time."""
+    return {name: _dead(~dead) for name, dead in never_fired(model, x, chunk).items()}
+
+
+def never_fired(model: Sequential, x: np.ndarray, chunk: int = 256) -> dict[str, np.ndarray]:
+    """{layer name: bool array of the layer's unit shape, ``(C, H, W)`` or ``(n,)``, True
+    where the unit never fired on x ``(N, C, H, W)``: pre-activation <= 0 for every sample}
+    for every relu and leaky_relu layer, in inference mode, ``chunk`` samples at a time. A
+    channel dead at every position is a dead map; a dead unit of a vector, a dead unit."""
     x = np.asarray(x)
     if x.ndim != 4 or x.shape[0] == 0:
         raise ValueError(f"x must be a non-empty batch (N, C, H, W), got shape {x.shape}")
@@ -126,7 +134,7 @@ def dead_relu_fractions(model: Sequential, x: np.ndarray,
         part = _fired_units(model, model.run_forward(x[start:start + chunk], training=False))
         for name, f in part.items():
             fired[name] = f if name not in fired else fired[name] | f
-    return {name: _dead(f) for name, f in fired.items()}
+    return {name: ~to_public(f[None])[0] for name, f in fired.items()}
 
 
 # -- cell arithmetic ----------------------------------------------------------------------
@@ -259,6 +267,27 @@ def pool_cell(model: Sequential, layer_name: str, x: np.ndarray, channel: int, r
         winner = (pos // k, pos % k)
         result = float(flat[pos])
     return PoolCell(window, mode, winner, result, float(feat[channel, row, col]), (r0, c0))
+
+
+def global_pool_cell(model: Sequential, layer_name: str, x: np.ndarray,
+                     channel: int) -> PoolCell:
+    """Rebuild output[channel] of global_pool layer ``layer_name`` for image x: the max (its
+    first maximum in row-major order is the winner) or the mean of the whole ``(H, W)`` map,
+    which is the returned ``window``; ``origin`` is (0, 0)."""
+    idx, inp, acts = _layer_io(model, layer_name, x, ("global_pool",))
+    if not 0 <= channel < inp.shape[0]:
+        raise IndexError(f"{layer_name}: channel {channel} is outside 0..{inp.shape[0] - 1}")
+    mode = str(model.layers[idx].spec()["mode"])
+    window = inp[channel].copy()
+    flat = window.ravel()
+    winner: tuple[int, int] | None = None
+    if mode == "avg":
+        result = float(flat.sum() / flat.size)
+    else:
+        pos = int(np.argmax(flat))  # the first maximum, as the layer routes its gradient
+        winner = (pos // window.shape[1], pos % window.shape[1])
+        result = float(flat[pos])
+    return PoolCell(window, mode, winner, result, float(acts[idx + 1][0, channel]), (0, 0))
 
 
 def dense_unit(model: Sequential, layer_name: str, x: np.ndarray, unit: int) -> DenseUnit:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from engine.trace import conv_cell, dense_unit, pool_cell
+from engine.trace import conv_cell, dense_unit, global_pool_cell, pool_cell
 from server.errors import ApiError
 from server.session import Session
 from server.tensors import finite_or_none as f
@@ -43,6 +43,16 @@ def cell_arithmetic(session: Session, layer: str, channel: int, row: int, col: i
                 "result": f(p.result), "feature_value": f(p.feature_value),
                 "origin": list(p.origin),
             }
+        if kind == "global_pool":
+            g = global_pool_cell(model, layer, x, channel)
+            return {
+                "layer": layer, "type": kind, "mode": g.mode, "channel": channel,
+                "window": tensor_json(g.window),
+                "winner": list(g.winner) if g.winner is not None else None,
+                "sum": f(float(g.window.sum())) if g.mode == "avg" else None,
+                "count": int(g.window.size), "result": f(g.result),
+                "feature_value": f(g.feature_value),
+            }
         if kind == "dense":
             d = dense_unit(model, layer, x, channel)
             return {
@@ -56,14 +66,15 @@ def cell_arithmetic(session: Session, layer: str, channel: int, row: int, col: i
     except IndexError as exc:
         raise ApiError(422, f"query.channel: {exc}", "query.channel") from exc
     raise ApiError(422, f"query.layer: {layer!r} is a {kind} layer; cells exist for conv2d, "
-                   "pool and dense layers", "query.layer")
+                   "pool, global_pool and dense layers", "query.layer")
 
 
 def _check_position(session: Session, layer: str, kind: str, channel: int, row: int,
                     col: int) -> None:
     """422 naming the coordinate that lies outside the layer's output."""
     shape = next(r["output_shape"] for r in session.table["layers"] if r["name"] == layer)
-    limits = [("channel", channel)] + ([("row", row), ("col", col)] if kind != "dense" else [])
+    limits = [("channel", channel)] + ([("row", row), ("col", col)]
+                                       if kind not in ("dense", "global_pool") else [])
     for (name, value), size in zip(limits, shape, strict=False):
         if value >= size:
             what = "unit" if kind == "dense" else name

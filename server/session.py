@@ -60,6 +60,7 @@ class Session:
         self.settings = settings
         self.own = OwnSamples()
         self.last_input: np.ndarray | None = None
+        self.last_label: int | None = None  # the last input's true label (a dataset sample's)
         self.model: Sequential = build(self.spec, np.random.default_rng(settings.seed))
         self.data: SplitData | None = None
         self.training: Training | None = None
@@ -235,6 +236,7 @@ class Session:
         settings = self._merged(patch) if patch is not None else self.settings
         self._commit(table, settings, self._fresh(table, settings))
         self.last_input = None
+        self.last_label = None
         self._drop.add("last_input")
         return {**self.state(), "weights_reset": True}
 
@@ -274,6 +276,17 @@ class Session:
                 self.training.reconfigure(new, optimizer)
             self.settings = new
         return {**self.state(), "weights_reset": reset}
+
+    def layer_params(self, layer: str) -> dict[str, Any]:
+        """``W`` and ``b`` of one conv2d/dense layer as tensor objects (the layouts of
+        docs/model-format.md: conv ``(F, C, k, k)``, dense ``(in, out)``)."""
+        names = [ly.name for ly in self.model.layers if ly.params]
+        if layer not in names:
+            raise ApiError(404, f"layer: no conv2d or dense layer {layer!r} (layers with "
+                           f"parameters: {', '.join(names)})", "layer")
+        weights = self.model.get_weights()
+        return {"layer": layer, "W": tensor_json(weights[f"{layer}.W"]),
+                "b": tensor_json(weights[f"{layer}.b"])}
 
     def set_layer_params(self, layer: str, values: dict[str, Any]) -> dict[str, Any]:
         """Replace W and/or b of one layer (e.g. hand-made filters); the weights stay as
@@ -342,13 +355,15 @@ class Session:
 
     def forward_sample(self, ref: SampleRef) -> dict[str, Any]:
         image, label = self.sample_image(ref)
-        return {**self._forward(image), "true_label": label}
+        return {**self._forward(image, label), "true_label": label}
 
     def forward_input(self, x: np.ndarray) -> dict[str, Any]:
         """The forward reply for one input ``x`` of the model's input shape, as it is."""
         return self._forward(np.asarray(x, dtype=np.float32))
 
-    def _forward(self, x: np.ndarray) -> dict[str, Any]:
+    def _forward(self, x: np.ndarray, label: int | None = None) -> dict[str, Any]:
+        """The forward reply; ``x`` (and its true ``label``, None for a drawing, an upload or
+        typed values) become the last input."""
         acts = self.model.run_forward(x[None], training=False)
         outputs = [np.asarray(to_public(a))[0] for a in acts[1:]]
         last = outputs[-1]
@@ -359,7 +374,8 @@ class Session:
             raise ApiError(422, "spec: the network's output is not finite for this input",
                            "spec")
         self.last_input = x  # only a forward that answered becomes the last input
-        self._put["last_input"] = codec.pack({"x": x})
+        self.last_label = label
+        self._put["last_input"] = codec.pack({"x": x, "label": label})
         prediction = int(np.argmax(scores)) if scores.size > 1 else int(scores[0] > 0.5)
         reply = {
             "prediction": prediction,
@@ -528,7 +544,10 @@ class Session:
         if "model" in stored.blobs:
             session.model.set_weights(codec.unpack(stored.blobs["model"])["weights"])
         if "last_input" in stored.blobs:
-            session.last_input = codec.unpack(stored.blobs["last_input"])["x"]
+            last = codec.unpack(stored.blobs["last_input"])
+            session.last_input = last["x"]
+            label = last.get("label")
+            session.last_label = int(label) if isinstance(label, int) else None
         session.data, _fresh, session.training_problem = session._data_for(
             session.model, settings, strict=False)
         if session.data is not None:

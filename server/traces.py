@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 
 from engine.metrics import predictions
-from engine.trace import dead_relu_fractions, trace_step
+from engine.trace import dead_relu_fractions, never_fired, trace_step
 from server.errors import ApiError
 from server.schemas.commands import KINDS
 from server.schemas.common import SampleRef
@@ -59,6 +59,9 @@ def check_probe(session: Session, sample: SampleRef | None, layers: list[str] | 
 
 
 def _pick(session: Session, req: TraceRequest) -> tuple[np.ndarray, int]:
+    """(input, label the loss is for): the request's label, else the sample's true label. A
+    drawing or upload has none: the caller must name one (never the network's own guess,
+    which would make every step reinforce the prediction, right or wrong)."""
     if req.sample == "last":
         if session.last_input is None:
             raise ApiError(422, "sample: nothing has been forwarded yet; forward an image or "
@@ -66,7 +69,10 @@ def _pick(session: Session, req: TraceRequest) -> tuple[np.ndarray, int]:
         x = session.last_input
         if req.label is not None:
             return x, req.label
-        return x, int(predictions(session.model.forward(x[None]))[0])
+        if session.last_label is None:
+            raise ApiError(422, "label: the last input is a drawing or an upload, which has "
+                           "no true label; name the label the loss is for", "label")
+        return x, session.last_label
     assert isinstance(req.sample, SampleRef)
     x, y = session.sample_image(req.sample)
     return x, (req.label if req.label is not None else y)
@@ -172,3 +178,22 @@ def _dead_batch(session: Session, x: np.ndarray) -> tuple[np.ndarray, str]:
     if training.last_batch is not None:
         return images[training.last_batch], "last_batch"
     return images[:training.trainer.batch_size], "first_batch"
+
+
+def dead_units(session: Session) -> dict[str, Any]:
+    """Which ReLU maps and units never fire, on the batch ``_dead_batch`` picks, at the current
+    weights: per relu/leaky_relu layer its ``fraction`` of dead units, per channel (a map, or
+    one unit of a vector) the fraction of its units that are dead, and ``dead``: the channels
+    dead at every position. Call under the session lock."""
+    x = session.last_input
+    if x is None:
+        x = np.zeros(session.model.input_shape, dtype=np.float32)
+    batch, source = _dead_batch(session, x)
+    layers = []
+    kinds = {ly.name: ly.kind for ly in session.model.layers}
+    for name, dead in never_fired(session.model, batch).items():
+        per = dead.reshape(dead.shape[0], -1).mean(axis=1)
+        layers.append({"name": name, "type": kinds[name], "shape": list(dead.shape),
+                       "fraction": float(dead.mean()), "channels": [float(v) for v in per],
+                       "dead": [int(c) for c in np.flatnonzero(per == 1.0)]})
+    return {"batch": {"source": source, "size": int(batch.shape[0])}, "layers": layers}

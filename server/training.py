@@ -27,6 +27,7 @@ from server.schemas.settings import TrainSettings
 from server.tensors import finite_or_none
 
 OPTIMIZER_FIELDS = ("optimizer", "momentum")
+CONFUSION_BLOB = "snapshot/confusion/"  # + epoch: that epoch's confusion matrix (for rewind)
 
 
 @dataclass(frozen=True)
@@ -60,6 +61,8 @@ class Training:
         self.settings = settings
         self.batch_losses: list[float] = []
         self.confusion: dict[str, Any] | None = None
+        self.confusions: dict[int, dict[str, Any] | None] = {}  # each epoch's, for rewind
+        self.saved_confusions: set[int] = set()
         self.diverged: dict[str, Any] | None = None
         self.saved_snapshots: set[int] = set()
         self.saved_checkpoints = -1
@@ -124,6 +127,13 @@ class Training:
             "lr": record.lr,
         }
 
+    def history_json(self, record: EpochRecord) -> dict[str, Any]:
+        """One history entry, the same in the state's ``history`` and in ``epoch_end``:
+        ``record_json`` plus ``stuck`` (null, or the chance-level message)."""
+        t = self.trainer
+        return {**self.record_json(record),
+                "stuck": stuck_at_chance(record, t.loss, t.train.num_classes)}
+
     def summary(self) -> dict[str, Any]:
         t = self.trainer
         return {
@@ -133,7 +143,7 @@ class Training:
             "samples_seen": t.samples_seen,
             "epoch_size": t.epoch_size,
             "step": t.global_step,
-            "history": [self.record_json(r) for r in t.history],
+            "history": [self.history_json(r) for r in t.history],
             "batch_losses": self.batch_losses,
             "confusion": self.confusion,
             "diverged": self.diverged,
@@ -154,14 +164,14 @@ class Training:
                     "running_loss": finite_or_none(event.running_loss),
                     "running_acc": _opt(event.running_accuracy),
                     "samples": event.samples_seen, "epoch_size": event.epoch_size,
-                    "grad_sizes": {k: finite_or_none(v) for k, v in event.grad_sizes.items()}}
+                    "grad_sizes": {k: finite_or_none(v) for k, v in event.grad_sizes.items()},
+                    "trained_on": int(event.indices[0]) if len(event.indices) == 1 else None}
         if isinstance(event, EpochEnd):
             self.confusion = self._evaluate_confusion()
+            self.confusions[event.record.epoch] = self.confusion
             self.batch, self.batches = 0, None
-            t = self.trainer
-            return {"type": "epoch_end", **self.record_json(event.record),
-                    "confusion": self.confusion,
-                    "stuck": stuck_at_chance(event.record, t.loss, t.train.num_classes)}
+            return {"type": "epoch_end", **self.history_json(event.record),
+                    "confusion": self.confusion}
         if isinstance(event, Diverged):
             self.diverged = {"epoch": event.epoch, "batch": event.batch,
                              "step": event.global_step, "cause": event.cause,
@@ -207,7 +217,8 @@ class Training:
         t.rewind(epoch)
         del self.batch_losses[t.global_step:]
         self.batch, self.batches = 0, None
-        self.confusion = None
+        self.confusion = self.confusions.get(epoch)  # that epoch's, kept when it ended
+        self.confusions = {e: c for e, c in self.confusions.items() if e <= epoch}
         self.diverged = None
 
     # -- persistence --------------------------------------------------------------------
@@ -231,6 +242,11 @@ class Training:
             if everything or snap.epoch not in self.saved_snapshots:
                 put[f"snapshot/{snap.epoch}"] = codec.pack(snap.to_plain())
         drop = {f"snapshot/{e}" for e in self.saved_snapshots - have}
+        for e, confusion in self.confusions.items():  # snapshot/confusion/<epoch>: once each
+            if everything or e not in self.saved_confusions:
+                put[f"{CONFUSION_BLOB}{e}"] = codec.pack({"confusion": confusion})
+        drop |= {f"{CONFUSION_BLOB}{e}" for e in self.saved_confusions - set(self.confusions)}
+        self.saved_confusions = set(self.confusions)
         if everything or len(t.checkpoints) != self.saved_checkpoints:
             put["checkpoints"] = codec.pack([c.to_plain() for c in t.checkpoints])
         self.saved_snapshots = have
@@ -246,13 +262,22 @@ class Training:
         state = codec.unpack(blobs["trainer"])
         losses = state.pop("batch_losses", np.zeros(0))
         snaps = sorted((codec.unpack(blob) for name, blob in blobs.items()
-                        if name.startswith("snapshot/")), key=lambda s: int(s["epoch"]))
+                        if name.startswith("snapshot/") and name[9:].isdigit()),
+                       key=lambda s: int(s["epoch"]))
         state["snapshots"] = snaps
         state["checkpoints"] = codec.unpack(blobs["checkpoints"]) if "checkpoints" in blobs \
             else []
         training.trainer.load_state_dict(state)
         training.batch_losses = [float(v) for v in np.asarray(losses).reshape(-1)]
         training.confusion = meta.get("confusion")
+        training.confusions = {
+            int(name[len(CONFUSION_BLOB):]): codec.unpack(blob)["confusion"]
+            for name, blob in blobs.items()
+            if name.startswith(CONFUSION_BLOB) and name[len(CONFUSION_BLOB):].isdigit()
+            and int(name[len(CONFUSION_BLOB):]) <= training.trainer.epoch}
+        if training.confusion is not None:  # saved before each epoch's was kept: the last one
+            training.confusions.setdefault(training.trainer.epoch, training.confusion)
+        training.saved_confusions = set(training.confusions)
         training.diverged = meta.get("diverged")
         training.batch = int(meta.get("batch", 0))
         training.batches = meta.get("batches")

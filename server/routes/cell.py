@@ -8,6 +8,7 @@ from fastapi import APIRouter, Query, Request
 
 from server.cells import cell_arithmetic
 from server.routes.deps import manager
+from server.traces import dead_units
 from server.worker import with_session
 
 router = APIRouter(prefix="/api/sessions")
@@ -28,3 +29,9 @@ async def cell(
     return await with_session(
         manager(request), session_id,
         lambda s: cell_arithmetic(s, layer, channel, row, col, input))
+
+
+@router.get("/{session_id}/dead")
+async def dead(session_id: str, request: Request) -> dict[str, Any]:
+    """Dead ReLU maps and units on the last batch trained on (or the first), per layer."""
+    return await with_session(manager(request), session_id, dead_units)

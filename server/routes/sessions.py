@@ -53,6 +53,12 @@ async def put_settings(session_id: str, request: Request,
                               lambda s: s.set_settings(body.settings), save=True)
 
 
+@router.get("/{session_id}/params/{layer}")
+async def get_params(session_id: str, layer: str, request: Request) -> dict[str, Any]:
+    """W and b of one conv2d/dense layer as they are now (tensor objects)."""
+    return await with_session(manager(request), session_id, lambda s: s.layer_params(layer))
+
+
 @router.put("/{session_id}/params/{layer}", openapi_extra=json_body_doc(ParamsBody))
 async def put_params(session_id: str, layer: str, request: Request,
                      body: Annotated[ParamsBody, json_body(ParamsBody)]) -> dict[str, Any]:

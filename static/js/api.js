@@ -142,6 +142,12 @@ export const api = {
   forwardSample: async (id, split, index, opts) =>
     decodeForward(await request("POST", `${S(id)}/forward`, { sample: { split, index } }, opts)),
   cell: (id, params) => request("GET", `${S(id)}/cell?${new URLSearchParams(params)}`),
+  dead: (id) => request("GET", `${S(id)}/dead`),
+  evaluate: (id, split) => request("GET", `${S(id)}/evaluate?${new URLSearchParams({ split })}`),
+  getParams: async (id, layer) => {
+    const r = await request("GET", `${S(id)}/params/${encodeURIComponent(layer)}`);
+    return { ...r, W: decodeTensor(r.W), b: decodeTensor(r.b) };
+  },
   datasetSamples: async (name, params = {}) =>
     decodeSamples(await request("GET", `/api/datasets/${encodeURIComponent(name)}/samples?${new URLSearchParams(params)}`)),
   sessionSamples: async (id, params = {}) =>

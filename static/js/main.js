@@ -2,6 +2,7 @@
 
 import { createSessionController } from "./controllers/session.js";
 import { createForwardController } from "./controllers/forward.js";
+import { createDeadController } from "./controllers/dead.js";
 import { createShortcuts } from "./controllers/shortcuts.js";
 import { createStore } from "./store.js";
 import { createBanner } from "./views/banner.js";
@@ -29,6 +30,7 @@ const session = createSessionController(store, {
   forward,
   autoTrain: new URLSearchParams(location.search).get("autotrain") !== "0",
 });
+createDeadController(store);
 const pad = createPad($("pad"), store);
 createSeen($("seen"), store);
 createSamples($("samples"), store);

@@ -25,15 +25,18 @@ export const SCHEMA = {
   confusion: { initial: null }, // {matrix: number[][], class_names} of the validation split
   progress: { initial: null }, // {unit, done, total, loss, acc, started, now} while training
   training: { initial: false }, // a train command is running
-  playing: { initial: false }, // "play" is on (trains epoch after epoch until paused)
+  playing: { initial: false },
+  trainedOn: { initial: null }, // {split: "train", index}: the one sample the last step trained on // "play" is on (trains epoch after epoch until paused)
   diverged: { initial: null }, // {message, step, ...} from a diverged event
   stuck: { initial: null }, // message of the last epoch_end when that epoch ended at chance level
   classNames: { initial: [] },
   samples: { initial: null }, // dataset sample strip: {images: [{data, shape}], labels, class_names}
   ownData: { initial: null }, // own dataset summary: {classes: [{name, count}], samples: [...]}
+  dead: { initial: null }, // GET .../dead: dead ReLU maps and units at the current weights
   normalization: { initial: "layer" }, // "layer" | "map": colour scale per layer or per map
   detail: { initial: null }, // {layer, channel, kind: "output"|"grad_output"}; see docs/frontend.md
   status: { initial: null }, // {text, level: "info"|"error"} one-line status for the page
+  traceLabel: { initial: null }, // label a drawing's traced step trains toward (chosen; null until then)
   trace: { initial: null }, // latest decoded trace (issue 7 film / detail views)
   connection: { initial: "closed" }, // WebSocket state: "connecting"|"open"|"closed"
   session: { initial: null }, // last session state from the server (docs/protocol.md), minus arrays

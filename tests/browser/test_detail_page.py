@@ -27,7 +27,7 @@ def test_page_tile_opens_conv_detail_of_trained_model(
         " s.set('input', {...s.get('input'), t0: undefined}); }"
     )
     page.wait_for_function("() => window.nnplay.store.get('lastForward') !== window.__before")
-    page.locator("canvas.tile[aria-label^='conv1 channel 4 of 8']").click()
+    page.locator("canvas.tile[aria-label^='conv1 channel 3 (']").click()
     view = page.locator("[data-view=conv-detail]")
     expect(view).to_be_visible()
     expect(page.locator("#detail-panel h3")).to_contain_text("conv1 · filter 3")

@@ -23,7 +23,7 @@ def test_hover_shows_the_value_range_of_the_map(page, console_errors, screenshot
     tip = page.locator(".net-tooltip")
     expect(tip).to_be_visible()
     text = tip.inner_text()
-    assert text.startswith("conv1 channel 3: min ")
+    assert text.startswith("conv1 channel 2: min ")  # numbered from 0, like the detail
     lo, hi = (float(part.split(" ")[-1]) for part in text.split(": ")[1].split(", "))
     assert abs(lo - float(maps[2].min())) <= 1e-3 * max(1.0, abs(lo))
     assert abs(hi - float(maps[2].max())) <= 1e-3 * max(1.0, abs(hi))

@@ -50,12 +50,13 @@ def test_shapes_preset_with_hand_set_frozen_filters(
 
     page.locator(".filters summary").click()
     expect(page.locator(".filter-box")).to_have_count(4)
-    expect(page.get_by_label("filter 1 kind")).to_have_value("sobel_x")
+    expect(page.get_by_label("filter 0 kind")).to_have_value("current")
+    page.get_by_label("filter 0 kind").select_option("sobel_x")
     # Filter 4 typed by hand: a centre-only kernel (the identity).
     box = page.locator(".filter-box").nth(3)
     for i, inp in enumerate(box.locator(".kgrid input").all()):
         inp.fill("1" if i == 4 else "0")
-    expect(page.get_by_label("filter 4 kind")).to_have_value("typed")
+    expect(page.get_by_label("filter 3 kind")).to_have_value("typed")
     page.get_by_role("button", name="Set these filters").click()
     expect(page.locator("#banner .status")).to_contain_text("your values are set", timeout=15_000)
 

@@ -158,3 +158,40 @@ def test_dead_fractions_refuse_an_empty_batch() -> None:
     model, x = _constructed()
     with pytest.raises(ValueError, match="non-empty batch"):
         dead_relu_fractions(model, x[:0])
+
+
+def test_never_fired_units_known_by_construction_in_the_public_layout() -> None:
+    from engine.trace import never_fired
+
+    model, x = _constructed()
+    dead = never_fired(model, x)
+    assert dead["relu1"].shape == (4, 6, 6)  # (C, H, W), whatever layout the engine runs in
+    assert dead["relu1"][2].all() and not dead["relu1"][[0, 1, 3]].any()
+    assert dead["lrelu1"].tolist() == [True, True, False, False, False]
+    assert never_fired(model, x[:3])["lrelu1"].tolist() == [True, True, True, False, False]
+    for chunk in (1, 3):
+        got = never_fired(model, x, chunk=chunk)
+        assert all((got[k] == dead[k]).all() for k in dead)
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_never_fired_matches_the_public_forward(seed) -> None:
+    from engine.model import to_public
+    from engine.trace import never_fired
+
+    rng = np.random.default_rng(seed)
+    spec = spec_of(2, 7, 7, {"type": "conv2d", "filters": 3, "kernel": 3, "stride": 2},
+                   {"type": "relu"}, {"type": "pool", "size": 2, "stride": 1},
+                   {"type": "flatten"}, {"type": "dense", "units": 6}, {"type": "relu"},
+                   {"type": "dense", "units": 2})
+    model = build(spec, rng)
+    model.layer("conv1").params["b"][...] = [-100, 0, 100]  # a dead map, a mixed one, a live
+    model.layer("dense1").params["b"][...] -= np.float32(0.5)
+    x = rng.standard_normal((5, 2, 7, 7)).astype(np.float32)
+    acts = model.run_forward(x, training=False)
+    got = never_fired(model, x)
+    for i, layer in enumerate(model.layers):
+        if layer.kind == "relu":
+            pre = np.asarray(to_public(acts[i]))  # the relu's input, (N, C, H, W) or (N, n)
+            assert (got[layer.name] == np.all(pre <= 0, axis=0)).all()
+    assert got["relu1"][0].all() and not got["relu1"][2].any()  # channels, not positions

@@ -51,6 +51,8 @@ export function createForwardController(store) {
   }
 
   const off = store.subscribe(["input"], (_, s) => {
+    // a new picture (a sample, an upload, a cleared pad) has no chosen label yet
+    if (s.input?.kind !== "pixels" && s.traceLabel !== null) store.set("traceLabel", null);
     if (s.input && s.input.kind !== "empty") {
       if (s.input.t0 === undefined) s.input.t0 = performance.now();
       request(s.input);

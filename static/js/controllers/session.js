@@ -4,6 +4,8 @@
 import { ApiError, api, createSocket } from "../api.js";
 import { DEFAULT_PRESET, DEFAULT_SETTINGS, PRESETS } from "../lib/presets.js";
 import { firstSampleInput } from "../lib/splits.js";
+import { IDLE, controls, trainEvent } from "../lib/train-machine.js";
+import { createEpochClock } from "../lib/epoch-clock.js";
 
 export function createSessionController(store, { forward, autoTrain = true } = {}) {
   let socket = null;
@@ -11,8 +13,10 @@ export function createSessionController(store, { forward, autoTrain = true } = {
   let queued = []; // WebSocket messages waiting for the next animation frame
   let frame = 0;
   let commandStarted = 0;
-  let playing = false;
+  const clock = createEpochClock(); // time left counts from this command's and epoch's first step
   let lastRefresh = 0;
+  let machine = IDLE; // the training controls (lib/train-machine.js), driven by the replies
+  let serverTraining = false; // the last state said a train runs (maybe another page's)
 
   // Keep the store's object when the server sent an equal one, so that views subscribed to
   // it do not rebuild for nothing (a state arrives after every command).
@@ -40,8 +44,34 @@ export function createSessionController(store, { forward, autoTrain = true } = {
       epoch: state.epoch,
       confusion: same("confusion", confusion ?? null),
       diverged: same("diverged", state.diverged ?? null),
-      training: Boolean(state.training),
     });
+    serverTraining = Boolean(state.training);
+    showControls();
+  }
+
+  function showControls() {
+    const c = controls(machine);
+    store.set({ training: c.training || serverTraining, playing: c.playing });
+  }
+
+  /** Feed the controls' state machine; send what it says; show the result. */
+  function feed(event) {
+    const r = trainEvent(machine, event);
+    machine = r.state;
+    for (const cmd of r.send) {
+      if (!socket) {
+        machine = IDLE;
+        break;
+      }
+      if (cmd.cmd === "train") {
+        commandStarted = performance.now();
+        clock.reset();
+        store.set({ trainedOn: null, diverged: null, stuck: null, status: null, progress: { unit: cmd.unit, batch: 0, batches: store.get("session")?.batches_per_epoch ?? 0, started: commandStarted, now: commandStarted } });
+      }
+      const seq = socket.send(cmd);
+      if (cmd.cmd !== "stop") machine = trainEvent(machine, { type: "sent", seq }).state;
+    }
+    showControls();
   }
 
   function writeUrl() {
@@ -61,7 +91,7 @@ export function createSessionController(store, { forward, autoTrain = true } = {
     for (const m of msgs) {
       if (m.type === "progress") {
         progress = m;
-        patch.training = true;
+        patch.trainedOn = Number.isInteger(m.trained_on) ? { split: "train", index: m.trained_on } : null;
         losses ??= store.get("batchLosses").slice();
         losses.push(m.loss);
       } else if (m.type === "epoch_end") {
@@ -72,6 +102,7 @@ export function createSessionController(store, { forward, autoTrain = true } = {
         patch.epoch = m.epoch;
         patch.stuck = m.stuck ?? null;
         if (m.confusion) patch.confusion = m.confusion;
+        clock.reset(); // the next epoch's time left counts from its own first step
         forward?.refresh();
       } else if (m.type === "diverged") {
         patch.diverged = m;
@@ -81,10 +112,9 @@ export function createSessionController(store, { forward, autoTrain = true } = {
             applyState(m.state);
             losses = null;
           }
-          patch.training = false;
-          patch.progress = null;
-          patch.playing = false;
-          playing = false;
+          progress = null;
+          feed({ type: "done", seq: m.seq }); // may start a play that was waiting for it
+          if (!controls(machine).training) patch.progress = null;
           forward?.refresh();
         }
       } else if (m.type === "state") {
@@ -92,13 +122,13 @@ export function createSessionController(store, { forward, autoTrain = true } = {
         losses = null;
       } else if (m.type === "error") {
         patch.status = { level: "error", text: m.message };
-        if (m.field !== "session") patch.training = store.get("training");
+        if (!String(m.message).startsWith("probe:")) feed({ type: "refused", seq: m.seq });
       }
     }
     if (losses) patch.batchLosses = losses;
     if (progress) {
       const now = performance.now();
-      patch.progress = { ...progress, started: commandStarted, now };
+      patch.progress = { ...progress, ...clock.see(progress, now), now };
       // Let the maps follow the weights while training, about once a second.
       if (now - lastRefresh > 1000) {
         lastRefresh = now;
@@ -121,7 +151,12 @@ export function createSessionController(store, { forward, autoTrain = true } = {
   function openSocket(id) {
     offSocket?.();
     socket?.close();
-    socket = createSocket(id, { onMessage, onState: (s) => store.set("connection", s) });
+    machine = IDLE; // replies to the old socket's commands will not come
+    showControls();
+    socket = createSocket(id, { onMessage, onState: (s) => {
+      if (s === "closed") feed({ type: "reset" }); // a dropped socket stops its train on the server
+      store.set("connection", s);
+    } });
   }
 
   async function create(spec, settings) {
@@ -160,14 +195,7 @@ export function createSessionController(store, { forward, autoTrain = true } = {
     if (!store.get("input")) store.set("input", firstSampleInput(store.get("session")?.dataset));
     // A first-time visitor gets one quick epoch of the default network trained right away,
     // so that the first stroke already meets a network that reads digits.
-    if (fresh && autoTrain && store.get("epoch") === 0) train("epochs", 1);
-  }
-
-  function train(unit, count) {
-    if (!socket) return;
-    commandStarted = performance.now();
-    store.set({ training: true, diverged: null, stuck: null, status: null, progress: { unit, batch: 0, batches: store.get("session")?.batches_per_epoch ?? 0, started: commandStarted, now: commandStarted } });
-    socket.send({ cmd: "train", unit, count });
+    if (fresh && autoTrain && store.get("epoch") === 0) feed({ type: "train", unit: "epochs", count: 1 });
   }
 
   async function handle(req) {
@@ -175,22 +203,19 @@ export function createSessionController(store, { forward, autoTrain = true } = {
     try {
       switch (req.type) {
         case "train":
-          playing = false;
-          train(req.unit, req.count);
+          feed({ type: "train", unit: req.unit, count: req.count });
           break;
         case "play":
-          playing = true;
-          store.set("playing", true);
-          train("epochs", 100);
+          feed({ type: "play" });
           break;
         case "stop":
-          playing = false;
-          store.set("playing", false);
-          socket?.send({ cmd: "stop" });
+          feed({ type: "pause" });
+          break;
+        case "toggle":
+          feed({ type: "toggle" });
           break;
         case "rewind":
-          socket?.send({ cmd: "rewind", epoch: req.epoch });
-          store.set("training", true);
+          feed({ type: "rewind", epoch: req.epoch });
           break;
         case "applySpec": {
           const state = await api.putSpec(id, req.spec);
@@ -250,7 +275,7 @@ export function createSessionController(store, { forward, autoTrain = true } = {
           if (resized) store.set("draftSpec", null);
           if (state.training_problem) throw new Error(state.training_problem);
           forward?.refresh();
-          train("epochs", req.epochs ?? 1);
+          feed({ type: "train", unit: "epochs", count: req.epochs ?? 1 });
           break;
         }
         case "refreshState":
@@ -275,7 +300,7 @@ export function createSessionController(store, { forward, autoTrain = true } = {
   return {
     start,
     get playing() {
-      return playing;
+      return controls(machine).playing;
     },
     destroy() {
       offs.forEach((f) => f());

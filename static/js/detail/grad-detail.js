@@ -8,6 +8,7 @@ import { createTraceCollector } from "../film/frames.js";
 import { createGridRenderer } from "./grid.js";
 import { absMax, fmt, createDivergingLegend } from "./colors.js";
 import { el, button, clear } from "./dom.js";
+import { createLossLabel, lossLabelPhrase } from "../film/loss-label.js";
 
 /** Record one trace of `layers` on the last input; resolves to {…trace message, tensors}. */
 export function recordTrace(sessionId, command) {
@@ -43,9 +44,11 @@ export function createGradDetail(container, store) {
   const status = el("span", { class: "nn-note", "aria-live": "polite" });
   const figs = el("div", { class: "nn-stage" });
   const readout = el("p", { class: "nn-eq nn-final", "aria-live": "polite", "data-role": "arithmetic" });
-  root.append(title, blurb, el("div", { class: "nn-controls" }, again, status), figs, readout);
+  const lossLabel = createLossLabel(store);
+  root.append(title, blurb, lossLabel.node, el("div", { class: "nn-controls" }, again, status), figs, readout);
   let token = 0;
   let destroyed = false;
+  let tracedFor = null; // the label the shown gradients are for
 
   async function load() {
     const detail = store.get("detail") || {};
@@ -56,12 +59,22 @@ export function createGradDetail(container, store) {
       return;
     }
     const mine = ++token;
+    const target = lossLabel.current();
+    tracedFor = target.label;
+    if (target.label === null) {
+      title.textContent = `${detail.layer}: gradients`;
+      blurb.textContent = "Gradients say how the loss would change, and the loss needs the label this input should have.";
+      status.textContent = "Choose the label above to trace a training step toward it.";
+      clear(figs);
+      readout.textContent = "";
+      root.dataset.state = "needs-label";
+      return;
+    }
     root.dataset.state = "recording";
     status.textContent = "tracing one training step…";
-    const label = Number.isInteger(forward.true_label) ? forward.true_label : undefined;
     let trace;
     try {
-      trace = await recordTrace(id, { label, layers: [detail.layer],
+      trace = await recordTrace(id, { label: target.label, layers: [detail.layer],
         kinds: ["output", "grad_output", "grad_W", "grad_b"] });
     } catch (err) {
       if (mine === token && !destroyed) {
@@ -71,10 +84,10 @@ export function createGradDetail(container, store) {
       return;
     }
     if (destroyed || mine !== token) return;
-    render(detail, trace, forward);
+    render(detail, trace, forward, target.source);
   }
 
-  function render(detail, trace, forward) {
+  function render(detail, trace, forward, source) {
     const names = forward.class_names || [];
     const name = detail.layer;
     const out = trace.tensors[`${name}.output`];
@@ -83,8 +96,8 @@ export function createGradDetail(container, store) {
     const gb = trace.tensors[`${name}.grad_b`];
     const ch = Math.max(0, Number(detail.channel) || 0);
     title.textContent = `${name}${out && out.shape.length === 3 ? ` · channel ${ch}` : ` · unit ${ch}`}: gradients`;
-    blurb.textContent = `One training step traced on the current input with label ${names[trace.label] ?? trace.label} `
-      + `(loss ${fmt(trace.loss)}). dL/d(output) says how the loss would change if each output value grew a little: `
+    blurb.textContent = `One training step traced on the current input toward ${lossLabelPhrase(names, trace.label, source)} `
+      + `(loss ${fmt(trace.loss)}; the network predicted ${names[trace.prediction] ?? trace.prediction}). dL/d(output) says how the loss would change if each output value grew a little: `
       + "blue cells should grow, red cells should shrink. Your model is not changed.";
     status.textContent = "";
     clear(figs);
@@ -126,8 +139,10 @@ export function createGradDetail(container, store) {
       figs.append(
         el("figure", { class: "nn-fig" }, el("figcaption", {}, `output ${name}[${ch}]`), outC, createDivergingLegend(document, oLim, "output value")),
         el("figure", { class: "nn-fig" }, el("figcaption", {}, `dL/d(output) ${name}[${ch}]`), gradC, createDivergingLegend(document, gLim, "gradient")));
+      if (gLim === 0) figs.append(el("p", { class: "nn-note nn-zero-why", "data-role": "zero-why" }, zeroWhy(trace, name, out.data.subarray(base, base + H * W))));
     } else {
       const i = Math.min(ch, out.data.length - 1);
+      if (grad.data[i] === 0) figs.append(el("p", { class: "nn-note nn-zero-why", "data-role": "zero-why" }, zeroWhy(trace, name, out.data.subarray(i, i + 1))));
       readout.replaceChildren(`unit ${i}: output `,
         el("span", { "data-role": "output", "data-value": String(out.data[i]) }, fmt(out.data[i])),
         ", dL/d(output) ", el("strong", { "data-role": "grad", "data-value": String(grad.data[i]) }, fmt(grad.data[i])));
@@ -164,9 +179,39 @@ export function createGradDetail(container, store) {
     root.dataset.state = "ready";
   }
 
+  const offLabel = store.subscribe(["traceLabel"], () => {
+    if (lossLabel.current().label !== tracedFor) load();
+  });
   load();
   return {
     update() { load(); },
-    destroy() { destroyed = true; root.remove(); },
+    destroy() { destroyed = true; offLabel(); lossLabel.destroy(); root.remove(); },
   };
+}
+
+/** Why a gradient map (or unit) is all zero, read off the trace: its loss, this output, the next layer. */
+export function zeroWhy(trace, name, values) {
+  const at = trace.layers.findIndex((l) => l.name === name);
+  const self = trace.layers[at]?.type;
+  const next = trace.layers[at + 1]?.type;
+  const relu = (t) => t === "relu";
+  let allZero = true;
+  let allNonPositive = true;
+  for (const v of values) {
+    if (v !== 0) allZero = false;
+    if (v > 0) allNonPositive = false;
+  }
+  const why = "The gradient here is 0 everywhere: ";
+  if (trace.loss !== null && trace.loss < 1e-7) {
+    return `${why}the loss is 0 for this label (the network is already certain of it), so no change would lower it.`;
+  }
+  if (relu(self) && allZero) {
+    return `${why}this ReLU is off at every position for this input (its output is 0), and an off ReLU passes no gradient back. `
+      + "A map that is off for every input is dead: its filter stops learning.";
+  }
+  if (relu(next) && allNonPositive) {
+    return `${why}every value of it is at most 0 for this input, so the ReLU after it is off everywhere and passes no gradient back to it.`;
+  }
+  return `${why}every later value it feeds is cut off for this input (a ReLU that is off, or a max-pool window whose gradient `
+    + "goes to its one winning cell), so no path from the loss reaches it.";
 }

@@ -11,10 +11,12 @@ import { createActivationDetail } from "./activation-detail.js";
 import { createDenseDetail } from "./dense-detail.js";
 import { createSoftmaxDetail } from "./softmax-detail.js";
 import { createGradDetail } from "./grad-detail.js";
+import { createGlobalPoolDetail } from "./global-pool-detail.js";
 
 const VIEWS = {
   conv2d: createConvDetail,
   pool: createPoolDetail,
+  global_pool: createGlobalPoolDetail,
   relu: createActivationDetail,
   leaky_relu: createActivationDetail,
   sigmoid: createActivationDetail,

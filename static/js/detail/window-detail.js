@@ -159,7 +159,7 @@ export function createWindowDetail(container, store, mode) {
     rowInput.max = String(geom.outH - 1);
     colInput.max = String(geom.outW - 1);
     title.textContent = mode === "conv"
-      ? `${ctx.name} · filter ${outChannel}: the sliding window`
+      ? `${ctx.name} · filter ${outChannel} (output channel ${outChannel}): the sliding window`
       : `${ctx.name} · channel ${outChannel}: ${layerSpec.mode} pooling window`;
     blurb.textContent = mode === "conv"
       ? `A ${kernel}×${kernel} kernel slides over the ${C > 1 ? `${C}-channel ` : ""}input `

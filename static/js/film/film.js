@@ -10,6 +10,7 @@ import { absMax, fmt, createDivergingLegend } from "../detail/colors.js";
 import { paintMap } from "../lib/colors.js";
 import { el, button, clear } from "../detail/dom.js";
 import { filmFrames, frameCaption, layerStatus, createTraceCollector } from "./frames.js";
+import { createLossLabel, lossLabelPhrase } from "./loss-label.js";
 
 const SPEEDS = [0.5, 1, 2, 4];
 
@@ -35,7 +36,8 @@ export function createFilm(container, store) {
   const focus = el("div", { class: "nn-film-focus" });
   const controls = el("div", { class: "nn-controls", role: "group", "aria-label": "Film controls" },
     recordBtn, backBtn, playBtn, stepBtn, scrub, el("label", {}, "speed ", speedSel), position);
-  root.append(el("h3", { class: "nn-detail-title" }, "One training step, as a film"), status, controls, phase, strip, focus);
+  const lossLabel = createLossLabel(store);
+  root.append(el("h3", { class: "nn-detail-title" }, "One training step, as a film"), status, lossLabel.node, controls, phase, strip, focus);
   for (const b of [playBtn, backBtn, stepBtn]) b.disabled = true;
   scrub.disabled = true;
 
@@ -47,6 +49,7 @@ export function createFilm(container, store) {
   let cards = [];
   let pending = null;
   let recorded = ""; // what was recorded: the first part of the status line
+  let traceSource = null; // where the trace's label came from: "sample" or "chosen"
 
   function ensureSocket() {
     const id = store.get("sessionId");
@@ -64,8 +67,9 @@ export function createFilm(container, store) {
         }
         const done = pending.collector.take(msg);
         if (done) {
+          const source = pending.source;
           pending = null;
-          load(done);
+          load(done, source);
         }
       },
     });
@@ -77,15 +81,22 @@ export function createFilm(container, store) {
       status.textContent = "No session yet.";
       return;
     }
+    const target = lossLabel.current();
+    if (target.label === null) {
+      status.textContent = "Choose the label first: the loss of a training step is measured against the label the input should have.";
+      lossLabel.ask();
+      return;
+    }
     const s = ensureSocket();
     root.dataset.state = "recording";
     status.textContent = "Recording: the server runs one forward and backward pass…";
-    const seq = s.send({ cmd: "trace", sample: "last", dtype: "float32" });
-    pending = { seq, collector: createTraceCollector(seq) };
+    const seq = s.send({ cmd: "trace", sample: "last", label: target.label, dtype: "float32" });
+    pending = { seq, collector: createTraceCollector(seq), source: target.source };
   }
 
-  function load(t) {
+  function load(t, source) {
     trace = t;
+    traceSource = source;
     frames = filmFrames(t);
     if (animator) animator.destroy();
     animator = createAnimator({ count: frames.length, speed: Number(speedSel.value) });
@@ -93,14 +104,19 @@ export function createFilm(container, store) {
     scrub.max = String(frames.length - 1);
     for (const b of [playBtn, backBtn, stepBtn]) b.disabled = false;
     scrub.disabled = false;
-    recorded = `Recorded: loss ${fmt(t.loss)} for label ${labelName(t.label)} (predicted ${labelName(t.prediction)}).`;
+    recorded = `Recorded: loss ${fmt(t.loss)} for ${lossLabelPhrase(labelNames(), t.label, source)}; the network predicted ${labelName(t.prediction)}.`;
+    root.dataset.label = String(t.label);
     buildStrip();
     root.dataset.state = "ready";
     show(animator.state());
   }
 
+  function labelNames() {
+    return (store.get("lastForward") || {}).class_names || store.get("classNames") || [];
+  }
+
   function labelName(i) {
-    const names = (store.get("lastForward") || {}).class_names || store.get("classNames") || [];
+    const names = labelNames();
     return i === undefined || i === null ? "?" : names[i] ?? String(i);
   }
 
@@ -201,7 +217,7 @@ export function createFilm(container, store) {
     if (frame.phase === "loss") {
       const out = trace.layers.length ? tensor(trace.layers.at(-1).name, "output") : null;
       focus.append(el("p", { class: "nn-film-loss", "data-role": "loss", "data-value": String(trace.loss) }, `loss = ${fmt(trace.loss)}`),
-        el("p", {}, `true label ${labelName(trace.label)}, predicted ${labelName(trace.prediction)}`));
+        el("p", { "data-role": "loss-label" }, `the loss is for ${lossLabelPhrase(labelNames(), trace.label, traceSource)}; the network predicted ${labelName(trace.prediction)}`));
       if (out) focus.append(figure("what the network output", out, 200, 1));
       return;
     }
@@ -286,6 +302,7 @@ export function createFilm(container, store) {
     destroy() {
       if (animator) animator.destroy();
       if (socket) socket.close();
+      lossLabel.destroy();
       root.remove();
     },
   };

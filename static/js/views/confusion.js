@@ -50,6 +50,10 @@ export function createConfusion(container, store) {
 
   function update() {
     const c = store.get("confusion");
+    // another matrix (a new epoch, a rewind): the samples of a cell of the old one go
+    search += 1;
+    found.replaceChildren();
+    cellInfo.textContent = "";
     if (!c) {
       box.innerHTML = "";
       cellInfo.textContent = "";

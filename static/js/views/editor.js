@@ -7,6 +7,7 @@ import { api } from "../api.js";
 import { el } from "../detail/dom.js";
 import { PRESETS, handKernel } from "../lib/presets.js";
 import { layerNames, specToParams } from "../lib/urlstate.js";
+import { outputMismatch } from "../lib/output-check.js";
 
 const TYPES = {
   conv2d: { label: "convolution", fields: ["filters", "kernel", "stride", "padding", "frozen"], make: () => ({ type: "conv2d", filters: 8, kernel: 3, stride: 1, padding: 1 }) },
@@ -139,6 +140,20 @@ export function createEditor(container, store) {
       const here = error && error.layer_index === i;
       err.hidden = !here;
       err.textContent = here ? error.message : "";
+      if (here && error.fixes) {
+        // the network cannot fit the data: offer the fixes right here
+        for (const fix of error.fixes) {
+          const b = document.createElement("button");
+          b.type = "button";
+          b.className = "layer-fix";
+          b.textContent = fix.label;
+          b.addEventListener("click", () => {
+            draft = fix.spec;
+            changed({ rerender: true });
+          });
+          err.append(" ", b);
+        }
+      }
       li.classList.toggle("has-error", here);
     });
     errorEl.textContent = error && (error.layer_index === null || error.layer_index === undefined || error.layer_index >= rows.length) ? error.message : "";
@@ -161,7 +176,9 @@ export function createEditor(container, store) {
         const r = await api.describe(draft);
         if (mine !== ticket) return;
         described = r;
-        error = null;
+        // the softmax must have one value per class of the data the network trains on
+        // (a preset of another dataset brings its own data: it opens a new session)
+        error = presetSettingsDiffer() ? null : outputMismatch(draft, r, store.get("classNames"));
       } catch (err) {
         if (mine !== ticket) return;
         described = null;

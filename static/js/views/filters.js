@@ -3,6 +3,7 @@
 // training leaves them as set: compare hand-made with learned filters.
 
 import { el } from "../detail/dom.js";
+import { api } from "../api.js";
 import { handKernel } from "../lib/presets.js";
 
 const KINDS = {
@@ -14,6 +15,7 @@ const KINDS = {
   gabor90: ["Gabor 90°", () => ["gabor", { theta: Math.PI / 2, sigma: 1, lambda: 3 }]],
   gabor135: ["Gabor 135°", () => ["gabor", { theta: (3 * Math.PI) / 4, sigma: 1, lambda: 3 }]],
   typed: ["typed values", null],
+  current: ["as in the network now", null],
 };
 const ORDER = ["sobel_x", "sobel_y", "gabor45", "gabor135", "gaussian", "gabor0", "gabor90"];
 
@@ -32,10 +34,12 @@ export function createFilters(container, store) {
   const grid = container.querySelector(".filters-grid");
   const setBtn = container.querySelector(".filters-set");
   let layer = null;
+  let current = null; // {shape, data}: the layer's W as the server has it
+  let loading = 0;
 
   function kernelRows(k, values) {
     const box = el("div", { class: "kgrid" });
-    box.style.gridTemplateColumns = `repeat(${k}, 3.6em)`;
+    box.style.gridTemplateColumns = `repeat(${k}, 4.2em)`;
     for (let i = 0; i < k * k; i++) {
       box.append(el("input", { type: "number", step: "any", value: +values[i].toFixed(2), "aria-label": `row ${Math.floor(i / k) + 1} column ${(i % k) + 1}` }));
     }
@@ -59,13 +63,14 @@ export function createFilters(container, store) {
       const box = document.createElement("fieldset");
       box.className = "filter-box";
       box.append(
-        el("legend", {}, `filter ${f + 1}`),
-        el("select", { "aria-label": `filter ${f + 1} kind` },
+        el("legend", {}, `filter ${f}`),
+        el("select", { "aria-label": `filter ${f} kind` },
           ...Object.entries(KINDS).map(([k, [label]]) => el("option", { value: k, selected: k === kind }, label))),
         kernelRows(first.kernel, handKernel(name, first.kernel, args)));
       box.querySelector("select").addEventListener("change", (ev) => {
         const entry = KINDS[ev.target.value];
-        if (!entry[1]) return; // typed: keep the numbers for editing
+        if (ev.target.value === "current") showCurrent(f, box);
+        if (!entry[1]) return; // typed or current: keep the numbers for editing
         const [n, a] = entry[1]();
         const values = handKernel(n, first.kernel, a);
         box.querySelectorAll(".kgrid input").forEach((input, i) => (input.value = String(+values[i].toFixed(2))));
@@ -75,6 +80,35 @@ export function createFilters(container, store) {
       });
       grid.appendChild(box);
     }
+    current = null;
+    loadCurrent();
+  }
+
+  // The filters the layer holds now (after a reload, training or a set), shown in every box.
+  async function loadCurrent() {
+    const id = store.get("sessionId");
+    const details = container.querySelector("details.filters");
+    if (!id || !layer || !details?.open || store.get("training")) return;
+    const mine = ++loading;
+    const key = grid.dataset.key;
+    try {
+      const p = await api.getParams(id, layer.name);
+      if (mine !== loading || key !== grid.dataset.key) return;
+      current = p.W;
+      grid.querySelectorAll(".filter-box").forEach((box, f) => showCurrent(f, box));
+      container.querySelector(".filters-state").textContent = `These are ${layer.name}'s filters now`
+        + `${p.W.shape[1] > 1 ? " (input channel 0 of each)" : ""}: edit them or pick a kernel, then set.`;
+    } catch (err) {
+      if (mine === loading) container.querySelector(".filters-state").textContent = `Could not read ${layer.name}: ${err.message}`;
+    }
+  }
+
+  function showCurrent(f, box) {
+    if (!current) return;
+    const [, C, k] = current.shape;
+    const base = f * C * k * k; // input channel 0 of filter f
+    box.querySelectorAll(".kgrid input").forEach((input, i) => (input.value = String(+current.data[base + i].toFixed(2))));
+    box.querySelector("select").value = "current";
   }
 
   setBtn.addEventListener("click", () => {
@@ -95,7 +129,9 @@ export function createFilters(container, store) {
     container.querySelector(".filters-state").textContent = "Sent.";
   });
 
-  const offs = [store.subscribe(["spec"], render), store.subscribe(["training"], (_, s) => (setBtn.disabled = s.training))];
+  container.querySelector("details.filters").addEventListener("toggle", loadCurrent);
+  const offs = [store.subscribe(["spec"], render), store.subscribe(["training"], (_, s) => (setBtn.disabled = s.training)),
+    store.subscribe(["session", "sessionId"], loadCurrent)];
   render();
   return { update: render, destroy: () => { offs.forEach((f) => f()); container.innerHTML = ""; } };
 }

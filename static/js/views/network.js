@@ -5,6 +5,8 @@
 import { formatValue, paintMap, range } from "../lib/colors.js";
 import { tileGrid } from "../lib/geometry.js";
 import { el } from "../detail/dom.js";
+import { DEAD_TEXT, SILENT_TEXT } from "../controllers/dead.js";
+import { staleNote } from "../lib/input-text.js";
 
 const MAP_COL_HEIGHT = 300;
 const GAP = 3;
@@ -37,6 +39,16 @@ export function createNetwork(container, store) {
     <p class="net-more" aria-hidden="true">more layers than fit: scroll sideways (the output stays at the right) →</p>
     <div class="net-tooltip" role="status" aria-live="polite"></div>`;
   const columnsEl = container.querySelector(".net-columns");
+  // After Clear the maps still show the last input: say so (the pad holds nothing).
+  const stale = document.createElement("p");
+  stale.className = "net-stale";
+  stale.setAttribute("role", "status");
+  stale.hidden = true;
+  container.querySelector(".net-head").after(stale);
+  const showStale = () => {
+    stale.textContent = staleNote(store.get("input"), store.get("lastForward"));
+    stale.hidden = !stale.textContent;
+  };
   const tooltip = container.querySelector(".net-tooltip");
   let structureKey = null;
   let columns = []; // per drawn column: {layer, kind, els...}
@@ -128,7 +140,7 @@ export function createNetwork(container, store) {
       if (entry.type !== "input") {
         cv.tabIndex = 0;
         cv.setAttribute("role", "button");
-        cv.setAttribute("aria-label", `${entry.layer} channel ${ch + 1} of ${c}: open detail`);
+        cv.setAttribute("aria-label", `${entry.layer} channel ${ch} (of ${c}, numbered from 0): open detail`);
         const open = () => store.set("detail", { layer: entry.layer, channel: ch, kind: "output" });
         cv.addEventListener("click", open);
         cv.addEventListener("keydown", (ev) => {
@@ -167,7 +179,8 @@ export function createNetwork(container, store) {
       const i = Math.floor(((ev.clientY - r.top) / r.height) * show);
       const data = entry.data;
       if (!data || i < 0 || i >= show) return;
-      tooltip.textContent = `${entry.layer} unit ${i}: ${formatValue(data[i])}`;
+      tooltip.textContent = `${entry.layer} unit ${i}: ${formatValue(data[i])}${entry.deadUnits?.has(i) ? ` — ${DEAD_TEXT}` : ""}`;
+      tooltip.classList.toggle("long", Boolean(entry.deadUnits?.has(i)));
       place(cv);
     });
     cv.addEventListener("pointerleave", hideRange);
@@ -178,7 +191,7 @@ export function createNetwork(container, store) {
     });
     cv.tabIndex = 0;
     cv.setAttribute("role", "button");
-    cv.setAttribute("aria-label", `${entry.layer}: ${n} values as bars; open the detail of unit 1`);
+    cv.setAttribute("aria-label", `${entry.layer}: ${n} values as bars; open the detail of unit 0`);
     cv.addEventListener("keydown", (ev) => {
       if (ev.key === "Enter" || ev.key === " ") {
         ev.preventDefault();
@@ -215,6 +228,7 @@ export function createNetwork(container, store) {
     cv.addEventListener("pointerenter", () => {
       const r = range(entry.data);
       tooltip.textContent = `${entry.layer}: ${n} values, min ${formatValue(r.min)}, max ${formatValue(r.max)}`;
+      tooltip.classList.remove("long");
       place(cv);
     });
     cv.addEventListener("pointerleave", hideRange);
@@ -268,7 +282,9 @@ export function createNetwork(container, store) {
     if (!entry.data) return;
     const [, h, w] = entry.shape;
     const r = range(entry.data, ch * h * w, h * w);
-    tooltip.textContent = `${entry.layer} channel ${ch + 1}: min ${formatValue(r.min)}, max ${formatValue(r.max)}`;
+    const why = el.classList.contains("dead") ? ` — ${DEAD_TEXT}` : el.classList.contains("silent") ? ` — ${SILENT_TEXT}` : "";
+    tooltip.textContent = `${entry.layer} channel ${ch}: min ${formatValue(r.min)}, max ${formatValue(r.max)}${why}`;
+    tooltip.classList.toggle("long", why !== "");
     place(el);
   }
   function hideRange() {
@@ -345,6 +361,57 @@ export function createNetwork(container, store) {
         entry.scaleEl.textContent = `predicted: ${fwd.class_names?.[fwd.prediction] ?? fwd.prediction}`;
       }
     });
+    markDead();
+  }
+
+  // Dead ReLU maps and units (store.dead, from the server) and maps silent for this input.
+  function markDead() {
+    const info = new Map((store.get("dead")?.layers ?? []).map((l) => [l.name, l]));
+    columns.forEach((entry, i) => {
+      let note = entry.col.querySelector(".col-dead");
+      const d = info.get(entry.layer);
+      const shapeOk = d && d.shape.length === entry.shape.length && d.shape[0] === entry.shape[0];
+      const dead = new Set(shapeOk ? d.dead : []);
+      entry.deadUnits = dead;
+      const prev = columns[i - 1];
+      if (prev && prev.type === "dense" && prev.kind === "bars" && entry.kind === "bars") prev.deadUnits = dead;
+      if (entry.kind === "maps" && entry.type !== "input") {
+        const [, h, w] = entry.shape;
+        const relu = entry.type === "relu" || entry.type === "leaky_relu";
+        entry.tiles.forEach((cv, ch) => {
+          const isDead = dead.has(ch);
+          const silent = relu && !isDead && range(entry.data, ch * h * w, h * w).absMax === 0;
+          cv.classList.toggle("dead", isDead);
+          cv.classList.toggle("silent", silent);
+          cv.title = isDead ? `channel ${ch} ${DEAD_TEXT}` : silent ? `channel ${ch}: ${SILENT_TEXT}` : "";
+        });
+      }
+      if (entry.kind === "bars") drawDeadUnits(entry);
+      if (!dead.size) {
+        note?.remove();
+        return;
+      }
+      if (!note) {
+        note = document.createElement("div");
+        note.className = "col-dead";
+        note.tabIndex = 0;
+        entry.col.querySelector(".col-head").appendChild(note);
+      }
+      const what = entry.shape.length === 3 ? "maps" : "units";
+      note.textContent = `${dead.size} of ${entry.shape[0]} ${what} dead`;
+      note.title = `${[...dead].map((c) => `${what === "maps" ? "channel" : "unit"} ${c}`).join(", ")}: ${DEAD_TEXT}`;
+    });
+    for (const entry of columns) if (entry.kind === "bars" && entry.type === "dense") drawDeadUnits(entry);
+  }
+
+  // A red tick left of each dead unit's bar (a dense unit whose ReLU never fires).
+  function drawDeadUnits(entry) {
+    if (!entry.deadUnits?.size) return;
+    const ctx = entry.canvas.getContext("2d");
+    ctx.fillStyle = "#b2182b";
+    for (const k of entry.deadUnits) {
+      if (k < entry.show) ctx.fillRect(0, k * entry.barH, 4, Math.max(1, entry.barH - 1));
+    }
   }
 
   function update(changed = new Set(["lastForward"])) {
@@ -383,13 +450,15 @@ export function createNetwork(container, store) {
   });
   resizer.observe(columnsEl.parentElement);
 
-  const off = store.subscribe(["lastForward", "normalization", "shapes"], update);
+    const off = store.subscribe(["lastForward", "normalization", "shapes", "dead"], update);
+  const offStale = store.subscribe(["input", "lastForward"], showStale);
   update();
   return {
     update,
     destroy() {
       resizer.disconnect();
       off();
+      offStale();
       container.innerHTML = "";
     },
   };

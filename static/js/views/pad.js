@@ -160,6 +160,8 @@ export function createPad(container, store) {
     store.set("input", { kind: "file", file, version });
   }
   const fileInput = container.querySelector(".pad-file");
+  fileInput.hidden = false; // visually hidden, but reachable with Tab (the label shows focus)
+  fileInput.classList.add("sr-file");
   fileInput.addEventListener("change", () => useFile(fileInput.files[0]));
   const drop = container.querySelector(".pad-drop");
   wrap.addEventListener("dragover", (ev) => {

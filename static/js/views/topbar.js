@@ -11,6 +11,8 @@ export function createTopbar(container, store) {
   const npz = container.querySelector(".export-npz");
   const py = container.querySelector(".export-py");
   const file = container.querySelector(".import-file");
+  file.hidden = false; // visually hidden, but reachable with Tab (the label shows focus)
+  file.classList.add("sr-file");
   file.addEventListener("change", () => {
     if (file.files[0]) store.set("request", { type: "importModel", file: file.files[0], at: performance.now() });
     file.value = "";

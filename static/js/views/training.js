@@ -2,7 +2,10 @@
 // Asks the session controller through store.request; reads store state only.
 
 import { formatValue } from "../lib/colors.js";
-import { formatDuration, timeLeft } from "../lib/geometry.js";
+import { formatDuration } from "../lib/geometry.js";
+import { epochTimeLeft } from "../lib/epoch-clock.js";
+import { api } from "../api.js";
+import { grayCanvas } from "../lib/gray.js";
 
 const FIELDS = `
   <div class="form-grid">
@@ -66,9 +69,135 @@ export function createTraining(container, store) {
     else if (act === "batch") req({ type: "train", unit: "batches", count: 1 });
     else if (act === "epoch") req({ type: "train", unit: "epochs", count: 1 });
   });
-  q("[data-act=rewind]").addEventListener("click", () => {
-    if (rewindSel.value !== "") req({ type: "rewind", epoch: Number(rewindSel.value) });
+  // "+1 sample": which sample the step trained on (progress `trained_on`), with a way to look at it.
+  const trained = document.createElement("div");
+  trained.className = "train-sample";
+  trained.setAttribute("aria-live", "polite");
+  trained.hidden = true;
+  q(".train-buttons").after(trained);
+  let trainedKey = null;
+  async function showTrained() {
+    const on = store.get("trainedOn");
+    const key = on ? `${store.get("sessionId")}|${on.index}` : null;
+    if (key === trainedKey) return;
+    trainedKey = key;
+    trained.replaceChildren();
+    trained.hidden = !on;
+    if (!on) return;
+    const text = document.createElement("span");
+    text.textContent = `Trained on train sample #${on.index}`;
+    const show = document.createElement("button");
+    show.type = "button";
+    show.className = "link";
+    show.textContent = "show it";
+    show.addEventListener("click", () => store.set("input", { kind: "sample", split: on.split, index: on.index, t0: performance.now() }));
+    trained.append(text, " ", show);
+    try {
+      const r = await api.sessionSamples(store.get("sessionId"), { split: on.split, count: 1, offset: on.index });
+      if (key !== trainedKey || !r.images.shape[0]) return;
+      const cv = grayCanvas(r.images, 0);
+      cv.className = "train-sample-img";
+      text.textContent = `Trained on train sample #${on.index}, true label ${r.class_names[r.labels[0]]}`;
+      trained.prepend(cv);
+    } catch {
+      // the text says which sample; the picture is a nicety
+    }
+  }
+
+  // "Test": the test split, evaluated at the current weights. It is the final, unbiased
+  // measure only while nothing was chosen by it: the note says so, and counts the looks.
+  const testBox = document.createElement("div");
+  testBox.className = "train-test";
+  const testBtn = document.createElement("button");
+  testBtn.type = "button";
+  testBtn.className = "test-run";
+  testBtn.textContent = "Test";
+  const testNote = document.createElement("p");
+  testNote.className = "hint test-note";
+  const testResult = document.createElement("p");
+  testResult.className = "test-result";
+  testResult.setAttribute("aria-live", "polite");
+  testBox.append(testBtn, testNote, testResult);
+  let looks = []; // [{epoch, step}] of this session's test evaluations seen on this page
+  let looksFor = null;
+  function showTestNote() {
+    if (looksFor !== store.get("sessionId")) {
+      looksFor = store.get("sessionId");
+      looks = [];
+      testResult.textContent = "";
+    }
+    const size = store.get("session")?.dataset?.test ?? 0;
+    testBtn.disabled = store.get("training") || !size;
+    testNote.textContent = !size
+      ? "No test split: give it a share in the settings (Test) to measure the finished network once."
+      : looks.length === 0
+        ? `Evaluate the ${size} test images once, when you are done choosing the network and its settings: `
+          + "they are the final, unbiased measure only while no choice was made by looking at them."
+        : `You have looked at the test split ${looks.length === 1 ? "once" : `${looks.length} times`} `
+          + `(at epoch ${looks.map((l) => l.epoch).join(", ")}). Change anything because of it and it is one more validation split, not a fair final check.`;
+  }
+  testBtn.addEventListener("click", async () => {
+    const id = store.get("sessionId");
+    const epoch = store.get("epoch");
+    testBtn.disabled = true;
+    testResult.textContent = "Evaluating the test split…";
+    try {
+      const r = await api.evaluate(id, "test");
+      if (id !== store.get("sessionId")) return;
+      looks.push({ epoch, step: store.get("session")?.step });
+      testResult.textContent = `Test: accuracy ${(100 * r.acc).toFixed(1)}%, loss ${formatValue(r.loss)} on ${r.count} images, `
+        + `at epoch ${epoch}.`;
+      testResult.dataset.acc = String(r.acc);
+    } catch (err) {
+      testResult.textContent = `Could not evaluate the test split: ${err.message}`;
+    }
+    showTestNote();
   });
+
+  // Rewinding deletes the epochs after the one chosen: ask first, right under the button.
+  const confirmBox = document.createElement("div");
+  confirmBox.className = "rewind-confirm";
+  confirmBox.setAttribute("role", "group");
+  confirmBox.hidden = true;
+  const confirmText = document.createElement("p");
+  const confirmYes = document.createElement("button");
+  confirmYes.type = "button";
+  confirmYes.className = "danger";
+  confirmYes.textContent = "Delete and rewind";
+  const confirmNo = document.createElement("button");
+  confirmNo.type = "button";
+  confirmNo.textContent = "Cancel";
+  confirmBox.append(confirmText, confirmYes, confirmNo);
+  confirmBox.setAttribute("aria-label", "Confirm the rewind");
+  q(".train-rewind").after(confirmBox);
+  confirmBox.after(testBox);
+  let asked = null; // the epoch the open question is about
+  const closeConfirm = () => {
+    asked = null;
+    confirmBox.hidden = true;
+  };
+  q("[data-act=rewind]").addEventListener("click", () => {
+    if (rewindSel.value === "") return;
+    const to = Number(rewindSel.value);
+    const later = store.get("history").map((h) => h.epoch).filter((e) => e > to);
+    if (!later.length) {
+      closeConfirm();
+      req({ type: "rewind", epoch: to });
+      return;
+    }
+    asked = to;
+    const span = later.length === 1 ? `epoch ${later[0]}` : `epochs ${later[0]}–${later.at(-1)}`;
+    confirmText.textContent = `Rewind to epoch ${to}? This deletes ${span}: their weights, history and charts cannot be brought back.`;
+    confirmYes.textContent = `Delete ${span} and rewind`;
+    confirmBox.hidden = false;
+    confirmYes.focus();
+  });
+  confirmYes.addEventListener("click", () => {
+    const to = asked;
+    closeConfirm();
+    if (to !== null && !store.get("training")) req({ type: "rewind", epoch: to });
+  });
+  confirmNo.addEventListener("click", closeConfirm);
 
   form.addEventListener("submit", (ev) => {
     ev.preventDefault();
@@ -115,6 +244,7 @@ export function createTraining(container, store) {
     const problem = session?.training_problem;
     q(".train-problem").hidden = !problem;
     q(".train-problem").textContent = problem ? `Cannot train yet: ${problem}` : "";
+    if (training && asked !== null) closeConfirm(); // the history is about to change
     const hist = store.get("history");
     const opts = [0, ...hist.map((h) => h.epoch)];
     const key = opts.join(",");
@@ -132,7 +262,7 @@ export function createTraining(container, store) {
       const pct = total ? (100 * done) / total : 0;
       q(".progress-bar span").style.width = `${pct.toFixed(1)}%`;
       q(".progress-bar").setAttribute("aria-valuenow", pct.toFixed(0));
-      const left = timeLeft(done, total, (p.now - p.started) / 1000);
+      const left = epochTimeLeft(p, total);
       const parts = [`epoch ${p.epoch ?? epoch + 1}`, `batch ${done}/${total}`];
       if (p.loss !== undefined) parts.push(`loss ${formatValue(p.loss)}`);
       if (p.acc !== undefined) parts.push(`acc ${(p.acc * 100).toFixed(1)}%`);
@@ -144,8 +274,11 @@ export function createTraining(container, store) {
   const offs = [
     store.subscribe(["settings"], fillForm),
     store.subscribe(["training", "playing", "epoch", "session", "history", "progress"], update),
+    store.subscribe(["trainedOn"], showTrained),
+    store.subscribe(["training", "session", "sessionId"], showTestNote),
   ];
   fillForm();
+  showTestNote();
   update();
   return {
     update,
