@@ -358,10 +358,12 @@ def test_forward_of_a_point_agrees_with_the_grid(client):
     for ly in grid["layers"][1:]:
         got = tensor(ly["grid"])[:, i, j]
         assert np.abs(got - by_name[ly["name"]]).max() <= ly["grid"]["scale"] / 2 + 1e-5
-    # it is the last input: a trace of it works
+    # it is the last input: a trace of it works, toward the label the person names (a typed
+    # point has no true label)
     with ws_open(client, sid) as ws:
         ws.receive_json()
-        ws.send_json({"seq": 1, "cmd": "trace", "sample": "last", "kinds": ["output"]})
+        ws.send_json({"seq": 1, "cmd": "trace", "sample": "last", "kinds": ["output"],
+                      "label": 1})
         messages, frames = receive_until(ws, 1)
     assert of_type(messages, "trace")[0]["prediction"] == fwd["prediction"]
     for bad, field in (({"point": [1.0]}, "point"), ({"point": [1.0, 1e9]}, "point"),
