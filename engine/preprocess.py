@@ -1,4 +1,5 @@
-"""Turning a drawing or an upload into what the network sees, the way MNIST was made.
+"""Turning a drawing, an upload or a photo into what the network sees, the way MNIST was made;
+and the project's one image decoder (:func:`decode_image`).
 
 MNIST convention: bright ink on a dark background; the ink's bounding box scaled (aspect kept)
 so its longer side is 20 px of a 28 px frame; placed so that the centre of mass
@@ -17,6 +18,8 @@ from typing import Any
 
 import numpy as np
 from PIL import Image, UnidentifiedImageError
+
+from engine.ink import find_ink
 
 FORMATS = ("PNG", "JPEG", "BMP", "GIF")
 BOX_FRACTION = 20 / 28  # longer side of the ink box / frame size
@@ -202,21 +205,20 @@ def preprocess_drawing(
 ) -> tuple[np.ndarray, PreprocessInfo]:
     """A drawing or upload -> ((1, H, W) float32 in [0, 1], PreprocessInfo).
 
-    ``size`` is the frame: a side (square) or (H, W). Steps: gray (``to_gray``); flip to
-    bright-on-dark if the border's median is light; subtract the border's median background;
-    crop to the ink (pixels above 10% of the brightest); resize with Pillow (Lanczos) so the
-    longer side is round(min(H, W) * 20/28), aspect kept; rescale so the brightest pixel is 1;
-    place at the whole-pixel offset that puts the centre of mass nearest (H/2, W/2) (ink
-    pushed past the frame is cut, as in MNIST). A frame with a side under 4 px has no room
-    for that: the whole ink image is shrunk to it (area average), brightest pixel 1. A blank
+    ``size`` is the frame: a side (square) or (H, W). Steps: gray (``to_gray``); the ink,
+    bright on dark (``engine.ink.find_ink``: for a clean image the border's median
+    background subtracted, flipped if it is light; a photo also loses its uneven lighting,
+    noise and specks); crop to the ink (pixels above 10% of the brightest); resize with
+    Pillow (Lanczos) so the longer side is round(min(H, W) * 20/28), aspect kept; rescale so
+    the brightest pixel is 1; place at the whole-pixel offset that puts the centre of mass
+    nearest (H/2, W/2) (ink pushed past the frame is cut, as in MNIST). A frame with a side
+    under 4 px has no room for that: the whole ink image is shrunk to it (area average),
+    brightest pixel 1. A blank
     image gives an all-zero frame.
     """
     h, w = _frame_shape(size)
-    gray = to_gray(image)
-    inverted = _background_is_light(gray)
-    ink = 1 - gray if inverted else gray
-    background = float(np.median(_border(ink)))
-    ink = np.clip((ink - background) / max(1 - background, 1e-6), 0, 1)
+    found = find_ink(to_gray(image))
+    ink, inverted, background = found.ink, found.inverted, found.background
     frame = np.zeros((1, h, w), dtype=np.float32)
     if ink.max() < BLANK_LEVEL:
         return frame, PreprocessInfo(True, inverted, background, None, 1.0, (0, 0),
@@ -290,18 +292,6 @@ def _shrink(ink: np.ndarray, h: int, w: int) -> np.ndarray:
 
 def _box_side(size: int) -> int:
     return max(1, round(size * BOX_FRACTION))
-
-
-def _border(gray: np.ndarray) -> np.ndarray:
-    return np.concatenate([gray[0], gray[-1], gray[1:-1, 0], gray[1:-1, -1]])
-
-
-def _background_is_light(gray: np.ndarray) -> bool:
-    """Light background if the border's median is above 0.5; a tie goes to the whole image's."""
-    level = float(np.median(_border(gray)))
-    if level == 0.5:
-        level = float(np.median(gray))
-    return level > 0.5
 
 
 def _bounding_box(mask: np.ndarray) -> tuple[int, int, int, int]:

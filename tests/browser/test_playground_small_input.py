@@ -127,7 +127,8 @@ def test_typed_window_pools_to_2_75_average_and_6_max(page: Page, console_errors
         " && f.layers[0].output.data[0] === 6; }", timeout=30_000)
     open_cell(page, "pool1", 0, 0, "pool-detail")
     expect(page.locator("[data-view=pool-detail] [data-role=result]")).to_have_text("6")
-    expect(page.locator("[data-view=pool-detail] td.nn-winner")).to_have_attribute("data-value", "6")
+    winner = page.locator("[data-view=pool-detail] td.nn-winner")
+    expect(winner).to_have_attribute("data-value", "6")
     shots(page, screenshot_dir, "maxpool")
     assert console_errors == []
 
