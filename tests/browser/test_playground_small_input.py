@@ -151,3 +151,57 @@ def test_typed_logits_through_softmax(page: Page, console_errors, screenshot_dir
         assert math.isclose(value, e / sum(exps), rel_tol=1e-6)
     shots(page, screenshot_dir, "softmax")
     assert console_errors == []
+
+
+def test_an_rgb_network_takes_a_colour_upload_in_colour_and_a_drawing_in_gray(
+        page: Page, console_errors, screenshot_dir, tmp_path):
+    import numpy as np
+    from PIL import Image
+
+    open_page(page)
+    page.set_viewport_size({"width": 1280, "height": 800})
+    old = page.evaluate("window.nnplay.store.get('sessionId')")
+    page.locator(".editor summary").click()
+    page.get_by_label("input channels").fill("3")
+    page.get_by_label("input height").fill("32")
+    page.get_by_label("input width").fill("32")
+    expect(page.locator(".editor-newsession")).to_be_visible()  # 3x32x32 trains on own data
+    page.get_by_role("button", name="Apply (weights start over)").click()
+    page.wait_for_function(
+        "old => { const s = window.nnplay.store; return s.get('sessionId') !== old"
+        " && s.get('spec').input.channels === 3 && s.get('settings').dataset === 'own'; }",
+        arg=old, timeout=30_000)
+    expect(page.locator("#values")).to_be_hidden()  # 3x32x32 is drawn or uploaded, not typed
+    expect(page.locator(".pad-prompt")).to_contain_text("shrunk to 32×32")
+
+    picture = np.zeros((60, 90, 3), np.uint8)
+    picture[:, :45] = (230, 30, 30)  # red left half, blue right half
+    picture[:, 45:] = (30, 30, 230)
+    path = tmp_path / "flag.png"
+    Image.fromarray(picture).save(path)
+    page.locator(".pad-file").set_input_files(str(path))
+    page.wait_for_function(
+        "() => { const f = window.nnplay.store.get('lastForward');"
+        " return f && f.input.kind === 'file' && f.preprocessed.shape.join('x') === '3x32x32'; }",
+        timeout=15_000)
+    seen = page.evaluate("Array.from(window.nnplay.store.get('lastForward').preprocessed.data)")
+    red, blue = np.array(seen).reshape(3, 32, 32)[[0, 2]]
+    assert red[:, :8].min() > 0.8 and blue[:, :8].max() < 0.2  # red stays red
+    assert blue[:, -8:].min() > 0.8 and red[:, -8:].max() < 0.2  # blue stays blue
+    shots(page, screenshot_dir, "rgb-upload")
+
+    # a drawing on the same network: gray, the same in all three channels
+    box = page.locator("canvas.pad").bounding_box()
+    assert box is not None
+    page.mouse.move(box["x"] + box["width"] * 0.5, box["y"] + box["height"] * 0.2)
+    page.mouse.down()
+    page.mouse.move(box["x"] + box["width"] * 0.5, box["y"] + box["height"] * 0.8, steps=6)
+    page.mouse.up()
+    page.wait_for_function(
+        "() => { const f = window.nnplay.store.get('lastForward');"
+        " return f && f.input.kind === 'pixels' && f.input === window.nnplay.store.get('input'); }",
+        timeout=15_000)
+    seen = np.array(page.evaluate(
+        "Array.from(window.nnplay.store.get('lastForward').preprocessed.data)")).reshape(3, 32, 32)
+    assert seen.max() == 1.0 and (seen[0] == seen[1]).all() and (seen[1] == seen[2]).all()
+    assert console_errors == []
