@@ -12,25 +12,28 @@ from tests.browser.playground import open_page
 
 IMAGE = [0, 50, 0, 29, 0, 80, 31, 2, 33, 90, 0, 75, 0, 9, 0, 95]
 SOBEL = [-1, 0, 1, -2, 0, 2, -1, 0, 1]
+POOLED = [1, 0, 2, 3, 4, 6, 6, 8, 3, 1, 1, 0, 1, 2, 2, 4]  # top-left window: 1, 0, 4, 6
+PRESET_FIRST_LAYER = {"conv4": "conv2d", "pool4": "pool", "softmax3": "flatten"}
 SIZES = [(1280, 800), (1920, 1080), (390, 844)]
 
 
 def apply_preset(page: Page, preset: str, shape: list[int]) -> None:
-    """Pick a preset in the editor, apply it (a new session on own data) and wait until its
-    typed example is what the network shows."""
-    old = page.evaluate("window.nnplay.store.get('sessionId')")
+    """Pick a preset in the editor, apply it (on own data: a new session the first time) and
+    wait until the network in use is the preset's and its typed example is what it shows."""
     editor = page.locator("details.editor")
     if editor.get_attribute("open") is None:
         page.locator(".editor summary").click()
     page.get_by_label("Preset").select_option(preset)
     page.get_by_role("button", name="Apply (weights start over)").click()
+    first = PRESET_FIRST_LAYER[preset]
     page.wait_for_function(
-        """([old, shape]) => {
+        """([first, shape]) => {
           const s = window.nnplay.store, f = s.get('lastForward');
-          return s.get('sessionId') !== old && f && f.input.kind === 'values'
-            && f.preprocessed.shape.join('x') === shape.join('x');
+          return s.get('spec').layers[0].type === first && s.get('draftSpec') === null
+            && s.get('settings').dataset === 'own' && f && f.input.kind === 'values'
+            && f.input === s.get('input') && f.preprocessed.shape.join('x') === shape.join('x');
         }""",
-        arg=[old, shape],
+        arg=[first, shape],
         timeout=30_000,
     )
 
@@ -109,7 +112,10 @@ def test_typed_window_pools_to_2_75_average_and_6_max(page: Page, console_errors
                                                        screenshot_dir):
     open_page(page)
     page.set_viewport_size({"width": 1280, "height": 800})
-    apply_preset(page, "pool4", [1, 4, 4])
+    apply_preset(page, "conv4", [1, 4, 4])
+    apply_preset(page, "pool4", [1, 4, 4])  # the same shape: its own example replaces conv4's
+    boxes = page.locator("#values .values-grid input")
+    assert [float(v) for v in boxes.evaluate_all("els => els.map(e => e.value)")] == POOLED
     open_cell(page, "pool1", 0, 0, "pool-detail")
     window = shown_values(page, "[data-view=pool-detail] [data-role=window-value]")
     assert window == [1, 0, 4, 6]

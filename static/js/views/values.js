@@ -37,6 +37,7 @@ export function createValues(container, store) {
   container.append(details);
 
   let shape = null; // [C, H, W] of the grid on screen, or null when hidden
+  let shownExample = null; // the preset example last put in the boxes
   let version = 0;
   let scheduled = false;
 
@@ -53,7 +54,8 @@ export function createValues(container, store) {
     const { channels: c, height: h, width: w } = spec.input;
     shape = [c, h, w];
     shapeEl.textContent = `(${c}×${h}×${w})`;
-    const start = example(spec) ?? new Array(c * h * w).fill(0);
+    shownExample = example(spec);
+    const start = shownExample ?? new Array(c * h * w).fill(0);
     grids.replaceChildren();
     for (let ch = 0; ch < c; ch++) {
       const box = document.createElement("fieldset");
@@ -110,9 +112,16 @@ export function createValues(container, store) {
       return;
     }
     const key = `${spec.input.channels}x${spec.input.height}x${spec.input.width}`;
-    if (!shape || shape.join("x") !== key) build(spec);
     const input = store.get("input");
-    const stale = input?.kind === "values" && input.shape.join("x") !== key;
+    let stale = input?.kind === "values" && input.shape.join("x") !== key;
+    const wanted = example(spec);
+    if (!shape || shape.join("x") !== key) build(spec);
+    else if (wanted && wanted !== shownExample) {
+      // another preset of the same shape: its example replaces the boxes' numbers
+      shownExample = wanted;
+      grids.querySelectorAll("input").forEach((box, i) => (box.value = String(wanted[i])));
+      stale = true;
+    }
     if (store.get("sessionId") && (!input || stale)) feed();
   }
   function later() {
