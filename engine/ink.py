@@ -27,6 +27,7 @@ from numpy.lib.stride_tricks import sliding_window_view
 from PIL import Image
 
 FLAT_SPREAD = 0.03  # a border whose 5th..95th percentiles lie closer than this is flat
+PHOTO_SIDE = 512  # longer side of the copy a photo is cleaned on
 WORK_SIDE = 128  # longer side of the copy on which strokes are found
 BACKGROUND_SIDE = 48  # longer side of the copy on which the background is estimated
 NOISE_SIGMAS = 3.0  # ink must stand this many robust standard deviations above the paper
@@ -76,7 +77,19 @@ def _flat(gray: np.ndarray) -> Ink:
     return Ink(ink, inverted, background, False)
 
 
-def _photo(gray: np.ndarray) -> Ink:
+def _photo(image: np.ndarray) -> Ink:
+    """The cleaning of the module docstring, on a copy at most PHOTO_SIDE px long (a 20 px
+    digit needs no more); the ink is scaled back to the image's size."""
+    h, w = _small_shape(image.shape, PHOTO_SIDE)
+    gray = image if (h, w) == image.shape else _resize(image, h, w, Image.Resampling.BOX)
+    ink, inverted, background = _clean(gray)
+    if ink.shape != image.shape:
+        ink = np.clip(_resize(ink, image.shape[0], image.shape[1], Image.Resampling.BILINEAR),
+                      0, 1)
+    return Ink(ink, inverted, background, True)
+
+
+def _clean(gray: np.ndarray) -> tuple[np.ndarray, bool, float]:
     bg = _background(gray)
     residual = gray - bg
     dark = float(np.percentile(-residual, 99.5))
@@ -93,10 +106,10 @@ def _photo(gray: np.ndarray) -> Ink:
     strong = signed[signed > floor]
     peak = float(np.percentile(strong, 90)) if strong.size else centre
     if peak - centre < BLANK_SIGMAS * sigma:  # only paper grain and noise: nothing written
-        return Ink(np.zeros_like(gray, dtype=np.float32), inverted, _level(bg, inverted), True)
+        return np.zeros_like(gray, dtype=np.float32), inverted, _level(bg, inverted)
     ink = np.clip((signed - floor) / max(peak - floor, 1e-6), 0, 1).astype(np.float32)
     ink *= _largest_pieces(ink)
-    return Ink(ink, inverted, _level(bg, inverted), True)
+    return ink, inverted, _level(bg, inverted)
 
 
 def _level(bg: np.ndarray, inverted: bool) -> float:
