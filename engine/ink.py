@@ -107,7 +107,8 @@ def _clean(gray: np.ndarray) -> tuple[np.ndarray, bool, float]:
     peak = float(np.percentile(strong, 90)) if strong.size else centre
     if peak - centre < BLANK_SIGMAS * sigma:  # only paper grain and noise: nothing written
         return np.zeros_like(gray, dtype=np.float32), inverted, _level(bg, inverted)
-    ink = np.clip((signed - floor) / max(peak - floor, 1e-6), 0, 1).astype(np.float32)
+    ink = np.where(signed > floor, np.clip((signed - centre) / max(peak - centre, 1e-6), 0, 1),
+                   0).astype(np.float32)
     ink *= _largest_pieces(ink)
     return ink, inverted, _level(bg, inverted)
 
