@@ -177,7 +177,22 @@ def test_an_rgb_network_takes_a_colour_upload_in_colour_and_a_drawing_in_gray(
         "old => { const s = window.nnplay.store; return s.get('sessionId') !== old"
         " && s.get('spec').input.channels === 3 && s.get('settings').dataset === 'own'; }",
         arg=old, timeout=30_000)
-    expect(page.locator("#values")).to_be_hidden()  # 3x32x32 is drawn or uploaded, not typed
+    # too many numbers for boxes: they are pasted (any real values, fed as they are)
+    expect(page.locator("#values .values-grids")).to_be_hidden()
+    page.locator("#values summary").click()
+    area = page.get_by_label("input values, channel by channel, row by row")
+    area.fill("1 2 3")
+    page.get_by_role("button", name="Feed these numbers").click()
+    expect(page.locator(".values-state")).to_have_text("3 numbers, but the network takes 3072")
+    typed = [round(-1.5 + 0.001 * k, 3) for k in range(3 * 32 * 32)]
+    area.fill(", ".join(map(str, typed)))
+    page.get_by_role("button", name="Feed these numbers").click()
+    page.wait_for_function(
+        "() => { const f = window.nnplay.store.get('lastForward');"
+        " return f && f.input.kind === 'values' && f.preprocessed.shape.join('x') === '3x32x32'; }",
+        timeout=15_000)
+    fed = page.evaluate("Array.from(window.nnplay.store.get('lastForward').preprocessed.data)")
+    assert np.allclose(fed, typed, atol=1e-6)
     expect(page.locator(".pad-prompt")).to_contain_text("shrunk to 32×32")
 
     picture = np.zeros((60, 90, 3), np.uint8)

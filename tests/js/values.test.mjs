@@ -27,3 +27,12 @@ test("grids are for small inputs only", () => {
   assert.ok(!typedGridFits({ channels: 3, height: 32, width: 32 }));
   assert.ok(!typedGridFits(null));
 });
+
+test("pasted numbers: any separators, nested brackets, a count that must fit", async () => {
+  const { parseValues } = await import("../../static/js/lib/values.js");
+  assert.deepEqual(parseValues("[[1, 2], [3.5, -4]]", 4), { values: [1, 2, 3.5, -4] });
+  assert.deepEqual(parseValues("1 2\n3;4", 4), { values: [1, 2, 3, 4] });
+  assert.match(parseValues("1 2 3", 4).error, /^3 numbers, but the network takes 4$/);
+  assert.match(parseValues("1 x 3 4", 4).error, /number 2 \("x"\)/);
+  assert.match(parseValues("1 2 3 1e999", 4).error, /number 4/);
+});

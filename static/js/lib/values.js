@@ -16,3 +16,20 @@ export function typedGridFits(input) {
   return Boolean(input) && input.channels <= GRID_MAX_CHANNELS
     && input.height <= GRID_MAX_SIDE && input.width <= GRID_MAX_SIDE;
 }
+
+/**
+ * Pasted numbers (separated by spaces, commas, semicolons, new lines; brackets ignored, so a
+ * nested list pastes too) -> {values} or {error} naming the first entry that is not a number
+ * and the count when it is not `expected`.
+ */
+export function parseValues(text, expected) {
+  const parts = String(text).replace(/[[\]()]/g, " ").split(/[\s,;]+/).filter((p) => p !== "");
+  const values = [];
+  for (let i = 0; i < parts.length; i++) {
+    const v = parseCell(parts[i]);
+    if (v === null) return { error: `number ${i + 1} ("${parts[i].slice(0, 20)}") is not a finite number` };
+    values.push(v);
+  }
+  if (values.length !== expected) return { error: `${values.length} numbers, but the network takes ${expected}` };
+  return { values };
+}

@@ -1,11 +1,12 @@
-// Typing the network's input: a grid of number boxes per channel, shown when the network takes
-// a small input (a textbook's 4x4 image, three logits). Any real numbers; they go to the
-// network as they are (store.input = {kind: "values", values, shape}), with no preprocessing.
-// A preset with an `example` fills the grid with it; otherwise it starts at zeros.
+// Typing the network's input: a grid of number boxes per channel when the network takes a
+// small input (a textbook's 4x4 image, three logits), a box to paste C*H*W numbers into for
+// any other input but MNIST's 1x28x28. Any real numbers; they go to the network as they are
+// (store.input = {kind: "values", values, shape}), with no preprocessing. A preset with an
+// `example` fills the grid with it; otherwise it starts at zeros.
 
 import { PRESETS } from "../lib/presets.js";
 import { specToParams } from "../lib/urlstate.js";
-import { parseCell, typedGridFits } from "../lib/values.js";
+import { parseCell, parseValues, typedGridFits } from "../lib/values.js";
 
 export function createValues(container, store) {
   const details = document.createElement("details");
@@ -23,6 +24,18 @@ export function createValues(container, store) {
     + "A drawing or an upload is shrunk to this size instead.";
   const grids = document.createElement("div");
   grids.className = "values-grids";
+  const paste = document.createElement("div");
+  paste.className = "values-paste";
+  const area = document.createElement("textarea");
+  area.rows = 4;
+  area.spellcheck = false;
+  area.setAttribute("aria-label", "input values, channel by channel, row by row");
+  area.placeholder = "numbers separated by spaces, commas or new lines";
+  const pasteBtn = document.createElement("button");
+  pasteBtn.type = "button";
+  pasteBtn.className = "primary values-feed";
+  pasteBtn.textContent = "Feed these numbers";
+  paste.append(area, pasteBtn);
   const actions = document.createElement("div");
   actions.className = "editor-actions";
   const fill = document.createElement("button");
@@ -33,7 +46,7 @@ export function createValues(container, store) {
   state.className = "values-state";
   state.setAttribute("aria-live", "polite");
   actions.append(fill, state);
-  details.append(summary, hint, grids, actions);
+  details.append(summary, hint, grids, paste, actions);
   container.append(details);
 
   let shape = null; // [C, H, W] of the grid on screen, or null when hidden
@@ -54,9 +67,21 @@ export function createValues(container, store) {
     const { channels: c, height: h, width: w } = spec.input;
     shape = [c, h, w];
     shapeEl.textContent = `(${c}×${h}×${w})`;
+    grids.replaceChildren();
+    const small = typedGridFits(spec.input);
+    grids.hidden = !small;
+    paste.hidden = small;
+    details.open = small;
+    hint.textContent = small
+      ? "Any real numbers, fed to the network exactly as typed (no preprocessing). A drawing or an upload is shrunk to this size instead."
+      : `Paste ${c * h * w} numbers (channel by channel, row by row): any real values, fed to the network as they are. Drawings and uploads are framed into ${h}×${w}.`;
+    if (!small) {
+      area.value = "";
+      shownExample = null;
+      return;
+    }
     shownExample = example(spec);
     const start = shownExample ?? new Array(c * h * w).fill(0);
-    grids.replaceChildren();
     for (let ch = 0; ch < c; ch++) {
       const box = document.createElement("fieldset");
       box.className = "values-channel";
@@ -81,8 +106,17 @@ export function createValues(container, store) {
     }
   }
 
-  /** The grid's numbers, or null (and the bad boxes marked) if one is not a finite number. */
+  /** The numbers to send, or null (and what is wrong said) if they do not fit. */
   function read() {
+    if (!grids.hidden) return readGrid();
+    const r = parseValues(area.value, shape.reduce((a, b) => a * b, 1));
+    area.setAttribute("aria-invalid", String(Boolean(r.error)));
+    state.textContent = r.error ?? "";
+    return r.values ?? null;
+  }
+
+  /** The grid's numbers, or null (and the bad boxes marked) if one is not a finite number. */
+  function readGrid() {
     const inputs = [...grids.querySelectorAll("input")];
     const values = inputs.map((input) => parseCell(input.value));
     inputs.forEach((input, i) => input.setAttribute("aria-invalid", String(values[i] === null)));
@@ -105,9 +139,10 @@ export function createValues(container, store) {
   function sync() {
     scheduled = false;
     const spec = store.get("spec");
-    const fits = spec && typedGridFits(spec.input);
-    container.hidden = !fits;
-    if (!fits) {
+    const i = spec?.input;
+    const mnist = i && i.channels === 1 && i.height === 28 && i.width === 28;
+    container.hidden = !i || mnist;
+    if (container.hidden) {
       shape = null;
       return;
     }
@@ -122,7 +157,7 @@ export function createValues(container, store) {
       grids.querySelectorAll("input").forEach((box, i) => (box.value = String(wanted[i])));
       stale = true;
     }
-    if (store.get("sessionId") && (!input || stale)) feed();
+    if (store.get("sessionId") && (!input || stale) && !grids.hidden) feed();
   }
   function later() {
     if (scheduled) return;
@@ -131,10 +166,13 @@ export function createValues(container, store) {
   }
 
   grids.addEventListener("input", feed);
+  pasteBtn.addEventListener("click", feed);
   fill.addEventListener("click", () => {
     const seen = store.get("lastForward")?.preprocessed;
     if (!seen || !shape || seen.shape.join("x") !== shape.join("x")) return;
-    grids.querySelectorAll("input").forEach((input, i) => (input.value = String(+seen.data[i].toFixed(4))));
+    const text = (v) => String(+v.toFixed(4));
+    if (grids.hidden) area.value = Array.from(seen.data, text).join(" ");
+    else grids.querySelectorAll("input").forEach((input, i) => (input.value = text(seen.data[i])));
     feed();
   });
 
