@@ -1,4 +1,5 @@
-"""Turning a drawing or an upload into what the network sees, the way MNIST was made.
+"""Turning a drawing, an upload or a photo into what the network sees, the way MNIST was made;
+and the project's one image decoder (:func:`decode_image`).
 
 MNIST convention: bright ink on a dark background; the ink's bounding box scaled (aspect kept)
 so its longer side is 20 px of a 28 px frame; placed so that the centre of mass
@@ -11,28 +12,47 @@ shipped digits the centre of mass averages (13.996, 14.004), every one within 0.
 from __future__ import annotations
 
 import io
+import warnings
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from PIL import Image, UnidentifiedImageError
+
+from engine.ink import find_ink
 
 FORMATS = ("PNG", "JPEG", "BMP", "GIF")
 BOX_FRACTION = 20 / 28  # longer side of the ink box / frame size
 INK_THRESHOLD = 0.1  # of the brightest ink: what counts for the bounding box
 BLANK_LEVEL = 0.05  # ink weaker than this (0..1) everywhere means "nothing drawn"
+MIN_FRAME_SIDE = 4  # a smaller frame gets the whole ink image shrunk, not MNIST framing
 _LUMA = np.array([0.299, 0.587, 0.114], dtype=np.float32)  # ITU-R 601, as Pillow's "L"
 
 
 class ImageDecodeError(ValueError):
-    """An image that cannot be used; the message starts with the file's name."""
+    """An image that cannot be used; the message starts with the file's name.
+
+    ``reason`` says which check refused it: "bytes" (too many encoded bytes), "empty",
+    "format" (not one of the accepted formats), "pixels" (too many pixels) or "corrupt".
+    """
+
+    def __init__(self, message: str, reason: str = "corrupt") -> None:
+        super().__init__(message)
+        self.reason = reason
 
 
 @dataclass(frozen=True)
 class DecodeLimits:
-    """What ``decode_image`` accepts: at most ``max_bytes`` encoded, ``max_pixels`` decoded."""
+    """What ``decode_image`` accepts: at most ``max_bytes`` encoded, ``max_pixels`` decoded.
+
+    ``bytes_name`` and ``pixels_name`` are how the messages name the two limits (a server
+    names its own settings).
+    """
 
     max_bytes: int = 10 * 1024 * 1024
     max_pixels: int = 4096 * 4096
+    bytes_name: str = "max_bytes"
+    pixels_name: str = "max_pixels"
 
 
 @dataclass(frozen=True)
@@ -102,102 +122,176 @@ def _unit_range(arr: np.ndarray) -> np.ndarray:
 
 
 def decode_image(
-    data: bytes, name: str = "image", limits: DecodeLimits | None = None
+    data: bytes,
+    name: str = "image",
+    limits: DecodeLimits | None = None,
+    formats: tuple[str, ...] = FORMATS,
+    color: bool = False,
 ) -> np.ndarray:
-    """Decode PNG, JPEG, BMP or GIF bytes (first frame) with Pillow -> (H, W) float32 gray.
+    """Decode image bytes (first frame) with Pillow -> float32 in [0, 1].
+
+    The one decoder of the project (uploads to the server, zip archives, tests).
+    ``color=False``: (H, W) gray, alpha composited as :func:`to_gray` does.
+    ``color=True``: as stored: (H, W) for a gray image, (H, W, 3) RGB, or (H, W, 4) RGBA when
+    it has transparency (:func:`to_gray` and :func:`fit_input` take any of them).
 
     Raises ``ImageDecodeError`` starting with ``name`` for: more than ``limits.max_bytes``,
-    not one of those formats, more than ``limits.max_pixels`` (checked from the header, before
-    any pixel is decoded), and truncated or corrupt data.
+    nothing at all, not one of ``formats`` (default PNG, JPEG, BMP, GIF), more than
+    ``limits.max_pixels`` (checked from the header, before any pixel is decoded), and
+    truncated or corrupt data.
     """
     limits = limits or DecodeLimits()
     if len(data) > limits.max_bytes:
         raise ImageDecodeError(
-            f"{name}: {len(data)} bytes is more than the limit of {limits.max_bytes} (max_bytes)"
-        )
+            f"{name}: {len(data)} bytes is more than the limit of {limits.max_bytes} "
+            f"({limits.bytes_name})", "bytes")
+    if not data:
+        raise ImageDecodeError(f"{name}: the image is empty (0 bytes)", "empty")
     try:
-        with Image.open(io.BytesIO(data), formats=FORMATS) as im:
-            _check_pixels(im.size, name, limits.max_pixels)
-            im.load()
-            return _pil_to_gray(im)
+        with warnings.catch_warnings():
+            # Pillow warns from about 89 M pixels; our own (far lower) limit is checked from
+            # the header below, before any pixel is decoded
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            with Image.open(io.BytesIO(data), formats=formats) as im:
+                _check_pixels(im.size, name, limits)
+                im.load()
+                return _pil_to_array(im) if color else _pil_to_gray(im)
     except UnidentifiedImageError:
-        raise ImageDecodeError(f"{name}: not a PNG, JPEG, BMP or GIF image") from None
+        raise ImageDecodeError(f"{name}: not a {_format_list(formats)} image", "format") from None
     except Image.DecompressionBombError as exc:
         raise ImageDecodeError(
-            f"{name}: more pixels than the limit of {limits.max_pixels} (max_pixels); "
-            f"Pillow refused it before decoding: {exc}"
-        ) from None
+            f"{name}: more pixels than the limit of {limits.max_pixels} ({limits.pixels_name}); "
+            f"Pillow refused it before decoding: {exc}", "pixels") from None
     except (OSError, SyntaxError, ValueError, EOFError) as exc:
         if isinstance(exc, ImageDecodeError):
             raise
         raise ImageDecodeError(f"{name}: corrupt or truncated image ({exc})") from None
 
 
-def _check_pixels(size: tuple[int, int], name: str, max_pixels: int) -> None:
+def _format_list(formats: tuple[str, ...]) -> str:
+    return formats[0] if len(formats) == 1 else ", ".join(formats[:-1]) + " or " + formats[-1]
+
+
+def _check_pixels(size: tuple[int, int], name: str, limits: DecodeLimits) -> None:
     w, h = size
-    if w * h > max_pixels:
+    if w * h > limits.max_pixels:
         raise ImageDecodeError(
             f"{name}: image is {w}x{h} = {w * h} pixels, more than the limit of "
-            f"{max_pixels} (max_pixels)"
-        )
+            f"{limits.max_pixels} ({limits.pixels_name})", "pixels")
+
+
+def _has_alpha(im: Image.Image) -> bool:
+    return im.mode in ("RGBA", "LA", "PA", "La", "RGBa") or "transparency" in im.info
 
 
 def _pil_to_gray(im: Image.Image) -> np.ndarray:
     if im.mode.startswith("I"):  # 16-bit grayscale PNG
         return np.clip(np.asarray(im, dtype=np.float32) / 65535, 0, 1)
-    has_alpha = im.mode in ("RGBA", "LA", "PA", "La", "RGBa") or "transparency" in im.info
-    if has_alpha:
+    if _has_alpha(im):
         return to_gray(np.asarray(im.convert("RGBA")))
     return to_gray(np.asarray(im.convert("L")))
 
 
-def preprocess_drawing(
-    image: np.ndarray, size: int = 28
-) -> tuple[np.ndarray, PreprocessInfo]:
-    """A drawing or upload -> ((1, size, size) float32 in [0, 1], PreprocessInfo).
+def _pil_to_array(im: Image.Image) -> np.ndarray:
+    if im.mode.startswith("I") or im.mode in ("1", "L", "F"):
+        return _pil_to_gray(im)
+    if _has_alpha(im):
+        return np.asarray(im.convert("RGBA"), dtype=np.float32) / np.float32(255)
+    return np.asarray(im.convert("RGB"), dtype=np.float32) / np.float32(255)
 
-    Steps: gray (``to_gray``); flip to bright-on-dark if the border's median is light;
-    subtract the border's median background; crop to the ink (pixels above 10% of the
-    brightest); resize with Pillow (Lanczos) so the longer side is round(size * 20/28), aspect
-    kept; rescale so the brightest pixel is 1; place at the whole-pixel offset that puts the
-    centre of mass nearest (size/2, size/2) (ink pushed past the frame is cut, as in MNIST).
-    A blank image gives an all-zero frame.
+
+def preprocess_drawing(
+    image: np.ndarray, size: int | tuple[int, int] = 28
+) -> tuple[np.ndarray, PreprocessInfo]:
+    """A drawing or upload -> ((1, H, W) float32 in [0, 1], PreprocessInfo).
+
+    ``size`` is the frame: a side (square) or (H, W). Steps: gray (``to_gray``); the ink,
+    bright on dark (``engine.ink.find_ink``: for a clean image the border's median
+    background subtracted, flipped if it is light; a photo also loses its uneven lighting,
+    noise and specks); crop to the ink (pixels above 10% of the brightest); resize with
+    Pillow (Lanczos) so the longer side is round(min(H, W) * 20/28), aspect kept; rescale so
+    the brightest pixel is 1; place at the whole-pixel offset that puts the centre of mass
+    nearest (H/2, W/2) (ink pushed past the frame is cut, as in MNIST). A frame with a side
+    under 4 px has no room for that: the whole ink image is shrunk to it (area average),
+    brightest pixel 1. A blank
+    image gives an all-zero frame.
     """
-    if int(size) != size or size < 4:
-        raise ValueError(f"size must be a whole number >= 4; got {size}")
-    gray = to_gray(image)
-    inverted = _background_is_light(gray)
-    ink = 1 - gray if inverted else gray
-    background = float(np.median(_border(ink)))
-    ink = np.clip((ink - background) / max(1 - background, 1e-6), 0, 1)
-    frame = np.zeros((1, size, size), dtype=np.float32)
+    h, w = _frame_shape(size)
+    found = find_ink(to_gray(image))
+    ink, inverted, background = found.ink, found.inverted, found.background
+    frame = np.zeros((1, h, w), dtype=np.float32)
     if ink.max() < BLANK_LEVEL:
         return frame, PreprocessInfo(True, inverted, background, None, 1.0, (0, 0),
-                                     (size / 2, size / 2))  # fmt: skip
+                                     (h / 2, w / 2))  # fmt: skip
+    if min(h, w) < MIN_FRAME_SIDE:
+        frame[0] = _shrink(ink, h, w)
+        scale = min(h / ink.shape[0], w / ink.shape[1])
+        full = (0, 0, int(ink.shape[0]), int(ink.shape[1]))
+        return frame, PreprocessInfo(False, inverted, background, full, scale,
+                                     (0, 0), center_of_mass(frame[0]))  # fmt: skip
     bbox = _bounding_box(ink >= INK_THRESHOLD * ink.max())
     top, left, bottom, right = bbox
-    patch, scale = _resize_longer_side(ink[top:bottom, left:right], _box_side(size))
-    offset = _centring_offset(patch, size)
+    patch, scale = _resize_longer_side(ink[top:bottom, left:right], _box_side(min(h, w)))
+    offset = _centring_offset(patch, (h, w))
     _paste(frame[0], patch, offset)
     info = PreprocessInfo(False, inverted, background, bbox, scale, offset,
                           center_of_mass(frame[0]))  # fmt: skip
     return frame, info
 
 
+def fit_input(image: np.ndarray, shape: tuple[int, int, int]) -> np.ndarray:
+    """An image -> the (C, H, W) float32 input of a network that takes ``shape``.
+
+    A colour image, (H', W', 3|4), for a 3-channel network is kept in colour: alpha composited
+    as :func:`to_gray` decides, the whole picture resized to H x W (Lanczos), values 0..1, no
+    framing (a photo, as CIFAR-10 was made). Anything else is a drawing:
+    :func:`preprocess_drawing` into an H x W frame, the one gray channel repeated C times.
+    """
+    c, h, w = (int(v) for v in shape)
+    arr = np.asarray(image)
+    if c == 3 and arr.ndim == 3 and arr.shape[2] in (3, 4):
+        return _colour_resize(arr, h, w)
+    frame, _info = preprocess_drawing(arr, (h, w))
+    return np.repeat(frame, c, axis=0)
+
+
+def _colour_resize(image: np.ndarray, h: int, w: int) -> np.ndarray:
+    """(H', W', 3|4) -> (3, h, w) float32 RGB in [0, 1]."""
+    values = _unit_range(image)
+    if values.shape[0] == 0 or values.shape[1] == 0:
+        raise ValueError(f"image is empty: shape {values.shape}")
+    rgb = values[:, :, :3]
+    if values.shape[2] == 4:
+        alpha = values[:, :, 3:]
+        gray = rgb @ _LUMA
+        covered = float(alpha.sum())
+        mean_ink = float((gray * alpha[:, :, 0]).sum() / covered) if covered > 0 else 0.0
+        rgb = rgb * alpha + (1.0 if mean_ink < 0.5 else 0.0) * (1 - alpha)
+    out = np.empty((3, h, w), dtype=np.float32)
+    for ch in range(3):
+        channel = Image.fromarray(np.ascontiguousarray(rgb[:, :, ch], dtype=np.float32))
+        out[ch] = np.asarray(channel.resize((w, h), Image.Resampling.LANCZOS), np.float32)
+    return np.clip(out, 0, 1)
+
+
+def _frame_shape(size: int | tuple[int, int]) -> tuple[int, int]:
+    sides: tuple[Any, ...] = (size, size) if np.ndim(size) == 0 else tuple(size)  # type: ignore[arg-type]
+    if len(sides) != 2 or any(int(s) != s or s < 1 for s in sides):
+        raise ValueError(f"size must be a whole number >= 1 or (height, width); got {size}")
+    return int(sides[0]), int(sides[1])
+
+
+def _shrink(ink: np.ndarray, h: int, w: int) -> np.ndarray:
+    """(H', W') -> (h, w), each output pixel the mean of the input area it covers; peak 1."""
+    small = Image.fromarray(np.ascontiguousarray(ink, dtype=np.float32)).resize(
+        (w, h), Image.Resampling.BOX)
+    out = np.clip(np.asarray(small, dtype=np.float32), 0, None)
+    peak = float(out.max())
+    return out / peak if peak > 0 else out
+
+
 def _box_side(size: int) -> int:
     return max(1, round(size * BOX_FRACTION))
-
-
-def _border(gray: np.ndarray) -> np.ndarray:
-    return np.concatenate([gray[0], gray[-1], gray[1:-1, 0], gray[1:-1, -1]])
-
-
-def _background_is_light(gray: np.ndarray) -> bool:
-    """Light background if the border's median is above 0.5; a tie goes to the whole image's."""
-    level = float(np.median(_border(gray)))
-    if level == 0.5:
-        level = float(np.median(gray))
-    return level > 0.5
 
 
 def _bounding_box(mask: np.ndarray) -> tuple[int, int, int, int]:
@@ -230,10 +324,9 @@ def center_of_mass(image: np.ndarray) -> tuple[float, float]:
     return (rows, cols)
 
 
-def _centring_offset(patch: np.ndarray, size: int) -> tuple[int, int]:
+def _centring_offset(patch: np.ndarray, frame: tuple[int, int]) -> tuple[int, int]:
     cy, cx = center_of_mass(patch)
-    centre = size / 2
-    return (int(np.floor(centre - cy + 0.5)), int(np.floor(centre - cx + 0.5)))
+    return (int(np.floor(frame[0] / 2 - cy + 0.5)), int(np.floor(frame[1] / 2 - cx + 0.5)))
 
 
 def _paste(frame: np.ndarray, patch: np.ndarray, offset: tuple[int, int]) -> None:

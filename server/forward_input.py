@@ -1,4 +1,5 @@
-"""What to forward: JSON pixels, a dataset sample, or an uploaded PNG/JPEG."""
+"""What to forward: JSON pixels, typed input values, a dataset sample, or an uploaded
+PNG/JPEG."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from typing import Any
 from fastapi import Request
 
 from server.config import Settings
-from server.images import gray_from_pixels, gray_from_upload
+from server.images import gray_from_pixels, image_from_upload, tensor_from_typed
 from server.requests import is_multipart, json_model, upload_bytes
 from server.schemas.images import ForwardBody
 from server.session import Session
@@ -22,13 +23,21 @@ async def read_forward(request: Request, limits: Settings) -> Job:
         _, data = await upload_bytes(request, "file")
 
         def from_upload(session: Session) -> dict[str, Any]:
-            return session.forward_gray(gray_from_upload(data, limits.max_image_pixels), "file")
+            return session.forward_gray(image_from_upload(data, limits.max_image_pixels), "file")
 
         return from_upload
     body = await json_model(request, ForwardBody)
     if body.sample is not None:
         ref = body.sample
         return lambda session: session.forward_sample(ref)
+    if body.input is not None:
+        typed = body.input
+
+        def from_typed(session: Session) -> dict[str, Any]:
+            shape = tuple(session.model.input_shape)
+            return session.forward_input(tensor_from_typed(typed, shape, limits.max_image_pixels))
+
+        return from_typed
 
     def from_pixels(session: Session) -> dict[str, Any]:
         # in the job's worker thread: a long list of numbers takes a while to convert

@@ -1,6 +1,7 @@
-"""Turning what the client sent into a grayscale array: JSON pixels or a PNG/JPEG upload.
+"""Turning what the client sent into an array: JSON pixels, typed input values, or a PNG/JPEG
+upload (decoded by the engine's one decoder).
 
-Decoding only (Pillow); preprocessing the way the network was trained is the engine's job.
+Decoding only; preprocessing the way the network was trained is the engine's job.
 Every refusal is an :class:`ApiError` naming the field.
 """
 
@@ -8,14 +9,12 @@ from __future__ import annotations
 
 import base64
 import binascii
-import io
-import warnings
 
 import numpy as np
-from PIL import Image, UnidentifiedImageError
 
+from engine.preprocess import DecodeLimits, ImageDecodeError, decode_image
 from server.errors import ApiError
-from server.schemas.images import Pixels
+from server.schemas.images import MAX_INPUT_VALUE, Pixels, TypedInput
 
 ACCEPTED_FORMATS = ("PNG", "JPEG")
 
@@ -51,29 +50,43 @@ def gray_from_pixels(body: Pixels, max_pixels: int) -> np.ndarray:
     return values / np.float32(top)
 
 
-def gray_from_upload(data: bytes, max_pixels: int, field: str = "file") -> np.ndarray:
-    """(height, width) float32 in [0, 1] from PNG/JPEG bytes; refuses anything else."""
-    if not data:
-        raise ApiError(422, f"{field}: the upload is empty", field)
-    with warnings.catch_warnings():
-        # Pillow warns from about 89 M pixels; our own (far lower) limit is checked from the
-        # header below, before any pixel is decoded
-        warnings.simplefilter("ignore", Image.DecompressionBombWarning)
-        try:
-            with Image.open(io.BytesIO(data)) as img:
-                if img.format not in ACCEPTED_FORMATS:
-                    raise ApiError(415, f"{field}: a {img.format} image; send PNG or JPEG", field)
-                _check_pixels(img.width, img.height, max_pixels, field)
-                img.load()
-                gray = img.convert("L")
-        except ApiError:
-            raise
-        except Image.DecompressionBombError as exc:  # over twice Pillow's limit: no size given
-            raise ApiError(413, f"{field}: the image has more pixels than the limit of "
-                           f"{max_pixels} (max_image_pixels): {exc}", field) from exc
-        except UnidentifiedImageError as exc:
-            raise ApiError(415, f"{field}: not a PNG or JPEG image", field) from exc
-        except (OSError, SyntaxError, ValueError, EOFError) as exc:
-            raise ApiError(422, f"{field}: the image is damaged or truncated ({exc})",
-                           field) from exc
-    return np.asarray(gray, dtype=np.float32) / np.float32(255.0)
+_UPLOAD_STATUS = {"bytes": 413, "pixels": 413, "format": 415, "empty": 422, "corrupt": 422}
+
+
+def image_from_upload(data: bytes, max_pixels: int, field: str = "file") -> np.ndarray:
+    """PNG/JPEG bytes -> float32 in [0, 1] as stored: (H, W) gray, (H, W, 3) RGB or (H, W, 4)
+    RGBA, decoded by the engine's one decoder (``engine.preprocess.decode_image``), which
+    keeps what ``fit_input`` needs: colour for a 3-channel network, alpha for a drawing on a
+    transparent background. Refuses anything else (415), too many pixels (413), an empty
+    or damaged file (422), naming ``field``."""
+    limits = DecodeLimits(max_bytes=len(data), max_pixels=max_pixels,
+                          pixels_name="max_image_pixels")
+    try:
+        return decode_image(data, field, limits, formats=ACCEPTED_FORMATS, color=True)
+    except ImageDecodeError as exc:
+        raise ApiError(_UPLOAD_STATUS.get(exc.reason, 422), str(exc), field) from exc
+
+
+def tensor_from_typed(body: TypedInput, shape: tuple[int, ...], max_values: int) -> np.ndarray:
+    """The typed values as the network's (C, H, W) float32 input, fed as they are.
+
+    413 naming ``input.values`` past ``max_values`` numbers; 422 naming ``input.shape`` if the
+    shape given is not the network's, ``input.values`` for a count that does not fill it or a
+    value beyond +-MAX_INPUT_VALUE (non-finite numbers are refused by the schema)."""
+    count = len(body.values)
+    if count > max_values:
+        raise ApiError(413, f"input.values: {count} values, more than the limit of "
+                       f"{max_values} (max_image_pixels)", "input.values")
+    want = "x".join(map(str, shape))
+    if body.shape is not None and tuple(body.shape) != tuple(shape):
+        raise ApiError(422, f"input.shape: {'x'.join(map(str, body.shape))}, but this network "
+                       f"takes {want}", "input.shape")
+    expected = int(np.prod(shape))
+    if count != expected:
+        raise ApiError(422, f"input.values: {count} values, but this network takes {want} = "
+                       f"{expected}", "input.values")
+    values = np.asarray(body.values, dtype=np.float64)
+    if np.abs(values).max() > MAX_INPUT_VALUE:
+        raise ApiError(422, f"input.values: every value must be within +-{MAX_INPUT_VALUE:g}",
+                       "input.values")
+    return values.astype(np.float32).reshape(shape)

@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 
 from engine.model import Sequential, build, to_public
-from engine.preprocess import preprocess_drawing
+from engine.preprocess import fit_input
 from engine.trace import SoftmaxCell, softmax_cell
 from engine.trainer import largest_batch
 from server import architecture, codec, model_file, pytorch_script
@@ -328,14 +328,15 @@ class Session:
         return {**self.state(), "weights_reset": False, "history_reset": True}
 
     # -- forward and cells --------------------------------------------------------------
-    def _drawing_input(self, gray: np.ndarray, field: str) -> np.ndarray:
-        c, h, w = self.model.input_shape[:3] if len(self.model.input_shape) == 3 else (0, 0, 0)
-        if c != 1 or h != w:
-            raise ApiError(422, f"{field}: drawings are square grayscale images, but this "
-                           f"network takes {'x'.join(map(str, self.model.input_shape))}", field)
-        with refused_as(field):  # e.g. a side the preprocessing cannot produce
-            image, _info = preprocess_drawing(gray, size=h)
-        return np.asarray(image, dtype=np.float32)
+    def _drawing_input(self, image: np.ndarray, field: str) -> np.ndarray:
+        """A drawing or upload (gray, RGB or RGBA) as this network's (C, H, W) input
+        (``engine.preprocess.fit_input``: framed like MNIST, or kept in colour)."""
+        shape = tuple(self.model.input_shape)
+        if len(shape) != 3:
+            raise ApiError(422, f"{field}: images feed networks that take (C, H, W), but this "
+                           f"one takes {'x'.join(map(str, shape))}", field)
+        with refused_as(field):
+            return np.asarray(fit_input(image, shape), dtype=np.float32)
 
     def check_sample(self, ref: SampleRef, field: str = "sample") -> None:
         """422 naming ``<field>.index`` unless the split holds that sample (reads sizes only:
@@ -351,6 +352,7 @@ class Session:
         return np.asarray(part.images[ref.index]), int(part.labels[ref.index])
 
     def forward_gray(self, gray: np.ndarray, field: str = "pixels") -> dict[str, Any]:
+        """A drawing or upload (gray, RGB or RGBA), preprocessed to fit the network."""
         return self._forward(self._drawing_input(gray, field))
 
     def forward_sample(self, ref: SampleRef) -> dict[str, Any]:

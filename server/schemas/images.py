@@ -1,4 +1,4 @@
-"""Bodies that carry a grayscale image: forward inputs and own samples."""
+"""Bodies that carry an image or a typed input: forward inputs and own samples."""
 
 from __future__ import annotations
 
@@ -25,23 +25,36 @@ class Pixels(StrictModel):
     range: Literal[1, 255] = 255
 
 
+MAX_INPUT_VALUE = 1e6  # typed input values: any real number up to this size
+
+
+class TypedInput(StrictModel):
+    """The network's input exactly as typed: C*H*W finite numbers, row-major (channel, row,
+    column), fed as they are (no preprocessing). ``shape``, if given, must be the network's."""
+
+    values: list[float] = Field(min_length=1)
+    shape: list[int] | None = Field(default=None, min_length=3, max_length=3)
+
+
 class ForwardBody(StrictModel):
-    """Either pixels (with width, height, range) or a dataset sample, not both."""
+    """One of: pixels (with width, height, range), a dataset sample, or a typed input."""
 
     pixels: list[float] | str | None = None
     width: int | None = Field(default=None, ge=1, le=MAX_SIDE)
     height: int | None = Field(default=None, ge=1, le=MAX_SIDE)
     range: Literal[1, 255] = 255
     sample: SampleRef | None = None
+    input: TypedInput | None = None
 
     @model_validator(mode="after")
     def _one_source(self) -> ForwardBody:
-        if self.sample is not None:
-            if self.pixels is not None:
-                raise ValueError("give either pixels or sample, not both")
+        given = [k for k in ("pixels", "sample", "input") if getattr(self, k) is not None]
+        if len(given) > 1:
+            raise ValueError(f"give one of pixels, sample or input, not {' and '.join(given)}")
+        if self.sample is not None or self.input is not None:
             return self
         if self.pixels is None:
-            raise ValueError("pixels (with width and height) or sample is required")
+            raise ValueError("pixels (with width and height), sample or input is required")
         if self.width is None or self.height is None:
             raise ValueError("width and height are required with pixels")
         return self

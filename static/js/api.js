@@ -139,6 +139,8 @@ export const api = {
     form.append("file", file);
     return decodeForward(await request("POST", `${S(id)}/forward`, form, opts));
   },
+  forwardValues: async (id, values, shape, opts) =>
+    decodeForward(await request("POST", `${S(id)}/forward`, { input: { values: Array.from(values), shape } }, opts)),
   forwardSample: async (id, split, index, opts) =>
     decodeForward(await request("POST", `${S(id)}/forward`, { sample: { split, index } }, opts)),
   cell: (id, params) => request("GET", `${S(id)}/cell?${new URLSearchParams(params)}`),

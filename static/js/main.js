@@ -19,6 +19,7 @@ import { createSamples } from "./views/samples.js";
 import { createSeen } from "./views/seen.js";
 import { createTopbar } from "./views/topbar.js";
 import { createTraining } from "./views/training.js";
+import { createValues } from "./views/values.js";
 
 const $ = (id) => document.getElementById(id);
 const app = $("app");
@@ -32,6 +33,7 @@ const session = createSessionController(store, {
 });
 createDeadController(store);
 const pad = createPad($("pad"), store);
+createValues($("values"), store);
 createSeen($("seen"), store);
 createSamples($("samples"), store);
 createOwnData($("own-data"), store, pad);

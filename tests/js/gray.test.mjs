@@ -24,3 +24,12 @@ test("paintGray resizes the canvas and paints the image at the offset, clipped t
   assert.deepEqual(px.filter((_, k) => k % 4 === 1), gray);
   assert.ok(px.filter((_, k) => k % 4 === 3).every((a) => a === 255));
 });
+
+test("displayRange keeps [0, 1] images as they are and widens to typed values", async () => {
+  const { displayRange, toUnit } = await import("../../static/js/lib/gray.js");
+  assert.deepEqual(displayRange([0, 0.5, 1]), { lo: 0, hi: 1, scaled: false });
+  assert.deepEqual(displayRange([0, 50, 95]), { lo: 0, hi: 95, scaled: true });
+  assert.deepEqual(displayRange([-3, 2]), { lo: -3, hi: 2, scaled: true });
+  assert.deepEqual(displayRange([7, 7]), { lo: 7, hi: 8, scaled: true });
+  assert.deepEqual(Array.from(toUnit([-3, 2, -0.5], -3, 2)), [0, 1, 0.5]);
+});

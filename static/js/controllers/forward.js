@@ -21,6 +21,7 @@ export function createForwardController(store) {
       let reply;
       if (input.kind === "pixels") reply = await api.forward(id, input.pixels, input.width, input.height);
       else if (input.kind === "file") reply = await api.forwardFile(id, input.file);
+      else if (input.kind === "values") reply = await api.forwardValues(id, input.values, input.shape);
       else if (input.kind === "sample") reply = await api.forwardSample(id, input.split, input.index);
       if (reply) {
         // Where a stroke's time goes (bench/page_perf.py): waiting for the request before it,

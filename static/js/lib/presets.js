@@ -70,6 +70,46 @@ export const PRESETS = {
     },
     settings: { dataset: "shapes" },
   },
+
+  // Small networks from the textbook, fed typed values (views/values.js fills in `example`):
+  // the classic 4x4 image whose 3x3 vertical Sobel map is [[29, -192], [-35, -22]] (set the
+  // kernel in "Hand-set first-layer filters"); a 4x4 whose top-left 2x2 window (1, 0, 4, 6)
+  // averages 2.75 and peaks at 6; and three logits for a softmax.
+  conv4: {
+    label: "By hand: 4×4 input, 3×3 kernel",
+    spec: {
+      input: { channels: 1, height: 4, width: 4 },
+      layers: [
+        { type: "conv2d", filters: 1, kernel: 3, stride: 1, padding: 0, frozen: true },
+        { type: "flatten" },
+        { type: "softmax" },
+      ],
+    },
+    settings: { dataset: "own" },
+    example: { values: [0, 50, 0, 29, 0, 80, 31, 2, 33, 90, 0, 75, 0, 9, 0, 95] },
+  },
+  pool4: {
+    label: "By hand: 4×4 input, 2×2 pooling",
+    spec: {
+      input: { channels: 1, height: 4, width: 4 },
+      layers: [
+        { type: "pool", mode: "avg", size: 2, stride: 2 },
+        { type: "flatten" },
+        { type: "softmax" },
+      ],
+    },
+    settings: { dataset: "own" },
+    example: { values: [1, 0, 2, 3, 4, 6, 6, 8, 3, 1, 1, 0, 1, 2, 2, 4] },
+  },
+  softmax3: {
+    label: "By hand: softmax of 3 logits",
+    spec: {
+      input: { channels: 3, height: 1, width: 1 },
+      layers: [{ type: "flatten" }, { type: "softmax" }],
+    },
+    settings: { dataset: "own" },
+    example: { values: [2.5, 1.8, 0.2] },
+  },
 };
 
 export const DEFAULT_PRESET = "tiny";

@@ -54,7 +54,12 @@ function readValue(input) {
   return input.value === "" ? "" : Number(input.value);
 }
 
-const tokens = (spec) => specToParams(spec).arch;
+// The input shape counts: a 4x4 network is not the 28x28 one with the same layers.
+const tokens = (spec) => {
+  const p = specToParams(spec);
+  return `${p.in}|${p.arch}`;
+};
+const IMAGE_DATASETS = ["mnist", "shapes"]; // 1x28x28 images; any other input trains on own data
 
 export function createEditor(container, store) {
   container.innerHTML = `
@@ -65,7 +70,9 @@ export function createEditor(container, store) {
           <option value="">(custom)</option>
           ${Object.entries(PRESETS).map(([k, p]) => `<option value="${k}">${p.label}</option>`).join("")}
         </select></label>
-        <span class="editor-input"></span>
+        <span class="editor-input">input
+          <input data-in="channels" type="number" min="1" max="64" step="1" aria-label="input channels">×<input data-in="height" type="number" min="1" max="512" step="1" aria-label="input height">×<input data-in="width" type="number" min="1" max="512" step="1" aria-label="input width">
+        </span>
       </div>
       <datalist id="padding-values"><option value="0"><option value="1"><option value="2"><option value="same"><option value="valid"></datalist>
       <ol class="editor-layers" aria-label="layers, input first"></ol>
@@ -77,7 +84,7 @@ export function createEditor(container, store) {
       <p class="editor-error" role="alert"></p>
       <div class="editor-actions">
         <button type="button" class="primary editor-apply">Apply (weights start over)</button>
-        <span class="editor-newsession hint" hidden>This preset trains on another dataset: applying it opens a new session.</span>
+        <span class="editor-newsession hint" hidden>This network trains on another dataset (your own data, unless it takes 1×28×28 images): applying it opens a new session.</span>
         <button type="button" class="editor-revert">Revert</button>
         <span class="editor-state" aria-live="polite"></span>
       </div>
@@ -101,7 +108,7 @@ export function createEditor(container, store) {
   function render() {
     const spec = draft;
     if (!spec) return;
-    q(".editor-input").textContent = `input ${spec.input.channels}×${spec.input.height}×${spec.input.width}`;
+    for (const box of container.querySelectorAll(".editor-input [data-in]")) box.value = String(spec.input[box.dataset.in]);
     list.innerHTML = "";
     spec.layers.forEach((layer, i) => {
       const li = document.createElement("li");
@@ -164,8 +171,19 @@ export function createEditor(container, store) {
     q(".editor-filters").hidden = !(draft.layers[0]?.type === "conv2d" && draft.layers[0]?.frozen);
   }
 
+  /** Settings the draft needs that differ from the session's: a preset's dataset, or own data
+   * for an input other than the built-in datasets' 1x28x28. */
+  function neededSettings() {
+    const dataset = store.get("settings")?.dataset;
+    if (presetSettings) return presetSettings;
+    const i = draft?.input;
+    const image = i && i.channels === 1 && i.height === 28 && i.width === 28;
+    return !image && IMAGE_DATASETS.includes(dataset) ? { dataset: "own" } : null;
+  }
+
   function presetSettingsDiffer() {
-    return presetSettings && store.get("settings") && presetSettings.dataset !== store.get("settings").dataset;
+    const needed = neededSettings();
+    return needed && store.get("settings") && needed.dataset !== store.get("settings").dataset;
   }
 
   function check() {
@@ -233,6 +251,12 @@ export function createEditor(container, store) {
     draft = { ...draft, layers: layers.map(({ name, ...l }) => l) };
     changed({ rerender: true });
   });
+  q(".editor-input").addEventListener("input", (ev) => {
+    const box = ev.target.closest("[data-in]");
+    if (!box || !draft) return;
+    draft = { ...draft, input: { ...draft.input, [box.dataset.in]: box.value === "" ? "" : Number(box.value) } };
+    changed();
+  });
   q(".editor-add-btn").addEventListener("click", () => {
     const layer = TYPES[q(".editor-add-type").value].make();
     const layers = draft.layers.slice();
@@ -255,7 +279,7 @@ export function createEditor(container, store) {
     if (presetSettingsDiffer()) {
       // A preset on another dataset: the output layer and the data change together, which
       // the server takes only as a new session (spec and settings at once).
-      const settings = { ...store.get("settings"), ...presetSettings };
+      const settings = { ...store.get("settings"), ...neededSettings() };
       store.set("request", { type: "newSession", spec, settings, at: performance.now() });
     } else {
       store.set("request", { type: "applySpec", spec, at: performance.now() });

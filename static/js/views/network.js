@@ -7,6 +7,7 @@ import { tileGrid } from "../lib/geometry.js";
 import { el } from "../detail/dom.js";
 import { DEAD_TEXT, SILENT_TEXT } from "../controllers/dead.js";
 import { staleNote } from "../lib/input-text.js";
+import { displayRange, toUnit } from "../lib/gray.js";
 
 const MAP_COL_HEIGHT = 300;
 const GAP = 3;
@@ -121,7 +122,7 @@ export function createNetwork(container, store) {
   function buildMaps(entry) {
     const [c, h, w] = entry.shape;
     const isInput = entry.type === "input";
-    const grid = tileGrid(c, h, w, isInput ? INPUT_WIDTH : mapWidth, MAP_COL_HEIGHT, { gap: GAP, maxZoom: isInput ? 2 : 4 });
+    const grid = tileGrid(c, h, w, isInput ? INPUT_WIDTH : mapWidth, MAP_COL_HEIGHT, { gap: GAP, maxZoom: Math.max(isInput ? 2 : 4, 40 / Math.max(h, w)) });
     entry.kind = "maps";
     entry.width = Math.max(isInput ? INPUT_WIDTH : 60, grid.width);
     entry.grid = grid;
@@ -312,10 +313,13 @@ export function createNetwork(container, store) {
       if (entry.kind === "maps") {
         const [c, h, w] = entry.shape;
         if (entry.type === "input") {
+          // Typed values beyond 0..1 are shown from their minimum (black) to maximum (white).
+          const { lo, hi, scaled } = displayRange(t.data);
+          const shown = scaled ? toUnit(t.data, lo, hi) : t.data;
           for (let ch = 0; ch < c; ch++) {
-            entry.tiles[ch].getContext("2d").putImageData(paintGray(t.data, ch * h * w, h, w, entry.images[ch]), 0, 0);
+            entry.tiles[ch].getContext("2d").putImageData(paintGray(shown, ch * h * w, h, w, entry.images[ch]), 0, 0);
           }
-          entry.scaleEl.textContent = "0 black, 1 white";
+          entry.scaleEl.textContent = scaled ? `${formatValue(lo)} black, ${formatValue(hi)} white` : "0 black, 1 white";
           return;
         }
         const layerMax = range(t.data).absMax;

@@ -178,15 +178,23 @@ export function createPad(container, store) {
   // The prompt names what the session's dataset holds.
   const prompt = container.querySelector(".pad-prompt");
   function showPrompt() {
-    prompt.textContent = promptFor(store.get("settings")?.dataset);
+    prompt.textContent = promptFor(store.get("settings")?.dataset, store.get("spec")?.input);
     canvas.setAttribute("aria-label", `Drawing pad: ${prompt.textContent.toLowerCase()} with the mouse, a finger or a pen, `
       + "or with the keyboard: arrow keys move the cursor, Space puts the pen down or lifts it");
   }
-  const offPrompt = store.subscribe(["settings"], showPrompt);
+  const offPrompt = store.subscribe(["settings", "spec"], showPrompt);
   showPrompt();
 
   // A dataset sample chosen in the strip: the pad shows it is not the input any more.
   const off = store.subscribe(["input"], (_, s) => {
+    if (s.input?.kind === "values") {
+      strokes = [];
+      buf = new Float32Array(SIZE * SIZE);
+      background = null;
+      paint();
+      note.textContent = "The network is looking at the values typed below. Draw to use a drawing.";
+      note.hidden = false;
+    }
     if (s.input?.kind === "sample") {
       strokes = [];
       buf = new Float32Array(SIZE * SIZE);
@@ -213,8 +221,12 @@ export function createPad(container, store) {
   };
 }
 
-/** What to draw, for the session's dataset. */
-function promptFor(dataset) {
+/** What to draw, for the session's dataset and the network's input (C x H x W). */
+function promptFor(dataset, input) {
+  if (input && !(input.channels === 1 && input.height === 28 && input.width === 28)) {
+    // The engine frames the ink into H x W (sides under 4: shrinks all of it), gray in every channel.
+    return `Draw here: it is shrunk to ${input.height}×${input.width}${input.channels > 1 ? `, gray in all ${input.channels} channels` : ""}`;
+  }
   if (dataset === "shapes") return "Draw a shape here";
   if (dataset === "own") return "Draw one of your classes here";
   return "Draw a digit here";

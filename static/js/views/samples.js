@@ -19,7 +19,11 @@ export function createSamples(container, store) {
     if (!id) return;
     if (!split) {
       store.set("samples", null);
-      strip.textContent = "No samples yet: this dataset is empty.";
+      const empty = document.createElement("p");
+      empty.className = "hint";
+      empty.style.gridColumn = "1 / -1"; // across the strip's grid, not squeezed into one cell
+      empty.textContent = "No samples yet: this dataset is empty.";
+      strip.replaceChildren(empty);
       return;
     }
     try {

@@ -1,13 +1,15 @@
 // What the network sees (the preprocessed input, as sent by the server) and its prediction.
 
-import { paintGray } from "../lib/gray.js";
+import { displayRange, paintGray, paintRGB, toUnit } from "../lib/gray.js";
+
+const SIDE = 84; // CSS pixels of the longer side
 
 export function createSeen(container, store) {
   container.innerHTML = `
     <div class="seen">
       <figure>
         <canvas class="seen-img" width="28" height="28" role="img" aria-label="the preprocessed image the network sees"></canvas>
-        <figcaption>what the network sees</figcaption>
+        <figcaption>what the network sees <span class="seen-range"></span></figcaption>
       </figure>
       <div class="seen-pred" aria-live="polite">
         <div class="pred-label">prediction</div>
@@ -18,11 +20,33 @@ export function createSeen(container, store) {
   const cv = container.querySelector(".seen-img");
   const value = container.querySelector(".pred-value");
   const conf = container.querySelector(".pred-conf");
+  const rangeEl = container.querySelector(".seen-range");
   function update() {
     const fwd = store.get("lastForward");
     if (!fwd) return;
-    const [, h, w] = fwd.preprocessed.shape;
-    paintGray(cv, fwd.preprocessed.data, w, h);
+    const [c, h, w] = fwd.preprocessed.shape;
+    const data = fwd.preprocessed.data;
+    // Colour for a 3-channel input, else the first channel; typed values beyond 0..1 are
+    // shown from their own minimum (black) to maximum (white).
+    const { lo, hi, scaled } = displayRange(data);
+    const shown = scaled ? toUnit(data, lo, hi) : data;
+    let cw = w;
+    if (c === 3 && h >= 4 && w >= 4) paintRGB(cv, shown, w, h);
+    else if (c === 1) paintGray(cv, shown, w, h);
+    else {
+      // Channels side by side (up to 4): three logits typed as 3x1x1 read as a 1x3 strip.
+      const n = Math.min(c, 4);
+      cw = n * w;
+      const strip = new Float32Array(h * cw);
+      for (let ch = 0; ch < n; ch++) {
+        for (let r = 0; r < h; r++) strip.set(shown.subarray(ch * h * w + r * w, ch * h * w + r * w + w), r * cw + ch * w);
+      }
+      paintGray(cv, strip, cw, h);
+    }
+    cv.style.width = `${Math.round((SIDE * cw) / Math.max(h, cw))}px`;
+    cv.style.height = `${Math.round((SIDE * h) / Math.max(h, cw))}px`;
+    const strip = cw === w ? "" : c > 4 ? ", channels 1-4 side by side" : ", channels side by side";
+    rangeEl.textContent = `(${c}×${h}×${w}${strip}${scaled ? `, black ${+lo.toPrecision(4)} to white ${+hi.toPrecision(4)}` : ""})`;
     const name = fwd.class_names?.[fwd.prediction] ?? String(fwd.prediction);
     value.textContent = name;
     const p = fwd.probabilities?.[fwd.prediction];
