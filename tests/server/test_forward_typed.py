@@ -101,9 +101,9 @@ def test_typed_input_refusals_name_the_field(tmp_path):
     from fastapi.testclient import TestClient
 
     from server.app import create_app
-    from server.config import Settings
+    from tests.server.conftest import app_settings
 
-    client = TestClient(create_app(Settings(data_dir=tmp_path, max_image_pixels=20)))
+    client = TestClient(create_app(app_settings(data_dir=tmp_path, max_image_pixels=20)))
     sid = own_session(client, spec_of(1, 4, 4, {"type": "flatten"}, {"type": "dense",
                                                                        "units": 2}))
     ok = [0.5] * 16
