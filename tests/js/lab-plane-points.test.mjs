@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import {
-  addPoint, clampToDomain, decodePoints, encodePoints, movePoint, nearestPoint, planeTransform, removePoint,
+  addPoint, clampToDomain, movePoint, nearestPoint, planeTransform, removePoint, roundTo,
 } from "../../static/js/lab/plane/points.js";
 
 const domain = { x: [-6, 6], y: [-6, 6] };
@@ -19,7 +19,7 @@ test("planeTransform: corners, the y axis points up, and toPlane inverts toPx", 
 
 test("nearestPoint finds the closest point within the radius", () => {
   const t = planeTransform(domain, 120); // 10 px per unit
-  const pts = [{ x: 0, y: 0 }, { x: 1, y: 0 }, { x: 5, y: 5 }];
+  const pts = [[0, 0, 1], [1, 0, 0], [5, 5, 1]];
   assert.equal(nearestPoint(pts, t, 60, 60), 0);
   assert.equal(nearestPoint(pts, t, 67, 60), 1);
   assert.equal(nearestPoint(pts, t, 60, 100, 8), -1);
@@ -27,28 +27,18 @@ test("nearestPoint finds the closest point within the radius", () => {
 });
 
 test("add, move and remove return new lists and leave the old one alone", () => {
-  const a = [{ x: 0, y: 0, label: 0 }];
-  const b = addPoint(a, { x: 1, y: 2, label: 1 });
+  const a = [[0, 0, 0]];
+  const b = addPoint(a, [1, 2, 1]);
   assert.equal(a.length, 1);
   assert.equal(b.length, 2);
   const c = movePoint(b, 1, 3, 4);
-  assert.deepEqual(c[1], { x: 3, y: 4, label: 1 });
-  assert.deepEqual(b[1], { x: 1, y: 2, label: 1 });
-  assert.deepEqual(removePoint(c, 0), [{ x: 3, y: 4, label: 1 }]);
+  assert.deepEqual(c[1], [3, 4, 1]);
+  assert.deepEqual(b[1], [1, 2, 1]);
+  assert.deepEqual(removePoint(c, 0), [[3, 4, 1]]);
+  assert.equal(roundTo(1.23456), 1.23);
 });
 
 test("clampToDomain keeps a dragged point on the plane", () => {
   assert.deepEqual(clampToDomain(domain, 7, -9), [6, -6]);
   assert.deepEqual(clampToDomain(domain, 1, 2), [1, 2]);
-});
-
-test("points round-trip through their URL text, rounded to 2 decimals", () => {
-  const pts = [{ x: 1.234, y: -5, label: 1 }, { x: 0, y: 0.005, label: 0 }];
-  const text = encodePoints(pts);
-  assert.equal(text, "1.23,-5,1;0,0.01,0");
-  assert.deepEqual(decodePoints(text), [{ x: 1.23, y: -5, label: 1 }, { x: 0, y: 0.01, label: 0 }]);
-  assert.deepEqual(decodePoints(""), []);
-  assert.throws(() => decodePoints("1,2"), /point "1,2"/);
-  assert.throws(() => decodePoints("1,x,0"), /point "1,x,0"/);
-  assert.throws(() => decodePoints("1,,0"), /point "1,,0"/);
 });

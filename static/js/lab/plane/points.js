@@ -1,6 +1,7 @@
 // The input plane of the 2-D data view: data coordinates <-> canvas pixels, finding the point
-// under the pointer, and the user's own points (add, move, delete; kept immutable), with their
-// compact text form for the URL. Pure: no DOM. Tested in tests/js/lab-plane-points.test.mjs.
+// under the pointer, and the user's own points (add, move, delete; kept immutable). A point is
+// [x1, x2, label] as in settings.planar.points (docs/protocol.md); lib/urlstate.js writes
+// them into the URL. Pure: no DOM. Tested in tests/js/lab-plane-points.test.mjs.
 
 /**
  * Transform between the plane [x0, x1] x [y0, y1] and a canvas of `size` x `size` pixels
@@ -18,13 +19,13 @@ export function planeTransform({ x: [x0, x1], y: [y0, y1] }, size) {
 
 /**
  * Index of the point nearest (px, py) in canvas pixels, within `radius` pixels, or -1.
- * points: [{x, y, ...}] in plane coordinates.
+ * points: [[x1, x2, ...]] in plane coordinates.
  */
 export function nearestPoint(points, transform, px, py, radius = 8) {
   let best = -1;
   let bestD = radius * radius;
   points.forEach((p, i) => {
-    const [qx, qy] = transform.toPx(p.x, p.y);
+    const [qx, qy] = transform.toPx(p[0], p[1]);
     const d = (qx - px) ** 2 + (qy - py) ** 2;
     if (d <= bestD) {
       best = i;
@@ -34,7 +35,7 @@ export function nearestPoint(points, transform, px, py, radius = 8) {
   return best;
 }
 
-/** Round to `digits` decimals (what the URL and the server get). */
+/** Round to `digits` decimals (a placed point's coordinates: short in the URL). */
 export function roundTo(v, digits = 2) {
   const k = 10 ** digits;
   return Math.round(v * k) / k;
@@ -51,30 +52,9 @@ export function addPoint(points, point) {
 }
 
 export function movePoint(points, index, x, y) {
-  return points.map((p, i) => (i === index ? { ...p, x, y } : p));
+  return points.map((p, i) => (i === index ? [x, y, p[2]] : p));
 }
 
 export function removePoint(points, index) {
   return points.filter((_, i) => i !== index);
-}
-
-/**
- * Points as text for the URL: "x,y,label;x,y,label" (label an integer class, or for a
- * regression set a real target), numbers rounded to 2 decimals.
- */
-export function encodePoints(points) {
-  return points.map((p) => [p.x, p.y, p.label].map((v) => String(roundTo(v))).join(",")).join(";");
-}
-
-/** The inverse of encodePoints; throws an Error naming the bad piece. */
-export function decodePoints(text) {
-  if (!text) return [];
-  return text.split(";").map((piece) => {
-    const parts = piece.split(",");
-    const nums = parts.map(Number);
-    if (parts.length !== 3 || parts.some((s) => s.trim() === "") || nums.some((v) => !Number.isFinite(v))) {
-      throw new Error(`cannot read point "${piece}" in the URL`);
-    }
-    return { x: nums[0], y: nums[1], label: nums[2] };
-  });
 }
