@@ -165,6 +165,7 @@ export const api = {
     const split = (s) => (s ? { ...s, x: decodeTensor(s.x), y: decodeTensor(s.y) } : null);
     return { ...r, splits: { train: split(r.splits?.train), val: split(r.splits?.val) } };
   },
+  evaluate: (id, split) => request("GET", `${S(id)}/evaluate?split=${encodeURIComponent(split)}`),
   grid: (id, size) => request("GET", `${S(id)}/grid?size=${encodeURIComponent(size)}`),
   exportUrl: (id) => `${S(id)}/export.npz`,
   exportPyUrl: (id) => `${S(id)}/export.py`,

@@ -68,3 +68,18 @@ test("features toggle in the engine's order and never all off", () => {
   assert.deepEqual(toggleFeature(["x1", "x2"], "x1"), ["x2"]);
   assert.deepEqual(toggleFeature(["x2"], "x2"), ["x2"]);
 });
+
+test("outputs: built from OUTPUTS and recognised again with their loss", async () => {
+  const { OUTPUTS, outputKind, taskOf } = await import("../../static/js/lab/plane/setup.js");
+  for (const [key, o] of Object.entries(OUTPUTS)) {
+    const spec = buildSpec({ features: 2, hidden: [{ units: 3, activation: "relu" }], output: o });
+    const named = { ...spec, layers: spec.layers.map((l, i) => ({ ...l, name: `${l.type}${i}` })) };
+    assert.equal(outputKind(readSpec(named).output, o.loss), key);
+  }
+  const linearAct = { units: 1, activation: "linear" };
+  assert.equal(outputKind(linearAct, "mse"), "linear_mse", "a final linear layer is a linear output");
+  assert.equal(outputKind({ units: 1, activation: "sigmoid" }, "cross_entropy"), null);
+  assert.equal(taskOf("gmm"), "regression");
+  assert.equal(taskOf("spiral"), "classification");
+  assert.equal(taskOf("custom"), "classification");
+});

@@ -40,14 +40,42 @@ export function outputFor(classes) {
   return { units: classes, activation: "softmax", loss: "cross_entropy" };
 }
 
-/** hidden: [{units, activation}], features: count, classes as in outputFor -> spec. */
-export function buildSpec({ features, hidden, classes }) {
+/**
+ * The outputs a user can choose: for classification (two classes, labels 0/1) all four, for
+ * regression only a linear unit with MSE. `activation` null: the last dense layer's output is
+ * the network's output.
+ */
+export const OUTPUTS = {
+  sigmoid_bce: { units: 1, activation: "sigmoid", loss: "bce", label: "sigmoid + cross-entropy", task: "classification" },
+  sigmoid_mse: { units: 1, activation: "sigmoid", loss: "mse", label: "sigmoid + squared error", task: "classification" },
+  softmax_ce: { units: 2, activation: "softmax", loss: "cross_entropy", label: "softmax (2 units) + cross-entropy", task: "classification" },
+  linear_mse: { units: 1, activation: null, loss: "mse", label: "linear + squared error", task: "any" },
+};
+
+/** Which OUTPUTS key a spec's output block (readSpec().output) and loss are, or null. */
+export function outputKind(output, loss) {
+  const act = output.activation === "linear" ? null : output.activation;
+  for (const [key, o] of Object.entries(OUTPUTS)) {
+    if (o.units === output.units && o.activation === act && o.loss === loss) return key;
+  }
+  return null;
+}
+
+/** The regression sets (real-valued targets); every other set is classification. */
+export const REGRESSION_SETS = new Set(["plane", "gmm"]);
+export const taskOf = (set) => (REGRESSION_SETS.has(set) ? "regression" : "classification");
+
+/**
+ * hidden: [{units, activation}], features: count, and either `output` ({units, activation}
+ * as in OUTPUTS) or `classes` (as in outputFor) -> spec.
+ */
+export function buildSpec({ features, hidden, classes, output }) {
   const layers = [{ type: "flatten" }];
   for (const h of hidden) {
     layers.push({ type: "dense", units: h.units });
     layers.push(h.activation === "leaky_relu" ? { type: "leaky_relu", slope: h.slope ?? 0.01 } : { type: h.activation });
   }
-  const out = outputFor(classes);
+  const out = output ?? outputFor(classes);
   layers.push({ type: "dense", units: out.units });
   if (out.activation) layers.push({ type: out.activation });
   return { input: { channels: features, height: 1, width: 1 }, layers };

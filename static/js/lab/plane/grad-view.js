@@ -1,0 +1,47 @@
+// Gradient size per layer while training (the claim of the texts, seen): one bar per dense
+// layer, mean |dL/dW| of the last step's batch (progress.grad_sizes, docs/protocol.md), on a
+// log scale, so that a sigmoid stack starving its first layers shows as bars decades shorter.
+
+import { el } from "../../detail/dom.js";
+import { readSpec } from "./setup.js";
+
+export const LOG_RANGE = [1e-6, 10];
+
+/** Where v sits on a log scale from lo to hi, 0..1 (0 for v <= lo or not a number). */
+export function logFraction(v, [lo, hi] = LOG_RANGE) {
+  if (!(v > lo)) return 0;
+  return Math.min(1, (Math.log10(v) - Math.log10(lo)) / (Math.log10(hi) - Math.log10(lo)));
+}
+
+export function createGradView(container, store) {
+  const list = el("div", { class: "grad-bars", "data-role": "grad-bars" });
+  const note = el("p", { class: "hint" }, "Mean |∂L/∂W| of each layer on the last batch, log scale (each tick ×10). Train to see them.");
+  container.append(el("h3", {}, "Gradient size per layer"), list, note);
+  let frame = 0;
+
+  function draw() {
+    frame = 0;
+    const sizes = store.get("gradSizes");
+    const spec = readSpec(store.get("spec"));
+    if (!spec) return;
+    const names = [...spec.hidden.map((h) => h.dense), spec.output.dense];
+    const rows = names.map((name, k) => {
+      const v = sizes?.[name];
+      const bar = el("span", { class: "grad-bar" });
+      bar.style.width = `${(100 * logFraction(v)).toFixed(1)}%`;
+      const value = el("span", { class: "grad-value" }, v === undefined || v === null ? "–" : v.toExponential(1));
+      return el("div", { class: "grad-row", "data-layer": name, "data-value": v ?? "" },
+        el("span", { class: "grad-name" }, k < spec.hidden.length ? `layer ${k + 1} (${name})` : `output (${name})`),
+        el("span", { class: "grad-track" }, bar), value);
+    });
+    list.replaceChildren(...rows);
+  }
+
+  const offs = [
+    store.subscribe(["gradSizes", "spec"], () => {
+      if (!frame) frame = requestAnimationFrame(draw);
+    }),
+  ];
+  draw();
+  return { destroy() { offs.forEach((f) => f()); } };
+}
