@@ -18,11 +18,11 @@ from engine.losses import rmse
 @dataclass(frozen=True)
 class EpochRecord:
     """epoch is 1-based; val_* are None without a validation split; *_rmse are None for
-    losses other than mse."""
+    losses other than mse; the accuracies are None for regression data."""
 
     epoch: int
     train_loss: float
-    train_accuracy: float
+    train_accuracy: float | None
     val_loss: float | None
     val_accuracy: float | None
     steps: int

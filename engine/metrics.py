@@ -59,13 +59,14 @@ class Evaluation:
     loss: mean loss over all samples; accuracy: share right; confusion ``(K, K)`` int64;
     per_class_accuracy ``(K,)`` (NaN where a class has no samples); class_counts ``(K,)``;
     rmse: ``sqrt(loss)`` for an mse loss (the RMSE over every output of every sample), else
-    None.
+    None. Regression data (real-valued targets): accuracy None, confusion ``(0, 0)``,
+    per_class_accuracy and class_counts ``(0,)``.
     """
 
     name: str
     count: int
     loss: float
-    accuracy: float
+    accuracy: float | None
     confusion: np.ndarray
     per_class_accuracy: np.ndarray
     class_counts: np.ndarray
@@ -88,13 +89,19 @@ def evaluate(model: Sequential, data: Dataset, loss: str, name: str = "",
     predicted = np.empty(n, dtype=np.int64)
     for start in range(0, n, chunk):
         x = data.images[start:start + chunk]
-        y = data.labels[start:start + chunk]
+        y = data.y(slice(start, start + chunk))
         out = model.forward(x, training=False)
         value, _ = losses.loss_and_grad(loss, out, y, logits=model.logits)
         total += value * y.shape[0]
-        predicted[start:start + chunk] = predictions(out)
-    confusion = confusion_matrix(data.labels, predicted, k)
+        if not data.regression:
+            predicted[start:start + chunk] = predictions(out)
     mean = total / n
+    if data.regression:
+        empty = np.zeros((0, 0), dtype=np.int64)
+        return Evaluation(name=name, count=n, loss=mean, accuracy=None, confusion=empty,
+                          per_class_accuracy=np.zeros(0), class_counts=np.zeros(0, np.int64),
+                          class_names=list(data.class_names), rmse=losses.rmse(loss, mean))
+    confusion = confusion_matrix(data.labels, predicted, k)
     return Evaluation(name=name, count=n, loss=mean,
                       accuracy=float(np.trace(confusion)) / n, confusion=confusion,
                       per_class_accuracy=per_class_accuracy(confusion),

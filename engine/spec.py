@@ -25,16 +25,17 @@ from typing import Any
 Shape = tuple[int, ...]
 
 LAYER_TYPES = (
-    "conv2d", "pool", "global_pool", "relu", "leaky_relu", "sigmoid", "tanh",
+    "conv2d", "pool", "global_pool", "relu", "leaky_relu", "sigmoid", "tanh", "linear",
     "flatten", "dense", "dropout", "softmax",
 )
-ACTIVATIONS = ("relu", "leaky_relu", "sigmoid", "tanh", "softmax")
+ACTIVATIONS = ("relu", "leaky_relu", "sigmoid", "tanh", "linear", "softmax")
 RELU_FAMILY = ("relu", "leaky_relu")
 
 # Name prefixes: layers without a "name" are called prefix + 1-based count per type.
 NAME_PREFIX = {
     "conv2d": "conv", "pool": "pool", "global_pool": "gpool", "relu": "relu",
-    "leaky_relu": "lrelu", "sigmoid": "sigmoid", "tanh": "tanh", "flatten": "flatten",
+    "leaky_relu": "lrelu", "sigmoid": "sigmoid", "tanh": "tanh", "linear": "linear",
+    "flatten": "flatten",
     "dense": "dense", "dropout": "dropout", "softmax": "softmax",
 }
 
@@ -48,6 +49,7 @@ DEFAULTS: dict[str, dict[str, Any]] = {
     "leaky_relu": {"slope": 0.01},
     "sigmoid": {},
     "tanh": {},
+    "linear": {},
     "flatten": {},
     "dense": {"units": 10, "frozen": False},
     "dropout": {"rate": 0.5},

@@ -63,7 +63,7 @@ class StepTrace:
         raise KeyError(f"no layer {name!r} in this trace")
 
 
-ACTIVATION_KINDS = ("relu", "leaky_relu", "sigmoid", "tanh", "softmax")
+ACTIVATION_KINDS = ("relu", "leaky_relu", "sigmoid", "tanh", "linear", "softmax")
 DEAD_KINDS = ("relu", "leaky_relu")
 
 

@@ -10,7 +10,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -26,6 +26,8 @@ class StepProgress:
     loss/accuracy: this batch's (measured before its update); running_*: sample-weighted
     means over the epoch so far; samples_seen of epoch_size; global_step counts every step
     ever applied; indices ``(B,)``: the train-split positions of this batch's samples.
+    accuracy and running_accuracy are None for regression data (real-valued targets).
+    grad_sizes: ``{layer: mean |dL/dW|}`` per trainable weighted layer on this batch.
     """
 
     epoch: int
@@ -33,13 +35,14 @@ class StepProgress:
     batches_in_epoch: int
     batch_size: int
     loss: float
-    accuracy: float
+    accuracy: float | None
     running_loss: float
-    running_accuracy: float
+    running_accuracy: float | None
     samples_seen: int
     epoch_size: int
     global_step: int
     indices: np.ndarray
+    grad_sizes: dict[str, float] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,7 @@ position (order, samples done, running sums) and the next ``step_*`` or ``run_ep
 resumes where it stopped. ``rewind(e)`` restores the snapshot of the end of epoch ``e``
 (weights, optimizer moments, both RNG states), truncates history to ``e`` records and starts
 epoch ``e + 1`` afresh; training on from there repeats the original run bit for bit (same
-learning rate). The current learning rate and weight decay are kept across a rewind.
+learning rate). The current learning rate, weight decay and L1 rate are kept across a rewind.
 
 Divergence: a step whose loss is NaN/inf, or whose update makes a weight NaN/inf, is undone
 (weights, optimizer state and model RNG from before the step) and reported as
@@ -63,6 +63,8 @@ class Trainer:
                  loss: str = "cross_entropy", batch_size: int = 32, seed: int = 0,
                  checkpoints_per_epoch: int = 4) -> None:
         losses.check_pairing(loss, model.layers[-1].kind)
+        if train.regression and loss != "mse":
+            raise ValueError(f"real-valued targets need the mse loss, not {loss}")
         if len(train) == 0:
             raise ValueError("the train split is empty: nothing to train on")
         for name, data in (("train", train), ("val", val), ("test", test)):
@@ -151,7 +153,7 @@ class Trainer:
         order = self._order_now()
         start = self._cursor
         idx = order[start:start + count]
-        x, y = self.train.images[idx], self.train.labels[idx]
+        x, y = self.train.images[idx], self.train.y(idx)
         saved = self._save_before_step()
         with np.errstate(over="ignore", invalid="ignore"):  # divergence is checked below
             out = self.model.forward(x, training=True)
@@ -164,23 +166,27 @@ class Trainer:
         if not all(np.isfinite(v).all() for v in self.model.trainable_params().values()):
             self._undo_step(saved)
             return [self._diverged(loss, "update")]
-        right = int(np.count_nonzero(predictions(out) == y))
-        return self._advance(idx, loss, right)
+        right = None if self.train.regression else int(
+            np.count_nonzero(predictions(out) == y))
+        return self._advance(idx, loss, right, grad_sizes(self.model))
 
-    def _advance(self, idx: np.ndarray, loss: float, right: int) -> list[TrainEvent]:
+    def _advance(self, idx: np.ndarray, loss: float, right: int | None,
+                 sizes: dict[str, float]) -> list[TrainEvent]:
         before = self._cursor
         n = idx.shape[0]
         self._cursor += n
         self._steps += 1
         self.global_step += 1
         self._loss_sum += loss * n
-        self._correct += right
+        self._correct += right or 0
+        regression = right is None
         events: list[TrainEvent] = [StepProgress(
             epoch=self.epoch + 1, batch=self._steps, batches_in_epoch=self._batches_in_epoch(),
-            batch_size=n, loss=float(loss), accuracy=right / n,
+            batch_size=n, loss=float(loss), accuracy=None if right is None else right / n,
             running_loss=self._loss_sum / self._cursor,
-            running_accuracy=self._correct / self._cursor, samples_seen=self._cursor,
-            epoch_size=self.epoch_size, global_step=self.global_step, indices=idx.copy())]
+            running_accuracy=None if regression else self._correct / self._cursor,
+            samples_seen=self._cursor, epoch_size=self.epoch_size,
+            global_step=self.global_step, indices=idx.copy(), grad_sizes=sizes)]
         self._maybe_checkpoint(before)
         if self._cursor >= self.epoch_size:
             events.append(EpochEnd(self._finish_epoch()))
@@ -190,7 +196,7 @@ class Trainer:
         val = self.evaluate("val") if self.val is not None else None
         record = EpochRecord(
             epoch=self.epoch + 1, train_loss=self._loss_sum / self._cursor,
-            train_accuracy=self._correct / self._cursor,
+            train_accuracy=None if self.train.regression else self._correct / self._cursor,
             val_loss=val.loss if val else None, val_accuracy=val.accuracy if val else None,
             steps=self._steps, samples=self._cursor, global_step=self.global_step,
             lr=self.optimizer.lr, train_rmse=losses.rmse(self.loss, self._loss_sum / self._cursor),
@@ -286,12 +292,12 @@ class Trainer:
     def _restore_optimizer(self, state: dict[str, Any]) -> None:
         """Moments and step count from ``state``; the current lr/weight decay stay. A state
         of another optimizer kind is dropped (fresh moments)."""
-        lr, wd = self.optimizer.lr, self.optimizer.weight_decay
+        lr, wd, l1 = self.optimizer.lr, self.optimizer.weight_decay, self.optimizer.l1
         if state.get("name") == self.optimizer.name:
             self.optimizer.load_state_dict(copy_tree(state))
         else:
             self.optimizer.slots, self.optimizer.t = {}, 0
-        self.optimizer.lr, self.optimizer.weight_decay = lr, wd
+        self.optimizer.lr, self.optimizer.weight_decay, self.optimizer.l1 = lr, wd, l1
 
     # -- trajectory -----------------------------------------------------------------------
     def trajectory(self) -> list[Checkpoint]:
@@ -368,9 +374,25 @@ def batches_left(remaining: int, batch_size: int) -> int:
     return full + int(2 * rest >= batch_size)
 
 
+def grad_sizes(model: Sequential) -> dict[str, float]:
+    """``{layer: mean |dL/dW|}`` of every trainable layer with weights, from the gradients
+    the last backward left (the loss's own gradient, before any regularisation)."""
+    return {name[:-2]: float(np.mean(np.abs(g)))
+            for name, g in model.named_grads().items() if name.endswith(".W")}
+
+
 def _check_outputs(model: Sequential, train: Dataset) -> None:
-    """The model must output one score per class (or a single one for two classes)."""
-    out, k = model.shapes[-1], train.num_classes
+    """The model must output one score per class (or a single one for two classes); for
+    regression, one number per target."""
+    out = model.shapes[-1]
+    if train.targets is not None:
+        t = train.targets.shape[1]
+        if tuple(out) != (t,):
+            raise ValueError(f"the model outputs {out} but the data has {t} real-valued "
+                             f"target{'s' if t > 1 else ''}; the last dense layer needs "
+                             f"{t} unit{'s' if t > 1 else ''}")
+        return
+    k = train.num_classes
     if len(out) != 1 or not (out[0] == k or (out[0] == 1 and k == 2)):
         raise ValueError(f"the model outputs {out} but the data has {k} classes "
                          f"({', '.join(train.class_names)}); the last dense layer needs "

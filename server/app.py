@@ -25,6 +25,7 @@ from server.routes import (
     health,
     landscape,
     pages,
+    planar,
     samples,
     sessions,
     ws,
@@ -76,6 +77,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(samples.router)
     app.include_router(export.router)
     app.include_router(landscape.router)
+    app.include_router(planar.router)
     app.include_router(ws.router)
     _add_schemas(app, BODY_MODELS)
     return app

@@ -22,13 +22,15 @@ import anyio.to_thread
 from pydantic import ValidationError
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
-from engine.train_events import Cancelled, Diverged, EpochEnd
+from engine.train_events import Cancelled, Diverged, EpochEnd, StepProgress
 from server.errors import ApiError, _validation_body
+from server.lab import grid_frames, planar_of
 from server.landscape import next_surface, surfaces
 from server.manager import SessionManager
 from server.schemas.commands import (
     COMMAND,
     TRAIN_LIMITS,
+    Grid,
     Landscape,
     Rewind,
     SetProbeRate,
@@ -46,6 +48,7 @@ CLOSE_UNKNOWN = 4404
 CLOSE_DELETED = 4410
 MAX_QUEUED = 64  # commands waiting their turn on one socket
 SAVE_EVERY_SECONDS = 5.0  # a long train is also saved at a batch boundary this often
+GRID_EVERY_SECONDS = 1 / 30  # a train with "grid" sends heat maps at most this often
 log = logging.getLogger(__name__)
 
 
@@ -167,12 +170,13 @@ class Connection:
             errors = list(exc.errors())
             if errors and errors[0]["type"] in ("union_tag_invalid", "union_tag_not_found"):
                 await self.error(seq, "cmd", "cmd: must be one of train, stop, rewind, trace, "
-                                 "set_probe_rate, state, landscape")
+                                 "set_probe_rate, state, landscape, grid")
                 return
             detail = _validation_body(errors)["detail"]
             field = detail["field"]
             if field and "." in field and field.split(".")[0] in (
-                    "train", "stop", "rewind", "trace", "set_probe_rate", "state", "landscape"):
+                    "train", "stop", "rewind", "trace", "set_probe_rate", "state", "landscape",
+                    "grid"):
                 field = field.split(".", 1)[1]  # drop the union tag pydantic puts first
                 detail["message"] = f"{field}: {detail['message'].split(': ', 1)[-1]}"
             await self.error(seq, field, detail["message"])
@@ -248,6 +252,9 @@ class Connection:
                     await self.trace(command)
                 elif isinstance(command, Landscape):
                     await self.landscape(command)
+                elif isinstance(command, Grid):
+                    await self.grid(command.seq, command.size)
+                    await self.done(command.seq, "grid", "completed", None)
                 elif isinstance(command, State):
                     await self.send_json({"seq": command.seq, "type": "state",
                                           "state": await self.call(lambda s: s.state())})
@@ -275,6 +282,12 @@ class Connection:
         await self.send_json(message)
         await self.done(command.seq, "trace", "completed", None)
 
+    async def grid(self, seq: int, size: int) -> None:
+        """One grid: its frames, then its ``grid`` message."""
+        frames, message = await self.call(lambda s: grid_frames(s, size, seq))
+        await self.send_bytes(frames)
+        await self.send_json(message)
+
     async def landscape(self, command: Landscape) -> None:
         body = LandscapeBody(directions=command.directions, grid=command.grid,
                              span=command.span, eval_size=command.eval_size)
@@ -290,6 +303,8 @@ class Connection:
     async def train(self, command: Train) -> None:
         session = self.session
         assert session is not None
+        if command.grid is not None:  # refused before anything is trained
+            await self.call(lambda s: planar_of(s, "grid"))
         if not await anyio.to_thread.run_sync(session.start_training, self):
             await self.error(command.seq, "session", "session: another page of this session "
                              "is training it; stop that first")
@@ -311,7 +326,19 @@ class Connection:
         return session.stop_event.is_set() or not self.open or session.closed
 
     async def _train_loop(self, command: Train) -> str:
+        """Steps until done, stopped or diverged; with ``grid``, heat maps as it goes (at
+        most every GRID_EVERY_SECONDS, each after a step) and once after the last step."""
+        if command.grid is None:
+            return await self._train_steps(command, None)
+        pending = [False]  # a step has happened since the last grid was sent
+        reason = await self._train_steps(command, pending)
+        if pending[0] and self.open:
+            await self.grid(command.seq, command.grid)
+        return reason
+
+    async def _train_steps(self, command: Train, pending: list[bool] | None) -> str:
         seq = command.seq
+        last_grid = 0.0
         last_probe = 0.0
         probing = True  # until a probe fails: that is reported once, then no more probes
         last_save = time.monotonic()
@@ -349,6 +376,13 @@ class Connection:
                 epoch_iter = None
                 continue
             outcome = await self._emit(seq, events)
+            if pending is not None and command.grid is not None and any(
+                    isinstance(e.event, StepProgress) for e in events):
+                pending[0] = True
+                if time.monotonic() - last_grid >= GRID_EVERY_SECONDS:
+                    last_grid = time.monotonic()
+                    pending[0] = False
+                    await self.grid(seq, command.grid)
             if isinstance(traced, Exception):
                 probing = False
                 await self._probe_failed(seq, traced)

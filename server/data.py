@@ -10,10 +10,11 @@ import threading
 import weakref
 from collections import OrderedDict
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
-from engine.datasets import mnist, shapes
+from engine.datasets import mnist, planar, shapes
 from engine.datasets.dataset import Dataset
 from engine.datasets.split import stratified_split
 from server.errors import ApiError
@@ -30,6 +31,7 @@ class SplitData:
     train: Dataset
     val: Dataset
     test: Dataset
+    planar: PlanarSplit | None = None  # the lab's 2-D points, for dataset "planar"
 
     def part(self, split: str) -> Dataset:
         return {"train": self.train, "val": self.val, "test": self.test}[split]
@@ -47,6 +49,50 @@ def _split(ds: Dataset, fractions: tuple[float, float, float], seed: int) -> lis
         part.labels.flags.writeable = False
         out.append(part)
     return out
+
+
+@dataclass(frozen=True)
+class PlanarSplit:
+    """The 2-D set behind a planar SplitData: ``index[split]`` are the positions in
+    ``data.points`` of that split's samples, in the split's order."""
+
+    data: planar.Planar
+    features: list[str]
+    index: dict[str, np.ndarray]
+
+
+def load_planar(settings: TrainSettings, input_shape: tuple[int, ...]) -> SplitData:
+    """The lab's points: generated (or the user's), split train ``r`` / val ``1 - r`` /
+    test empty, stratified by ``settings.seed``; 422 naming ``settings.planar.<field>``."""
+    p = settings.planar
+    try:
+        data = planar.generate(p.set, p.count, p.noise, settings.seed, p.points)
+    except planar.PlanarError as exc:
+        raise ApiError(422, f"settings.planar.{exc}", f"settings.planar.{exc.field}") from exc
+    names = [str(n) for n in p.features]
+    if tuple(input_shape) != (len(names), 1, 1):
+        shape = "x".join(map(str, input_shape))
+        raise ApiError(422, f"settings.planar.features: {len(names)} features make inputs of "
+                       f"{len(names)}x1x1 but the network takes {shape}; set input channels "
+                       f"to {len(names)}, height and width to 1", "settings.planar.features")
+    if data.task == "regression" and settings.loss != "mse":
+        raise ApiError(422, f"settings.loss: the {p.set} set has real-valued targets: use mse, "
+                       f"not {settings.loss}", "settings.loss")
+    full = data.dataset(names)
+    fractions = (p.train_ratio, 1.0 - p.train_ratio, 0.0)
+    index = dict(zip(SPLITS, stratified_split(full.labels, fractions, settings.seed),
+                     strict=True))
+    if len(index["train"]) == 0:
+        raise ApiError(422, f"settings.planar.train_ratio: {p.train_ratio:g} of "
+                       f"{len(full)} points leaves none to train on",
+                       "settings.planar.train_ratio")
+    parts: dict[str, Any] = {}
+    for name in SPLITS:
+        part = full.subset(index[name])
+        part.images.flags.writeable = False
+        parts[name] = part
+    return SplitData("planar", list(full.class_names), parts["train"], parts["val"],
+                     parts["test"], PlanarSplit(data, names, index))
 
 
 Key = tuple[str, int | None, tuple[float, float, float], int, int]
@@ -100,6 +146,8 @@ def load(settings: TrainSettings, input_shape: tuple[int, ...], own: Dataset | N
         raise ApiError(422, f"settings.dataset_size: {size} is more than this server's limit "
                        f"of {max_size}", "settings.dataset_size")
     c, h, w = (tuple(input_shape) + (1, 1))[:3]
+    if settings.dataset == "planar":
+        return load_planar(settings, input_shape)
     if settings.dataset == "mnist":
         if (c, h, w) != (1, 28, 28):
             raise ApiError(422, f"settings.dataset: MNIST images are 1x28x28 but the network "

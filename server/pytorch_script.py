@@ -101,6 +101,8 @@ def build(spec=SPEC, weights=None):
             module = nn.Sigmoid()
         elif kind == "tanh":
             module = nn.Tanh()
+        elif kind == "linear":
+            module = nn.Identity()
         elif kind == "flatten":
             module = nn.Flatten()  # (C, H, W) order, as nnplay's dense weights expect
         elif kind == "dropout":

@@ -212,31 +212,44 @@ class Session:
         return self.state()
 
     # -- architecture and settings --------------------------------------------------------
-    def set_spec(self, spec: dict[str, Any]) -> dict[str, Any]:
+    def set_spec(self, spec: dict[str, Any],
+                 patch: SettingsPatch | None = None) -> dict[str, Any]:
+        """New architecture (and, with ``patch``, new settings checked and applied together:
+        the lab's features change the input size); all or nothing."""
         self.check_idle()
         table = architecture.describe(spec, self.limits)
+        new_settings = self._merged(patch) if patch is not None else self.settings
         old = (self.table, self.spec, self.model, self.data, self.training,
-               self.training_problem)
-        self.table, self.spec = table, table["spec"]
+               self.training_problem, self.settings)
+        self.table, self.spec, self.settings = table, table["spec"], new_settings
         try:
             self._reset_training()
         except ApiError:
             (self.table, self.spec, self.model, self.data, self.training,
-             self.training_problem) = old
+             self.training_problem, self.settings) = old
             raise
         self.last_input = None
         self._drop.add("last_input")
         return {**self.state(), "weights_reset": True}
 
+    def _merged(self, patch: SettingsPatch) -> TrainSettings:
+        """The current settings with ``patch`` applied (``planar`` merged field by field)."""
+        changes = patch.model_dump(exclude_unset=True)
+        merged = self.settings.model_dump()
+        for key, value in changes.items():
+            if key == "planar" and value is not None:
+                merged["planar"] = {**merged["planar"], **value}
+            elif value is not None or key not in ("planar",):
+                merged[key] = value
+        try:
+            return TrainSettings.model_validate(merged)
+        except ValueError as exc:
+            raise ApiError(422, f"settings: {exc}", "settings") from exc
+
     def set_settings(self, patch: SettingsPatch) -> dict[str, Any]:
         self.check_idle()
         changes = patch.model_dump(exclude_unset=True)
-        merged = self.settings.model_dump()
-        merged.update({k: v for k, v in changes.items()})
-        try:
-            new = TrainSettings.model_validate(merged)
-        except ValueError as exc:
-            raise ApiError(422, f"settings: {exc}", "settings") from exc
+        new = self._merged(patch)
         changed = {k for k in changes if getattr(new, k) != getattr(self.settings, k)}
         reset = any(k in RESETTING_FIELDS for k in changed)
         self._check_batch(new)

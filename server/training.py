@@ -39,7 +39,12 @@ class Emitted:
 
 def _optimizer(settings: TrainSettings) -> Optimizer:
     return make_optimizer(settings.optimizer, settings.lr, momentum=settings.momentum,
-                          weight_decay=settings.weight_decay)
+                          weight_decay=settings.weight_decay, l1=settings.l1)
+
+
+def _opt(value: float | None) -> float | None:
+    """A finite float, or None for None / NaN / infinity."""
+    return finite_or_none(value) if value is not None else None
 
 
 def _part(data: SplitData, name: str) -> Any:
@@ -88,6 +93,7 @@ class Training:
         else:
             t.optimizer.lr = float(settings.lr)
             t.optimizer.weight_decay = float(settings.weight_decay)
+            t.optimizer.l1 = float(settings.l1)
         t.batch_size = int(settings.batch_size)
         self.settings = settings
         self.diverged = None
@@ -96,13 +102,11 @@ class Training:
     @staticmethod
     def record_json(record: EpochRecord) -> dict[str, Any]:
         """One history entry / epoch_end message; ``*_rmse`` null unless the loss is mse."""
-        def opt(value: float | None) -> float | None:
-            return finite_or_none(value) if value is not None else None
-
+        opt = _opt
         return {
             "epoch": record.epoch,
             "train_loss": finite_or_none(record.train_loss),
-            "train_acc": finite_or_none(record.train_accuracy),
+            "train_acc": opt(record.train_accuracy),
             "val_loss": opt(record.val_loss),
             "val_acc": opt(record.val_accuracy),
             "train_rmse": opt(record.train_rmse),
@@ -138,10 +142,11 @@ class Training:
             self.last_batch = event.indices
             return {"type": "progress", "epoch": event.epoch, "batch": event.batch,
                     "batches": event.batches_in_epoch, "step": event.global_step,
-                    "loss": loss, "acc": finite_or_none(event.accuracy),
+                    "loss": loss, "acc": _opt(event.accuracy),
                     "running_loss": finite_or_none(event.running_loss),
-                    "running_acc": finite_or_none(event.running_accuracy),
-                    "samples": event.samples_seen, "epoch_size": event.epoch_size}
+                    "running_acc": _opt(event.running_accuracy),
+                    "samples": event.samples_seen, "epoch_size": event.epoch_size,
+                    "grad_sizes": {k: finite_or_none(v) for k, v in event.grad_sizes.items()}}
         if isinstance(event, EpochEnd):
             self.confusion = self._evaluate_confusion()
             self.batch, self.batches = 0, None
@@ -170,7 +175,7 @@ class Training:
         ev = t.evaluate(split)
         return {"split": split, "count": ev.count, "loss": finite_or_none(ev.loss),
                 "rmse": finite_or_none(ev.rmse) if ev.rmse is not None else None,
-                "acc": finite_or_none(ev.accuracy), "class_names": ev.class_names,
+                "acc": _opt(ev.accuracy), "class_names": ev.class_names,
                 "matrix": ev.confusion.astype(int).tolist(),
                 "per_class_acc": [finite_or_none(v) for v in ev.per_class_accuracy]}
 
@@ -178,6 +183,8 @@ class Training:
         """Of the validation split; of the train split when validation has no samples (a
         small own dataset rounds its validation share to none)."""
         t = self.trainer
+        if t.train.regression:
+            return None
         split = "val" if t.val is not None else "train"
         ev = t.evaluate(split)
         return {"split": split, "class_names": ev.class_names,

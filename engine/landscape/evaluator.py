@@ -44,7 +44,7 @@ from engine.model import Sequential, to_internal
 from engine.ops import activations, conv, dense, flatten, global_pool, pool, softmax
 from engine.spec import resolve_padding
 
-MONOTONE = ("relu", "leaky_relu", "sigmoid", "tanh", "dropout")
+MONOTONE = ("relu", "leaky_relu", "sigmoid", "tanh", "linear", "dropout")
 DEFAULT_BUDGET = 4_000_000  # floats per chunk of the largest intermediate (cache-friendly)
 MAX_WORKERS = 4
 ZS_LIMIT = 32_000_000  # floats of cached first-layer pre-activations; beyond, recompute
@@ -117,6 +117,8 @@ def _weight_free(layer: Layer, h: np.ndarray) -> np.ndarray:
         return activations.sigmoid_forward(h)[0]
     if kind == "tanh":
         return activations.tanh_forward(h)[0]
+    if kind == "linear":
+        return h
     if kind == "pool":
         return pool.forward(h, d["mode"], int(d["size"]), int(d["stride"]))[0]
     if kind == "global_pool":

@@ -58,7 +58,7 @@ def trainer_surfaces(trainer: Trainer, kind: str = "random", grid: int = 21,
     plane = trainer_plane(trainer, kind, seed)
     data = evaluation_data(trainer, count, seed)
     traj = [(c.position, c.weights) for c in trainer.trajectory()]
-    return loss_surfaces(trainer.model, plane, data.images, data.labels, trainer.loss, grid,
+    return loss_surfaces(trainer.model, plane, data.images, data.y(), trainer.loss, grid,
                          auto_span(trainer, plane) if span is None else span,
                          trajectory=traj, coarse=coarse)
 
@@ -74,5 +74,5 @@ def trainer_slice(trainer: Trainer, kind: str = "random", points: int = 41,
     data = evaluation_data(trainer, count, seed)
     width = auto_span(trainer, plane)[axis - 1] if span is None else span
     direction = plane.d1 if axis == 1 else plane.d2
-    return loss_slice(trainer.model, direction, data.images, data.labels, trainer.loss,
+    return loss_slice(trainer.model, direction, data.images, data.y(), trainer.loss,
                       points, width)

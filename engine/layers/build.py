@@ -15,6 +15,7 @@ from engine.layers.simple import Activation, Dropout, Flatten, Softmax
 CLASSES: dict[str, type[Layer]] = {
     "conv2d": Conv2D, "dense": Dense, "pool": Pool, "global_pool": GlobalPool,
     "relu": Activation, "leaky_relu": Activation, "sigmoid": Activation, "tanh": Activation,
+    "linear": Activation,
     "flatten": Flatten, "softmax": Softmax,
 }
 

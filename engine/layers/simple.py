@@ -12,7 +12,7 @@ from engine.ops import dropout, flatten, softmax
 
 
 class Activation(Layer):
-    """relu, leaky_relu, sigmoid or tanh, element-wise on any shape."""
+    """relu, leaky_relu, sigmoid, tanh or linear (identity), element-wise on any shape."""
 
     def forward(self, x: np.ndarray, training: bool = False) -> np.ndarray:
         if self.kind == "relu":
@@ -21,6 +21,8 @@ class Activation(Layer):
             out, self.cache = act.leaky_relu_forward(x, float(self._spec["slope"]))
         elif self.kind == "sigmoid":
             out, self.cache = act.sigmoid_forward(x)
+        elif self.kind == "linear":
+            out, self.cache = act.linear_forward(x)
         else:
             out, self.cache = act.tanh_forward(x)
         return out
@@ -29,7 +31,8 @@ class Activation(Layer):
         if not self.need_input_grad:
             return None
         back = {"relu": act.relu_backward, "leaky_relu": act.leaky_relu_backward,
-                "sigmoid": act.sigmoid_backward, "tanh": act.tanh_backward}[self.kind]
+                "sigmoid": act.sigmoid_backward, "tanh": act.tanh_backward,
+                "linear": act.linear_backward}[self.kind]
         return back(dout, self.cache)
 
 

@@ -1,9 +1,10 @@
-"""Element-wise activations, any shape: relu, leaky_relu, sigmoid, tanh.
+"""Element-wise activations, any shape: relu, leaky_relu, sigmoid, tanh, linear.
 
 relu ``max(x, 0)`` (gradient 0 at x = 0); leaky_relu ``x if x > 0 else slope*x``;
 sigmoid ``1 / (1 + exp(-x))`` computed from ``e = exp(-|x|)`` (no overflow, full relative
 precision on both tails);
-tanh. Each backward is ``dout * f'(x)``, with f' written from the cached output where possible.
+tanh; linear ``x`` (the identity, gradient 1). Each backward is ``dout * f'(x)``, with f'
+written from the cached output where possible.
 """
 
 from __future__ import annotations
@@ -60,6 +61,16 @@ def tanh_backward(dout: np.ndarray, cache: Any) -> np.ndarray:
     return dout * (1 - cache * cache)
 
 
+def linear_forward(x: np.ndarray) -> tuple[np.ndarray, Any]:
+    """out = x (a copy, so that a caller changing it leaves the input alone); no cache."""
+    return x.copy(), None
+
+
+def linear_backward(dout: np.ndarray, cache: Any) -> np.ndarray:
+    """dx = dout (f'(x) = 1)."""
+    return dout.copy()
+
+
 def reference(kind: str, x: np.ndarray, slope: float = 0.01) -> np.ndarray:
     """Element by element with Python's math, the textbook definitions."""
     import math
@@ -71,6 +82,8 @@ def reference(kind: str, x: np.ndarray, slope: float = 0.01) -> np.ndarray:
             return v if v > 0 else slope * v
         if kind == "sigmoid":
             return 1.0 / (1.0 + math.exp(-v)) if v >= 0 else math.exp(v) / (1.0 + math.exp(v))
+        if kind == "linear":
+            return v
         return math.tanh(v)
 
     flat = [f(float(v)) for v in x.ravel()]

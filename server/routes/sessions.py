@@ -37,9 +37,10 @@ async def read(session_id: str, request: Request) -> dict[str, Any]:
 @router.put("/{session_id}/spec", openapi_extra=json_body_doc(SpecBody))
 async def put_spec(session_id: str, request: Request,
                    body: Annotated[SpecBody, json_body(SpecBody)]) -> dict[str, Any]:
-    """New architecture: weights are rebuilt from the seed (weights_reset: true)."""
-    return await with_session(manager(request), session_id, lambda s: s.set_spec(body.spec),
-                              save=True)
+    """New architecture (and optionally settings, applied together): weights are rebuilt
+    from the seed (weights_reset: true)."""
+    return await with_session(manager(request), session_id,
+                              lambda s: s.set_spec(body.spec, body.settings), save=True)
 
 
 @router.put("/{session_id}/settings", openapi_extra=json_body_doc(SettingsBody))

@@ -24,6 +24,7 @@ class Train(Command):
     cmd: Literal["train"]
     unit: Literal["samples", "batches", "epochs"]
     count: int = Field(ge=1, le=10_000)
+    grid: int | None = Field(default=None, ge=8, le=128)  # lab: stream grids of this size
 
 
 class Stop(Command):
@@ -65,8 +66,13 @@ class Landscape(Command):
     eval_size: int = Field(default=256, ge=8, le=10_000)
 
 
+class Grid(Command):
+    cmd: Literal["grid"]
+    size: int = Field(default=64, ge=8, le=128)
+
+
 AnyCommand = Annotated[
-    Train | Stop | Rewind | Trace | SetProbeRate | State | Landscape,
+    Train | Stop | Rewind | Trace | SetProbeRate | State | Landscape | Grid,
     Field(discriminator="cmd"),
 ]
 COMMAND = TypeAdapter(AnyCommand)

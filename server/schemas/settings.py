@@ -8,7 +8,11 @@ from pydantic import Field, model_validator
 
 from server.schemas.common import StrictModel
 
-DatasetName = Literal["mnist", "shapes", "own"]
+DatasetName = Literal["mnist", "shapes", "own", "planar"]
+PlanarSetName = Literal["circle", "xor", "gauss", "spiral", "plane", "gmm", "people",
+                        "people_raw", "custom"]
+FeatureName = Literal["x1", "x2", "x1sq", "x2sq", "x1x2", "sinx1", "sinx2"]
+MAX_PLANAR_POINTS = 2000  # engine.datasets.planar.MAX_COUNT / MAX_CUSTOM
 OptimizerName = Literal["sgd", "momentum", "adam"]
 LossName = Literal["cross_entropy", "mse", "bce"]
 
@@ -28,6 +32,33 @@ class Split(StrictModel):
         return self
 
 
+def _default_features() -> list[FeatureName]:
+    return ["x1", "x2"]
+
+
+class PlanarSettings(StrictModel):
+    """The lab's 2-D data (``dataset: "planar"``; docs/protocol.md, "The lab: 2-D data")."""
+
+    set: PlanarSetName = "spiral"
+    noise: float = Field(default=0.0, ge=0.0, le=0.5)
+    train_ratio: float = Field(default=0.6, ge=0.1, le=0.9)
+    count: int = Field(default=500, ge=4, le=MAX_PLANAR_POINTS)
+    features: list[FeatureName] = Field(default_factory=lambda: _default_features(),
+                                        min_length=1, max_length=7)
+    points: list[list[float]] | None = Field(default=None, max_length=MAX_PLANAR_POINTS)
+
+
+class PlanarPatch(StrictModel):
+    """A partial change of :class:`PlanarSettings`: fields left out keep their value."""
+
+    set: PlanarSetName | None = None
+    noise: float | None = Field(default=None, ge=0.0, le=0.5)
+    train_ratio: float | None = Field(default=None, ge=0.1, le=0.9)
+    count: int | None = Field(default=None, ge=4, le=MAX_PLANAR_POINTS)
+    features: list[FeatureName] | None = Field(default=None, min_length=1, max_length=7)
+    points: list[list[float]] | None = Field(default=None, max_length=MAX_PLANAR_POINTS)
+
+
 class TrainSettings(StrictModel):
     """Everything about how a session trains (defaults are what a new session gets)."""
 
@@ -39,9 +70,11 @@ class TrainSettings(StrictModel):
     momentum: float = Field(default=0.9, ge=0.0, lt=1.0)
     batch_size: int = Field(default=32, ge=1, le=1024)
     weight_decay: float = Field(default=0.0, ge=0.0, le=1.0)
+    l1: float = Field(default=0.0, ge=0.0, le=1.0)
     loss: LossName = "cross_entropy"
     seed: int = Field(default=0, ge=0, le=2**32 - 1)
     probe_rate: float = Field(default=10.0, ge=0.0, le=30.0)
+    planar: PlanarSettings = Field(default_factory=lambda: PlanarSettings())
 
 
 class SettingsPatch(StrictModel):
@@ -55,10 +88,21 @@ class SettingsPatch(StrictModel):
     momentum: float | None = Field(default=None, ge=0.0, lt=1.0)
     batch_size: int | None = Field(default=None, ge=1, le=1024)
     weight_decay: float | None = Field(default=None, ge=0.0, le=1.0)
+    l1: float | None = Field(default=None, ge=0.0, le=1.0)
     loss: LossName | None = None
     seed: int | None = Field(default=None, ge=0, le=2**32 - 1)
     probe_rate: float | None = Field(default=None, ge=0.0, le=30.0)
+    planar: PlanarPatch | None = None
 
 
 # Changing any of these rebuilds the network from the seed (weights_reset: true).
-RESETTING_FIELDS = ("dataset", "dataset_size", "split", "loss", "seed")
+RESETTING_FIELDS = ("dataset", "dataset_size", "split", "loss", "seed", "planar")
+
+# What the lab's 2-D view starts with (docs/protocol.md): the convergence claims of the lab
+# are tested with these (tests/server/test_lab_claims.py).
+LAB_SETTINGS: dict[str, object] = {
+    "dataset": "planar", "optimizer": "adam", "lr": 0.02, "batch_size": 8, "loss": "bce",
+    "seed": 0, "probe_rate": 0.0,
+    "planar": {"set": "spiral", "noise": 0.0, "train_ratio": 0.6, "count": 500,
+               "features": ["x1", "x2"], "points": None},
+}

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from server.schemas.common import StrictModel
+from server.schemas.settings import SettingsPatch
 
 Nested = list[float] | list[list[float]] | list[list[list[float]]] | list[
     list[list[list[float]]]]
@@ -19,6 +20,8 @@ class ParamsBody(StrictModel):
 
 
 class SpecBody(StrictModel):
-    """``{"spec": {...}}``; the spec's own rules live in engine.spec."""
+    """``{"spec": {...}, "settings"?: {...partial...}}``; the spec's own rules live in
+    engine.spec. Settings given here are applied together with the spec, or neither."""
 
     spec: dict[str, Any]
+    settings: SettingsPatch | None = None

@@ -1,0 +1,28 @@
+"""The lab's 2-D data: GET the points of a planar session, GET its grids (heat maps)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, Request
+
+from server import lab
+from server.routes.deps import manager
+from server.worker import with_session
+
+router = APIRouter(prefix="/api/sessions")
+
+
+@router.get("/{session_id}/planar")
+async def points(session_id: str, request: Request) -> dict[str, Any]:
+    """The raw 2-D points of each split with labels or targets, extent and shift."""
+    return await with_session(manager(request), session_id, lab.points_json)
+
+
+@router.get("/{session_id}/grid")
+async def grid(session_id: str, request: Request,
+               size: Annotated[int, Query(ge=lab.MIN_GRID, le=lab.MAX_GRID)] = lab.DEFAULT_GRID
+               ) -> dict[str, Any]:
+    """Every neuron over a size x size grid of the plane, as uint8 tensor objects."""
+    return await with_session(manager(request), session_id,
+                              lambda s: lab.grid_json(s, size))
