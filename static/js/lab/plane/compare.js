@@ -48,8 +48,8 @@ export function createCompare(container, store) {
     root.dataset.state = "running";
     const set = setSel.value;
     const settings = {
-      dataset: "planar", planar: { set, noise: 0, train_ratio: 0.5, count: 400, features: ["x1", "x2"], points: null },
-      optimizer: "adam", lr: 0.03, batch_size: 10, loss: "bce", seed: store.get("settings")?.seed ?? 0, probe_rate: 0,
+      dataset: "planar", planar: { set, noise: 0, train_ratio: 0.6, count: 500, features: ["x1", "x2"], points: null },
+      optimizer: "adam", lr: 0.02, batch_size: 8, loss: "bce", seed: store.get("settings")?.seed ?? 0, probe_rate: 0,
     };
     status.textContent = "Making two sessions…";
     try {

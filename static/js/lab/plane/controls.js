@@ -97,7 +97,7 @@ export function createPlaneControls({ bar, data }, store) {
   const ratioOut = el("output", {});
   const countSel = select("number of points", COUNTS.map((v) => [v, String(v)]));
   const seedInput = el("input", { type: "number", min: "0", max: "4294967295", step: "1", "aria-label": "seed" });
-  const reseed = el("button", { type: "button", "data-act": "reseed", title: "New points and new initial weights: the next seed" }, "🎲 regenerate");
+  const reseed = el("button", { type: "button", "data-act": "reseed", title: "New points and new initial weights: the next seed" }, "↻ new points");
   const tools = el("div", { class: "plane-tools", role: "radiogroup", "aria-label": "Clicking the plane" },
     el("button", { type: "button", role: "radio", "data-tool": "add0", class: "tool-0" }, "+ class 0"),
     el("button", { type: "button", role: "radio", "data-tool": "add1", class: "tool-1" }, "+ class 1"),
@@ -198,7 +198,7 @@ export function createPlaneControls({ bar, data }, store) {
   function showTraining() {
     const training = store.get("training");
     const playing = store.get("playing");
-    playBtn.textContent = playing ? "⏸ Pause" : "▶ Play";
+    playBtn.textContent = playing ? "Pause" : "▶ Play";
     playBtn.setAttribute("aria-pressed", String(Boolean(playing)));
     for (const b of stepBtns) b.disabled = training;
     rewindBtn.disabled = training;
@@ -206,7 +206,7 @@ export function createPlaneControls({ bar, data }, store) {
     const epoch = store.get("epoch");
     const pr = store.get("progress");
     const step = pr?.step ?? s?.step ?? 0;
-    counter.textContent = `epoch ${pr?.epoch ? pr.epoch - (pr.batch === pr.batches ? 0 : 1) : epoch} · step ${step}`;
+    counter.textContent = `epoch ${epoch} done · step ${step}`;
     counter.dataset.step = String(step);
     const opts = Array.from({ length: epoch + 1 }, (_, e) => e);
     const key = opts.join(",");

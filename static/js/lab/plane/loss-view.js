@@ -79,7 +79,12 @@ export function createLossView(container, store) {
     const title = svgEl("text", { x: (MARGIN.l + W - MARGIN.r) / 2, y: H - 3, "text-anchor": "middle", class: "axis-title" });
     title.textContent = "epoch";
     svg.append(title);
-    series.forEach((s, i) => svg.append(svgEl("path", { d: c.paths[i], class: `line ${s.cls}` })));
+    series.forEach((s, i) => {
+      svg.append(svgEl("path", { d: c.paths[i], class: `line ${s.cls}` }));
+      if (h.length <= 30) {
+        for (const [x, y] of s.points) if (Number.isFinite(y)) svg.append(svgEl("circle", { cx: c.sx(x), cy: c.sy(y), r: 2.5, class: `dot ${s.cls}` }));
+      }
+    });
     svg.dataset.epochs = String(h.length);
   }
 

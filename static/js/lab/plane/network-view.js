@@ -13,7 +13,7 @@ import { ACTIVATIONS, FEATURES, LIMITS, addLayer, readSpec, removeLayer, resizeL
 import { matrixWith } from "./wire.js";
 
 const SVG = "http://www.w3.org/2000/svg";
-const HEAD_WIDE = 96; // column spacing from which each layer's controls sit above its column
+const HEAD_WIDE = 120; // column spacing from which each layer's controls sit above its column
 
 export function createNetworkView(container, store, { refreshPlane }) {
   const change = (c) => applyChange(store, c).catch(() => {});
@@ -104,7 +104,8 @@ export function createNetworkView(container, store, { refreshPlane }) {
     layersLabel.textContent = `${spec.hidden.length} hidden layer${spec.hidden.length === 1 ? "" : "s"}`;
     addBtn.disabled = spec.hidden.length >= LIMITS.layers;
     removeBtn.disabled = spec.hidden.length === 0;
-    legend.textContent = "Lines: red positive, blue negative, wider is larger |w|. Maps: each neuron's output over the plane (blue low, white middle, red high).";
+    legend.textContent = "Lines: red positive, blue negative, wider is larger |w|. Maps: each neuron's output over the plane; "
+      + "sigmoid 0 to 1 and tanh −1 to 1 (blue to red, white in the middle), ReLU and linear from −m to m with m that map's largest |value| (white is 0).";
     painted = null;
     schedule();
   }
@@ -200,7 +201,6 @@ export function createNetworkView(container, store, { refreshPlane }) {
       const layer = gridLayer(grid, col);
       if (!layer) continue;
       const act = col === 0 ? "linear" : col <= spec.hidden.length ? spec.hidden[col - 1].activation : spec.output.activation;
-      const layerMax = absMaxOf(layer.data);
       for (const n of nodes) {
         if (n.col !== col || !n.used) continue;
         const unit = col === 0 ? spec.chosen.indexOf(n.feature.id) : n.unit;
@@ -212,7 +212,9 @@ export function createNetworkView(container, store, { refreshPlane }) {
         }
         n.image ??= n.canvas.getContext("2d").createImageData(S, S);
         const offset = unit * S * S;
-        const [lo, hi] = colourRange(act, col === 0 ? absMaxOf(layer.data, offset, S * S) : layerMax);
+        // unbounded outputs (ReLU, linear, the features) on each map's own scale: its shape shows
+        // even when another neuron of the layer is much larger (the tooltip gives the numbers)
+        const [lo, hi] = colourRange(act, absMaxOf(layer.data, offset, S * S));
         paintGrid(layer.data, offset, S * S, lo, hi, n.image.data);
         n.canvas.getContext("2d").putImageData(n.image, 0, 0);
         n.layer = layer;
@@ -232,8 +234,8 @@ export function createNetworkView(container, store, { refreshPlane }) {
       if (!layer?.W || e.row >= layer.shape[0] || e.col >= layer.shape[1]) continue;
       const v = layer.W[e.row * layer.shape[1] + e.col];
       const style = weightStyle(v, { ref });
-      e.line.setAttribute("stroke", style.color);
-      e.line.setAttribute("stroke-width", String(style.width));
+      e.line.style.stroke = style.color;
+      e.line.style.strokeWidth = String(style.width);
       e.hit.dataset.value = String(v);
     }
     svg.dataset.ref = String(ref);

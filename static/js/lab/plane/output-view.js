@@ -67,7 +67,7 @@ export function createOutputView(container, store) {
       if (layer) {
         const act = layer.role === "input" ? "linear" : activationOf(layer);
         const offset = focus.unit * grid.size * grid.size;
-        const range = colourRange(act, layer.role === "input" ? absMaxOf(layer.data, offset, grid.size ** 2) : absMaxOf(layer.data));
+        const range = colourRange(act, absMaxOf(layer.data, offset, grid.size ** 2));
         return { layer, unit: focus.unit, lo: range[0], hi: range[1], what: `${focus.label} (move away to see the output)` };
       }
     }
@@ -189,14 +189,18 @@ export function createOutputView(container, store) {
     // the axes' ends
     const e = extent();
     const axes = store.get("planar")?.axes ?? ["x1", "x2"];
-    ctx.fillStyle = "rgba(20,20,20,0.75)";
     ctx.font = "10px system-ui, sans-serif";
-    ctx.textAlign = "left";
-    ctx.fillText(`${formatValue(e.x1[0])}`, 3, size - 4);
-    ctx.textAlign = "right";
-    ctx.fillText(`${axes[0]} ${formatValue(e.x1[1])}`, size - 3, size - 4);
-    ctx.textAlign = "left";
-    ctx.fillText(`${axes[1]} ${formatValue(e.x2[1])}`, 3, 11);
+    ctx.lineWidth = 3;
+    ctx.strokeStyle = "rgba(255,255,255,0.9)";
+    ctx.fillStyle = "#111";
+    const label = (text, x, y, align) => {
+      ctx.textAlign = align;
+      ctx.strokeText(text, x, y);
+      ctx.fillText(text, x, y);
+    };
+    label(`${formatValue(e.x1[0])}`, 3, size - 4, "left");
+    label(`${axes[0]} ${formatValue(e.x1[1])}`, size - 3, size - 4, "right");
+    label(`${axes[1]} ${formatValue(e.x2[1])}`, 3, 11, "left");
   }
 
   // -- hover: the output under the pointer, the point under it ----------------------------------

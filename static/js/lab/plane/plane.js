@@ -36,13 +36,14 @@ export const PLANE_SCHEMA = {
   planeUi: { initial: { showTest: true, discrete: false, tool: "add1" } },
 };
 
+// The server's lab defaults (server/schemas/settings.py LAB_SETTINGS), on the circle.
 export const DEFAULT_SETTINGS = {
   dataset: "planar",
-  planar: { set: "circle", noise: 0, train_ratio: 0.5, count: 400, features: ["x1", "x2"], points: null },
-  optimizer: "sgd",
-  lr: 0.03,
+  planar: { set: "circle", noise: 0, train_ratio: 0.6, count: 500, features: ["x1", "x2"], points: null },
+  optimizer: "adam",
+  lr: 0.02,
   momentum: 0.9,
-  batch_size: 10,
+  batch_size: 8,
   weight_decay: 0,
   l1: 0,
   loss: "bce",
@@ -83,8 +84,8 @@ export function mountPlane(panel) {
       if (grids.accept(m)) return;
       if (weights.accept(m)) return;
       if (m.type === "progress" && m.grad_sizes) store.set("gradSizes", m.grad_sizes);
-      if (m.type === "done" && (m.cmd === "train" || m.cmd === "rewind")) afterCommand();
-      if (m.type === "state" && m.seq === null) afterCommand();
+      if (m.type === "done" && m.cmd === "rewind") afterCommand();
+      if (m.type === "done" && m.cmd === "train") afterTrain();
     },
   });
 
@@ -122,6 +123,7 @@ export function mountPlane(panel) {
     }
   }
   async function loadPoints() {
+    if (!store.get("session") || store.get("settings")?.dataset !== "planar") return;
     try {
       store.set("planar", await api.planar(store.get("sessionId")));
     } catch (err) {
@@ -129,15 +131,20 @@ export function mountPlane(panel) {
     }
   }
   function afterCommand() {
-    // the weights may have moved without a grid (a rewind, a reconnect): draw them again
+    // the weights moved without a grid (a rewind): draw them again
     refreshPlane().catch(() => {});
+  }
+  function afterTrain() {
+    // a train ends with its own closing grid; the lines and the numbers need the weights
+    send({ cmd: "trace", sample: probeSample(), layers: denseNames(), kinds: ["W", "b"], dtype: "float32" }).catch(() => {});
+    evaluate();
   }
 
   // -- what changes what -------------------------------------------------------------------
   let lastData = "";
-  store.subscribe(["settings", "sessionId"], () => {
+  store.subscribe(["settings", "sessionId", "session"], () => {
     const s = store.get("settings");
-    const key = JSON.stringify([store.get("sessionId"), s?.planar, s?.seed]);
+    const key = JSON.stringify([store.get("sessionId"), s?.planar, s?.seed, Boolean(store.get("session"))]);
     if (key !== lastData) {
       lastData = key;
       loadPoints();
