@@ -27,7 +27,9 @@ def open_plane(page: Page, query: str = "") -> str:
     page.set_viewport_size({"width": 1280, "height": 800})
     page.goto(f"/lab?tab=plane{'&' + query if query else ''}")
     expect(page.locator(".plane")).to_have_attribute("data-state", "ready", timeout=READY)
-    expect(page.locator(".out-wrap")).to_have_attribute("data-grid-id", re.compile(r"\d+"), timeout=READY)
+    expect(page.locator(".out-wrap")).to_have_attribute(
+        "data-grid-id", re.compile(r"\d+"), timeout=READY
+    )
     page.wait_for_function(f"{STORE}.get('weights') !== null", timeout=READY)
     return page.evaluate(f"{STORE}.get('sessionId')")
 

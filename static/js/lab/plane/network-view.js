@@ -221,6 +221,7 @@ export function createNetworkView(container, store, { refreshPlane }) {
         n.offset = offset;
       }
     }
+    performance.mark("plane-maps", { detail: { step: grid.step, id: grid.id } });
     container.dataset.gridStep = String(grid.step);
     container.dataset.gridId = String(grid.id);
   }
@@ -393,7 +394,9 @@ export function createNetworkView(container, store, { refreshPlane }) {
       return; // the status line says why
     }
     store.set("weights", { ...store.get("weights"), [dense]: next });
-    const seq = await refreshPlane();
+    // the server now holds exactly these float32 values: no trace needed, only the new grid
+    store.set("pendingEdit", { t0, seq: null, dense, value });
+    const seq = await refreshPlane({ weights: false });
     store.set("pendingEdit", { t0, seq, dense, value });
   }
 

@@ -46,7 +46,7 @@ export function createOutputView(container, store) {
   const transform = () => planeTransform(domain(), size);
 
   function resize() {
-    const w = Math.floor(Math.min(container.clientWidth || 320, 360));
+    const w = Math.floor(Math.min(container.clientWidth || 320, 440));
     if (w <= 0 || w === size) return;
     size = w;
     wrap.style.width = `${size}px`;
@@ -198,9 +198,9 @@ export function createOutputView(container, store) {
       ctx.strokeText(text, x, y);
       ctx.fillText(text, x, y);
     };
-    label(`${formatValue(e.x1[0])}`, 3, size - 4, "left");
-    label(`${axes[0]} ${formatValue(e.x1[1])}`, size - 3, size - 4, "right");
-    label(`${axes[1]} ${formatValue(e.x2[1])}`, 3, 11, "left");
+    label(`${fmt(e.x1[0])}`, 3, size - 4, "left");
+    label(`${axes[0]} ${fmt(e.x1[1])}`, size - 3, size - 4, "right");
+    label(`${axes[1]} ${fmt(e.x2[1])}`, 3, 11, "left");
   }
 
   // -- hover: the output under the pointer, the point under it ----------------------------------
@@ -325,7 +325,14 @@ export function createOutputView(container, store) {
   discrete.addEventListener("change", () => schedule());
 
   const offs = [
-    store.subscribe(["grid", "focus", "planar", "editPoints"], schedule),
+    store.subscribe(["grid", "focus", "planar", "editPoints"], () => {
+      // the grid a typed weight waits for is painted at once, not at the next frame
+      const pending = store.get("pendingEdit");
+      if (pending && pending.seq !== null && store.get("grid")?.seq === pending.seq) {
+        if (frame) cancelAnimationFrame(frame);
+        paint();
+      } else schedule();
+    }),
   ];
   const ro = new ResizeObserver(resize);
   ro.observe(container);

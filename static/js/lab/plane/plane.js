@@ -73,7 +73,12 @@ export function mountPlane(panel) {
       + "Hover for numbers, click a line or a neuron to type a weight or bias, click the plane to add points."),
     root);
 
-  const grids = createGridCollector((grid) => store.set("grid", grid));
+  let received = 0;
+  const grids = createGridCollector((grid) => {
+    received += 1;
+    root.dataset.grids = String(received); // grids received (bench/lab_page_perf.py)
+    store.set("grid", grid);
+  });
   const weights = createWeightCollector((w) => store.set("weights", { ...(store.get("weights") ?? {}), ...w }));
   const controller = createSessionController(store, {
     autoTrain: false,
@@ -85,7 +90,11 @@ export function mountPlane(panel) {
       if (weights.accept(m)) return;
       if (m.type === "progress" && m.grad_sizes) store.set("gradSizes", m.grad_sizes);
       if (m.type === "done" && m.cmd === "rewind") afterCommand();
-      if (m.type === "done" && m.cmd === "train") afterTrain();
+      if (m.type === "done" && m.cmd === "train") {
+        // Play goes on until paused (the controller's play is 100 epochs a command)
+        if (m.reason === "completed" && store.get("playing")) resumePlay = true;
+        else afterTrain(); // (playing on: the probes keep the lines current)
+      }
     },
   });
 
@@ -100,11 +109,16 @@ export function mountPlane(panel) {
    * A grid and the weights at the current weights (after any change that did not train);
    * resolves with the grid command's seq.
    */
-  async function refreshPlane() {
+  async function refreshPlane({ weights = true } = {}) {
     if (store.get("settings")?.dataset !== "planar") return null;
     const seq = await send({ cmd: "grid", size: GRID_SIZE });
-    await send({ cmd: "trace", sample: probeSample(), layers: denseNames(), kinds: ["W", "b"], dtype: "float32" });
-    evaluate();
+    if (weights) await send({ cmd: "trace", sample: probeSample(), layers: denseNames(), kinds: ["W", "b"], dtype: "float32" });
+    // the numbers once the grid is in: the evaluation must not hold up the boundary
+    const off = store.subscribe(["grid"], () => {
+      if (store.get("grid")?.seq !== seq) return;
+      off();
+      evaluate();
+    });
     return seq;
   }
   async function setProbe() {
@@ -141,6 +155,12 @@ export function mountPlane(panel) {
   }
 
   // -- what changes what -------------------------------------------------------------------
+  let resumePlay = false;
+  store.subscribe(["training"], () => {
+    if (store.get("training") || !resumePlay) return;
+    resumePlay = false;
+    store.set("request", { type: "play", at: performance.now() });
+  });
   let lastData = "";
   store.subscribe(["settings", "sessionId", "session"], () => {
     const s = store.get("settings");
@@ -163,9 +183,10 @@ export function mountPlane(panel) {
   const dataCol = el("div", { class: "plane-data", role: "region", "aria-label": "Data" });
   const netCol = el("div", { class: "plane-net", role: "region", "aria-label": "The network" });
   const outCol = el("div", { class: "plane-out", role: "region", "aria-label": "Output" });
+  const statsCol = el("div", { class: "plane-stats", role: "region", "aria-label": "Loss and gradients" });
   const extras = el("div", { class: "plane-extras" });
   const status = el("p", { class: "plane-status", role: "status", "aria-live": "polite" });
-  root.append(bar, status, el("div", { class: "plane-grid" }, dataCol, netCol, outCol), extras);
+  root.append(bar, status, el("div", { class: "plane-grid" }, dataCol, netCol, outCol, statsCol), extras);
   store.subscribe(["status"], () => {
     const s = store.get("status");
     status.textContent = s ? s.text : "";
@@ -178,8 +199,8 @@ export function mountPlane(panel) {
       createPlaneControls({ bar, data: dataCol }, store),
       createNetworkView(netCol, store, { refreshPlane }),
       createOutputView(outCol, store),
-      createLossView(outCol, store),
-      createGradView(outCol, store),
+      createLossView(statsCol.appendChild(el("div", { class: "plane-loss" })), store),
+      createGradView(statsCol.appendChild(el("div", { class: "plane-grads" })), store),
       createCompare(extras, store),
     );
     mountLandscape(extras, store);
