@@ -21,7 +21,8 @@ export function createLossView(container, store) {
   const svg = svgEl("svg", { viewBox: `0 0 ${W} ${H}`, width: W, height: H, role: "img", class: "loss-chart", "aria-label": "train and test loss per epoch" });
   const key = el("p", { class: "hint loss-key" },
     el("span", { class: "key train" }, "train (mean over the epoch)"), " ", el("span", { class: "key val" }, "test (end of the epoch)"));
-  container.append(el("h3", {}, "Loss"), numbers, svg, key);
+  const empty = el("p", { class: "hint" }, "The curves of train and test loss start after the first epoch.");
+  container.append(el("h3", {}, "Loss"), numbers, svg, key, empty);
   let frame = 0;
 
   function fmt(v) {
@@ -52,12 +53,10 @@ export function createLossView(container, store) {
     frame = 0;
     const h = store.get("history");
     svg.replaceChildren();
-    if (!h.length) {
-      const t = svgEl("text", { x: W / 2, y: H / 2, "text-anchor": "middle", class: "hint" });
-      t.textContent = "the curves start after the first epoch";
-      svg.append(t);
-      return;
-    }
+    svg.style.display = h.length ? "" : "none";
+    key.hidden = !h.length;
+    empty.hidden = h.length > 0;
+    if (!h.length) return;
     const pts = (k) => thin(h.map((e) => e[k] ?? null), 200).map(([i, v]) => [h[i].epoch, v]);
     const series = [{ cls: "train", points: pts("train_loss") }, { cls: "val", points: pts("val_loss") }];
     const lo = Math.min(0, ...series.flatMap((s) => s.points.map((p) => p[1]).filter(Number.isFinite)));

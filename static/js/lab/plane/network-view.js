@@ -50,7 +50,7 @@ export function createNetworkView(container, store, { refreshPlane }) {
     structure = { chosen: setup.features, hidden: spec.hidden, output: spec.output };
     const width = Math.max(240, stage.clientWidth || container.clientWidth || 600);
     const sizes = [FEATURES.length, ...spec.hidden.map((h) => h.units), spec.output.units];
-    geo = layoutNetwork(sizes, { width, node: width > 700 ? 44 : 36, minNode: 20, rowGap: 8 });
+    geo = layoutNetwork(sizes, { width, node: Math.round(Math.max(36, Math.min(60, width / 18))), minNode: 20, rowGap: 8 });
     stage.style.height = `${geo.height}px`;
     svg.setAttribute("width", String(width));
     svg.setAttribute("height", String(geo.height));

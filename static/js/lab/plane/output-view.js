@@ -180,8 +180,12 @@ export function createOutputView(container, store) {
       ctx.strokeStyle = p.split === "val" ? "#111" : "#fff";
       ctx.stroke();
       if (p.name) {
-        ctx.fillStyle = "#111";
         ctx.font = "11px system-ui, sans-serif";
+        ctx.textAlign = "left";
+        ctx.lineWidth = 3;
+        ctx.strokeStyle = "rgba(255,255,255,0.9)";
+        ctx.strokeText(p.name, px + 8, py + 4);
+        ctx.fillStyle = "#111";
         ctx.fillText(p.name, px + 8, py + 4);
       }
     }
