@@ -338,7 +338,7 @@ class Connection:
 
     async def _train_steps(self, command: Train, pending: list[bool] | None) -> str:
         seq = command.seq
-        last_grid = 0.0
+        last_grid = float("-inf")  # the first step always brings a grid
         last_probe = 0.0
         probing = True  # until a probe fails: that is reported once, then no more probes
         last_save = time.monotonic()
@@ -370,19 +370,21 @@ class Connection:
             probe = None
             if probing and rate > 0 and now - last_probe >= 1.0 / rate and self.open:
                 probe, last_probe = self.probe, now
-            events, traced = await self.call(
-                partial(_step_and_probe, step=step, probe=probe, seq=seq), heavy=True)
+            grid_due = (pending is not None and command.grid is not None
+                        and now - last_grid >= GRID_EVERY_SECONDS)
+            events, traced, grid = await self.call(
+                partial(_step_and_probe, step=step, probe=probe, seq=seq,
+                        grid=command.grid if grid_due else None), heavy=True)
             if not events:
                 epoch_iter = None
                 continue
             outcome = await self._emit(seq, events)
-            if pending is not None and command.grid is not None and any(
-                    isinstance(e.event, StepProgress) for e in events):
-                pending[0] = True
-                if time.monotonic() - last_grid >= GRID_EVERY_SECONDS:
-                    last_grid = time.monotonic()
-                    pending[0] = False
-                    await self.grid(seq, command.grid)
+            if pending is not None and any(isinstance(e.event, StepProgress) for e in events):
+                pending[0] = grid is None
+                if grid is not None:
+                    last_grid = now
+                    await self.send_bytes(grid[0])
+                    await self.send_json(grid[1])
             if isinstance(traced, Exception):
                 probing = False
                 await self._probe_failed(seq, traced)
@@ -426,17 +428,24 @@ class Connection:
 
 
 
+Frames = tuple[list[bytes], dict[str, Any]]
+
+
 def _step_and_probe(session: Session, step: Callable[[Session], list[Any]],
-                    probe: TraceRequest | None, seq: int
-                    ) -> tuple[list[Any], tuple[list[bytes], dict[str, Any]] | Exception | None]:
-    """One training step and, when one is due, a probe trace at the new weights: one call,
-    so the pair takes the training thread once. A probe that fails (no such sample, e.g. an
-    empty validation split) is returned as its exception: the step's events still count."""
+                    probe: TraceRequest | None, seq: int, grid: int | None = None
+                    ) -> tuple[list[Any], Frames | Exception | None, Frames | None]:
+    """One training step and, when due, a probe trace and a lab grid at the new weights:
+    one call, so they take the training thread once. A probe that fails (no such sample,
+    e.g. an empty validation split) is returned as its exception: the step's events still
+    count. The grid comes only after a step that happened (a StepProgress)."""
     events = step(session)
+    frames = None
+    if grid is not None and any(isinstance(e.event, StepProgress) for e in events):
+        frames = grid_frames(session, grid, seq)
     if probe is None or not events or any(
             isinstance(e.event, Diverged | Cancelled) for e in events):
-        return events, None
+        return events, None, frames
     try:
-        return events, run_trace(session, probe, seq)
+        return events, run_trace(session, probe, seq), frames
     except Exception as exc:  # reported by the caller; the step above has happened
-        return events, exc
+        return events, exc, frames

@@ -12,6 +12,7 @@ from typing import Any
 
 import numpy as np
 
+from engine.datasets.planar import MAX_ABS, features
 from engine.grid import GridLayer, evaluate_grid
 from server.data import PlanarSplit
 from server.errors import ApiError
@@ -55,9 +56,22 @@ def points_json(session: Session) -> dict[str, Any]:
             "names": names, "splits": splits}
 
 
-def compute(session: Session, size: int) -> tuple[list[GridLayer], PlanarSplit]:
-    """Every neuron over the size x size grid at the current weights (one forward)."""
-    p = planar_of(session, "cmd")
+def forward_point(session: Session, point: list[float]) -> dict[str, Any]:
+    """POST /api/sessions/{id}/planar/forward: the forward reply for one 2-D point (its
+    features are the ``preprocessed`` input); it becomes the session's last input."""
+    p = planar_of(session)
+    if not all(abs(v) <= MAX_ABS for v in point):
+        raise ApiError(422, f"point: coordinates must be within +-{MAX_ABS:g}", "point")
+    x = features(np.array([point], dtype=np.float64), p.features)[0]
+    return {**session.forward_input(x), "point": [float(v) for v in point],
+            "features": list(p.features)}
+
+
+def compute(session: Session, size: int, field: str = "cmd"
+            ) -> tuple[list[GridLayer], PlanarSplit]:
+    """Every neuron over the size x size grid at the current weights (one forward); a
+    session that is not planar is a 422 naming ``field``."""
+    p = planar_of(session, field)
     if not MIN_GRID <= size <= MAX_GRID:
         raise ApiError(422, f"size: must be in {MIN_GRID}..{MAX_GRID}, got {size}", "size")
     try:
@@ -93,7 +107,7 @@ def grid_frames(session: Session, size: int, seq: int | None
 
 def grid_json(session: Session, size: int) -> dict[str, Any]:
     """GET /api/sessions/{id}/grid: the same grids as uint8 tensor objects."""
-    layers, p = compute(session, size)
+    layers, p = compute(session, size, "settings.dataset")
     return {"step": _step(session), "size": size, "extent": extent_json(p),
             "layers": [{**_layer_meta(ly), "grid": tensor_json(ly.values, "uint8")}
                        for ly in layers]}

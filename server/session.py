@@ -335,6 +335,10 @@ class Session:
         image, label = self.sample_image(ref)
         return {**self._forward(image), "true_label": label}
 
+    def forward_input(self, x: np.ndarray) -> dict[str, Any]:
+        """The forward reply for one input ``x`` of the model's input shape, as it is."""
+        return self._forward(np.asarray(x, dtype=np.float32))
+
     def _forward(self, x: np.ndarray) -> dict[str, Any]:
         acts = self.model.run_forward(x[None], training=False)
         outputs = [np.asarray(to_public(a))[0] for a in acts[1:]]

@@ -72,23 +72,39 @@ def _pick(session: Session, req: TraceRequest) -> tuple[np.ndarray, int]:
     return x, (req.label if req.label is not None else y)
 
 
+def _regression_target(session: Session, req: TraceRequest) -> np.ndarray | None:
+    """(1, T) the sample's real-valued target when the session's data is regression (the
+    lab's plane and gmm sets; the last forwarded input: the model's own output, loss 0)."""
+    data = session.data
+    if data is None or not data.train.regression:
+        return None
+    if isinstance(req.sample, SampleRef):
+        session.check_sample(req.sample)
+        targets = data.part(req.sample.split).targets
+        assert targets is not None
+        return np.asarray(targets[req.sample.index:req.sample.index + 1], dtype=np.float32)
+    assert session.last_input is not None
+    return np.asarray(session.model.forward(session.last_input[None]), dtype=np.float32)
+
+
 def run_trace(session: Session, req: TraceRequest, seq: int | None) -> tuple[list[bytes],
                                                                              dict[str, Any]]:
     """(tensor frames, the closing ``trace`` message); call under the session lock."""
     model = session.model
     check_layers(session, req.layers)
     x, label = _pick(session, req)
+    target = _regression_target(session, req)
     n_classes = len(session.state_class_names())
-    if n_classes and not 0 <= label < n_classes:
+    if target is None and n_classes and not 0 <= label < n_classes:
         raise ApiError(422, f"label: {label} is outside 0..{n_classes - 1}", "label")
+    y = target if target is not None else np.array([label], dtype=np.int64)
     training = session.training
     optimizer = training.trainer.optimizer if (req.with_update and training) else None
     rng_state = model.rng.bit_generator.state
     before = model.get_weights()
     opt_state = optimizer.state_dict() if optimizer is not None else None
     try:
-        trace = trace_step(model, x[None], np.array([label], dtype=np.int64),
-                           session.settings.loss, optimizer)
+        trace = trace_step(model, x[None], y, session.settings.loss, optimizer)
         after = model.get_weights() if optimizer is not None else None
     finally:
         if optimizer is not None and opt_state is not None:
@@ -132,7 +148,9 @@ def run_trace(session: Session, req: TraceRequest, seq: int | None) -> tuple[lis
     out = trace.layers[-1].output
     message = {
         "seq": seq, "type": "trace", "trace_id": trace_id, "probe": req.probe, "loss": loss,
-        "label": label, "prediction": int(predictions(out.reshape(1, -1))[0]),
+        "label": None if target is not None else label,
+        "target": None if target is None else [float(v) for v in target[0]],
+        "prediction": int(predictions(out.reshape(1, -1))[0]),
         "layers": [{"name": rec.name, "type": rec.kind} for rec in trace.layers],
         "tensors": len(frames), **req.extra,
     }

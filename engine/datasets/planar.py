@@ -18,8 +18,9 @@ Sets (noise in 0..0.5, as the Playground's 0..50 %; each class gets ``count // 2
   coordinate jittered uniformly by +-noise.
 * ``plane`` (regression): uniform on +-6, target ``(x1 + x2) / 10`` at the point moved by
   up to ``6 * noise``.
-* ``gmm`` (regression): uniform on +-6, target the signed bump ``s * max(0, 1 - d / 2)``
-  of the nearest-in-value of six Gaussians-like bumps at (+-4 or 0, +-2.5).
+* ``gmm`` (regression): uniform on +-6; the target is, of six signed cone-shaped bumps
+  ``s * max(0, 1 - d / 2)`` centred at (-4, 0 or 4, +-2.5), the one largest in size at the
+  point moved by up to ``6 * noise`` (values in -1..1).
 * ``people``, ``people_raw``: the four people of :mod:`engine.datasets.people`, shifted by
   (135 lb, 66 in) or in raw units (``count`` and ``noise`` do not apply).
 * ``custom``: ``points = [[x1, x2, label], ...]`` given by the user, label 0 or 1.

@@ -7,7 +7,9 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Request
 
 from server import lab
+from server.requests import json_body, json_body_doc
 from server.routes.deps import manager
+from server.schemas.planar import PointBody
 from server.worker import with_session
 
 router = APIRouter(prefix="/api/sessions")
@@ -26,3 +28,11 @@ async def grid(session_id: str, request: Request,
     """Every neuron over a size x size grid of the plane, as uint8 tensor objects."""
     return await with_session(manager(request), session_id,
                               lambda s: lab.grid_json(s, size))
+
+
+@router.post("/{session_id}/planar/forward", openapi_extra=json_body_doc(PointBody))
+async def forward_point(session_id: str, request: Request,
+                        body: Annotated[PointBody, json_body(PointBody)]) -> dict[str, Any]:
+    """One 2-D point through the network: the forward reply, every layer's output."""
+    return await with_session(manager(request), session_id,
+                              lambda s: lab.forward_point(s, body.point))

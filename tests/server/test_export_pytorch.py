@@ -26,7 +26,8 @@ SPEC = {
                                                      "stride": 2, "padding": 1},
         {"type": "tanh"}, {"type": "pool", "mode": "avg", "size": 2, "stride": 1},
         {"type": "flatten"}, {"type": "dense", "units": 12}, {"type": "sigmoid"},
-        {"type": "dropout", "rate": 0.3}, {"type": "dense", "units": 10}, {"type": "softmax"},
+        {"type": "dropout", "rate": 0.3}, {"type": "linear"}, {"type": "dense", "units": 10},
+        {"type": "softmax"},
     ],
 }
 

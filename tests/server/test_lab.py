@@ -127,8 +127,10 @@ def test_grid_on_a_non_planar_session_is_refused(client):
         messages, _ = receive_until(ws, 2)
         assert messages[-1]["type"] == "error" and messages[-1]["field"] == "grid"
     assert client.get(f"/api/sessions/{other['id']}").json()["step"] == 0
-    reply = client.get(f"/api/sessions/{other['id']}/planar")
-    assert reply.status_code == 422 and reply.json()["detail"]["field"] == "settings.dataset"
+    for path in ("planar", "grid"):
+        reply = client.get(f"/api/sessions/{other['id']}/{path}")
+        assert reply.status_code == 422
+        assert reply.json()["detail"]["field"] == "settings.dataset"
 
 
 def test_train_with_grid_streams_grids_after_steps_and_one_at_the_end(client):
@@ -282,3 +284,102 @@ def test_custom_points_train(client):
         ws.send_json({"seq": 1, "cmd": "train", "unit": "epochs", "count": 3, "grid": 8})
         messages, _ = receive_until(ws, 1)
     assert messages[-1]["reason"] == "completed"
+
+
+def test_a_regression_trace_uses_the_samples_target(client):
+    state = create(client, spec(out=({"type": "dense", "units": 1},)), loss="mse",
+                   planar={"set": "plane"})
+    sid = state["id"]
+    points = client.get(f"/api/sessions/{sid}/planar").json()
+    target = float(tensor(points["splits"]["val"]["y"])[3])
+    fwd = client.post(f"/api/sessions/{sid}/forward",
+                      json={"sample": {"split": "val", "index": 3}}).json()
+    out = fwd["scores"][0]
+    with ws_open(client, sid) as ws:
+        ws.receive_json()
+        ws.send_json({"seq": 1, "cmd": "trace", "sample": {"split": "val", "index": 3},
+                      "kinds": ["output"]})
+        messages, _ = receive_until(ws, 1)
+    trace = of_type(messages, "trace")[0]
+    assert trace["label"] is None and trace["target"] == pytest.approx([target])
+    assert trace["loss"] == pytest.approx((out - target) ** 2, rel=1e-5)
+
+
+def test_a_lab_session_survives_a_restart(settings):
+    from fastapi.testclient import TestClient
+
+    from server.app import create_app
+    pts = [[-3, -3, 0], [-2, -3, 0], [3, 3, 1], [2, 3, 1], [-3, -2, 0], [3, 2, 1]]
+    with TestClient(create_app(settings)) as first:
+        state = create(first, planar={"set": "custom", "points": pts}, l1=0.001)
+        sid = state["id"]
+        with ws_open(first, sid) as ws:
+            ws.receive_json()
+            ws.send_json({"seq": 1, "cmd": "train", "unit": "epochs", "count": 2})
+            receive_until(ws, 1)
+        before = first.get(f"/api/sessions/{sid}/grid", params={"size": 8}).json()
+        points = first.get(f"/api/sessions/{sid}/planar").json()
+    with TestClient(create_app(settings)) as second:
+        state = second.get(f"/api/sessions/{sid}").json()
+        assert state["epoch"] == 2 and state["settings"]["planar"]["points"] == pts
+        assert state["settings"]["l1"] == 0.001
+        assert second.get(f"/api/sessions/{sid}/grid", params={"size": 8}).json() == before
+        assert second.get(f"/api/sessions/{sid}/planar").json() == points
+
+
+def test_bad_grid_sizes_name_the_field(client):
+    sid = create(client)["id"]
+    reply = client.get(f"/api/sessions/{sid}/grid", params={"size": 4})
+    assert reply.status_code == 422 and reply.json()["detail"]["field"] == "query.size"
+    with ws_open(client, sid) as ws:
+        ws.receive_json()
+        ws.send_json({"seq": 1, "cmd": "grid", "size": 200})
+        assert ws.receive_json() | {"message": ""} == {"seq": 1, "type": "error",
+                                                       "field": "size", "message": ""}
+        ws.send_json({"seq": 2, "cmd": "train", "unit": "batches", "count": 1, "grid": 2})
+        assert ws.receive_json()["field"] == "grid"
+    assert client.get(f"/api/sessions/{sid}").json()["step"] == 0
+
+
+def test_forward_of_a_point_agrees_with_the_grid(client):
+    state = create(client, spec(3), planar={"features": ["x1", "x2", "x1x2"]})
+    sid = state["id"]
+    grid = client.get(f"/api/sessions/{sid}/grid", params={"size": 9}).json()
+    # cell (i, j) = (x1 = -6 + 1.5 j, x2 = 6 - 1.5 i)
+    i, j = 2, 7
+    point = [-6 + 1.5 * j, 6 - 1.5 * i]
+    reply = client.post(f"/api/sessions/{sid}/planar/forward", json={"point": point})
+    assert reply.status_code == 200, reply.text
+    fwd = reply.json()
+    assert fwd["point"] == point and fwd["features"] == ["x1", "x2", "x1x2"]
+    np.testing.assert_allclose(tensor(fwd["preprocessed"]).reshape(-1),
+                               [point[0], point[1], point[0] * point[1]], rtol=1e-6)
+    by_name = {ly["name"]: tensor(ly["output"]) for ly in fwd["layers"]}
+    for ly in grid["layers"][1:]:
+        got = tensor(ly["grid"])[:, i, j]
+        assert np.abs(got - by_name[ly["name"]]).max() <= ly["grid"]["scale"] / 2 + 1e-5
+    # it is the last input: a trace of it works
+    with ws_open(client, sid) as ws:
+        ws.receive_json()
+        ws.send_json({"seq": 1, "cmd": "trace", "sample": "last", "kinds": ["output"]})
+        messages, frames = receive_until(ws, 1)
+    assert of_type(messages, "trace")[0]["prediction"] == fwd["prediction"]
+    for bad, field in (({"point": [1.0]}, "point"), ({"point": [1.0, 1e9]}, "point"),
+                       ({"point": [1.0, "a"]}, "point")):
+        reply = client.post(f"/api/sessions/{sid}/planar/forward", json=bad)
+        assert reply.status_code == 422 and reply.json()["detail"]["field"].startswith(field)
+
+
+def test_the_loss_surface_of_a_regression_session_is_centred_on_its_test_loss(client):
+    state = create(client, spec(out=({"type": "dense", "units": 1},)), loss="mse",
+                   planar={"set": "gmm"})
+    sid = state["id"]
+    with ws_open(client, sid) as ws:
+        ws.receive_json()
+        ws.send_json({"seq": 1, "cmd": "train", "unit": "epochs", "count": 3})
+        receive_until(ws, 1)
+    surface = client.post(f"/api/sessions/{sid}/landscape",
+                          json={"directions": "pca", "grid": 11, "eval_size": 256}).json()
+    assert surface["eval_count"] == 200
+    val = client.get(f"/api/sessions/{sid}/evaluate", params={"split": "val"}).json()
+    assert surface["center_loss"] == pytest.approx(val["loss"], rel=1e-4)
