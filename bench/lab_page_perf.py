@@ -33,6 +33,14 @@ from tests.live_server import start_server  # noqa: E402
 SPIRAL = "tab=plane&set=spiral&in=2x1x1&arch=flatten-dense8-relu-dense8-relu-dense1-sigmoid"
 STORE = "window.nnplayLab.plane.store"
 GAPS = """() => {
+  window.__frames = [];
+  new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) window.__frames.push({
+      duration: e.duration, blocking: e.blockingDuration,
+      scripts: e.scripts.map((x) => ({ what: `${x.invoker} ${x.sourceFunctionName || ""} `
+        + `${(x.sourceURL || "").split("/").pop()}`, ms: x.duration })),
+    });
+  }).observe({ type: "long-animation-frame" });
   window.__gaps = [];
   let last = performance.now();
   const tick = (t) => { window.__gaps.push(t - last); last = t; requestAnimationFrame(tick); };
@@ -71,7 +79,7 @@ def main() -> None:
             play.click()
             page.wait_for_function(f"{STORE}.get('training')")
             page.wait_for_timeout(500)  # past the start of the stream
-            page.evaluate("performance.clearMarks(); window.__gaps = []")
+            page.evaluate("performance.clearMarks(); window.__gaps = []; window.__frames = []")
             grids0 = int(page.evaluate("document.querySelector('.plane').dataset.grids"))
             page.wait_for_timeout(args.seconds * 1000)
             grids = int(page.evaluate("document.querySelector('.plane').dataset.grids")) - grids0
@@ -83,7 +91,8 @@ def main() -> None:
                 for name in ("plane-paint", "plane-maps")
             }
             gaps = page.evaluate("window.__gaps")
-            steps_now = page.evaluate(f"{STORE}.get('progress')?.step ?? 0")
+            frames = page.evaluate("window.__frames")
+            steps_now = page.evaluate("document.querySelector('[data-role=counter]').dataset.step")
             play.click()
             page.wait_for_function(f"!{STORE}.get('training')", timeout=60_000)
             epochs = page.evaluate(f"{STORE}.get('epoch')")
@@ -115,6 +124,11 @@ def main() -> None:
               f"{rate:.1f} a second")
     print(f"  grids received from the server: {grids} ({grids / args.seconds:.1f} a second)")
     print(f"  frame gaps: median {statistics.median(gaps):.1f} ms, longest {max(gaps):.1f} ms")
+    for frame in sorted(frames, key=lambda f: -f["duration"])[:3]:
+        scripts = ", ".join(f"{x['what'].strip()} {x['ms']:.0f}ms"
+                            for x in sorted(frame["scripts"], key=lambda x: -x["ms"])[:3])
+        print(f"  long frame {frame['duration']:.0f}ms (blocking {frame['blocking']:.0f}ms): "
+              f"{scripts or 'no script'}")
     durations.sort()
     p90 = durations[int(0.9 * (len(durations) - 1))]
     print(f"typed weight to boundary on screen: n={len(durations)} "

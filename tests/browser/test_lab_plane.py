@@ -129,8 +129,13 @@ def test_an_epoch_of_play_redraws_the_boundary(page: Page, base_url: str, consol
     session = open_plane(
         page, "set=spiral&in=2x1x1&arch=flatten-dense8-relu-dense8-relu-dense1-sigmoid"
     )
-    first_step = int(page.locator(".out-wrap").get_attribute("data-step"))
-    assert first_step == 0
+    wrap = page.locator(".out-wrap")
+    assert wrap.get_attribute("data-step") == "0"
+    # one sample, then one batch: each step brings its grid
+    page.get_by_role("button", name="Train on one sample").click()
+    expect(wrap).to_have_attribute("data-step", "1", timeout=READY)
+    page.get_by_role("button", name="Train on one batch").click()
+    expect(wrap).to_have_attribute("data-step", "2", timeout=READY)
     before = page_output(page)
     page.evaluate("performance.clearMarks('plane-paint')")
     page.get_by_role("button", name="Train epoch after epoch until paused").click()
@@ -156,6 +161,15 @@ def test_an_epoch_of_play_redraws_the_boundary(page: Page, base_url: str, consol
     assert len(values) == 3 and all(float(v) > 0 for v in values)
     expect(page.locator(".loss-chart")).to_have_attribute("data-epochs", re.compile(r"\d+"))
     shoot(page, screenshot_dir, "play")
+    # rewind to the start: the weights before training are drawn again
+    page.locator("[data-role=rewind-epoch]").select_option("0")
+    page.get_by_role("button", name="Rewind to the chosen epoch").click()
+    expect(wrap).to_have_attribute("data-step", "0", timeout=READY)
+    grid = server_grid(base_url, session)
+    out = next(layer for layer in grid["layers"] if layer["role"] == "output")
+    assert grid["step"] == 0
+    np.testing.assert_allclose(np.array(page_output(page)), dequantised(out["grid"]).ravel(),
+                               atol=1e-6)
     assert console_errors == []
 
 

@@ -279,6 +279,8 @@ export function createOutputView(container, store) {
 
   // -- editing points -----------------------------------------------------------------------------
   overlay.addEventListener("pointerdown", (e) => {
+    tip.hidden = true; // it may name a point that is about to move or go
+    hoverPoint = null;
     const setup = currentSetup(store);
     if (setup.task === "regression" || !store.get("settings")) return;
     const [px, py] = local(e);

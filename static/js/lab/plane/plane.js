@@ -187,6 +187,10 @@ export function mountPlane(panel) {
   const extras = el("div", { class: "plane-extras" });
   const status = el("p", { class: "plane-status", role: "status", "aria-live": "polite" });
   root.append(bar, status, el("div", { class: "plane-grid" }, dataCol, netCol, outCol, statsCol), extras);
+  store.subscribe(["diverged"], () => {
+    const d = store.get("diverged");
+    if (d) store.set("status", { level: "error", text: `${d.message} Lower the learning rate, or rewind.` });
+  });
   store.subscribe(["status"], () => {
     const s = store.get("status");
     status.textContent = s ? s.text : "";
