@@ -58,11 +58,14 @@ export async function applyChange(store, change) {
   if (Object.keys(planar).length) settings.planar = planar;
   const specChanges = change.hidden || change.features || output !== now.output;
   if (output !== now.output) settings.loss = OUTPUTS[output].loss;
+  if (!specChanges && !Object.keys(settings).length) return undefined;
+  const playing = store.get("playing");
   await pause(store);
   if (specChanges) {
     const spec = buildSpec({ features: features.length, hidden, output: OUTPUTS[output] });
-    return request(store, { type: "applySpec", spec, settings: Object.keys(settings).length ? settings : undefined });
-  }
-  if (!Object.keys(settings).length) return undefined;
-  return request(store, { type: "applySettings", settings });
+    await request(store, { type: "applySpec", spec, settings: Object.keys(settings).length ? settings : undefined });
+  } else await request(store, { type: "applySettings", settings });
+  // a change made while playing goes on playing, as in TensorFlow Playground
+  if (playing) store.set("request", { type: "play", at: performance.now() });
+  return undefined;
 }

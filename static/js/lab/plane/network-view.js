@@ -387,6 +387,7 @@ export function createNetworkView(container, store, { refreshPlane }) {
       body.b = b;
       next = { ...w, b: Float32Array.from(b) };
     }
+    const playing = store.get("playing");
     try {
       await pause(store);
       await request(store, body);
@@ -398,6 +399,14 @@ export function createNetworkView(container, store, { refreshPlane }) {
     store.set("pendingEdit", { t0, seq: null, dense, value });
     const seq = await refreshPlane({ weights: false });
     store.set("pendingEdit", { t0, seq, dense, value });
+    if (playing) {
+      // Play goes on from the typed weight once its boundary is drawn
+      const off = store.subscribe(["grid"], () => {
+        if (store.get("grid")?.seq !== seq) return;
+        off();
+        store.set("request", { type: "play", at: performance.now() });
+      });
+    }
   }
 
   // -- wiring -----------------------------------------------------------------------------------
