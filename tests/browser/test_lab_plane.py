@@ -120,6 +120,21 @@ def test_typed_weight_redraws_the_boundary_with_the_servers_numbers(
         reply = json.loads(r.read())
     server_out = (reply["probabilities"] or reply["scores"])[-1]
     assert math.isclose(float(readout.get_attribute("data-output")), server_out, rel_tol=1e-6)
+    # from the keyboard: a neuron's bias and its incoming weights
+    node = page.locator(".net-node[data-col='2'][data-unit='1']")
+    node.focus()
+    page.keyboard.press("Enter")
+    inputs = editor.locator("input")
+    expect(inputs).to_have_count(1 + 4)  # the bias, then one weight from each of 4 neurons
+    inputs.nth(0).fill("0.75")
+    inputs.nth(2).fill("-2")
+    page.screenshot(path=str(screenshot_dir / "lab-plane-neuron-editor-1280.png"))
+    inputs.nth(0).press("Enter")
+    expect(page.locator(".out-wrap")).to_have_attribute("data-edits", "2", timeout=READY)
+    weights = exported_weights(base_url, session)
+    assert float(weights["dense2.b"][1]) == 0.75
+    assert float(weights["dense2.W"][1, 1]) == -2.0
+    assert float(weights["dense3.W"][0, 0]) == -4.5, "the other layer is as it was"
     shoot(page, screenshot_dir, "typed-weight")
     assert console_errors == []
 

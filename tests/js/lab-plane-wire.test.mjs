@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { parseBinaryFrame } from "../../static/js/api.js";
-import { createGridCollector, createWeightCollector, gridCell, gridValue, matrixWith } from "../../static/js/lab/plane/wire.js";
+import { createGridCollector, createWeightCollector, gridCell, gridValue, matrixWith, matrixWithAll } from "../../static/js/lab/plane/wire.js";
 
 // A binary frame as the server builds it (docs/protocol.md), decoded by api.js like the page does.
 function frame(header, bytes) {
@@ -83,4 +83,10 @@ test("matrixWith changes one entry of a row-major (in, out) matrix", () => {
   const W = new Float32Array([1, 2, 3, 4, 5, 6]);
   assert.deepEqual(matrixWith(W, [2, 3], 1, 2, -7), [[1, 2, 3], [4, 5, -7]]);
   assert.deepEqual(Array.from(W), [1, 2, 3, 4, 5, 6]);
+});
+
+test("matrixWithAll applies every change (a neuron's incoming column)", () => {
+  const W = new Float32Array([1, 2, 3, 4, 5, 6]);
+  assert.deepEqual(matrixWithAll(W, [3, 2], [[0, 1, 9], [2, 1, -9]]), [[1, 9], [3, 4], [5, -9]]);
+  assert.deepEqual(matrixWithAll(W, [3, 2], []), [[1, 2], [3, 4], [5, 6]]);
 });

@@ -10,7 +10,7 @@ import { applyChange, currentSetup, pause, request } from "./actions.js";
 import { layoutNetwork, weightRef, weightStyle } from "./diagram.js";
 import { absMaxOf, colourRange, paintGrid } from "./heatmap.js";
 import { ACTIVATIONS, FEATURES, LIMITS, addLayer, readSpec, removeLayer, resizeLayer, setActivation, toggleFeature } from "./setup.js";
-import { matrixWith } from "./wire.js";
+import { matrixWithAll } from "./wire.js";
 
 const SVG = "http://www.w3.org/2000/svg";
 const HEAD_WIDE = 120; // column spacing from which each layer's controls sit above its column
@@ -26,9 +26,10 @@ export function createNetworkView(container, store, { refreshPlane }) {
   const nodesBox = el("div", { class: "net-nodes" });
   const tip = el("div", { class: "net-tip", role: "tooltip", hidden: true, "data-role": "tooltip" });
   const editor = el("form", { class: "net-edit", hidden: true, "data-role": "editor" });
-  const editLabel = el("label", { for: "net-edit-value" });
-  const editInput = el("input", { id: "net-edit-value", type: "number", step: "any", required: true });
-  editor.append(editLabel, editInput, el("button", { type: "submit", class: "primary" }, "Set"), el("button", { type: "button", "data-act": "cancel" }, "Cancel"));
+  const editTitle = el("strong", {});
+  const editRows = el("div", { class: "net-edit-rows" });
+  editor.append(editTitle, editRows, el("span", { class: "net-edit-buttons" },
+    el("button", { type: "submit", class: "primary" }, "Set"), el("button", { type: "button", "data-act": "cancel" }, "Cancel")));
   const stage = el("div", { class: "net-stage" }, svg, nodesBox, tip, editor);
   const legend = el("p", { class: "hint net-legend" });
   container.append(
@@ -312,38 +313,50 @@ export function createNetworkView(container, store, { refreshPlane }) {
     if (edge) openEditor({ kind: "W", edge });
   });
 
-  let editing = null;
+  // The editor: one field for a line (its weight); for a neuron its bias and every incoming
+  // weight (so that each weight is also reachable from the keyboard: Tab to a neuron, Enter).
+  let editing = null; // {dense, fields: [{kind: "W"|"b", row, col, input, value}], edge?}
+  function field(label, kind, row, col, value) {
+    const input = el("input", { type: "number", step: "any", required: true, "aria-label": label, "data-kind": kind, "data-row": String(row), "data-col": String(col) });
+    input.value = String(+value.toPrecision(6));
+    return { kind, row, col, value, input, label };
+  }
   function openEditor(target) {
     const weights = store.get("weights");
-    let value;
+    const dense = target.kind === "W" ? target.edge.dense : target.node.dense;
+    const w = weights?.[dense];
+    if (!w?.W || !w?.b) return;
+    const cols = w.shape[1];
+    let fields;
     let x;
     let y;
     if (target.kind === "W") {
-      const w = weights?.[target.edge.dense];
-      if (!w?.W) return;
-      value = w.W[target.edge.row * w.shape[1] + target.edge.col];
-      editLabel.textContent = `${target.edge.dense}.W[${target.edge.row}][${target.edge.col}] `;
+      const { row, col } = target.edge;
+      fields = [field(`${dense}.W[${row}][${col}]`, "W", row, col, w.W[row * cols + col])];
       x = (target.edge.edge.x1 + target.edge.edge.x2) / 2;
       y = (target.edge.edge.y1 + target.edge.edge.y2) / 2;
       target.edge.line.classList.add("editing");
     } else {
-      const w = weights?.[target.node.dense];
-      if (!w?.b) return;
-      value = w.b[target.node.unit];
-      editLabel.textContent = `${target.node.dense}.b[${target.node.unit}] (bias of neuron ${target.node.unit + 1}) `;
+      const j = target.node.unit;
+      fields = [field(`${dense}.b[${j}] (bias)`, "b", 0, j, w.b[j])];
+      for (let i = 0; i < w.shape[0]; i++) {
+        const from = target.node.col === 1 ? structure.chosen[i] : `neuron ${i + 1}`;
+        fields.push(field(`${dense}.W[${i}][${j}] from ${from}`, "W", i, j, w.W[i * cols + j]));
+      }
       x = parseFloat(target.node.box.style.left) + geo.node;
       y = parseFloat(target.node.box.style.top);
     }
-    editing = target;
+    editing = { dense, fields };
     tip.hidden = true;
+    editRows.replaceChildren(...fields.map((f) => el("label", { class: "net-edit-row" }, el("span", {}, f.label), f.input)));
+    editTitle.textContent = target.kind === "W" ? "Type a weight" : `${dense} neuron ${target.node.unit + 1}: bias and incoming weights`;
     editor.hidden = false;
-    editInput.value = String(+value.toPrecision(6));
-    const w = Math.min(330, stage.clientWidth);
-    editor.style.left = `${Math.max(0, Math.min(stage.clientWidth - w, x - w / 2))}px`;
-    editor.style.top = `${Math.max(0, Math.min(geo.height - 40, y + 8))}px`;
-    editor.style.width = `${w}px`;
-    editInput.focus();
-    editInput.select();
+    const width = Math.min(330, stage.clientWidth);
+    editor.style.left = `${Math.max(0, Math.min(stage.clientWidth - width, x - width / 2))}px`;
+    editor.style.top = `${Math.max(0, Math.min(Math.max(0, geo.height - editor.offsetHeight), y + 8))}px`;
+    editor.style.width = `${width}px`;
+    fields[0].input.focus();
+    fields[0].input.select();
   }
   function closeEditor() {
     editor.hidden = true;
@@ -358,34 +371,37 @@ export function createNetworkView(container, store, { refreshPlane }) {
   });
   editor.addEventListener("submit", async (e) => {
     e.preventDefault();
-    const value = Number(editInput.value);
-    if (!Number.isFinite(value) || Math.abs(value) > 10000) {
-      editInput.setCustomValidity("a number between −10000 and 10000");
-      editInput.reportValidity();
-      return;
+    for (const f of editing.fields) {
+      const v = Number(f.input.value);
+      const bad = f.input.value.trim() === "" || !Number.isFinite(v) || Math.abs(v) > 10000;
+      f.input.setCustomValidity(bad ? "a number between −10000 and 10000" : "");
+      if (bad) {
+        f.input.reportValidity();
+        return;
+      }
     }
-    editInput.setCustomValidity("");
     const target = editing;
     closeEditor();
-    await setValue(target, value);
+    await setValues(target.dense, target.fields.map((f) => ({ ...f, value: Number(f.input.value) })));
   });
 
-  /** PUT the layer's W (or b) with one value changed; then the new grid (measured). */
-  async function setValue(target, value) {
+  /** PUT the layer's W and/or b with the typed values; then the new grid (measured). */
+  async function setValues(dense, fields) {
     const t0 = performance.now();
-    const weights = store.get("weights");
-    const dense = target.kind === "W" ? target.edge.dense : target.node.dense;
-    const w = weights[dense];
+    const w = store.get("weights")[dense];
     const body = { type: "setParams", layer: dense };
-    let next;
-    if (target.kind === "W") {
-      body.W = matrixWith(w.W, w.shape, target.edge.row, target.edge.col, value);
-      next = { ...w, W: Float32Array.from(body.W.flat()) };
-    } else {
+    const next = { ...w };
+    const wChanges = fields.filter((f) => f.kind === "W").map((f) => [f.row, f.col, f.value]);
+    if (wChanges.length) {
+      body.W = matrixWithAll(w.W, w.shape, wChanges);
+      next.W = Float32Array.from(body.W.flat());
+    }
+    const bChanges = fields.filter((f) => f.kind === "b");
+    if (bChanges.length) {
       const b = Array.from(w.b);
-      b[target.node.unit] = value;
+      for (const f of bChanges) b[f.col] = f.value;
       body.b = b;
-      next = { ...w, b: Float32Array.from(b) };
+      next.b = Float32Array.from(b);
     }
     const playing = store.get("playing");
     try {
@@ -396,11 +412,10 @@ export function createNetworkView(container, store, { refreshPlane }) {
     }
     store.set("weights", { ...store.get("weights"), [dense]: next });
     // the server now holds exactly these float32 values: no trace needed, only the new grid
-    store.set("pendingEdit", { t0, seq: null, dense, value });
     const seq = await refreshPlane({ weights: false });
-    store.set("pendingEdit", { t0, seq, dense, value });
+    store.set("pendingEdit", { t0, seq, dense });
     if (playing) {
-      // Play goes on from the typed weight once its boundary is drawn
+      // Play goes on from the typed values once their boundary is drawn
       const off = store.subscribe(["grid"], () => {
         if (store.get("grid")?.seq !== seq) return;
         off();

@@ -96,12 +96,14 @@ export function gridCell(extent, size, x1, x2) {
 
 /** W (Float32Array, row-major (in, out)) as nested lists with W[i][j] replaced by `value`. */
 export function matrixWith(W, shape, i, j, value) {
+  return matrixWithAll(W, shape, [[i, j, value]]);
+}
+
+/** W as nested lists with every [i, j, value] of `changes` applied. */
+export function matrixWithAll(W, shape, changes) {
   const [rows, cols] = shape;
   const out = [];
-  for (let r = 0; r < rows; r++) {
-    const row = Array.from(W.subarray(r * cols, (r + 1) * cols));
-    if (r === i) row[j] = value;
-    out.push(row);
-  }
+  for (let r = 0; r < rows; r++) out.push(Array.from(W.subarray(r * cols, (r + 1) * cols)));
+  for (const [i, j, value] of changes) out[i][j] = value;
   return out;
 }
