@@ -246,6 +246,12 @@ def test_switching_data_sets_and_placing_points(page: Page, base_url: str, conso
     points = state["settings"]["planar"]["points"]
     assert len(points) == total + 1
     assert [p for p in points if abs(p[0]) < 0.2 and abs(p[1]) < 0.2 and p[2] == 0]
+    # the points are in the link, readable: x1,x2,label;...
+    page.wait_for_function(
+        f"new URLSearchParams(location.search).get('pts')?.split(';').length === {total + 1}",
+        timeout=READY,
+    )
+    assert parse_qs(urlparse(page.url).query)["set"] == ["custom"]
     # the delete tool removes the point under the pointer
     page.get_by_role("radio", name="✕ delete").click()
     page.mouse.click(box["x"] + box["width"] * 0.5, box["y"] + box["height"] * 0.5)
@@ -296,4 +302,25 @@ def test_the_set_up_round_trips_through_the_url(page: Page, base_url: str, conso
     )
     expect(page.locator("select[aria-label='regularisation']")).to_have_value("l1")
     shoot(page, screenshot_dir, "url")
+    assert console_errors == []
+
+
+def test_the_loss_surface_panel_works_here(page: Page, console_errors, screenshot_dir):
+    open_plane(page, "set=xor")
+    for epoch in (1, 2):
+        page.get_by_role("button", name="Train one epoch").click()
+        page.wait_for_function(
+            f"{STORE}.get('epoch') === {epoch} && !{STORE}.get('training')", timeout=60_000
+        )
+    panel = page.locator("details.plane-landscape")
+    with page.expect_response("**/landscape") as reply:
+        panel.locator("summary").click()
+    surface = reply.value.json()
+    view = panel.locator("[data-view=landscape]")
+    expect(view).to_have_attribute("data-state", "ready", timeout=60_000)
+    assert surface["directions"] == "pca"
+    expect(panel.locator(".nn-epoch-dot")).to_have_count(2)
+    expect(panel.locator(".nn-note").first).to_contain_text("PC1 explains")
+    panel.scroll_into_view_if_needed()
+    page.screenshot(path=str(screenshot_dir / "lab-plane-landscape-1280.png"), full_page=True)
     assert console_errors == []

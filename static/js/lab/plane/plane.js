@@ -10,7 +10,7 @@ import { PLANAR_PARAMS, SETTING_PARAMS } from "../../lib/urlstate.js";
 import { writeParams } from "../url.js";
 import { buildSpec, readSpec } from "./setup.js";
 import { createGridCollector, createWeightCollector } from "./wire.js";
-import { el } from "../../detail/dom.js";
+import { el, ensureStylesheet } from "../../detail/dom.js";
 import { createPlaneControls } from "./controls.js";
 import { createNetworkView } from "./network-view.js";
 import { createOutputView } from "./output-view.js";
@@ -221,11 +221,12 @@ export function mountPlane(panel) {
 // The loss surface (landscape/landscape.js, the playground's own panel), made when first opened
 // and recomputed after each epoch only while the network is not training.
 function mountLandscape(container, store) {
-  const details = el("details", { class: "plane-landscape" }, el("summary", {}, "Loss surface around the current weights"));
+  const details = el("details", { class: "plane-landscape" }, el("summary", {}, "Loss surface"));
   container.append(details);
   let view = null;
   details.addEventListener("toggle", async () => {
     if (!details.open || view) return;
+    ensureStylesheet(); // the panel's own rules (static/css/detail.css)
     const { createLandscape } = await import("../../landscape/landscape.js");
     view = createLandscape(details, store);
   });
