@@ -3,7 +3,8 @@
 // log scale, so that a sigmoid stack starving its first layers shows as bars decades shorter.
 
 import { el } from "../../detail/dom.js";
-import { readSpec } from "./setup.js";
+import { applyChange } from "./actions.js";
+import { LIMITS, readSpec } from "./setup.js";
 
 export const LOG_RANGE = [1e-6, 10];
 
@@ -15,8 +16,18 @@ export function logFraction(v, [lo, hi] = LOG_RANGE) {
 
 export function createGradView(container, store) {
   const list = el("div", { class: "grad-bars", "data-role": "grad-bars" });
-  const note = el("p", { class: "hint" }, "Mean |∂L/∂W| of each layer on the last batch, log scale (each tick ×10). Train to see them.");
-  container.append(el("h3", {}, "Gradient size per layer"), list, note);
+  const note = el("p", { class: "hint" }, "Mean |∂L/∂W| of each layer on the last batch, log scale (10⁻⁶ to 10). Train to see them.");
+  const deep = (activation) => el("button", { type: "button", "data-deep": activation,
+    title: `${LIMITS.layers} hidden layers of ${LIMITS.units} ${activation} neurons (the weights start over)` }, `${LIMITS.layers} × ${activation}`);
+  const tryIt = el("p", { class: "plane-row" }, "Try a deep stack: ", deep("sigmoid"), deep("relu"));
+  tryIt.addEventListener("click", (e) => {
+    const b = e.target.closest("[data-deep]");
+    if (!b) return;
+    const hidden = Array.from({ length: LIMITS.layers }, () => ({ units: LIMITS.units, activation: b.dataset.deep }));
+    applyChange(store, { hidden }).catch(() => {});
+  });
+  container.append(el("h3", {}, "Gradient size per layer"), list, note, tryIt,
+    el("p", { class: "hint" }, "A sigmoid's slope is at most 1/4, so each sigmoid layer shrinks the gradient flowing back: the first layers of a deep sigmoid stack barely learn. ReLU passes it on unchanged where it is active."));
   let frame = 0;
 
   function draw() {
