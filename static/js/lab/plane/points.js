@@ -27,7 +27,7 @@ export function nearestPoint(points, transform, px, py, radius = 8) {
   points.forEach((p, i) => {
     const [qx, qy] = transform.toPx(p[0], p[1]);
     const d = (qx - px) ** 2 + (qy - py) ** 2;
-    if (d <= bestD) {
+    if (d < bestD || (best === -1 && d === bestD)) {
       best = i;
       bestD = d;
     }
