@@ -120,8 +120,15 @@ export function createOutputView(container, store) {
         });
       }
     }
-    drawPoints();
+    // the points sit on their own canvas: redrawn only when they or their colours change
+    const key = [store.get("planar"), store.get("editPoints"), showTest.checked, size,
+      currentSetup(store).task === "regression" ? `${lastShown?.lo},${lastShown?.hi}` : ""];
+    if (!pointsKey || key.some((v, i) => v !== pointsKey[i])) {
+      pointsKey = key;
+      drawPoints();
+    }
   }
+  let pointsKey = null;
 
   function drawLegend(s) {
     const bar = el("span", { class: "out-legend-bar" });
