@@ -92,7 +92,6 @@ def main() -> None:
             }
             gaps = page.evaluate("window.__gaps")
             frames = page.evaluate("window.__frames")
-            steps_now = page.evaluate("document.querySelector('[data-role=counter]').dataset.step")
             play.click()
             page.wait_for_function(f"!{STORE}.get('training')", timeout=60_000)
             epochs = page.evaluate(f"{STORE}.get('epoch')")
@@ -115,13 +114,25 @@ def main() -> None:
     finally:
         server.stop()
 
-    print(f"Play, spiral, 2-8-8-1 ReLU, grid 48x48 ({epochs} epochs, step {steps_now} "
-          f"after {args.seconds:.0f} s):")
+    paints = marks["plane-paint"]
+    span = (paints[-1]["t"] - paints[0]["t"]) / 1000 if len(paints) > 1 else 0.0
+    steps_rate = (paints[-1]["step"] - paints[0]["step"]) / span if span else 0.0
+    print(f"Play, spiral, 2-8-8-1 ReLU, grid 48x48, {args.seconds:.0f} s of Play "
+          f"({steps_rate:.0f} optimizer steps a second; {epochs} epochs in all):")
     for name, ms in marks.items():
         fresh, span = fresh_paints(ms)
         rate = fresh / span if span else 0.0
         print(f"  {name}: {len(ms)} paints, {fresh} after a new optimizer step, "
               f"{rate:.1f} a second")
+    between = sorted((paints[i + 1]["t"] - paints[i]["t"] for i in range(len(paints) - 1)),
+                     reverse=True)
+    print(f"  time between paints: median {statistics.median(between):.1f} ms, "
+          f"longest {', '.join(f'{g:.0f}' for g in between[:3])} ms")
+    pauses = [g for g in between if g > 300]
+    if pauses and span:
+        busy = span - sum(pauses) / 1000
+        print(f"  without the {len(pauses)} pause(s) over 300 ms (a 100-epoch train command ending "
+              f"and the next starting): {(len(paints) - len(pauses)) / busy:.1f} paints a second")
     print(f"  grids received from the server: {grids} ({grids / args.seconds:.1f} a second)")
     print(f"  frame gaps: median {statistics.median(gaps):.1f} ms, longest {max(gaps):.1f} ms")
     for frame in sorted(frames, key=lambda f: -f["duration"])[:3]:

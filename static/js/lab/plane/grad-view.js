@@ -30,22 +30,37 @@ export function createGradView(container, store) {
     el("p", { class: "hint" }, "A sigmoid's slope is at most 1/4, so each sigmoid layer shrinks the gradient flowing back: the first layers of a deep sigmoid stack barely learn. ReLU passes it on unchanged where it is active."));
   let frame = 0;
 
+  let rows = []; // [{name, row, bar, value}] for the current layers
+  let rowsKey = "";
+  function build(names, hiddenCount) {
+    rows = names.map((name, k) => {
+      const bar = el("span", { class: "grad-bar" });
+      const value = el("span", { class: "grad-value" }, "–");
+      const row = el("div", { class: "grad-row", "data-layer": name, "data-value": "" },
+        el("span", { class: "grad-name" }, k < hiddenCount ? `layer ${k + 1} (${name})` : `output (${name})`),
+        el("span", { class: "grad-track" }, bar), value);
+      return { name, row, bar, value };
+    });
+    list.replaceChildren(...rows.map((r) => r.row));
+  }
+
   function draw() {
     frame = 0;
-    const sizes = store.get("gradSizes");
     const spec = readSpec(store.get("spec"));
     if (!spec) return;
     const names = [...spec.hidden.map((h) => h.dense), spec.output.dense];
-    const rows = names.map((name, k) => {
-      const v = sizes?.[name];
-      const bar = el("span", { class: "grad-bar" });
-      bar.style.width = `${(100 * logFraction(v)).toFixed(1)}%`;
-      const value = el("span", { class: "grad-value" }, v === undefined || v === null ? "–" : v.toExponential(1));
-      return el("div", { class: "grad-row", "data-layer": name, "data-value": v ?? "" },
-        el("span", { class: "grad-name" }, k < spec.hidden.length ? `layer ${k + 1} (${name})` : `output (${name})`),
-        el("span", { class: "grad-track" }, bar), value);
-    });
-    list.replaceChildren(...rows);
+    if (names.join() !== rowsKey) {
+      rowsKey = names.join();
+      build(names, spec.hidden.length);
+    }
+    // in place: this runs up to once a frame while training
+    const sizes = store.get("gradSizes");
+    for (const r of rows) {
+      const v = sizes?.[r.name];
+      r.bar.style.width = `${(100 * logFraction(v)).toFixed(1)}%`;
+      r.value.textContent = v === undefined || v === null ? "–" : v.toExponential(1);
+      r.row.dataset.value = v ?? "";
+    }
   }
 
   const offs = [

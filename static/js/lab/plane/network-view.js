@@ -235,6 +235,9 @@ export function createNetworkView(container, store, { refreshPlane }) {
       const layer = w[e.dense];
       if (!layer?.W || e.row >= layer.shape[0] || e.col >= layer.shape[1]) continue;
       const v = layer.W[e.row * layer.shape[1] + e.col];
+      if (v === e.value && ref === e.ref) continue; // unchanged: no style work
+      e.value = v;
+      e.ref = ref;
       const style = weightStyle(v, { ref });
       e.line.style.stroke = style.color;
       e.line.style.strokeWidth = String(style.width);
