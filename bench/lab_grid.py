@@ -1,7 +1,7 @@
 """The lab's heat maps: grid computation + encoding time, and grid frames per second during
 Play, from a Python WebSocket client.
 
-1. In process: ``server.lab.grid_frames`` (the engine's one batched forward over the S x S
+1. In process: ``server.planar.grid_frames`` (the engine's one batched forward over the S x S
    grid, every layer quantised to uint8 and framed) for a 2-8-8-1 net (tanh, relu, sigmoid)
    on a lab session, median of many calls, at grid sizes 32, 64 and 128; beside it the
    plain forward of the same S*S points (``model.forward``) as the reference in the same
@@ -32,7 +32,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.server_load import start_server  # noqa: E402
 from server.config import Settings  # noqa: E402
-from server.lab import grid_frames  # noqa: E402
+from server.planar import grid_frames  # noqa: E402
 from server.schemas.settings import LAB_SETTINGS, TrainSettings  # noqa: E402
 from server.session import Session  # noqa: E402
 

@@ -24,9 +24,9 @@ from starlette.websockets import WebSocket, WebSocketDisconnect
 
 from engine.train_events import Cancelled, Diverged, EpochEnd, StepProgress
 from server.errors import ApiError, _validation_body
-from server.lab import grid_frames, planar_of
 from server.landscape import next_surface, surfaces
 from server.manager import SessionManager
+from server.planar import grid_frames, planar_of
 from server.schemas.commands import (
     COMMAND,
     TRAIN_LIMITS,

@@ -6,7 +6,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
 
-from server import lab
+from server import planar as lab
 from server.requests import json_body, json_body_doc
 from server.routes.deps import manager
 from server.schemas.planar import PointBody

@@ -99,7 +99,7 @@ class SettingsPatch(StrictModel):
 RESETTING_FIELDS = ("dataset", "dataset_size", "split", "loss", "seed", "planar")
 
 # What the lab's 2-D view starts with (docs/protocol.md): the convergence claims of the lab
-# are tested with these (tests/server/test_lab_claims.py).
+# are tested with these (tests/server/test_planar_claims.py).
 LAB_SETTINGS: dict[str, object] = {
     "dataset": "planar", "optimizer": "adam", "lr": 0.02, "batch_size": 8, "loss": "bce",
     "seed": 0, "probe_rate": 0.0,

@@ -55,8 +55,11 @@ def test_spiral_relu_8_8_passes_95_percent_within_300_epochs() -> None:
 
 def test_xor_without_a_hidden_layer_stays_near_chance() -> None:
     accs = _test_accuracies(_training("xor", []), 100)
-    assert accs[-1] < 0.6
-    assert float(np.mean(accs[-20:])) < 0.6
+    # A line is worth up to 67 % on XOR, and the optimum of a linear model sits at w = 0, so
+    # the test accuracy wanders around 50 %: single early epochs touched 60-62 % (epochs 3,
+    # 6, 30, 44 with these settings); over the last 50 every epoch stays below 60 %.
+    assert max(accs[-50:]) < 0.6
+    assert float(np.mean(accs)) < 0.6
 
 
 def test_xor_with_four_relus_passes_95_percent() -> None:
