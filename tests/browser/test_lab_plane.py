@@ -252,9 +252,32 @@ def test_switching_data_sets_and_placing_points(page: Page, base_url: str, conso
         timeout=READY,
     )
     assert parse_qs(urlparse(page.url).query)["set"] == ["custom"]
+    # drag it to another place
+    box = overlay.bounding_box()  # the plane's extent follows the points: measure again
+    ext = page.evaluate(f"{STORE}.get('planar').extent")
+
+    def to_px(x: float, y: float) -> tuple[float, float]:
+        return (box["x"] + (x - ext["x1"][0]) / (ext["x1"][1] - ext["x1"][0]) * box["width"],
+                box["y"] + (ext["x2"][1] - y) / (ext["x2"][1] - ext["x2"][0]) * box["height"])
+
+    placed = next(p for p in points if abs(p[0]) < 0.2 and abs(p[1]) < 0.2 and p[2] == 0)
+    page.mouse.move(*to_px(placed[0], placed[1]))
+    page.mouse.down()
+    page.mouse.move(*to_px(-3, 3), steps=6)
+    page.mouse.up()
+    page.wait_for_function(
+        f"{STORE}.get('settings').planar.points.some(p => Math.abs(p[0] + 3) < 0.3"
+        " && Math.abs(p[1] - 3) < 0.3 && p[2] === 0)",
+        timeout=READY,
+    )
+    points = get_json(f"{base_url}/api/sessions/{session}")["settings"]["planar"]["points"]
+    assert len(points) == total + 1
+    assert not [p for p in points if abs(p[0]) < 0.2 and abs(p[1]) < 0.2 and p[2] == 0]
     # the delete tool removes the point under the pointer
     page.get_by_role("radio", name="✕ delete").click()
-    page.mouse.click(box["x"] + box["width"] * 0.5, box["y"] + box["height"] * 0.5)
+    box = overlay.bounding_box()
+    ext = page.evaluate(f"{STORE}.get('planar').extent")
+    page.mouse.click(*to_px(-3, 3))
     page.wait_for_function(
         f"{STORE}.get('settings').planar.points.length === {total}", timeout=READY
     )
