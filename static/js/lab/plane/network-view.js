@@ -288,20 +288,31 @@ export function createNetworkView(container, store, { refreshPlane }) {
     const edge = edgeOf(e.target);
     const node = nodeOf(e.target);
     for (const o of edges) o.line.classList.toggle("hover", o === edge);
+    if (!node) relate(null);
     if (edge) {
       showTip(weightText(edge).text, x, y);
       tip.dataset.value = String(weightText(edge).v);
       setFocus(null);
     } else if (node) {
       showTip(nodeText(node), x, y);
+      relate(node);
       setFocus(node.used && node.layer ? { layer: node.layer.name, unit: node.col === 0 ? structure.chosen.indexOf(node.feature.id) : node.unit, label: nodeText(node) } : null);
     } else {
       tip.hidden = true;
       setFocus(null);
     }
   });
+  /** Fade every line but a hovered neuron's own (in and out). */
+  function relate(node) {
+    stage.classList.toggle("relating", Boolean(node));
+    for (const e of edges) {
+      const mine = node && ((e.edge.layer === node.col - 1 && e.edge.to === node.unit) || (e.edge.layer === node.col && e.edge.from === node.unit));
+      e.line.classList.toggle("related", Boolean(mine));
+    }
+  }
   stage.addEventListener("pointerleave", () => {
     tip.hidden = true;
+    relate(null);
     setFocus(null);
     for (const o of edges) o.line.classList.remove("hover");
   });

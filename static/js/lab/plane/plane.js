@@ -209,6 +209,10 @@ export function mountPlane(panel) {
     );
     mountLandscape(extras, store);
     root.dataset.state = "ready";
+    const dataset = store.get("settings")?.dataset;
+    if (dataset !== "planar") {
+      store.set("status", { level: "error", text: `This link's session trains on ${dataset} images, not on 2-D points: remove its s=… from the link (or follow the tab) for a 2-D session.` });
+    }
   }, (err) => {
     root.dataset.state = "error";
     store.set("status", { level: "error", text: `Could not start a session: ${err.message}` });
