@@ -211,7 +211,7 @@ export function mountPlane(panel) {
     root.dataset.state = "ready";
     const dataset = store.get("settings")?.dataset;
     if (dataset !== "planar") {
-      store.set("status", { level: "error", text: `This link's session trains on ${dataset} images, not on 2-D points: remove its s=… from the link (or follow the tab) for a 2-D session.` });
+      store.set("status", { level: "error", text: `This link's session trains on ${dataset} images, not on 2-D points: open /lab?tab=plane without it for a 2-D session.` });
     }
   }, (err) => {
     root.dataset.state = "error";
