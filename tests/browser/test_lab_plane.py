@@ -170,8 +170,24 @@ def test_an_epoch_of_play_redraws_the_boundary(page: Page, base_url: str, consol
     grid = server_grid(base_url, session)
     out = next(layer for layer in grid["layers"] if layer["role"] == "output")
     np.testing.assert_allclose(np.array(after), dequantised(out["grid"]).ravel(), atol=1e-6)
-    # every neuron's map was painted and the gradient bars filled
+    # every neuron's map was painted, each from its own layer, and the gradient bars filled
     assert page.locator(".net-node:not(.net-unused)").count() == 2 + 8 + 8 + 1
+    layers = page.locator(".net-node:not(.net-unused)").evaluate_all(
+        "nodes => nodes.map(n => n.dataset.layer)"
+    )
+    assert layers == ["input"] * 2 + ["relu1"] * 8 + ["relu2"] * 8 + ["sigmoid1"], layers
+    # the pointer on the output map: every neuron's value at that point, the output's the map's
+    box = page.locator("canvas.out-points").bounding_box()
+    page.mouse.move(box["x"] + box["width"] * 0.3, box["y"] + box["height"] * 0.7)
+    here = page.locator(".net-node:not(.net-unused) .net-here")
+    expect(here.first).to_be_visible()
+    assert here.count() == 19
+    cell = page.evaluate(f"{STORE}.get('pointer')")
+    size = page.evaluate(f"{STORE}.get('grid').size")
+    value = page_output(page)[cell["i"] * size + cell["j"]]
+    on_node = page.locator(".net-output .net-here").text_content()
+    assert abs(float(on_node) - value) <= 0.005 + 1e-9, (on_node, value)
+    page.mouse.move(0, 0)
     values = page.locator(".grad-row").evaluate_all("rows => rows.map(r => r.dataset.value)")
     assert len(values) == 3 and all(float(v) > 0 for v in values)
     expect(page.locator(".loss-chart")).to_have_attribute("data-epochs", re.compile(r"\d+"))

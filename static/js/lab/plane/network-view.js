@@ -59,7 +59,8 @@ export function createNetworkView(container, store, { refreshPlane }) {
     nodesBox.replaceChildren();
     nodes = [];
     edges = [];
-    const denseOf = (col) => (col <= spec.hidden.length ? (spec.hidden[col - 1] ?? spec.output).dense : null);
+    // the dense layer whose neurons column `col` shows (column 0: the features, none)
+    const denseOf = (col) => (col === 0 ? null : col <= spec.hidden.length ? spec.hidden[col - 1].dense : spec.output.dense);
     for (const e of geo.edges) {
       let row = e.from;
       if (e.layer === 0) {
@@ -92,13 +93,15 @@ export function createNetworkView(container, store, { refreshPlane }) {
           ...(isInput ? { type: "button", "aria-pressed": String(used), "aria-label": `feature ${feature.title}: ${used ? "used, click to leave out" : "not used, click to use"}`, "data-feature": feature.id } : { tabindex: "0", role: "button" }),
         }, canvas);
         if (isInput) box.append(el("span", { class: "net-feature-label" }, feature.label));
+        const here = el("span", { class: "net-here", hidden: true });
+        box.append(here);
         box.style.left = `${n.x}px`;
         box.style.top = `${n.y}px`;
         box.style.width = `${geo.node}px`;
         box.style.height = `${geo.node}px`;
         if (!isInput) box.setAttribute("aria-label", `${denseOf(col)} neuron ${n.index + 1}: hover for its numbers, click to type its bias`);
         nodesBox.append(box);
-        nodes.push({ col, unit: n.index, box, canvas, image: null, feature, used, dense: denseOf(col) });
+        nodes.push({ col, unit: n.index, box, canvas, here, image: null, feature, used, dense: denseOf(col) });
       }
     });
     buildHeads(spec);
@@ -192,7 +195,22 @@ export function createNetworkView(container, store, { refreshPlane }) {
     const grid = store.get("grid");
     if (grid && grid !== painted) paintMaps(grid);
     paintLines();
+    paintHere(grid);
     painted = grid;
+  }
+
+  /** With the pointer on the output map: each neuron's value at that point of the grid. */
+  function paintHere(grid) {
+    const at = store.get("pointer");
+    for (const n of nodes) {
+      if (!at || !grid || !n.layer || !n.used) {
+        n.here.hidden = true;
+        continue;
+      }
+      const S = n.layer.shape[1];
+      n.here.hidden = false;
+      n.here.textContent = formatShort(n.layer.data[n.offset + at.i * S + at.j]);
+    }
   }
 
   function paintMaps(grid) {
@@ -220,6 +238,7 @@ export function createNetworkView(container, store, { refreshPlane }) {
         n.canvas.getContext("2d").putImageData(n.image, 0, 0);
         n.layer = layer;
         n.offset = offset;
+        n.box.dataset.layer = layer.name;
       }
     }
     performance.mark("plane-maps", { detail: { step: grid.step, id: grid.id } });
@@ -448,7 +467,7 @@ export function createNetworkView(container, store, { refreshPlane }) {
   }
   const offs = [
     store.subscribe(["spec", "settings"], maybeBuild),
-    store.subscribe(["grid", "weights"], schedule),
+    store.subscribe(["grid", "weights", "pointer"], schedule),
   ];
   let lastWidth = 0;
   const ro = new ResizeObserver(() => {
@@ -465,6 +484,15 @@ export function createNetworkView(container, store, { refreshPlane }) {
       ro.disconnect();
     },
   };
+}
+
+/** A value in at most 4 characters or so, for the small label on a map. */
+function formatShort(v) {
+  if (!Number.isFinite(v)) return String(v);
+  const a = Math.abs(v);
+  if (a >= 100) return v.toExponential(0);
+  if (a >= 10) return v.toFixed(0);
+  return v.toFixed(2).replace(/^(-?)0\./, "$1.");
 }
 
 function formatNumber(v) {

@@ -239,6 +239,9 @@ export function createOutputView(container, store) {
       const s = shown(grid);
       const [gi, gj] = gridCell(grid.extent, grid.size, x, y);
       text += `: ${store.get("focus") ? "neuron" : "output"} ≈ ${fmt(gridValue(s.layer, s.unit, gi, gj))} (grid)`;
+      // every neuron's value here, written on the diagram's maps (network-view.js)
+      const old = store.get("pointer");
+      if (!old || old.i !== gi || old.j !== gj) store.set("pointer", { i: gi, j: gj });
     }
     if (i >= 0) {
       const p = pts[i];
@@ -254,6 +257,7 @@ export function createOutputView(container, store) {
   overlay.addEventListener("pointerleave", () => {
     tip.hidden = true;
     hoverPoint = null;
+    store.set("pointer", null);
   });
 
   const axisName = (k) => (store.get("planar")?.axes ?? ["x1", "x2"])[k];
