@@ -99,7 +99,7 @@ export function createNetworkView(container, store, { refreshPlane }) {
         box.style.top = `${n.y}px`;
         box.style.width = `${geo.node}px`;
         box.style.height = `${geo.node}px`;
-        if (!isInput) box.setAttribute("aria-label", `${denseOf(col)} neuron ${n.index + 1}: hover for its numbers, click to type its bias`);
+        if (!isInput) box.setAttribute("aria-label", `${denseOf(col)} neuron ${n.index + 1}: hover for its numbers, click (or Enter) to type its bias and incoming weights`);
         nodesBox.append(box);
         nodes.push({ col, unit: n.index, box, canvas, here, image: null, feature, used, dense: denseOf(col) });
       }
