@@ -421,7 +421,8 @@ export function createNetworkView(container, store, { refreshPlane }) {
   /** PUT the layer's W and/or b with the typed values; then the new grid (measured). */
   async function setValues(dense, fields) {
     const t0 = performance.now();
-    const w = store.get("weights")[dense];
+    const w = store.get("weights")?.[dense];
+    if (!w) return; // the network changed meanwhile
     const body = { type: "setParams", layer: dense };
     const next = { ...w };
     const wChanges = fields.filter((f) => f.kind === "W").map((f) => [f.row, f.col, f.value]);

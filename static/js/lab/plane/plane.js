@@ -172,9 +172,14 @@ export function mountPlane(panel) {
     }
   });
   let lastSpec = "";
+  let lastStructure = "";
   store.subscribe(["spec", "settings", "sessionId", "connection"], () => {
     const key = JSON.stringify([store.get("sessionId"), store.get("spec"), store.get("settings"), store.get("connection")]);
     if (key === lastSpec || store.get("connection") !== "open") return;
+    // another network: the old weights must not be drawn or edited in the new one's lines
+    const structure = JSON.stringify([store.get("sessionId"), store.get("spec")]);
+    if (structure !== lastStructure && lastStructure !== "") store.set("weights", null);
+    lastStructure = structure;
     lastSpec = key;
     setProbe().then(refreshPlane).catch(() => {});
   });
