@@ -12,7 +12,6 @@ export function request(store, req) {
 /** Stop a running train and wait until it has stopped. */
 export function pause(store) {
   if (!store.get("training")) return Promise.resolve();
-  store.set("request", { type: "stop", at: performance.now() });
   return new Promise((resolve) => {
     const off = store.subscribe(["training"], () => {
       if (!store.get("training")) {
@@ -20,6 +19,7 @@ export function pause(store) {
         resolve();
       }
     });
+    store.set("request", { type: "stop", at: performance.now() });
   });
 }
 
