@@ -79,7 +79,8 @@ def main() -> None:
             play.click()
             page.wait_for_function(f"{STORE}.get('training')")
             page.wait_for_timeout(500)  # past the start of the stream
-            page.evaluate("performance.clearMarks(); window.__gaps = []; window.__frames = []")
+            page.evaluate("performance.clearMarks(); performance.clearMeasures();"
+                          " window.__gaps = []; window.__frames = []")
             grids0 = int(page.evaluate("document.querySelector('.plane').dataset.grids"))
             page.wait_for_timeout(args.seconds * 1000)
             grids = int(page.evaluate("document.querySelector('.plane').dataset.grids")) - grids0
@@ -89,6 +90,10 @@ def main() -> None:
                     ".map(e => ({t: e.startTime, step: e.detail.step}))"
                 )
                 for name in ("plane-paint", "plane-maps")
+            }
+            work = {
+                name: page.evaluate(f"performance.getEntriesByName('{name}').map(e => e.duration)")
+                for name in ("plane-diagram-work", "plane-output-work")
             }
             gaps = page.evaluate("window.__gaps")
             frames = page.evaluate("window.__frames")
@@ -133,6 +138,10 @@ def main() -> None:
         busy = span - sum(pauses) / 1000
         print(f"  without the {len(pauses)} pause(s) over 300 ms (a 100-epoch train command ending "
               f"and the next starting): {(len(paints) - len(pauses)) / busy:.1f} paints a second")
+    for name, ms in work.items():
+        if ms:
+            print(f"  {name} (the page's own drawing per paint): median "
+                  f"{statistics.median(ms):.2f} ms, max {max(ms):.1f} ms")
     print(f"  grids received from the server: {grids} ({grids / args.seconds:.1f} a second)")
     print(f"  frame gaps: median {statistics.median(gaps):.1f} ms, longest {max(gaps):.1f} ms")
     for frame in sorted(frames, key=lambda f: -f["duration"])[:3]:

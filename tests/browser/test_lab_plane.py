@@ -363,3 +363,17 @@ def test_the_loss_surface_panel_works_here(page: Page, console_errors, screensho
     panel.scroll_into_view_if_needed()
     page.screenshot(path=str(screenshot_dir / "lab-plane-landscape-1280.png"), full_page=True)
     assert console_errors == []
+
+
+def test_play_goes_on_past_one_train_command(page: Page, console_errors):
+    """Play is a train of 100 epochs (the most one command may ask) sent again until paused."""
+    open_plane(page, "set=xor&count=50")
+    play = page.get_by_role("button", name="Train epoch after epoch until paused")
+    play.click()
+    page.wait_for_function(f"{STORE}.get('epoch') > 120", timeout=120_000)
+    assert page.evaluate(f"{STORE}.get('playing')")
+    expect(play).to_have_text("Pause")
+    play.click()
+    page.wait_for_function(f"!{STORE}.get('training')", timeout=60_000)
+    expect(play).to_have_text("▶ Play")
+    assert console_errors == []

@@ -193,10 +193,12 @@ export function createNetworkView(container, store, { refreshPlane }) {
     frame = 0;
     if (!geo) return;
     const grid = store.get("grid");
+    const t0 = performance.now();
     if (grid && grid !== painted) paintMaps(grid);
     paintLines();
     paintHere(grid);
     painted = grid;
+    performance.measure("plane-diagram-work", { start: t0, end: performance.now() }); // bench/lab_page_perf.py
   }
 
   /** With the pointer on the output map: each neuron's value at that point of the grid. */

@@ -91,6 +91,7 @@ export function createOutputView(container, store) {
   let lastShown = null;
   function paint() {
     frame = 0;
+    const t0 = performance.now();
     const grid = store.get("grid");
     if (grid) {
       const s = shown(grid);
@@ -127,6 +128,7 @@ export function createOutputView(container, store) {
       pointsKey = key;
       drawPoints();
     }
+    performance.measure("plane-output-work", { start: t0, end: performance.now() }); // bench/lab_page_perf.py
   }
   let pointsKey = null;
 

@@ -160,7 +160,8 @@ export function mountPlane(panel) {
   store.subscribe(["training"], () => {
     if (store.get("training") || !resumePlay) return;
     resumePlay = false;
-    store.set("request", { type: "play", at: performance.now() });
+    // after the controller has finished applying the `done` (it sets playing off last)
+    queueMicrotask(() => store.set("request", { type: "play", at: performance.now() }));
   });
   let lastData = "";
   store.subscribe(["settings", "sessionId", "session"], () => {
