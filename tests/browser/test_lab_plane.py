@@ -135,6 +135,16 @@ def test_typed_weight_redraws_the_boundary_with_the_servers_numbers(
     assert float(weights["dense2.b"][1]) == 0.75
     assert float(weights["dense2.W"][1, 1]) == -2.0
     assert float(weights["dense3.W"][0, 0]) == -4.5, "the other layer is as it was"
+    # the point read out before is read again at the new weights: the server's number
+    with urllib.request.urlopen(request, timeout=30) as r:
+        reply = json.loads(r.read())
+    now = (reply["probabilities"] or reply["scores"])[-1]
+    assert abs(now - server_out) > 1e-6, "the typed values changed that point's output"
+    page.wait_for_function(
+        f"Math.abs(Number(document.querySelector('[data-role=readout]').dataset.output) - {now})"
+        " < 1e-6",
+        timeout=READY,
+    )
     shoot(page, screenshot_dir, "typed-weight")
     assert console_errors == []
 

@@ -272,23 +272,44 @@ export function createOutputView(container, store) {
   }
 
   /** The server's forward of a data point: its output, shown with the point. */
-  async function forwardPoint(p) {
+  let readPoint = null; // the point the readout line is about
+  async function forwardPoint(p, { hovered = true } = {}) {
     const token = ++forwardToken;
+    const step = store.get("grid")?.step;
     try {
       const reply = await api.forwardSample(store.get("sessionId"), p.split, p.index);
-      if (token !== forwardToken || hoverPoint !== p) return;
+      if (token !== forwardToken || (hovered && hoverPoint !== p)) return;
       const scores = reply.probabilities ?? reply.scores;
       const out = scores.length > 1 ? scores[1] : scores[0];
-      tip.textContent = pointText(p, out);
-      tip.dataset.output = String(out);
-      readout.textContent = tip.textContent;
+      const text = pointText(p, out);
+      if (hovered) {
+        tip.textContent = text;
+        tip.dataset.output = String(out);
+      }
+      readout.textContent = `${text} (weights of step ${step ?? 0})`;
       readout.dataset.output = String(out);
       readout.dataset.split = p.split;
       readout.dataset.index = String(p.index);
+      readout.dataset.step = String(step ?? "");
+      readPoint = p;
     } catch {
       /* a point being replaced while hovered: nothing to say */
     }
   }
+  // new weights (a typed value, a rewind, the end of a train): the readout's number again; while
+  // training it only says which step its number is from
+  let readGrid = null;
+  store.subscribe(["grid", "training", "planar"], () => {
+    const grid = store.get("grid");
+    if (!readPoint || store.get("training") || grid === readGrid) return;
+    readGrid = grid;
+    const p = dataPoints().find((q) => q.split === readPoint.split && q.index === readPoint.index);
+    if (p && Math.abs(p.x - readPoint.x) < 1e-9 && Math.abs(p.y - readPoint.y) < 1e-9) forwardPoint(p, { hovered: false });
+    else {
+      readPoint = null;
+      readout.textContent = "";
+    }
+  });
 
   // -- editing points -----------------------------------------------------------------------------
   overlay.addEventListener("pointerdown", (e) => {
