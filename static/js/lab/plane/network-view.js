@@ -2,15 +2,16 @@
 // layers (add or remove a layer, neurons +/-, an activation each) and the output, every neuron
 // drawn as a heat map of its output over the plane (the server's grid, wire.js) and every
 // weight as a line (width |w|, colour its sign; diagram.js). Hover a neuron or a line for its
-// numbers; click a line (or a neuron) to type a weight (or a bias): PUT params, then a new grid.
+// numbers; click a line (or a neuron) to type a weight (or its bias and incoming weights:
+// weight-editor.js).
 
 import { el } from "../../detail/dom.js";
 import { formatValue } from "../../lib/colors.js";
-import { applyChange, currentSetup, pause, request } from "./actions.js";
+import { applyChange, currentSetup } from "./actions.js";
 import { layoutNetwork, weightRef, weightStyle } from "./diagram.js";
 import { absMaxOf, colourRange, paintGrid } from "./heatmap.js";
 import { ACTIVATIONS, FEATURES, LIMITS, addLayer, readSpec, removeLayer, resizeLayer, setActivation, toggleFeature } from "./setup.js";
-import { matrixWithAll } from "./wire.js";
+import { createWeightEditor } from "./weight-editor.js";
 
 const SVG = "http://www.w3.org/2000/svg";
 const HEAD_WIDE = 120; // column spacing from which each layer's controls sit above its column
@@ -25,12 +26,12 @@ export function createNetworkView(container, store, { refreshPlane }) {
   svg.setAttribute("class", "net-lines");
   const nodesBox = el("div", { class: "net-nodes" });
   const tip = el("div", { class: "net-tip", role: "tooltip", hidden: true, "data-role": "tooltip" });
-  const editor = el("form", { class: "net-edit", hidden: true, "data-role": "editor" });
-  const editTitle = el("strong", {});
-  const editRows = el("div", { class: "net-edit-rows" });
-  editor.append(editTitle, editRows, el("span", { class: "net-edit-buttons" },
-    el("button", { type: "submit", class: "primary" }, "Set"), el("button", { type: "button", "data-act": "cancel" }, "Cancel")));
-  const stage = el("div", { class: "net-stage" }, svg, nodesBox, tip, editor);
+  const stage = el("div", { class: "net-stage" }, svg, nodesBox, tip);
+  const editor = createWeightEditor(stage, store, {
+    refreshPlane,
+    onClose: () => { for (const o of edges) o.line.classList.remove("editing"); },
+  });
+  stage.append(editor.element);
   const legend = el("p", { class: "hint net-legend" });
   container.append(
     el("div", { class: "net-top" }, el("h3", {}, "The network"), el("span", { class: "net-layers", role: "group", "aria-label": "Hidden layers" }, removeBtn, layersLabel, addBtn)),
@@ -302,7 +303,7 @@ export function createNetworkView(container, store, { refreshPlane }) {
   }
 
   stage.addEventListener("pointermove", (e) => {
-    if (!editor.hidden) return;
+    if (editor.isOpen()) return;
     const rect = stage.getBoundingClientRect();
     const x = e.clientX - rect.left;
     const y = e.clientY - rect.top;
@@ -348,116 +349,25 @@ export function createNetworkView(container, store, { refreshPlane }) {
     if (edge) openEditor({ kind: "W", edge });
   });
 
-  // The editor: one field for a line (its weight); for a neuron its bias and every incoming
-  // weight (so that each weight is also reachable from the keyboard: Tab to a neuron, Enter).
-  let editing = null; // {dense, fields: [{kind: "W"|"b", row, col, input, value}], edge?}
-  function field(label, kind, row, col, value) {
-    const input = el("input", { type: "number", step: "any", required: true, "aria-label": label, "data-kind": kind, "data-row": String(row), "data-col": String(col) });
-    input.value = String(+value.toPrecision(6));
-    return { kind, row, col, value, input, label };
-  }
+  /** Open the weight editor on a line (its weight) or a neuron (its bias and incoming weights). */
   function openEditor(target) {
-    const weights = store.get("weights");
-    const dense = target.kind === "W" ? target.edge.dense : target.node.dense;
-    const w = weights?.[dense];
-    if (!w?.W || !w?.b) return;
-    const cols = w.shape[1];
-    let fields;
-    let x;
-    let y;
-    if (target.kind === "W") {
-      const { row, col } = target.edge;
-      fields = [field(`${dense}.W[${row}][${col}]`, "W", row, col, w.W[row * cols + col])];
-      x = (target.edge.edge.x1 + target.edge.edge.x2) / 2;
-      y = (target.edge.edge.y1 + target.edge.edge.y2) / 2;
-      target.edge.line.classList.add("editing");
-    } else {
-      const j = target.node.unit;
-      fields = [field(`${dense}.b[${j}] (bias)`, "b", 0, j, w.b[j])];
-      for (let i = 0; i < w.shape[0]; i++) {
-        const from = target.node.col === 1 ? structure.chosen[i] : `neuron ${i + 1}`;
-        fields.push(field(`${dense}.W[${i}][${j}] from ${from}`, "W", i, j, w.W[i * cols + j]));
-      }
-      x = parseFloat(target.node.box.style.left) + geo.node;
-      y = parseFloat(target.node.box.style.top);
-    }
-    editing = { dense, fields };
     tip.hidden = true;
-    editRows.replaceChildren(...fields.map((f) => el("label", { class: "net-edit-row" }, el("span", {}, f.label), f.input)));
-    editTitle.textContent = target.kind === "W" ? "Type a weight" : `${dense} neuron ${target.node.unit + 1}: bias and incoming weights`;
-    editor.hidden = false;
-    const width = Math.min(330, stage.clientWidth);
-    editor.style.left = `${Math.max(0, Math.min(stage.clientWidth - width, x - width / 2))}px`;
-    editor.style.top = `${Math.max(0, Math.min(Math.max(0, geo.height - editor.offsetHeight), y + 8))}px`;
-    editor.style.width = `${width}px`;
-    fields[0].input.focus();
-    fields[0].input.select();
-  }
-  function closeEditor() {
-    editor.hidden = true;
-    for (const o of edges) o.line.classList.remove("editing");
-    editing = null;
-  }
-  editor.addEventListener("click", (e) => {
-    if (e.target.closest("[data-act=cancel]")) closeEditor();
-  });
-  editor.addEventListener("keydown", (e) => {
-    if (e.key === "Escape") closeEditor();
-  });
-  editor.addEventListener("submit", async (e) => {
-    e.preventDefault();
-    for (const f of editing.fields) {
-      const v = Number(f.input.value);
-      const bad = f.input.value.trim() === "" || !Number.isFinite(v) || Math.abs(v) > 10000;
-      f.input.setCustomValidity(bad ? "a number between −10000 and 10000" : "");
-      if (bad) {
-        f.input.reportValidity();
-        return;
-      }
+    if (target.kind === "W") {
+      const { dense, row, col, edge, line } = target.edge;
+      if (editor.open({ dense, title: "Type a weight", fields: [{ label: `${dense}.W[${row}][${col}]`, kind: "W", row, col }],
+        x: (edge.x1 + edge.x2) / 2, y: (edge.y1 + edge.y2) / 2, bottom: geo.height })) line.classList.add("editing");
+      return;
     }
-    const target = editing;
-    closeEditor();
-    await setValues(target.dense, target.fields.map((f) => ({ ...f, value: Number(f.input.value) })));
-  });
-
-  /** PUT the layer's W and/or b with the typed values; then the new grid (measured). */
-  async function setValues(dense, fields) {
-    const t0 = performance.now();
+    const { dense, unit, col, box } = target.node;
     const w = store.get("weights")?.[dense];
-    if (!w) return; // the network changed meanwhile
-    const body = { type: "setParams", layer: dense };
-    const next = { ...w };
-    const wChanges = fields.filter((f) => f.kind === "W").map((f) => [f.row, f.col, f.value]);
-    if (wChanges.length) {
-      body.W = matrixWithAll(w.W, w.shape, wChanges);
-      next.W = Float32Array.from(body.W.flat());
+    if (!w) return;
+    const fields = [{ label: `${dense}.b[${unit}] (bias)`, kind: "b", row: 0, col: unit }];
+    for (let i = 0; i < w.shape[0]; i++) {
+      const from = col === 1 ? structure.chosen[i] : `neuron ${i + 1}`;
+      fields.push({ label: `${dense}.W[${i}][${unit}] from ${from}`, kind: "W", row: i, col: unit });
     }
-    const bChanges = fields.filter((f) => f.kind === "b");
-    if (bChanges.length) {
-      const b = Array.from(w.b);
-      for (const f of bChanges) b[f.col] = f.value;
-      body.b = b;
-      next.b = Float32Array.from(b);
-    }
-    const playing = store.get("playing");
-    try {
-      await pause(store);
-      await request(store, body);
-    } catch {
-      return; // the status line says why
-    }
-    store.set("weights", { ...store.get("weights"), [dense]: next });
-    // the server now holds exactly these float32 values: no trace needed, only the new grid
-    const seq = await refreshPlane({ weights: false });
-    store.set("pendingEdit", { t0, seq, dense });
-    if (playing) {
-      // Play goes on from the typed values once their boundary is drawn
-      const off = store.subscribe(["grid"], () => {
-        if (store.get("grid")?.seq !== seq) return;
-        off();
-        store.set("request", { type: "play", at: performance.now() });
-      });
-    }
+    editor.open({ dense, title: `${dense} neuron ${unit + 1}: bias and incoming weights`, fields,
+      x: parseFloat(box.style.left) + geo.node, y: parseFloat(box.style.top), bottom: geo.height });
   }
 
   // -- wiring -----------------------------------------------------------------------------------
