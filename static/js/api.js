@@ -128,7 +128,7 @@ export const api = {
   describe: (spec) => request("POST", "/api/describe", { spec }),
   createSession: (body) => request("POST", "/api/sessions", body),
   getSession: (id) => request("GET", S(id)),
-  putSpec: (id, spec) => request("PUT", `${S(id)}/spec`, { spec }),
+  putSpec: (id, spec, settings) => request("PUT", `${S(id)}/spec`, settings ? { spec, settings } : { spec }),
   putSettings: (id, settings) => request("PUT", `${S(id)}/settings`, { settings }),
   deleteSession: (id) => request("DELETE", S(id)),
   putParams: (id, layer, params) => request("PUT", `${S(id)}/params/${encodeURIComponent(layer)}`, params),
@@ -168,6 +168,13 @@ export const api = {
     return request("POST", `${S(id)}/dataset/zip`, form);
   },
   landscape: (id, body) => request("POST", `${S(id)}/landscape`, body),
+  planar: async (id) => {
+    const r = await request("GET", `${S(id)}/planar`);
+    const split = (s) => (s ? { ...s, x: decodeTensor(s.x), y: decodeTensor(s.y) } : null);
+    return { ...r, splits: { train: split(r.splits?.train), val: split(r.splits?.val) } };
+  },
+  evaluate: (id, split) => request("GET", `${S(id)}/evaluate?split=${encodeURIComponent(split)}`),
+  grid: (id, size) => request("GET", `${S(id)}/grid?size=${encodeURIComponent(size)}`),
   exportUrl: (id) => `${S(id)}/export.npz`,
   exportPyUrl: (id) => `${S(id)}/export.py`,
   importModel: (file) => {

@@ -78,3 +78,30 @@ test("layerNames follows the engine's rule: prefix and count per type, custom na
   const layers = [{ type: "conv2d" }, { type: "relu" }, { type: "conv2d", name: "conv1" }, { type: "conv2d" }, { type: "leaky_relu" }, { type: "global_pool" }];
   assert.deepEqual(layerNames(layers), ["conv2", "relu1", "conv1", "conv3", "lrelu1", "gpool1"]);
 });
+
+test("the lab's planar settings and l1 round-trip, readable, only for the planar dataset", () => {
+  const spec = {
+    input: { channels: 3, height: 1, width: 1 },
+    layers: [{ type: "flatten" }, { type: "dense", units: 8 }, { type: "linear" }, { type: "dense", units: 1 }, { type: "sigmoid" }],
+  };
+  const settings = {
+    dataset: "planar", lr: 0.03, batch_size: 10, seed: 4, l1: 0.001,
+    planar: { set: "custom", noise: 0.1, train_ratio: 0.5, count: 200, features: ["x1", "x2", "x1sq"], points: [[1.5, -2, 1], [0, 3.25, 0]] },
+  };
+  const q = encodeState({ spec, settings });
+  assert.match(q, /arch=flatten-dense8-linear-dense1-sigmoid/);
+  assert.match(q, /feat=x1,x2,x1sq/);
+  assert.match(q, /pts=1.5,-2,1;0,3.25,0/);
+  assert.match(q, /l1=0.001/);
+  const back = decodeState(q);
+  assert.deepEqual(back.spec, spec);
+  assert.deepEqual(back.settings.planar, settings.planar);
+  assert.equal(back.settings.l1, 0.001);
+  // the playground's settings carry planar defaults too: they stay out of its URL
+  const cnn = encodeState({ settings: { dataset: "mnist", l1: 0, planar: { set: "spiral", features: ["x1"] } } });
+  assert.doesNotMatch(cnn, /set=|feat=|l1=/);
+  assert.deepEqual(decodeState("ds=planar&pts=").settings.planar, { points: [] });
+  assert.throws(() => decodeState("pts=1,2"), /point "1,2"/);
+  assert.throws(() => decodeState("noise=abc"), /noise="abc"/);
+  assert.throws(() => decodeState("l1=x"), /l1="x"/);
+});

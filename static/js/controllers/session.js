@@ -7,7 +7,16 @@ import { firstSampleInput } from "../lib/splits.js";
 import { IDLE, controls, trainEvent } from "../lib/train-machine.js";
 import { createEpochClock } from "../lib/epoch-clock.js";
 
-export function createSessionController(store, { forward, autoTrain = true } = {}) {
+/**
+ * Options (all optional): `forward` (controllers/forward.js), `autoTrain` (a first visit trains
+ * one epoch), and for other pages on the same protocol (the lab): `defaults` ({spec,
+ * settings} used when the link has no architecture), `writeQuery(query)` (writes the store's
+ * query into the URL; default: replaces the whole query), `onMessage(m)` (sees every WebSocket
+ * message as it arrives, binary frames included), `trainOptions()` (extra fields for every
+ * `train` command, e.g. `{grid: 48}`).
+ */
+export function createSessionController(store, options = {}) {
+  const { forward, autoTrain = true, defaults = null, writeQuery = null, onMessage: tap = null, trainOptions = null } = options;
   let socket = null;
   let offSocket = null;
   let queued = []; // WebSocket messages waiting for the next animation frame
@@ -68,7 +77,8 @@ export function createSessionController(store, { forward, autoTrain = true } = {
         clock.reset();
         store.set({ trainedOn: null, diverged: null, stuck: null, status: null, progress: { unit: cmd.unit, batch: 0, batches: store.get("session")?.batches_per_epoch ?? 0, started: commandStarted, now: commandStarted } });
       }
-      const seq = socket.send(cmd);
+      // another page on this protocol (the lab) adds its own fields to every train, e.g. grid
+      const seq = socket.send(cmd.cmd === "train" ? { ...cmd, ...(trainOptions?.() ?? {}) } : cmd);
       if (cmd.cmd !== "stop") machine = trainEvent(machine, { type: "sent", seq }).state;
     }
     showControls();
@@ -76,6 +86,10 @@ export function createSessionController(store, { forward, autoTrain = true } = {
 
   function writeUrl() {
     const q = store.toQuery();
+    if (writeQuery) {
+      writeQuery(q);
+      return;
+    }
     const url = `${location.pathname}?${q}`;
     if (`${location.pathname}${location.search}` !== url) history.replaceState(null, "", url);
   }
@@ -140,7 +154,8 @@ export function createSessionController(store, { forward, autoTrain = true } = {
   }
 
   function onMessage(m) {
-    if (m.type === "tensor" || m.type === "trace") {
+    tap?.(m);
+    if (m.type === "tensor" || m.type === "trace" || m.type === "grid") {
       store.set("lastEvent", m); // issue-7 views listen to traces; the page does not draw them
       return;
     }
@@ -183,9 +198,8 @@ export function createSessionController(store, { forward, autoTrain = true } = {
       }
     }
     if (!store.get("sessionId")) {
-      const preset = PRESETS[DEFAULT_PRESET];
-      const spec = fromUrl.spec ?? preset.spec;
-      const settings = { ...DEFAULT_SETTINGS, ...(fromUrl.settings ?? {}) };
+      const spec = fromUrl.spec ?? defaults?.spec ?? PRESETS[DEFAULT_PRESET].spec;
+      const settings = { ...(defaults?.settings ?? DEFAULT_SETTINGS), ...(fromUrl.settings ?? {}) };
       await create(spec, settings);
       fresh = !fromUrl.spec && !fromUrl.settings;
     }
@@ -218,7 +232,7 @@ export function createSessionController(store, { forward, autoTrain = true } = {
           feed({ type: "rewind", epoch: req.epoch });
           break;
         case "applySpec": {
-          const state = await api.putSpec(id, req.spec);
+          const state = await api.putSpec(id, req.spec, req.settings);
           applyState(state);
           store.set({ status: { level: "info", text: "New architecture applied: the weights start over." }, draftSpec: null });
           forward?.refresh();
@@ -277,6 +291,12 @@ export function createSessionController(store, { forward, autoTrain = true } = {
           forward?.refresh();
           feed({ type: "train", unit: "epochs", count: req.epochs ?? 1 });
           break;
+        }
+        case "send": {
+          // a WebSocket command of the protocol (grid, trace, set_probe_rate, ...): resolves with its seq
+          if (!socket) throw new Error("not connected");
+          req.resolve?.(socket.send(req.cmd));
+          return;
         }
         case "refreshState":
           applyState(await api.getSession(id));

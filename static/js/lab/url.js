@@ -12,6 +12,7 @@ export function writeParams(values) {
     if (value === null || value === undefined) params.delete(key);
     else params.set(key, String(value));
   }
-  const query = params.toString();
+  // "," ";" "~" are safe in a query value: keep them readable (lib/urlstate.js does the same)
+  const query = params.toString().replace(/%2C/g, ",").replace(/%3B/g, ";").replace(/%7E/g, "~");
   history.replaceState(null, "", query ? `${location.pathname}?${query}` : location.pathname);
 }

@@ -6,10 +6,14 @@
 //
 // Layer tokens: conv<filters>k<kernel>[s<stride>][p<pad>|psame|pvalid][F]   (F = frozen)
 //   maxpool<size>[s<stride>] avgpool.. minpool..   gmaxpool gavgpool
-//   relu lrelu<slope> sigmoid tanh flatten dense<units>[F] drop<rate> softmax
+//   relu lrelu<slope> sigmoid tanh linear flatten dense<units>[F] drop<rate> softmax
 // A custom layer name follows a tilde: conv8k3p1~edges. Tokens are joined with "-".
+//
+// The lab's 2-D data (dataset "planar", docs/protocol.md) adds, only for that dataset:
+//   &set=spiral&noise=0.1&ratio=0.5&count=400&feat=x1,x2,x1sq&pts=1.5,-2,1;0,3.25,0
+// and &l1=<rate> whenever the L1 rate is not 0.
 
-const SIMPLE = ["relu", "sigmoid", "tanh", "flatten", "softmax"];
+const SIMPLE = ["relu", "sigmoid", "tanh", "linear", "flatten", "softmax"];
 
 function num(v) {
   return String(Number(v));
@@ -85,7 +89,7 @@ export function tokenToLayer(token) {
 // The engine's automatic names (engine/spec.py NAME_PREFIX): prefix + 1-based count per type.
 const NAME_PREFIX = {
   conv2d: "conv", pool: "pool", global_pool: "gpool", relu: "relu", leaky_relu: "lrelu",
-  sigmoid: "sigmoid", tanh: "tanh", flatten: "flatten", dense: "dense", dropout: "dropout",
+  sigmoid: "sigmoid", tanh: "tanh", linear: "linear", flatten: "flatten", dense: "dense", dropout: "dropout",
   softmax: "softmax",
 };
 
@@ -139,6 +143,25 @@ export const SETTING_PARAMS = {
 };
 const NUMERIC = new Set(["lr", "momentum", "batch_size", "weight_decay", "seed", "dataset_size"]);
 
+// The planar dataset's fields (settings.planar) and their URL keys.
+export const PLANAR_PARAMS = { set: "set", noise: "noise", train_ratio: "ratio", count: "count", features: "feat", points: "pts" };
+
+function pointsText(points) {
+  return points.map((p) => p.map(num).join(",")).join(";");
+}
+
+function readPoints(text) {
+  if (text === "") return [];
+  return text.split(";").map((piece) => {
+    const parts = piece.split(",");
+    const v = parts.map(Number);
+    if (parts.length !== 3 || parts.some((x) => x.trim() === "") || v.some((x) => !Number.isFinite(x))) {
+      throw new Error(`cannot read point "${piece}" in the URL`);
+    }
+    return v;
+  });
+}
+
 export function settingsToParams(settings) {
   const out = {};
   for (const [key, short] of Object.entries(SETTING_PARAMS)) {
@@ -146,6 +169,16 @@ export function settingsToParams(settings) {
     const v = settings[key];
     out[short] = key === "split" ? [v.train, v.val, v.test].map(num).join(",") : String(v);
   }
+  if (settings.dataset === "planar" && settings.planar) {
+    for (const [key, short] of Object.entries(PLANAR_PARAMS)) {
+      const v = settings.planar[key];
+      if (v === undefined || v === null) continue;
+      if (key === "features") out[short] = v.join(",");
+      else if (key === "points") out[short] = pointsText(v);
+      else out[short] = String(v);
+    }
+  }
+  if (settings.l1) out.l1 = num(settings.l1);
   return out;
 }
 
@@ -168,6 +201,26 @@ export function paramsToSettings(get) {
       out[key] = v;
     }
   }
+  const planar = {};
+  for (const [key, short] of Object.entries(PLANAR_PARAMS)) {
+    const v = get(short);
+    if (v === null || v === undefined || (v === "" && key !== "points")) continue;
+    if (key === "set") planar.set = v;
+    else if (key === "features") planar.features = v.split(",");
+    else if (key === "points") planar.points = readPoints(v);
+    else {
+      const n = Number(v);
+      if (!Number.isFinite(n)) throw new Error(`cannot read ${short}="${v}" in the URL`);
+      planar[key] = n;
+    }
+  }
+  if (Object.keys(planar).length) out.planar = planar;
+  const l1 = get("l1");
+  if (l1 !== null && l1 !== undefined && l1 !== "") {
+    const n = Number(l1);
+    if (!Number.isFinite(n)) throw new Error(`cannot read l1="${l1}" in the URL`);
+    out.l1 = n;
+  }
   return out;
 }
 
@@ -178,7 +231,7 @@ export function encodeState({ sessionId, spec, settings }) {
   if (spec) for (const [k, v] of Object.entries(specToParams(spec))) p.set(k, v);
   if (settings) for (const [k, v] of Object.entries(settingsToParams(settings))) p.set(k, v);
   // URLSearchParams escapes "," and "~"; they are safe in a query, keep them readable.
-  return p.toString().replace(/%2C/g, ",").replace(/%7E/g, "~");
+  return p.toString().replace(/%2C/g, ",").replace(/%7E/g, "~").replace(/%3B/g, ";");
 }
 
 /** Query string -> {sessionId?, spec?, settings?}; throws Error with a readable message. */

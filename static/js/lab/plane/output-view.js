@@ -1,0 +1,391 @@
+// The output of the 2-D data view: the network's output over the plane as a large heat map (the
+// decision boundary where the colour turns white, or the regression surface), the train and
+// test points on it, hover for the numbers, and the point tools (add a point of a class, drag
+// one, delete one). While a neuron is hovered in the diagram, its map is shown here instead.
+
+import { api } from "../../api.js";
+import { el } from "../../detail/dom.js";
+import { SCALE, formatValue } from "../../lib/colors.js";
+import { applyChange, currentSetup } from "./actions.js";
+import { pointsOnScreen } from "./controls.js";
+import { absMaxOf, colourRange, cssColour, paintGrid } from "./heatmap.js";
+import { addPoint, clampToDomain, movePoint, nearestPoint, planeTransform, removePoint, roundTo } from "./points.js";
+import { gridCell, gridValue } from "./wire.js";
+
+const rgb = (c) => `rgb(${c[0]},${c[1]},${c[2]})`;
+export const CLASS_COLOURS = [rgb(SCALE[1]), rgb(SCALE[9])]; // class 0 blue, class 1 red
+
+export function createOutputView(container, store) {
+  const map = el("canvas", { width: "1", height: "1", class: "out-map", role: "img", "aria-label": "the network's output over the plane" });
+  const overlay = el("canvas", { class: "out-points", "data-role": "plane" });
+  const tip = el("div", { class: "out-tip", hidden: true, "data-role": "out-tip" });
+  const wrap = el("div", { class: "out-wrap" }, map, overlay, tip);
+  const caption = el("p", { class: "out-caption", "data-role": "caption" });
+  const legend = el("div", { class: "out-legend" });
+  const showTest = el("input", { type: "checkbox", checked: true, "data-role": "show-test" });
+  const discrete = el("input", { type: "checkbox", "data-role": "discrete" });
+  const readout = el("p", { class: "out-readout", "aria-live": "polite", "data-role": "readout" });
+  container.append(el("h3", {}, "Output"), caption, wrap, legend,
+    el("div", { class: "plane-row" }, el("label", {}, showTest, " show test points"), el("label", {}, discrete, " only the decision")),
+    readout);
+
+  let size = 300;
+  let image = null;
+  let frame = 0;
+  let drag = null; // {index, points, moved}
+  let hoverPoint = null;
+  let forwardToken = 0;
+
+  function extent() {
+    return store.get("grid")?.extent ?? store.get("planar")?.extent ?? { x1: [-6, 6], x2: [-6, 6] };
+  }
+  function domain() {
+    const e = extent();
+    return { x: e.x1, y: e.x2 };
+  }
+  const transform = () => planeTransform(domain(), size);
+
+  function resize() {
+    const w = Math.floor(Math.min(container.clientWidth || 320, 440));
+    if (w <= 0 || w === size) return;
+    size = w;
+    wrap.style.width = `${size}px`;
+    wrap.style.height = `${size}px`;
+    schedule();
+  }
+
+  function schedule() {
+    if (!frame) frame = requestAnimationFrame(paint);
+  }
+
+  /** What the big map shows: {layer, unit, lo, hi, what} */
+  function shown(grid) {
+    const setup = currentSetup(store);
+    const focus = store.get("focus");
+    if (focus) {
+      const layer = grid.layers.find((l) => l.name === focus.layer);
+      if (layer) {
+        const act = layer.role === "input" ? "linear" : activationOf(layer);
+        const offset = focus.unit * grid.size * grid.size;
+        const range = colourRange(act, absMaxOf(layer.data, offset, grid.size ** 2));
+        return { layer, unit: focus.unit, lo: range[0], hi: range[1], what: `${focus.label} (move away to see the output)` };
+      }
+    }
+    const layer = grid.layers.find((l) => l.role === "output") ?? grid.layers.at(-1);
+    const unit = layer.units > 1 ? 1 : 0; // softmax: the probability of class 1
+    if (setup.task === "classification") {
+      return { layer, unit, lo: 0, hi: 1, what: `The network's output: ${layer.units > 1 ? "the probability of class 1" : "its estimate of class 1"}; the boundary is where it crosses 0.5 (white).` };
+    }
+    const targets = store.get("planar")?.splits?.train?.y?.data;
+    const a = Math.max(absMaxOf(layer.data, unit * grid.size ** 2, grid.size ** 2), targets ? absMaxOf(targets) : 0);
+    const [lo, hi] = colourRange("linear", a);
+    return { layer, unit, lo, hi, what: "The network's output: the regression surface (blue low, white 0, red high)." };
+  }
+
+  function activationOf(layer) {
+    const spec = store.get("spec");
+    const l = spec?.layers.find((x) => x.name === layer.name);
+    return l?.type === "dense" ? "linear" : l?.type ?? "linear";
+  }
+
+  let lastShown = null;
+  function paint() {
+    frame = 0;
+    const t0 = performance.now();
+    const grid = store.get("grid");
+    if (grid) {
+      const s = shown(grid);
+      const S = grid.size;
+      if (map.width !== S) {
+        map.width = S;
+        map.height = S;
+        image = null;
+      }
+      image ??= map.getContext("2d").createImageData(S, S);
+      paintGrid(s.layer.data, s.unit * S * S, S * S, s.lo, s.hi, image.data, { discrete: discrete.checked && !store.get("focus") });
+      map.getContext("2d").putImageData(image, 0, 0);
+      caption.textContent = s.what;
+      if (!lastShown || lastShown.lo !== s.lo || lastShown.hi !== s.hi) drawLegend(s);
+      lastShown = s;
+      wrap.dataset.step = String(grid.step);
+      wrap.dataset.gridId = String(grid.id);
+      wrap.dataset.showing = store.get("focus") ? "neuron" : "output";
+      performance.mark("plane-paint", { detail: { step: grid.step, id: grid.id } });
+      const pending = store.get("pendingEdit");
+      if (pending && grid.seq === pending.seq) {
+        store.set("pendingEdit", null);
+        // measured when the painted boundary reaches the screen: the next animation frame
+        requestAnimationFrame(() => {
+          performance.measure("weight-to-boundary", { start: pending.t0, end: performance.now() });
+          wrap.dataset.edits = String(Number(wrap.dataset.edits || 0) + 1);
+        });
+      }
+    }
+    // the points sit on their own canvas: redrawn only when they or their colours change
+    const key = [store.get("planar"), store.get("editPoints"), showTest.checked, size,
+      currentSetup(store).task === "regression" ? `${lastShown?.lo},${lastShown?.hi}` : ""];
+    if (!pointsKey || key.some((v, i) => v !== pointsKey[i])) {
+      pointsKey = key;
+      drawPoints();
+    }
+    performance.measure("plane-output-work", { start: t0, end: performance.now() }); // bench/lab_page_perf.py
+  }
+  let pointsKey = null;
+
+  function drawLegend(s) {
+    const bar = el("span", { class: "out-legend-bar" });
+    const stops = [];
+    for (let i = 0; i <= 10; i++) stops.push(`${cssColour(s.lo + ((s.hi - s.lo) * i) / 10, s.lo, s.hi)} ${i * 10}%`);
+    bar.style.background = `linear-gradient(to right, ${stops.join(", ")})`;
+    const setup = currentSetup(store);
+    const left = setup.task === "classification" && !store.get("focus") ? "0: class 0" : formatValue(s.lo);
+    const right = setup.task === "classification" && !store.get("focus") ? "1: class 1" : formatValue(s.hi);
+    legend.replaceChildren(el("span", {}, left), bar, el("span", {}, right));
+  }
+
+  // -- the points ------------------------------------------------------------------------------
+  function dataPoints() {
+    const pl = store.get("planar");
+    const out = [];
+    if (!pl) return out;
+    for (const split of ["train", "val"]) {
+      const s = pl.splits[split];
+      if (!s) continue;
+      const n = s.y.data.length;
+      for (let i = 0; i < n; i++) out.push({ x: s.x.data[2 * i], y: s.x.data[2 * i + 1], label: s.y.data[i], split, index: s.index?.[i] ?? i, name: pl.names?.[split]?.[i] });
+    }
+    return out;
+  }
+
+  function drawPoints() {
+    const dpr = window.devicePixelRatio || 1;
+    if (overlay.width !== Math.round(size * dpr)) {
+      overlay.width = Math.round(size * dpr);
+      overlay.height = Math.round(size * dpr);
+    }
+    const ctx = overlay.getContext("2d");
+    ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+    ctx.clearRect(0, 0, size, size);
+    const t = transform();
+    const regression = currentSetup(store).task === "regression";
+    const colourOfLabel = (label) => {
+      if (!regression) return CLASS_COLOURS[label >= 0.5 ? 1 : 0];
+      const s = lastShown ?? { lo: -1, hi: 1 };
+      return cssColour(label, s.lo, s.hi);
+    };
+    const editing = store.get("editPoints");
+    const pts = editing ? editing.map((p) => ({ x: p[0], y: p[1], label: p[2], split: "train" })) : dataPoints();
+    let shownCount = 0;
+    for (const p of pts) {
+      if (p.split === "val" && !showTest.checked) continue;
+      const [px, py] = t.toPx(p.x, p.y);
+      if (px < -4 || py < -4 || px > size + 4 || py > size + 4) continue;
+      shownCount += 1;
+      ctx.beginPath();
+      ctx.arc(px, py, p.name ? 6 : 3.6, 0, 2 * Math.PI);
+      ctx.fillStyle = colourOfLabel(p.label);
+      ctx.fill();
+      ctx.lineWidth = p.split === "val" ? 1.6 : 1;
+      ctx.strokeStyle = p.split === "val" ? "#111" : "#fff";
+      ctx.stroke();
+      if (p.name) {
+        ctx.font = "11px system-ui, sans-serif";
+        ctx.textAlign = "left";
+        ctx.lineWidth = 3;
+        ctx.strokeStyle = "rgba(255,255,255,0.9)";
+        ctx.strokeText(p.name, px + 8, py + 4);
+        ctx.fillStyle = "#111";
+        ctx.fillText(p.name, px + 8, py + 4);
+      }
+    }
+    overlay.dataset.points = String(shownCount);
+    // the axes' ends
+    const e = extent();
+    const axes = store.get("planar")?.axes ?? ["x1", "x2"];
+    ctx.font = "10px system-ui, sans-serif";
+    ctx.lineWidth = 3;
+    ctx.strokeStyle = "rgba(255,255,255,0.9)";
+    ctx.fillStyle = "#111";
+    const label = (text, x, y, align) => {
+      ctx.textAlign = align;
+      ctx.strokeText(text, x, y);
+      ctx.fillText(text, x, y);
+    };
+    label(`${fmt(e.x1[0])}`, 3, size - 4, "left");
+    label(`${axes[0]} ${fmt(e.x1[1])}`, size - 3, size - 4, "right");
+    label(`${axes[1]} ${fmt(e.x2[1])}`, 3, 11, "left");
+  }
+
+  // -- hover: the output under the pointer, the point under it ----------------------------------
+  function local(e) {
+    const r = overlay.getBoundingClientRect();
+    return [((e.clientX - r.left) / r.width) * size, ((e.clientY - r.top) / r.height) * size];
+  }
+
+  overlay.addEventListener("pointermove", (e) => {
+    const [px, py] = local(e);
+    if (drag) {
+      const [x, y] = clampToDomain(domain(), ...transform().toPlane(px, py));
+      drag.points = movePoint(drag.points, drag.index, roundTo(x), roundTo(y));
+      drag.moved = true;
+      store.set("editPoints", drag.points);
+      schedule();
+      return;
+    }
+    const grid = store.get("grid");
+    const [x, y] = transform().toPlane(px, py);
+    const pts = dataPoints().filter((p) => p.split === "train" || showTest.checked);
+    const i = nearestPoint(pts.map((p) => [p.x, p.y]), transform(), px, py, 7);
+    let text = `${axisName(0)} ${fmt(x)}, ${axisName(1)} ${fmt(y)}`;
+    if (grid) {
+      const s = shown(grid);
+      const [gi, gj] = gridCell(grid.extent, grid.size, x, y);
+      text += `: ${store.get("focus") ? "neuron" : "output"} ≈ ${fmt(gridValue(s.layer, s.unit, gi, gj))} (grid)`;
+      // every neuron's value here, written on the diagram's maps (network-view.js)
+      const old = store.get("pointer");
+      if (!old || old.i !== gi || old.j !== gj) store.set("pointer", { i: gi, j: gj });
+    }
+    if (i >= 0) {
+      const p = pts[i];
+      text = pointText(p, null);
+      hoverPoint = p;
+      forwardPoint(p);
+    } else hoverPoint = null;
+    tip.hidden = false;
+    tip.textContent = text;
+    tip.style.left = `${Math.min(size - 180, px + 12)}px`;
+    tip.style.top = `${Math.max(0, py - 30)}px`;
+  });
+  overlay.addEventListener("pointerleave", () => {
+    tip.hidden = true;
+    hoverPoint = null;
+    store.set("pointer", null);
+  });
+
+  const axisName = (k) => (store.get("planar")?.axes ?? ["x1", "x2"])[k];
+  function pointText(p, out) {
+    const regression = currentSetup(store).task === "regression";
+    const who = p.name ? `${p.name}: ` : `${p.split === "val" ? "test" : "train"} point: `;
+    const label = regression ? `target ${fmt(p.label)}` : `class ${p.label >= 0.5 ? 1 : 0}`;
+    const said = out === null ? "" : `; the network says ${fmt(out)}`;
+    return `${who}(${fmt(p.x)}, ${fmt(p.y)}), ${label}${said}`;
+  }
+
+  /** The server's forward of a data point: its output, shown with the point. */
+  let readPoint = null; // the point the readout line is about
+  async function forwardPoint(p, { hovered = true } = {}) {
+    const token = ++forwardToken;
+    const step = store.get("grid")?.step;
+    try {
+      const reply = await api.forwardSample(store.get("sessionId"), p.split, p.index);
+      if (token !== forwardToken || (hovered && hoverPoint !== p)) return;
+      const scores = reply.probabilities ?? reply.scores;
+      const out = scores.length > 1 ? scores[1] : scores[0];
+      const text = pointText(p, out);
+      if (hovered) {
+        tip.textContent = text;
+        tip.dataset.output = String(out);
+      }
+      readout.textContent = `${text} (weights of step ${step ?? 0})`;
+      readout.dataset.output = String(out);
+      readout.dataset.split = p.split;
+      readout.dataset.index = String(p.index);
+      readout.dataset.step = String(step ?? "");
+      readPoint = p;
+    } catch {
+      /* a point being replaced while hovered: nothing to say */
+    }
+  }
+  // new weights (a typed value, a rewind, the end of a train): the readout's number again; while
+  // training it only says which step its number is from
+  let readGrid = null;
+  store.subscribe(["grid", "training", "planar"], () => {
+    const grid = store.get("grid");
+    if (!readPoint || store.get("training") || grid === readGrid) return;
+    readGrid = grid;
+    const p = dataPoints().find((q) => q.split === readPoint.split && q.index === readPoint.index);
+    if (p && Math.abs(p.x - readPoint.x) < 1e-9 && Math.abs(p.y - readPoint.y) < 1e-9) forwardPoint(p, { hovered: false });
+    else {
+      readPoint = null;
+      readout.textContent = "";
+    }
+  });
+
+  // -- editing points -----------------------------------------------------------------------------
+  overlay.addEventListener("pointerdown", (e) => {
+    tip.hidden = true; // it may name a point that is about to move or go
+    hoverPoint = null;
+    const setup = currentSetup(store);
+    if (setup.task === "regression" || !store.get("settings")) return;
+    const [px, py] = local(e);
+    const tool = store.get("planeUi").tool;
+    const custom = setup.set === "custom";
+    const points = custom ? store.get("settings").planar.points ?? [] : pointsOnScreen(store);
+    const hit = nearestPoint(points, transform(), px, py, 7);
+    if (tool === "delete") {
+      if (hit >= 0) commit(removePoint(points, hit));
+      return;
+    }
+    if (hit >= 0) {
+      drag = { index: hit, points, moved: false };
+      overlay.setPointerCapture(e.pointerId);
+      return;
+    }
+    const [x, y] = clampToDomain(domain(), ...transform().toPlane(px, py));
+    commit(addPoint(points, [roundTo(x), roundTo(y), tool === "add0" ? 0 : 1]));
+  });
+  overlay.addEventListener("pointerup", () => {
+    if (!drag) return;
+    const d = drag;
+    drag = null;
+    if (d.moved) commit(d.points);
+  });
+  overlay.addEventListener("pointercancel", () => {
+    drag = null;
+    store.set("editPoints", null);
+  });
+
+  async function commit(points) {
+    if (!points.length) {
+      store.set("status", { level: "error", text: "Keep at least one point." });
+      store.set("editPoints", null);
+      return;
+    }
+    store.set("editPoints", points);
+    schedule();
+    try {
+      await applyChange(store, { planar: { set: "custom", points } });
+    } catch {
+      /* the status line says why */
+    }
+    store.set("editPoints", null);
+  }
+
+  showTest.addEventListener("change", schedule);
+  discrete.addEventListener("change", () => schedule());
+
+  const offs = [
+    store.subscribe(["grid", "focus", "planar", "editPoints"], () => {
+      // the grid a typed weight waits for is painted at once, not at the next frame
+      const pending = store.get("pendingEdit");
+      if (pending && pending.seq !== null && store.get("grid")?.seq === pending.seq) {
+        if (frame) cancelAnimationFrame(frame);
+        paint();
+      } else schedule();
+    }),
+  ];
+  const ro = new ResizeObserver(resize);
+  ro.observe(container);
+  resize();
+  schedule();
+  return {
+    destroy() {
+      offs.forEach((f) => f());
+      ro.disconnect();
+    },
+  };
+}
+
+function fmt(v) {
+  return Number.isFinite(v) ? String(+v.toFixed(3)) : String(v);
+}
