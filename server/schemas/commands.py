@@ -8,7 +8,7 @@ from pydantic import Field, TypeAdapter
 
 from server.schemas.common import SampleRef, StrictModel
 
-TRAIN_LIMITS = {"samples": 10_000, "batches": 10_000, "epochs": 100}
+TRAIN_LIMITS = {"samples": 10_000, "batches": 10_000, "epochs": 10_000}
 # The kinds of tensor a trace sends (docs/protocol.md, "Binary frames"), the one list of
 # them: server.traces sends these and nothing else, and trace/set_probe_rate filter by them.
 Kind = Literal["input", "output", "pre_activation", "grad_output", "W", "b", "grad_W",

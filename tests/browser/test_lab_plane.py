@@ -375,8 +375,8 @@ def test_the_loss_surface_panel_works_here(page: Page, console_errors, screensho
     assert console_errors == []
 
 
-def test_play_goes_on_past_one_train_command(page: Page, console_errors):
-    """Play is a train of 100 epochs (the most one command may ask) sent again until paused."""
+def test_play_goes_on_until_paused(page: Page, console_errors):
+    """Play runs until paused: past the 100 epochs of a playground Play command, in one command."""
     open_plane(page, "set=xor&count=50")
     play = page.get_by_role("button", name="Train epoch after epoch until paused")
     play.click()

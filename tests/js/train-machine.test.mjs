@@ -72,3 +72,16 @@ test("a refused command, or a socket reset, returns to idle; a queued play is dr
   assert.deepEqual(trainEvent(state, { type: "reset" }).state, IDLE);
   assert.deepEqual(trainEvent(state, { type: "refused", seq: 7 }).state, state);
 });
+
+test("a page may ask for longer play commands, also when the play waits for a running command", () => {
+  const idle = trainEvent(IDLE, { type: "play", epochs: 5000 });
+  assert.deepEqual(idle.send, [{ cmd: "train", unit: "epochs", count: 5000 }]);
+  const toggled = trainEvent(IDLE, { type: "toggle", epochs: 5000 });
+  assert.deepEqual(toggled.send, [{ cmd: "train", unit: "epochs", count: 5000 }]);
+  let state = trainEvent(IDLE, { type: "train", unit: "epochs", count: 1 }).state;
+  state = trainEvent(state, { type: "sent", seq: 1 }).state;
+  state = trainEvent(state, { type: "play", epochs: 5000 }).state;
+  assert.equal(controls(state).playing, true);
+  const r = trainEvent(state, { type: "done", seq: 1 });
+  assert.deepEqual(r.send, [{ cmd: "train", unit: "epochs", count: 5000 }]);
+});

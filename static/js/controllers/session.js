@@ -13,10 +13,11 @@ import { createEpochClock } from "../lib/epoch-clock.js";
  * settings} used when the link has no architecture), `writeQuery(query)` (writes the store's
  * query into the URL; default: replaces the whole query), `onMessage(m)` (sees every WebSocket
  * message as it arrives, binary frames included), `trainOptions()` (extra fields for every
- * `train` command, e.g. `{grid: 48}`).
+ * `train` command, e.g. `{grid: 48}`), `playEpochs` (epochs one Play command trains; default
+ * lib/train-machine.js's PLAY_EPOCHS).
  */
 export function createSessionController(store, options = {}) {
-  const { forward, autoTrain = true, defaults = null, writeQuery = null, onMessage: tap = null, trainOptions = null } = options;
+  const { forward, autoTrain = true, defaults = null, writeQuery = null, onMessage: tap = null, trainOptions = null, playEpochs } = options;
   let socket = null;
   let offSocket = null;
   let queued = []; // WebSocket messages waiting for the next animation frame
@@ -220,13 +221,13 @@ export function createSessionController(store, options = {}) {
           feed({ type: "train", unit: req.unit, count: req.count });
           break;
         case "play":
-          feed({ type: "play" });
+          feed({ type: "play", epochs: playEpochs });
           break;
         case "stop":
           feed({ type: "pause" });
           break;
         case "toggle":
-          feed({ type: "toggle" });
+          feed({ type: "toggle", epochs: playEpochs });
           break;
         case "rewind":
           feed({ type: "rewind", epoch: req.epoch });

@@ -24,15 +24,16 @@ export function trainEvent(state, event) {
     case "rewind": // {epoch}
       if (state.mode !== "idle") return keep(state);
       return { state: { mode: "running", seq: null, queued: null }, send: [{ cmd: "rewind", epoch: event.epoch }] };
-    case "toggle": // the play / pause button
-      return trainEvent(state, { type: controls(state).playing ? "pause" : "play" });
-    case "play":
+    case "toggle": // the play / pause button ({epochs} as for play)
+      return trainEvent(state, { ...event, type: controls(state).playing ? "pause" : "play" });
+    case "play": // {epochs}: how many one play command trains (default PLAY_EPOCHS)
       if (state.mode === "idle") {
         return { state: { mode: "playing", seq: null, queued: null },
-          send: [{ cmd: "train", unit: "epochs", count: PLAY_EPOCHS }] };
+          send: [{ cmd: "train", unit: "epochs", count: event.epochs ?? PLAY_EPOCHS }] };
       }
       if (state.mode === "playing") return keep(state);
-      return keep({ ...state, queued: "play" }); // starts when the running command is done
+      // starts when the running command is done
+      return keep({ ...state, queued: "play", ...(event.epochs ? { epochs: event.epochs } : {}) });
     case "pause": // stop whatever runs, and forget a queued play
       if (state.mode === "idle") return keep(state);
       if (state.mode === "stopping") return keep({ ...state, queued: null });
@@ -42,7 +43,7 @@ export function trainEvent(state, event) {
     case "done": // {seq}: a train or rewind finished (completed, stopped or diverged)
     case "refused": // {seq}: an error ended it (not a probe's, which lets the train go on)
       if (state.mode === "idle" || event.seq !== state.seq) return keep(state);
-      if (state.queued === "play" && event.type === "done") return trainEvent(IDLE, { type: "play" });
+      if (state.queued === "play" && event.type === "done") return trainEvent(IDLE, { type: "play", epochs: state.epochs });
       return keep(IDLE);
     case "reset": // the socket closed or a new one opened: no reply of the old one will come
       return keep(IDLE);

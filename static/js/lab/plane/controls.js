@@ -208,9 +208,11 @@ export function createPlaneControls({ bar, data }, store) {
     const step = pr?.step ?? s?.step ?? 0;
     counter.textContent = `epoch ${epoch} done · step ${step}`;
     counter.dataset.step = String(step);
-    const opts = Array.from({ length: epoch + 1 }, (_, e) => e);
-    const key = opts.join(",");
-    if (rewindSel.dataset.key !== key) {
+    // the list is rebuilt when training stops (while it runs Rewind is off): a long Play would
+    // otherwise rebuild thousands of options every epoch
+    const key = String(epoch);
+    if (!training && rewindSel.dataset.key !== key) {
+      const opts = Array.from({ length: epoch + 1 }, (_, e) => e);
       rewindSel.replaceChildren(...opts.map((e) => el("option", { value: String(e) }, e === 0 ? "epoch 0 (start)" : `epoch ${e}`)));
       rewindSel.dataset.key = key;
       rewindSel.value = "0";

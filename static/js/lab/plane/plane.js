@@ -20,6 +20,8 @@ import { createCompare } from "./compare.js";
 
 /** Grid size (cells a side) asked for: every neuron's map and the output. */
 export const GRID_SIZE = 48;
+// epochs one Play command trains: the server's most per command, so Play runs until paused
+export const PLAY_COMMAND_EPOCHS = 10_000;
 const PROBE_RATE = 20; // weight updates a second while training (the lines)
 
 /** The view's own store keys, beside the playground's schema. */
@@ -86,6 +88,7 @@ export function mountPlane(panel) {
     defaults: { spec: DEFAULT_SPEC, settings: DEFAULT_SETTINGS },
     writeQuery,
     trainOptions: () => ({ grid: GRID_SIZE }),
+    playEpochs: PLAY_COMMAND_EPOCHS,
     onMessage(m) {
       if (grids.accept(m)) return;
       if (weights.accept(m)) return;
