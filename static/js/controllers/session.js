@@ -4,6 +4,7 @@
 import { ApiError, api, createSocket } from "../api.js";
 import { DEFAULT_PRESET, DEFAULT_SETTINGS, PRESETS } from "../lib/presets.js";
 import { firstSampleInput } from "../lib/splits.js";
+import { capLosses } from "../lib/rewind.js";
 
 export function createSessionController(store, { forward, autoTrain = true } = {}) {
   let socket = null;
@@ -37,6 +38,7 @@ export function createSessionController(store, { forward, autoTrain = true } = {
       classNames: same("classNames", state.class_names),
       history: same("history", history ?? []),
       batchLosses: sameLosses ? oldLosses : losses,
+      batchLossesFrom: state.batch_losses_from ?? 0,
       epoch: state.epoch,
       confusion: same("confusion", confusion ?? null),
       diverged: same("diverged", state.diverged ?? null),
@@ -95,7 +97,11 @@ export function createSessionController(store, { forward, autoTrain = true } = {
         if (m.field !== "session") patch.training = store.get("training");
       }
     }
-    if (losses) patch.batchLosses = losses;
+    if (losses) {
+      const capped = capLosses(losses, patch.batchLossesFrom ?? store.get("batchLossesFrom"));
+      patch.batchLosses = capped.losses;
+      patch.batchLossesFrom = capped.from;
+    }
     if (progress) {
       const now = performance.now();
       patch.progress = { ...progress, started: commandStarted, now };
