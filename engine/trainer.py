@@ -164,6 +164,7 @@ class Trainer:
                 self._undo_step(saved)
                 return [self._diverged(loss, "loss")]
             self.model.backward(dout, loss=self.loss)
+            self.model.release_caches()  # the batch's activations are not needed any more
             self.optimizer.step(self.model.trainable_params(), self.model.named_grads())
         if not all(np.isfinite(v).all() for v in self.model.trainable_params().values()):
             self._undo_step(saved)

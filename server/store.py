@@ -35,6 +35,9 @@ CREATE INDEX IF NOT EXISTS sessions_touched ON sessions(touched);
 """
 
 
+WAL_SIZE_LIMIT = 1024 * 1024
+
+
 @dataclass
 class StoredSession:
     """What the store holds of one session."""
@@ -57,6 +60,9 @@ class SessionStore:
         self._db.execute("PRAGMA auto_vacuum = INCREMENTAL")  # effective on a new file only
         self._db.execute("PRAGMA journal_mode = WAL")
         self._db.execute("PRAGMA synchronous = NORMAL")
+        # after each automatic checkpoint the WAL is cut back to this size (it would stay at
+        # its largest otherwise); checkpoint() truncates it to nothing
+        self._db.execute(f"PRAGMA journal_size_limit = {WAL_SIZE_LIMIT}")
         self._db.execute("PRAGMA foreign_keys = ON")
         self._db.executescript(_SCHEMA)
 

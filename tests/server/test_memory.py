@@ -91,7 +91,7 @@ def test_the_byte_estimate_is_the_arrays_the_session_holds(tmp_path):
     lists = (len(training.trainer.history) * HISTORY_RECORD
              + len(training.batch_losses) * FLOAT_IN_LIST)
     estimate = session_bytes(session)
-    assert held > 1_000_000  # the layer caches of a 50-image batch, at least
+    assert held > 100_000  # weights, gradients, moments, snapshots, checkpoints, last input
     assert abs((estimate - lists) - held) <= 0.01 * held + 4096
     assert session.bytes == estimate  # recounted after the last job
     assert data_bytes(data) == sum(data.part(n).images.nbytes + data.part(n).labels.nbytes
