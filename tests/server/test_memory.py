@@ -264,3 +264,33 @@ def test_batch_losses_keep_the_last_ones_and_say_from_where(tmp_path, monkeypatc
     assert state["step"] < 4
     assert state["batch_losses"] == [] and state["batch_losses_from"] == state["step"]
     manager.close()
+
+
+def test_every_route_brings_an_unloaded_session_back(tmp_path):
+    """A session unloaded while its page stays open (it stays cached, as with a socket):
+    a read, a forward and a zip upload (which looks at the network before taking the lock)
+    each find it as it was."""
+    from tests.server.test_own_samples import _png, _zip
+
+    with TestClient(create_app(app_settings(data_dir=tmp_path))) as client:
+        manager = client.app.state.manager
+        sid = client.post("/api/sessions", json={"settings": TINY}).json()["id"]
+        session = manager.get(sid)
+        before = client.get(f"/api/sessions/{sid}").json()
+        for call in (
+            lambda: client.get(f"/api/sessions/{sid}"),
+            lambda: client.post(f"/api/sessions/{sid}/forward",
+                                json={"sample": {"split": "val", "index": 0}}),
+            lambda: client.post(f"/api/sessions/{sid}/dataset/zip", files={"file": (
+                "d.zip", _zip({"cat/0.png": _png(0), "dog/0.png": _png(5)}),
+                "application/zip")}),
+        ):
+            with session.lock:
+                session.unload(manager.store)
+            assert not session.resident and manager.get(sid) is session
+            reply = call()
+            assert reply.status_code == 200, reply.text
+            assert session.resident
+        after = client.get(f"/api/sessions/{sid}").json()
+        assert after["history"] == before["history"] and after["spec"] == before["spec"]
+        assert after["samples"]["count"] == 2
