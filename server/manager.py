@@ -152,10 +152,13 @@ class SessionManager:
         return self.memory_bytes() <= limit
 
     def _refuse_for_memory(self) -> ApiError:
+        """503 naming memory; call while the refused session is still counted."""
         used, limit = self.memory_bytes(), self.settings.max_memory_bytes
-        return ApiError(503, f"memory: this server's sessions hold {used / MIB:.0f} MB of the "
-                        f"{limit / MIB:.0f} MB it may use (--max-memory), and every one is in "
-                        "use; try again later", "memory")
+        return ApiError(503, f"memory: with a new session the sessions in memory would hold "
+                        f"{used / MIB:.1f} MB, more than the {limit / MIB:.1f} MB this server "
+                        "may use (--max-memory), and none of the others can wait on disk now "
+                        "(each is training or answering a request); try again later",
+                        "memory")
 
     def _load(self, session_id: str) -> Session:
         """The stored session built afresh; 404 when there is none, SessionUnloadable (409,
@@ -204,8 +207,6 @@ class SessionManager:
             session.holds += 1  # not unloaded while it is being added
         try:
             if not self.evict_bytes(keep=session):
-                with self._lock:
-                    self._cache.pop(session.id, None)
                 raise self._refuse_for_memory()
             session.save(self.store)
         except BaseException:
