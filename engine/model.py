@@ -237,6 +237,16 @@ class Sequential:
         g0 = self._backward_steps(self._last, dout, loss, input_grad)[0]
         return to_public(g0) if g0 is not None else None
 
+    def release_caches(self) -> None:
+        """Let go of what the last forward kept for a backward (a training batch's
+        activations: batch x every layer's outputs); the next backward needs a new forward."""
+        for step in self.plan:
+            step.cache = None
+        for layer in self.layers:
+            layer.cache = None
+        self._last = None
+        self.logits = None
+
     def describe(self) -> list[tuple[str, str, Shape, Shape, int]]:
         """(name, kind, input_shape, output_shape, param_count) per layer."""
         return [(ly.name, ly.kind, self.shapes[i], self.shapes[i + 1],

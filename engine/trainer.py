@@ -14,14 +14,16 @@ a step on two samples at full length lands just before the epoch's validation, i
 and its loss-surface dot, and was measured to take a validation loss from 0.97 to 3.36. So
 a batch holds at most ``largest_batch(batch_size)`` samples. When a step consumes the last
 sample, the epoch ends: its :class:`EpochRecord` is appended to ``history``, a
-:class:`Snapshot` is kept, and the next step starts a new epoch.
+:class:`Snapshot` is kept (older ones thinned: :func:`engine.snapshots.keeps`), and the next
+step starts a new epoch.
 
 Stopping: ``run_epoch(cancel)`` checks ``cancel()`` between batches; a stopped epoch keeps its
 position (order, samples done, running sums) and the next ``step_*`` or ``run_epoch``
-resumes where it stopped. ``rewind(e)`` restores the snapshot of the end of epoch ``e``
-(weights, optimizer moments, both RNG states), truncates history to ``e`` records and starts
-epoch ``e + 1`` afresh; training on from there repeats the original run bit for bit (same
-learning rate). The current learning rate, weight decay and L1 rate are kept across a rewind.
+resumes where it stopped. ``rewind(e)`` restores the snapshot of the end of epoch ``e``, one
+of ``rewind_epochs()`` (weights, optimizer moments, both RNG states), truncates history to
+``e`` records and starts epoch ``e + 1`` afresh; training on from there repeats the original
+run bit for bit (same learning rate). The current learning rate, weight decay and L1 rate are
+kept across a rewind.
 
 Divergence: a step whose loss is NaN/inf, or whose update makes a weight NaN/inf, is undone
 (weights, optimizer state and model RNG from before the step) and reported as
@@ -44,7 +46,7 @@ from engine.history import EpochRecord
 from engine.metrics import Evaluation, evaluate, predictions
 from engine.model import Sequential
 from engine.optimizers import Optimizer
-from engine.snapshots import Checkpoint, Snapshot, copy_tree
+from engine.snapshots import Checkpoint, Snapshot, copy_tree, keeps
 from engine.train_events import Cancelled, Diverged, EpochEnd, StepProgress, TrainEvent
 
 STATE_VERSION = 1
@@ -162,6 +164,7 @@ class Trainer:
                 self._undo_step(saved)
                 return [self._diverged(loss, "loss")]
             self.model.backward(dout, loss=self.loss)
+            self.model.release_caches()  # the batch's activations are not needed any more
             self.optimizer.step(self.model.trainable_params(), self.model.named_grads())
         if not all(np.isfinite(v).all() for v in self.model.trainable_params().values()):
             self._undo_step(saved)
@@ -205,6 +208,7 @@ class Trainer:
         self.epoch += 1
         self._reset_position()
         self.snapshots.append(self._snapshot())
+        self.snapshots = [s for s in self.snapshots if keeps(s.epoch, self.epoch)]
         return record
 
     def _diverged(self, loss: float, cause: str) -> Diverged:
@@ -272,11 +276,24 @@ class Trainer:
         return evaluate(self.model, data, self.loss, which)
 
     # -- rewind ---------------------------------------------------------------------------
-    def rewind(self, epoch: int) -> None:
-        """Go back to the end of ``epoch`` (0 = the initial weights); see the module doc."""
+    def rewind_epochs(self) -> list[int]:
+        """The epochs whose snapshot is kept (see :func:`engine.snapshots.keeps`), oldest
+        first: those :meth:`rewind` can go back to."""
+        return [s.epoch for s in self.snapshots]
+
+    def rewind(self, epoch: int, full: Snapshot | None = None) -> None:
+        """Go back to the end of ``epoch`` (0 = the initial weights); see the module doc.
+        ``full``: the whole snapshot of ``epoch`` when the one held is partial."""
         if not isinstance(epoch, (int, np.integer)) or not 0 <= epoch <= self.epoch:
             raise ValueError(f"can rewind to an epoch in 0..{self.epoch}, got {epoch!r}")
-        snap = self.snapshots[int(epoch)]
+        held = {s.epoch: s for s in self.snapshots}
+        if int(epoch) not in held:
+            raise ValueError(f"epoch {epoch}'s snapshot is not kept; can rewind to "
+                             f"{', '.join(map(str, held))}")
+        snap = full if full is not None else held[int(epoch)]
+        if snap.partial or snap.epoch != epoch:
+            raise ValueError(f"the snapshot of epoch {epoch} held here is partial; pass the "
+                             "whole one")
         self.model.set_weights(snap.weights)
         self._restore_optimizer(snap.optimizer)
         self.rng.bit_generator.state = copy_tree(snap.rng)
@@ -285,7 +302,7 @@ class Trainer:
         self.epoch = snap.epoch
         self.global_step = snap.global_step
         self.history = self.history[:snap.epoch]
-        self.snapshots = self.snapshots[:snap.epoch + 1]
+        self.snapshots = [s for s in self.snapshots if s.epoch < snap.epoch] + [snap]
         self.checkpoints = [c for c in self.checkpoints if c.position < snap.epoch]
         self._reset_position()
 
@@ -355,7 +372,8 @@ class Trainer:
         self._cursor, self._steps = int(pos["cursor"]), int(pos["steps"])
         self._loss_sum, self._correct = float(pos["loss_sum"]), int(pos["correct"])
         self.history = [EpochRecord.from_dict(r, self.loss) for r in state["history"]]
-        self.snapshots = [Snapshot.from_plain(s) for s in state["snapshots"]]
+        self.snapshots = [Snapshot.from_plain(s) for s in state["snapshots"]
+                          if keeps(int(s["epoch"]), self.epoch)]
         self.checkpoints = [Checkpoint.from_plain(c) for c in state["checkpoints"]]
 
 

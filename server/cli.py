@@ -21,7 +21,21 @@ from server.config import Settings, default_data_dir
 from server.data_lock import DataDirInUse, lock_data_dir
 from server.host_guard import is_loopback
 
-LIMITS = {f.name: f.default for f in dataclasses.fields(Settings) if f.name.startswith("max_")}
+LIMITS = {f.name: getattr(Settings(), f.name) for f in dataclasses.fields(Settings)
+          if f.name.startswith("max_")}
+SIZE_UNITS = {"": 1, "K": 1024, "M": 1024**2, "G": 1024**3}
+
+
+def parse_size(text: str) -> int:
+    """Bytes from ``"512M"``, ``"2G"``, ``"300000000"`` (K, M, G are powers of 1024);
+    ValueError naming the flag."""
+    match = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*([KMG]?)i?B?\s*", text, re.IGNORECASE)
+    if not match:
+        raise ValueError(f"--max-memory {text}: write a size such as 512M or 2G")
+    number = int(float(match.group(1)) * SIZE_UNITS[match.group(2).upper()])
+    if number < 16 * 1024**2:
+        raise ValueError(f"--max-memory {text}: must be at least 16M")
+    return number
 
 
 def parse_limits(pairs: list[str]) -> dict[str, int]:
@@ -74,6 +88,14 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         default=Settings.session_ttl_seconds / 86400,
         help="delete sessions unused for this many days, and their storage "
         f"(default {Settings.session_ttl_seconds / 86400:g})",
+    )
+    parser.add_argument(
+        "--max-memory",
+        default=None,
+        metavar="SIZE",
+        help="bytes the sessions in memory and their data may hold, e.g. 512M or 2G; idle "
+        "sessions beyond it wait on disk and come back on their next use (default: a quarter "
+        f"of this machine's memory, between 256M and 4G: {LIMITS['max_memory_bytes'] >> 20}M)",
     )
     parser.add_argument(
         "--limit",
@@ -156,6 +178,8 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     try:
         limits = parse_limits(args.limit)
+        if args.max_memory is not None:
+            limits["max_memory_bytes"] = parse_size(args.max_memory)
     except ValueError as exc:
         print(f"nnplay: {exc}", file=sys.stderr)
         return 2

@@ -24,6 +24,19 @@ def default_data_dir() -> Path:
     return base / "nnplay"
 
 
+MIB = 1024 * 1024
+
+
+def default_max_memory() -> int:
+    """Bytes sessions and their data may hold: a quarter of the machine's memory, at least
+    256 MiB and at most 4 GiB (512 MiB where the machine's size cannot be read)."""
+    try:
+        total = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    except (AttributeError, ValueError, OSError):
+        return 512 * MIB
+    return max(256 * MIB, min(4096 * MIB, total // 4))
+
+
 @dataclass(frozen=True)
 class Settings:
     """Everything the app needs to know at start-up, limits included.
@@ -68,6 +81,10 @@ class Settings:
 
     # Sessions.
     max_sessions_in_memory: int = 64  # least recently used ones beyond this are dropped to disk
+    # Bytes the sessions in memory and their data may hold together (server.memory): the least
+    # recently used idle ones are dropped to disk beyond it; a new one is refused (503) only
+    # when nothing can be dropped. The process itself (Python, NumPy, MNIST) comes on top.
+    max_memory_bytes: int = field(default_factory=default_max_memory)
     max_sessions_on_disk: int = 10_000  # creating one more is refused (503) until some expire
     max_sessions_per_minute: int = 60  # sessions one client (IP address) may create a minute
     session_ttl_seconds: float = 7 * 24 * 3600.0  # idle sessions are deleted after this

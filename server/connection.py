@@ -204,6 +204,8 @@ class Connection:
         if isinstance(command, SetProbeRate):
             assert self.session is not None
             try:
+                if not self.session.resident:  # unloaded to disk while idle: bring it back
+                    await self.call(lambda s: None)
                 check_probe(self.session, command.sample, command.layers)
             except ApiError as exc:
                 await self.error(command.seq, exc.field, exc.message)

@@ -1,7 +1,11 @@
 """The data a session trains on: its dataset, cut to size and split, from the engine.
 
-MNIST and shapes splits are shared (read-only arrays, one copy for every session that asks for
-the same dataset, size, split and seed); own samples are split afresh each time.
+MNIST and shapes splits are shared: read-only arrays, one copy for every session that asks for
+the same dataset, size, split fractions and input side, whatever its seed. The shapes are
+drawn, and both built-in datasets split, with ``DATA_SEED`` (the default seed, 0), so a
+session's seed sets its initial weights and the order of its batches but not its data (a
+20,000-image set is built once, not once per seed). Own samples and the lab's points are split
+afresh for each session, with its seed.
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ from server.schemas.settings import TrainSettings
 
 SHAPES_DEFAULT_SIZE = 3000
 SPLITS = ("train", "val", "test")
+DATA_SEED = 0  # draws the shapes and splits the built-in datasets, for every session
 
 
 @dataclass(frozen=True)
@@ -95,18 +100,24 @@ def load_planar(settings: TrainSettings, input_shape: tuple[int, ...]) -> SplitD
                      parts["test"], PlanarSplit(data, names, index))
 
 
-Key = tuple[str, int | None, tuple[float, float, float], int, int]
+Key = tuple[str, int | None, tuple[float, float, float], int]
 _shared: weakref.WeakValueDictionary[Key, SplitData] = weakref.WeakValueDictionary()
 _recent: OrderedDict[Key, SplitData] = OrderedDict()
 _lock = threading.Lock()
 RECENT = 4  # splits kept alive with no session using them
 
 
-def _builtin(name: str, size: int | None, fractions: tuple[float, float, float], seed: int,
+def alive_splits() -> list[SplitData]:
+    """Every shared split some session (or the recent list) still holds."""
+    with _lock:
+        return list(_shared.values())
+
+
+def _builtin(name: str, size: int | None, fractions: tuple[float, float, float],
              side: int) -> SplitData:
-    """One SplitData per distinct (dataset, size, split, seed, side) while any session uses
-    it (the arrays are read-only and shared), plus the few most recent ones."""
-    key: Key = (name, size, fractions, seed, side)
+    """One SplitData per distinct (dataset, size, split, side) while any session uses it
+    (the arrays are read-only and shared), plus the few most recent ones."""
+    key: Key = (name, size, fractions, side)
     with _lock:
         found = _shared.get(key)
         if found is None:
@@ -118,23 +129,24 @@ def _builtin(name: str, size: int | None, fractions: tuple[float, float, float],
         return found
 
 
-def _make(name: str, size: int | None, fractions: tuple[float, float, float], seed: int,
+def _make(name: str, size: int | None, fractions: tuple[float, float, float],
           side: int) -> SplitData:
     if name == "mnist":
         base = mnist.load_shipped()
         if size is not None and size < len(base):
             base = base.subset(np.arange(size))
     else:
-        base = shapes.generate(size or SHAPES_DEFAULT_SIZE, size=side, seed=seed)
-    train, val, test = _split(base, fractions, seed)
+        base = shapes.generate(size or SHAPES_DEFAULT_SIZE, size=side, seed=DATA_SEED)
+    train, val, test = _split(base, fractions, DATA_SEED)
     return SplitData(name, list(base.class_names), train, val, test)
 
 
-def builtin_split(name: str, seed: int) -> SplitData:
-    """A built-in dataset with the default size and split fractions for ``seed``."""
+def builtin_split(name: str, seed: int = DATA_SEED) -> SplitData:
+    """A built-in dataset with the default size and split fractions (the same for every
+    ``seed``: see the module docstring)."""
     defaults = TrainSettings()
     fractions = (defaults.split.train, defaults.split.val, defaults.split.test)
-    return _builtin(name, None, fractions, seed, 28)
+    return _builtin(name, None, fractions, 28)
 
 
 def load(settings: TrainSettings, input_shape: tuple[int, ...], own: Dataset | None,
@@ -152,7 +164,7 @@ def load(settings: TrainSettings, input_shape: tuple[int, ...], own: Dataset | N
         if (c, h, w) != (1, 28, 28):
             raise ApiError(422, f"settings.dataset: MNIST images are 1x28x28 but the network "
                            f"takes {c}x{h}x{w}", "settings.dataset")
-        return _builtin("mnist", size, fractions, settings.seed, 28)
+        return _builtin("mnist", size, fractions, 28)
     if settings.dataset == "shapes":
         if c != 1 or h != w or len(input_shape) != 3:
             raise ApiError(422, f"settings.dataset: shapes are square grayscale images but the "
@@ -170,7 +182,7 @@ def load(settings: TrainSettings, input_shape: tuple[int, ...], own: Dataset | N
             raise ApiError(422, f"settings.dataset_size: {count} shapes of {h}x{w} pixels is "
                            f"more than this server's limit of {max_pixels} pixels",
                            "settings.dataset_size")
-        return _builtin("shapes", size, fractions, settings.seed, h)
+        return _builtin("shapes", size, fractions, h)
     if own is None or own.num_classes < 2:
         raise ApiError(422, "settings.dataset: your own dataset needs samples of at least two "
                        "classes; add some first", "settings.dataset")

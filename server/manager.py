@@ -2,7 +2,15 @@
 
 ``get`` loads a session from disk when it is not cached; the least recently used idle
 sessions beyond ``max_sessions_in_memory`` are dropped from memory (they are already saved).
-``expire`` deletes sessions idle for longer than ``session_ttl_seconds`` from both.
+
+Bytes: the sessions' own arrays (``server.memory.session_bytes``, recounted after every job)
+plus each shared dataset once are held under ``max_memory_bytes``. Beyond it the least
+recently used sessions that no job, request or train is using are unloaded to disk
+(``Session.unload``), also those with a socket open: the object stays, with its socket, and
+its next job reloads it (``ensure_resident``). A new session is refused (503 naming memory)
+only when unloading everything that can be unloaded still leaves no room for it.
+``expire`` deletes sessions idle for longer than ``session_ttl_seconds`` from both, then
+checkpoints the WAL.
 """
 
 from __future__ import annotations
@@ -16,8 +24,10 @@ from collections.abc import Callable, Iterator
 
 from server import model_file
 from server.config import Settings
+from server.data import alive_splits
 from server.errors import ApiError, SessionUnloadable, not_found
 from server.ids import is_session_id, new_session_id
+from server.memory import MIB, data_bytes, session_bytes
 from server.schemas.settings import TrainSettings
 from server.session import Session
 from server.store import SessionStore
@@ -75,6 +85,7 @@ class SessionManager:
                     self._cache[session_id] = session
                     session.holds += hold
                     self._evict_locked()
+                self.evict_bytes(keep=session)
             else:
                 with self._lock:
                     session.holds += hold
@@ -82,13 +93,83 @@ class SessionManager:
             self._loading.pop(session_id, None)
         return session
 
+    def ensure_resident(self, session: Session) -> None:
+        """Reload an unloaded session (caller holds its lock); SessionUnloadable when what is
+        stored cannot be read. Then recount its bytes and keep the total under the cap."""
+        if session.resident:
+            return
+        try:
+            session.reload(self.store)
+        except ApiError:
+            raise
+        except Exception as exc:
+            log.exception("stored session %s cannot be reloaded", session.id)
+            raise SessionUnloadable(session.id, f"{type(exc).__name__}: {exc}") from exc
+        session.store = self.store
+        self.recount(session)
+
+    def recount(self, session: Session) -> None:
+        """Count the session's bytes again (after a job changed it) and, when over the cap,
+        unload others."""
+        session.bytes = session_bytes(session)
+        if self.memory_bytes() > self.settings.max_memory_bytes:
+            self.evict_bytes(keep=session)
+
+    # -- bytes --------------------------------------------------------------------------
+    def memory_bytes(self) -> int:
+        """The sessions' own bytes as last counted plus every shared dataset alive, once."""
+        with self._lock:
+            own = sum(s.bytes for s in self._cache.values())
+        return own + sum(data_bytes(d) for d in alive_splits())
+
+    @staticmethod
+    def _busy(session: Session) -> bool:
+        """A job, request or train is using it (a socket alone does not count)."""
+        return session.holds > session.sockets or session.training_owner is not None
+
+    def evict_bytes(self, keep: Session | None = None) -> bool:
+        """Unload least recently used sessions (not ``keep``, none in use) until the total
+        is under ``max_memory_bytes``; True when it is."""
+        limit = self.settings.max_memory_bytes
+        with self._lock:
+            candidates = [s for s in self._cache.values() if s is not keep and s.resident]
+        for candidate in candidates:
+            if self.memory_bytes() <= limit:
+                return True
+            if not candidate.lock.acquire(blocking=False):
+                continue  # a job runs on it right now
+            try:
+                if candidate.closed or self._busy(candidate) or not candidate.resident:
+                    continue
+                candidate.unload(self.store)
+                with self._lock:
+                    if candidate.sockets == 0 and candidate.holds == 0:
+                        self._cache.pop(candidate.id, None)
+            except Exception:  # a save that fails: keep it in memory, try the next one
+                log.exception("session %s could not be unloaded to disk", candidate.id)
+            finally:
+                candidate.lock.release()
+        return self.memory_bytes() <= limit
+
+    def _refuse_for_memory(self) -> ApiError:
+        """503 naming memory; call while the refused session is still counted."""
+        used, limit = self.memory_bytes(), self.settings.max_memory_bytes
+        return ApiError(503, f"memory: with a new session the sessions in memory would hold "
+                        f"{used / MIB:.1f} MB, more than the {limit / MIB:.1f} MB this server "
+                        "may use (--max-memory), and none of the others can wait on disk now "
+                        "(each is training or answering a request); try again later",
+                        "memory")
+
     def _load(self, session_id: str) -> Session:
         """The stored session built afresh; 404 when there is none, SessionUnloadable (409,
         logged with its cause) when what is stored cannot be read or built."""
         try:
             stored = self.store.load(session_id)
             if stored is not None:
-                return Session.from_stored(stored, self.settings)
+                session = Session.from_stored(stored, self.settings)
+                session.store = self.store
+                session.bytes = session_bytes(session)
+                return session
         except Exception as exc:  # whatever a damaged row (or a lowered limit) makes it raise
             log.exception("stored session %s cannot be loaded", session_id)
             reason = exc.message if isinstance(exc, ApiError) else f"{type(exc).__name__}: {exc}"
@@ -117,10 +198,25 @@ class SessionManager:
         return new_session_id()
 
     def add(self, session: Session) -> Session:
-        """Save a new session and cache it."""
-        session.save(self.store)
+        """Cache a new session and save it; 503 naming memory (nothing saved) when it does
+        not fit under ``max_memory_bytes`` even after unloading every idle session."""
+        session.store = self.store
+        session.bytes = session_bytes(session)
         with self._lock:
             self._cache[session.id] = session
+            session.holds += 1  # not unloaded while it is being added
+        try:
+            if not self.evict_bytes(keep=session):
+                raise self._refuse_for_memory()
+            session.save(self.store)
+        except BaseException:
+            with self._lock:
+                self._cache.pop(session.id, None)
+            raise
+        finally:
+            with self._lock:
+                session.holds -= 1
+        with self._lock:
             self._evict_locked()
         return session
 
@@ -157,6 +253,7 @@ class SessionManager:
             else:
                 self.store.delete(sid)
             gone.append(sid)
+        self.store.checkpoint()
         return gone
 
     def cached_ids(self) -> list[str]:

@@ -57,7 +57,9 @@ def _budget(manager: SessionManager, allowance: Allowance, client: str) -> Pixel
 
 def _add_zip(manager: SessionManager, session_id: str, data: bytes, mode: str,
              allowance: Allowance, client: str) -> dict[str, Any]:
-    with manager.using(session_id) as session:
+    with manager.using(session_id) as session:  # held: not unloaded to disk meanwhile
+        with session.lock:
+            manager.ensure_resident(session)  # one unloaded while idle comes back first
         budget = _budget(manager, allowance, client)
         try:
             return _add_zip_to(manager, session, data, mode, budget)

@@ -16,6 +16,7 @@ import numpy as np
 
 from engine.model import Sequential, build, to_public
 from engine.preprocess import fit_input
+from engine.snapshots import Snapshot
 from engine.trace import SoftmaxCell, softmax_cell
 from engine.trainer import largest_batch
 from server import architecture, codec, model_file, pytorch_script
@@ -70,6 +71,10 @@ class Session:
         self._drop: set[str] = set()
         self._drop_prefixes: set[str] = set()
         self._save_all_snapshots = True
+        self.resident = True  # False once unloaded to disk (see unload); reload() brings it back
+        self.store: SessionStore | None = None  # where it is saved (set by the manager)
+        self.bytes = 0  # its own bytes when last counted (server.memory.session_bytes)
+        self.checkpoint_wal = False  # the next save gave back blobs: truncate the WAL after it
 
     # -- construction -------------------------------------------------------------------
     @classmethod
@@ -195,7 +200,8 @@ class Session:
             state.update(training.summary())
         else:
             state.update({"epoch": 0, "batch": 0, "batches_per_epoch": 0, "step": 0,
-                          "history": [], "batch_losses": [], "confusion": None,
+                          "history": [], "rewind_epochs": [], "batch_losses": [],
+                          "batch_losses_from": 0, "confusion": None,
                           "diverged": None})
         return state
 
@@ -222,8 +228,14 @@ class Session:
 
     def rewind(self, epoch: int) -> dict[str, Any]:
         self.check_idle()
-        self.training_or_raise().rewind(epoch)
+        self.training_or_raise().rewind(epoch, self._stored_snapshot)
+        self.checkpoint_wal = True
         return self.state()
+
+    def _stored_snapshot(self, epoch: int) -> Snapshot | None:
+        """The whole snapshot of ``epoch`` as saved, or None."""
+        blob = self.store.load_blob(self.id, f"snapshot/{epoch}") if self.store else None
+        return Snapshot.from_plain(codec.unpack(blob)) if blob is not None else None
 
     # -- architecture and settings --------------------------------------------------------
     def set_spec(self, spec: dict[str, Any],
@@ -514,7 +526,11 @@ class Session:
         else:
             drop |= {"trainer", "checkpoints"}
         store.save(self.id, self.created, self.touched, meta, put=put, drop=drop - set(put),
-                   drop_prefixes=self._drop_prefixes)
+                   drop_prefixes=self._drop_prefixes,
+                   checkpoint=self.checkpoint_wal or bool(self._drop_prefixes))
+        if self.training is not None:
+            self.training.offload()  # what is on disk now need not stay in memory
+        self.checkpoint_wal = False
         self._put.clear()
         self._drop.clear()
         self._drop_prefixes.clear()
@@ -531,6 +547,32 @@ class Session:
         elif self.touched - self._saved_touch >= TOUCH_EVERY_SECONDS:
             store.touch(self.id, self.touched)
             self._saved_touch = self.touched
+
+    # -- memory -------------------------------------------------------------------------
+    HEAVY = ("table", "spec", "settings", "own", "last_input", "last_label", "model", "data", "training",
+             "training_problem", "file_class_names", "_put", "_drop", "_drop_prefixes",
+             "_save_all_snapshots", "_saved_touch")
+
+    def unload(self, store: SessionStore) -> None:
+        """Save, then let go of the weights, training state, data and own samples (the
+        caller holds the lock; no train runs). The object stays (its sockets, lock and
+        watchers with it); :meth:`reload` brings the rest back from ``store``."""
+        self.save(store)
+        self.model = None  # type: ignore[assignment]
+        self.data = self.training = self.last_input = None
+        self.own = OwnSamples()
+        self.resident = False
+        self.bytes = 0
+
+    def reload(self, store: SessionStore) -> None:
+        """Undo :meth:`unload`: read the session back as it was saved."""
+        stored = store.load(self.id)
+        if stored is None:
+            raise ApiError(404, "id: no such session", "id")
+        fresh = Session.from_stored(stored, self.limits)
+        for name in self.HEAVY:
+            setattr(self, name, getattr(fresh, name))
+        self.resident = True
 
     @classmethod
     def from_stored(cls, stored: StoredSession, limits: Settings) -> Session:

@@ -3,7 +3,8 @@
 Blobs are npz bytes (weights, optimizer state, epoch snapshots, own samples, last input) keyed
 by ``(session_id, name)``. Every :meth:`SessionStore.save` is one transaction, so a process
 killed at any moment leaves each session as it was after its last completed save.
-Deleted sessions give their pages back to the file system (incremental vacuum).
+Deleted sessions give their pages back to the file system (incremental vacuum); after a delete,
+a rewind, and periodically (the app's sweep) the WAL is checkpointed and truncated.
 """
 
 from __future__ import annotations
@@ -34,6 +35,9 @@ CREATE INDEX IF NOT EXISTS sessions_touched ON sessions(touched);
 """
 
 
+WAL_SIZE_LIMIT = 1024 * 1024
+
+
 @dataclass
 class StoredSession:
     """What the store holds of one session."""
@@ -56,6 +60,9 @@ class SessionStore:
         self._db.execute("PRAGMA auto_vacuum = INCREMENTAL")  # effective on a new file only
         self._db.execute("PRAGMA journal_mode = WAL")
         self._db.execute("PRAGMA synchronous = NORMAL")
+        # after each automatic checkpoint the WAL is cut back to this size (it would stay at
+        # its largest otherwise); checkpoint() truncates it to nothing
+        self._db.execute(f"PRAGMA journal_size_limit = {WAL_SIZE_LIMIT}")
         self._db.execute("PRAGMA foreign_keys = ON")
         self._db.executescript(_SCHEMA)
 
@@ -72,9 +79,11 @@ class SessionStore:
         put: Mapping[str, bytes] | None = None,
         drop: Iterable[str] = (),
         drop_prefixes: Iterable[str] = (),
+        checkpoint: bool = False,
     ) -> None:
         """Write the session's JSON, add/replace blobs in ``put``, remove those in ``drop``
-        and those whose name starts with one of ``drop_prefixes``: all or nothing."""
+        and those whose name starts with one of ``drop_prefixes``: all or nothing.
+        ``checkpoint``: then truncate the WAL (after a rewind gave back snapshots)."""
         text = json.dumps(meta, allow_nan=False, separators=(",", ":"))
         with self._lock:
             cur = self._db.cursor()
@@ -103,6 +112,22 @@ class SessionStore:
             except BaseException:
                 cur.execute("ROLLBACK")
                 raise
+            if checkpoint:
+                self._checkpoint_locked()
+
+    def checkpoint(self) -> None:
+        """Copy the WAL into the database and truncate it to nothing (a no-op when a reader
+        holds it; the next checkpoint catches up)."""
+        with self._lock:
+            self._checkpoint_locked()
+
+    def _checkpoint_locked(self) -> None:
+        self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
+
+    def wal_bytes(self) -> int:
+        """Size of the write-ahead log file now (0 when there is none)."""
+        wal = self.path.with_name(self.path.name + "-wal")
+        return wal.stat().st_size if wal.exists() else 0
 
     def put_blob(self, session_id: str, name: str, data: bytes, touched: float) -> None:
         """Add or replace one blob of an existing session (and record the use)."""
@@ -139,6 +164,13 @@ class SessionStore:
             }
         return StoredSession(session_id, row[0], row[1], json.loads(row[2]), blobs)
 
+    def load_blob(self, session_id: str, name: str) -> bytes | None:
+        """One blob of a session, or None."""
+        with self._lock:
+            row = self._db.execute("SELECT data FROM blobs WHERE session_id = ? AND name = ?",
+                                   (session_id, name)).fetchone()
+        return bytes(row[0]) if row is not None else None
+
     def exists(self, session_id: str) -> bool:
         with self._lock:
             row = self._db.execute("SELECT 1 FROM sessions WHERE id = ?", (session_id,)).fetchone()
@@ -153,6 +185,7 @@ class SessionStore:
             cur = self._db.execute("DELETE FROM sessions WHERE id = ?", (session_id,))
             # executescript steps the pragma to its end (execute frees one page per call)
             self._db.executescript("PRAGMA incremental_vacuum;")
+            self._checkpoint_locked()
         return cur.rowcount > 0
 
     def idle_since(self, cutoff: float) -> list[str]:

@@ -2,12 +2,14 @@
 
 Builds the trainer from settings and split data, turns its events and history into
 JSON-ready dicts (non-finite numbers never get through: divergence is an event), keeps the
-per-step losses and the last confusion matrix, and splits its state for the store so that
-each epoch snapshot is written once, not on every save.
+per-step losses (the last ``MAX_BATCH_LOSSES``) and the last confusion matrix, and splits its
+state for the store so that each epoch snapshot is written once, not on every save; once
+written, a snapshot stays in memory as weights only (:meth:`Training.offload`).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -18,6 +20,7 @@ from engine.chance import stuck_at_chance
 from engine.history import EpochRecord
 from engine.model import Sequential
 from engine.optimizers import Optimizer, make_optimizer
+from engine.snapshots import Snapshot
 from engine.train_events import Cancelled, Diverged, EpochEnd, StepProgress, TrainEvent
 from engine.trainer import Trainer
 from server import codec
@@ -28,6 +31,7 @@ from server.tensors import finite_or_none
 
 OPTIMIZER_FIELDS = ("optimizer", "momentum")
 CONFUSION_BLOB = "snapshot/confusion/"  # + epoch: that epoch's confusion matrix (for rewind)
+MAX_BATCH_LOSSES = 2000  # per-step losses kept (and sent in state): the most recent ones
 
 
 @dataclass(frozen=True)
@@ -59,7 +63,8 @@ class Training:
     def __init__(self, trainer: Trainer, settings: TrainSettings) -> None:
         self.trainer = trainer
         self.settings = settings
-        self.batch_losses: list[float] = []
+        self.batch_losses: list[float] = []  # steps losses_from + 1, losses_from + 2, ...
+        self.losses_from = 0  # steps before the first kept loss (older ones let go)
         self.confusion: dict[str, Any] | None = None
         self.confusions: dict[int, dict[str, Any] | None] = {}  # each epoch's, for rewind
         self.saved_confusions: set[int] = set()
@@ -144,7 +149,9 @@ class Training:
             "epoch_size": t.epoch_size,
             "step": t.global_step,
             "history": [self.history_json(r) for r in t.history],
+            "rewind_epochs": t.rewind_epochs(),
             "batch_losses": self.batch_losses,
+            "batch_losses_from": self.losses_from,
             "confusion": self.confusion,
             "diverged": self.diverged,
         }
@@ -155,7 +162,7 @@ class Training:
         if isinstance(event, StepProgress):
             loss = finite_or_none(event.loss)
             if loss is not None:  # a step with a non-finite loss is a Diverged event instead
-                self.batch_losses.append(loss)
+                self._add_loss(loss)
             self.batch, self.batches = event.batch, event.batches_in_epoch
             self.last_batch = event.indices
             return {"type": "progress", "epoch": event.epoch, "batch": event.batch,
@@ -180,6 +187,15 @@ class Training:
         assert isinstance(event, Cancelled)
         return {"type": "stopped", "epoch": event.epoch, "batch": event.batch,
                 "samples": event.samples_seen, "message": event.message}
+
+    def _add_loss(self, loss: float) -> None:
+        """Keep the last ``MAX_BATCH_LOSSES`` per-step losses (older ones in chunks of a
+        quarter, so the list is not shifted on every step)."""
+        self.batch_losses.append(loss)
+        if len(self.batch_losses) > MAX_BATCH_LOSSES:
+            cut = MAX_BATCH_LOSSES // 4
+            del self.batch_losses[:cut]
+            self.losses_from += cut
 
     def emit(self, events: list[TrainEvent]) -> list[Emitted]:
         return [Emitted(e, self.event_json(e)) for e in events]
@@ -209,13 +225,25 @@ class Training:
                 "matrix": ev.confusion.astype(int).tolist(),
                 "per_class_acc": [finite_or_none(v) for v in ev.per_class_accuracy]}
 
-    def rewind(self, epoch: int) -> None:
+    def rewind(self, epoch: int, load: Callable[[int], Snapshot | None]) -> None:
+        """Back to the end of ``epoch``, one of the kept ones; ``load(epoch)`` reads the whole
+        snapshot from disk when memory holds only its weights."""
         t = self.trainer
+        kept = t.rewind_epochs()
         if not 0 <= epoch <= t.epoch:
             raise ApiError(422, f"epoch: can rewind to an epoch in 0..{t.epoch}, got {epoch}",
                            "epoch")
-        t.rewind(epoch)
-        del self.batch_losses[t.global_step:]
+        if epoch not in kept:
+            raise ApiError(422, f"epoch: epoch {epoch}'s snapshot is not kept (older epochs "
+                           f"are thinned); can rewind to {', '.join(map(str, kept))}", "epoch")
+        held = next(s for s in t.snapshots if s.epoch == epoch)
+        full = load(epoch) if held.partial else None
+        if held.partial and full is None:
+            raise ApiError(409, f"epoch: the snapshot of epoch {epoch} is missing on disk",
+                           "epoch")
+        t.rewind(epoch, full)
+        del self.batch_losses[max(0, t.global_step - self.losses_from):]
+        self.losses_from = min(self.losses_from, t.global_step)
         self.batch, self.batches = 0, None
         self.confusion = self.confusions.get(epoch)  # that epoch's, kept when it ended
         self.confusions = {e: c for e, c in self.confusions.items() if e <= epoch}
@@ -231,18 +259,23 @@ class Training:
         state.pop("snapshots")
         state.pop("checkpoints")
         state["batch_losses"] = np.asarray(self.batch_losses, dtype=np.float64)
+        state["batch_losses_from"] = self.losses_from
         return state
 
     def blobs(self, everything: bool) -> tuple[dict[str, bytes], set[str]]:
-        """(blobs to write, blob names to delete) since the last call."""
+        """(blobs to write, blob names to delete) since the last call. A partial snapshot
+        (weights only in memory) is on disk already and is not written again."""
         t = self.trainer
         put: dict[str, bytes] = {"trainer": codec.pack(self.state_blob())}
         have = {s.epoch for s in t.snapshots}
         for snap in t.snapshots:
-            if everything or snap.epoch not in self.saved_snapshots:
+            if not snap.partial and (everything or snap.epoch not in self.saved_snapshots):
                 put[f"snapshot/{snap.epoch}"] = codec.pack(snap.to_plain())
-        drop = {f"snapshot/{e}" for e in self.saved_snapshots - have}
-        for e, confusion in self.confusions.items():  # snapshot/confusion/<epoch>: once each
+        gone = self.saved_snapshots - have  # thinned, or undone by a rewind
+        drop = {f"snapshot/{e}" for e in gone}
+        # snapshot/confusion/<epoch>: each kept epoch's matrix, saved once, thinned with it
+        self.confusions = {e: c for e, c in self.confusions.items() if e in have}
+        for e, confusion in self.confusions.items():
             if everything or e not in self.saved_confusions:
                 put[f"{CONFUSION_BLOB}{e}"] = codec.pack({"confusion": confusion})
         drop |= {f"{CONFUSION_BLOB}{e}" for e in self.saved_confusions - set(self.confusions)}
@@ -253,6 +286,13 @@ class Training:
         self.saved_checkpoints = len(t.checkpoints)
         return put, drop
 
+    def offload(self) -> None:
+        """After a save: the snapshots on disk stay in memory as weights only (for the
+        trajectory); a rewind reads the rest back (see :meth:`rewind`)."""
+        t = self.trainer
+        t.snapshots = [s.light() if s.epoch in self.saved_snapshots and not s.partial else s
+                       for s in t.snapshots]
+
     @classmethod
     def restore(cls, model: Sequential, data: SplitData, settings: TrainSettings,
                 meta: dict[str, Any], blobs: dict[str, bytes]) -> Training:
@@ -261,6 +301,7 @@ class Training:
             return training
         state = codec.unpack(blobs["trainer"])
         losses = state.pop("batch_losses", np.zeros(0))
+        losses_from = int(state.pop("batch_losses_from", 0))
         snaps = sorted((codec.unpack(blob) for name, blob in blobs.items()
                         if name.startswith("snapshot/") and name[9:].isdigit()),
                        key=lambda s: int(s["epoch"]))
@@ -268,7 +309,9 @@ class Training:
         state["checkpoints"] = codec.unpack(blobs["checkpoints"]) if "checkpoints" in blobs \
             else []
         training.trainer.load_state_dict(state)
-        training.batch_losses = [float(v) for v in np.asarray(losses).reshape(-1)]
+        kept = [float(v) for v in np.asarray(losses).reshape(-1)]
+        cut = max(0, len(kept) - MAX_BATCH_LOSSES)  # saved before the cap: keep the last ones
+        training.batch_losses, training.losses_from = kept[cut:], losses_from + cut
         training.confusion = meta.get("confusion")
         training.confusions = {
             int(name[len(CONFUSION_BLOB):]): codec.unpack(blob)["confusion"]
@@ -281,7 +324,8 @@ class Training:
         training.diverged = meta.get("diverged")
         training.batch = int(meta.get("batch", 0))
         training.batches = meta.get("batches")
-        training.saved_snapshots = {int(s["epoch"]) for s in snaps}
+        training.saved_snapshots = {int(s["epoch"]) for s in snaps}  # thinned ones dropped
+        training.offload()                                             # at the next save
         training.saved_checkpoints = len(state["checkpoints"])
         return training
 

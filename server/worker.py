@@ -28,12 +28,14 @@ def run_locked(manager: SessionManager, session: Session, job: Callable[[Session
     with session.lock:
         if session.closed:
             raise not_found("session", "id")
+        manager.ensure_resident(session)  # reload one unloaded to disk (server.manager)
         session.touch()
         result = job(session)
         if save:
             session.save(manager.store)
         else:
             session.save_touch(manager.store)
+        manager.recount(session)
         return result
 
 

@@ -62,7 +62,8 @@ STATE = obj({
     "samples": ref("SamplesSummary"), "training": BOOL, "training_problem": nullable(STR),
     "created": NUM, "touched": NUM, "epoch": INT, "batch": INT,
     "batches_per_epoch": nullable(INT), "step": INT, "history": array(ANY_OBJ),
-    "batch_losses": array(nullable(NUM)), "confusion": nullable(ANY_OBJ),
+    "rewind_epochs": array(INT), "batch_losses": array(nullable(NUM)),
+    "batch_losses_from": INT, "confusion": nullable(ANY_OBJ),
     "diverged": nullable(ANY_OBJ),
 }, {"weights_reset": BOOL, "history_reset": BOOL})
 

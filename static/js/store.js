@@ -20,7 +20,8 @@ export const SCHEMA = {
   lastForward: { initial: null }, // decoded forward reply, see api.js decodeForward()
   input: { initial: null }, // {kind: "pixels"|"file"|"sample", ...} what was last forwarded
   history: { initial: [] }, // per finished epoch: {epoch, train_loss, train_acc, val_loss, val_acc}
-  batchLosses: { initial: [] }, // streaming per-batch losses: {step, loss}
+  batchLosses: { initial: [] }, // per-step losses of steps batchLossesFrom + 1, + 2, ... (the last 2000)
+  batchLossesFrom: { initial: 0 }, // steps before the first loss kept
   epoch: { initial: 0 }, // finished epochs
   confusion: { initial: null }, // {matrix: number[][], class_names} of the validation split
   progress: { initial: null }, // {unit, done, total, loss, acc, started, now} while training

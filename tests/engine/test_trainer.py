@@ -410,3 +410,31 @@ def test_one_sigmoid_unit_trains_on_two_classes(data, loss):
         events = list(tr.run_epoch())
         assert isinstance(events[-1], EpochEnd)
     assert tr.evaluate("val").loss < first
+
+
+def test_snapshots_are_thinned_and_a_thinned_epoch_cannot_be_rewound_to(data):
+    from engine.snapshots import keeps
+
+    kept_at_250 = [e for e in range(251) if keeps(e, 250)]
+    assert kept_at_250 == [0, 100, *range(160, 240, 10), *range(240, 251)]
+    for epoch in range(300):  # once dropped, never kept again
+        states = [keeps(epoch, latest) for latest in range(epoch, 420)]
+        assert states == sorted(states, reverse=True)
+    trainer = make(data, batch_size=60)
+    weights = {}
+    for _ in range(12):
+        list(trainer.run_epoch())
+        weights[trainer.epoch] = trainer.model.get_weights()
+    assert trainer.rewind_epochs() == [0, *range(3, 13)]
+    with pytest.raises(ValueError, match="not kept"):
+        trainer.rewind(2)
+    index = trainer.rewind_epochs().index(5)
+    full = trainer.snapshots[index]
+    trainer.snapshots[index] = full.light()  # weights only, as the server holds it
+    with pytest.raises(ValueError, match="partial"):
+        trainer.rewind(5)
+    trainer.rewind(5, full)  # the whole one, as read back from disk
+    assert same_weights(trainer.model.get_weights(), weights[5])
+    assert trainer.rewind_epochs() == [0, 3, 4, 5]
+    list(trainer.run_epoch())
+    assert same_weights(trainer.model.get_weights(), weights[6])

@@ -79,3 +79,31 @@ def test_limit_reaches_the_app(monkeypatch, tmp_path):
     assert main(["--limit", "max_layers=5", "--limit", "max_grid=11", "--port", str(port),
                  "--data-dir", str(tmp_path), "--no-open"]) == 0
     assert made[0].max_layers == 5 and made[0].max_grid == 11
+
+
+def test_max_memory_flag_sets_the_byte_ceiling(monkeypatch, tmp_path, capsys):
+    import socket
+
+    import server.cli
+    from server.cli import parse_size
+    from server.config import MIB, default_max_memory
+
+    assert parse_size("512M") == 512 * MIB and parse_size("2G") == 2048 * MIB
+    assert parse_size("300000000") == 300_000_000 and parse_size("1.5g") == 1536 * MIB
+    assert 256 * MIB <= LIMITS["max_memory_bytes"] == default_max_memory() <= 4096 * MIB
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    served = []
+    monkeypatch.setattr(server.cli.uvicorn, "run",
+                        lambda app, **kwargs: served.append(app.state.manager.settings))
+    assert main(["--port", str(port), "--data-dir", str(tmp_path / "d"),
+                 "--max-memory", "300M"]) == 0
+    assert served[0].max_memory_bytes == 300 * MIB
+    for bad in ("lots", "5M", "-1G"):
+        assert main(["--port", str(port), "--data-dir", str(tmp_path / "e"),
+                     f"--max-memory={bad}"]) == 2
+    err = capsys.readouterr().err
+    assert "--max-memory lots: write a size such as 512M or 2G" in err
+    assert "--max-memory 5M: must be at least 16M" in err
+    assert "Traceback" not in err

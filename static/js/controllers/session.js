@@ -6,6 +6,7 @@ import { DEFAULT_PRESET, DEFAULT_SETTINGS, PRESETS } from "../lib/presets.js";
 import { firstSampleInput } from "../lib/splits.js";
 import { IDLE, controls, trainEvent } from "../lib/train-machine.js";
 import { createEpochClock } from "../lib/epoch-clock.js";
+import { capLosses } from "../lib/rewind.js";
 
 /**
  * Options (all optional): `forward` (controllers/forward.js), `autoTrain` (a first visit trains
@@ -51,6 +52,7 @@ export function createSessionController(store, options = {}) {
       classNames: same("classNames", state.class_names),
       history: same("history", history ?? []),
       batchLosses: sameLosses ? oldLosses : losses,
+      batchLossesFrom: state.batch_losses_from ?? 0,
       epoch: state.epoch,
       confusion: same("confusion", confusion ?? null),
       diverged: same("diverged", state.diverged ?? null),
@@ -140,7 +142,11 @@ export function createSessionController(store, options = {}) {
         if (!String(m.message).startsWith("probe:")) feed({ type: "refused", seq: m.seq });
       }
     }
-    if (losses) patch.batchLosses = losses;
+    if (losses) {
+      const capped = capLosses(losses, patch.batchLossesFrom ?? store.get("batchLossesFrom"));
+      patch.batchLosses = capped.losses;
+      patch.batchLossesFrom = capped.from;
+    }
     if (progress) {
       const now = performance.now();
       patch.progress = { ...progress, ...clock.see(progress, now), now };

@@ -76,8 +76,11 @@ export function createCharts(container, store) {
       batchesEl.innerHTML = "";
       return;
     }
-    const pts = thin(losses, 400).map(([i, v]) => [i + 1, v]);
-    batchesEl.replaceChildren(chart(`Loss per batch (${losses.length} steps)`, [{ name: "batch loss", cls: "batch", points: pts, dots: losses.length <= 30 }], { id: "batch-loss", xDomain: [1, Math.max(2, losses.length)], xTitle: "optimizer step" }));
+    const from = store.get("batchLossesFrom") ?? 0;
+    const pts = thin(losses, 400).map(([i, v]) => [from + i + 1, v]);
+    const steps = from + losses.length;
+    const title = from ? `Loss per batch (last ${losses.length} of ${steps} steps)` : `Loss per batch (${steps} steps)`;
+    batchesEl.replaceChildren(chart(title, [{ name: "batch loss", cls: "batch", points: pts, dots: losses.length <= 30 }], { id: "batch-loss", xDomain: [from + 1, Math.max(from + 2, steps)], xTitle: "optimizer step" }));
   }
 
   const offs = [

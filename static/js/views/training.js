@@ -6,6 +6,7 @@ import { formatDuration } from "../lib/geometry.js";
 import { epochTimeLeft } from "../lib/epoch-clock.js";
 import { api } from "../api.js";
 import { grayCanvas } from "../lib/gray.js";
+import { rewindEpochs, rewindNote } from "../lib/rewind.js";
 
 const FIELDS = `
   <div class="form-grid">
@@ -42,6 +43,7 @@ export function createTraining(container, store) {
     <div class="train-rewind">
       <label>Rewind to epoch <select class="rewind-epoch" aria-label="epoch to rewind to"></select></label>
       <button type="button" data-act="rewind">Rewind</button>
+      <p class="hint rewind-note" hidden></p>
     </div>
     <div class="progress" hidden>
       <div class="progress-bar" role="progressbar" aria-label="epoch progress" aria-valuemin="0" aria-valuemax="100"><span></span></div>
@@ -245,13 +247,16 @@ export function createTraining(container, store) {
     q(".train-problem").hidden = !problem;
     q(".train-problem").textContent = problem ? `Cannot train yet: ${problem}` : "";
     if (training && asked !== null) closeConfirm(); // the history is about to change
-    const hist = store.get("history");
-    const opts = [0, ...hist.map((h) => h.epoch)];
+    const opts = rewindEpochs(session?.rewind_epochs, epoch);
     const key = opts.join(",");
     if (rewindSel.dataset.key !== key) {
       rewindSel.replaceChildren(...opts.map((e) => new Option(`${e}${e === 0 ? " (start)" : ""}`, String(e))));
       rewindSel.dataset.key = key;
-      rewindSel.value = String(Math.max(0, epoch - 1));
+      const before = opts.filter((e) => e < epoch);
+      rewindSel.value = String(before.length ? before[before.length - 1] : 0);
+      const note = rewindNote(opts, epoch);
+      q(".rewind-note").textContent = note;
+      q(".rewind-note").hidden = !note;
     }
     const p = store.get("progress");
     const box = q(".progress");
