@@ -17,9 +17,14 @@ from engine.layers.dense import Dense
 from engine.layers.pool import GlobalPool, Pool
 from engine.layers.simple import Activation, Dropout, Flatten, Softmax
 
+# The class of each type that is not an element-wise activation (its code, not its facts).
 CLASSES: dict[str, type[Layer]] = {
-    "conv2d": Conv2D, "dense": Dense, "pool": Pool, "global_pool": GlobalPool,
-    "flatten": Flatten, "softmax": Softmax,
+    "conv2d": Conv2D,
+    "dense": Dense,
+    "pool": Pool,
+    "global_pool": GlobalPool,
+    "flatten": Flatten,
+    "softmax": Softmax,
 }
 
 

@@ -1,11 +1,15 @@
 // The layer types, as the server serves them (GET /api/layers, from engine/layer_types.py):
 // per type its label, automatic-name prefix, keys (kind, default, min/max, choices) and facts
-// (activation, element-wise, rectifier...). The page loads the table once at start
-// (main.js: setLayerTypes(await api.layers())) before anything reads a spec; the editor, the
-// URL codec and the detail panel ask this module, never a list of their own.
-// Pure: no DOM. Tested in tests/js/layer-types.test.mjs against a fixture of the real reply.
+// (activation, element-wise, rectifier...). In a page this module loads the table once, on
+// its first import (a top-level await, so every module importing it finds it loaded); the
+// editor, the URL codec and the detail panel ask this module, never a list of their own.
+// No DOM. Tested in tests/js/layer-types.test.mjs against a fixture of the real reply
+// (in Node nothing is fetched: the tests install the fixture with setLayerTypes).
+
+import { api } from "../api.js";
 
 let table = null;
+let failure = null; // why the page could not load the table
 
 const KINDS = new Set(["int", "number", "choice", "bool", "padding"]);
 
@@ -28,8 +32,21 @@ export function setLayerTypes(reply) {
 }
 
 function loaded() {
-  if (!table) throw new Error("the layer types are not loaded (GET /api/layers)");
+  if (!table) throw new Error(`the layer types are not loaded (GET /api/layers)${failure ? `: ${failure.message}` : ""}`);
   return table;
+}
+
+/** Why the page could not load the table, or null. */
+export function layerTypesError() {
+  return failure;
+}
+
+if (globalThis.location?.origin?.startsWith("http")) {
+  try {
+    setLayerTypes(await api.layers());
+  } catch (err) {
+    failure = err;
+  }
 }
 
 /** Every type entry, in the engine's order. */
