@@ -61,20 +61,20 @@ test("every type of the table round-trips through the URL, new layers and all-ke
 });
 
 test("a type the table does not have, with keys, is read from its generic token", () => {
-  const elu = { type: "elu", label: "ELU", prefix: "elu", fields: [
+  const demo = { type: "demo_act", label: "demo", prefix: "demo", fields: [
     { key: "alpha", kind: "number", default: 1, min: 0, max: 10 },
     { key: "mode", kind: "choice", default: "a", choices: ["a", "b"] },
     { key: "frozen", kind: "bool", default: false },
   ], activation: true, elementwise: true };
-  setLayerTypes({ ...FIXTURE, types: [...FIXTURE.types, elu] });
-  const layer = { type: "elu", alpha: 0.5, mode: "b", frozen: true };
-  assert.equal(layerToToken(layer), "elu.alpha0.5.modeb.frozen");
-  assert.deepEqual(tokenToLayer("elu.alpha0.5.modeb.frozen"), layer);
-  assert.deepEqual(tokenToLayer("elu"), { type: "elu" });
-  assert.throws(() => tokenToLayer("elu.alphaX"), /cannot read layer/);
-  assert.deepEqual(layerNames([{ type: "elu" }, { type: "elu" }]), ["elu1", "elu2"]);
+  setLayerTypes({ ...FIXTURE, types: [...FIXTURE.types, demo] });
+  const layer = { type: "demo_act", alpha: 0.5, mode: "b", frozen: true };
+  assert.equal(layerToToken(layer), "demo_act.alpha0.5.modeb.frozen");
+  assert.deepEqual(tokenToLayer("demo_act.alpha0.5.modeb.frozen"), layer);
+  assert.deepEqual(tokenToLayer("demo_act"), { type: "demo_act" });
+  assert.throws(() => tokenToLayer("demo_act.alphaX"), /cannot read layer/);
+  assert.deepEqual(layerNames([{ type: "demo_act" }, { type: "demo_act" }]), ["demo1", "demo2"]);
   installLayerTypes();
-  assert.throws(() => tokenToLayer("elu"), /cannot read layer/);
+  assert.throws(() => tokenToLayer("demo_act"), /cannot read layer/);
 });
 
 test("every URL the old codec wrote reads exactly as before", () => {
