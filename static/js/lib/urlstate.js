@@ -33,11 +33,12 @@ function genericToken(layer) {
   return t;
 }
 
+const re = (text) => String(text).replace(/[.*+?^${}()|[\]\\]/g, "\\$&"); // literally
 const VALUE = {
   int: () => "(\\d+)",
   number: () => NUMBER,
-  choice: (f) => `(${f.choices.join("|")})`,
-  padding: (f) => `(\\d+|${f.choices.join("|")})`,
+  choice: (f) => `(${f.choices.map(re).join("|")})`,
+  padding: (f) => `(\\d+|${f.choices.map(re).join("|")})`,
 };
 
 // The layer a generic token stands for, or null when no type of the table reads it.
@@ -45,8 +46,8 @@ function genericLayer(body) {
   const kind = body.split(".")[0];
   const fields = fieldsOf(kind);
   if (!layerType(kind)) return null;
-  const parts = fields.map((f) => (f.kind === "bool" ? `(?:\\.${f.key}())?` : `(?:\\.${f.key}${VALUE[f.kind](f)})?`));
-  const m = body.match(new RegExp(`^${kind}${parts.join("")}$`));
+  const parts = fields.map((f) => (f.kind === "bool" ? `(?:\\.${re(f.key)}())?` : `(?:\\.${re(f.key)}${VALUE[f.kind](f)})?`));
+  const m = body.match(new RegExp(`^${re(kind)}${parts.join("")}$`));
   if (!m) return null;
   const layer = { type: kind };
   fields.forEach((f, i) => {
