@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { FIXTURE, installLayerTypes } from "./layer-fixture.mjs";
 import {
-  fieldOf, inputLimits, is, layerType, layerTypes, namePrefix, newLayer, setLayerTypes, valueOf,
+  fieldOf, inputLimits, is, layerType, layerTypes, maxLayers, namePrefix, newLayer, setLayerTypes, valueOf,
 } from "../../static/js/lib/layer-types.js";
 import { decodeState, encodeState, layerNames, layerToToken, tokenToLayer } from "../../static/js/lib/urlstate.js";
 
@@ -24,6 +24,7 @@ test("the table answers from the server's reply", () => {
   assert.equal(is("linear", "elementwise"), true);
   assert.equal(is("banana", "elementwise"), false);
   assert.deepEqual(inputLimits().map((f) => f.key), ["channels", "height", "width"]);
+  assert.equal(maxLayers(), FIXTURE.max_layers);
 });
 
 test("a pool's stride is its size unless set; other keys fall back to their default", () => {

@@ -104,6 +104,11 @@ export function newLayer(name) {
   return layer;
 }
 
+/** The most layers a spec may have on this server (null when the reply does not say). */
+export function maxLayers() {
+  return loaded().maxLayers;
+}
+
 /** The input block's limits: [{key, min, max}] for channels, height, width. */
 export function inputLimits() {
   return loaded().input;

@@ -7,7 +7,7 @@ import { api } from "../api.js";
 import { el } from "../detail/dom.js";
 import { PRESETS, handKernel } from "../lib/presets.js";
 import { layerNames, specToParams } from "../lib/urlstate.js";
-import { fieldsOf, inputLimits, layerTypes, newLayer, valueOf } from "../lib/layer-types.js";
+import { fieldsOf, inputLimits, layerTypes, maxLayers, newLayer, valueOf } from "../lib/layer-types.js";
 import { outputMismatch } from "../lib/output-check.js";
 
 // Every type, its keys, defaults and limits come from the layer table (GET /api/layers).
@@ -157,6 +157,7 @@ export function createEditor(container, store) {
     errorEl.textContent = error && (error.layer_index === null || error.layer_index === undefined || error.layer_index >= rows.length) ? error.message : "";
     const same = store.get("spec") && tokens(draft) === tokens(store.get("spec")) && !presetSettingsDiffer();
     applyBtn.disabled = Boolean(error) || same || store.get("training");
+    q(".editor-add-btn").disabled = maxLayers() !== null && draft.layers.length >= maxLayers();
     q(".editor-newsession").hidden = !presetSettingsDiffer();
     q(".editor-state").textContent = error ? "Fix the marked layer to apply." : same ? "This is the network in use." : described ? `${described.total_params.toLocaleString("en")} parameters · not applied yet` : "checking…";
     q(".editor-filters").hidden = !(draft.layers[0]?.type === "conv2d" && draft.layers[0]?.frozen);
