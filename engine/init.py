@@ -13,9 +13,10 @@ from typing import Any
 
 import numpy as np
 
+from engine import layer_types
 from engine.spec import ACTIVATIONS, RELU_FAMILY, Shape
 
-PASS_THROUGH = ("pool", "global_pool", "flatten", "dropout")
+PASS_THROUGH = layer_types.names_where(pass_through=True)
 
 
 def next_activation(layers: list[dict[str, Any]], i: int) -> dict[str, Any] | None:
@@ -49,7 +50,7 @@ def init_weight(d: dict[str, Any], in_shape: Shape, act: dict[str, Any] | None,
     shape = weight_shape(d, in_shape)
     fan_in, fan_out = fans(d, in_shape)
     if act is not None and act["type"] in RELU_FAMILY:
-        slope = act.get("slope", 0.0) if act["type"] == "leaky_relu" else 0.0
+        slope = act.get("slope", 0.0)  # a rectifier's negative slope (0 for relu)
         std = math.sqrt(2.0 / ((1.0 + slope ** 2) * fan_in))
         w = rng.standard_normal(shape) * std
     else:
@@ -67,7 +68,7 @@ def init_params(spec: dict[str, Any], shapes: list[Shape], rng: np.random.Genera
     layers = spec["layers"]
     out: dict[str, dict[str, np.ndarray]] = {}
     for i, d in enumerate(layers):
-        if d["type"] not in ("conv2d", "dense"):
+        if not layer_types.get(d["type"]).params:
             continue
         w = init_weight(d, shapes[i], next_activation(layers, i), rng, dtype)
         b = np.zeros(w.shape[0] if d["type"] == "conv2d" else w.shape[1], dtype=dtype)

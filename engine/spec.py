@@ -22,47 +22,23 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from engine import layer_types
+
 Shape = tuple[int, ...]
 
-LAYER_TYPES = (
-    "conv2d", "pool", "global_pool", "relu", "leaky_relu", "sigmoid", "tanh", "linear",
-    "flatten", "dense", "dropout", "softmax",
-)
-ACTIVATIONS = ("relu", "leaky_relu", "sigmoid", "tanh", "linear", "softmax")
-RELU_FAMILY = ("relu", "leaky_relu")
+LAYER_TYPES = layer_types.NAMES
+ACTIVATIONS = layer_types.names_where(activation=True)
+RELU_FAMILY = layer_types.names_where(rectifier=True)
 
 # Name prefixes: layers without a "name" are called prefix + 1-based count per type.
-NAME_PREFIX = {
-    "conv2d": "conv", "pool": "pool", "global_pool": "gpool", "relu": "relu",
-    "leaky_relu": "lrelu", "sigmoid": "sigmoid", "tanh": "tanh", "linear": "linear",
-    "flatten": "flatten",
-    "dense": "dense", "dropout": "dropout", "softmax": "softmax",
-}
+NAME_PREFIX = {t.name: t.prefix for t in layer_types.TYPES}
 
 # Defaults per type (None = computed from another key). "name" is allowed everywhere,
 # "frozen" on layers that have parameters.
-DEFAULTS: dict[str, dict[str, Any]] = {
-    "conv2d": {"filters": 8, "kernel": 3, "stride": 1, "padding": 0, "frozen": False},
-    "pool": {"mode": "max", "size": 2, "stride": None},
-    "global_pool": {"mode": "avg"},
-    "relu": {},
-    "leaky_relu": {"slope": 0.01},
-    "sigmoid": {},
-    "tanh": {},
-    "linear": {},
-    "flatten": {},
-    "dense": {"units": 10, "frozen": False},
-    "dropout": {"rate": 0.5},
-    "softmax": {},
-}
+DEFAULTS: dict[str, dict[str, Any]] = {t.name: t.defaults() for t in layer_types.TYPES}
 
+# The input block's limits (each layer key's limits are in engine.layer_types).
 LIMITS = {
-    "filters": (1, 64),
-    "kernel": (1, 7),
-    "conv_stride": (1, 3),
-    "pool_size": (1, 7),
-    "pool_stride": (1, 7),
-    "units": (1, 1024),
     "channels": (1, 64),
     "side": (1, 512),
 }
@@ -149,21 +125,46 @@ def _normalize_input(block: Any) -> dict[str, int]:
     return out
 
 
-def _normalize_conv(d: dict[str, Any], i: int) -> None:
-    k = _int(d["kernel"], "kernel", *LIMITS["kernel"], i, "conv2d")
-    _int(d["filters"], "filters", *LIMITS["filters"], i, "conv2d")
-    s = _int(d["stride"], "stride", *LIMITS["conv_stride"], i, "conv2d")
-    p = d["padding"]
-    if p in ("same", "valid"):
+def _or_list(choices: tuple[str, ...]) -> str:
+    """("max", "avg", "min") -> "max, avg or min"."""
+    return f"{', '.join(choices[:-1])} or {choices[-1]}" if len(choices) > 1 else choices[0]
+
+
+def _check_padding(d: dict[str, Any], f: layer_types.Field, i: int, kind: str) -> None:
+    """An int in [min, kernel - 1], or one of the choices ("same" needs stride 1, odd kernel)."""
+    p, k, s = d[f.key], d["kernel"], d["stride"]
+    if p in f.choices:
         if p == "same" and (s != 1 or k % 2 == 0):
-            raise _fail(i, "conv2d", f'padding "same" needs stride 1 and an odd kernel, '
+            raise _fail(i, kind, f'padding "same" needs stride 1 and an odd kernel, '
                         f"got stride {s} and kernel {k}")
     elif isinstance(p, str):
-        raise _fail(i, "conv2d", f'padding must be an integer, "same" or "valid", got {p!r}')
+        quoted = tuple(f'"{c}"' for c in f.choices)
+        raise _fail(i, kind, f"padding must be an integer, {_or_list(quoted)}, got {p!r}")
     else:
-        _int(p, "padding", 0, k - 1, i, "conv2d")
-    if not isinstance(d["frozen"], bool):
-        raise _fail(i, "conv2d", f"frozen must be true or false, got {d['frozen']!r}")
+        _int(p, f.key, int(f.min or 0), k - 1, i, kind)
+
+
+def _check_field(d: dict[str, Any], f: layer_types.Field, i: int, kind: str) -> None:
+    """Check (and, for a number, convert to float) one key of a layer, from its Field."""
+    v = d[f.key]
+    if f.kind == "int":
+        if v is None and f.default_from:
+            d[f.key] = v = d[f.default_from]
+        assert f.min is not None and f.max is not None
+        _int(v, f.key, int(f.min), int(f.max), i, kind)
+    elif f.kind == "number":
+        lo, hi = f.min or 0, f.max or 0
+        if isinstance(v, bool) or not isinstance(v, int | float) or not lo <= v < hi:
+            raise _fail(i, kind, f"{f.key} must be a number in [{lo:g}, {hi:g}), got {v!r}")
+        d[f.key] = float(v)
+    elif f.kind == "choice":
+        if v not in f.choices:
+            raise _fail(i, kind, f"{f.key} must be {_or_list(f.choices)}, got {v!r}")
+    elif f.kind == "bool":
+        if not isinstance(v, bool):
+            raise _fail(i, kind, f"{f.key} must be true or false, got {v!r}")
+    else:
+        _check_padding(d, f, i, kind)
 
 
 def _normalize_layer(raw: Any, i: int) -> dict[str, Any]:
@@ -187,32 +188,10 @@ def _normalize_layer(raw: Any, i: int) -> dict[str, Any]:
         name = raw["name"]
         if not isinstance(name, str) or not name or "." in name or len(name) > 40:
             raise _fail(i, kind, f"name must be a non-empty string without '.', got {name!r}")
-    if kind == "conv2d":
-        _normalize_conv(d, i)
-    elif kind == "pool":
-        if d["mode"] not in ("max", "avg", "min"):
-            raise _fail(i, kind, f"mode must be max, avg or min, got {d['mode']!r}")
-        _int(d["size"], "size", *LIMITS["pool_size"], i, kind)
-        if d["stride"] is None:
-            d["stride"] = d["size"]
-        _int(d["stride"], "stride", *LIMITS["pool_stride"], i, kind)
-    elif kind == "global_pool":
-        if d["mode"] not in ("max", "avg"):
-            raise _fail(i, kind, f"mode must be max or avg, got {d['mode']!r}")
-    elif kind == "leaky_relu":
-        slope = d["slope"]
-        if isinstance(slope, bool) or not isinstance(slope, int | float) or not 0 <= slope < 1:
-            raise _fail(i, kind, f"slope must be a number in [0, 1), got {slope!r}")
-        d["slope"] = float(slope)
-    elif kind == "dense":
-        _int(d["units"], "units", *LIMITS["units"], i, kind)
-        if not isinstance(d["frozen"], bool):
-            raise _fail(i, kind, f"frozen must be true or false, got {d['frozen']!r}")
-    elif kind == "dropout":
-        rate = d["rate"]
-        if isinstance(rate, bool) or not isinstance(rate, int | float) or not 0 <= rate < 1:
-            raise _fail(i, kind, f"rate must be a number in [0, 1), got {rate!r}")
-        d["rate"] = float(rate)
+    fields = layer_types.get(kind).fields
+    # padding is checked last: its limit is the kernel, checked before it
+    for f in sorted(fields, key=lambda f: f.kind == "padding"):
+        _check_field(d, f, i, kind)
     return d
 
 
@@ -243,7 +222,7 @@ def _shape_str(shape: Shape) -> str:
 def layer_output_shape(d: dict[str, Any], in_shape: Shape, i: int = 0) -> Shape:
     """Output shape of one normalized layer dict for ``in_shape``; raises SpecError."""
     kind = d["type"]
-    if kind in ("conv2d", "pool", "global_pool") and len(in_shape) != 3:
+    if layer_types.get(kind).needs_map and len(in_shape) != 3:
         raise _fail(i, kind, f"needs a (C, H, W) input, got a vector of {in_shape[0]}")
     if kind == "conv2d":
         c, h, w = in_shape

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from engine import losses
+from engine import layer_types, losses
 from engine.model import Sequential, to_public
 from engine.optimizers import Optimizer
 from engine.spec import resolve_padding
@@ -63,8 +63,8 @@ class StepTrace:
         raise KeyError(f"no layer {name!r} in this trace")
 
 
-ACTIVATION_KINDS = ("relu", "leaky_relu", "sigmoid", "tanh", "linear", "softmax")
-DEAD_KINDS = ("relu", "leaky_relu")
+ACTIVATION_KINDS = layer_types.names_where(activation=True)
+DEAD_KINDS = layer_types.names_where(rectifier=True)  # units that can die (output 0 always)
 
 
 def _copy(a: np.ndarray | None) -> np.ndarray | None:

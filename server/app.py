@@ -27,6 +27,7 @@ from server.routes import (
     health,
     lab,
     landscape,
+    layers,
     pages,
     planar,
     samples,
@@ -82,6 +83,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(api_docs.router)
     app.include_router(health.router)
     app.include_router(describe.router)
+    app.include_router(layers.router)
     app.include_router(sessions.router)
     app.include_router(forward.router)
     app.include_router(cell.router)

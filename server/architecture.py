@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
+from engine import layer_types
 from engine import spec as engine_spec
 from server.config import Settings
 from server.errors import ApiError
@@ -55,6 +56,24 @@ def describe(spec: Any, settings: Settings, prefix: str = "spec") -> dict[str, A
         ],
         "total_params": total,
         "activations": activations,
+    }
+
+
+def layer_table(settings: Settings) -> dict[str, Any]:
+    """``GET /api/layers``: the engine's layer types (engine.layer_types) with this server's
+    ceilings applied (conv filters, number of layers), and the input block's limits."""
+    types = layer_types.table_json()
+    for entry in types:
+        for f in entry["fields"]:
+            if entry["type"] == "conv2d" and f["key"] == "filters":
+                f["max"] = min(f["max"], settings.max_filters)
+    inp = engine_spec.LIMITS
+    return {
+        "types": types,
+        "input": [{"key": key, "kind": "int", "min": lo, "max": hi}
+                  for key, (lo, hi) in (("channels", inp["channels"]), ("height", inp["side"]),
+                                        ("width", inp["side"]))],
+        "max_layers": min(engine_spec.MAX_LAYERS, settings.max_layers),
     }
 
 

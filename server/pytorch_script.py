@@ -1,5 +1,8 @@
 '''The exported PyTorch script: a short, runnable file rebuilding the network with its weights.
 
+Each weight-free layer becomes the torch module its entry in engine.layer_types names
+(``pytorch``); conv2d and dense are built here, with their weights copied.
+
 The weights travel inside the script (a base64 zlib-compressed .npz, the same layouts as
 docs/model-format.md), so the one file is all a user needs besides torch and numpy.
 '''
@@ -10,6 +13,8 @@ import base64
 import json
 import zlib
 from typing import Any
+
+from engine import layer_types
 
 TEMPLATE = '''\
 """nnplay model: {summary}.
@@ -63,6 +68,12 @@ class GlobalPool(nn.Module):
         return x.amax(dim=(2, 3)) if self.mode == "max" else x.mean(dim=(2, 3))
 
 
+# The torch module of each nnplay layer type without weights (nnplay's layer table).
+MODULES = {{
+{modules}
+}}
+
+
 def _padding(layer):
     if layer["padding"] == "same":
         return (layer["kernel"] - 1) // 2
@@ -88,27 +99,8 @@ def build(spec=SPEC, weights=None):
             module = nn.Linear(w.shape[0], w.shape[1])
             module.weight.data = torch.from_numpy(w.T.copy())  # PyTorch keeps (out, in)
             module.bias.data = torch.from_numpy(b.copy())
-        elif kind == "pool":
-            pool = {{"max": nn.MaxPool2d, "avg": nn.AvgPool2d, "min": MinPool2d}}[layer["mode"]]
-            module = pool(layer["size"], layer["stride"])
-        elif kind == "global_pool":
-            module = GlobalPool(layer["mode"])
-        elif kind == "relu":
-            module = nn.ReLU()
-        elif kind == "leaky_relu":
-            module = nn.LeakyReLU(layer["slope"])
-        elif kind == "sigmoid":
-            module = nn.Sigmoid()
-        elif kind == "tanh":
-            module = nn.Tanh()
-        elif kind == "linear":
-            module = nn.Identity()
-        elif kind == "flatten":
-            module = nn.Flatten()  # (C, H, W) order, as nnplay's dense weights expect
-        elif kind == "dropout":
-            module = nn.Dropout(layer["rate"])
-        elif kind == "softmax":
-            module = nn.Softmax(dim=1)
+        elif kind in MODULES:
+            module = MODULES[kind](layer)
         else:
             raise ValueError("unknown layer type " + repr(kind))
         modules[name] = module
@@ -128,6 +120,12 @@ if __name__ == "__main__":
 '''
 
 
+def _modules() -> str:
+    """``MODULES``'s entries: a lambda per weight-free type, from its ``pytorch`` expression."""
+    return "\n".join(f"    {t.name!r}: lambda layer: {t.pytorch},"
+                     for t in layer_types.TYPES if t.pytorch)
+
+
 def render(spec: dict[str, Any], class_names: list[str], weights_npz: bytes,
            filename: str = "nnplay_model.py") -> str:
     """The script's text for a model whose weights are the npz bytes ``weights_npz`` (nothing
@@ -137,6 +135,6 @@ def render(spec: dict[str, Any], class_names: list[str], weights_npz: bytes,
     kinds = " -> ".join(layer["type"] for layer in spec["layers"])
     inp = spec["input"]
     return TEMPLATE.format(
-        summary=kinds, filename=filename, c=inp["channels"],
+        summary=kinds, filename=filename, modules=_modules(), c=inp["channels"],
         h=inp["height"], w=inp["width"], spec=json.dumps(spec), class_names=json.dumps(
             class_names), weights="\n".join(lines))

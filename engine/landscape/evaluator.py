@@ -38,13 +38,13 @@ from typing import Any
 import numpy as np
 from numpy.lib.stride_tricks import as_strided
 
-from engine import losses
+from engine import layer_types, losses
 from engine.layers import Layer
 from engine.model import Sequential, to_internal
-from engine.ops import activations, conv, dense, flatten, global_pool, pool, softmax
+from engine.ops import conv, dense, flatten, global_pool, pool, softmax
 from engine.spec import resolve_padding
 
-MONOTONE = ("relu", "leaky_relu", "sigmoid", "tanh", "linear", "dropout")
+MONOTONE = layer_types.names_where(monotone=True)  # commute with max/min pooling
 DEFAULT_BUDGET = 4_000_000  # floats per chunk of the largest intermediate (cache-friendly)
 MAX_WORKERS = 4
 ZS_LIMIT = 32_000_000  # floats of cached first-layer pre-activations; beyond, recompute
@@ -103,22 +103,15 @@ def _plan(layers: list[Layer], start: int) -> list[_Step]:
 
 
 def _weighted(layer: Layer) -> bool:
-    return layer.kind in ("conv2d", "dense")
+    return layer_types.get(layer.kind).params
 
 
 def _weight_free(layer: Layer, h: np.ndarray) -> np.ndarray:
     """One weight-free layer on ``h (N, ...)`` in eval mode via :mod:`engine.ops`."""
     kind, d = layer.kind, layer.spec()
-    if kind == "relu":
-        return activations.relu_forward(h)[0]
-    if kind == "leaky_relu":
-        return activations.leaky_relu_forward(h, float(d["slope"]))[0]
-    if kind == "sigmoid":
-        return activations.sigmoid_forward(h)[0]
-    if kind == "tanh":
-        return activations.tanh_forward(h)[0]
-    if kind == "linear":
-        return h
+    entry = layer_types.get(kind)
+    if entry.elementwise:  # an activation: its table op
+        return entry.forward()(h, **layer_types.op_args(d))[0]
     if kind == "pool":
         return pool.forward(h, d["mode"], int(d["size"]), int(d["stride"]))[0]
     if kind == "global_pool":

@@ -6,34 +6,29 @@ from typing import Any
 
 import numpy as np
 
+from engine import layer_types
 from engine.layers.base import Layer
-from engine.ops import activations as act
 from engine.ops import dropout, flatten, softmax
 
 
 class Activation(Layer):
-    """relu, leaky_relu, sigmoid, tanh or linear (identity), element-wise on any shape."""
+    """An element-wise activation (relu, sigmoid, ...) on any shape: the op pair of its type
+    in :mod:`engine.layer_types`, called with the layer's own fields (a leaky slope)."""
+
+    def __init__(self, d: dict[str, Any]) -> None:
+        super().__init__(d)
+        self._type = layer_types.get(self.kind)
+        assert self._type.elementwise, f"{self.kind} is not an element-wise activation"
+        self._args = layer_types.op_args(d)
 
     def forward(self, x: np.ndarray, training: bool = False) -> np.ndarray:
-        if self.kind == "relu":
-            out, self.cache = act.relu_forward(x)
-        elif self.kind == "leaky_relu":
-            out, self.cache = act.leaky_relu_forward(x, float(self._spec["slope"]))
-        elif self.kind == "sigmoid":
-            out, self.cache = act.sigmoid_forward(x)
-        elif self.kind == "linear":
-            out, self.cache = act.linear_forward(x)
-        else:
-            out, self.cache = act.tanh_forward(x)
+        out, self.cache = self._type.forward()(x, **self._args)
         return out
 
     def backward(self, dout: np.ndarray) -> np.ndarray | None:
         if not self.need_input_grad:
             return None
-        back = {"relu": act.relu_backward, "leaky_relu": act.leaky_relu_backward,
-                "sigmoid": act.sigmoid_backward, "tanh": act.tanh_backward,
-                "linear": act.linear_backward}[self.kind]
-        return back(dout, self.cache)
+        return self._type.backward()(dout, self.cache)
 
 
 class Flatten(Layer):

@@ -104,6 +104,21 @@ LANDSCAPE = obj({"directions": STR, "grid": INT, "axes": obj({"x": array(NUM),
 
 HEALTH = obj({"status": STR, "version": STR})
 
+LIMITED_INT = obj({"key": STR, "kind": {"enum": ["int"]}, "min": INT, "max": INT})
+
+LAYER_FIELD = obj({"key": STR, "kind": {"enum": ["int", "number", "choice", "bool", "padding"]},
+                   "default": {}},
+                  {"min": NUM, "max": NUM, "step": NUM, "choices": array(STR),
+                   "default_from": STR, "suggest": {}})
+
+LAYER_TYPE = obj({"type": STR, "label": STR, "prefix": STR, "fields": array(LAYER_FIELD),
+                  "params": BOOL, "activation": BOOL, "elementwise": BOOL, "monotone": BOOL,
+                  "rectifier": BOOL, "pass_through": BOOL, "needs_map": BOOL,
+                  "pytorch": STR})
+
+LAYERS = obj({"types": array(ref("LayerType")), "input": array(LIMITED_INT),
+              "max_layers": INT})
+
 COMPONENTS: dict[str, Schema] = {
     "Error": ERROR, "Tensor": TENSOR, "LayerRow": LAYER_ROW, "SamplesSummary": SAMPLES_SUMMARY,
     "SessionState": STATE, "Describe": DESCRIBE, "ForwardResult": FORWARD,
@@ -111,12 +126,14 @@ COMPONENTS: dict[str, Schema] = {
     "OwnSamples": OWN_SAMPLES, "OwnSampleAdded": OWN_SAMPLE_ADDED,
     "OwnSamplesLeft": OWN_SAMPLES_LEFT, "ZipAdded": ZIP_ADDED, "Evaluation": EVALUATE,
     "LossSurface": LANDSCAPE, "Health": HEALTH, "Cell": ANY_OBJ,
+    "LayerType": LAYER_TYPE, "LayerTypes": LAYERS,
 }
 
 # (method, path) -> the component its success reply follows.
 REPLIES: dict[tuple[str, str], str] = {
     ("get", "/api/health"): "Health",
     ("post", "/api/describe"): "Describe",
+    ("get", "/api/layers"): "LayerTypes",
     ("post", "/api/sessions"): "SessionState",
     ("get", "/api/sessions/{session_id}"): "SessionState",
     ("put", "/api/sessions/{session_id}/spec"): "SessionState",

@@ -126,6 +126,7 @@ const S = (id) => `/api/sessions/${encodeURIComponent(id)}`;
 
 export const api = {
   describe: (spec) => request("POST", "/api/describe", { spec }),
+  layers: () => request("GET", "/api/layers"),
   createSession: (body) => request("POST", "/api/sessions", body),
   getSession: (id) => request("GET", S(id)),
   putSpec: (id, spec, settings) => request("PUT", `${S(id)}/spec`, settings ? { spec, settings } : { spec }),

@@ -1,5 +1,6 @@
 // Entry point: builds the store, the controllers and the views, and wires them. No logic.
 
+import { layerTypesError } from "./lib/layer-types.js";
 import { createSessionController } from "./controllers/session.js";
 import { createForwardController } from "./controllers/forward.js";
 import { createDeadController } from "./controllers/dead.js";
@@ -23,6 +24,14 @@ import { createValues } from "./views/values.js";
 
 const $ = (id) => document.getElementById(id);
 const app = $("app");
+
+// The layer types (GET /api/layers) are loaded by lib/layer-types.js on import, before any
+// module here reads a spec (the URL, the editor and the detail panel all ask it).
+if (layerTypesError()) {
+  app.dataset.state = "error";
+  $("banner").textContent = `Could not load the layer types: ${layerTypesError().message}`;
+  throw layerTypesError();
+}
 const store = createStore();
 window.nnplay = { store }; // for the browser tests and for curious users in the console
 

@@ -2,6 +2,9 @@
 import test from "node:test";
 import assert from "node:assert/strict";
 import { filmFrames, layerStatus, createTraceCollector, frameCaption } from "../../static/js/film/frames.js";
+import { installLayerTypes } from "./layer-fixture.mjs";
+
+installLayerTypes(); // the film asks the layer table which layers have weights
 
 const t = (names) => Object.fromEntries(names.map((n) => [n, { shape: [1], data: new Float32Array(1) }]));
 const trace = {

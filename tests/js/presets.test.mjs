@@ -2,6 +2,9 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { handKernel, PRESETS } from "../../static/js/lib/presets.js";
 import { decodeState, encodeState } from "../../static/js/lib/urlstate.js";
+import { installLayerTypes } from "./layer-fixture.mjs";
+
+installLayerTypes(); // the URL codec reads the layer table (GET /api/layers)
 
 test("Sobel kernels are the textbook ones", () => {
   assert.deepEqual(handKernel("sobel_x", 3), [-1, 0, 1, -2, 0, 2, -1, 0, 1]);

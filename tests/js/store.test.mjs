@@ -1,6 +1,9 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { createStore } from "../../static/js/store.js";
+import { installLayerTypes } from "./layer-fixture.mjs";
+
+installLayerTypes(); // the URL codec reads the layer table (GET /api/layers)
 
 test("get/set/subscribe with changed keys", () => {
   const store = createStore();

@@ -1,6 +1,9 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { decodeState, encodeState, layerNames, layerToToken, tokenToLayer } from "../../static/js/lib/urlstate.js";
+import { installLayerTypes } from "./layer-fixture.mjs";
+
+installLayerTypes(); // the URL codec reads the layer table (GET /api/layers)
 
 const tiny = {
   input: { channels: 1, height: 28, width: 28 },

@@ -8,11 +8,14 @@ import { createGridRenderer } from "./grid.js";
 import { absMax, fmt, createDivergingLegend } from "./colors.js";
 import { el } from "./dom.js";
 
+// The curve drawn behind the marked point, per element-wise activation of the layer table (a
+// drawing only: every number shown is the engine's). A type without one shows the point alone.
 const SHAPES = {
   relu: () => (x) => Math.max(0, x),
   leaky_relu: (spec) => (x) => (x > 0 ? x : (spec.slope ?? 0.01) * x),
   sigmoid: () => (x) => 1 / (1 + Math.exp(-x)),
   tanh: () => (x) => Math.tanh(x),
+  linear: () => (x) => x,
 };
 
 export function createActivationDetail(container, store) {

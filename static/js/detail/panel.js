@@ -5,6 +5,7 @@
 
 import { el, button, ensureStylesheet } from "./dom.js";
 import { specLayer } from "./data.js";
+import { is } from "../lib/layer-types.js";
 import { createConvDetail } from "./conv-detail.js";
 import { createPoolDetail } from "./pool-detail.js";
 import { createActivationDetail } from "./activation-detail.js";
@@ -13,17 +14,16 @@ import { createSoftmaxDetail } from "./softmax-detail.js";
 import { createGradDetail } from "./grad-detail.js";
 import { createGlobalPoolDetail } from "./global-pool-detail.js";
 
+// A view per type with arithmetic of its own; every element-wise activation of the layer table
+// (GET /api/layers) shares the activation view.
 const VIEWS = {
   conv2d: createConvDetail,
   pool: createPoolDetail,
   global_pool: createGlobalPoolDetail,
-  relu: createActivationDetail,
-  leaky_relu: createActivationDetail,
-  sigmoid: createActivationDetail,
-  tanh: createActivationDetail,
   dense: createDenseDetail,
   softmax: createSoftmaxDetail,
 };
+const viewOf = (type) => VIEWS[type] ?? (is(type, "elementwise") ? createActivationDetail : null);
 
 // Tabs beyond the layer detail load their module the first time they are opened.
 const TABS = [
@@ -91,7 +91,7 @@ export function createDetailPanel(container, store) {
 
   function syncPicker() {
     const spec = store.get("spec");
-    const names = spec && Array.isArray(spec.layers) ? spec.layers.filter((l) => VIEWS[l.type]).map((l) => [l.name, l.type]) : [];
+    const names = spec && Array.isArray(spec.layers) ? spec.layers.filter((l) => viewOf(l.type)).map((l) => [l.name, l.type]) : [];
     const key = names.map((n) => n[0]).join(",");
     if (layerSel.dataset.key !== key) {
       layerSel.dataset.key = key;
@@ -152,7 +152,7 @@ export function createDetailPanel(container, store) {
       hint.hidden = Boolean(detail);
       if (!detail) return;
       const type = layerType(store, detail.layer);
-      const create = detail.kind === "grad_output" ? createGradDetail : VIEWS[type];
+      const create = detail.kind === "grad_output" ? createGradDetail : viewOf(type);
       if (!create) {
         layerSlot.append(el("p", { class: "nn-detail-blurb" },
           `${detail.layer} (${type || "unknown"}) has no arithmetic of its own to show: it only reshapes or passes values on.`));

@@ -4,7 +4,9 @@
 //
 // trace = {layers: [{name, type}], tensors: {"conv1.output": ..., "conv1.grad_output": ...}}
 
-const PARAMETRISED = new Set(["conv2d", "dense"]);
+import { is } from "../lib/layer-types.js";
+
+const parametrised = (type) => is(type, "params"); // has W and b (the layer table)
 
 /**
  * Frames in playing order:
@@ -27,7 +29,7 @@ export function filmFrames(trace) {
     }
   }
   layers.forEach((l, index) => {
-    if (PARAMETRISED.has(l.type) && has(l.name, "update_W")) {
+    if (parametrised(l.type) && has(l.name, "update_W")) {
       frames.push({ phase: "update", layer: l.name, type: l.type, index });
     }
   });
@@ -40,7 +42,7 @@ export function frameCaption(frame) {
     case "input": return "The input image enters the network.";
     case "forward": return `Forward: ${frame.layer} (${frame.type}) computes its output.`;
     case "loss": return "The loss: how wrong the prediction is for the true label.";
-    case "backward": return `Backward: dL/d(output) reaches ${frame.layer}${frame.type === "conv2d" || frame.type === "dense" ? ", and its weights get their gradient dL/dW" : ""}.`;
+    case "backward": return `Backward: dL/d(output) reaches ${frame.layer}${parametrised(frame.type) ? ", and its weights get their gradient dL/dW" : ""}.`;
     case "update": return `Update: ${frame.layer}'s weights move against their gradient.`;
     default: return "";
   }

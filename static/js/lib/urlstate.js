@@ -1,57 +1,102 @@
 // Readable URL encoding of the architecture spec and training settings, and back.
-// Pure: no DOM. Tested in tests/js/urlstate.test.mjs.
+// Pure: no DOM; reads the layer table (lib/layer-types.js), which must be loaded first.
+// Tested in tests/js/urlstate.test.mjs.
+
+import { fieldsOf, layerType, namePrefix, valueOf } from "./layer-types.js";
 //
 //   ?s=<session id>&in=1x28x28&arch=conv8k3p1-relu-maxpool2-flatten-dense10-softmax
 //    &ds=mnist&opt=sgd&lr=0.05&mom=0.9&bs=32&wd=0&loss=cross_entropy&seed=0&split=0.8,0.1,0.1
 //
 // Layer tokens: conv<filters>k<kernel>[s<stride>][p<pad>|psame|pvalid][F]   (F = frozen)
 //   maxpool<size>[s<stride>] avgpool.. minpool..   gmaxpool gavgpool
-//   relu lrelu<slope> sigmoid tanh linear flatten dense<units>[F] drop<rate> softmax
+//   lrelu<slope> dense<units>[F] drop<rate>
+// Every other type of the layer table (lib/layer-types.js, from GET /api/layers) is its name,
+// then ".<key><value>" per key in the table's order (a true/false key: ".<key>" when true):
+//   relu sigmoid tanh linear flatten softmax, and e.g. elu.alpha1 for a type with a key.
 // A custom layer name follows a tilde: conv8k3p1~edges. Tokens are joined with "-".
 //
 // The lab's 2-D data (dataset "planar", docs/protocol.md) adds, only for that dataset:
 //   &set=spiral&noise=0.1&ratio=0.5&count=400&feat=x1,x2,x1sq&pts=1.5,-2,1;0,3.25,0
 // and &l1=<rate> whenever the L1 rate is not 0.
 
-const SIMPLE = ["relu", "sigmoid", "tanh", "linear", "flatten", "softmax"];
 
 function num(v) {
   return String(Number(v));
+}
+
+const v = valueOf;
+
+// A token for any type of the table: its name and ".<key><value>" per key.
+function genericToken(layer) {
+  if (!layerType(layer.type)) throw new Error(`unknown layer type ${layer.type}`);
+  let t = layer.type;
+  for (const f of fieldsOf(layer.type)) {
+    const value = v(layer, f.key);
+    if (f.kind === "bool") t += value ? `.${f.key}` : "";
+    else t += `.${f.key}${f.kind === "number" ? num(value) : value}`;
+  }
+  return t;
+}
+
+const re = (text) => String(text).replace(/[.*+?^${}()|[\]\\]/g, "\\$&"); // literally
+const VALUE = {
+  int: () => "(\\d+)",
+  number: () => NUMBER,
+  choice: (f) => `(${f.choices.map(re).join("|")})`,
+  padding: (f) => `(\\d+|${f.choices.map(re).join("|")})`,
+};
+
+// The layer a generic token stands for, or null when no type of the table reads it.
+function genericLayer(body) {
+  const kind = body.split(".")[0];
+  const fields = fieldsOf(kind);
+  if (!layerType(kind)) return null;
+  const parts = fields.map((f) => (f.kind === "bool" ? `(?:\\.${re(f.key)}())?` : `(?:\\.${re(f.key)}${VALUE[f.kind](f)})?`));
+  const m = body.match(new RegExp(`^${re(kind)}${parts.join("")}$`));
+  if (!m) return null;
+  const layer = { type: kind };
+  fields.forEach((f, i) => {
+    const text = m[i + 1];
+    if (text === undefined) return;
+    if (f.kind === "bool") layer[f.key] = true;
+    else if (f.kind === "choice" || (f.kind === "padding" && !/^\d+$/.test(text))) layer[f.key] = text;
+    else layer[f.key] = +text;
+  });
+  return layer;
 }
 
 export function layerToToken(layer) {
   let t;
   switch (layer.type) {
     case "conv2d": {
-      t = `conv${layer.filters ?? 8}k${layer.kernel ?? 3}`;
-      if ((layer.stride ?? 1) !== 1) t += `s${layer.stride}`;
-      const p = layer.padding ?? 0;
+      t = `conv${v(layer, "filters")}k${v(layer, "kernel")}`;
+      if (v(layer, "stride") !== 1) t += `s${layer.stride}`;
+      const p = v(layer, "padding");
       if (p !== 0) t += `p${p}`;
       if (layer.frozen) t += "F";
       break;
     }
     case "pool": {
-      t = `${layer.mode ?? "max"}pool${layer.size ?? 2}`;
-      const stride = layer.stride ?? layer.size ?? 2;
-      if (stride !== (layer.size ?? 2)) t += `s${stride}`;
+      t = `${v(layer, "mode")}pool${v(layer, "size")}`;
+      const stride = v(layer, "stride");
+      if (stride !== v(layer, "size")) t += `s${stride}`;
       break;
     }
     case "global_pool":
-      t = `g${layer.mode ?? "max"}pool`;
+      t = `g${v(layer, "mode")}pool`;
       break;
     case "leaky_relu":
-      t = `lrelu${num(layer.slope ?? 0.01)}`;
+      t = `lrelu${num(v(layer, "slope"))}`;
       break;
     case "dense":
-      t = `dense${layer.units}`;
+      t = `dense${v(layer, "units")}`;
       if (layer.frozen) t += "F";
       break;
     case "dropout":
-      t = `drop${num(layer.rate ?? 0.5)}`;
+      t = `drop${num(v(layer, "rate"))}`;
       break;
     default:
-      if (!SIMPLE.includes(layer.type)) throw new Error(`unknown layer type ${layer.type}`);
-      t = layer.type;
+      t = genericToken(layer);
   }
   if (layer.name) t += `~${layer.name}`;
   return t;
@@ -78,20 +123,15 @@ export function tokenToLayer(token) {
     if (m[2]) layer.frozen = true;
   } else if ((m = body.match(new RegExp(`^drop${NUMBER}$`)))) {
     layer = { type: "dropout", rate: +m[1] };
-  } else if (SIMPLE.includes(body)) {
-    layer = { type: body };
+  } else {
+    layer = genericLayer(body);
   }
   if (!layer) throw new Error(`cannot read layer "${token}" in the URL`);
   if (name) layer.name = name;
   return layer;
 }
 
-// The engine's automatic names (engine/spec.py NAME_PREFIX): prefix + 1-based count per type.
-const NAME_PREFIX = {
-  conv2d: "conv", pool: "pool", global_pool: "gpool", relu: "relu", leaky_relu: "lrelu",
-  sigmoid: "sigmoid", tanh: "tanh", linear: "linear", flatten: "flatten", dense: "dense", dropout: "dropout",
-  softmax: "softmax",
-};
+// The engine's automatic names: the type's prefix (layer table) + 1-based count per prefix.
 
 /** Each layer's name: its own, else the engine's automatic one (for display before describe). */
 export function layerNames(layers) {
@@ -99,7 +139,7 @@ export function layerNames(layers) {
   const taken = new Set(layers.map((l) => l.name).filter(Boolean));
   return layers.map((layer) => {
     if (layer.name) return layer.name;
-    const prefix = NAME_PREFIX[layer.type] ?? layer.type;
+    const prefix = namePrefix(layer.type);
     let n = (counts[prefix] ?? 0) + 1;
     while (taken.has(`${prefix}${n}`)) n += 1;
     counts[prefix] = n;
@@ -111,7 +151,7 @@ export function layerNames(layers) {
 export function withoutDefaultNames(layers) {
   const counts = {};
   return layers.map((layer) => {
-    const prefix = NAME_PREFIX[layer.type];
+    const prefix = namePrefix(layer.type);
     counts[prefix] = (counts[prefix] ?? 0) + 1;
     if (layer.name === `${prefix}${counts[prefix]}`) {
       const { name, ...rest } = layer;

@@ -7,47 +7,33 @@ import { api } from "../api.js";
 import { el } from "../detail/dom.js";
 import { PRESETS, handKernel } from "../lib/presets.js";
 import { layerNames, specToParams } from "../lib/urlstate.js";
+import { fieldsOf, inputLimits, layerTypes, maxLayers, newLayer, valueOf } from "../lib/layer-types.js";
 import { outputMismatch } from "../lib/output-check.js";
 
-const TYPES = {
-  conv2d: { label: "convolution", fields: ["filters", "kernel", "stride", "padding", "frozen"], make: () => ({ type: "conv2d", filters: 8, kernel: 3, stride: 1, padding: 1 }) },
-  pool: { label: "pooling", fields: ["mode", "size", "stride"], make: () => ({ type: "pool", mode: "max", size: 2, stride: 2 }) },
-  global_pool: { label: "global pooling", fields: ["gmode"], make: () => ({ type: "global_pool", mode: "avg" }) },
-  relu: { label: "ReLU", fields: [], make: () => ({ type: "relu" }) },
-  leaky_relu: { label: "leaky ReLU", fields: ["slope"], make: () => ({ type: "leaky_relu", slope: 0.01 }) },
-  sigmoid: { label: "sigmoid", fields: [], make: () => ({ type: "sigmoid" }) },
-  tanh: { label: "tanh", fields: [], make: () => ({ type: "tanh" }) },
-  flatten: { label: "flatten", fields: [], make: () => ({ type: "flatten" }) },
-  dense: { label: "dense", fields: ["units", "frozen"], make: () => ({ type: "dense", units: 32 }) },
-  dropout: { label: "dropout", fields: ["rate"], make: () => ({ type: "dropout", rate: 0.5 }) },
-  softmax: { label: "softmax", fields: [], make: () => ({ type: "softmax" }) },
-};
-
+// Every type, its keys, defaults and limits come from the layer table (GET /api/layers).
 const numberField = (k, attrs, value) =>
   el("label", {}, `${k} `, el("input", { "data-k": k, type: "number", ...attrs, value }));
-const modeField = (l, modes) =>
-  el("label", {}, "mode ", el("select", { "data-k": "mode" }, ...modes.map((m) => el("option", { selected: l.mode === m }, m))));
 
-// Each field of a layer as DOM (never an HTML string: the values come from the spec).
+// Each key of a layer as DOM (never an HTML string: the values come from the spec), by its
+// kind in the layer table.
 const FIELD = {
-  filters: (l) => numberField("filters", { min: 1, max: 64, step: 1 }, l.filters ?? 8),
-  kernel: (l) => numberField("kernel", { min: 1, max: 7, step: 1 }, l.kernel ?? 3),
-  stride: (l) => numberField("stride", { min: 1, max: 3, step: 1 }, l.stride ?? (l.type === "pool" ? l.size ?? 2 : 1)),
-  padding: (l) => el("label", {}, "padding ", el("input", { "data-k": "padding", list: "padding-values", value: l.padding ?? 0, size: 5 })),
-  size: (l) => numberField("size", { min: 1, max: 7, step: 1 }, l.size ?? 2),
-  mode: (l) => modeField(l, ["max", "avg", "min"]),
-  gmode: (l) => modeField(l, ["max", "avg"]),
-  slope: (l) => numberField("slope", { min: 0, max: 1, step: 0.01 }, l.slope ?? 0.01),
-  units: (l) => numberField("units", { min: 1, max: 4096, step: 1 }, l.units ?? 10),
-  rate: (l) => numberField("rate", { min: 0, max: 0.95, step: 0.05 }, l.rate ?? 0.5),
-  frozen: (l) => el("label", { class: "check" }, el("input", { "data-k": "frozen", type: "checkbox", checked: Boolean(l.frozen) }), " frozen"),
+  int: (f, value) => numberField(f.key, { min: f.min, max: f.max, step: 1 }, value),
+  number: (f, value) => numberField(f.key, { min: f.min, max: f.max, step: f.step ?? "any" }, value),
+  choice: (f, value) => el("label", {}, `${f.key} `, el("select", { "data-k": f.key },
+    ...f.choices.map((c) => el("option", { selected: value === c }, c)))),
+  bool: (f, value) => el("label", { class: "check" },
+    el("input", { "data-k": f.key, type: "checkbox", checked: Boolean(value) }), ` ${f.key}`),
+  padding: (f, value) => el("label", {}, `${f.key} `,
+    el("input", { "data-k": f.key, "data-kind": "padding", list: "padding-values", value, size: 5 })),
 };
 
+const fieldInputs = (layer) => fieldsOf(layer.type).map((f) => FIELD[f.kind](f, valueOf(layer, f.key)));
+const typeOptions = (selected) => layerTypes().map((t) => el("option", { value: t.type, selected: t.type === selected }, t.label));
+
 function readValue(input) {
-  const k = input.dataset.k;
-  if (k === "frozen") return input.checked;
-  if (k === "mode") return input.value;
-  if (k === "padding") {
+  if (input.type === "checkbox") return input.checked;
+  if (input.tagName === "SELECT") return input.value;
+  if (input.dataset.kind === "padding") {
     const v = input.value.trim();
     return /^\d+$/.test(v) ? Number(v) : v;
   }
@@ -71,13 +57,13 @@ export function createEditor(container, store) {
           ${Object.entries(PRESETS).map(([k, p]) => `<option value="${k}">${p.label}</option>`).join("")}
         </select></label>
         <span class="editor-input">input
-          <input data-in="channels" type="number" min="1" max="64" step="1" aria-label="input channels">×<input data-in="height" type="number" min="1" max="512" step="1" aria-label="input height">×<input data-in="width" type="number" min="1" max="512" step="1" aria-label="input width">
+          <input data-in="channels" type="number" step="1" aria-label="input channels">×<input data-in="height" type="number" step="1" aria-label="input height">×<input data-in="width" type="number" step="1" aria-label="input width">
         </span>
       </div>
-      <datalist id="padding-values"><option value="0"><option value="1"><option value="2"><option value="same"><option value="valid"></datalist>
+      <datalist id="padding-values"></datalist>
       <ol class="editor-layers" aria-label="layers, input first"></ol>
       <div class="editor-add">
-        <label>Add a <select class="editor-add-type">${Object.entries(TYPES).map(([k, t]) => `<option value="${k}">${t.label}</option>`).join("")}</select></label>
+        <label>Add a <select class="editor-add-type"></select></label>
         <button type="button" class="editor-add-btn">Add layer</button>
       </div>
       <div class="editor-filters" hidden></div>
@@ -90,6 +76,12 @@ export function createEditor(container, store) {
       </div>
     </details>`;
   const q = (s) => container.querySelector(s);
+  q(".editor-add-type").append(...typeOptions(null));
+  for (const f of inputLimits()) {
+    Object.assign(container.querySelector(`.editor-input [data-in="${f.key}"]`), { min: f.min, max: f.max });
+  }
+  const padding = layerTypes().flatMap((t) => t.fields).find((f) => f.kind === "padding");
+  if (padding) q("#padding-values").append(...[0, 1, 2, ...padding.choices].map((v) => el("option", { value: v })));
   const list = q(".editor-layers");
   const errorEl = q(".editor-error");
   const applyBtn = q(".editor-apply");
@@ -114,9 +106,8 @@ export function createEditor(container, store) {
       const li = document.createElement("li");
       li.className = "editor-layer";
       li.dataset.index = String(i);
-      const typeSel = el("select", { "data-k": "type", "aria-label": `layer ${i + 1} type` },
-        ...Object.entries(TYPES).map(([k, t]) => el("option", { value: k, selected: k === layer.type }, t.label)));
-      const fields = (TYPES[layer.type]?.fields ?? []).map((f) => FIELD[f](layer));
+      const typeSel = el("select", { "data-k": "type", "aria-label": `layer ${i + 1} type` }, ...typeOptions(layer.type));
+      const fields = fieldInputs(layer);
       li.append(
         el("div", { class: "layer-row" },
           el("span", { class: "layer-name" }),
@@ -166,6 +157,7 @@ export function createEditor(container, store) {
     errorEl.textContent = error && (error.layer_index === null || error.layer_index === undefined || error.layer_index >= rows.length) ? error.message : "";
     const same = store.get("spec") && tokens(draft) === tokens(store.get("spec")) && !presetSettingsDiffer();
     applyBtn.disabled = Boolean(error) || same || store.get("training");
+    q(".editor-add-btn").disabled = maxLayers() !== null && draft.layers.length >= maxLayers();
     q(".editor-newsession").hidden = !presetSettingsDiffer();
     q(".editor-state").textContent = error ? "Fix the marked layer to apply." : same ? "This is the network in use." : described ? `${described.total_params.toLocaleString("en")} parameters · not applied yet` : "checking…";
     q(".editor-filters").hidden = !(draft.layers[0]?.type === "conv2d" && draft.layers[0]?.frozen);
@@ -225,7 +217,7 @@ export function createEditor(container, store) {
     const i = Number(li.dataset.index);
     const layers = draft.layers.slice();
     if (input.dataset.k === "type") {
-      layers[i] = TYPES[input.value].make();
+      layers[i] = newLayer(input.value);
       draft = { ...draft, layers };
       changed({ rerender: true });
       return;
@@ -258,7 +250,7 @@ export function createEditor(container, store) {
     changed();
   });
   q(".editor-add-btn").addEventListener("click", () => {
-    const layer = TYPES[q(".editor-add-type").value].make();
+    const layer = newLayer(q(".editor-add-type").value);
     const layers = draft.layers.slice();
     const at = layers.length && layers[layers.length - 1].type === "softmax" ? layers.length - 1 : layers.length;
     layers.splice(at, 0, layer);

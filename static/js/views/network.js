@@ -8,6 +8,7 @@ import { el } from "../detail/dom.js";
 import { DEAD_TEXT, SILENT_TEXT } from "../controllers/dead.js";
 import { staleNote } from "../lib/input-text.js";
 import { displayRange, toUnit } from "../lib/gray.js";
+import { is } from "../lib/layer-types.js";
 
 const MAP_COL_HEIGHT = 300;
 const GAP = 3;
@@ -381,7 +382,7 @@ export function createNetwork(container, store) {
       if (prev && prev.type === "dense" && prev.kind === "bars" && entry.kind === "bars") prev.deadUnits = dead;
       if (entry.kind === "maps" && entry.type !== "input") {
         const [, h, w] = entry.shape;
-        const relu = entry.type === "relu" || entry.type === "leaky_relu";
+        const relu = is(entry.type, "rectifier"); // a ReLU-family map: all zero is "silent"
         entry.tiles.forEach((cv, ch) => {
           const isDead = dead.has(ch);
           const silent = relu && !isDead && range(entry.data, ch * h * w, h * w).absMax === 0;
