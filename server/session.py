@@ -549,8 +549,8 @@ class Session:
             self._saved_touch = self.touched
 
     # -- memory -------------------------------------------------------------------------
-    HEAVY = ("table", "spec", "settings", "own", "last_input", "last_label", "model", "data", "training",
-             "training_problem", "file_class_names", "_put", "_drop", "_drop_prefixes",
+    HEAVY = ("table", "spec", "settings", "own", "last_input", "last_label", "model", "data",
+             "training", "training_problem", "file_class_names", "_put", "_drop", "_drop_prefixes",
              "_save_all_snapshots", "_saved_touch")
 
     def unload(self, store: SessionStore) -> None:

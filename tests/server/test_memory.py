@@ -180,7 +180,9 @@ def test_snapshots_are_thinned_kept_on_disk_and_rewound_to(tmp_path):
     assert session.state()["rewind_epochs"] == trainer.rewind_epochs() == kept
     stored = manager.store.load(session.id)
     assert stored is not None
-    assert sorted(int(n.split("/")[1]) for n in stored.blobs if n.startswith("snapshot/")) == kept
+    assert _epoch_blobs(stored) == kept
+    # each epoch's confusion matrix (snapshot/confusion/<epoch>) is thinned with its snapshot
+    assert _confusion_blobs(stored) == [e for e in kept if e > 0]
     assert all(s.partial and not s.optimizer for s in trainer.snapshots)  # weights only
     for epoch in (1, 2, 3):
         with pytest.raises(Exception) as refused:
@@ -193,6 +195,18 @@ def test_snapshots_are_thinned_kept_on_disk_and_rewound_to(tmp_path):
     _epochs(manager, session, 1)  # the optimizer state came back from disk: bit for bit
     assert same_weights(session.model.get_weights(), by_epoch[6])
     manager.close()
+
+
+def _epoch_blobs(stored) -> list[int]:
+    """The epochs whose snapshots are saved (blobs snapshot/<epoch>)."""
+    names = (n.removeprefix("snapshot/") for n in stored.blobs if n.startswith("snapshot/"))
+    return sorted(int(n) for n in names if n.isdigit())
+
+
+def _confusion_blobs(stored) -> list[int]:
+    """The epochs whose confusion matrices are saved (blobs snapshot/confusion/<epoch>)."""
+    prefix = "snapshot/confusion/"
+    return sorted(int(n.removeprefix(prefix)) for n in stored.blobs if n.startswith(prefix))
 
 
 def test_the_wal_is_truncated_after_a_rewind(tmp_path):
@@ -215,7 +229,7 @@ def test_a_session_saved_with_every_snapshot_still_loads_and_is_thinned(tmp_path
     session = create_session(manager, None, TrainSettings(**TINY))
     by_epoch = _weights_by_epoch(manager, session, 12)
     stored = manager.store.load(session.id)
-    assert stored is not None and sum(n.startswith("snapshot/") for n in stored.blobs) == 13
+    assert stored is not None and len(_epoch_blobs(stored)) == 13
     monkeypatch.undo()
     manager.close()
     manager = SessionManager(app_settings(data_dir=tmp_path))
@@ -225,8 +239,8 @@ def test_a_session_saved_with_every_snapshot_still_loads_and_is_thinned(tmp_path
     assert same_weights(back.model.get_weights(), by_epoch[3])
     stored = manager.store.load(session.id)
     assert stored is not None
-    assert sorted(n for n in stored.blobs if n.startswith("snapshot/")) == [
-        "snapshot/0", "snapshot/3"]
+    assert _epoch_blobs(stored) == [0, 3]
+    assert _confusion_blobs(stored) == [3]
     manager.close()
 
 
