@@ -113,6 +113,44 @@ def test_history_from_epoch_end_and_from_state_have_one_shape(page: Page, live_s
     assert page.evaluate("window.nnplay.store.get('history')") == [record]
 
 
+def test_epoch_end_and_done_in_one_frame_keep_the_servers_history(page: Page, live_server):
+    """The page applies streamed replies once per frame. When the epoch_end and the done (with
+    its state) of a train land in the same frame, the history made from epoch_end is applied
+    after the state's: it must be the server's entry all the same (stuck included). The page's
+    frames are held until the done has arrived, so both are in one."""
+    sockets: list = []
+    page.on("websocket", lambda ws: sockets.append(ws))
+    session_id = open_page(page)
+    assert sockets
+    page.evaluate(
+        """() => {
+          const raf = window.requestAnimationFrame.bind(window);
+          window.__held = [];
+          window.__hold = true;
+          window.requestAnimationFrame = (cb) => {
+            if (!window.__hold) return raf(cb);
+            window.__held.push(cb);
+            return window.__held.length;
+          };
+        }"""
+    )
+    with sockets[-1].expect_event(
+        "framereceived",
+        predicate=lambda p: isinstance(p, str) and json.loads(p).get("type") == "done",
+        timeout=120_000,
+    ):
+        page.get_by_role("button", name="+1 epoch").click()
+    page.evaluate(
+        """() => { window.__hold = false;
+          const held = window.__held; window.__held = [];
+          held.forEach((cb) => window.requestAnimationFrame(cb)); }"""
+    )
+    wait_epoch(page, 1)
+    server = get_json(f"{live_server.url}/api/sessions/{session_id}")["history"]
+    assert [h["epoch"] for h in server] == [1] and "stuck" in server[0]
+    assert page.evaluate("window.nnplay.store.get('history')") == server
+
+
 def test_play_right_after_one_epoch_keeps_the_button_in_step(page: Page, live_server,
                                                               screenshot_dir):
     """+1 epoch then Play at once: the button reads Pause while anything trains, play goes on

@@ -1,7 +1,9 @@
 """The page reflows from a phone to a wide screen: at 360x740, 390x844, 800x600, 1280x800,
-1920x1080 and 2560x1440, for every preset, trained one epoch (so that the confusion matrix is
-there), with every collapsible part open and the detail panel showing a layer, nothing is wider
-than the window and nothing sticks out of its card (only the network strip scrolls sideways).
+1920x1080 and 2560x1440, for every preset, with every collapsible part open and the detail panel
+showing a layer, nothing is wider than the window and nothing sticks out of its card (only the
+network strip scrolls sideways). The dataset presets are trained one epoch first (so that the
+confusion matrix is there); the by-hand presets, which run on typed values and own data, show
+their typed example in the input boxes instead.
 The film and the loss surface fit at the same sizes. A phone draws on the pad by touch.
 Screenshots of every case go to test-artifacts/screenshots/layout-*.png."""
 
@@ -11,9 +13,17 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from tests.browser.playground import READY_TIMEOUT, wait_settled
+from tests.browser.test_playground_small_input import apply_preset
 
 SIZES = [(360, 740), (390, 844), (800, 600), (1280, 800), (1920, 1080), (2560, 1440)]
 PRESETS = ["tiny", "small", "dense", "shapes"]
+# The by-hand presets: the input shape their example is typed at, and what opens the detail
+# panel on their first layer (a map's tile; the softmax's bars for three logits).
+BY_HAND = {
+    "conv4": ([1, 4, 4], ".net-col[data-layer=conv1] canvas.tile"),
+    "pool4": ([1, 4, 4], ".net-col[data-layer=pool1] canvas.tile"),
+    "softmax3": ([3, 1, 1], ".net-col-softmax .probs li"),
+}
 
 # Every problem found, as readable strings; [] when the layout is sound. In the page:
 # - the document is no wider than the window;
@@ -103,7 +113,7 @@ def test_the_layout_test_covers_every_preset(page: Page):
     keys = page.evaluate(
         "async () => Object.keys((await import('/static/js/lib/presets.js')).PRESETS)"
     )
-    assert sorted(keys) == sorted(PRESETS)
+    assert sorted(keys) == sorted([*PRESETS, *BY_HAND])
 
 
 @pytest.mark.parametrize("preset", PRESETS)
@@ -124,6 +134,40 @@ def test_nothing_overflows_at_any_size(page: Page, preset, console_errors, scree
     expect(page.locator("#detail-panel .nn-close")).to_be_visible()
     expect(page.locator("#detail-panel .nn-detail-title")).to_be_visible(timeout=15_000)
 
+    check_every_size(page, preset, screenshot_dir)
+    assert console_errors == []
+
+
+@pytest.mark.parametrize("preset", list(BY_HAND))
+def test_nothing_overflows_by_hand_at_any_size(page: Page, preset, console_errors,
+                                                screenshot_dir):
+    """A by-hand preset as a user opens it: picked and applied in the editor (a new session on
+    own data), its example in the input boxes, the detail panel on its first layer."""
+    shape, opener = BY_HAND[preset]
+    page.set_viewport_size({"width": 1280, "height": 800})
+    page.goto("/?autotrain=0")
+    expect(page.locator("#app")).to_have_attribute("data-state", "ready", timeout=READY_TIMEOUT)
+    page.wait_for_function("() => window.nnplay.store.get('lastForward')", timeout=READY_TIMEOUT)
+    apply_preset(page, preset, shape)
+    boxes = page.locator("#values .values-grid input")
+    example = page.evaluate(
+        "async (key) => (await import('/static/js/lib/presets.js')).PRESETS[key].example.values",
+        preset,
+    )
+    expect(boxes).to_have_count(len(example))
+    assert [float(v) for v in boxes.evaluate_all("els => els.map(e => e.value)")] == example
+    # Every collapsible part open (editor, typed input, hand-set filters, settings, own classes).
+    page.evaluate("() => document.querySelectorAll('details').forEach((d) => { d.open = true; })")
+    page.locator(opener).first.click()
+    expect(page.locator("#detail-panel .nn-close")).to_be_visible()
+    expect(page.locator("#detail-panel .nn-detail-title")).to_be_visible(timeout=15_000)
+    check_every_size(page, preset, screenshot_dir)
+    assert console_errors == []
+
+
+def check_every_size(page: Page, preset: str, screenshot_dir) -> None:
+    """OVERFLOWS at every size (the probabilities at their widest), a full-page screenshot of
+    each, and the detail panel's close button inside its panel."""
     for width, height in SIZES:
         page.set_viewport_size({"width": width, "height": height})
         page.evaluate(SETTLED)
@@ -143,7 +187,6 @@ def test_nothing_overflows_at_any_size(page: Page, preset, console_errors, scree
         assert (
             panel["x"] <= close["x"] and close["x"] + close["width"] <= panel["x"] + panel["width"]
         ), f"the detail's close button is outside its panel at {width}x{height}"
-    assert console_errors == []
 
 
 def test_a_phone_draws_on_the_pad_by_touch(browser: Browser, base_url, screenshot_dir):

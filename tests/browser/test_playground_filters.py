@@ -9,6 +9,7 @@ import numpy as np
 from playwright.sync_api import expect
 
 from tests.browser.playground import get_json, open_page
+from tests.browser.test_playground_small_input import apply_preset
 
 SOBEL_X = np.array([[-1, 0, 1], [-2, 0, 2], [-1, 0, 1]], dtype=np.float32)
 
@@ -75,4 +76,55 @@ def test_shapes_preset_with_hand_set_frozen_filters(
     np.testing.assert_array_equal(kernel(live_server.url, session_id, 0)[0], SOBEL_X)
     np.testing.assert_array_equal(kernel(live_server.url, session_id, 3)[0], identity)
     page.screenshot(path=str(screenshot_dir / "playground-shapes-filters.png"), full_page=True)
+    assert console_errors == []
+
+
+def test_typing_while_the_layer_is_read_keeps_the_typed_kernel(page, live_server, console_errors):
+    """Opening the panel reads the layer's filters; a read that answers after the user has
+    typed fills only the boxes they did not edit (on a loaded machine it used to undo the
+    typing, and "Set these filters" then sent the old numbers)."""
+    open_page(page)
+    page.set_viewport_size({"width": 1280, "height": 800})
+    apply_preset(page, "conv4", [1, 4, 4])
+    # Hold every read of the layer's parameters until the typing is done.
+    page.evaluate(
+        """() => {
+          const fetch0 = window.fetch;
+          let release;
+          window.__held = 0;
+          window.__release = new Promise((ok) => { release = ok; });
+          window.__releaseReads = () => release();
+          window.fetch = async (url, options) => {
+            const reply = await fetch0(url, options);
+            if (String(url).includes('/params/') && (options?.method ?? 'GET') === 'GET') {
+              window.__held += 1;
+              await window.__release;
+            }
+            return reply;
+          };
+        }"""
+    )
+    page.locator(".filters summary").click()
+    page.wait_for_function("() => window.__held > 0")
+    kernel = page.locator(".filter-box").first.locator(".kgrid input")
+    expect(kernel).to_have_count(9)
+    for box, value in zip(kernel.all(), SOBEL_X.ravel().tolist(), strict=True):
+        box.fill(str(value))
+    expect(page.get_by_label("filter 0 kind")).to_have_value("typed")
+    page.evaluate("() => window.__releaseReads()")
+    state = page.locator(".filters-state")
+    expect(state).to_contain_text("yours are kept until you set them")
+    typed = kernel.evaluate_all("els => els.map((e) => Number(e.value))")
+    assert typed == SOBEL_X.ravel().tolist()
+    expect(page.get_by_label("filter 0 kind")).to_have_value("typed")
+    page.get_by_role("button", name="Set these filters").click()
+    expect(page.locator("#banner")).to_contain_text("your values are set", timeout=15_000)
+    session_id = page.evaluate("window.nnplay.store.get('sessionId')")
+    params = get_json(f"{live_server.url}/api/sessions/{session_id}/params/conv1")
+    W = np.frombuffer(base64.b64decode(params["W"]["data"]), dtype="<f4")
+    np.testing.assert_array_equal(W, SOBEL_X.ravel())
+    # after the set the panel follows the layer again: it reads back what was set
+    expect(state).to_contain_text("These are conv1's filters now")
+    expect(page.get_by_label("filter 0 kind")).to_have_value("current")
+    assert kernel.evaluate_all("els => els.map((e) => Number(e.value))") == typed
     assert console_errors == []

@@ -113,7 +113,8 @@ export function createSessionController(store, options = {}) {
         losses.push(m.loss);
       } else if (m.type === "epoch_end") {
         const h = (patch.history ?? store.get("history")).filter((e) => e.epoch !== m.epoch);
-        const { type, confusion, seq, ...record } = m; // the epoch's record (stuck included), as the server keeps it in history
+        // the epoch's record, as the server keeps it in history (stuck included: Training.history_json)
+        const { type, confusion, seq, ...record } = m;
         h.push(record);
         patch.history = h;
         patch.epoch = m.epoch;

@@ -50,7 +50,14 @@ export function createFilters(container, store) {
     const spec = store.get("spec");
     const first = spec?.layers?.[0];
     container.hidden = !(first && first.type === "conv2d");
-    if (container.hidden) return;
+    if (container.hidden) {
+      // no first conv layer: nothing to read (the last one's name may not exist any more)
+      layer = null;
+      current = null;
+      delete grid.dataset.key;
+      loading += 1;
+      return;
+    }
     const key = JSON.stringify([first.name, first.filters, first.kernel, spec.input.channels, first.frozen]);
     if (grid.dataset.key === key) return;
     grid.dataset.key = key;
@@ -69,6 +76,8 @@ export function createFilters(container, store) {
         kernelRows(first.kernel, handKernel(name, first.kernel, args)));
       box.querySelector("select").addEventListener("change", (ev) => {
         const entry = KINDS[ev.target.value];
+        // the user's pick: the layer's values read later do not replace it ("current" follows them)
+        box.dataset.edited = String(ev.target.value !== "current");
         if (ev.target.value === "current") showCurrent(f, box);
         if (!entry[1]) return; // typed or current: keep the numbers for editing
         const [n, a] = entry[1]();
@@ -77,6 +86,7 @@ export function createFilters(container, store) {
       });
       box.querySelector(".kgrid").addEventListener("input", () => {
         box.querySelector("select").value = "typed";
+        box.dataset.edited = "true";
       });
       grid.appendChild(box);
     }
@@ -84,20 +94,27 @@ export function createFilters(container, store) {
     loadCurrent();
   }
 
-  // The filters the layer holds now (after a reload, training or a set), shown in every box.
+  // The filters the layer holds now (after a reload, training or a set), shown in every box
+  // the user has not edited: a read that answers while they type does not undo their typing.
   async function loadCurrent() {
     const id = store.get("sessionId");
     const details = container.querySelector("details.filters");
+    const first = store.get("spec")?.layers?.[0];
     if (!id || !layer || !details?.open || store.get("training")) return;
+    if (first?.type !== "conv2d" || first.name !== layer.name) return; // a new network not shown yet
     const mine = ++loading;
     const key = grid.dataset.key;
     try {
       const p = await api.getParams(id, layer.name);
       if (mine !== loading || key !== grid.dataset.key) return;
       current = p.W;
-      grid.querySelectorAll(".filter-box").forEach((box, f) => showCurrent(f, box));
-      container.querySelector(".filters-state").textContent = `These are ${layer.name}'s filters now`
-        + `${p.W.shape[1] > 1 ? " (input channel 0 of each)" : ""}: edit them or pick a kernel, then set.`;
+      const boxes = [...grid.querySelectorAll(".filter-box")];
+      boxes.forEach((box, f) => box.dataset.edited !== "true" && showCurrent(f, box));
+      const kept = boxes.some((box) => box.dataset.edited === "true");
+      const channel = p.W.shape[1] > 1 ? " (input channel 0 of each)" : "";
+      container.querySelector(".filters-state").textContent = kept
+        ? `The filters you have not edited are ${layer.name}'s now${channel}; yours are kept until you set them.`
+        : `These are ${layer.name}'s filters now${channel}: edit them or pick a kernel, then set.`;
     } catch (err) {
       if (mine === loading) container.querySelector(".filters-state").textContent = `Could not read ${layer.name}: ${err.message}`;
     }
@@ -125,6 +142,9 @@ export function createFilters(container, store) {
       container.querySelector(".filters-state").textContent = "Every value must be a number.";
       return;
     }
+    // what was read before this set is out of date; from now on the boxes show the layer again
+    loading += 1;
+    grid.querySelectorAll(".filter-box").forEach((box) => delete box.dataset.edited);
     store.set("request", { type: "setParams", layer: layer.name, W, b, at: performance.now() });
     container.querySelector(".filters-state").textContent = "Sent.";
   });
