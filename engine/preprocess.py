@@ -155,7 +155,7 @@ def decode_image(
             with Image.open(io.BytesIO(data), formats=formats) as im:
                 _check_pixels(im.size, name, limits)
                 im.load()
-                return _pil_to_array(im) if color else _pil_to_gray(im)
+                return _pil_to_array(im) if color else pil_to_gray(im)
     except UnidentifiedImageError:
         raise ImageDecodeError(f"{name}: not a {_format_list(formats)} image", "format") from None
     except Image.DecompressionBombError as exc:
@@ -180,22 +180,25 @@ def _check_pixels(size: tuple[int, int], name: str, limits: DecodeLimits) -> Non
             f"{limits.max_pixels} ({limits.pixels_name})", "pixels")
 
 
-def _has_alpha(im: Image.Image) -> bool:
+def has_alpha(im: Image.Image) -> bool:
+    """Whether a Pillow image carries transparency (an alpha band or a transparent colour)."""
     return im.mode in ("RGBA", "LA", "PA", "La", "RGBa") or "transparency" in im.info
 
 
-def _pil_to_gray(im: Image.Image) -> np.ndarray:
+def pil_to_gray(im: Image.Image) -> np.ndarray:
+    """(H, W) float32 in [0, 1] of a Pillow image: 16-bit gray scaled, alpha composited on
+    white by ``to_gray``."""
     if im.mode.startswith("I"):  # 16-bit grayscale PNG
         return np.clip(np.asarray(im, dtype=np.float32) / 65535, 0, 1)
-    if _has_alpha(im):
+    if has_alpha(im):
         return to_gray(np.asarray(im.convert("RGBA")))
     return to_gray(np.asarray(im.convert("L")))
 
 
 def _pil_to_array(im: Image.Image) -> np.ndarray:
     if im.mode.startswith("I") or im.mode in ("1", "L", "F"):
-        return _pil_to_gray(im)
-    if _has_alpha(im):
+        return pil_to_gray(im)
+    if has_alpha(im):
         return np.asarray(im.convert("RGBA"), dtype=np.float32) / np.float32(255)
     return np.asarray(im.convert("RGB"), dtype=np.float32) / np.float32(255)
 

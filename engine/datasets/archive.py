@@ -37,7 +37,7 @@ import numpy as np
 from PIL import Image, UnidentifiedImageError
 
 from engine.datasets.dataset import Dataset
-from engine.preprocess import FORMATS, ImageDecodeError, preprocess_drawing, to_gray
+from engine.preprocess import FORMATS, ImageDecodeError, has_alpha, pil_to_gray, preprocess_drawing
 
 Mode = Literal["resize", "drawing"]
 _JUNK_NAMES = {"thumbs.db", "desktop.ini", "__macosx"}
@@ -336,9 +336,9 @@ def _decode(data: bytes, name: str, max_pixels: int, target: int,
             im.load()
             factor = min(im.size) // (2 * target)
             if factor < 2:
-                return _gray(im), (float(im.size[0]), float(im.size[1]))
+                return pil_to_gray(im), (float(im.size[0]), float(im.size[1]))
             extent = (im.size[0] / factor, im.size[1] / factor)
-            return _gray(_reduced(im, factor)), extent
+            return pil_to_gray(_reduced(im, factor)), extent
     except UnidentifiedImageError:
         raise ImageDecodeError(f"{name}: not a PNG, JPEG, BMP or GIF image") from None
     except Image.DecompressionBombError as exc:
@@ -351,25 +351,13 @@ def _decode(data: bytes, name: str, max_pixels: int, target: int,
         raise ImageDecodeError(f"{name}: corrupt or truncated image ({exc})") from None
 
 
-def _has_alpha(im: Image.Image) -> bool:
-    return im.mode in ("RGBA", "LA", "PA", "La", "RGBa") or "transparency" in im.info
-
-
 def _reduced(im: Image.Image, factor: int) -> Image.Image:
     """Each ``factor`` x ``factor`` box averaged into one pixel (Pillow's ``reduce``)."""
     if im.mode.startswith("I"):  # 16-bit grayscale: reduce at 32 bits, keep the scale
         im = im.convert("I")
     elif im.mode not in ("L", "RGB", "RGBA"):
-        im = im.convert("RGBA" if _has_alpha(im) else "L")
+        im = im.convert("RGBA" if has_alpha(im) else "L")
     return im.reduce(factor)
-
-
-def _gray(im: Image.Image) -> np.ndarray:
-    if im.mode.startswith("I"):  # 16-bit grayscale PNG
-        return np.clip(np.asarray(im, dtype=np.float32) / 65535, 0, 1)
-    if _has_alpha(im):
-        return to_gray(np.asarray(im.convert("RGBA")))
-    return to_gray(np.asarray(im.convert("L")))
 
 
 def _is_junk(name: str) -> bool:

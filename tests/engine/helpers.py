@@ -52,3 +52,34 @@ def spec_of(channels: int, height: int, width: int, *layers: dict[str, Any]) -> 
     """A spec dict with the given input block and layers."""
     return {"input": {"channels": channels, "height": height, "width": width},
             "layers": list(layers)}
+
+
+TINY_CNN = {"input": {"channels": 1, "height": 28, "width": 28}, "layers": [
+    {"type": "conv2d", "filters": 8, "kernel": 3, "stride": 1, "padding": 1}, {"type": "relu"},
+    {"type": "pool", "mode": "max", "size": 2, "stride": 2}, {"type": "flatten"},
+    {"type": "dense", "units": 10}, {"type": "softmax"}]}  # fmt: skip
+
+
+def train_on_shipped_mnist(spec: dict[str, Any], count: int, epochs: int) -> Any:
+    """``spec`` built with seed 0 and trained with Adam (lr 0.005, batches of 50) for
+    ``epochs`` epochs on the first ``count`` shipped MNIST digits: a network that reads digits,
+    for tests of what it sees."""
+    from engine.datasets import mnist
+    from engine.losses import loss_and_grad
+    from engine.model import build
+    from engine.optimizers import make_optimizer
+
+    rng = np.random.default_rng(0)
+    model = build(spec, rng)
+    opt = make_optimizer("adam", 0.005)
+    ds = mnist.load_shipped()
+    x, y = ds.images[:count], ds.labels[:count]
+    for _ in range(epochs):
+        order = rng.permutation(len(y))
+        for i in range(0, len(y), 50):
+            idx = order[i : i + 50]
+            _, dout = loss_and_grad("cross_entropy", model.forward(x[idx], training=True), y[idx])
+            model.zero_grad()
+            model.backward(dout, loss="cross_entropy")
+            opt.step(model.trainable_params(), model.named_grads())
+    return model

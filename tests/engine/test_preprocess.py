@@ -9,9 +9,6 @@ import pytest
 from PIL import Image, ImageDraw
 
 from engine.datasets import mnist
-from engine.losses import loss_and_grad
-from engine.model import build
-from engine.optimizers import make_optimizer
 from engine.preprocess import (
     DecodeLimits,
     ImageDecodeError,
@@ -19,6 +16,7 @@ from engine.preprocess import (
     decode_image,
     preprocess_drawing,
 )
+from tests.engine.helpers import TINY_CNN, train_on_shipped_mnist
 from tests.engine.test_datasets_archive import huge_png
 
 CANVAS = 280
@@ -218,24 +216,7 @@ def test_decode_refuses_bad_bytes_by_name() -> None:
 
 
 def _tiny_trained_cnn():
-    spec = {"input": {"channels": 1, "height": 28, "width": 28}, "layers": [
-        {"type": "conv2d", "filters": 8, "kernel": 3, "padding": 1}, {"type": "relu"},
-        {"type": "pool", "size": 2}, {"type": "flatten"}, {"type": "dense", "units": 10},
-        {"type": "softmax"}]}  # fmt: skip
-    rng = np.random.default_rng(0)
-    model = build(spec, rng)
-    opt = make_optimizer("adam", 0.005)
-    ds = mnist.load_shipped()
-    x, y = ds.images[:4000], ds.labels[:4000]
-    for _ in range(2):
-        order = rng.permutation(len(y))
-        for i in range(0, len(y), 50):
-            idx = order[i : i + 50]
-            _, dout = loss_and_grad("cross_entropy", model.forward(x[idx], training=True), y[idx])
-            model.zero_grad()
-            model.backward(dout, loss="cross_entropy")
-            opt.step(model.trainable_params(), model.named_grads())
-    return model
+    return train_on_shipped_mnist(TINY_CNN, count=4000, epochs=2)
 
 
 def test_digit_in_a_corner_is_classified_like_the_centred_digit() -> None:

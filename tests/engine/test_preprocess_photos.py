@@ -12,38 +12,19 @@ from PIL import Image
 
 from engine.datasets import mnist
 from engine.ink import find_ink, label_pieces
-from engine.losses import loss_and_grad
-from engine.model import build
-from engine.optimizers import make_optimizer
 from engine.preprocess import decode_image, preprocess_drawing
+from tests.engine.helpers import TINY_CNN, train_on_shipped_mnist
 from tests.engine.photos import photo_of_digit
 from tests.engine.test_preprocess import draw
 
 # the playground's default network (static/js/lib/presets.js, "tiny")
-DEFAULT_SPEC = {"input": {"channels": 1, "height": 28, "width": 28}, "layers": [
-    {"type": "conv2d", "filters": 8, "kernel": 3, "stride": 1, "padding": 1}, {"type": "relu"},
-    {"type": "pool", "mode": "max", "size": 2, "stride": 2}, {"type": "flatten"},
-    {"type": "dense", "units": 10}, {"type": "softmax"}]}  # fmt: skip
 HELD_OUT = range(9000, 9200)  # never trained on
 
 
 @pytest.fixture(scope="module")
 def trained():
     """The default network after three epochs on 8,000 shipped digits (a few seconds)."""
-    rng = np.random.default_rng(0)
-    model = build(DEFAULT_SPEC, rng)
-    opt = make_optimizer("adam", 0.005)
-    ds = mnist.load_shipped()
-    x, y = ds.images[:8000], ds.labels[:8000]
-    for _ in range(3):
-        order = rng.permutation(len(y))
-        for i in range(0, len(y), 50):
-            idx = order[i : i + 50]
-            _, dout = loss_and_grad("cross_entropy", model.forward(x[idx], training=True), y[idx])
-            model.zero_grad()
-            model.backward(dout, loss="cross_entropy")
-            opt.step(model.trainable_params(), model.named_grads())
-    return model
+    return train_on_shipped_mnist(TINY_CNN, count=8000, epochs=3)
 
 
 def test_the_trained_default_network_reads_photos_of_digits(trained) -> None:
