@@ -35,6 +35,10 @@ def test_the_rewind_list_shows_the_kept_epochs(page, console_errors, screenshot_
         page.screenshot(path=str(screenshot_dir / f"rewind-thinned-{width}.png"))
     select.select_option("5")
     page.get_by_role("button", name="Rewind").click()
+    # rewinding from 13 to 5 deletes epochs 6-13, so the page asks first
+    confirm = page.locator(".rewind-confirm")
+    expect(confirm).to_contain_text("13")
+    confirm.locator("button.danger").click()
     page.wait_for_function("window.nnplay.store.get('epoch') === 5", timeout=30_000)
     expect(options).to_have_count(3)  # 0, 4, 5: epochs 1-3 stay thinned
     expect(note).to_be_visible()
