@@ -36,10 +36,10 @@ from server.http.schemas.commands import (
     Trace,
     Train,
 )
-from server.http.schemas.landscape import LandscapeBody
 from server.runtime.manager import SessionManager
 from server.runtime.worker import run_locked, training_limiter
 from server.sessions.landscape import next_surface, surfaces
+from server.sessions.landscape_request import LandscapeBody
 from server.sessions.planar import grid_frames, planar_of
 from server.sessions.session import Session
 from server.sessions.strict_model import SampleRef

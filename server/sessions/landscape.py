@@ -14,7 +14,7 @@ import numpy as np
 
 from engine.landscape import Surface, trainer_slice, trainer_surfaces
 from server.errors import ApiError
-from server.http.schemas.landscape import LandscapeBody
+from server.sessions.landscape_request import LandscapeBody
 from server.sessions.session import Session
 from server.wire.tensors import finite_or_none, tensor_json
 

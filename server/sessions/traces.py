@@ -9,18 +9,23 @@ from __future__ import annotations
 
 import itertools
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal, get_args
 
 import numpy as np
 
 from engine.metrics import predictions
 from engine.trace import dead_relu_fractions, never_fired, trace_step
 from server.errors import ApiError
-from server.http.schemas.commands import KINDS
 from server.sessions.session import Session
 from server.sessions.strict_model import SampleRef
 from server.wire.tensors import finite_or_none, tensor_frame
 
+# The kinds of tensor a trace sends (docs/protocol.md, "Binary frames"), the one list of
+# them: run_trace sends these and nothing else, and the trace/set_probe_rate commands filter
+# by them (server.http.schemas.commands).
+Kind = Literal["input", "output", "pre_activation", "grad_output", "W", "b", "grad_W",
+               "grad_b", "update_W", "update_b", "W_after", "b_after"]
+KINDS: tuple[str, ...] = get_args(Kind)
 ALL_KINDS = KINDS
 PROBE_KINDS = ("input", "output", "pre_activation", "grad_output", "grad_W", "grad_b")
 _ids = itertools.count(1)

@@ -8,9 +8,9 @@ from fastapi import APIRouter, Request
 
 from server.http.bodies import json_body, json_body_doc
 from server.http.routes.deps import manager
-from server.http.schemas.landscape import LandscapeBody
 from server.runtime.worker import with_session
 from server.sessions.landscape import landscape
+from server.sessions.landscape_request import LandscapeBody
 
 router = APIRouter(prefix="/api/sessions")
 

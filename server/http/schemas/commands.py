@@ -2,19 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Literal, get_args
+from typing import Annotated, Literal
 
 from pydantic import Field, TypeAdapter
 
 from server.sessions.strict_model import SampleRef, StrictModel
+from server.sessions.traces import Kind
 
 TRAIN_LIMITS = {"samples": 10_000, "batches": 10_000, "epochs": 10_000}
-# The kinds of tensor a trace sends (docs/protocol.md, "Binary frames"), the one list of
-# them: server.sessions.traces sends these and nothing else, and trace/set_probe_rate filter
-# by them.
-Kind = Literal["input", "output", "pre_activation", "grad_output", "W", "b", "grad_W",
-               "grad_b", "update_W", "update_b", "W_after", "b_after"]
-KINDS: tuple[str, ...] = get_args(Kind)
 
 
 class Command(StrictModel):

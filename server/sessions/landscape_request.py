@@ -1,4 +1,4 @@
-"""Body of the loss-surface route."""
+"""What a loss surface asks for: the body of the landscape route and of the WebSocket command."""
 
 from __future__ import annotations
 
