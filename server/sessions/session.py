@@ -14,10 +14,11 @@ from typing import Any
 
 import numpy as np
 
+from engine.metrics import predictions
 from engine.model import Sequential, build, to_public
 from engine.preprocess import fit_input
 from engine.snapshots import Snapshot
-from engine.trace import SoftmaxCell, softmax_cell
+from engine.trace import SoftmaxCell, softmax_cell_of
 from engine.trainer import largest_batch
 from server.config import Settings
 from server.errors import ApiError, refused_as
@@ -69,6 +70,9 @@ class Session:
         self.training_problem: str | None = None  # why there is no training, when there is none
         self.file_class_names: list[str] = []  # class names an imported model file carried
         self._put: dict[str, bytes] = {}
+        # the last input and label as last written to the store: a save writes them when they
+        # differ (compared by identity: each forward keeps a new array), not at each forward
+        self._saved_last: tuple[np.ndarray | None, int | None] = (None, None)
         self._drop: set[str] = set()
         self._drop_prefixes: set[str] = set()
         self._save_all_snapshots = True
@@ -390,8 +394,7 @@ class Session:
                            "spec")
         self.last_input = x  # only a forward that answered becomes the last input
         self.last_label = label
-        self._put["last_input"] = blob_codec.pack({"x": x, "label": label})
-        prediction = int(np.argmax(scores)) if scores.size > 1 else int(scores[0] > 0.5)
+        prediction = int(predictions(scores.reshape(1, -1))[0])
         reply = {
             "prediction": prediction,
             "label": class_names[prediction] if prediction < len(class_names) else None,
@@ -406,7 +409,7 @@ class Session:
             ],
         }
         if self.model.layers[-1].kind == "softmax":
-            reply["softmax"] = _softmax_json(softmax_cell(self.model, x))
+            reply["softmax"] = _softmax_json(softmax_cell_of(self.model, acts))
         return reply
 
     def state_class_names(self) -> list[str]:
@@ -518,6 +521,9 @@ class Session:
             "training": self.training.meta() if self.training else None,
         }
         put = dict(self._put)
+        last = self._unsaved_last_input()
+        if last is not None:
+            put["last_input"] = last
         put["model"] = blob_codec.pack({"weights": self.model.get_weights()})
         drop = set(self._drop)
         if self.training is not None:
@@ -533,6 +539,7 @@ class Session:
             self.training.offload()  # what is on disk now need not stay in memory
         self.checkpoint_wal = False
         self._put.clear()
+        self._saved_last = (self.last_input, self.last_label)
         self._drop.clear()
         self._drop_prefixes.clear()
         self._save_all_snapshots = False
@@ -541,18 +548,28 @@ class Session:
     def save_touch(self, store: SessionStore) -> None:
         """After a read or a forward: write the last input if it changed (one small blob,
         nothing else), and record use for idle expiry at most once a minute."""
-        last = self._put.pop("last_input", None)
+        last = self._unsaved_last_input()
         if last is not None:
             store.put_blob(self.id, "last_input", last, self.touched)
+            self._saved_last = (self.last_input, self.last_label)
             self._saved_touch = self.touched
         elif self.touched - self._saved_touch >= TOUCH_EVERY_SECONDS:
             store.touch(self.id, self.touched)
             self._saved_touch = self.touched
 
+    def _unsaved_last_input(self) -> bytes | None:
+        """The last input's blob when it is not the one last written, else None."""
+        saved_x, saved_label = self._saved_last
+        if self.last_input is None or (self.last_input is saved_x
+                                       and self.last_label == saved_label):
+            return None
+        return blob_codec.pack({"x": self.last_input, "label": self.last_label})
+
     # -- memory -------------------------------------------------------------------------
     HEAVY = ("table", "spec", "settings", "own", "last_input", "last_label", "model", "data",
-             "training", "training_problem", "file_class_names", "_put", "_drop", "_drop_prefixes",
-             "_save_all_snapshots", "_saved_touch")
+             "training", "training_problem", "file_class_names", "_put", "_drop",
+             "_drop_prefixes",
+             "_save_all_snapshots", "_saved_touch", "_saved_last")
 
     def unload(self, store: SessionStore) -> None:
         """Save, then let go of the weights, training state, data and own samples (the
@@ -561,6 +578,7 @@ class Session:
         self.save(store)
         self.model = None  # type: ignore[assignment]
         self.data = self.training = self.last_input = None
+        self._saved_last = (None, None)
         self.own = OwnSamples()
         self.resident = False
         self.bytes = 0
@@ -593,6 +611,7 @@ class Session:
             session.last_input = last["x"]
             label = last.get("label")
             session.last_label = int(label) if isinstance(label, int) else None
+            session._saved_last = (session.last_input, session.last_label)
         session.data, _fresh, session.training_problem = session._data_for(
             session.model, settings, strict=False)
         if session.data is not None:
