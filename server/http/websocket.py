@@ -14,7 +14,7 @@ import asyncio
 import json
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from functools import partial
 from typing import Any
 
@@ -27,12 +27,15 @@ from server.errors import ApiError
 from server.http.error_handlers import _validation_body
 from server.http.schemas.commands import (
     COMMAND,
+    COMMAND_NAMES,
+    IMMEDIATE,
     TRAIN_LIMITS,
     Grid,
     Landscape,
     Rewind,
     SetProbeRate,
     State,
+    Stop,
     Trace,
     Train,
 )
@@ -66,6 +69,9 @@ class Connection:
         self.probe_rate: float | None = None  # None: the session's settings.probe_rate
         self.probe = TraceRequest(sample=SampleRef(split="val", index=0), kinds=PROBE_KINDS,
                                   with_update=False, probe=True)
+        # the dispatch table: one handler per command of schemas/commands.py, by its name
+        self.handlers: dict[str, Callable[[Any], Awaitable[None]]] = {
+            name: getattr(self, f"on_{name}") for name in COMMAND_NAMES}
 
     # -- sending ------------------------------------------------------------------------
     async def send_json(self, message: dict[str, Any]) -> None:
@@ -182,39 +188,17 @@ class Connection:
         except ValidationError as exc:
             errors = list(exc.errors())
             if errors and errors[0]["type"] in ("union_tag_invalid", "union_tag_not_found"):
-                await self.error(seq, "cmd", "cmd: must be one of train, stop, rewind, trace, "
-                                 "set_probe_rate, state, landscape, grid")
+                await self.error(seq, "cmd", f"cmd: must be one of {', '.join(COMMAND_NAMES)}")
                 return
             detail = _validation_body(errors)["detail"]
             field = detail["field"]
-            if field and "." in field and field.split(".")[0] in (
-                    "train", "stop", "rewind", "trace", "set_probe_rate", "state", "landscape",
-                    "grid"):
+            if field and "." in field and field.split(".")[0] in COMMAND_NAMES:
                 field = field.split(".", 1)[1]  # drop the union tag pydantic puts first
                 detail["message"] = f"{field}: {detail['message'].split(': ', 1)[-1]}"
             await self.error(seq, field, detail["message"])
             return
-        if command.cmd == "stop":
-            assert self.session is not None
-            if self.session.training_owner is not None:
-                self.session.stop_event.set()
-            await self.send_json({"seq": command.seq, "type": "ack", "cmd": "stop"})
-            await self.send_json({"seq": command.seq, "type": "done", "cmd": "stop",
-                                  "reason": "completed"})
-            return
-        if isinstance(command, SetProbeRate):
-            assert self.session is not None
-            try:
-                if not self.session.resident:  # unloaded to disk while idle: bring it back
-                    await self.call(lambda s: None)
-                check_probe(self.session, command.sample, command.layers)
-            except ApiError as exc:
-                await self.error(command.seq, exc.field, exc.message)
-                return
-            self.set_probe(command)
-            await self.send_json({"seq": command.seq, "type": "ack", "cmd": command.cmd})
-            await self.send_json({"seq": command.seq, "type": "done", "cmd": command.cmd,
-                                  "reason": "completed"})
+        if command.cmd in IMMEDIATE:
+            await self.handlers[command.cmd](command)
             return
         if isinstance(command, Train) and command.count > TRAIN_LIMITS[command.unit]:
             await self.error(command.seq, "count", f"count: at most "
@@ -226,6 +210,42 @@ class Connection:
             return
         await self.send_json({"seq": command.seq, "type": "ack", "cmd": command.cmd})
         await self.queue.put(command)
+
+    # -- the commands, one handler each (``on_<cmd>``, the table in __init__) ------------
+    async def on_stop(self, command: Stop) -> None:
+        assert self.session is not None
+        if self.session.training_owner is not None:
+            self.session.stop_event.set()
+        await self.send_json({"seq": command.seq, "type": "ack", "cmd": "stop"})
+        await self.send_json({"seq": command.seq, "type": "done", "cmd": "stop",
+                              "reason": "completed"})
+
+    async def on_set_probe_rate(self, command: SetProbeRate) -> None:
+        assert self.session is not None
+        try:
+            if not self.session.resident:  # unloaded to disk while idle: bring it back
+                await self.call(lambda s: None)
+            check_probe(self.session, command.sample, command.layers)
+        except ApiError as exc:
+            await self.error(command.seq, exc.field, exc.message)
+            return
+        self.set_probe(command)
+        await self.send_json({"seq": command.seq, "type": "ack", "cmd": command.cmd})
+        await self.send_json({"seq": command.seq, "type": "done", "cmd": command.cmd,
+                              "reason": "completed"})
+
+    async def on_rewind(self, command: Rewind) -> None:
+        state = await self.call(partial(Session.rewind, epoch=command.epoch), save=True)
+        await self.done(command.seq, "rewind", "completed", state)
+
+    async def on_grid(self, command: Grid) -> None:
+        await self.grid(command.seq, command.size)
+        await self.done(command.seq, "grid", "completed", None)
+
+    async def on_state(self, command: State) -> None:
+        await self.send_json({"seq": command.seq, "type": "state",
+                              "state": await self.call(lambda s: s.state())})
+        await self.done(command.seq, "state", "completed", None)
 
     def set_probe(self, command: SetProbeRate) -> None:
         self.probe_rate = command.per_second
@@ -258,22 +278,7 @@ class Connection:
             if not self.open:
                 continue  # the page has gone: its queued commands are dropped, not run
             try:
-                if isinstance(command, Train):
-                    await self.train(command)
-                elif isinstance(command, Rewind):
-                    state = await self.call(partial(Session.rewind, epoch=command.epoch), save=True)
-                    await self.done(command.seq, "rewind", "completed", state)
-                elif isinstance(command, Trace):
-                    await self.trace(command)
-                elif isinstance(command, Landscape):
-                    await self.landscape(command)
-                elif isinstance(command, Grid):
-                    await self.grid(command.seq, command.size)
-                    await self.done(command.seq, "grid", "completed", None)
-                elif isinstance(command, State):
-                    await self.send_json({"seq": command.seq, "type": "state",
-                                          "state": await self.call(lambda s: s.state())})
-                    await self.done(command.seq, "state", "completed", None)
+                await self.handlers[command.cmd](command)
             except ApiError as exc:
                 await self.error(command.seq, exc.field, exc.message)
             except Exception as exc:  # a bug: answer this command, keep running the others
@@ -288,7 +293,7 @@ class Connection:
             message["state"] = state
         await self.send_json(message)
 
-    async def trace(self, command: Trace) -> None:
+    async def on_trace(self, command: Trace) -> None:
         req = TraceRequest(sample=command.sample, label=command.label, layers=command.layers,
                            kinds=tuple(command.kinds) if command.kinds else TraceRequest().kinds,
                            dtype=command.dtype, with_update=True, probe=False)
@@ -303,7 +308,7 @@ class Connection:
         await self.send_bytes(frames)
         await self.send_json(message)
 
-    async def landscape(self, command: Landscape) -> None:
+    async def on_landscape(self, command: Landscape) -> None:
         body = LandscapeBody(directions=command.directions, grid=command.grid,
                              span=command.span, eval_size=command.eval_size)
         it = await self.call(lambda s: surfaces(s, body), heavy=True)
@@ -315,7 +320,7 @@ class Connection:
         await self.done(command.seq, "landscape", "completed", None)
 
     # -- training -----------------------------------------------------------------------
-    async def train(self, command: Train) -> None:
+    async def on_train(self, command: Train) -> None:
         session = self.session
         assert session is not None
         if command.grid is not None:  # refused before anything is trained

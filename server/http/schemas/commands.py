@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Literal, get_args
 
 from pydantic import Field, TypeAdapter
 
@@ -72,3 +72,10 @@ AnyCommand = Annotated[
     Field(discriminator="cmd"),
 ]
 COMMAND = TypeAdapter(AnyCommand)
+# Each command's name, in the order of the union above: the WebSocket's dispatch table
+# (server.http.websocket) has one handler per name, ``on_<name>``.
+COMMAND_NAMES: tuple[str, ...] = tuple(
+    get_args(model.model_fields["cmd"].annotation)[0]
+    for model in get_args(get_args(AnyCommand)[0]))
+# Commands answered as they arrive; the others queue and run one after another.
+IMMEDIATE = ("stop", "set_probe_rate")
