@@ -1,8 +1,9 @@
 """A traced training step of one sample, encoded as binary tensor frames (docs/protocol.md).
 
 The engine's ``trace_step`` does the work; this module picks the sample, keeps the session
-untouched (an optional update is computed on the real optimizer and then undone, and the
-model's RNG is put back so probes never change what training does) and encodes the records.
+untouched (an optional update is the trainer's own, undone by it: ``Trainer.trace``; without
+one, ``engine.trainer.trace_undone`` puts the model's RNG back so probes never change what
+training does) and encodes the records.
 """
 
 from __future__ import annotations
@@ -14,7 +15,8 @@ from typing import Any, Literal, get_args
 import numpy as np
 
 from engine.metrics import predictions
-from engine.trace import dead_relu_fractions, never_fired, trace_step
+from engine.trace import dead_relu_fractions, never_fired
+from engine.trainer import trace_undone
 from server.errors import ApiError
 from server.sessions.session import Session
 from server.sessions.strict_model import SampleRef
@@ -110,19 +112,12 @@ def run_trace(session: Session, req: TraceRequest, seq: int | None) -> tuple[lis
         raise ApiError(422, f"label: {label} is outside 0..{n_classes - 1}", "label")
     y = target if target is not None else np.array([label], dtype=np.int64)
     training = session.training
-    optimizer = training.trainer.optimizer if (req.with_update and training) else None
-    rng_state = model.rng.bit_generator.state
-    before = model.get_weights()
-    opt_state = optimizer.state_dict() if optimizer is not None else None
-    try:
-        trace = trace_step(model, x[None], y, session.settings.loss, optimizer)
-        after = model.get_weights() if optimizer is not None else None
-    finally:
-        if optimizer is not None and opt_state is not None:
-            model.set_weights(before)
-            optimizer.load_state_dict(opt_state)
-        model.rng.bit_generator.state = rng_state
-        model.zero_grad()
+    after: dict[str, np.ndarray] | None
+    if req.with_update and training is not None:  # the trainer's own step, then undone
+        trace, after = training.trainer.trace(x[None], y)
+    else:  # no update: the model's RNG and gradients as they were
+        trace, after = trace_undone(model, x[None], y, session.settings.loss)
+    before = model.get_weights()  # as they were before the step: it has been undone
     loss = finite_or_none(trace.loss)
     trace_id = next(_ids)
     base = {"seq": seq, "type": "tensor", "trace_id": trace_id}
