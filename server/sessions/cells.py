@@ -6,6 +6,7 @@ from typing import Any
 
 from engine.trace import conv_cell, dense_unit, global_pool_cell, pool_cell
 from server.errors import ApiError
+from server.sessions.layer_names import layer_named
 from server.sessions.session import Session
 from server.wire.tensors import finite_or_none as f
 from server.wire.tensors import mask_json, tensor_json
@@ -16,12 +17,7 @@ def cell_arithmetic(session: Session, layer: str, channel: int, row: int, col: i
     """One output value of ``layer`` rebuilt from its parts, on the chosen input."""
     x = session.cell_input(source)
     model = session.model
-    try:
-        kind = model.layer(layer).kind
-    except KeyError as exc:
-        names = ", ".join(ly.name for ly in model.layers)
-        raise ApiError(422, f"query.layer: no layer {layer!r} (layers: {names})",
-                       "query.layer") from exc
+    kind = layer_named(model, layer, "query.layer").kind
     _check_position(session, layer, kind, channel, row, col)
     try:
         if kind == "conv2d":

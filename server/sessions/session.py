@@ -27,6 +27,7 @@ from server.persist.sqlite_store import SessionStore, StoredSession
 from server.sessions import architecture, pytorch_script
 from server.sessions.data import SplitData
 from server.sessions.data import load as load_data
+from server.sessions.layer_names import layer_named
 from server.sessions.own_samples import OwnSamples
 from server.sessions.settings import RESETTING_FIELDS, SettingsPatch, TrainSettings
 from server.sessions.strict_model import SampleRef
@@ -297,10 +298,7 @@ class Session:
     def layer_params(self, layer: str) -> dict[str, Any]:
         """``W`` and ``b`` of one conv2d/dense layer as tensor objects (the layouts of
         docs/model-format.md: conv ``(F, C, k, k)``, dense ``(in, out)``)."""
-        names = [ly.name for ly in self.model.layers if ly.params]
-        if layer not in names:
-            raise ApiError(404, f"layer: no conv2d or dense layer {layer!r} (layers with "
-                           f"parameters: {', '.join(names)})", "layer")
+        layer_named(self.model, layer, "layer", with_params=True, status=404)
         weights = self.model.get_weights()
         return {"layer": layer, "W": tensor_json(weights[f"{layer}.W"]),
                 "b": tensor_json(weights[f"{layer}.b"])}
@@ -309,10 +307,7 @@ class Session:
         """Replace W and/or b of one layer (e.g. hand-made filters); the weights stay as
         set, the history starts over from them."""
         self.check_idle()
-        names = [ly.name for ly in self.model.layers if ly.params]
-        if layer not in names:
-            raise ApiError(404, f"layer: no conv2d or dense layer {layer!r} (layers with "
-                           f"parameters: {', '.join(names)})", "layer")
+        layer_named(self.model, layer, "layer", with_params=True, status=404)
         current = self.model.get_weights()
         new = dict(current)
         for key, value in values.items():

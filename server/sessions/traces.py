@@ -18,6 +18,7 @@ from engine.metrics import predictions
 from engine.trace import dead_relu_fractions, never_fired
 from engine.trainer import trace_undone
 from server.errors import ApiError
+from server.sessions.layer_names import layer_named
 from server.sessions.session import Session
 from server.sessions.strict_model import SampleRef
 from server.wire.tensors import finite_or_none, tensor_frame
@@ -49,11 +50,8 @@ def check_layers(session: Session, layers: list[str] | None) -> None:
     """422 naming ``layers`` when one is not a layer of the session's network."""
     if layers is None:
         return
-    names = [ly.name for ly in session.model.layers]
-    unknown = [n for n in layers if n not in names]
-    if unknown:
-        raise ApiError(422, f"layers: no layer {unknown[0]!r} (layers: {', '.join(names)})",
-                       "layers")
+    for name in layers:
+        layer_named(session.model, name, "layers")
 
 
 def check_probe(session: Session, sample: SampleRef | None, layers: list[str] | None) -> None:
