@@ -90,6 +90,18 @@ def json_body_doc(model: type[BaseModel], required: bool = True) -> dict[str, An
         "schema": {"$ref": f"#/components/schemas/{model.__name__}"}}}}}
 
 
+# The OpenAPI requestBody of an :func:`upload_bytes` route: one file in the field ``file``.
+UPLOAD_DOC = {
+    "requestBody": {
+        "required": True,
+        "content": {"multipart/form-data": {"schema": {
+            "type": "object", "required": ["file"],
+            "properties": {"file": {"type": "string", "format": "binary"}},
+            "additionalProperties": False}}},
+    }
+}
+
+
 async def upload_bytes(request: Request, field: str = "file") -> tuple[str, bytes]:
     """(file name, bytes) of the multipart field ``field``."""
     if not is_multipart(request):

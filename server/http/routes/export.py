@@ -6,22 +6,12 @@ from typing import Any
 
 from fastapi import APIRouter, Request, Response
 
-from server.http.bodies import upload_bytes
+from server.http.bodies import UPLOAD_DOC, upload_bytes
 from server.http.routes.deps import count_new_session, manager
 from server.runtime.manager import import_session
 from server.runtime.worker import in_thread, with_session
 
 router = APIRouter(prefix="/api/sessions")
-
-_UPLOAD = {
-    "requestBody": {
-        "required": True,
-        "content": {"multipart/form-data": {"schema": {
-            "type": "object", "required": ["file"],
-            "properties": {"file": {"type": "string", "format": "binary"}},
-            "additionalProperties": False}}},
-    }
-}
 
 
 @router.get("/{session_id}/export.npz", response_class=Response,
@@ -42,7 +32,7 @@ async def export_py(session_id: str, request: Request) -> Response:
         "Content-Disposition": 'attachment; filename="nnplay_model.py"'})
 
 
-@router.post("/import", status_code=201, openapi_extra=_UPLOAD)
+@router.post("/import", status_code=201, openapi_extra=UPLOAD_DOC)
 async def import_model(request: Request) -> dict[str, Any]:
     """A new session from an exported .npz (multipart field ``file``)."""
     _, data = await upload_bytes(request, "file")

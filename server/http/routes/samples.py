@@ -6,7 +6,7 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query, Request
 
-from server.http.bodies import json_body, json_body_doc, upload_bytes
+from server.http.bodies import UPLOAD_DOC, json_body, json_body_doc, upload_bytes
 from server.http.client_limits import client_of
 from server.http.images import gray_from_pixels
 from server.http.own_upload import add_zip
@@ -20,15 +20,6 @@ from server.sessions.sample_strip import sample_strip
 router = APIRouter()
 
 Split = Literal["train", "val", "test"]
-_UPLOAD = {
-    "requestBody": {
-        "required": True,
-        "content": {"multipart/form-data": {"schema": {
-            "type": "object", "required": ["file"],
-            "properties": {"file": {"type": "string", "format": "binary"}},
-            "additionalProperties": False}}},
-    }
-}
 
 
 @router.get("/api/datasets/{name}/samples")
@@ -97,7 +88,7 @@ async def remove_own_sample(session_id: str, sample_id: str,
                               lambda s: s.remove_own_sample(sample_id), save=True)
 
 
-@router.post("/api/sessions/{session_id}/dataset/zip", openapi_extra=_UPLOAD)
+@router.post("/api/sessions/{session_id}/dataset/zip", openapi_extra=UPLOAD_DOC)
 async def upload_zip(session_id: str, request: Request,
                      mode: Literal["resize", "drawing"] = "resize") -> dict[str, Any]:
     """Add every image of a zip (one folder per class); report the files left out."""
