@@ -1,1 +1,1 @@
-"""runtime"""
+"""Live sessions: the manager (memory, unloading, expiry) and the worker pool and its locks."""
