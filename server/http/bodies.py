@@ -14,7 +14,7 @@ from starlette.datastructures import UploadFile
 
 from server.errors import ApiError
 from server.http.body_limit import json_too_large
-from server.http.error_handlers import _validation_body
+from server.http.error_handlers import validation_body
 from server.runtime.worker import in_thread
 
 M = TypeVar("M", bound=BaseModel)
@@ -44,7 +44,7 @@ def parse_json(model: type[M], raw: bytes) -> M:
         if errors and errors[0]["type"] == "json_invalid":
             reason = errors[0].get("ctx", {}).get("error", "parse error")
             raise ApiError(400, f"body: not valid JSON ({reason})", "body") from exc
-        detail = _validation_body(errors)["detail"]
+        detail = validation_body(errors)["detail"]
         raise ApiError(422, detail["message"], detail["field"],
                        errors=json.loads(json.dumps(detail.get("errors", []), default=str))
                        ) from exc

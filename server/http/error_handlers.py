@@ -1,8 +1,9 @@
 """One error shape for every 4xx: ``{"detail": {"message", "field", ...}}``.
 
 Domain code raises :class:`server.errors.ApiError`; FastAPI's own validation errors and
-bodies that are not JSON are rewritten into the same shape by the handlers installed here,
-and the WebSocket sends the same ``detail`` (``validation_body``).
+bodies that are not JSON are rewritten into the same shape by the handlers installed here.
+The WebSocket's ``error`` message carries the same field and message (``ws_error``,
+``ws_refusal``; a command's validation error through ``validation_body``).
 """
 
 from __future__ import annotations
@@ -34,7 +35,7 @@ def _loc_to_field(loc: tuple[Any, ...] | list[Any]) -> str | None:
     return ".".join(parts) if parts else "body"
 
 
-def _validation_body(errors: list[Any]) -> dict[str, Any]:
+def validation_body(errors: list[Any]) -> dict[str, Any]:
     if not errors:
         return {"detail": {"message": "body: invalid request", "field": "body"}}
     first = errors[0]
@@ -52,6 +53,17 @@ def _validation_body(errors: list[Any]) -> dict[str, Any]:
     return {"detail": {"message": message, "field": field, "errors": extra}}
 
 
+def ws_error(seq: int | None, field: str | None, message: str) -> dict[str, Any]:
+    """The WebSocket's error message: the same ``field`` and ``message`` as an HTTP 4xx's
+    ``detail``, with the command's ``seq`` (None when the frame had none)."""
+    return {"seq": seq, "type": "error", "field": field, "message": message}
+
+
+def ws_refusal(seq: int | None, exc: ApiError) -> dict[str, Any]:
+    """An :class:`ApiError` raised while running a command, as a WebSocket error."""
+    return ws_error(seq, exc.field, exc.message)
+
+
 def install(app: FastAPI) -> None:
     """Register the handlers that give every error the shape above."""
 
@@ -63,7 +75,7 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def _validation(_request: Request, exc: RequestValidationError) -> JSONResponse:
-        body = _validation_body(list(exc.errors()))
+        body = validation_body(list(exc.errors()))
         status = 400 if body["detail"]["field"] == "body" and "JSON" in body["detail"][
             "message"] else 422
         # ctx may hold exceptions that are not JSON-serialisable; the body above has strings only

@@ -24,7 +24,7 @@ from starlette.websockets import WebSocket, WebSocketDisconnect
 
 from engine.train_events import Cancelled, Diverged, EpochEnd, StepProgress
 from server.errors import ApiError
-from server.http.error_handlers import _validation_body
+from server.http.error_handlers import validation_body, ws_error, ws_refusal
 from server.http.schemas.commands import (
     COMMAND,
     COMMAND_NAMES,
@@ -95,7 +95,7 @@ class Connection:
                 self.open = False
 
     async def error(self, seq: int | None, field: str | None, message: str) -> None:
-        await self.send_json({"seq": seq, "type": "error", "field": field, "message": message})
+        await self.send_json(ws_error(seq, field, message))
 
     # -- life cycle ---------------------------------------------------------------------
     async def serve(self) -> None:
@@ -190,7 +190,7 @@ class Connection:
             if errors and errors[0]["type"] in ("union_tag_invalid", "union_tag_not_found"):
                 await self.error(seq, "cmd", f"cmd: must be one of {', '.join(COMMAND_NAMES)}")
                 return
-            detail = _validation_body(errors)["detail"]
+            detail = validation_body(errors)["detail"]
             field = detail["field"]
             if field and "." in field and field.split(".")[0] in COMMAND_NAMES:
                 field = field.split(".", 1)[1]  # drop the union tag pydantic puts first
@@ -227,7 +227,7 @@ class Connection:
                 await self.call(lambda s: None)
             check_probe(self.session, command.sample, command.layers)
         except ApiError as exc:
-            await self.error(command.seq, exc.field, exc.message)
+            await self.send_json(ws_refusal(command.seq, exc))
             return
         self.set_probe(command)
         await self.send_json({"seq": command.seq, "type": "ack", "cmd": command.cmd})
@@ -280,7 +280,7 @@ class Connection:
             try:
                 await self.handlers[command.cmd](command)
             except ApiError as exc:
-                await self.error(command.seq, exc.field, exc.message)
+                await self.send_json(ws_refusal(command.seq, exc))
             except Exception as exc:  # a bug: answer this command, keep running the others
                 log.error("session %s: %s command %s failed", self.session_id, command.cmd,
                           command.seq, exc_info=exc)
