@@ -18,7 +18,7 @@ from engine.metrics import predictions
 from engine.model import Sequential, build, to_public
 from engine.preprocess import fit_input
 from engine.snapshots import Snapshot
-from engine.trace import SoftmaxCell, softmax_cell_of
+from engine.trace import softmax_cell_of
 from engine.trainer import largest_batch
 from server.config import Settings
 from server.errors import ApiError, refused_as
@@ -32,7 +32,8 @@ from server.sessions.own_samples import OwnSamples
 from server.sessions.settings import RESETTING_FIELDS, SettingsPatch, TrainSettings
 from server.sessions.strict_model import SampleRef
 from server.sessions.training import Emitted, Training
-from server.wire.tensors import finite_or_none, tensor_json
+from server.wire.forward import forward_json
+from server.wire.tensors import tensor_json
 
 _Fresh = tuple[Sequential, SplitData | None, Training | None, str | None]
 FORMAT_VERSION = 1
@@ -390,22 +391,10 @@ class Session:
         self.last_input = x  # only a forward that answered becomes the last input
         self.last_label = label
         prediction = int(predictions(scores.reshape(1, -1))[0])
-        reply = {
-            "prediction": prediction,
-            "label": class_names[prediction] if prediction < len(class_names) else None,
-            "class_names": class_names,
-            "probabilities": [float(v) for v in scores] if is_prob else None,
-            "scores": [float(v) for v in scores],
-            "preprocessed": tensor_json(x),
-            "layers": [
-                {"name": layer.name, "type": layer.kind, "shape": list(out.shape),
-                 "output": tensor_json(out)}
-                for layer, out in zip(self.model.layers, outputs, strict=True)
-            ],
-        }
-        if self.model.layers[-1].kind == "softmax":
-            reply["softmax"] = _softmax_json(softmax_cell_of(self.model, acts))
-        return reply
+        softmax = softmax_cell_of(self.model, acts) \
+            if self.model.layers[-1].kind == "softmax" else None
+        return forward_json(x, self.model.layers, outputs, scores, prediction, class_names,
+                            is_prob, softmax)
 
     def state_class_names(self) -> list[str]:
         """The data's class names; without data, the own samples' or an imported file's."""
@@ -620,10 +609,3 @@ class Session:
         session._save_all_snapshots = False
         return session
 
-
-def _softmax_json(cell: SoftmaxCell) -> dict[str, Any]:
-    """The final softmax's arithmetic: plain lists (the output is finite, so are these)."""
-    return {"logits": [finite_or_none(v) for v in cell.logits],
-            "shift": finite_or_none(cell.shift),
-            "exps": [finite_or_none(v) for v in cell.exps],
-            "sum": finite_or_none(cell.total)}
