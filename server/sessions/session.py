@@ -24,7 +24,7 @@ from server.config import Settings
 from server.errors import ApiError, refused_as
 from server.persist import blob_codec, model_file
 from server.persist.sqlite_store import SessionStore, StoredSession
-from server.sessions import architecture, pytorch_script
+from server.sessions import architecture, pytorch_script, saving
 from server.sessions.data import SplitData
 from server.sessions.data import load as load_data
 from server.sessions.layer_names import layer_named
@@ -36,8 +36,6 @@ from server.wire.forward import forward_json
 from server.wire.tensors import tensor_json
 
 _Fresh = tuple[Sequential, SplitData | None, Training | None, str | None]
-FORMAT_VERSION = 1
-TOUCH_EVERY_SECONDS = 60.0
 MAX_HAND_SET = 1e4  # largest magnitude of a hand-set weight
 
 
@@ -493,61 +491,15 @@ class Session:
             session.model, session.settings, strict=False)
         return session
 
-    # -- persistence --------------------------------------------------------------------
+    # -- persistence (server.sessions.saving) --------------------------------------------
     def save(self, store: SessionStore) -> None:
         """Write what changed since the last save (one transaction)."""
-        meta = {
-            "version": FORMAT_VERSION,
-            "spec": self.spec,
-            "settings": self.settings.model_dump(),
-            "own": self.own.meta(),
-            "file_class_names": self.file_class_names,
-            "training": self.training.meta() if self.training else None,
-        }
-        put = dict(self._put)
-        last = self._unsaved_last_input()
-        if last is not None:
-            put["last_input"] = last
-        put["model"] = blob_codec.pack({"weights": self.model.get_weights()})
-        drop = set(self._drop)
-        if self.training is not None:
-            more, stale = self.training.blobs(self._save_all_snapshots)
-            put.update(more)
-            drop |= stale
-        else:
-            drop |= {"trainer", "checkpoints"}
-        store.save(self.id, self.created, self.touched, meta, put=put, drop=drop - set(put),
-                   drop_prefixes=self._drop_prefixes,
-                   checkpoint=self.checkpoint_wal or bool(self._drop_prefixes))
-        if self.training is not None:
-            self.training.offload()  # what is on disk now need not stay in memory
-        self.checkpoint_wal = False
-        self._put.clear()
-        self._saved_last = (self.last_input, self.last_label)
-        self._drop.clear()
-        self._drop_prefixes.clear()
-        self._save_all_snapshots = False
-        self._saved_touch = self.touched
+        saving.save(self, store)
 
     def save_touch(self, store: SessionStore) -> None:
-        """After a read or a forward: write the last input if it changed (one small blob,
-        nothing else), and record use for idle expiry at most once a minute."""
-        last = self._unsaved_last_input()
-        if last is not None:
-            store.put_blob(self.id, "last_input", last, self.touched)
-            self._saved_last = (self.last_input, self.last_label)
-            self._saved_touch = self.touched
-        elif self.touched - self._saved_touch >= TOUCH_EVERY_SECONDS:
-            store.touch(self.id, self.touched)
-            self._saved_touch = self.touched
-
-    def _unsaved_last_input(self) -> bytes | None:
-        """The last input's blob when it is not the one last written, else None."""
-        saved_x, saved_label = self._saved_last
-        if self.last_input is None or (self.last_input is saved_x
-                                       and self.last_label == saved_label):
-            return None
-        return blob_codec.pack({"x": self.last_input, "label": self.last_label})
+        """After a read or a forward: the last input if it changed, use at most once a
+        minute."""
+        saving.save_touch(self, store)
 
     # -- memory -------------------------------------------------------------------------
     HEAVY = ("table", "spec", "settings", "own", "last_input", "last_label", "model", "data",
@@ -579,33 +531,4 @@ class Session:
 
     @classmethod
     def from_stored(cls, stored: StoredSession, limits: Settings) -> Session:
-        meta = stored.meta
-        settings = TrainSettings.model_validate(meta["settings"])
-        session = cls(stored.id, limits, meta["spec"], settings, created=stored.created)
-        session.touched = stored.touched
-        session.file_class_names = list(meta.get("file_class_names", []))
-        session._saved_touch = stored.touched
-        images = {name[len("sample/"):]: blob_codec.unpack(blob)["x"]
-                  for name, blob in stored.blobs.items() if name.startswith("sample/")}
-        session.own = OwnSamples.restore(meta.get("own", {}), images)
-        if "model" in stored.blobs:
-            session.model.set_weights(blob_codec.unpack(stored.blobs["model"])["weights"])
-        if "last_input" in stored.blobs:
-            last = blob_codec.unpack(stored.blobs["last_input"])
-            session.last_input = last["x"]
-            label = last.get("label")
-            session.last_label = int(label) if isinstance(label, int) else None
-            session._saved_last = (session.last_input, session.last_label)
-        session.data, _fresh, session.training_problem = session._data_for(
-            session.model, settings, strict=False)
-        if session.data is not None:
-            try:
-                session.training = Training.restore(session.model, session.data, settings,
-                                                    meta.get("training") or {}, stored.blobs)
-            except (ApiError, ValueError) as exc:  # saved by another version, data changed
-                session.training = _fresh
-                session.training_problem = f"the saved training state could not be restored " \
-                                            f"({exc}); training starts over from these weights"
-        session._save_all_snapshots = False
-        return session
-
+        return saving.load(cls, stored, limits)
