@@ -1,10 +1,10 @@
 """The lab's heat maps: grid computation + encoding time, and grid frames per second during
 Play, from a Python WebSocket client.
 
-1. In process: ``server.planar.grid_frames`` (the engine's one batched forward over the S x S
-   grid, every layer quantised to uint8 and framed) for a 2-8-8-1 net (tanh, relu, sigmoid)
-   on a lab session, median of many calls, at grid sizes 32, 64 and 128; beside it the
-   plain forward of the same S*S points (``model.forward``) as the reference in the same
+1. In process: ``server.sessions.planar.grid_frames`` (the engine's one batched forward
+   over the S x S grid, every layer quantised to uint8 and framed) for a 2-8-8-1 net (tanh,
+   relu, sigmoid) on a lab session, median of many calls, at grid sizes 32, 64 and 128; beside it
+   the plain forward of the same S*S points (``model.forward``) as the reference in the same
    process.
 2. Over the wire: a real ``nnplay`` on a free port, a lab session with ``LAB_SETTINGS``
    (spiral, ReLU 8-8), ``train`` epochs with ``"grid": 64``; counts the grid messages and
@@ -32,9 +32,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.server_load import start_server  # noqa: E402
 from server.config import Settings  # noqa: E402
-from server.planar import grid_frames  # noqa: E402
-from server.schemas.settings import LAB_SETTINGS, TrainSettings  # noqa: E402
-from server.session import Session  # noqa: E402
+from server.sessions.planar import grid_frames  # noqa: E402
+from server.sessions.session import Session  # noqa: E402
+from server.sessions.settings import LAB_SETTINGS, TrainSettings  # noqa: E402
 
 
 def lab_spec(acts: tuple[str, ...] = ("tanh", "relu")) -> dict[str, Any]:

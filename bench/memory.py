@@ -46,7 +46,7 @@ TINY = {"input": {"channels": 1, "height": 28, "width": 28}, "layers": [
 def start(root: Path, data_dir: Path, extra: list[str]) -> tuple[subprocess.Popen[bytes], str]:
     port = free_port()
     process = subprocess.Popen(
-        [sys.executable, "-m", "server.cli", "--port", str(port), "--data-dir", str(data_dir),
+        [sys.executable, "-m", "server.http.cli", "--port", str(port), "--data-dir", str(data_dir),
          "--limit", "max_sessions_per_minute=100000", *extra], cwd=root,
         stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"

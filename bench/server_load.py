@@ -37,7 +37,7 @@ def start_server(data_dir: Path, extra: list[str]) -> LiveServer:
     """``nnplay`` in a subprocess on a free port, once GET /api/health answers."""
     port = free_port()
     process = subprocess.Popen(
-        [sys.executable, "-m", "server.cli", "--port", str(port), "--data-dir", str(data_dir),
+        [sys.executable, "-m", "server.http.cli", "--port", str(port), "--data-dir", str(data_dir),
          *extra], cwd=PROJECT_ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
     server = LiveServer(process, f"http://127.0.0.1:{port}", port, data_dir)
     deadline = time.monotonic() + 60

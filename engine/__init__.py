@@ -13,11 +13,12 @@ from engine.trace import (
     dense_unit,
     pool_cell,
     softmax_cell,
+    softmax_cell_of,
     trace_step,
 )
 
 __all__ = [
     "LayerInfo", "Sequential", "SpecError", "build", "conv_cell", "dead_relu_fractions",
     "dense_unit", "describe", "loss_and_grad", "make_optimizer", "normalize", "pool_cell",
-    "softmax_cell", "trace_step",
+    "softmax_cell", "softmax_cell_of", "trace_step",
 ]

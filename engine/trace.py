@@ -314,11 +314,25 @@ def softmax_cell(model: Sequential, x: np.ndarray) -> SoftmaxCell:
     last = model.layers[-1]
     if last.kind != "softmax":
         raise ValueError(f"the last layer {last.name!r} is a {last.kind}, not a softmax")
-    _, logits, acts = _layer_io(model, last.name, x, ("softmax",))
+    _, _, acts = _layer_io(model, last.name, x, ("softmax",))
+    return softmax_cell_of(model, acts)
+
+
+def softmax_cell_of(model: Sequential, acts: list[np.ndarray]) -> SoftmaxCell:
+    """:func:`softmax_cell` from a forward already run: ``acts`` is
+    ``model.run_forward(x[None], training=False)`` for one image (the final softmax's input
+    ``acts[-2]`` (1, K) and output ``acts[-1]``), so a caller that shows every layer's output
+    runs the network once, not twice. ``p_k = exp(z_k - max z) / sum_j exp(z_j - max z)``."""
+    last = model.layers[-1]
+    if last.kind != "softmax":
+        raise ValueError(f"the last layer {last.name!r} is a {last.kind}, not a softmax")
     z = acts[-2]  # (1, K), as the softmax layer received it
+    if z.ndim != 2 or z.shape[0] != 1 or len(acts) != len(model.layers) + 1:
+        raise ValueError(f"acts must be one image's run_forward of this model, got a final "
+                         f"input of shape {z.shape} and {len(acts)} arrays")
     shift = z.max(axis=1, keepdims=True)
     exps = np.exp(z - shift)
     total = exps.sum(axis=1, keepdims=True)
     probs = exps / total
-    return SoftmaxCell(logits.copy(), float(shift[0, 0]), exps[0].copy(), float(total[0, 0]),
+    return SoftmaxCell(z[0].copy(), float(shift[0, 0]), exps[0].copy(), float(total[0, 0]),
                        probs[0].copy(), acts[-1][0].copy())

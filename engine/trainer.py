@@ -47,6 +47,7 @@ from engine.metrics import Evaluation, evaluate, predictions
 from engine.model import Sequential
 from engine.optimizers import Optimizer
 from engine.snapshots import Checkpoint, Snapshot, copy_tree, keeps
+from engine.trace import StepTrace, trace_step
 from engine.train_events import Cancelled, Diverged, EpochEnd, StepProgress, TrainEvent
 
 STATE_VERSION = 1
@@ -130,16 +131,20 @@ class Trainer:
                         rng=dict(self.rng.bit_generator.state),
                         model_rng=dict(self.model.rng.bit_generator.state))
 
-    def _save_before_step(self) -> tuple[dict[str, np.ndarray], dict[str, Any], Any]:
-        return (self.model.get_weights(), self.optimizer.state_dict(),
-                self.model.rng.bit_generator.state)
+    def _save_before_step(self) -> _Saved:
+        return _save(self.model, self.optimizer)
 
-    def _undo_step(self, saved: tuple[dict[str, np.ndarray], dict[str, Any], Any]) -> None:
-        weights, opt_state, model_rng = saved
-        self.model.set_weights(weights)
-        self.optimizer.load_state_dict(opt_state)
-        self.model.rng.bit_generator.state = model_rng
-        self.model.zero_grad()
+    def _undo_step(self, saved: _Saved) -> None:
+        _undo(self.model, self.optimizer, saved)
+
+    def trace(self, x: np.ndarray, y: np.ndarray) -> tuple[StepTrace, dict[str, np.ndarray]]:
+        """One traced step of this trainer's loss and optimizer on ``x`` ``(N, C, H, W)``,
+        ``y`` (labels ``(N,)`` or targets ``(N, T)``), then undone as a diverged step is:
+        weights, optimizer state and model RNG as before, so training goes on exactly as if
+        it had not run. Returns the trace and the weights the update reached."""
+        trace, after = trace_undone(self.model, x, y, self.loss, self.optimizer)
+        assert after is not None  # an optimizer was given
+        return trace, after
 
     def _maybe_checkpoint(self, before: int) -> None:
         if self.epoch >= CHECKPOINT_EPOCHS or self._cursor >= self.epoch_size:
@@ -375,6 +380,40 @@ class Trainer:
         self.snapshots = [Snapshot.from_plain(s) for s in state["snapshots"]
                           if keeps(int(s["epoch"]), self.epoch)]
         self.checkpoints = [Checkpoint.from_plain(c) for c in state["checkpoints"]]
+
+
+_Saved = tuple[dict[str, np.ndarray], dict[str, Any] | None, Any]
+
+
+def _save(model: Sequential, optimizer: Optimizer | None) -> _Saved:
+    """What a step changes: the weights, the optimizer's state and the model's RNG."""
+    return (model.get_weights(), optimizer.state_dict() if optimizer is not None else None,
+            model.rng.bit_generator.state)
+
+
+def _undo(model: Sequential, optimizer: Optimizer | None, saved: _Saved) -> None:
+    """Put back what :func:`_save` saved, and clear the gradients."""
+    weights, opt_state, model_rng = saved
+    if optimizer is not None and opt_state is not None:
+        model.set_weights(weights)
+        optimizer.load_state_dict(opt_state)
+    model.rng.bit_generator.state = model_rng
+    model.zero_grad()
+
+
+def trace_undone(model: Sequential, x: np.ndarray, y: np.ndarray, loss: str,
+                 optimizer: Optimizer | None = None,
+                 ) -> tuple[StepTrace, dict[str, np.ndarray] | None]:
+    """:func:`engine.trace.trace_step` (with one ``optimizer`` update when given), then the
+    model and optimizer as they were (weights, optimizer state, model RNG; gradients
+    cleared). Returns the trace and the weights the update reached (None without one)."""
+    saved = _save(model, optimizer)
+    try:
+        trace = trace_step(model, x, y, loss, optimizer)
+        after = model.get_weights() if optimizer is not None else None
+    finally:
+        _undo(model, optimizer, saved)
+    return trace, after
 
 
 def largest_batch(batch_size: int) -> int:

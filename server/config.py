@@ -46,7 +46,7 @@ class Settings:
 
     data_dir: Path = field(default_factory=default_data_dir)
 
-    # Who may talk to it (server.host_guard, server.access_token).
+    # Who may talk to it (server.http.host_guard, server.http.access_token).
     host: str = "127.0.0.1"  # the bound address: Host headers must name it (or allow_hosts)
     allow_hosts: tuple[str, ...] = ()  # more names Host may carry ("*": any; never by default)
     token: str | None = None  # shared access token every request must carry, if set
@@ -81,9 +81,10 @@ class Settings:
 
     # Sessions.
     max_sessions_in_memory: int = 64  # least recently used ones beyond this are dropped to disk
-    # Bytes the sessions in memory and their data may hold together (server.memory): the least
-    # recently used idle ones are dropped to disk beyond it; a new one is refused (503) only
-    # when nothing can be dropped. The process itself (Python, NumPy, MNIST) comes on top.
+    # Bytes the sessions in memory and their data may hold together (server.runtime.memory):
+    # the least recently used idle ones are dropped to disk beyond it; a new one is refused
+    # (503) only when nothing can be dropped.
+    # The process itself (Python, NumPy, MNIST) comes on top.
     max_memory_bytes: int = field(default_factory=default_max_memory)
     max_sessions_on_disk: int = 10_000  # creating one more is refused (503) until some expire
     max_sessions_per_minute: int = 60  # sessions one client (IP address) may create a minute

@@ -44,11 +44,11 @@ TEST_LIMITS = ("--limit", "max_sessions_per_minute=100000")
 
 def start_server(data_dir: Path, port: int | None = None, timeout: float = 30.0,
                  extra_args: tuple[str, ...] = TEST_LIMITS) -> LiveServer:
-    """Run ``python -m server.cli`` and wait until GET /api/health answers."""
+    """Run ``python -m server.http.cli`` and wait until GET /api/health answers."""
     port = port or free_port()
     env = dict(os.environ, PYTHONUNBUFFERED="1")
-    command = [sys.executable, "-m", "server.cli", "--port", str(port), "--data-dir", str(data_dir),
-               *extra_args]
+    command = [sys.executable, "-m", "server.http.cli", "--port", str(port),
+               "--data-dir", str(data_dir), *extra_args]
     process = subprocess.Popen(
         command, cwd=PROJECT_ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT
     )

@@ -30,7 +30,7 @@ ALLOWED = {
                                              "type without one shows its point alone)",
 }
 # The lab's one-neuron activations (with a binary step) are the lab's own list, not layer types.
-LAB = ("engine/lab/", "static/js/lab/", "server/schemas/lab.py")
+LAB = ("engine/lab/", "static/js/lab/", "server/http/schemas/lab.py")
 
 ELEMENTWISE = layer_types.names_where(elementwise=True)
 
@@ -55,7 +55,7 @@ def _checked() -> list[tuple[str, str]]:
 
 def test_the_sources_are_found() -> None:
     rels = {rel for rel, _ in _checked()}
-    assert {"engine/spec.py", "server/pytorch_script.py", "static/js/lib/urlstate.js",
+    assert {"engine/spec.py", "server/sessions/pytorch_script.py", "static/js/lib/urlstate.js",
             "static/js/views/editor.js", "static/js/detail/panel.js"} <= rels
 
 

@@ -22,7 +22,7 @@ import numpy as np
 from PIL import Image
 from playwright.sync_api import Page, expect
 
-from server import model_file
+from server.persist import model_file
 from tests.browser.playground import (
     draw,
     get_json,

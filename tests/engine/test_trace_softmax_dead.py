@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from engine import build, trace_step
-from engine.trace import dead_relu_fractions, softmax_cell
+from engine.trace import dead_relu_fractions, softmax_cell, softmax_cell_of
 from tests.engine.helpers import spec_of
 
 SOFTMAX_SPEC = spec_of(1, 6, 6, {"type": "conv2d", "filters": 2, "padding": 1},
@@ -195,3 +195,20 @@ def test_never_fired_matches_the_public_forward(seed) -> None:
             pre = np.asarray(to_public(acts[i]))  # the relu's input, (N, C, H, W) or (N, n)
             assert (got[layer.name] == np.all(pre <= 0, axis=0)).all()
     assert got["relu1"][0].all() and not got["relu1"][2].any()  # channels, not positions
+
+
+def test_softmax_cell_of_one_forward_is_softmax_cell() -> None:
+    """From the activations of a forward already run, the same numbers, bit for bit."""
+    rng = np.random.default_rng(5)
+    model = build(SOFTMAX_SPEC, rng)
+    for p in model.named_params().values():
+        p += (rng.standard_normal(p.shape) * 2).astype(p.dtype)
+    x = rng.random((1, 6, 6)).astype(np.float32)
+    acts = model.run_forward(x[None], training=False)
+    cell, again = softmax_cell_of(model, acts), softmax_cell(model, x)
+    for name in ("logits", "exps", "probabilities", "feature_value"):
+        np.testing.assert_array_equal(getattr(cell, name), getattr(again, name))
+    assert (cell.shift, cell.total) == (again.shift, again.total)
+    np.testing.assert_array_equal(cell.probabilities, acts[-1][0])
+    with pytest.raises(ValueError, match="one image"):
+        softmax_cell_of(model, model.run_forward(np.concatenate([x[None]] * 2)))

@@ -11,7 +11,7 @@ from engine.history import EpochRecord
 from engine.model import build
 from engine.optimizers import make_optimizer
 from engine.train_events import Cancelled, Diverged, EpochEnd, StepProgress
-from engine.trainer import Trainer, batches_left, largest_batch
+from engine.trainer import Trainer, batches_left, largest_batch, trace_undone
 
 SPEC = {
     "input": {"channels": 1, "height": 12, "width": 12},
@@ -438,3 +438,52 @@ def test_snapshots_are_thinned_and_a_thinned_epoch_cannot_be_rewound_to(data):
     assert trainer.rewind_epochs() == [0, 3, 4, 5]
     list(trainer.run_epoch())
     assert same_weights(trainer.model.get_weights(), weights[6])
+
+
+def test_trace_is_the_trainers_step_undone() -> None:
+    """Trainer.trace: the update the trace reports is the one its optimizer made (after -
+    before), and afterwards weights, optimizer state and RNGs are as before, so training on
+    gives the same bits as a trainer that never traced."""
+
+    def fresh() -> Trainer:
+        data = _trace_data()
+        model = build(_TRACE_SPEC, np.random.default_rng(1))
+        return Trainer(model, make_optimizer("adam", 0.01), data, loss="cross_entropy",
+                       batch_size=4, seed=2)
+
+    traced, plain = fresh(), fresh()
+    traced.step_batches(2)
+    plain.step_batches(2)
+    before = traced.state_dict()
+    x, y = traced.train.images[:1], traced.train.labels[:1]
+    trace, after = traced.trace(x, y)
+    for rec in trace.layers:
+        if rec.update_W is not None:
+            moved = after[f"{rec.name}.W"] - before["weights"][f"{rec.name}.W"]
+            np.testing.assert_allclose(moved, rec.update_W, rtol=1e-5, atol=1e-7)
+            assert np.any(rec.update_W != 0)
+    again = traced.state_dict()
+    for name, w in before["weights"].items():
+        np.testing.assert_array_equal(again["weights"][name], w)
+    assert again["rng"] == before["rng"] and again["model_rng"] == before["model_rng"]
+    traced.step_batches(3)
+    plain.step_batches(3)
+    for name, w in plain.model.get_weights().items():
+        np.testing.assert_array_equal(traced.model.get_weights()[name], w)
+    # without an optimizer nothing changes either, and no weights are reported
+    weights = traced.model.get_weights()
+    trace, none = trace_undone(traced.model, x, y, "cross_entropy")
+    assert none is None and trace.layers[0].update_W is None
+    for name, w in weights.items():
+        np.testing.assert_array_equal(traced.model.get_weights()[name], w)
+
+
+_TRACE_SPEC = {"input": {"channels": 1, "height": 4, "width": 4},
+               "layers": [{"type": "flatten"}, {"type": "dense", "units": 3},
+                          {"type": "softmax"}]}
+
+
+def _trace_data() -> Dataset:
+    rng = np.random.default_rng(0)
+    return Dataset(rng.random((24, 1, 4, 4)).astype(np.float32),
+                   rng.integers(0, 3, 24).astype(np.int64), ["a", "b", "c"])

@@ -12,12 +12,12 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from server.app import create_app
 from server.config import Settings
+from server.http.app import create_app
 
 SMALL = {"dataset_size": 300, "batch_size": 50}
 # TestClient sends Host "testserver" (its WebSockets always do): a name the app must be told
-# to answer to, as a server is with --allow-host; server.host_guard refuses any other.
+# to answer to, as a server is with --allow-host; server.http.host_guard refuses any other.
 TEST_HOSTS = ("testserver",)
 
 

@@ -8,7 +8,7 @@ from typing import Any
 
 import numpy as np
 
-from server.tensors import decode_frame, decode_tensor_json
+from server.wire.tensors import decode_frame, decode_tensor_json
 
 
 def tensor(obj: dict[str, Any]) -> np.ndarray:

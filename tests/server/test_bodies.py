@@ -11,9 +11,9 @@ import pytest
 from fastapi.testclient import TestClient
 from PIL import Image
 
-from server import requests as body_reading
-from server.app import create_app
 from server.config import Settings
+from server.http import bodies as body_reading
+from server.http.app import create_app
 from tests.server.conftest import app_settings, new_session
 
 LIMIT = 64 * 1024

@@ -1,6 +1,6 @@
 import socket
 
-from server.cli import main, port_problem
+from server.http.cli import main, port_problem
 
 
 def test_port_in_use_is_refused_with_a_clear_message(capsys):

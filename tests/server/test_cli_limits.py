@@ -1,6 +1,6 @@
 import pytest
 
-from server.cli import LIMITS, main, parse_args, parse_limits
+from server.http.cli import LIMITS, main, parse_args, parse_limits
 
 
 def test_limit_flags_parse():
@@ -23,7 +23,7 @@ def test_blas_threads_flag_limits_numpy_for_the_server_process(monkeypatch, tmp_
     import numpy as np
     from threadpoolctl import threadpool_info, threadpool_limits
 
-    import server.cli
+    import server.http.cli
 
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
@@ -34,7 +34,7 @@ def test_blas_threads_flag_limits_numpy_for_the_server_process(monkeypatch, tmp_
         np.ones((64, 64)) @ np.ones((64, 64))
         seen.append([p["num_threads"] for p in threadpool_info() if p["user_api"] == "blas"])
 
-    monkeypatch.setattr(server.cli.uvicorn, "run", run_instead)
+    monkeypatch.setattr(server.http.cli.uvicorn, "run", run_instead)
     before = threadpool_info()
     threadpool_limits(limits=2, user_api="blas")  # so the flag has something to change
     try:
@@ -68,14 +68,14 @@ def test_bad_limit_is_refused_naming_it(pair, says, capsys):
 def test_limit_reaches_the_app(monkeypatch, tmp_path):
     import socket
 
-    import server.cli
+    import server.http.cli
 
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     made = []
-    monkeypatch.setattr(server.cli, "create_app", lambda settings: made.append(settings))
-    monkeypatch.setattr(server.cli.uvicorn, "run", lambda app, **kwargs: None)
+    monkeypatch.setattr(server.http.cli, "create_app", lambda settings: made.append(settings))
+    monkeypatch.setattr(server.http.cli.uvicorn, "run", lambda app, **kwargs: None)
     assert main(["--limit", "max_layers=5", "--limit", "max_grid=11", "--port", str(port),
                  "--data-dir", str(tmp_path), "--no-open"]) == 0
     assert made[0].max_layers == 5 and made[0].max_grid == 11
@@ -84,9 +84,9 @@ def test_limit_reaches_the_app(monkeypatch, tmp_path):
 def test_max_memory_flag_sets_the_byte_ceiling(monkeypatch, tmp_path, capsys):
     import socket
 
-    import server.cli
-    from server.cli import parse_size
+    import server.http.cli
     from server.config import MIB, default_max_memory
+    from server.http.cli import parse_size
 
     assert parse_size("512M") == 512 * MIB and parse_size("2G") == 2048 * MIB
     assert parse_size("300000000") == 300_000_000 and parse_size("1.5g") == 1536 * MIB
@@ -95,7 +95,7 @@ def test_max_memory_flag_sets_the_byte_ceiling(monkeypatch, tmp_path, capsys):
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     served = []
-    monkeypatch.setattr(server.cli.uvicorn, "run",
+    monkeypatch.setattr(server.http.cli.uvicorn, "run",
                         lambda app, **kwargs: served.append(app.state.manager.settings))
     assert main(["--port", str(port), "--data-dir", str(tmp_path / "d"),
                  "--max-memory", "300M"]) == 0

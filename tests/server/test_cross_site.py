@@ -10,11 +10,11 @@ import pytest
 from fastapi.testclient import TestClient
 from starlette.websockets import WebSocketDisconnect
 
-from server.app import create_app
-from server.cli import exposure_warning, main
-from server.client_limits import ClientLimits
 from server.config import Settings
-from server.host_guard import HostPolicy, same_origin, split_host
+from server.http.app import create_app
+from server.http.cli import exposure_warning, main
+from server.http.client_limits import ClientLimits
+from server.http.host_guard import HostPolicy, same_origin, split_host
 from tests.server.conftest import SMALL, app_settings
 
 

@@ -8,13 +8,13 @@ import sys
 
 import httpx
 
-from server.data_lock import DataDirInUse, lock_data_dir
+from server.runtime.data_lock import DataDirInUse, lock_data_dir
 from tests.live_server import PROJECT_ROOT, free_port, start_server
 
 
 def _second_server(data_dir) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "server.cli", "--port", str(free_port()), "--data-dir",
+        [sys.executable, "-m", "server.http.cli", "--port", str(free_port()), "--data-dir",
          str(data_dir)], cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=60)
 
 

@@ -9,8 +9,8 @@ import zipfile
 from fastapi.testclient import TestClient
 from PIL import Image
 
-from server.app import create_app
-from server.client_limits import ClientLimits
+from server.http.app import create_app
+from server.http.client_limits import ClientLimits
 from tests.server.conftest import app_settings
 
 SPEC = {"input": {"channels": 1, "height": 8, "width": 8},

@@ -1,4 +1,4 @@
-from server.architecture import TINY_MNIST_CNN
+from server.sessions.architecture import TINY_MNIST_CNN
 from tests.server.conftest import app_settings
 
 
@@ -29,7 +29,7 @@ def test_impossible_spec_names_the_layer(client):
 def test_server_limits_apply_to_describe(tmp_path):
     from fastapi.testclient import TestClient
 
-    from server.app import create_app
+    from server.http.app import create_app
 
     client = TestClient(create_app(app_settings(data_dir=tmp_path, max_filters=4, max_layers=3)))
     spec = {"input": {"channels": 1, "height": 8, "width": 8},

@@ -113,7 +113,7 @@ def _gif() -> bytes:
 def test_size_limits(tmp_path):
     from fastapi.testclient import TestClient
 
-    from server.app import create_app
+    from server.http.app import create_app
 
     client = TestClient(create_app(app_settings(data_dir=tmp_path, max_image_pixels=100 * 100,
                                             max_upload_bytes=1024 * 1024)))

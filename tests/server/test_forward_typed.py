@@ -100,7 +100,7 @@ def test_negative_and_large_typed_values_are_fed_as_they_are(client):
 def test_typed_input_refusals_name_the_field(tmp_path):
     from fastapi.testclient import TestClient
 
-    from server.app import create_app
+    from server.http.app import create_app
     from tests.server.conftest import app_settings
 
     client = TestClient(create_app(app_settings(data_dir=tmp_path, max_image_pixels=20)))

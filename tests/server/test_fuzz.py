@@ -19,7 +19,7 @@ from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, settings
 from schemathesis.config import SchemathesisConfig
 
-from server.app import create_app
+from server.http.app import create_app
 from tests.server.conftest import app_settings
 
 LIMITS = app_settings(data_dir=Path(tempfile.mkdtemp(prefix="nnplay-fuzz-")),

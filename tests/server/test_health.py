@@ -1,6 +1,6 @@
 from fastapi.testclient import TestClient
 
-from server.app import create_app
+from server.http.app import create_app
 from tests.server.conftest import app_settings
 
 

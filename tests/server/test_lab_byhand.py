@@ -7,7 +7,7 @@ import typing
 import pytest
 
 from engine.lab import activations, net221
-from server.schemas.lab import Activation
+from server.http.schemas.lab import Activation
 
 ALL_ONES = {**{f"w{i}": 1.0 for i in range(1, 7)}, "b1": 0.0, "b2": 0.0, "b3": 0.0}
 

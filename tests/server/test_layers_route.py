@@ -6,7 +6,7 @@ from fastapi.testclient import TestClient
 
 from engine import layer_types
 from engine import spec as engine_spec
-from server.app import create_app
+from server.http.app import create_app
 from tests.server.conftest import app_settings
 
 
@@ -80,4 +80,4 @@ def test_the_node_tests_fixture_is_the_reply_of_a_default_server(tmp_path) -> No
 
     fixture = Path(__file__).parents[1] / "js" / "fixtures" / "layer-types.json"
     assert json.loads(fixture.read_text()) == _get(tmp_path), (
-        "regenerate the fixture from server.architecture.layer_table(Settings())")
+        "regenerate the fixture from server.sessions.architecture.layer_table(Settings())")

@@ -16,15 +16,15 @@ import pytest
 from fastapi.testclient import TestClient
 
 import engine.trainer
-from server.app import create_app
-from server.architecture import TINY_MNIST_CNN
-from server.data import SPLITS, alive_splits
-from server.manager import SessionManager, create_session
-from server.memory import FLOAT_IN_LIST, HISTORY_RECORD, data_bytes, session_bytes
-from server.schemas.common import SampleRef
-from server.schemas.settings import TrainSettings
-from server.session import Session
-from server.worker import run_locked
+from server.http.app import create_app
+from server.runtime.manager import SessionManager, create_session
+from server.runtime.memory import FLOAT_IN_LIST, HISTORY_RECORD, data_bytes, session_bytes
+from server.runtime.worker import run_locked
+from server.sessions.architecture import TINY_MNIST_CNN
+from server.sessions.data import SPLITS, alive_splits
+from server.sessions.session import Session
+from server.sessions.settings import TrainSettings
+from server.sessions.strict_model import SampleRef
 from tests.server.conftest import SMALL, app_settings
 from tests.server.helpers import receive_until, same_weights
 
@@ -261,7 +261,7 @@ def test_two_sessions_share_one_dataset_whatever_their_seeds(tmp_path, dataset):
 
 
 def test_batch_losses_keep_the_last_ones_and_say_from_where(tmp_path, monkeypatch):
-    from server import training
+    from server.sessions import training
 
     monkeypatch.setattr(training, "MAX_BATCH_LOSSES", 8)
     manager = SessionManager(app_settings(data_dir=tmp_path))

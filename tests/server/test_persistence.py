@@ -7,9 +7,9 @@ import numpy as np
 import pytest
 from fastapi.testclient import TestClient
 
-from server.app import create_app
-from server.manager import SessionManager, create_session
-from server.schemas.settings import TrainSettings
+from server.http.app import create_app
+from server.runtime.manager import SessionManager, create_session
+from server.sessions.settings import TrainSettings
 from tests.server.conftest import SMALL, app_settings, new_session
 from tests.server.helpers import receive_until, same_weights, tensor, weights
 
@@ -190,7 +190,7 @@ def test_a_session_in_use_is_not_evicted(tmp_path):
 def test_a_model_file_whose_spec_is_refused_names_file(client):
     """docs/model-format.md: an import failure names ``file``, also when it is the spec in
     the file that the engine or this server's limits refuse; nothing is created."""
-    from server import model_file
+    from server.persist import model_file
 
     manager = client.app.state.manager
     too_long = {"input": {"channels": 1, "height": 28, "width": 28},

@@ -11,7 +11,7 @@ import pytest
 
 from engine.grid import evaluate_grid
 from engine.model import build
-from server.schemas.settings import LAB_SETTINGS
+from server.sessions.settings import LAB_SETTINGS
 from tests.server.helpers import of_type, receive_until, tensor
 
 
@@ -308,7 +308,7 @@ def test_a_regression_trace_uses_the_samples_target(client):
 def test_a_lab_session_survives_a_restart(settings):
     from fastapi.testclient import TestClient
 
-    from server.app import create_app
+    from server.http.app import create_app
     pts = [[-3, -3, 0], [-2, -3, 0], [3, 3, 1], [2, 3, 1], [-3, -2, 0], [3, 2, 1]]
     with TestClient(create_app(settings)) as first:
         state = create(first, planar={"set": "custom", "points": pts}, l1=0.001)

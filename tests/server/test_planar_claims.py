@@ -1,5 +1,6 @@
-"""The lab's claims with its default settings (server.schemas.settings.LAB_SETTINGS), on the
-server's own data and training path (server.data.load_planar, server.training.Training):
+"""The lab's claims with its default settings (server.sessions.settings.LAB_SETTINGS), on the
+server's own data and training path (server.sessions.data.load_planar,
+server.sessions.training.Training):
 spiral (noise 0) with ReLU 8-8 passes 95 % test accuracy within 300 epochs; XOR with no
 hidden layer stays near chance (below 60 %), with one hidden layer of 4 ReLUs above 95 %.
 The lab's test points are the session's validation split (docs/protocol.md)."""
@@ -11,9 +12,9 @@ from typing import Any
 import numpy as np
 
 from engine.model import build
-from server.data import load_planar
-from server.schemas.settings import LAB_SETTINGS, TrainSettings
-from server.training import Training
+from server.sessions.data import load_planar
+from server.sessions.settings import LAB_SETTINGS, TrainSettings
+from server.sessions.training import Training
 
 
 def _spec(hidden: list[int]) -> dict[str, Any]:

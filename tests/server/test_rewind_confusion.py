@@ -3,7 +3,7 @@
 
 from fastapi.testclient import TestClient
 
-from server.app import create_app
+from server.http.app import create_app
 from tests.server.conftest import new_session
 from tests.server.helpers import receive_until, train_epochs
 

@@ -12,8 +12,8 @@ import sqlite3
 import pytest
 from fastapi.testclient import TestClient
 
-from server import codec
-from server.app import create_app
+from server.http.app import create_app
+from server.persist import blob_codec as codec
 from tests.server.conftest import new_session
 from tests.server.helpers import train_epochs
 

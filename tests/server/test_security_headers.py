@@ -1,5 +1,5 @@
 """Every HTTP response carries the Content-Security-Policy and the other security headers
-(server/security_headers.py): pages, the API (replies and refusals), static files, /docs."""
+(server/http/security_headers.py): pages, the API (replies and refusals), static files, /docs."""
 
 from __future__ import annotations
 

@@ -31,7 +31,7 @@ SPEC = {"input": {"channels": 1, "height": 8, "width": 8},
 def test_a_frame_nested_too_deeply_gets_an_error_and_a_log_line(client, session, caplog):
     with client.websocket_connect(f"/api/sessions/{session['id']}/ws") as ws:
         assert ws.receive_json()["type"] == "state"
-        with caplog.at_level(logging.WARNING, logger="server.connection"):
+        with caplog.at_level(logging.WARNING, logger="server.http.websocket"):
             ws.send_text("[" * 1100 + "]" * 1100)
             reply = ws.receive_json()
         assert reply["type"] == "error" and reply["field"] == "message"

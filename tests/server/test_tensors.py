@@ -6,7 +6,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import array_shapes, arrays
 
-from server.tensors import decode_frame, decode_tensor_json, tensor_frame, tensor_json
+from server.wire.tensors import decode_frame, decode_tensor_json, tensor_frame, tensor_json
 
 finite32 = st.floats(allow_nan=False, allow_infinity=False, width=32)
 

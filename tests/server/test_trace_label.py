@@ -3,7 +3,7 @@ names; never the network's own guess (issue 12, item 1)."""
 
 from fastapi.testclient import TestClient
 
-from server.app import create_app
+from server.http.app import create_app
 from tests.server.conftest import new_session
 from tests.server.helpers import of_type, receive_until
 

@@ -15,7 +15,7 @@ import pytest
 from fastapi.testclient import TestClient
 from PIL import Image
 
-from server.app import create_app
+from server.http.app import create_app
 
 SHAPES = {"dataset": "shapes", "dataset_size": 70, "batch_size": 10}
 

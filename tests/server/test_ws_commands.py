@@ -114,7 +114,7 @@ def _until(ws, seq):
 
 def test_an_unexpected_failure_answers_its_command_and_the_runner_goes_on(
         client, session, monkeypatch, caplog):
-    from server import connection
+    from server.http import websocket as connection
 
     def broken(*_args, **_kwargs):
         raise RuntimeError("a bug")
@@ -144,8 +144,8 @@ def test_the_idle_sweep_survives_a_failing_expire(tmp_path, monkeypatch, caplog)
 
     from fastapi.testclient import TestClient
 
-    from server.app import create_app
-    from server.manager import SessionManager
+    from server.http.app import create_app
+    from server.runtime.manager import SessionManager
 
     calls = []
 

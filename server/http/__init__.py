@@ -1,0 +1,1 @@
+"""The HTTP face: app, CLI, routes, schemas, body parsing, middlewares, the WebSocket."""

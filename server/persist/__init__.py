@@ -1,0 +1,1 @@
+"""What is written to disk: the SQLite store, the blob codec, the exported model file."""

@@ -1,0 +1,1 @@
+"""Live sessions: the manager (memory, unloading, expiry) and the worker pool and its locks."""

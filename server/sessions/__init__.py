@@ -1,0 +1,1 @@
+"""A session's state and transitions (raising server.errors.ApiError), its training and data."""
