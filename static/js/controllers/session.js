@@ -20,7 +20,6 @@ import { capLosses } from "../lib/rewind.js";
 export function createSessionController(store, options = {}) {
   const { forward, autoTrain = true, defaults = null, writeQuery = null, onMessage: tap = null, trainOptions = null, playEpochs } = options;
   let socket = null;
-  let offSocket = null;
   let queued = []; // WebSocket messages waiting for the next animation frame
   let frame = 0;
   let commandStarted = 0;
@@ -28,6 +27,7 @@ export function createSessionController(store, options = {}) {
   let lastRefresh = 0;
   let machine = IDLE; // the training controls (lib/train-machine.js), driven by the replies
   let serverTraining = false; // the last state said a train runs (maybe another page's)
+  const replies = new Map(); // seq -> onReply(m) of a view's `send`; true from it ends the wait
 
   // Keep the store's object when the server sent an equal one, so that views subscribed to
   // it do not rebuild for nothing (a state arrives after every command).
@@ -157,22 +157,24 @@ export function createSessionController(store, options = {}) {
       }
     }
     store.set(patch);
-    store.set("lastEvent", msgs[msgs.length - 1]);
   }
 
   function onMessage(m) {
     tap?.(m);
-    if (m.type === "tensor" || m.type === "trace" || m.type === "grid") {
-      store.set("lastEvent", m); // issue-7 views listen to traces; the page does not draw them
+    const reply = replies.get(m.seq);
+    if (reply) {
+      // a reply to a view's own command (a `send` request with `onReply`): the view's alone
+      if (reply(m)) replies.delete(m.seq);
       return;
     }
+    if (m.type === "tensor" || m.type === "trace" || m.type === "grid") return; // not the page's to draw
     queued.push(m);
     if (!frame) frame = requestAnimationFrame(flush);
   }
 
   function openSocket(id) {
-    offSocket?.();
     socket?.close();
+    replies.clear(); // a new socket counts its seqs afresh
     machine = IDLE; // replies to the old socket's commands will not come
     showControls();
     socket = createSocket(id, { onMessage, onState: (s) => {
@@ -300,9 +302,13 @@ export function createSessionController(store, options = {}) {
           break;
         }
         case "send": {
-          // a WebSocket command of the protocol (grid, trace, set_probe_rate, ...): resolves with its seq
+          // a WebSocket command of the protocol (grid, trace, set_probe_rate, ...): resolves with
+          // its seq; `onReply(m)`, when given, gets every message with that seq instead of the
+          // page (until it returns true), as if the view had a socket of its own
           if (!socket) throw new Error("not connected");
-          req.resolve?.(socket.send(req.cmd));
+          const seq = socket.send(req.cmd);
+          if (req.onReply) replies.set(seq, req.onReply);
+          req.resolve?.(seq);
           return;
         }
         case "refreshState":

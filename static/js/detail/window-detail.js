@@ -5,11 +5,11 @@
 // forward reply or read from the server's cell reply.
 
 import { windowGeometry, windowCells, scanCell, scanIndex } from "./geometry.js";
-import { createAnimator } from "./animator.js";
-import { createGridRenderer } from "./grid.js";
-import { absMax, fmt, createDivergingLegend } from "./colors.js";
+import { createAnimator } from "../ui/animator.js";
+import { createGridRenderer } from "../ui/grid.js";
+import { absMax, fmt, createDivergingLegend } from "../ui/colors.js";
 import { layerContext, channel as channelOf, at, fetchCell, createCellLoader } from "./data.js";
-import { el, button, clear } from "./dom.js";
+import { el, button, clear } from "../ui/dom.js";
 
 const SPEEDS = [1, 2, 4, 8, 16, 32, 64, 200];
 

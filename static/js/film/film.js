@@ -3,13 +3,13 @@
 // (each kernel before, the change, and after). Every tensor comes from the server's trace
 // (WebSocket `trace` command); the browser only draws and indexes.
 
-import { createSocket } from "../api.js";
-import { createAnimator } from "../detail/animator.js";
-import { createGridRenderer } from "../detail/grid.js";
-import { absMax, fmt, createDivergingLegend } from "../detail/colors.js";
+import { createAnimator } from "../ui/animator.js";
+import { createGridRenderer } from "../ui/grid.js";
+import { absMax, fmt, createDivergingLegend } from "../ui/colors.js";
 import { paintMap } from "../lib/colors.js";
-import { el, button, clear } from "../detail/dom.js";
-import { filmFrames, frameCaption, layerStatus, createTraceCollector } from "./frames.js";
+import { el, button, clear } from "../ui/dom.js";
+import { filmFrames, frameCaption, layerStatus } from "./frames.js";
+import { recordTrace } from "./record.js";
 import { createLossLabel, lossLabelPhrase } from "./loss-label.js";
 
 const SPEEDS = [0.5, 1, 2, 4];
@@ -41,40 +41,13 @@ export function createFilm(container, store) {
   for (const b of [playBtn, backBtn, stepBtn]) b.disabled = true;
   scrub.disabled = true;
 
-  let socket = null;
-  let socketFor = null;
   let trace = null;
   let frames = [];
   let animator = null;
   let cards = [];
-  let pending = null;
+  let pending = 0; // recordings asked for
   let recorded = ""; // what was recorded: the first part of the status line
   let traceSource = null; // where the trace's label came from: "sample" or "chosen"
-
-  function ensureSocket() {
-    const id = store.get("sessionId");
-    if (socket && socketFor === id) return socket;
-    if (socket) socket.close();
-    socketFor = id;
-    socket = createSocket(id, {
-      onMessage: (msg) => {
-        if (!pending) return;
-        if (msg.type === "error" && msg.seq === pending.seq) {
-          pending = null;
-          root.dataset.state = trace ? "ready" : "empty";
-          status.textContent = `The server refused the trace: ${msg.message}`;
-          return;
-        }
-        const done = pending.collector.take(msg);
-        if (done) {
-          const source = pending.source;
-          pending = null;
-          load(done, source);
-        }
-      },
-    });
-    return socket;
-  }
 
   function record() {
     if (!store.get("sessionId")) {
@@ -87,11 +60,17 @@ export function createFilm(container, store) {
       lossLabel.ask();
       return;
     }
-    const s = ensureSocket();
     root.dataset.state = "recording";
     status.textContent = "Recording: the server runs one forward and backward pass…";
-    const seq = s.send({ cmd: "trace", sample: "last", label: target.label, dtype: "float32" });
-    pending = { seq, collector: createTraceCollector(seq), source: target.source };
+    const mine = ++pending; // only the latest recording is shown
+    recordTrace(store, { label: target.label }).then(
+      (done) => mine === pending && load(done, target.source),
+      (err) => {
+        if (mine !== pending) return;
+        root.dataset.state = trace ? "ready" : "empty";
+        status.textContent = `The server refused the trace: ${err.message}`;
+      },
+    );
   }
 
   function load(t, source) {
@@ -292,16 +271,11 @@ export function createFilm(container, store) {
     return box;
   }
 
-  store.subscribe(["sessionId"], () => {
-    if (socket) socket.close();
-    socket = null;
-  });
-
   return {
     update() {},
     destroy() {
       if (animator) animator.destroy();
-      if (socket) socket.close();
+      pending += 1; // a recording still under way is not shown
       lossLabel.destroy();
       root.remove();
     },

@@ -5,8 +5,8 @@
 // Every loss shown is the server's (POST /api/sessions/{id}/landscape).
 
 import { api, decodeTensor } from "../api.js";
-import { el, button } from "../detail/dom.js";
-import { fmt, sequentialRGB } from "../detail/colors.js";
+import { el, button } from "../ui/dom.js";
+import { fmt, sequentialRGB } from "../ui/colors.js";
 import { contourLevels, bandOf, plotTransform, nearestNode, sampleBilinear, isoSegments } from "./contour.js";
 import { createSurface3d } from "./surface3d.js";
 

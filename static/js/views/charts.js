@@ -1,7 +1,7 @@
 // Charts (SVG): loss and accuracy per epoch (train and validation), and the per-batch loss
 // as it streams. Every point is a number the server sent.
 
-import { el, svgEl } from "../detail/dom.js";
+import { el, svgEl } from "../ui/dom.js";
 import { layoutChart, thin } from "../lib/chart.js";
 
 const W = 280;

@@ -3,7 +3,7 @@
 // current weights (GET .../confusion/samples); clicking one makes it the input.
 
 import { api } from "../api.js";
-import { clear, el } from "../detail/dom.js";
+import { clear, el } from "../ui/dom.js";
 import { grayCanvas } from "../lib/gray.js";
 
 export function createConfusion(container, store) {

@@ -4,7 +4,7 @@
 // Apply asks the session controller (store.request "applySpec").
 
 import { api } from "../api.js";
-import { el } from "../detail/dom.js";
+import { el } from "../ui/dom.js";
 import { PRESETS, handKernel } from "../lib/presets.js";
 import { layerNames, specToParams } from "../lib/urlstate.js";
 import { fieldsOf, inputLimits, layerTypes, maxLayers, newLayer, valueOf } from "../lib/layer-types.js";
@@ -194,7 +194,6 @@ export function createEditor(container, store) {
         described = null;
         error = { message: err.message, layer_index: err.layerIndex ?? null };
       }
-      store.set({ specError: error });
       showShapes();
     }, 120);
   }

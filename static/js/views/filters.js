@@ -2,7 +2,7 @@
 // first conv layer in use, sent with PUT .../params/{layer}. With the layer frozen (editor),
 // training leaves them as set: compare hand-made with learned filters.
 
-import { el } from "../detail/dom.js";
+import { el } from "../ui/dom.js";
 import { api } from "../api.js";
 import { handKernel } from "../lib/presets.js";
 

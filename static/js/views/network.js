@@ -4,7 +4,7 @@
 
 import { formatValue, paintMap, range } from "../lib/colors.js";
 import { tileGrid } from "../lib/geometry.js";
-import { el } from "../detail/dom.js";
+import { el } from "../ui/dom.js";
 import { DEAD_TEXT, SILENT_TEXT } from "../controllers/dead.js";
 import { staleNote } from "../lib/input-text.js";
 import { displayRange, toUnit } from "../lib/gray.js";

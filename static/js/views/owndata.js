@@ -3,7 +3,7 @@
 // The third argument is the pad view, whose current pixels are what gets added.
 
 import { api, pixelsField } from "../api.js";
-import { el } from "../detail/dom.js";
+import { el } from "../ui/dom.js";
 import { grayCanvas } from "../lib/gray.js";
 
 export function createOwnData(container, store, pad) {

@@ -5,7 +5,7 @@
 // numbers; click a line (or a neuron) to type a weight (or its bias and incoming weights:
 // weight-editor.js).
 
-import { el } from "../../detail/dom.js";
+import { el } from "../../ui/dom.js";
 import { formatValue } from "../../lib/colors.js";
 import { applyChange, currentSetup } from "./actions.js";
 import { layoutNetwork, weightRef, weightStyle } from "./diagram.js";

@@ -4,7 +4,7 @@
 // one, delete one). While a neuron is hovered in the diagram, its map is shown here instead.
 
 import { api } from "../../api.js";
-import { el } from "../../detail/dom.js";
+import { el } from "../../ui/dom.js";
 import { SCALE, formatValue } from "../../lib/colors.js";
 import { applyChange, currentSetup } from "./actions.js";
 import { pointsOnScreen } from "./controls.js";
