@@ -38,5 +38,5 @@ export function createBanner(container, store) {
   }
   const off = store.subscribe(["status", "diverged", "stuck"], update);
   update();
-  return { update, destroy: () => { off(); container.innerHTML = ""; } };
+  return { update, destroy: () => { off(); container.replaceChildren(); } };
 }

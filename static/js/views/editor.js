@@ -101,7 +101,7 @@ export function createEditor(container, store) {
     const spec = draft;
     if (!spec) return;
     for (const box of container.querySelectorAll(".editor-input [data-in]")) box.value = String(spec.input[box.dataset.in]);
-    list.innerHTML = "";
+    list.replaceChildren();
     spec.layers.forEach((layer, i) => {
       const li = document.createElement("li");
       li.className = "editor-layer";
@@ -313,7 +313,7 @@ export function createEditor(container, store) {
     update,
     destroy() {
       offs.forEach((f) => f());
-      container.innerHTML = "";
+      container.replaceChildren();
     },
   };
 }

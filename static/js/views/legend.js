@@ -24,5 +24,5 @@ export function createLegend(container, store) {
   }
   const off = store.subscribe(["normalization"], update);
   update();
-  return { update, destroy: () => { off(); container.innerHTML = ""; } };
+  return { update, destroy: () => { off(); container.replaceChildren(); } };
 }

@@ -41,7 +41,7 @@ export function createSamples(container, store) {
 
   function render() {
     const r = store.get("samples");
-    strip.innerHTML = "";
+    strip.replaceChildren();
     if (!r) return;
     const n = r.images.shape[0];
     strip.classList.toggle("long-labels", r.class_names.some((name) => String(name).length > 5));
@@ -79,7 +79,7 @@ export function createSamples(container, store) {
     destroy() {
       off1();
       off2();
-      container.innerHTML = "";
+      container.replaceChildren();
     },
   };
 }

@@ -55,5 +55,5 @@ export function createSeen(container, store) {
   }
   const off = store.subscribe(["lastForward"], update);
   update();
-  return { update, destroy: () => { off(); container.innerHTML = ""; } };
+  return { update, destroy: () => { off(); container.replaceChildren(); } };
 }
