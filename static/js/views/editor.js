@@ -5,7 +5,7 @@
 
 import { api } from "../api.js";
 import { el } from "../ui/dom.js";
-import { PRESETS, handKernel } from "../lib/presets.js";
+import { PRESETS, handKernel, presetOf } from "../lib/presets.js";
 import { layerNames, specToParams } from "../lib/urlstate.js";
 import { fieldsOf, inputLimits, layerTypes, maxLayers, newLayer, valueOf } from "../lib/layer-types.js";
 import { outputMismatch } from "../lib/output-check.js";
@@ -200,7 +200,7 @@ export function createEditor(container, store) {
 
   function changed({ rerender = false } = {}) {
     store.set("draftSpec", draft);
-    const key = Object.entries(PRESETS).find(([, p]) => tokens(p.spec) === tokens(draft))?.[0] ?? "";
+    const key = presetOf(draft, tokens) ?? "";
     presetSel.value = key;
     if (!key) presetSettings = null;
     q(".editor-arch").textContent = tokens(draft);
@@ -289,8 +289,7 @@ export function createEditor(container, store) {
     described = null;
     error = null;
     q(".editor-arch").textContent = tokens(draft);
-    const key = Object.entries(PRESETS).find(([, p]) => tokens(p.spec) === tokens(draft))?.[0] ?? "";
-    presetSel.value = key;
+    presetSel.value = presetOf(draft, tokens) ?? "";
     render();
     check();
   }

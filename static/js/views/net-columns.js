@@ -23,6 +23,17 @@ export function softmaxWidth(classNames) {
   return Math.min(200, Math.max(SOFTMAX_WIDTH, 100 + 7 * longest));
 }
 
+/** Enter or space on a focused `node` calls `fn` (as a click would). */
+function onEnter(node, fn) {
+  node.addEventListener("keydown", (ev) => {
+    if (ev.key === "Enter" || ev.key === " ") {
+      ev.preventDefault();
+      ev.stopPropagation();
+      fn();
+    }
+  });
+}
+
 /** Build the body of column `entry` ({layer, type, shape, body, ...}) for its kind. */
 export function buildColumn(entry, classNames, hooks) {
   if (entry.shape.length === 3) buildMaps(entry, hooks);
@@ -56,13 +67,7 @@ function buildMaps(entry, hooks) {
       cv.setAttribute("aria-label", `${entry.layer} channel ${ch} (of ${c}, numbered from 0): open detail`);
       const open = () => hooks.open(entry.layer, ch);
       cv.addEventListener("click", open);
-      cv.addEventListener("keydown", (ev) => {
-        if (ev.key === "Enter" || ev.key === " ") {
-          ev.preventDefault();
-          ev.stopPropagation();
-          open();
-        }
-      });
+      onEnter(cv, open);
     } else {
       cv.setAttribute("role", "img");
       cv.setAttribute("aria-label", "what the network sees");
@@ -104,13 +109,7 @@ function buildBars(entry, hooks) {
   cv.tabIndex = 0;
   cv.setAttribute("role", "button");
   cv.setAttribute("aria-label", `${entry.layer}: ${n} values as bars; open the detail of unit 0`);
-  cv.addEventListener("keydown", (ev) => {
-    if (ev.key === "Enter" || ev.key === " ") {
-      ev.preventDefault();
-      ev.stopPropagation();
-      hooks.open(entry.layer, 0);
-    }
-  });
+  onEnter(cv, () => hooks.open(entry.layer, 0));
   entry.body.appendChild(cv);
   if (n > show) {
     const more = document.createElement("div");
@@ -165,13 +164,7 @@ function buildSoftmax(entry, classNames, hooks) {
     li.setAttribute("role", "button");
     const open = () => hooks.open(entry.layer, i);
     li.addEventListener("click", open);
-    li.addEventListener("keydown", (ev) => {
-      if (ev.key === "Enter" || ev.key === " ") {
-        ev.preventDefault();
-        ev.stopPropagation();
-        open();
-      }
-    });
+    onEnter(li, open);
     list.appendChild(li);
     entry.rows.push(li);
   }
