@@ -6,7 +6,7 @@
 import { api, createSocket } from "../../api.js";
 import { el } from "../../ui/dom.js";
 import { paintGrid } from "./heatmap.js";
-import { CLASS_COLOURS } from "./output-view.js";
+import { CLASS_COLOURS } from "./out-pieces.js";
 import { planeTransform } from "./points.js";
 import { buildSpec } from "./setup.js";
 import { createGridCollector } from "./wire.js";
