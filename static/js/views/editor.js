@@ -5,40 +5,11 @@
 
 import { api } from "../api.js";
 import { el } from "../ui/dom.js";
-import { PRESETS, handKernel, presetOf } from "../lib/presets.js";
+import { PRESETS, presetOf } from "../lib/presets.js";
 import { layerNames, specToParams } from "../lib/urlstate.js";
-import { fieldsOf, inputLimits, layerTypes, maxLayers, newLayer, valueOf } from "../lib/layer-types.js";
+import { inputLimits, layerTypes, maxLayers, newLayer } from "../lib/layer-types.js";
+import { fieldInputs, readValue, typeOptions } from "./editor-fields.js";
 import { outputMismatch } from "../lib/output-check.js";
-
-// Every type, its keys, defaults and limits come from the layer table (GET /api/layers).
-const numberField = (k, attrs, value) =>
-  el("label", {}, `${k} `, el("input", { "data-k": k, type: "number", ...attrs, value }));
-
-// Each key of a layer as DOM (never an HTML string: the values come from the spec), by its
-// kind in the layer table.
-const FIELD = {
-  int: (f, value) => numberField(f.key, { min: f.min, max: f.max, step: 1 }, value),
-  number: (f, value) => numberField(f.key, { min: f.min, max: f.max, step: f.step ?? "any" }, value),
-  choice: (f, value) => el("label", {}, `${f.key} `, el("select", { "data-k": f.key },
-    ...f.choices.map((c) => el("option", { selected: value === c }, c)))),
-  bool: (f, value) => el("label", { class: "check" },
-    el("input", { "data-k": f.key, type: "checkbox", checked: Boolean(value) }), ` ${f.key}`),
-  padding: (f, value) => el("label", {}, `${f.key} `,
-    el("input", { "data-k": f.key, "data-kind": "padding", list: "padding-values", value, size: 5 })),
-};
-
-const fieldInputs = (layer) => fieldsOf(layer.type).map((f) => FIELD[f.kind](f, valueOf(layer, f.key)));
-const typeOptions = (selected) => layerTypes().map((t) => el("option", { value: t.type, selected: t.type === selected }, t.label));
-
-function readValue(input) {
-  if (input.type === "checkbox") return input.checked;
-  if (input.tagName === "SELECT") return input.value;
-  if (input.dataset.kind === "padding") {
-    const v = input.value.trim();
-    return /^\d+$/.test(v) ? Number(v) : v;
-  }
-  return input.value === "" ? "" : Number(input.value);
-}
 
 // The input shape counts: a 4x4 network is not the 28x28 one with the same layers.
 const tokens = (spec) => {
@@ -316,5 +287,3 @@ export function createEditor(container, store) {
     },
   };
 }
-
-export { handKernel };
