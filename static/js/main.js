@@ -58,7 +58,7 @@ const help = createHelp($("help"), store);
 createTopbar($("topbar"), store).onHelp(() => help.toggle());
 createShortcuts(store, pad, help);
 
-// The detail panel (issue 7: layer details, training-step film, loss surface) fills
+// The detail panel (layer details, training-step film, loss surface) fills
 // #detail-panel when its module is there; until then a tile click only records store.detail.
 import("./detail/panel.js")
   .then((m) => {

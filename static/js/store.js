@@ -15,7 +15,6 @@ export const SCHEMA = {
   settings: { initial: null, persist: true }, // training settings
   // not persisted
   shapes: { initial: null }, // [{name, type, input_shape, output_shape, param_count}] of spec
-  specError: { initial: null }, // {message, layer_index} for the spec being edited, or null
   draftSpec: { initial: null }, // the spec in the editor, not yet applied
   lastForward: { initial: null }, // decoded forward reply, see api.js decodeForward()
   input: { initial: null }, // {kind: "pixels"|"file"|"sample", ...} what was last forwarded
@@ -26,8 +25,8 @@ export const SCHEMA = {
   confusion: { initial: null }, // {matrix: number[][], class_names} of the validation split
   progress: { initial: null }, // {unit, done, total, loss, acc, started, now} while training
   training: { initial: false }, // a train command is running
-  playing: { initial: false },
-  trainedOn: { initial: null }, // {split: "train", index}: the one sample the last step trained on // "play" is on (trains epoch after epoch until paused)
+  playing: { initial: false }, // "play" is on (trains epoch after epoch until paused)
+  trainedOn: { initial: null }, // {split: "train", index}: the one sample the last step trained on
   diverged: { initial: null }, // {message, step, ...} from a diverged event
   stuck: { initial: null }, // message of the last epoch_end when that epoch ended at chance level
   classNames: { initial: [] },
@@ -38,11 +37,9 @@ export const SCHEMA = {
   detail: { initial: null }, // {layer, channel, kind: "output"|"grad_output"}; see docs/frontend.md
   status: { initial: null }, // {text, level: "info"|"error"} one-line status for the page
   traceLabel: { initial: null }, // label a drawing's traced step trains toward (chosen; null until then)
-  trace: { initial: null }, // latest decoded trace (issue 7 film / detail views)
   connection: { initial: "closed" }, // WebSocket state: "connecting"|"open"|"closed"
   session: { initial: null }, // last session state from the server (docs/protocol.md), minus arrays
   request: { initial: null }, // a view asks the controllers for something: {type, ...}; see frontend.md
-  lastEvent: { initial: null }, // last WebSocket message (for views that watch the stream)
 };
 
 export function createStore(schema = SCHEMA) {

@@ -2,7 +2,8 @@
 
 A model is trained for one epoch, a validation image is forwarded, and the views read the
 numbers of that forward and the server's cell endpoint. The panel is mounted the way the page
-mounts it (createDetailPanel(container, store) with the page's own store and API client).
+mounts it (createDetailPanel(container, store) with the page's own store, API client and session
+controller, whose one WebSocket carries the views' traces).
 """
 
 from __future__ import annotations
@@ -39,7 +40,11 @@ async ({epochs, sample, spec}) => {
   const state = await api.getSession(id);
   store.set({sessionId: id, spec: state.spec, settings: state.settings, shapes: state.layers,
              lastForward: forward, epoch: state.epoch, history: state.history,
-             classNames: state.class_names});
+             classNames: state.class_names, input: {kind: 'sample', split: 'val', index: sample}});
+  // the page's session controller: its one socket carries the views' traces (`send` requests)
+  const { createSessionController } = await import('/static/js/controllers/session.js');
+  window.__controller = createSessionController(store, {autoTrain: false, writeQuery: () => {}});
+  await window.__controller.start('?' + store.toQuery());
   // styles through the CSSOM: the server's CSP refuses style attributes
   const main = document.createElement('main');
   main.style.padding = '12px';

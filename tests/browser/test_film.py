@@ -61,3 +61,30 @@ def test_film_plays_a_training_step_to_its_end(page: Page, console_errors, scree
     expect(page.locator(".nn-film-focus figcaption", has_text="dL/dW of conv1")).to_be_visible()
     page.screenshot(path=str(screenshot_dir / "film-backward-conv1.png"), full_page=True)
     assert console_errors == []
+
+
+def test_the_film_and_the_gradient_view_trace_through_the_pages_one_socket(
+        page: Page, console_errors):
+    """docs/frontend.md: one WebSocket per page. The film's and the gradient view's traces go
+    through the session controller's socket (the `send` request), not through sockets of their
+    own, and their replies reach them (and not the page's status line)."""
+    from tests.browser.playground import open_page
+
+    sockets: list[str] = []
+    page.on("websocket", lambda ws: sockets.append(ws.url))
+    open_page(page)
+    assert len(sockets) == 1
+    page.evaluate("window.nnplay.store.set('detail', {layer: 'conv1', channel: 0, kind: 'output'})")
+    page.get_by_role("tab", name="Training step film").click()
+    film = page.locator("[data-view=film]")
+    page.get_by_role("button", name="Record one training step on the current input").click()
+    expect(film).to_have_attribute("data-state", "ready", timeout=30_000)
+    assert int(film.get_attribute("data-frames")) > 1
+    page.get_by_role("tab", name="Layer detail").click()
+    page.get_by_role("radio", name="gradients").check()
+    expect(page.locator("[data-view=grad-detail]")).to_have_attribute("data-state", "ready",
+                                                                      timeout=30_000)
+    expect(page.locator("canvas.nn-grad-map")).to_be_visible()
+    assert len(sockets) == 1, sockets
+    assert page.evaluate("window.nnplay.store.get('status')?.level") != "error"
+    assert console_errors == []

@@ -7,6 +7,7 @@ import { firstSampleInput } from "../lib/splits.js";
 import { IDLE, controls, trainEvent } from "../lib/train-machine.js";
 import { createEpochClock } from "../lib/epoch-clock.js";
 import { capLosses } from "../lib/rewind.js";
+import { createRestRequests } from "./rest-requests.js";
 
 /**
  * Options (all optional): `forward` (controllers/forward.js), `autoTrain` (a first visit trains
@@ -20,7 +21,6 @@ import { capLosses } from "../lib/rewind.js";
 export function createSessionController(store, options = {}) {
   const { forward, autoTrain = true, defaults = null, writeQuery = null, onMessage: tap = null, trainOptions = null, playEpochs } = options;
   let socket = null;
-  let offSocket = null;
   let queued = []; // WebSocket messages waiting for the next animation frame
   let frame = 0;
   let commandStarted = 0;
@@ -28,6 +28,7 @@ export function createSessionController(store, options = {}) {
   let lastRefresh = 0;
   let machine = IDLE; // the training controls (lib/train-machine.js), driven by the replies
   let serverTraining = false; // the last state said a train runs (maybe another page's)
+  const replies = new Map(); // seq -> onReply(m) of a view's `send`; true from it ends the wait
 
   // Keep the store's object when the server sent an equal one, so that views subscribed to
   // it do not rebuild for nothing (a state arrives after every command).
@@ -158,22 +159,24 @@ export function createSessionController(store, options = {}) {
       }
     }
     store.set(patch);
-    store.set("lastEvent", msgs[msgs.length - 1]);
   }
 
   function onMessage(m) {
     tap?.(m);
-    if (m.type === "tensor" || m.type === "trace" || m.type === "grid") {
-      store.set("lastEvent", m); // issue-7 views listen to traces; the page does not draw them
+    const reply = replies.get(m.seq);
+    if (reply) {
+      // a reply to a view's own command (a `send` request with `onReply`): the view's alone
+      if (reply(m)) replies.delete(m.seq);
       return;
     }
+    if (m.type === "tensor" || m.type === "trace" || m.type === "grid") return; // not the page's to draw
     queued.push(m);
     if (!frame) frame = requestAnimationFrame(flush);
   }
 
   function openSocket(id) {
-    offSocket?.();
     socket?.close();
+    replies.clear(); // a new socket counts its seqs afresh
     machine = IDLE; // replies to the old socket's commands will not come
     showControls();
     socket = createSocket(id, { onMessage, onState: (s) => {
@@ -239,78 +242,19 @@ export function createSessionController(store, options = {}) {
         case "rewind":
           feed({ type: "rewind", epoch: req.epoch });
           break;
-        case "applySpec": {
-          const state = await api.putSpec(id, req.spec, req.settings);
-          applyState(state);
-          store.set({ status: { level: "info", text: "New architecture applied: the weights start over." }, draftSpec: null });
-          forward?.refresh();
-          break;
-        }
-        case "applySettings": {
-          const state = await api.putSettings(id, req.settings);
-          applyState(state);
-          store.set("status", { level: "info", text: state.weights_reset ? "Settings applied: the weights start over." : "Settings applied: training continues from the current weights." });
-          forward?.refresh();
-          break;
-        }
-        case "newSession": {
-          const { training_problem: _p, ...settings } = req.settings ?? {};
-          await create(req.spec, settings);
-          store.set({ draftSpec: null, samples: null, input: firstSampleInput(store.get("session")?.dataset) });
-          writeUrl();
-          openSocket(store.get("sessionId"));
-          store.set("status", { level: "info", text: "A new session with this network and its dataset." });
-          break;
-        }
-        case "importModel": {
-          const state = await api.importModel(req.file);
-          applyState(state);
-          writeUrl();
-          openSocket(state.id);
-          store.set("status", { level: "info", text: `Imported ${req.file.name} into a new session.` });
-          forward?.refresh();
-          break;
-        }
-        case "setParams": {
-          const body = {};
-          if (req.W) body.W = req.W;
-          if (req.b) body.b = req.b;
-          applyState(await api.putParams(id, req.layer, body));
-          store.set("status", { level: "info", text: `${req.layer}: your values are set; the training history starts over from them.` });
-          forward?.refresh();
-          break;
-        }
-        case "trainOwn": {
-          // Switch to the own dataset, give the last dense layer one unit per class, train.
-          let state = store.get("settings")?.dataset === "own" ? await api.getSession(id) : await api.putSettings(id, { dataset: "own" });
-          const classes = state.class_names.length;
-          const layers = state.spec.layers;
-          const last = layers.map((l) => l.type).lastIndexOf("dense");
-          const resized = last >= 0 && layers[last].units !== classes;
-          if (resized) {
-            const spec = { ...state.spec, layers: layers.map((l, i) => (i === last ? { ...l, units: classes } : l)) };
-            state = await api.putSpec(id, spec);
-            store.set("status", { level: "info", text: `${layers[last].name} now has ${classes} units, one per class (${state.class_names.join(", ")}); the weights start over.` });
-          }
-          applyState(state);
-          // A changed network in use replaces whatever the editor was drafting, as Apply does.
-          if (resized) store.set("draftSpec", null);
-          if (state.training_problem) throw new Error(state.training_problem);
-          forward?.refresh();
-          feed({ type: "train", unit: "epochs", count: req.epochs ?? 1 });
-          break;
-        }
         case "send": {
-          // a WebSocket command of the protocol (grid, trace, set_probe_rate, ...): resolves with its seq
+          // a WebSocket command of the protocol (grid, trace, set_probe_rate, ...): resolves with
+          // its seq; `onReply(m)`, when given, gets every message with that seq instead of the
+          // page (until it returns true), as if the view had a socket of its own
           if (!socket) throw new Error("not connected");
-          req.resolve?.(socket.send(req.cmd));
+          const seq = socket.send(req.cmd);
+          if (req.onReply) replies.set(seq, req.onReply);
+          req.resolve?.(seq);
           return;
         }
-        case "refreshState":
-          applyState(await api.getSession(id));
-          break;
         default:
-          throw new Error(`unknown request ${req.type}`);
+          if (!Object.hasOwn(rest, req.type)) throw new Error(`unknown request ${req.type}`);
+          await rest[req.type](req, id);
       }
     } catch (err) {
       store.set("status", { level: "error", text: err.message });
@@ -320,6 +264,7 @@ export function createSessionController(store, options = {}) {
     req.resolve?.();
   }
 
+  const rest = createRestRequests({ store, forward, applyState, create, writeUrl, openSocket, feed });
   const offs = [
     store.subscribe(["request"], (_, s) => s.request && handle(s.request)),
     store.subscribe(["sessionId", "spec", "settings"], writeUrl),

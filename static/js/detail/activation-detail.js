@@ -4,9 +4,9 @@
 // the numbers are the engine's values.
 
 import { layerContext, channel as channelOf } from "./data.js";
-import { createGridRenderer } from "./grid.js";
-import { absMax, fmt, createDivergingLegend } from "./colors.js";
-import { el } from "./dom.js";
+import { createGridRenderer } from "../ui/grid.js";
+import { absMax, fmt, createDivergingLegend } from "../ui/colors.js";
+import { el } from "../ui/dom.js";
 
 // The curve drawn behind the marked point, per element-wise activation of the layer table (a
 // drawing only: every number shown is the engine's). A type without one shows the point alone.

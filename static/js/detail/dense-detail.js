@@ -3,9 +3,9 @@
 // colour (canvas); the largest contributions are listed in numbers.
 
 import { layerContext, fetchCell } from "./data.js";
-import { createGridRenderer } from "./grid.js";
-import { absMax, fmt, createDivergingLegend } from "./colors.js";
-import { el, clear } from "./dom.js";
+import { createGridRenderer } from "../ui/grid.js";
+import { absMax, fmt, createDivergingLegend } from "../ui/colors.js";
+import { el, clear } from "../ui/dom.js";
 
 const TOP = 12;
 

@@ -106,3 +106,8 @@ function checkOutputCell(g, row, col) {
     throw new RangeError(`output cell (${row}, ${col}) outside ${g.outH}x${g.outW}`);
   }
 }
+
+/** Screen pixels per cell for a map `n` cells across in `px` pixels (4..44). */
+export function cellSizeFor(n, px) {
+  return Math.max(4, Math.min(44, Math.floor(px / n)));
+}

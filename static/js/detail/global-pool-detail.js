@@ -2,9 +2,9 @@
 // winning cell marked) or its mean (sum / count), all from the engine's cell reply.
 
 import { fetchCell } from "./data.js";
-import { createGridRenderer } from "./grid.js";
-import { absMax, fmt, createDivergingLegend } from "./colors.js";
-import { el } from "./dom.js";
+import { createGridRenderer } from "../ui/grid.js";
+import { absMax, fmt, createDivergingLegend } from "../ui/colors.js";
+import { el } from "../ui/dom.js";
 
 export function createGlobalPoolDetail(container, store) {
   const root = el("section", { class: "nn-detail nn-gpool-detail", "data-view": "global-pool-detail", "data-state": "loading" });

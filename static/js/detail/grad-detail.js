@@ -3,37 +3,11 @@
 // changed) and the view shows the channel's output next to dL/d(output), and for a conv filter
 // or dense unit its weight gradient dL/dW and dL/db. Every number comes from the trace.
 
-import { createSocket } from "../api.js";
-import { createTraceCollector } from "../film/frames.js";
-import { createGridRenderer } from "./grid.js";
-import { absMax, fmt, createDivergingLegend } from "./colors.js";
-import { el, button, clear } from "./dom.js";
+import { recordTrace } from "../film/record.js";
+import { createGridRenderer } from "../ui/grid.js";
+import { absMax, fmt, createDivergingLegend } from "../ui/colors.js";
+import { el, button, clear } from "../ui/dom.js";
 import { createLossLabel, lossLabelPhrase } from "../film/loss-label.js";
-
-/** Record one trace of `layers` on the last input; resolves to {…trace message, tensors}. */
-export function recordTrace(sessionId, command) {
-  return new Promise((resolve, reject) => {
-    let collector = null;
-    let seq = null;
-    const socket = createSocket(sessionId, {
-      onMessage: (msg) => {
-        if (seq === null || msg.seq !== seq) return;
-        if (msg.type === "error") {
-          socket.close();
-          reject(new Error(msg.message));
-          return;
-        }
-        const done = collector.take(msg);
-        if (done) {
-          socket.close();
-          resolve(done);
-        }
-      },
-    });
-    seq = socket.send({ cmd: "trace", sample: "last", dtype: "float32", ...command });
-    collector = createTraceCollector(seq);
-  });
-}
 
 export function createGradDetail(container, store) {
   const root = el("section", { class: "nn-detail nn-grad-detail", "data-view": "grad-detail", "data-state": "empty" });
@@ -74,7 +48,7 @@ export function createGradDetail(container, store) {
     status.textContent = "tracing one training step…";
     let trace;
     try {
-      trace = await recordTrace(id, { label: target.label, layers: [detail.layer],
+      trace = await recordTrace(store, { label: target.label, layers: [detail.layer],
         kinds: ["output", "grad_output", "grad_W", "grad_b"] });
     } catch (err) {
       if (mine === token && !destroyed) {

@@ -3,7 +3,7 @@
 // the loss surface and the learning-rate comparison. It only routes: each view is its own
 // module with create<Name>(container, store) -> {update, destroy}.
 
-import { el, button, ensureStylesheet } from "./dom.js";
+import { el, button, ensureStylesheet } from "../ui/dom.js";
 import { specLayer } from "./data.js";
 import { is } from "../lib/layer-types.js";
 import { createConvDetail } from "./conv-detail.js";

@@ -4,8 +4,8 @@
 // when the server provides it (the browser does not exponentiate anything).
 
 import { layerContext } from "./data.js";
-import { el, clear } from "./dom.js";
-import { fmt } from "./colors.js";
+import { el, clear } from "../ui/dom.js";
+import { fmt } from "../ui/colors.js";
 
 export function createSoftmaxDetail(container, store) {
   const root = el("section", { class: "nn-detail nn-softmax-detail", "data-view": "softmax-detail" });

@@ -1,15 +1,16 @@
 // The sliding-window container shared by the conv and pool details: controls, the input with
 // its padding, the kernel (conv), the output map filling in scan order, and the arithmetic of
-// the current cell as the engine reported it. The clock is the animator; the geometry is
+// the current cell as the engine reported it (window-arithmetic.js). The clock is the animator; the geometry is
 // geometry.js; the drawing is grid.js. Every number shown is either indexed out of the
 // forward reply or read from the server's cell reply.
 
-import { windowGeometry, windowCells, scanCell, scanIndex } from "./geometry.js";
-import { createAnimator } from "./animator.js";
-import { createGridRenderer } from "./grid.js";
-import { absMax, fmt, createDivergingLegend } from "./colors.js";
+import { windowGeometry, windowCells, scanCell, scanIndex, cellSizeFor } from "./geometry.js";
+import { createAnimator } from "../ui/animator.js";
+import { createGridRenderer } from "../ui/grid.js";
+import { absMax, fmt, createDivergingLegend } from "../ui/colors.js";
 import { layerContext, channel as channelOf, at, fetchCell, createCellLoader } from "./data.js";
-import { el, button, clear } from "./dom.js";
+import { el, button, clear } from "../ui/dom.js";
+import { describeWindow, renderArithmetic, sameCell } from "./window-arithmetic.js";
 
 const SPEEDS = [1, 2, 4, 8, 16, 32, 64, 200];
 
@@ -91,14 +92,12 @@ export function createWindowDetail(container, store, mode) {
   const kGrid = createGridRenderer(kCanvas);
   const outGrid = createGridRenderer(outCanvas);
 
-  outCanvas.addEventListener("mousemove", (e) => {
-    const cell = outGrid.cellFromEvent(e);
-    if (cell && animator) animator.seek(scanIndex(geom, cell.row, cell.col));
-  });
-  outCanvas.addEventListener("click", (e) => {
-    const cell = outGrid.cellFromEvent(e);
-    if (cell && animator) animator.seek(scanIndex(geom, cell.row, cell.col));
-  });
+  for (const type of ["mousemove", "click"]) {
+    outCanvas.addEventListener(type, (e) => {
+      const cell = outGrid.cellFromEvent(e);
+      if (cell && animator) animator.seek(scanIndex(geom, cell.row, cell.col));
+    });
+  }
   outCanvas.addEventListener("keydown", (e) => {
     if (!animator) return;
     const { row, col } = scanCell(geom, animator.index);
@@ -158,15 +157,9 @@ export function createWindowDetail(container, store, mode) {
     inSelWrap.hidden = mode === "pool" || C === 1;
     rowInput.max = String(geom.outH - 1);
     colInput.max = String(geom.outW - 1);
-    title.textContent = mode === "conv"
-      ? `${ctx.name} · filter ${outChannel} (output channel ${outChannel}): the sliding window`
-      : `${ctx.name} · channel ${outChannel}: ${layerSpec.mode} pooling window`;
-    blurb.textContent = mode === "conv"
-      ? `A ${kernel}×${kernel} kernel slides over the ${C > 1 ? `${C}-channel ` : ""}input `
-        + `by ${stride} cell${stride > 1 ? "s" : ""} at a time${geom.pad ? ` (zero padding ${geom.pad}, hatched)` : ""}. `
-        + "Each output cell is the sum of input × weight over the window, plus the bias. Hover the output map to jump to a cell."
-      : `A ${kernel}×${kernel} window moves by ${stride}; each output cell is the `
-        + `${layerSpec.mode === "avg" ? "mean" : layerSpec.mode} of the window. Hover the output map to jump to a cell.`;
+    const words = describeWindow(mode, ctx.name, outChannel, layerSpec.mode, C, geom, stride);
+    title.textContent = words.title;
+    blurb.textContent = words.blurb;
     kFigure.hidden = mode !== "conv";
     onTick(animator.state());
   }
@@ -256,117 +249,20 @@ export function createWindowDetail(container, store, mode) {
     outCanvas.setAttribute("aria-label", `output map ${ctx.name} channel ${outChannel}, ${geom.outH} by ${geom.outW}; current cell row ${row} column ${col}, value ${fmt(outMap.data[row * geom.outW + col])}. Arrow keys move the cell, space plays or pauses.`);
     setLegend(outLegend, outLimit, "output value");
 
-    renderArithmetic(row, col, at(ctx.output, outChannel, row, col));
+    renderArithmetic(arith, row, col, at(ctx.output, outChannel, row, col), reply, replyError,
+      { mode, kernel: geom.kernel, inChannel, onChannel: pickChannel });
   }
 
-  function renderArithmetic(row, col, mapValue) {
-    clear(arith);
-    arith.append(el("h4", {}, `The arithmetic of output cell (${row}, ${col})`));
-    const mapLine = el("p", { class: "nn-map-value" }, "value in the feature map: ",
-      el("strong", { "data-role": "map-value", "data-value": String(mapValue) }, fmt(mapValue)));
-    if (replyError) {
-      arith.append(el("p", { class: "nn-error", role: "alert" }, `The engine could not explain this cell: ${replyError}`), mapLine);
-      return;
-    }
-    if (!reply || !sameCell(reply, { row, col })) {
-      arith.append(el("p", { class: "nn-loading" }, "asking the engine…"), mapLine);
-      return;
-    }
-    if (mode === "conv") convArithmetic(reply);
-    else poolArithmetic(reply);
-    arith.append(mapLine);
-    const tol = 1e-4 * Math.max(1, Math.abs(mapValue));
-    if (Math.abs(reply.result - mapValue) > tol) {
-      arith.append(el("p", { class: "nn-warn", role: "status" },
-        "The feature map above was computed before the latest weight change (or for another input); "
-        + "the arithmetic is for the weights and input the server holds now."));
-    }
-  }
-
-  function convArithmetic(r) {
-    const k = geom.kernel;
-    const C = r.window.shape[0];
-    const base = inChannel * k * k;
-    const table = el("table", { class: "nn-products", "data-role": "products" });
-    table.append(el("caption", {}, `input × weight for ${C > 1 ? `input channel ${inChannel}` : "each cell of the window"}`));
-    for (let ky = 0; ky < k; ky++) {
-      const tr = el("tr");
-      for (let kx = 0; kx < k; kx++) {
-        const i = base + ky * k + kx;
-        // the mask is (C, k, k) or, the same for every channel, (k, k)
-        const mask = r.padding_mask;
-        const pad = Boolean(mask) && mask.data[mask.data.length === k * k ? ky * k + kx : i] === 1;
-        const x = r.window.data[i];
-        const w = r.kernel.data[i];
-        const p = r.products.data[i];
-        tr.append(el("td", { class: pad ? "nn-pad" : "", title: pad ? "padding cell (zero)" : "" },
-          el("span", { class: "nn-x" }, pad ? "0ᵖ" : fmt(x, 3)), " × ",
-          el("span", { class: "nn-w" }, fmt(w, 3)), el("br"), "= ",
-          el("span", { class: "nn-p", "data-role": "product", "data-channel": String(inChannel), "data-value": String(p) }, fmt(p, 3))));
-      }
-      table.append(tr);
-    }
-    arith.append(table);
-    const chanSum = r.channel_sums.data[inChannel];
-    arith.append(el("p", { class: "nn-eq" }, C > 1 ? `sum over input channel ${inChannel}: ` : "sum of the products: ",
-      el("strong", { "data-role": "channel-sum", "data-channel": String(inChannel), "data-value": String(chanSum) }, fmt(chanSum))));
-    if (C > 1) {
-      const sums = el("p", { class: "nn-eq nn-channel-sums" }, "per-channel sums: ");
-      for (let c = 0; c < C; c++) {
-        const v = r.channel_sums.data[c];
-        const b = el("button", {
-          type: "button", class: c === inChannel ? "nn-chip nn-chip-on" : "nn-chip",
-          "data-role": "channel-sum-chip", "data-channel": String(c), "data-value": String(v),
-          "aria-label": `input channel ${c} sum ${fmt(v)}; show its products`,
-        }, fmt(v, 3));
-        b.addEventListener("click", () => { inChannel = c; inSel.value = String(c); render(); });
-        if (c > 0) sums.append(" + ");
-        sums.append(b);
-      }
-      sums.append(" = ", el("strong", {}, fmt(r.sum)));
-      arith.append(sums);
-    }
-    arith.append(el("p", { class: "nn-eq nn-final" },
-      el("span", { "data-role": "sum", "data-value": String(r.sum) }, fmt(r.sum)), " + bias ",
-      el("span", { "data-role": "bias", "data-value": String(r.bias) }, fmt(r.bias)), " = ",
-      el("strong", { "data-role": "result", "data-value": String(r.result) }, fmt(r.result))));
-  }
-
-  function poolArithmetic(r) {
-    const k = geom.kernel;
-    const table = el("table", { class: "nn-products nn-pool-window", "data-role": "window" });
-    table.append(el("caption", {}, "the window"));
-    for (let ky = 0; ky < k; ky++) {
-      const tr = el("tr");
-      for (let kx = 0; kx < k; kx++) {
-        const v = r.window.data[ky * k + kx];
-        const win = r.winner && r.winner[0] === ky && r.winner[1] === kx;
-        tr.append(el("td", { class: win ? "nn-winner" : "", "data-role": "window-value", "data-value": String(v) },
-          fmt(v, 3), win ? " ★" : ""));
-      }
-      table.append(tr);
-    }
-    arith.append(table);
-    const mode_ = r.mode;
-    const line = el("p", { class: "nn-eq nn-final" });
-    if (mode_ === "avg") {
-      const terms = Array.from(r.window.data, (v) => fmt(v, 3));
-      line.append(`mean = (${terms.join(" + ")}) / ${terms.length} = `);
-    } else {
-      line.append(`${mode_} of the window (★, row ${r.winner[0]}, col ${r.winner[1]}) = `);
-    }
-    line.append(el("strong", { "data-role": "result", "data-value": String(r.result) }, fmt(r.result)));
-    arith.append(line);
+  function pickChannel(c) {
+    inChannel = c;
+    inSel.value = String(c);
+    render();
   }
 
   function showMessage(text) {
     clear(arith);
     title.textContent = "";
     blurb.textContent = text;
-  }
-
-  function sameCell(a, b) {
-    return a && b && a.row === b.row && a.col === b.col;
   }
 
   const onResize = () => render();
@@ -399,8 +295,4 @@ function setLegend(slot, limit, caption) {
   if (slot.dataset.limit === String(limit) && slot.firstChild) return;
   slot.dataset.limit = String(limit);
   slot.replaceChildren(createDivergingLegend(document, limit, caption));
-}
-
-function cellSizeFor(n, px) {
-  return Math.max(4, Math.min(44, Math.floor(px / n)));
 }

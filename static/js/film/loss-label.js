@@ -1,9 +1,9 @@
-// Which label a traced training step's loss is for (issue 12): a dataset sample's own true
+// Which label a traced training step's loss is for: a dataset sample's own true
 // label; for a drawing or an upload (no label of its own) the one the person chooses, store
 // key `traceLabel`, nothing chosen until they do. Never the network's own guess: a step toward
 // the prediction would reinforce it, right or wrong.
 
-import { el } from "../detail/dom.js";
+import { el } from "../ui/dom.js";
 
 /** {label, source}: source "sample" (the forwarded sample's true label), "chosen", or "none". */
 export function lossLabel(forward, chosen) {

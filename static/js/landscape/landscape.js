@@ -5,13 +5,12 @@
 // Every loss shown is the server's (POST /api/sessions/{id}/landscape).
 
 import { api, decodeTensor } from "../api.js";
-import { el, button } from "../detail/dom.js";
-import { fmt, sequentialRGB } from "../detail/colors.js";
-import { contourLevels, bandOf, plotTransform, nearestNode, sampleBilinear, isoSegments } from "./contour.js";
+import { el, button } from "../ui/dom.js";
+import { fmt, sequentialRGB } from "../ui/colors.js";
+import { contourLevels, bandOf, plotTransform, nearestNode } from "./contour.js";
+import { BANDS, MARGIN, drawContour, drawLegend, drawPath, drawSlice } from "./plot.js";
 import { createSurface3d } from "./surface3d.js";
 
-const MARGIN = 36;
-const BANDS = 12;
 const SVG_NS = "http://www.w3.org/2000/svg";
 let modeGroups = 0;
 
@@ -148,98 +147,9 @@ export function createLandscape(container, store, options = {}) {
     const edges = contourLevels(lo, hi, BANDS, true);
     data.edges = edges;
     const T = plotTransform(xs[0], xs[nx - 1], ys[0], ys[ny - 1], SIZE, SIZE, MARGIN);
-    // filled bands: colour each pixel by the band its interpolated loss falls in
-    const ctx = canvas.getContext("2d");
-    const img = ctx.createImageData(SIZE, SIZE);
-    const inner = SIZE - 2 * MARGIN;
-    for (let py = 0; py < SIZE; py++) {
-      for (let px = 0; px < SIZE; px++) {
-        const o = (py * SIZE + px) * 4;
-        if (px < MARGIN || py < MARGIN || px >= SIZE - MARGIN || py >= SIZE - MARGIN) {
-          img.data[o] = img.data[o + 1] = img.data[o + 2] = 255;
-          img.data[o + 3] = 255;
-          continue;
-        }
-        const gx = ((px - MARGIN + 0.5) / inner) * (nx - 1);
-        const gy = (1 - (py - MARGIN + 0.5) / inner) * (ny - 1);
-        const v = sampleBilinear(vals, nx, ny, gx, gy);
-        const [r, g, b] = bandRGB(v, edges);
-        img.data[o] = r; img.data[o + 1] = g; img.data[o + 2] = b; img.data[o + 3] = 255;
-      }
-    }
-    ctx.putImageData(img, 0, 0);
-    // iso-lines on the band edges
-    ctx.strokeStyle = "rgba(255,255,255,0.55)";
-    ctx.lineWidth = 1;
-    const toPx = ([gx, gy]) => [MARGIN + (gx / (nx - 1)) * inner, MARGIN + (1 - gy / (ny - 1)) * inner];
-    for (const level of edges.slice(1, -1)) {
-      ctx.beginPath();
-      for (const [a, b] of isoSegments(vals, nx, ny, level)) {
-        const [x1, y1] = toPx(a);
-        const [x2, y2] = toPx(b);
-        ctx.moveTo(x1, y1);
-        ctx.lineTo(x2, y2);
-      }
-      ctx.stroke();
-    }
-    // axes labels
-    ctx.fillStyle = "#333";
-    ctx.font = "11px system-ui, sans-serif";
-    ctx.textAlign = "center";
-    ctx.fillText(fmt(xs[0], 2), MARGIN, SIZE - 10);
-    ctx.fillText(fmt(xs[nx - 1], 2), SIZE - MARGIN, SIZE - 10);
-    ctx.fillText(directionName(1), SIZE / 2, SIZE - 10);
-    ctx.save();
-    ctx.translate(12, SIZE / 2);
-    ctx.rotate(-Math.PI / 2);
-    ctx.fillText(directionName(2), 0, 0);
-    ctx.restore();
-    ctx.textAlign = "right";
-    ctx.fillText(fmt(ys[ny - 1], 2), MARGIN - 3, MARGIN + 8);
-    ctx.fillText(fmt(ys[0], 2), MARGIN - 3, SIZE - MARGIN);
-
-    // the path (SVG, so that every epoch is its own element)
-    while (svg.firstChild) svg.removeChild(svg.firstChild);
-    if (trajectory.length) {
-      const pts = trajectory.map((p) => T.toPx(p.x, p.y));
-      const line = document.createElementNS(SVG_NS, "polyline");
-      line.setAttribute("points", pts.map((p) => `${p.px.toFixed(1)},${p.py.toFixed(1)}`).join(" "));
-      line.setAttribute("fill", "none");
-      line.setAttribute("stroke", "#fff");
-      line.setAttribute("stroke-width", "2.5");
-      svg.append(line);
-      const inner2 = line.cloneNode();
-      inner2.setAttribute("stroke", "#d62728");
-      inner2.setAttribute("stroke-width", "1.5");
-      svg.append(inner2);
-      trajectory.forEach((p, i) => {
-        const { px, py } = pts[i];
-        const pos = p.position ?? p.epoch;
-        const isStart = pos === 0;
-        const whole = Number.isInteger(pos);
-        const isNow = i === trajectory.length - 1;
-        const shape = document.createElementNS(SVG_NS, isStart ? "rect" : "circle");
-        if (isStart) {
-          shape.setAttribute("x", String(px - 4)); shape.setAttribute("y", String(py - 4));
-          shape.setAttribute("width", "8"); shape.setAttribute("height", "8");
-          shape.setAttribute("class", "nn-start-point");
-        } else {
-          shape.setAttribute("cx", String(px)); shape.setAttribute("cy", String(py));
-          shape.setAttribute("r", isNow ? "6" : "4");
-          shape.setAttribute("class", `${whole ? "nn-epoch-dot" : "nn-path-point"}${isNow ? " nn-current-point" : ""}`);
-          if (!whole && !isNow) shape.setAttribute("r", "2");
-        }
-        shape.setAttribute("fill", isNow ? "#fff" : "#d62728");
-        shape.setAttribute("stroke", isNow ? "#d62728" : "#fff");
-        shape.setAttribute("stroke-width", isNow ? "3" : "1.5");
-        shape.dataset.epoch = String(pos);
-        const title = document.createElementNS(SVG_NS, "title");
-        title.textContent = `${isNow ? "now, " : ""}epoch ${fmt(pos, 3)}: loss ${fmt(p.loss)} (surface ${fmt(p.surface_loss)})`;
-        shape.append(title);
-        shape.dataset.loss = String(p.loss);
-        svg.append(shape);
-      });
-    }
+    drawContour(canvas, { xs, ys, vals, edges, size: SIZE, rgbOf: (v) => bandRGB(v, edges),
+      xName: directionName(1), yName: directionName(2) });
+    drawPath(svg, trajectory, T);
     const epochs = trajectory.filter((p) => {
       const pos = p.position ?? p.epoch;
       return pos > 0 && Number.isInteger(pos);
@@ -248,8 +158,8 @@ export function createLandscape(container, store, options = {}) {
     checkpointItem.hidden = !trajectory.some((p, i) => i < trajectory.length - 1 && !Number.isInteger(p.position ?? p.epoch));
     canvas.setAttribute("aria-label", `loss surface ${nx} by ${ny}, loss from ${fmt(lo)} to ${fmt(hi)}; path of ${epochs} epochs`
       + (trajectory.length ? `, now at loss ${fmt(trajectory.at(-1).loss)}` : ""));
-    drawLegend(edges);
-    if (!compact) drawSlice();
+    drawLegend(legend, edges);
+    if (!compact) drawSlice(slice, data.slice, data.center_loss);
     if (root.dataset.mode === "3d") draw3d();
     const ev = data.explained_variance;
     info.textContent = (data.directions === "pca" && ev
@@ -273,61 +183,6 @@ export function createLandscape(container, store, options = {}) {
     const { axes, surface, trajectory = [], edges } = data;
     surface3d.render({ xs: axes.x, ys: axes.y, values: surface.data, trajectory, edges, log: true,
       rgbOf: (v) => bandRGB(v, edges), xLabel: directionName(1), yLabel: directionName(2) });
-  }
-
-  function drawLegend(edges) {
-    const ctx = legend.getContext("2d");
-    const h = legend.height;
-    ctx.clearRect(0, 0, legend.width, h);
-    const bandH = (h - 2 * MARGIN) / BANDS;
-    for (let b = 0; b < BANDS; b++) {
-      const [r, g, bl] = sequentialRGB((b + 0.5) / BANDS); // = bandRGB of a loss in band b
-      ctx.fillStyle = `rgb(${r},${g},${bl})`;
-      ctx.fillRect(0, h - MARGIN - (b + 1) * bandH, 12, bandH);
-    }
-    ctx.fillStyle = "#333";
-    ctx.font = "10px system-ui, sans-serif";
-    ctx.textAlign = "left";
-    for (let b = 0; b <= BANDS; b += 3) ctx.fillText(fmt(edges[b], 2), 14, h - MARGIN - b * bandH + 3);
-    legend.setAttribute("aria-label", `loss colour scale from ${fmt(edges[0])} (dark) to ${fmt(edges.at(-1))} (yellow)`);
-  }
-
-  function drawSlice() {
-    const s = data.slice;
-    const ctx = slice.getContext("2d");
-    const w = slice.width;
-    const h = slice.height;
-    ctx.clearRect(0, 0, w, h);
-    if (!s || !s.x || !s.x.length) return;
-    const lossVals = s.loss;
-    let lo = Infinity;
-    let hi = -Infinity;
-    for (const v of lossVals) { if (v < lo) lo = v; if (v > hi) hi = v; }
-    const T = plotTransform(s.x[0], s.x.at(-1), lo, hi > lo ? hi : lo + 1, w, h, 22);
-    ctx.strokeStyle = "#ccc";
-    ctx.strokeRect(22, 22, w - 44, h - 44);
-    ctx.strokeStyle = "#1d2430";
-    ctx.lineWidth = 2;
-    ctx.beginPath();
-    s.x.forEach((x, i) => {
-      const { px, py } = T.toPx(x, lossVals[i]);
-      if (i === 0) ctx.moveTo(px, py); else ctx.lineTo(px, py);
-    });
-    ctx.stroke();
-    // the current weights sit at x = 0 on this slice, at the centre loss the server reported
-    const c = T.toPx(0, s.center_loss ?? data.center_loss);
-    ctx.fillStyle = "#d62728";
-    ctx.beginPath();
-    ctx.arc(c.px, c.py, 4, 0, 2 * Math.PI);
-    ctx.fill();
-    ctx.fillStyle = "#333";
-    ctx.font = "10px system-ui, sans-serif";
-    ctx.textAlign = "left";
-    ctx.fillText(`loss ${fmt(hi, 3)}`, 24, 16);
-    ctx.fillText(`${fmt(lo, 3)}`, 24, h - 6);
-    ctx.textAlign = "right";
-    ctx.fillText(`x from ${fmt(s.x[0], 2)} to ${fmt(s.x.at(-1), 2)}`, w - 22, h - 6);
-    slice.setAttribute("aria-label", `loss along the x direction through the current weights, from ${fmt(lo)} to ${fmt(hi)}`);
   }
 
   canvas.addEventListener("mousemove", (e) => {

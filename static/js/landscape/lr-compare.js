@@ -4,8 +4,8 @@
 // own loss surface with its path: creeping, descending, overshooting or diverging.
 
 import { api, createSocket } from "../api.js";
-import { el, button } from "../detail/dom.js";
-import { fmt } from "../detail/colors.js";
+import { el, button } from "../ui/dom.js";
+import { fmt } from "../ui/colors.js";
 import { createLandscape } from "./landscape.js";
 
 // Colour-blind-safe trio (Okabe-Ito) plus distinct dash patterns.

@@ -5,8 +5,8 @@
 // interpolation the contour colours by), colours come from the caller's colour map (the
 // contour's bands), path points sit at their `surface_loss`. Geometry: surface3d-geometry.js.
 
-import { el } from "../detail/dom.js";
-import { fmt } from "../detail/colors.js";
+import { el } from "../ui/dom.js";
+import { fmt } from "../ui/colors.js";
 import { sampleBilinear } from "./contour.js";
 import { DEG, camera, heightScale, lambert, lightFor, paintOrder, pieces, quadNormal } from "./surface3d-geometry.js";
 

@@ -1,4 +1,4 @@
-// The training controls as one state machine driven by the server's replies (issue 12).
+// The training controls as one state machine driven by the server's replies.
 // Pure: trainEvent(state, event) -> {state, send}. The session controller feeds it the
 // person's clicks and the WebSocket's replies, sends the commands it returns (then feeds
 // "sent" with the seq each got), and shows what controls(state) says. Tested in

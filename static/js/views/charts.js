@@ -1,7 +1,7 @@
 // Charts (SVG): loss and accuracy per epoch (train and validation), and the per-batch loss
 // as it streams. Every point is a number the server sent.
 
-import { el, svgEl } from "../detail/dom.js";
+import { el, svgEl } from "../ui/dom.js";
 import { layoutChart, thin } from "../lib/chart.js";
 
 const W = 280;
@@ -37,15 +37,15 @@ function chart(title, series, opts) {
 }
 
 export function createCharts(container, store) {
-  container.innerHTML = `<div class="charts"><div class="chart-epochs"></div><div class="chart-batches"></div></div>`;
-  const epochsEl = container.querySelector(".chart-epochs");
-  const batchesEl = container.querySelector(".chart-batches");
+  const epochsEl = el("div", { class: "chart-epochs" });
+  const batchesEl = el("div", { class: "chart-batches" });
+  container.replaceChildren(el("div", { class: "charts" }, epochsEl, batchesEl));
   let pendingBatch = 0;
 
   function drawEpochs() {
     const h = store.get("history");
     if (!h.length) {
-      epochsEl.innerHTML = `<p class="hint">Loss and accuracy per epoch appear here after the first epoch.</p>`;
+      epochsEl.replaceChildren(el("p", { class: "hint" }, "Loss and accuracy per epoch appear here after the first epoch."));
       return;
     }
     const pts = (k) => h.map((e) => [e.epoch, e[k] ?? null]);
@@ -73,7 +73,7 @@ export function createCharts(container, store) {
     pendingBatch = 0;
     const losses = store.get("batchLosses");
     if (!losses.length) {
-      batchesEl.innerHTML = "";
+      batchesEl.replaceChildren();
       return;
     }
     const from = store.get("batchLossesFrom") ?? 0;
@@ -99,7 +99,7 @@ export function createCharts(container, store) {
     },
     destroy() {
       offs.forEach((f) => f());
-      container.innerHTML = "";
+      container.replaceChildren();
     },
   };
 }

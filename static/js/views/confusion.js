@@ -3,15 +3,14 @@
 // current weights (GET .../confusion/samples); clicking one makes it the input.
 
 import { api } from "../api.js";
-import { clear, el } from "../detail/dom.js";
+import { clear, el } from "../ui/dom.js";
 import { grayCanvas } from "../lib/gray.js";
 
 export function createConfusion(container, store) {
-  container.innerHTML = `<div class="confusion"></div><div class="confusion-cell" aria-live="polite"></div>
-    <div class="confusion-samples samples-strip" role="group" aria-label="samples of the chosen cell"></div>`;
-  const box = container.querySelector(".confusion");
-  const cellInfo = container.querySelector(".confusion-cell");
-  const found = container.querySelector(".confusion-samples");
+  const box = el("div", { class: "confusion" });
+  const cellInfo = el("div", { class: "confusion-cell", "aria-live": "polite" });
+  const found = el("div", { class: "confusion-samples samples-strip", role: "group", "aria-label": "samples of the chosen cell" });
+  container.replaceChildren(box, cellInfo, found);
   let search = 0;
 
   function thumb(images, i, label, onClick) {
@@ -31,7 +30,7 @@ export function createConfusion(container, store) {
     const c = store.get("confusion");
     const names = c.class_names;
     const split = c.split ?? "val";
-    found.innerHTML = "";
+    found.replaceChildren();
     cellInfo.textContent = `Looking for samples of class ${names[t]} predicted as ${names[p]}…`;
     try {
       const reply = await api.confusionSamples(store.get("sessionId"), { true: t, predicted: p, split, count: 12 });
@@ -55,7 +54,7 @@ export function createConfusion(container, store) {
     found.replaceChildren();
     cellInfo.textContent = "";
     if (!c) {
-      box.innerHTML = "";
+      box.replaceChildren();
       cellInfo.textContent = "";
       return;
     }
@@ -95,10 +94,10 @@ export function createConfusion(container, store) {
     box.querySelectorAll("button.chosen").forEach((x) => x.classList.remove("chosen"));
     b.classList.add("chosen");
     if (n > 0) findSamples(t, p);
-    else found.innerHTML = "";
+    else found.replaceChildren();
   });
 
   const off = store.subscribe(["confusion"], update);
   update();
-  return { update, destroy: () => { off(); container.innerHTML = ""; } };
+  return { update, destroy: () => { off(); container.replaceChildren(); } };
 }

@@ -4,41 +4,12 @@
 // Apply asks the session controller (store.request "applySpec").
 
 import { api } from "../api.js";
-import { el } from "../detail/dom.js";
-import { PRESETS, handKernel } from "../lib/presets.js";
+import { el } from "../ui/dom.js";
+import { PRESETS, presetOf } from "../lib/presets.js";
 import { layerNames, specToParams } from "../lib/urlstate.js";
-import { fieldsOf, inputLimits, layerTypes, maxLayers, newLayer, valueOf } from "../lib/layer-types.js";
+import { inputLimits, layerTypes, maxLayers, newLayer } from "../lib/layer-types.js";
+import { fieldInputs, readValue, typeOptions } from "./editor-fields.js";
 import { outputMismatch } from "../lib/output-check.js";
-
-// Every type, its keys, defaults and limits come from the layer table (GET /api/layers).
-const numberField = (k, attrs, value) =>
-  el("label", {}, `${k} `, el("input", { "data-k": k, type: "number", ...attrs, value }));
-
-// Each key of a layer as DOM (never an HTML string: the values come from the spec), by its
-// kind in the layer table.
-const FIELD = {
-  int: (f, value) => numberField(f.key, { min: f.min, max: f.max, step: 1 }, value),
-  number: (f, value) => numberField(f.key, { min: f.min, max: f.max, step: f.step ?? "any" }, value),
-  choice: (f, value) => el("label", {}, `${f.key} `, el("select", { "data-k": f.key },
-    ...f.choices.map((c) => el("option", { selected: value === c }, c)))),
-  bool: (f, value) => el("label", { class: "check" },
-    el("input", { "data-k": f.key, type: "checkbox", checked: Boolean(value) }), ` ${f.key}`),
-  padding: (f, value) => el("label", {}, `${f.key} `,
-    el("input", { "data-k": f.key, "data-kind": "padding", list: "padding-values", value, size: 5 })),
-};
-
-const fieldInputs = (layer) => fieldsOf(layer.type).map((f) => FIELD[f.kind](f, valueOf(layer, f.key)));
-const typeOptions = (selected) => layerTypes().map((t) => el("option", { value: t.type, selected: t.type === selected }, t.label));
-
-function readValue(input) {
-  if (input.type === "checkbox") return input.checked;
-  if (input.tagName === "SELECT") return input.value;
-  if (input.dataset.kind === "padding") {
-    const v = input.value.trim();
-    return /^\d+$/.test(v) ? Number(v) : v;
-  }
-  return input.value === "" ? "" : Number(input.value);
-}
 
 // The input shape counts: a 4x4 network is not the 28x28 one with the same layers.
 const tokens = (spec) => {
@@ -101,7 +72,7 @@ export function createEditor(container, store) {
     const spec = draft;
     if (!spec) return;
     for (const box of container.querySelectorAll(".editor-input [data-in]")) box.value = String(spec.input[box.dataset.in]);
-    list.innerHTML = "";
+    list.replaceChildren();
     spec.layers.forEach((layer, i) => {
       const li = document.createElement("li");
       li.className = "editor-layer";
@@ -194,14 +165,13 @@ export function createEditor(container, store) {
         described = null;
         error = { message: err.message, layer_index: err.layerIndex ?? null };
       }
-      store.set({ specError: error });
       showShapes();
     }, 120);
   }
 
   function changed({ rerender = false } = {}) {
     store.set("draftSpec", draft);
-    const key = Object.entries(PRESETS).find(([, p]) => tokens(p.spec) === tokens(draft))?.[0] ?? "";
+    const key = presetOf(draft, tokens) ?? "";
     presetSel.value = key;
     if (!key) presetSettings = null;
     q(".editor-arch").textContent = tokens(draft);
@@ -290,8 +260,7 @@ export function createEditor(container, store) {
     described = null;
     error = null;
     q(".editor-arch").textContent = tokens(draft);
-    const key = Object.entries(PRESETS).find(([, p]) => tokens(p.spec) === tokens(draft))?.[0] ?? "";
-    presetSel.value = key;
+    presetSel.value = presetOf(draft, tokens) ?? "";
     render();
     check();
   }
@@ -314,9 +283,7 @@ export function createEditor(container, store) {
     update,
     destroy() {
       offs.forEach((f) => f());
-      container.innerHTML = "";
+      container.replaceChildren();
     },
   };
 }
-
-export { handKernel };

@@ -2,7 +2,7 @@
 // first conv layer in use, sent with PUT .../params/{layer}. With the layer frozen (editor),
 // training leaves them as set: compare hand-made with learned filters.
 
-import { el } from "../detail/dom.js";
+import { el } from "../ui/dom.js";
 import { api } from "../api.js";
 import { handKernel } from "../lib/presets.js";
 
@@ -63,7 +63,7 @@ export function createFilters(container, store) {
     grid.dataset.key = key;
     layer = first;
     container.querySelector(".filters-layer").textContent = `(${first.name}: ${first.filters} filters, ${first.kernel}×${first.kernel}${first.frozen ? ", frozen" : ", learning"})`;
-    grid.innerHTML = "";
+    grid.replaceChildren();
     for (let f = 0; f < first.filters; f++) {
       const kind = ORDER[f % ORDER.length];
       const [name, args] = KINDS[kind][1]();
@@ -153,5 +153,5 @@ export function createFilters(container, store) {
   const offs = [store.subscribe(["spec"], render), store.subscribe(["training"], (_, s) => (setBtn.disabled = s.training)),
     store.subscribe(["session", "sessionId"], loadCurrent)];
   render();
-  return { update: render, destroy: () => { offs.forEach((f) => f()); container.innerHTML = ""; } };
+  return { update: render, destroy: () => { offs.forEach((f) => f()); container.replaceChildren(); } };
 }

@@ -42,6 +42,6 @@ export function createHelp(container, store) {
       container.hidden = !container.hidden;
       if (!container.hidden) container.querySelector(".help-close").focus();
     },
-    destroy: () => (container.innerHTML = ""),
+    destroy: () => container.replaceChildren(),
   };
 }

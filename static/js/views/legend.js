@@ -1,22 +1,17 @@
 // The shared colour legend and the per-layer / per-map normalisation switch.
 
 import { legendGradient } from "../lib/colors.js";
+import { el } from "../ui/dom.js";
 
 export function createLegend(container, store) {
-  container.innerHTML = `
-    <div class="legend" role="group" aria-label="Colour scale">
-      <span class="legend-end">negative</span>
-      <span class="legend-bar" role="img"
-        aria-label="diverging colour scale: blue is negative, white is zero, red is positive"></span>
-      <span class="legend-end">positive</span>
-      <span class="legend-ticks" aria-hidden="true"><span>−max</span><span>0</span><span>+max</span></span>
-      <fieldset class="seg legend-norm">
-        <legend>Scale each</legend>
-        <label><input type="radio" name="norm" value="layer"> layer</label>
-        <label><input type="radio" name="norm" value="map"> map</label>
-      </fieldset>
-    </div>`;
-  container.querySelector(".legend-bar").style.background = legendGradient(); // CSSOM: CSP allows it
+  const bar = el("span", { class: "legend-bar", role: "img",
+    "aria-label": "diverging colour scale: blue is negative, white is zero, red is positive" });
+  bar.style.background = legendGradient(); // CSSOM: CSP allows it
+  const radio = (value) => el("label", {}, el("input", { type: "radio", name: "norm", value }), ` ${value}`);
+  container.replaceChildren(el("div", { class: "legend", role: "group", "aria-label": "Colour scale" },
+    el("span", { class: "legend-end" }, "negative"), bar, el("span", { class: "legend-end" }, "positive"),
+    el("span", { class: "legend-ticks", "aria-hidden": "true" }, el("span", {}, "−max"), el("span", {}, "0"), el("span", {}, "+max")),
+    el("fieldset", { class: "seg legend-norm" }, el("legend", {}, "Scale each"), radio("layer"), radio("map"))));
   const radios = container.querySelectorAll("input[name=norm]");
   radios.forEach((r) => r.addEventListener("change", () => store.set("normalization", r.value)));
   function update() {
@@ -24,5 +19,5 @@ export function createLegend(container, store) {
   }
   const off = store.subscribe(["normalization"], update);
   update();
-  return { update, destroy: () => { off(); container.innerHTML = ""; } };
+  return { update, destroy: () => { off(); container.replaceChildren(); } };
 }

@@ -2,27 +2,14 @@
 // channel), vectors as bars, the softmax as labelled probability bars with the winner marked.
 // SVG arrows join the columns. Indexes into store.lastForward only; computes no layer values.
 
-import { formatValue, paintMap, range } from "../lib/colors.js";
-import { tileGrid } from "../lib/geometry.js";
-import { el } from "../detail/dom.js";
+import { formatValue, range } from "../lib/colors.js";
+import { el, svgEl } from "../ui/dom.js";
 import { DEAD_TEXT, SILENT_TEXT } from "../controllers/dead.js";
 import { staleNote } from "../lib/input-text.js";
-import { displayRange, toUnit } from "../lib/gray.js";
 import { is } from "../lib/layer-types.js";
+import { BARS_WIDTH, INPUT_WIDTH, STRIP_WIDTH, buildColumn, drawDeadUnits, paintColumn, softmaxWidth } from "./net-columns.js";
 
-const MAP_COL_HEIGHT = 300;
-const GAP = 3;
 const ARROW = 10;
-const BARS_WIDTH = 52;
-const SOFTMAX_WIDTH = 120; // with one- or two-character class names; longer names widen it
-
-/** Width of the probabilities column: room for the longest class name, up to 200 px. */
-function softmaxWidth(classNames) {
-  const longest = Math.max(0, ...(classNames ?? []).map((n) => String(n).length));
-  return Math.min(200, Math.max(SOFTMAX_WIDTH, 100 + 7 * longest));
-}
-const STRIP_WIDTH = 14;
-const INPUT_WIDTH = 60;
 
 function shapeText(shape) {
   return shape.join("×");
@@ -33,28 +20,32 @@ function isMap(shape) {
 }
 
 export function createNetwork(container, store) {
-  container.innerHTML = `
-    <div class="net-head">
-      <h2 class="panel-title">The network <span class="net-sub">input → output, one column per layer. Click a map for its detail.</span></h2>
-    </div>
-    <div class="net-scroll"><div class="net-columns" role="list" aria-label="layers, input first"></div></div>
-    <p class="net-more" aria-hidden="true">more layers than fit: scroll sideways (the output stays at the right) →</p>
-    <div class="net-tooltip" role="status" aria-live="polite"></div>`;
-  const columnsEl = container.querySelector(".net-columns");
+  const head = el("div", { class: "net-head" }, el("h2", { class: "panel-title" }, "The network ",
+    el("span", { class: "net-sub" }, "input → output, one column per layer. Click a map for its detail.")));
+  const columnsEl = el("div", { class: "net-columns", role: "list", "aria-label": "layers, input first" });
   // After Clear the maps still show the last input: say so (the pad holds nothing).
-  const stale = document.createElement("p");
-  stale.className = "net-stale";
-  stale.setAttribute("role", "status");
-  stale.hidden = true;
-  container.querySelector(".net-head").after(stale);
+  const stale = el("p", { class: "net-stale", role: "status", hidden: true });
+  const tooltip = el("div", { class: "net-tooltip", role: "status", "aria-live": "polite" });
+  container.replaceChildren(head, stale, el("div", { class: "net-scroll" }, columnsEl),
+    el("p", { class: "net-more", "aria-hidden": "true" }, "more layers than fit: scroll sideways (the output stays at the right) →"),
+    tooltip);
   const showStale = () => {
     stale.textContent = staleNote(store.get("input"), store.get("lastForward"));
     stale.hidden = !stale.textContent;
   };
-  const tooltip = container.querySelector(".net-tooltip");
   let structureKey = null;
   let columns = []; // per drawn column: {layer, kind, els...}
-  let mapWidth = 100;
+  const hooks = { // what a column (net-columns.js) asks of its container
+    mapWidth: 100,
+    open: (layer, channel) => store.set("detail", { layer, channel, kind: "output" }),
+    showRange: (entry, ch, node) => showRange(entry, ch, node),
+    tell(text, long, node) {
+      tooltip.textContent = text;
+      tooltip.classList.toggle("long", long);
+      place(node);
+    },
+    hide: () => hideRange(),
+  };
 
   function paramsFor(name) {
     const shapes = store.get("shapes");
@@ -63,11 +54,9 @@ export function createNetwork(container, store) {
   }
 
   function arrow() {
-    const el = document.createElement("div");
-    el.className = "net-arrow";
-    el.setAttribute("aria-hidden", "true");
-    el.innerHTML = `<svg width="${ARROW}" height="40" viewBox="0 0 10 40"><path d="M0 20 H8 M4 16 L9 20 L4 24" fill="none" stroke="#7a8494" stroke-width="1.6"/></svg>`;
-    return el;
+    return el("div", { class: "net-arrow", "aria-hidden": "true" },
+      svgEl("svg", { width: ARROW, height: "40", viewBox: "0 0 10 40" },
+        svgEl("path", { d: "M0 20 H8 M4 16 L9 20 L4 24", fill: "none", stroke: "#7a8494", "stroke-width": "1.6" })));
   }
 
   function header(name, type, shape) {
@@ -83,7 +72,7 @@ export function createNetwork(container, store) {
   }
 
   function build(fwd) {
-    columnsEl.innerHTML = "";
+    columnsEl.replaceChildren();
     columns = [];
     const all = [{ name: "input", type: "input", shape: fwd.preprocessed.shape, output: fwd.preprocessed }, ...fwd.layers];
     // Share the width left by the fixed-width columns among the map columns.
@@ -97,7 +86,7 @@ export function createNetwork(container, store) {
     }
     const avail = columnsEl.parentElement.getBoundingClientRect().width || 640;
     builtWidth = Math.round(columnsEl.parentElement.clientWidth);
-    mapWidth = Math.max(44, Math.min(240, Math.floor((avail - fixed - 8) / Math.max(1, maps)) - 4));
+    hooks.mapWidth = Math.max(44, Math.min(240, Math.floor((avail - fixed - 8) / Math.max(1, maps)) - 4));
     all.forEach((layer, i) => {
       if (i > 0) columnsEl.appendChild(arrow());
       const col = document.createElement("div");
@@ -111,165 +100,10 @@ export function createNetwork(container, store) {
       col.appendChild(body);
       columnsEl.appendChild(col);
       const entry = { layer: layer.name, type: layer.type, shape: layer.shape, col, body, scaleEl: col.querySelector(".col-scale") };
-      if (isMap(layer.shape)) buildMaps(entry);
-      else if (layer.type === "softmax") buildSoftmax(entry, fwd.class_names);
-      else if (layer.shape[0] > 128) buildStrip(entry);
-      else buildBars(entry);
-      col.style.maxWidth = `${entry.width ?? mapWidth}px`;
+      buildColumn(entry, fwd.class_names, hooks);
+      col.style.maxWidth = `${entry.width ?? hooks.mapWidth}px`;
       columns.push(entry);
     });
-  }
-
-  function buildMaps(entry) {
-    const [c, h, w] = entry.shape;
-    const isInput = entry.type === "input";
-    const grid = tileGrid(c, h, w, isInput ? INPUT_WIDTH : mapWidth, MAP_COL_HEIGHT, { gap: GAP, maxZoom: Math.max(isInput ? 2 : 4, 40 / Math.max(h, w)) });
-    entry.kind = "maps";
-    entry.width = Math.max(isInput ? INPUT_WIDTH : 60, grid.width);
-    entry.grid = grid;
-    entry.body.style.gridTemplateColumns = `repeat(${grid.cols}, ${grid.tileW}px)`;
-    entry.body.classList.add("tiles");
-    entry.tiles = [];
-    entry.images = [];
-    for (let ch = 0; ch < c; ch++) {
-      const cv = document.createElement("canvas");
-      cv.width = w;
-      cv.height = h;
-      cv.className = "tile";
-      cv.style.width = `${grid.tileW}px`;
-      cv.style.height = `${grid.tileH}px`;
-      cv.dataset.channel = String(ch);
-      if (entry.type !== "input") {
-        cv.tabIndex = 0;
-        cv.setAttribute("role", "button");
-        cv.setAttribute("aria-label", `${entry.layer} channel ${ch} (of ${c}, numbered from 0): open detail`);
-        const open = () => store.set("detail", { layer: entry.layer, channel: ch, kind: "output" });
-        cv.addEventListener("click", open);
-        cv.addEventListener("keydown", (ev) => {
-          if (ev.key === "Enter" || ev.key === " ") {
-            ev.preventDefault();
-            ev.stopPropagation();
-            open();
-          }
-        });
-      } else {
-        cv.setAttribute("role", "img");
-        cv.setAttribute("aria-label", "what the network sees");
-      }
-      cv.addEventListener("pointerenter", () => showRange(entry, ch, cv));
-      cv.addEventListener("focus", () => showRange(entry, ch, cv));
-      cv.addEventListener("pointerleave", hideRange);
-      cv.addEventListener("blur", hideRange);
-      entry.body.appendChild(cv);
-      entry.tiles.push(cv);
-      entry.images.push(cv.getContext("2d").createImageData(w, h));
-    }
-  }
-
-  function buildBars(entry) {
-    entry.kind = "bars";
-    const n = entry.shape[0];
-    const show = Math.min(n, 128);
-    const cv = document.createElement("canvas");
-    const barH = show <= 16 ? 12 : show <= 64 ? 4 : 2;
-    entry.width = BARS_WIDTH;
-    cv.width = BARS_WIDTH;
-    cv.height = show * barH;
-    cv.className = "bars";
-    cv.addEventListener("pointermove", (ev) => {
-      const r = cv.getBoundingClientRect();
-      const i = Math.floor(((ev.clientY - r.top) / r.height) * show);
-      const data = entry.data;
-      if (!data || i < 0 || i >= show) return;
-      tooltip.textContent = `${entry.layer} unit ${i}: ${formatValue(data[i])}${entry.deadUnits?.has(i) ? ` — ${DEAD_TEXT}` : ""}`;
-      tooltip.classList.toggle("long", Boolean(entry.deadUnits?.has(i)));
-      place(cv);
-    });
-    cv.addEventListener("pointerleave", hideRange);
-    cv.addEventListener("click", (ev) => {
-      const r = cv.getBoundingClientRect();
-      const i = Math.max(0, Math.min(show - 1, Math.floor(((ev.clientY - r.top) / r.height) * show)));
-      store.set("detail", { layer: entry.layer, channel: i, kind: "output" });
-    });
-    cv.tabIndex = 0;
-    cv.setAttribute("role", "button");
-    cv.setAttribute("aria-label", `${entry.layer}: ${n} values as bars; open the detail of unit 0`);
-    cv.addEventListener("keydown", (ev) => {
-      if (ev.key === "Enter" || ev.key === " ") {
-        ev.preventDefault();
-        ev.stopPropagation();
-        store.set("detail", { layer: entry.layer, channel: 0, kind: "output" });
-      }
-    });
-    entry.body.appendChild(cv);
-    if (n > show) {
-      const more = document.createElement("div");
-      more.className = "col-more";
-      more.textContent = `first ${show} of ${n}`;
-      entry.body.appendChild(more);
-    }
-    entry.canvas = cv;
-    entry.show = show;
-    entry.barH = barH;
-  }
-
-  // A long vector (a flatten of maps) as a narrow strip of colour, top to bottom.
-  function buildStrip(entry) {
-    entry.kind = "strip";
-    const n = entry.shape[0];
-    const cols = Math.max(1, Math.ceil(n / 280));
-    const rows = Math.ceil(n / cols);
-    const cv = document.createElement("canvas");
-    cv.width = cols;
-    cv.height = rows;
-    cv.className = "strip";
-    cv.style.width = `${STRIP_WIDTH}px`;
-    cv.style.height = `${Math.min(MAP_COL_HEIGHT, rows)}px`;
-    cv.setAttribute("role", "img");
-    cv.setAttribute("aria-label", `${entry.layer}: ${n} values in one long column`);
-    cv.addEventListener("pointerenter", () => {
-      const r = range(entry.data);
-      tooltip.textContent = `${entry.layer}: ${n} values, min ${formatValue(r.min)}, max ${formatValue(r.max)}`;
-      tooltip.classList.remove("long");
-      place(cv);
-    });
-    cv.addEventListener("pointerleave", hideRange);
-    entry.body.appendChild(cv);
-    entry.canvas = cv;
-    entry.image = cv.getContext("2d").createImageData(cols, rows);
-    entry.width = STRIP_WIDTH + 30;
-  }
-
-  function buildSoftmax(entry, classNames) {
-    entry.kind = "softmax";
-    entry.width = softmaxWidth(classNames);
-    const n = entry.shape[0];
-    const list = document.createElement("ol");
-    list.className = "probs";
-    list.style.width = `${entry.width}px`;
-    list.setAttribute("aria-label", "class probabilities");
-    entry.rows = [];
-    for (let i = 0; i < n; i++) {
-      const li = document.createElement("li");
-      li.innerHTML = `<span class="p-label"></span><span class="p-bar"><span class="p-fill"></span></span><span class="p-value"></span>`;
-      const label = li.querySelector(".p-label");
-      label.textContent = classNames?.[i] ?? String(i);
-      label.title = label.textContent;
-      li.tabIndex = 0;
-      li.setAttribute("role", "button");
-      const open = () => store.set("detail", { layer: entry.layer, channel: i, kind: "output" });
-      li.addEventListener("click", open);
-      li.addEventListener("keydown", (ev) => {
-        if (ev.key === "Enter" || ev.key === " ") {
-          ev.preventDefault();
-          ev.stopPropagation();
-          open();
-        }
-      });
-      list.appendChild(li);
-      entry.rows.push(li);
-    }
-    entry.body.appendChild(list);
   }
 
   function place(el) {
@@ -285,87 +119,16 @@ export function createNetwork(container, store) {
     const [, h, w] = entry.shape;
     const r = range(entry.data, ch * h * w, h * w);
     const why = el.classList.contains("dead") ? ` — ${DEAD_TEXT}` : el.classList.contains("silent") ? ` — ${SILENT_TEXT}` : "";
-    tooltip.textContent = `${entry.layer} channel ${ch}: min ${formatValue(r.min)}, max ${formatValue(r.max)}${why}`;
-    tooltip.classList.toggle("long", why !== "");
-    place(el);
+    hooks.tell(`${entry.layer} channel ${ch}: min ${formatValue(r.min)}, max ${formatValue(r.max)}${why}`, why !== "", el);
   }
   function hideRange() {
     tooltip.classList.remove("shown");
   }
 
-  function paintGray(data, offset, h, w, img) {
-    const d = img.data;
-    for (let i = 0; i < h * w; i++) {
-      const v = Math.round(Math.max(0, Math.min(1, data[offset + i])) * 255);
-      d[i * 4] = v;
-      d[i * 4 + 1] = v;
-      d[i * 4 + 2] = v;
-      d[i * 4 + 3] = 255;
-    }
-    return img;
-  }
-
   function paint(fwd) {
     const perMap = store.get("normalization") === "map";
     const outputs = [fwd.preprocessed, ...fwd.layers.map((l) => l.output)];
-    columns.forEach((entry, i) => {
-      const t = outputs[i];
-      entry.data = t.data;
-      if (entry.kind === "maps") {
-        const [c, h, w] = entry.shape;
-        if (entry.type === "input") {
-          // Typed values beyond 0..1 are shown from their minimum (black) to maximum (white).
-          const { lo, hi, scaled } = displayRange(t.data);
-          const shown = scaled ? toUnit(t.data, lo, hi) : t.data;
-          for (let ch = 0; ch < c; ch++) {
-            entry.tiles[ch].getContext("2d").putImageData(paintGray(shown, ch * h * w, h, w, entry.images[ch]), 0, 0);
-          }
-          entry.scaleEl.textContent = scaled ? `${formatValue(lo)} black, ${formatValue(hi)} white` : "0 black, 1 white";
-          return;
-        }
-        const layerMax = range(t.data).absMax;
-        entry.scaleEl.textContent = perMap ? "scale: per map" : `scale: ±${formatValue(layerMax)}`;
-        for (let ch = 0; ch < c; ch++) {
-          const m = perMap ? range(t.data, ch * h * w, h * w).absMax : layerMax;
-          paintMap(t.data, ch * h * w, h, w, m, entry.images[ch].data);
-          entry.tiles[ch].getContext("2d").putImageData(entry.images[ch], 0, 0);
-        }
-      } else if (entry.kind === "strip") {
-        const m = range(t.data).absMax;
-        entry.scaleEl.textContent = `scale: ±${formatValue(m)}`;
-        const img = entry.image;
-        const cells = img.width * img.height;
-        const padded = t.data.length === cells ? t.data : Float32Array.from({ length: cells }, (_, k) => (k < t.data.length ? t.data[k] : 0));
-        paintMap(padded, 0, img.height, img.width, m, img.data);
-        entry.canvas.getContext("2d").putImageData(img, 0, 0);
-      } else if (entry.kind === "bars") {
-        const cv = entry.canvas;
-        const ctx = cv.getContext("2d");
-        ctx.clearRect(0, 0, cv.width, cv.height);
-        const m = range(t.data, 0, entry.show).absMax;
-        entry.scaleEl.textContent = `scale: ±${formatValue(m)}`;
-        const mid = cv.width / 2;
-        ctx.fillStyle = "#c9ced6";
-        ctx.fillRect(mid, 0, 1, cv.height);
-        for (let k = 0; k < entry.show; k++) {
-          const v = t.data[k];
-          const len = m > 0 ? (v / m) * (mid - 2) : 0;
-          ctx.fillStyle = v >= 0 ? "#b2182b" : "#2166ac";
-          ctx.fillRect(v >= 0 ? mid : mid + len, k * entry.barH + (entry.barH > 3 ? 1 : 0), Math.abs(len), Math.max(1, entry.barH - (entry.barH > 3 ? 2 : 0)));
-        }
-      } else if (entry.kind === "softmax") {
-        const probs = fwd.probabilities ?? Array.from(t.data);
-        entry.rows.forEach((li, k) => {
-          const p = probs[k];
-          li.querySelector(".p-fill").style.width = `${(p * 100).toFixed(1)}%`;
-          li.querySelector(".p-value").textContent = `${(p * 100).toFixed(1)}%`;
-          const win = k === fwd.prediction;
-          li.classList.toggle("winner", win);
-          li.setAttribute("aria-label", `${li.querySelector(".p-label").textContent}: ${(p * 100).toFixed(1)} percent${win ? ", predicted" : ""}; open the softmax detail`);
-        });
-        entry.scaleEl.textContent = `predicted: ${fwd.class_names?.[fwd.prediction] ?? fwd.prediction}`;
-      }
-    });
+    columns.forEach((entry, i) => paintColumn(entry, outputs[i], fwd, perMap));
     markDead();
   }
 
@@ -409,20 +172,10 @@ export function createNetwork(container, store) {
     for (const entry of columns) if (entry.kind === "bars" && entry.type === "dense") drawDeadUnits(entry);
   }
 
-  // A red tick left of each dead unit's bar (a dense unit whose ReLU never fires).
-  function drawDeadUnits(entry) {
-    if (!entry.deadUnits?.size) return;
-    const ctx = entry.canvas.getContext("2d");
-    ctx.fillStyle = "#b2182b";
-    for (const k of entry.deadUnits) {
-      if (k < entry.show) ctx.fillRect(0, k * entry.barH, 4, Math.max(1, entry.barH - 1));
-    }
-  }
-
   function update(changed = new Set(["lastForward"])) {
     const fwd = store.get("lastForward");
     if (!fwd) {
-      columnsEl.innerHTML = `<p class="net-empty">Draw a digit, or click a sample, to see every layer respond.</p>`;
+      columnsEl.replaceChildren(el("p", { class: "net-empty" }, "Draw a digit, or click a sample, to see every layer respond."));
       structureKey = null;
       return;
     }
@@ -455,7 +208,7 @@ export function createNetwork(container, store) {
   });
   resizer.observe(columnsEl.parentElement);
 
-    const off = store.subscribe(["lastForward", "normalization", "shapes", "dead"], update);
+  const off = store.subscribe(["lastForward", "normalization", "shapes", "dead"], update);
   const offStale = store.subscribe(["input", "lastForward"], showStale);
   update();
   return {
@@ -464,7 +217,7 @@ export function createNetwork(container, store) {
       resizer.disconnect();
       off();
       offStale();
-      container.innerHTML = "";
+      container.replaceChildren();
     },
   };
 }

@@ -3,7 +3,7 @@
 // The third argument is the pad view, whose current pixels are what gets added.
 
 import { api, pixelsField } from "../api.js";
-import { el } from "../detail/dom.js";
+import { el } from "../ui/dom.js";
 import { grayCanvas } from "../lib/gray.js";
 
 export function createOwnData(container, store, pad) {
@@ -48,7 +48,7 @@ export function createOwnData(container, store, pad) {
     q(".own-classes").textContent = names.length ? names.map((n) => `${n}: ${classes[n]}`).join(" · ") : "No samples yet.";
     q(".own-train").disabled = names.length < 2;
     const grid = q(".own-grid");
-    grid.innerHTML = "";
+    grid.replaceChildren();
     if (!d?.images) return;
     const n = d.images.shape[0];
     for (let i = 0; i < n; i++) {
@@ -121,7 +121,7 @@ export function createOwnData(container, store, pad) {
     update: refresh,
     destroy() {
       offs.forEach((f) => f());
-      container.innerHTML = "";
+      container.replaceChildren();
     },
   };
 }

@@ -212,7 +212,7 @@ export function createPad(container, store) {
     destroy() {
       off();
       offPrompt();
-      container.innerHTML = "";
+      container.replaceChildren();
     },
     clear,
     undo,

@@ -4,12 +4,12 @@
 import { api } from "../api.js";
 import { grayCanvas } from "../lib/gray.js";
 import { showcaseSplit } from "../lib/splits.js";
+import { el } from "../ui/dom.js";
 
 export function createSamples(container, store) {
-  container.innerHTML = `
-    <h3 class="sub-title">Or pick a sample <button type="button" class="link samples-more" aria-label="show other samples">other samples</button></h3>
-    <div class="samples-strip" role="group" aria-label="dataset samples with their true labels"></div>`;
-  const strip = container.querySelector(".samples-strip");
+  const strip = el("div", { class: "samples-strip", role: "group", "aria-label": "dataset samples with their true labels" });
+  container.replaceChildren(el("h3", { class: "sub-title" }, "Or pick a sample ",
+    el("button", { type: "button", class: "link samples-more", "aria-label": "show other samples" }, "other samples")), strip);
   let offset = 0;
   let loadedFor = null;
 
@@ -41,7 +41,7 @@ export function createSamples(container, store) {
 
   function render() {
     const r = store.get("samples");
-    strip.innerHTML = "";
+    strip.replaceChildren();
     if (!r) return;
     const n = r.images.shape[0];
     strip.classList.toggle("long-labels", r.class_names.some((name) => String(name).length > 5));
@@ -79,7 +79,7 @@ export function createSamples(container, store) {
     destroy() {
       off1();
       off2();
-      container.innerHTML = "";
+      container.replaceChildren();
     },
   };
 }

@@ -1,26 +1,18 @@
 // What the network sees (the preprocessed input, as sent by the server) and its prediction.
 
 import { displayRange, paintGray, paintRGB, toUnit } from "../lib/gray.js";
+import { el } from "../ui/dom.js";
 
 const SIDE = 84; // CSS pixels of the longer side
 
 export function createSeen(container, store) {
-  container.innerHTML = `
-    <div class="seen">
-      <figure>
-        <canvas class="seen-img" width="28" height="28" role="img" aria-label="the preprocessed image the network sees"></canvas>
-        <figcaption>what the network sees <span class="seen-range"></span></figcaption>
-      </figure>
-      <div class="seen-pred" aria-live="polite">
-        <div class="pred-label">prediction</div>
-        <div class="pred-value">–</div>
-        <div class="pred-conf"></div>
-      </div>
-    </div>`;
-  const cv = container.querySelector(".seen-img");
-  const value = container.querySelector(".pred-value");
-  const conf = container.querySelector(".pred-conf");
-  const rangeEl = container.querySelector(".seen-range");
+  const cv = el("canvas", { class: "seen-img", width: "28", height: "28", role: "img", "aria-label": "the preprocessed image the network sees" });
+  const rangeEl = el("span", { class: "seen-range" });
+  const value = el("div", { class: "pred-value" }, "–");
+  const conf = el("div", { class: "pred-conf" });
+  container.replaceChildren(el("div", { class: "seen" },
+    el("figure", {}, cv, el("figcaption", {}, "what the network sees ", rangeEl)),
+    el("div", { class: "seen-pred", "aria-live": "polite" }, el("div", { class: "pred-label" }, "prediction"), value, conf)));
   function update() {
     const fwd = store.get("lastForward");
     if (!fwd) return;
@@ -55,5 +47,5 @@ export function createSeen(container, store) {
   }
   const off = store.subscribe(["lastForward"], update);
   update();
-  return { update, destroy: () => { off(); container.innerHTML = ""; } };
+  return { update, destroy: () => { off(); container.replaceChildren(); } };
 }

@@ -30,6 +30,6 @@ export function createTopbar(container, store) {
     onHelp(fn) {
       container.querySelector(".help-open").addEventListener("click", fn);
     },
-    destroy: () => { off(); container.innerHTML = ""; },
+    destroy: () => { off(); container.replaceChildren(); },
   };
 }

@@ -289,7 +289,7 @@ export function createTraining(container, store) {
     update,
     destroy() {
       offs.forEach((f) => f());
-      container.innerHTML = "";
+      container.replaceChildren();
     },
   };
 }

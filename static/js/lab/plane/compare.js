@@ -4,9 +4,9 @@
 // session is not touched), with their boundaries side by side as they form.
 
 import { api, createSocket } from "../../api.js";
-import { el } from "../../detail/dom.js";
+import { el } from "../../ui/dom.js";
 import { paintGrid } from "./heatmap.js";
-import { CLASS_COLOURS } from "./output-view.js";
+import { CLASS_COLOURS } from "./out-pieces.js";
 import { planeTransform } from "./points.js";
 import { buildSpec } from "./setup.js";
 import { createGridCollector } from "./wire.js";

@@ -2,7 +2,7 @@
 // pause, learning rate, batch size, optimizer, regularisation, output) and the data column
 // (data set, noise, train/test ratio, number of points, seed, the point tools).
 
-import { el } from "../../detail/dom.js";
+import { el } from "../../ui/dom.js";
 import { applyChange, currentSetup, pause, request } from "./actions.js";
 import { OUTPUTS, taskOf } from "./setup.js";
 

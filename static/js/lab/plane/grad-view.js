@@ -2,7 +2,7 @@
 // layer, mean |dL/dW| of the last step's batch (progress.grad_sizes, docs/protocol.md), on a
 // log scale, so that a sigmoid stack starving its first layers shows as bars decades shorter.
 
-import { el } from "../../detail/dom.js";
+import { el } from "../../ui/dom.js";
 import { applyChange } from "./actions.js";
 import { LIMITS, readSpec } from "./setup.js";
 

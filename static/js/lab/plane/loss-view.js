@@ -2,7 +2,7 @@
 // evaluate, or the stream while training) and their curves over the epochs (lib/chart.js).
 // Test points are the session's validation split (docs/protocol.md).
 
-import { el } from "../../detail/dom.js";
+import { el } from "../../ui/dom.js";
 import { layoutChart, thin } from "../../lib/chart.js";
 
 const NS = "http://www.w3.org/2000/svg";

@@ -5,16 +5,13 @@
 // numbers; click a line (or a neuron) to type a weight (or its bias and incoming weights:
 // weight-editor.js).
 
-import { el } from "../../detail/dom.js";
+import { el, svgEl } from "../../ui/dom.js";
 import { formatValue } from "../../lib/colors.js";
 import { applyChange, currentSetup } from "./actions.js";
-import { layoutNetwork, weightRef, weightStyle } from "./diagram.js";
-import { absMaxOf, colourRange, paintGrid } from "./heatmap.js";
-import { ACTIVATIONS, FEATURES, LIMITS, addLayer, readSpec, removeLayer, resizeLayer, setActivation, toggleFeature } from "./setup.js";
+import { layoutNetwork } from "./diagram.js";
+import { drawHeads, paintHere, paintLines, paintMaps } from "./net-pieces.js";
+import { FEATURES, LIMITS, addLayer, readSpec, removeLayer, resizeLayer, setActivation, toggleFeature } from "./setup.js";
 import { createWeightEditor } from "./weight-editor.js";
-
-const SVG = "http://www.w3.org/2000/svg";
-const HEAD_WIDE = 120; // column spacing from which each layer's controls sit above its column
 
 export function createNetworkView(container, store, { refreshPlane }) {
   const change = (c) => applyChange(store, c).catch(() => {});
@@ -22,8 +19,7 @@ export function createNetworkView(container, store, { refreshPlane }) {
   const addBtn = el("button", { type: "button", "data-act": "add-layer", "aria-label": "Add a hidden layer" }, "+ layer");
   const removeBtn = el("button", { type: "button", "data-act": "remove-layer", "aria-label": "Remove the last hidden layer" }, "− layer");
   const heads = el("div", { class: "net-heads" });
-  const svg = document.createElementNS(SVG, "svg");
-  svg.setAttribute("class", "net-lines");
+  const svg = svgEl("svg", { class: "net-lines" });
   const nodesBox = el("div", { class: "net-nodes" });
   const tip = el("div", { class: "net-tip", role: "tooltip", hidden: true, "data-role": "tooltip" });
   const stage = el("div", { class: "net-stage" }, svg, nodesBox, tip);
@@ -69,15 +65,8 @@ export function createNetworkView(container, store, { refreshPlane }) {
         if (row < 0) continue;
       }
       const dense = e.layer + 1 <= spec.hidden.length ? spec.hidden[e.layer].dense : spec.output.dense;
-      const line = document.createElementNS(SVG, "path");
-      line.setAttribute("d", e.d);
-      line.setAttribute("class", "net-line");
-      const hit = document.createElementNS(SVG, "path");
-      hit.setAttribute("d", e.d);
-      hit.setAttribute("class", "net-hit");
-      hit.dataset.dense = dense;
-      hit.dataset.row = String(row);
-      hit.dataset.col = String(e.to);
+      const line = svgEl("path", { d: e.d, class: "net-line" });
+      const hit = svgEl("path", { d: e.d, class: "net-hit", "data-dense": dense, "data-row": row, "data-col": e.to });
       svg.append(line);
       edges.push({ edge: e, line, hit, dense, row, col: e.to });
     }
@@ -105,7 +94,7 @@ export function createNetworkView(container, store, { refreshPlane }) {
         nodes.push({ col, unit: n.index, box, canvas, here, image: null, feature, used, dense: denseOf(col) });
       }
     });
-    buildHeads(spec);
+    drawHeads(heads, spec, geo);
     layersLabel.textContent = `${spec.hidden.length} hidden layer${spec.hidden.length === 1 ? "" : "s"}`;
     addBtn.disabled = spec.hidden.length >= LIMITS.layers;
     removeBtn.disabled = spec.hidden.length === 0;
@@ -113,36 +102,6 @@ export function createNetworkView(container, store, { refreshPlane }) {
       + "sigmoid 0 to 1 and tanh −1 to 1 (blue to red, white in the middle), ReLU and linear from −m to m with m that map's largest |value| (white is 0).";
     painted = null;
     schedule();
-  }
-
-  function buildHeads(spec) {
-    const spacing = geo.columns.length > 1 ? geo.columns[1].x - geo.columns[0].x : geo.width;
-    const wide = spacing >= HEAD_WIDE;
-    heads.dataset.layout = wide ? "columns" : "list";
-    heads.replaceChildren();
-    const headAt = (col, child) => {
-      if (wide) {
-        const w = Math.min(spacing - 6, 130);
-        const x = geo.columns[col].x + geo.node / 2 - w / 2;
-        child.style.left = `${Math.max(0, Math.min(geo.width - w, x))}px`;
-        child.style.width = `${w}px`;
-      }
-      heads.append(child);
-    };
-    headAt(0, el("div", { class: "net-head" }, el("strong", {}, "features"), el("span", { class: "hint" }, "click to use")));
-    spec.hidden.forEach((h, k) => {
-      const act = el("select", { "aria-label": `activation of hidden layer ${k + 1}`, "data-layer": String(k) },
-        ...ACTIVATIONS.map((a) => el("option", { value: a.id }, a.label)));
-      act.value = h.activation;
-      headAt(k + 1, el("div", { class: "net-head", "data-layer": String(k) },
-        el("span", { class: "net-units" },
-          el("button", { type: "button", "data-act": "units-", "data-layer": String(k), "aria-label": `one neuron fewer in hidden layer ${k + 1}`, disabled: h.units <= 1 }, "−"),
-          el("span", {}, `${wide ? "" : `layer ${k + 1}: `}${h.units} neuron${h.units === 1 ? "" : "s"}`),
-          el("button", { type: "button", "data-act": "units+", "data-layer": String(k), "aria-label": `one neuron more in hidden layer ${k + 1}`, disabled: h.units >= LIMITS.units }, "+")),
-        act));
-    });
-    headAt(geo.columns.length - 1, el("div", { class: "net-head" }, el("strong", {}, "output"), el("span", { class: "hint" }, spec.output.activation)));
-    heads.style.height = wide ? "58px" : "";
   }
 
   heads.addEventListener("click", (e) => {
@@ -183,89 +142,16 @@ export function createNetworkView(container, store, { refreshPlane }) {
   }
 
   /** Grid layer drawn in diagram column `col` (0: the features' input layer). */
-  function gridLayer(grid, col) {
-    if (!grid) return null;
-    if (col === 0) return grid.layers.find((l) => l.role === "input") ?? null;
-    const dense = nodes.find((n) => n.col === col)?.dense;
-    return grid.layers.find((l) => l.dense === dense) ?? null;
-  }
-
   function paint() {
     frame = 0;
     if (!geo) return;
     const grid = store.get("grid");
     const t0 = performance.now();
-    if (grid && grid !== painted) paintMaps(grid);
-    paintLines();
-    paintHere(grid);
+    if (grid && grid !== painted) paintMaps(container, nodes, grid, structure, geo);
+    paintLines(svg, edges, store.get("weights"));
+    paintHere(nodes, grid, store.get("pointer"));
     painted = grid;
     performance.measure("plane-diagram-work", { start: t0, end: performance.now() }); // bench/lab_page_perf.py
-  }
-
-  /** With the pointer on the output map: each neuron's value at that point of the grid. */
-  function paintHere(grid) {
-    const at = store.get("pointer");
-    for (const n of nodes) {
-      if (!at || !grid || !n.layer || !n.used) {
-        n.here.hidden = true;
-        continue;
-      }
-      const S = n.layer.shape[1];
-      n.here.hidden = false;
-      n.here.textContent = formatShort(n.layer.data[n.offset + at.i * S + at.j]);
-    }
-  }
-
-  function paintMaps(grid) {
-    const S = grid.size;
-    const spec = structure;
-    for (let col = 0; col < geo.columns.length; col++) {
-      const layer = gridLayer(grid, col);
-      if (!layer) continue;
-      const act = col === 0 ? "linear" : col <= spec.hidden.length ? spec.hidden[col - 1].activation : spec.output.activation;
-      for (const n of nodes) {
-        if (n.col !== col || !n.used) continue;
-        const unit = col === 0 ? spec.chosen.indexOf(n.feature.id) : n.unit;
-        if (unit < 0 || unit >= layer.units) continue;
-        if (n.canvas.width !== S) {
-          n.canvas.width = S;
-          n.canvas.height = S;
-          n.image = null;
-        }
-        n.image ??= n.canvas.getContext("2d").createImageData(S, S);
-        const offset = unit * S * S;
-        // unbounded outputs (ReLU, linear, the features) on each map's own scale: its shape shows
-        // even when another neuron of the layer is much larger (the tooltip gives the numbers)
-        const [lo, hi] = colourRange(act, absMaxOf(layer.data, offset, S * S));
-        paintGrid(layer.data, offset, S * S, lo, hi, n.image.data);
-        n.canvas.getContext("2d").putImageData(n.image, 0, 0);
-        n.layer = layer;
-        n.offset = offset;
-        n.box.dataset.layer = layer.name;
-      }
-    }
-    performance.mark("plane-maps", { detail: { step: grid.step, id: grid.id } });
-    container.dataset.gridStep = String(grid.step);
-    container.dataset.gridId = String(grid.id);
-  }
-
-  function paintLines() {
-    const w = store.get("weights");
-    if (!w) return;
-    const ref = weightRef(Object.values(w).map((l) => l.W).filter(Boolean));
-    for (const e of edges) {
-      const layer = w[e.dense];
-      if (!layer?.W || e.row >= layer.shape[0] || e.col >= layer.shape[1]) continue;
-      const v = layer.W[e.row * layer.shape[1] + e.col];
-      if (v === e.value && ref === e.ref) continue; // unchanged: no style work
-      e.value = v;
-      e.ref = ref;
-      const style = weightStyle(v, { ref });
-      e.line.style.stroke = style.color;
-      e.line.style.strokeWidth = String(style.width);
-      e.hit.dataset.value = String(v);
-    }
-    svg.dataset.ref = String(ref);
   }
 
   // -- hover and editing -----------------------------------------------------------------------
@@ -397,15 +283,6 @@ export function createNetworkView(container, store, { refreshPlane }) {
       ro.disconnect();
     },
   };
-}
-
-/** A value in at most 4 characters or so, for the small label on a map. */
-function formatShort(v) {
-  if (!Number.isFinite(v)) return String(v);
-  const a = Math.abs(v);
-  if (a >= 100) return v.toExponential(0);
-  if (a >= 10) return v.toFixed(0);
-  return v.toFixed(2).replace(/^(-?)0\./, "$1.");
 }
 
 function formatNumber(v) {

@@ -4,16 +4,14 @@
 // one, delete one). While a neuron is hovered in the diagram, its map is shown here instead.
 
 import { api } from "../../api.js";
-import { el } from "../../detail/dom.js";
-import { SCALE, formatValue } from "../../lib/colors.js";
+import { el } from "../../ui/dom.js";
 import { applyChange, currentSetup } from "./actions.js";
 import { pointsOnScreen } from "./controls.js";
 import { absMaxOf, colourRange, cssColour, paintGrid } from "./heatmap.js";
 import { addPoint, clampToDomain, movePoint, nearestPoint, planeTransform, removePoint, roundTo } from "./points.js";
 import { gridCell, gridValue } from "./wire.js";
+import { CLASS_COLOURS, activationOf, dataPoints, drawLegend, drawPoints, fmt, pointText } from "./out-pieces.js";
 
-const rgb = (c) => `rgb(${c[0]},${c[1]},${c[2]})`;
-export const CLASS_COLOURS = [rgb(SCALE[1]), rgb(SCALE[9])]; // class 0 blue, class 1 red
 
 export function createOutputView(container, store) {
   const map = el("canvas", { width: "1", height: "1", class: "out-map", role: "img", "aria-label": "the network's output over the plane" });
@@ -65,7 +63,7 @@ export function createOutputView(container, store) {
     if (focus) {
       const layer = grid.layers.find((l) => l.name === focus.layer);
       if (layer) {
-        const act = layer.role === "input" ? "linear" : activationOf(layer);
+        const act = layer.role === "input" ? "linear" : activationOf(store.get("spec"), layer);
         const offset = focus.unit * grid.size * grid.size;
         const range = colourRange(act, absMaxOf(layer.data, offset, grid.size ** 2));
         return { layer, unit: focus.unit, lo: range[0], hi: range[1], what: `${focus.label} (move away to see the output)` };
@@ -80,12 +78,6 @@ export function createOutputView(container, store) {
     const a = Math.max(absMaxOf(layer.data, unit * grid.size ** 2, grid.size ** 2), targets ? absMaxOf(targets) : 0);
     const [lo, hi] = colourRange("linear", a);
     return { layer, unit, lo, hi, what: "The network's output: the regression surface (blue low, white 0, red high)." };
-  }
-
-  function activationOf(layer) {
-    const spec = store.get("spec");
-    const l = spec?.layers.find((x) => x.name === layer.name);
-    return l?.type === "dense" ? "linear" : l?.type ?? "linear";
   }
 
   let lastShown = null;
@@ -105,7 +97,9 @@ export function createOutputView(container, store) {
       paintGrid(s.layer.data, s.unit * S * S, S * S, s.lo, s.hi, image.data, { discrete: discrete.checked && !store.get("focus") });
       map.getContext("2d").putImageData(image, 0, 0);
       caption.textContent = s.what;
-      if (!lastShown || lastShown.lo !== s.lo || lastShown.hi !== s.hi) drawLegend(s);
+      if (!lastShown || lastShown.lo !== s.lo || lastShown.hi !== s.hi) {
+        drawLegend(legend, s, currentSetup(store).task === "classification" && !store.get("focus"));
+      }
       lastShown = s;
       wrap.dataset.step = String(grid.step);
       wrap.dataset.gridId = String(grid.id);
@@ -126,96 +120,22 @@ export function createOutputView(container, store) {
       currentSetup(store).task === "regression" ? `${lastShown?.lo},${lastShown?.hi}` : ""];
     if (!pointsKey || key.some((v, i) => v !== pointsKey[i])) {
       pointsKey = key;
-      drawPoints();
+      const regression = currentSetup(store).task === "regression";
+      const colourOf = (label) => {
+        if (!regression) return CLASS_COLOURS[label >= 0.5 ? 1 : 0];
+        const range = lastShown ?? { lo: -1, hi: 1 };
+        return cssColour(label, range.lo, range.hi);
+      };
+      const editing = store.get("editPoints");
+      const pts = editing ? editing.map((q) => ({ x: q[0], y: q[1], label: q[2], split: "train" })) : dataPoints(store.get("planar"));
+      drawPoints(overlay, pts, { size, t: transform(), showTest: showTest.checked, colourOf, extent: extent(),
+        axes: store.get("planar")?.axes ?? ["x1", "x2"] });
     }
     performance.measure("plane-output-work", { start: t0, end: performance.now() }); // bench/lab_page_perf.py
   }
   let pointsKey = null;
 
-  function drawLegend(s) {
-    const bar = el("span", { class: "out-legend-bar" });
-    const stops = [];
-    for (let i = 0; i <= 10; i++) stops.push(`${cssColour(s.lo + ((s.hi - s.lo) * i) / 10, s.lo, s.hi)} ${i * 10}%`);
-    bar.style.background = `linear-gradient(to right, ${stops.join(", ")})`;
-    const setup = currentSetup(store);
-    const left = setup.task === "classification" && !store.get("focus") ? "0: class 0" : formatValue(s.lo);
-    const right = setup.task === "classification" && !store.get("focus") ? "1: class 1" : formatValue(s.hi);
-    legend.replaceChildren(el("span", {}, left), bar, el("span", {}, right));
-  }
-
   // -- the points ------------------------------------------------------------------------------
-  function dataPoints() {
-    const pl = store.get("planar");
-    const out = [];
-    if (!pl) return out;
-    for (const split of ["train", "val"]) {
-      const s = pl.splits[split];
-      if (!s) continue;
-      const n = s.y.data.length;
-      for (let i = 0; i < n; i++) out.push({ x: s.x.data[2 * i], y: s.x.data[2 * i + 1], label: s.y.data[i], split, index: s.index?.[i] ?? i, name: pl.names?.[split]?.[i] });
-    }
-    return out;
-  }
-
-  function drawPoints() {
-    const dpr = window.devicePixelRatio || 1;
-    if (overlay.width !== Math.round(size * dpr)) {
-      overlay.width = Math.round(size * dpr);
-      overlay.height = Math.round(size * dpr);
-    }
-    const ctx = overlay.getContext("2d");
-    ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
-    ctx.clearRect(0, 0, size, size);
-    const t = transform();
-    const regression = currentSetup(store).task === "regression";
-    const colourOfLabel = (label) => {
-      if (!regression) return CLASS_COLOURS[label >= 0.5 ? 1 : 0];
-      const s = lastShown ?? { lo: -1, hi: 1 };
-      return cssColour(label, s.lo, s.hi);
-    };
-    const editing = store.get("editPoints");
-    const pts = editing ? editing.map((p) => ({ x: p[0], y: p[1], label: p[2], split: "train" })) : dataPoints();
-    let shownCount = 0;
-    for (const p of pts) {
-      if (p.split === "val" && !showTest.checked) continue;
-      const [px, py] = t.toPx(p.x, p.y);
-      if (px < -4 || py < -4 || px > size + 4 || py > size + 4) continue;
-      shownCount += 1;
-      ctx.beginPath();
-      ctx.arc(px, py, p.name ? 6 : 3.6, 0, 2 * Math.PI);
-      ctx.fillStyle = colourOfLabel(p.label);
-      ctx.fill();
-      ctx.lineWidth = p.split === "val" ? 1.6 : 1;
-      ctx.strokeStyle = p.split === "val" ? "#111" : "#fff";
-      ctx.stroke();
-      if (p.name) {
-        ctx.font = "11px system-ui, sans-serif";
-        ctx.textAlign = "left";
-        ctx.lineWidth = 3;
-        ctx.strokeStyle = "rgba(255,255,255,0.9)";
-        ctx.strokeText(p.name, px + 8, py + 4);
-        ctx.fillStyle = "#111";
-        ctx.fillText(p.name, px + 8, py + 4);
-      }
-    }
-    overlay.dataset.points = String(shownCount);
-    // the axes' ends
-    const e = extent();
-    const axes = store.get("planar")?.axes ?? ["x1", "x2"];
-    ctx.font = "10px system-ui, sans-serif";
-    ctx.lineWidth = 3;
-    ctx.strokeStyle = "rgba(255,255,255,0.9)";
-    ctx.fillStyle = "#111";
-    const label = (text, x, y, align) => {
-      ctx.textAlign = align;
-      ctx.strokeText(text, x, y);
-      ctx.fillText(text, x, y);
-    };
-    label(`${fmt(e.x1[0])}`, 3, size - 4, "left");
-    label(`${axes[0]} ${fmt(e.x1[1])}`, size - 3, size - 4, "right");
-    label(`${axes[1]} ${fmt(e.x2[1])}`, 3, 11, "left");
-  }
-
   // -- hover: the output under the pointer, the point under it ----------------------------------
   function local(e) {
     const r = overlay.getBoundingClientRect();
@@ -234,7 +154,7 @@ export function createOutputView(container, store) {
     }
     const grid = store.get("grid");
     const [x, y] = transform().toPlane(px, py);
-    const pts = dataPoints().filter((p) => p.split === "train" || showTest.checked);
+    const pts = dataPoints(store.get("planar")).filter((p) => p.split === "train" || showTest.checked);
     const i = nearestPoint(pts.map((p) => [p.x, p.y]), transform(), px, py, 7);
     let text = `${axisName(0)} ${fmt(x)}, ${axisName(1)} ${fmt(y)}`;
     if (grid) {
@@ -247,7 +167,7 @@ export function createOutputView(container, store) {
     }
     if (i >= 0) {
       const p = pts[i];
-      text = pointText(p, null);
+      text = pointText(p, null, currentSetup(store).task === "regression");
       hoverPoint = p;
       forwardPoint(p);
     } else hoverPoint = null;
@@ -263,14 +183,6 @@ export function createOutputView(container, store) {
   });
 
   const axisName = (k) => (store.get("planar")?.axes ?? ["x1", "x2"])[k];
-  function pointText(p, out) {
-    const regression = currentSetup(store).task === "regression";
-    const who = p.name ? `${p.name}: ` : `${p.split === "val" ? "test" : "train"} point: `;
-    const label = regression ? `target ${fmt(p.label)}` : `class ${p.label >= 0.5 ? 1 : 0}`;
-    const said = out === null ? "" : `; the network says ${fmt(out)}`;
-    return `${who}(${fmt(p.x)}, ${fmt(p.y)}), ${label}${said}`;
-  }
-
   /** The server's forward of a data point: its output, shown with the point. */
   let readPoint = null; // the point the readout line is about
   async function forwardPoint(p, { hovered = true } = {}) {
@@ -281,7 +193,7 @@ export function createOutputView(container, store) {
       if (token !== forwardToken || (hovered && hoverPoint !== p)) return;
       const scores = reply.probabilities ?? reply.scores;
       const out = scores.length > 1 ? scores[1] : scores[0];
-      const text = pointText(p, out);
+      const text = pointText(p, out, currentSetup(store).task === "regression");
       if (hovered) {
         tip.textContent = text;
         tip.dataset.output = String(out);
@@ -303,7 +215,7 @@ export function createOutputView(container, store) {
     const grid = store.get("grid");
     if (!readPoint || store.get("training") || grid === readGrid) return;
     readGrid = grid;
-    const p = dataPoints().find((q) => q.split === readPoint.split && q.index === readPoint.index);
+    const p = dataPoints(store.get("planar")).find((q) => q.split === readPoint.split && q.index === readPoint.index);
     if (p && Math.abs(p.x - readPoint.x) < 1e-9 && Math.abs(p.y - readPoint.y) < 1e-9) forwardPoint(p, { hovered: false });
     else {
       readPoint = null;
@@ -384,8 +296,4 @@ export function createOutputView(container, store) {
       ro.disconnect();
     },
   };
-}
-
-function fmt(v) {
-  return Number.isFinite(v) ? String(+v.toFixed(3)) : String(v);
 }

@@ -8,9 +8,10 @@ import { createSessionController } from "../../controllers/session.js";
 import { SCHEMA, createStore } from "../../store.js";
 import { PLANAR_PARAMS, SETTING_PARAMS } from "../../lib/urlstate.js";
 import { writeParams } from "../url.js";
+import { sendCommand } from "../../lib/send.js";
 import { buildSpec, readSpec } from "./setup.js";
 import { createGridCollector, createWeightCollector } from "./wire.js";
-import { el, ensureStylesheet } from "../../detail/dom.js";
+import { el, ensureStylesheet } from "../../ui/dom.js";
 import { createPlaneControls } from "./controls.js";
 import { createNetworkView } from "./network-view.js";
 import { createOutputView } from "./output-view.js";
@@ -103,7 +104,7 @@ export function mountPlane(panel) {
   });
 
   // -- asking the server -----------------------------------------------------------------
-  const send = (cmd) => new Promise((resolve, reject) => store.set("request", { type: "send", cmd, resolve, reject, at: performance.now() }));
+  const send = (cmd) => sendCommand(store, cmd);
   const denseNames = () => (readSpec(store.get("spec"))?.hidden.map((h) => h.dense) ?? []).concat(readSpec(store.get("spec"))?.output.dense ?? []);
   function probeSample() {
     const ds = store.get("session")?.dataset;

@@ -4,7 +4,7 @@
 // values (PUT params, one request), then asks only for the new grid: the server now holds exactly
 // those float32 values. `pendingEdit` lets the output view measure typed value -> boundary.
 
-import { el } from "../../detail/dom.js";
+import { el } from "../../ui/dom.js";
 import { pause, request } from "./actions.js";
 import { matrixWithAll } from "./wire.js";
 

@@ -1,8 +1,8 @@
-// Grid layout, hit-testing and the colour scale (static/js/detail/grid.js, colors.js).
+// Grid layout, hit-testing and the colour scale (static/js/ui/grid.js, colors.js).
 import test from "node:test";
 import assert from "node:assert/strict";
-import { gridLayout, cellAt } from "../../static/js/detail/grid.js";
-import { divergingRGB, absMax, fmt, sequentialRGB } from "../../static/js/detail/colors.js";
+import { gridLayout, cellAt } from "../../static/js/ui/grid.js";
+import { divergingRGB, absMax, fmt, sequentialRGB } from "../../static/js/ui/colors.js";
 
 test("layout and hit-testing agree cell by cell", () => {
   const l = gridLayout(3, 5, 10, 2);

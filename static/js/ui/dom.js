@@ -1,4 +1,4 @@
-// Tiny DOM helpers shared by the detail, film and landscape views.
+// Tiny DOM helpers: the page's one way to build elements (views, detail, film, landscape, lab).
 
 /** el("div", {class: "x", "aria-label": "y"}, child, "text", ...): text is always text, never
  * HTML (the one DOM rule of docs/frontend.md). */

@@ -1,7 +1,7 @@
-// The animation clock (static/js/detail/animator.js), driven by a hand-cranked scheduler.
+// The animation clock (static/js/ui/animator.js), driven by a hand-cranked scheduler.
 import test from "node:test";
 import assert from "node:assert/strict";
-import { createAnimator } from "../../static/js/detail/animator.js";
+import { createAnimator } from "../../static/js/ui/animator.js";
 
 function fakeClock() {
   let t = 0;

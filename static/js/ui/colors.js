@@ -1,4 +1,4 @@
-// Colour helpers for the detail views. The diverging scale is the page's own (lib/colors.js,
+// Colour helpers for the detail, film and landscape views. The diverging scale is the page's own (lib/colors.js,
 // ColorBrewer RdBu centred on zero: negative blue, zero near-white, positive red), so a value
 // has the same colour here as in the network view. Plus a sequential scale for losses.
 

@@ -1,0 +1,130 @@
+// The pieces the 2-D view's network diagram draws (network-view.js is their container): the
+// layer controls over its columns, each neuron's map over the plane, each weight's line, the
+// value under the pointer. They take what they draw (the grid, the weights, the nodes and
+// edges the container built) and never the store.
+
+import { el } from "../../ui/dom.js";
+import { weightRef, weightStyle } from "./diagram.js";
+import { absMaxOf, colourRange, paintGrid } from "./heatmap.js";
+import { ACTIVATIONS, LIMITS } from "./setup.js";
+
+const HEAD_WIDE = 120; // column spacing from which each layer's controls sit above its column
+
+/**
+ * The controls over the diagram's columns: features, each hidden layer's neurons -/+ and
+ * activation, the output. Above their columns when the columns are wide enough, else a list.
+ * `geo`: diagram.js layoutNetwork's; `spec`: setup.js readSpec's.
+ */
+export function drawHeads(heads, spec, geo) {
+  const spacing = geo.columns.length > 1 ? geo.columns[1].x - geo.columns[0].x : geo.width;
+  const wide = spacing >= HEAD_WIDE;
+  heads.dataset.layout = wide ? "columns" : "list";
+  heads.replaceChildren();
+  const headAt = (col, child) => {
+    if (wide) {
+      const w = Math.min(spacing - 6, 130);
+      const x = geo.columns[col].x + geo.node / 2 - w / 2;
+      child.style.left = `${Math.max(0, Math.min(geo.width - w, x))}px`;
+      child.style.width = `${w}px`;
+    }
+    heads.append(child);
+  };
+  headAt(0, el("div", { class: "net-head" }, el("strong", {}, "features"), el("span", { class: "hint" }, "click to use")));
+  spec.hidden.forEach((h, k) => {
+    const act = el("select", { "aria-label": `activation of hidden layer ${k + 1}`, "data-layer": String(k) },
+      ...ACTIVATIONS.map((a) => el("option", { value: a.id }, a.label)));
+    act.value = h.activation;
+    headAt(k + 1, el("div", { class: "net-head", "data-layer": String(k) },
+      el("span", { class: "net-units" },
+        el("button", { type: "button", "data-act": "units-", "data-layer": String(k), "aria-label": `one neuron fewer in hidden layer ${k + 1}`, disabled: h.units <= 1 }, "−"),
+        el("span", {}, `${wide ? "" : `layer ${k + 1}: `}${h.units} neuron${h.units === 1 ? "" : "s"}`),
+        el("button", { type: "button", "data-act": "units+", "data-layer": String(k), "aria-label": `one neuron more in hidden layer ${k + 1}`, disabled: h.units >= LIMITS.units }, "+")),
+      act));
+  });
+  headAt(geo.columns.length - 1, el("div", { class: "net-head" }, el("strong", {}, "output"), el("span", { class: "hint" }, spec.output.activation)));
+  heads.style.height = wide ? "58px" : "";
+}
+
+/** With the pointer on the output map: each neuron's value at that point of the grid. */
+export function paintHere(nodes, grid, at) {
+  for (const n of nodes) {
+    if (!at || !grid || !n.layer || !n.used) {
+      n.here.hidden = true;
+      continue;
+    }
+    const S = n.layer.shape[1];
+    n.here.hidden = false;
+    n.here.textContent = formatShort(n.layer.data[n.offset + at.i * S + at.j]);
+  }
+}
+
+/** Each used neuron's map: its layer of the server's grid, on its activation's colour range.
+ * `structure`: {chosen, hidden, output} as drawn; sets the container's grid step and id. */
+export function paintMaps(container, nodes, grid, structure, geo) {
+  const S = grid.size;
+  const spec = structure;
+  for (let col = 0; col < geo.columns.length; col++) {
+    const layer = gridLayer(grid, col, nodes);
+    if (!layer) continue;
+    const act = col === 0 ? "linear" : col <= spec.hidden.length ? spec.hidden[col - 1].activation : spec.output.activation;
+    for (const n of nodes) {
+      if (n.col !== col || !n.used) continue;
+      const unit = col === 0 ? spec.chosen.indexOf(n.feature.id) : n.unit;
+      if (unit < 0 || unit >= layer.units) continue;
+      if (n.canvas.width !== S) {
+        n.canvas.width = S;
+        n.canvas.height = S;
+        n.image = null;
+      }
+      n.image ??= n.canvas.getContext("2d").createImageData(S, S);
+      const offset = unit * S * S;
+      // unbounded outputs (ReLU, linear, the features) on each map's own scale: its shape shows
+      // even when another neuron of the layer is much larger (the tooltip gives the numbers)
+      const [lo, hi] = colourRange(act, absMaxOf(layer.data, offset, S * S));
+      paintGrid(layer.data, offset, S * S, lo, hi, n.image.data);
+      n.canvas.getContext("2d").putImageData(n.image, 0, 0);
+      n.layer = layer;
+      n.offset = offset;
+      n.box.dataset.layer = layer.name;
+    }
+  }
+  performance.mark("plane-maps", { detail: { step: grid.step, id: grid.id } });
+  container.dataset.gridStep = String(grid.step);
+  container.dataset.gridId = String(grid.id);
+}
+
+/** Each weight's line: width |w| and colour its sign (diagram.js weightStyle), restyled only
+ * when its value or the reference changed. `w`: store.weights. */
+export function paintLines(svg, edges, w) {
+  if (!w) return;
+  const ref = weightRef(Object.values(w).map((l) => l.W).filter(Boolean));
+  for (const e of edges) {
+    const layer = w[e.dense];
+    if (!layer?.W || e.row >= layer.shape[0] || e.col >= layer.shape[1]) continue;
+    const v = layer.W[e.row * layer.shape[1] + e.col];
+    if (v === e.value && ref === e.ref) continue; // unchanged: no style work
+    e.value = v;
+    e.ref = ref;
+    const style = weightStyle(v, { ref });
+    e.line.style.stroke = style.color;
+    e.line.style.strokeWidth = String(style.width);
+    e.hit.dataset.value = String(v);
+  }
+  svg.dataset.ref = String(ref);
+}
+
+function gridLayer(grid, col, nodes) {
+  if (!grid) return null;
+  if (col === 0) return grid.layers.find((l) => l.role === "input") ?? null;
+  const dense = nodes.find((n) => n.col === col)?.dense;
+  return grid.layers.find((l) => l.dense === dense) ?? null;
+}
+
+/** A value in at most 4 characters or so, for the small label on a map. */
+function formatShort(v) {
+  if (!Number.isFinite(v)) return String(v);
+  const a = Math.abs(v);
+  if (a >= 100) return v.toExponential(0);
+  if (a >= 10) return v.toFixed(0);
+  return v.toFixed(2).replace(/^(-?)0\./, "$1.");
+}
