@@ -291,9 +291,14 @@ def test_switching_data_sets_and_placing_points(page: Page, base_url: str, conso
     page.mouse.down()
     page.mouse.move(*to_px(-3, 3), steps=6)
     page.mouse.up()
+    # wait for the server's reply to the drag (the store's settings come from it): the placed
+    # point gone from the centre, a class-0 point at (-3, 3) (XOR may hold one there already,
+    # so that alone does not say the drag has landed)
     page.wait_for_function(
-        f"{STORE}.get('settings').planar.points.some(p => Math.abs(p[0] + 3) < 0.3"
-        " && Math.abs(p[1] - 3) < 0.3 && p[2] === 0)",
+        f"(() => {{ const pts = {STORE}.get('settings').planar.points;"
+        " return !pts.some(p => Math.abs(p[0]) < 0.2 && Math.abs(p[1]) < 0.2 && p[2] === 0)"
+        " && pts.some(p => Math.abs(p[0] + 3) < 0.3 && Math.abs(p[1] - 3) < 0.3"
+        " && p[2] === 0); })()",
         timeout=READY,
     )
     points = get_json(f"{base_url}/api/sessions/{session}")["settings"]["planar"]["points"]
