@@ -5,6 +5,7 @@ import { formatValue } from "../lib/colors.js";
 import { formatDuration } from "../lib/geometry.js";
 import { epochTimeLeft } from "../lib/epoch-clock.js";
 import { api } from "../api.js";
+import { el } from "../ui/dom.js";
 import { grayCanvas } from "../lib/gray.js";
 import { rewindEpochs, rewindNote } from "../lib/rewind.js";
 
@@ -72,10 +73,7 @@ export function createTraining(container, store) {
     else if (act === "epoch") req({ type: "train", unit: "epochs", count: 1 });
   });
   // "+1 sample": which sample the step trained on (progress `trained_on`), with a way to look at it.
-  const trained = document.createElement("div");
-  trained.className = "train-sample";
-  trained.setAttribute("aria-live", "polite");
-  trained.hidden = true;
+  const trained = el("div", { class: "train-sample", "aria-live": "polite", hidden: true });
   q(".train-buttons").after(trained);
   let trainedKey = null;
   async function showTrained() {
@@ -86,12 +84,8 @@ export function createTraining(container, store) {
     trained.replaceChildren();
     trained.hidden = !on;
     if (!on) return;
-    const text = document.createElement("span");
-    text.textContent = `Trained on train sample #${on.index}`;
-    const show = document.createElement("button");
-    show.type = "button";
-    show.className = "link";
-    show.textContent = "show it";
+    const text = el("span", {}, `Trained on train sample #${on.index}`);
+    const show = el("button", { type: "button", class: "link" }, "show it");
     show.addEventListener("click", () => store.set("input", { kind: "sample", split: on.split, index: on.index, t0: performance.now() }));
     trained.append(text, " ", show);
     try {
@@ -108,18 +102,10 @@ export function createTraining(container, store) {
 
   // "Test": the test split, evaluated at the current weights. It is the final, unbiased
   // measure only while nothing was chosen by it: the note says so, and counts the looks.
-  const testBox = document.createElement("div");
-  testBox.className = "train-test";
-  const testBtn = document.createElement("button");
-  testBtn.type = "button";
-  testBtn.className = "test-run";
-  testBtn.textContent = "Test";
-  const testNote = document.createElement("p");
-  testNote.className = "hint test-note";
-  const testResult = document.createElement("p");
-  testResult.className = "test-result";
-  testResult.setAttribute("aria-live", "polite");
-  testBox.append(testBtn, testNote, testResult);
+  const testBtn = el("button", { type: "button", class: "test-run" }, "Test");
+  const testNote = el("p", { class: "hint test-note" });
+  const testResult = el("p", { class: "test-result", "aria-live": "polite" });
+  const testBox = el("div", { class: "train-test" }, testBtn, testNote, testResult);
   let looks = []; // [{epoch, step}] of this session's test evaluations seen on this page
   let looksFor = null;
   function showTestNote() {
@@ -157,20 +143,11 @@ export function createTraining(container, store) {
   });
 
   // Rewinding deletes the epochs after the one chosen: ask first, right under the button.
-  const confirmBox = document.createElement("div");
-  confirmBox.className = "rewind-confirm";
-  confirmBox.setAttribute("role", "group");
-  confirmBox.hidden = true;
-  const confirmText = document.createElement("p");
-  const confirmYes = document.createElement("button");
-  confirmYes.type = "button";
-  confirmYes.className = "danger";
-  confirmYes.textContent = "Delete and rewind";
-  const confirmNo = document.createElement("button");
-  confirmNo.type = "button";
-  confirmNo.textContent = "Cancel";
-  confirmBox.append(confirmText, confirmYes, confirmNo);
-  confirmBox.setAttribute("aria-label", "Confirm the rewind");
+  const confirmText = el("p");
+  const confirmYes = el("button", { type: "button", class: "danger" }, "Delete and rewind");
+  const confirmNo = el("button", { type: "button" }, "Cancel");
+  const confirmBox = el("div", { class: "rewind-confirm", role: "group", "aria-label": "Confirm the rewind", hidden: true },
+    confirmText, confirmYes, confirmNo);
   q(".train-rewind").after(confirmBox);
   confirmBox.after(testBox);
   let asked = null; // the epoch the open question is about

@@ -5,48 +5,24 @@
 // `example` fills the grid with it; otherwise it starts at zeros.
 
 import { PRESETS } from "../lib/presets.js";
+import { el } from "../ui/dom.js";
 import { specToParams } from "../lib/urlstate.js";
 import { parseCell, parseValues, typedGridFits } from "../lib/values.js";
 
 export function createValues(container, store) {
-  const details = document.createElement("details");
-  details.className = "values";
-  details.open = true;
-  const summary = document.createElement("summary");
-  const title = document.createElement("span");
-  title.textContent = "Type the input";
-  const shapeEl = document.createElement("span");
-  shapeEl.className = "values-shape";
-  summary.append(title, " ", shapeEl);
-  const hint = document.createElement("p");
-  hint.className = "hint";
-  hint.textContent = "Any real numbers, fed to the network exactly as typed (no preprocessing). "
-    + "A drawing or an upload is shrunk to this size instead.";
-  const grids = document.createElement("div");
-  grids.className = "values-grids";
-  const paste = document.createElement("div");
-  paste.className = "values-paste";
-  const area = document.createElement("textarea");
-  area.rows = 4;
-  area.spellcheck = false;
-  area.setAttribute("aria-label", "input values, channel by channel, row by row");
-  area.placeholder = "numbers separated by spaces, commas or new lines";
-  const pasteBtn = document.createElement("button");
-  pasteBtn.type = "button";
-  pasteBtn.className = "primary values-feed";
-  pasteBtn.textContent = "Feed these numbers";
-  paste.append(area, pasteBtn);
-  const actions = document.createElement("div");
-  actions.className = "editor-actions";
-  const fill = document.createElement("button");
-  fill.type = "button";
-  fill.className = "values-fill";
-  fill.textContent = "Copy what the network sees";
-  const state = document.createElement("span");
-  state.className = "values-state";
-  state.setAttribute("aria-live", "polite");
-  actions.append(fill, state);
-  details.append(summary, hint, grids, paste, actions);
+  const shapeEl = el("span", { class: "values-shape" });
+  const summary = el("summary", {}, el("span", {}, "Type the input"), " ", shapeEl);
+  const hint = el("p", { class: "hint" }, "Any real numbers, fed to the network exactly as typed "
+    + "(no preprocessing). A drawing or an upload is shrunk to this size instead.");
+  const grids = el("div", { class: "values-grids" });
+  const area = el("textarea", { rows: 4, spellcheck: "false", "aria-label": "input values, channel by channel, row by row",
+    placeholder: "numbers separated by spaces, commas or new lines" });
+  const pasteBtn = el("button", { type: "button", class: "primary values-feed" }, "Feed these numbers");
+  const paste = el("div", { class: "values-paste" }, area, pasteBtn);
+  const fill = el("button", { type: "button", class: "values-fill" }, "Copy what the network sees");
+  const state = el("span", { class: "values-state", "aria-live": "polite" });
+  const actions = el("div", { class: "editor-actions" }, fill, state);
+  const details = el("details", { class: "values", open: true }, summary, hint, grids, paste, actions);
   container.append(details);
 
   let shape = null; // [C, H, W] of the grid on screen, or null when hidden
