@@ -1,5 +1,7 @@
 // The help dialog: what to do first and the keyboard shortcuts.
 
+import { el } from "../ui/dom.js";
+
 export const SHORTCUTS = [
   ["Space", "play / pause training"],
   ["s", "train one batch"],
@@ -15,20 +17,22 @@ export const SHORTCUTS = [
 ];
 
 export function createHelp(container, store) {
-  container.innerHTML = `
-    <div class="help-box" role="dialog" aria-modal="true" aria-labelledby="help-title">
-      <h2 id="help-title">How to use nnplay</h2>
-      <ol>
-        <li><strong>Draw a digit</strong> on the pad (mouse, finger, pen, or the arrow keys). Every stroke runs the network: each column shows one layer's output, the bars on the right are the class probabilities.</li>
-        <li><strong>Train</strong> with the buttons on the right: one sample, one batch, one epoch, or play. Watch the loss fall and the accuracy rise.</li>
-        <li><strong>Click a feature map</strong> to see the arithmetic behind it.</li>
-        <li><strong>Change the architecture</strong> in the editor below the network, or teach it <strong>your own classes</strong> under the pad.</li>
-      </ol>
-      <h3>Keyboard</h3>
-      <dl class="keys">${SHORTCUTS.map(([k, v]) => `<dt><kbd>${k}</kbd></dt><dd>${v}</dd>`).join("")}</dl>
-      <p>Colours: blue is negative, white is zero, red is positive. The link in the address bar brings this model back.</p>
-      <button type="button" class="help-close">Close</button>
-    </div>`;
+  container.replaceChildren(
+    el("div", { class: "help-box", role: "dialog", "aria-modal": "true", "aria-labelledby": "help-title" },
+      el("h2", { id: "help-title" }, "How to use nnplay"),
+      el("ol", {},
+        el("li", {}, el("strong", {}, "Draw a digit"), " on the pad (mouse, finger, pen, or the arrow keys). Every stroke runs the network: each column shows one layer's output, the bars on the right are the class probabilities."),
+        el("li", {}, el("strong", {}, "Train"), " with the buttons on the right: one sample, one batch, one epoch, or play. Watch the loss fall and the accuracy rise."),
+        el("li", {}, el("strong", {}, "Click a feature map"), " to see the arithmetic behind it."),
+        el("li", {}, el("strong", {}, "Change the architecture"), " in the editor below the network, or teach it ",
+          el("strong", {}, "your own classes"), " under the pad."),
+      ),
+      el("h3", {}, "Keyboard"),
+      el("dl", { class: "keys" }, ...SHORTCUTS.flatMap(([k, v]) => [el("dt", {}, el("kbd", {}, k)), el("dd", {}, v)])),
+      el("p", {}, "Colours: blue is negative, white is zero, red is positive. The link in the address bar brings this model back."),
+      el("button", { type: "button", class: "help-close" }, "Close"),
+    ),
+  );
   const close = () => {
     container.hidden = true;
   };
