@@ -4,33 +4,37 @@
 import { clientToCanvas } from "../lib/geometry.js";
 import { extendStroke, hasInk, inkToRgba, rasterize, toGray8 } from "../lib/raster.js";
 import { attachKeyboardPen } from "./pad-keys.js";
+import { el } from "../ui/dom.js";
 
 const SIZE = 140; // pad raster, shown at 280 CSS pixels
 
 export function createPad(container, store) {
-  container.innerHTML = `
-    <h2 class="panel-title">Input</h2>
-    <div class="pad-wrap" data-has-ink="false">
-      <canvas class="pad" width="${SIZE}" height="${SIZE}" tabindex="0"
-        aria-label="Drawing pad: draw a digit with the mouse, a finger or a pen"></canvas>
-      <p class="pad-prompt" aria-hidden="true">Draw a digit here</p>
-      <p class="pad-note" hidden></p>
-      <p class="pad-drop" hidden>Drop an image to use it as input</p>
-      <span class="pad-cursor" hidden></span>
-    </div>
-    <div class="pad-tools" role="toolbar" aria-label="Drawing tools">
-      <span class="seg" role="radiogroup" aria-label="Tool">
-        <label><input type="radio" name="pad-tool" value="pen" checked> Pen</label>
-        <label><input type="radio" name="pad-tool" value="eraser"> Eraser</label>
-      </span>
-      <label class="brush">Brush <input type="range" class="pad-brush" min="4" max="24" step="1" value="12"
-        aria-label="Brush size"></label>
-    </div>
-    <div class="pad-tools">
-      <button type="button" class="pad-undo" aria-keyshortcuts="Control+Z">Undo</button>
-      <button type="button" class="pad-clear" aria-keyshortcuts="c">Clear</button>
-      <label class="button upload">Upload image…<input type="file" class="pad-file" accept="image/png,image/jpeg" hidden></label>
-    </div>`;
+  container.replaceChildren(
+    el("h2", { class: "panel-title" }, "Input"),
+    el("div", { class: "pad-wrap", "data-has-ink": "false" },
+      el("canvas", { class: "pad", width: SIZE, height: SIZE, tabindex: "0",
+        "aria-label": "Drawing pad: draw a digit with the mouse, a finger or a pen" }),
+      el("p", { class: "pad-prompt", "aria-hidden": "true" }, "Draw a digit here"),
+      el("p", { class: "pad-note", hidden: true }),
+      el("p", { class: "pad-drop", hidden: true }, "Drop an image to use it as input"),
+      el("span", { class: "pad-cursor", hidden: true }),
+    ),
+    el("div", { class: "pad-tools", role: "toolbar", "aria-label": "Drawing tools" },
+      el("span", { class: "seg", role: "radiogroup", "aria-label": "Tool" },
+        el("label", {}, el("input", { type: "radio", name: "pad-tool", value: "pen", checked: true }), " Pen"),
+        el("label", {}, el("input", { type: "radio", name: "pad-tool", value: "eraser" }), " Eraser"),
+      ),
+      el("label", { class: "brush" }, "Brush ",
+        el("input", { type: "range", class: "pad-brush", min: "4", max: "24", step: "1", value: "12", "aria-label": "Brush size" })),
+    ),
+    el("div", { class: "pad-tools" },
+      el("button", { type: "button", class: "pad-undo", "aria-keyshortcuts": "Control+Z" }, "Undo"),
+      el("button", { type: "button", class: "pad-clear", "aria-keyshortcuts": "c" }, "Clear"),
+      el("label", { class: "button upload" }, "Upload image…",
+        // visually hidden (sr-file), but reachable with Tab (the label shows focus)
+        el("input", { type: "file", class: "pad-file sr-file", accept: "image/png,image/jpeg" })),
+    ),
+  );
   const wrap = container.querySelector(".pad-wrap");
   const canvas = container.querySelector("canvas.pad");
   const ctx = canvas.getContext("2d");
@@ -160,8 +164,6 @@ export function createPad(container, store) {
     store.set("input", { kind: "file", file, version });
   }
   const fileInput = container.querySelector(".pad-file");
-  fileInput.hidden = false; // visually hidden, but reachable with Tab (the label shows focus)
-  fileInput.classList.add("sr-file");
   fileInput.addEventListener("change", () => useFile(fileInput.files[0]));
   const drop = container.querySelector(".pad-drop");
   wrap.addEventListener("dragover", (ev) => {
