@@ -7,23 +7,26 @@ import { el } from "../ui/dom.js";
 import { grayCanvas } from "../lib/gray.js";
 
 export function createOwnData(container, store, pad) {
-  container.innerHTML = `
-    <details class="own">
-      <summary>Teach it your own classes</summary>
-      <form class="own-add">
-        <label>Label <input name="label" list="own-classes" maxlength="32" required placeholder="e.g. cat" aria-label="label for the drawing"></label>
-        <datalist id="own-classes"></datalist>
-        <button type="submit">Add drawing</button>
-      </form>
-      <p class="hint">Draw, type a class name (or pick one), add. Two or more classes, then train on them.</p>
-      <div class="own-classes" aria-live="polite"></div>
-      <div class="own-grid" role="list" aria-label="your samples"></div>
-      <div class="own-actions">
-        <label class="button">Upload zip…<input type="file" class="own-zip" accept=".zip,application/zip" hidden aria-label="upload a zip with one folder per class"></label>
-        <button type="button" class="own-train primary">Train on my data</button>
-      </div>
-      <p class="own-msg" role="status"></p>
-    </details>`;
+  container.replaceChildren(
+    el("details", { class: "own" },
+      el("summary", {}, "Teach it your own classes"),
+      el("form", { class: "own-add" },
+        el("label", {}, "Label ",
+          el("input", { name: "label", list: "own-classes", maxlength: "32", required: true, placeholder: "e.g. cat", "aria-label": "label for the drawing" })),
+        el("datalist", { id: "own-classes" }),
+        el("button", { type: "submit" }, "Add drawing"),
+      ),
+      el("p", { class: "hint" }, "Draw, type a class name (or pick one), add. Two or more classes, then train on them."),
+      el("div", { class: "own-classes", "aria-live": "polite" }),
+      el("div", { class: "own-grid", role: "list", "aria-label": "your samples" }),
+      el("div", { class: "own-actions" },
+        el("label", { class: "button" }, "Upload zip…",
+          el("input", { type: "file", class: "own-zip", accept: ".zip,application/zip", hidden: true, "aria-label": "upload a zip with one folder per class" })),
+        el("button", { type: "button", class: "own-train primary" }, "Train on my data"),
+      ),
+      el("p", { class: "own-msg", role: "status" }),
+    ),
+  );
   const q = (s) => container.querySelector(s);
   const msg = q(".own-msg");
   const form = q(".own-add");
