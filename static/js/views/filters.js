@@ -20,17 +20,18 @@ const KINDS = {
 const ORDER = ["sobel_x", "sobel_y", "gabor45", "gabor135", "gaussian", "gabor0", "gabor90"];
 
 export function createFilters(container, store) {
-  container.innerHTML = `
-    <details class="filters">
-      <summary>Hand-set first-layer filters <span class="filters-layer"></span></summary>
-      <p class="hint">Pick a classic kernel or type the numbers. Freeze the layer in the
-        architecture editor to keep them while the rest learns (the shapes preset does).</p>
-      <div class="filters-grid"></div>
-      <div class="editor-actions">
-        <button type="button" class="primary filters-set">Set these filters</button>
-        <span class="filters-state" aria-live="polite"></span>
-      </div>
-    </details>`;
+  container.replaceChildren(
+    el("details", { class: "filters" },
+      el("summary", {}, "Hand-set first-layer filters ", el("span", { class: "filters-layer" })),
+      el("p", { class: "hint" }, "Pick a classic kernel or type the numbers. Freeze the layer in the"
+        + " architecture editor to keep them while the rest learns (the shapes preset does)."),
+      el("div", { class: "filters-grid" }),
+      el("div", { class: "editor-actions" },
+        el("button", { type: "button", class: "primary filters-set" }, "Set these filters"),
+        el("span", { class: "filters-state", "aria-live": "polite" }),
+      ),
+    ),
+  );
   const grid = container.querySelector(".filters-grid");
   const setBtn = container.querySelector(".filters-set");
   let layer = null;
