@@ -19,33 +19,35 @@ const tokens = (spec) => {
 const IMAGE_DATASETS = ["mnist", "shapes"]; // 1x28x28 images; any other input trains on own data
 
 export function createEditor(container, store) {
-  container.innerHTML = `
-    <details class="editor">
-      <summary><span class="editor-title">Architecture</span> <code class="editor-arch"></code> <span class="editor-params"></span></summary>
-      <div class="editor-top">
-        <label>Preset <select class="editor-preset">
-          <option value="">(custom)</option>
-          ${Object.entries(PRESETS).map(([k, p]) => `<option value="${k}">${p.label}</option>`).join("")}
-        </select></label>
-        <span class="editor-input">input
-          <input data-in="channels" type="number" step="1" aria-label="input channels">×<input data-in="height" type="number" step="1" aria-label="input height">×<input data-in="width" type="number" step="1" aria-label="input width">
-        </span>
-      </div>
-      <datalist id="padding-values"></datalist>
-      <ol class="editor-layers" aria-label="layers, input first"></ol>
-      <div class="editor-add">
-        <label>Add a <select class="editor-add-type"></select></label>
-        <button type="button" class="editor-add-btn">Add layer</button>
-      </div>
-      <div class="editor-filters" hidden></div>
-      <p class="editor-error" role="alert"></p>
-      <div class="editor-actions">
-        <button type="button" class="primary editor-apply">Apply (weights start over)</button>
-        <span class="editor-newsession hint" hidden>This network trains on another dataset (your own data, unless it takes 1×28×28 images): applying it opens a new session.</span>
-        <button type="button" class="editor-revert">Revert</button>
-        <span class="editor-state" aria-live="polite"></span>
-      </div>
-    </details>`;
+  const inputBox = (key) => el("input", { "data-in": key, type: "number", step: "1", "aria-label": `input ${key}` });
+  container.replaceChildren(
+    el("details", { class: "editor" },
+      el("summary", {}, el("span", { class: "editor-title" }, "Architecture"), " ", el("code", { class: "editor-arch" }), " ",
+        el("span", { class: "editor-params" })),
+      el("div", { class: "editor-top" },
+        el("label", {}, "Preset ",
+          el("select", { class: "editor-preset" },
+            el("option", { value: "" }, "(custom)"),
+            ...Object.entries(PRESETS).map(([k, p]) => el("option", { value: k }, p.label)))),
+        el("span", { class: "editor-input" }, "input ", inputBox("channels"), "×", inputBox("height"), "×", inputBox("width")),
+      ),
+      el("datalist", { id: "padding-values" }),
+      el("ol", { class: "editor-layers", "aria-label": "layers, input first" }),
+      el("div", { class: "editor-add" },
+        el("label", {}, "Add a ", el("select", { class: "editor-add-type" })),
+        el("button", { type: "button", class: "editor-add-btn" }, "Add layer"),
+      ),
+      el("div", { class: "editor-filters", hidden: true }),
+      el("p", { class: "editor-error", role: "alert" }),
+      el("div", { class: "editor-actions" },
+        el("button", { type: "button", class: "primary editor-apply" }, "Apply (weights start over)"),
+        el("span", { class: "editor-newsession hint", hidden: true },
+          "This network trains on another dataset (your own data, unless it takes 1×28×28 images): applying it opens a new session."),
+        el("button", { type: "button", class: "editor-revert" }, "Revert"),
+        el("span", { class: "editor-state", "aria-live": "polite" }),
+      ),
+    ),
+  );
   const q = (s) => container.querySelector(s);
   q(".editor-add-type").append(...typeOptions(null));
   for (const f of inputLimits()) {
