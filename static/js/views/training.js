@@ -9,54 +9,58 @@ import { el } from "../ui/dom.js";
 import { grayCanvas } from "../lib/gray.js";
 import { rewindEpochs, rewindNote } from "../lib/rewind.js";
 
-const FIELDS = `
-  <div class="form-grid">
-    <label>Dataset <select name="dataset">
-      <option value="mnist">MNIST digits</option><option value="shapes">Shapes</option><option value="own">My own data</option>
-    </select></label>
-    <label>Seed <input name="seed" type="number" min="0" step="1"></label>
-    <label>Train <input name="split_train" type="number" min="0.05" max="0.95" step="any"></label>
-    <label>Val <input name="split_val" type="number" min="0.05" max="0.9" step="any"></label>
-    <label>Test <input name="split_test" type="number" min="0" max="0.9" step="any"></label>
-    <label>Loss <select name="loss">
-      <option value="cross_entropy">cross-entropy</option><option value="mse">mean squared</option><option value="bce">binary cross-entropy</option>
-    </select></label>
-    <label>Optimizer <select name="optimizer">
-      <option value="sgd">SGD</option><option value="momentum">SGD + momentum</option><option value="adam">Adam</option>
-    </select></label>
-    <label>Learning rate <input name="lr" type="number" min="0.00001" max="10" step="any"></label>
-    <label>Momentum <input name="momentum" type="number" min="0" max="0.999" step="any"></label>
-    <label>Batch size <input name="batch_size" type="number" min="1" max="1024" step="1"></label>
-    <label>Weight decay <input name="weight_decay" type="number" min="0" max="1" step="any"></label>
-  </div>`;
+const num = (name, min, max, step = "any") => el("input", { name, type: "number", min, max, step });
+const select = (name, options) => el("select", { name }, ...options.map(([value, text]) => el("option", { value }, text)));
+
+/** The settings form's fields, one label each (the `name`s are the settings' keys). */
+function fields() {
+  return el("div", { class: "form-grid" },
+    el("label", {}, "Dataset ", select("dataset", [["mnist", "MNIST digits"], ["shapes", "Shapes"], ["own", "My own data"]])),
+    el("label", {}, "Seed ", num("seed", "0", undefined, "1")),
+    el("label", {}, "Train ", num("split_train", "0.05", "0.95")),
+    el("label", {}, "Val ", num("split_val", "0.05", "0.9")),
+    el("label", {}, "Test ", num("split_test", "0", "0.9")),
+    el("label", {}, "Loss ", select("loss", [["cross_entropy", "cross-entropy"], ["mse", "mean squared"], ["bce", "binary cross-entropy"]])),
+    el("label", {}, "Optimizer ", select("optimizer", [["sgd", "SGD"], ["momentum", "SGD + momentum"], ["adam", "Adam"]])),
+    el("label", {}, "Learning rate ", num("lr", "0.00001", "10")),
+    el("label", {}, "Momentum ", num("momentum", "0", "0.999")),
+    el("label", {}, "Batch size ", num("batch_size", "1", "1024", "1")),
+    el("label", {}, "Weight decay ", num("weight_decay", "0", "1")),
+  );
+}
 
 export function createTraining(container, store) {
-  container.innerHTML = `
-    <h2 class="panel-title">Training</h2>
-    <div class="train-epoch" aria-live="polite"></div>
-    <p class="train-problem" role="status" hidden></p>
-    <div class="train-buttons" role="group" aria-label="Train">
-      <button type="button" data-act="sample" aria-keyshortcuts="n" title="one sample (n)">+1 sample</button>
-      <button type="button" data-act="batch" aria-keyshortcuts="s" title="one batch (s)">+1 batch</button>
-      <button type="button" data-act="epoch" aria-keyshortcuts="e" title="one epoch (e)">+1 epoch</button>
-      <button type="button" data-act="play" class="primary" aria-keyshortcuts="Space" title="play / pause (space)">▶ Play</button>
-    </div>
-    <div class="train-rewind">
-      <label>Rewind to epoch <select class="rewind-epoch" aria-label="epoch to rewind to"></select></label>
-      <button type="button" data-act="rewind">Rewind</button>
-      <p class="hint rewind-note" hidden></p>
-    </div>
-    <div class="progress" hidden>
-      <div class="progress-bar" role="progressbar" aria-label="epoch progress" aria-valuemin="0" aria-valuemax="100"><span></span></div>
-      <div class="progress-text" aria-live="off"></div>
-    </div>
-    <details class="train-settings">
-      <summary>Settings <span class="settings-summary"></span></summary>
-      <form class="settings-form">${FIELDS}
-        <p class="hint">Changing dataset, split, loss or seed starts the weights over.</p>
-        <button type="submit">Apply settings</button>
-      </form>
-    </details>`;
+  const trainButton = (act, keys, title, text, cls) =>
+    el("button", { type: "button", "data-act": act, class: cls, "aria-keyshortcuts": keys, title }, text);
+  container.replaceChildren(
+    el("h2", { class: "panel-title" }, "Training"),
+    el("div", { class: "train-epoch", "aria-live": "polite" }),
+    el("p", { class: "train-problem", role: "status", hidden: true }),
+    el("div", { class: "train-buttons", role: "group", "aria-label": "Train" },
+      trainButton("sample", "n", "one sample (n)", "+1 sample"),
+      trainButton("batch", "s", "one batch (s)", "+1 batch"),
+      trainButton("epoch", "e", "one epoch (e)", "+1 epoch"),
+      trainButton("play", "Space", "play / pause (space)", "▶ Play", "primary"),
+    ),
+    el("div", { class: "train-rewind" },
+      el("label", {}, "Rewind to epoch ", el("select", { class: "rewind-epoch", "aria-label": "epoch to rewind to" })),
+      el("button", { type: "button", "data-act": "rewind" }, "Rewind"),
+      el("p", { class: "hint rewind-note", hidden: true }),
+    ),
+    el("div", { class: "progress", hidden: true },
+      el("div", { class: "progress-bar", role: "progressbar", "aria-label": "epoch progress", "aria-valuemin": "0", "aria-valuemax": "100" },
+        el("span")),
+      el("div", { class: "progress-text", "aria-live": "off" }),
+    ),
+    el("details", { class: "train-settings" },
+      el("summary", {}, "Settings ", el("span", { class: "settings-summary" })),
+      el("form", { class: "settings-form" },
+        fields(),
+        el("p", { class: "hint" }, "Changing dataset, split, loss or seed starts the weights over."),
+        el("button", { type: "submit" }, "Apply settings"),
+      ),
+    ),
+  );
   const q = (s) => container.querySelector(s);
   const form = q(".settings-form");
   const play = q("[data-act=play]");
