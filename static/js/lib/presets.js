@@ -1,115 +1,48 @@
 // Architecture presets and default training settings. Pure data.
 
 const INPUT = { channels: 1, height: 28, width: 28 };
+const FLATTEN = { type: "flatten" };
+const RELU = { type: "relu" };
+const SOFTMAX = { type: "softmax" };
+
+/** A preset: its menu label, the spec (input shape, layers), the dataset it trains on, and
+ *  for the by-hand ones the `example` values typed into the input boxes. */
+const preset = (label, input, layers, dataset, example) => ({
+  label,
+  spec: { input, layers },
+  settings: { dataset },
+  ...(example ? { example: { values: example } } : {}),
+});
+
+/** 3x3 convolution (padding 1, `extra` keys added) -> ReLU -> 2x2 max pooling: the image
+ *  presets' block. */
+const convBlock = (filters, extra = {}) => [
+  { type: "conv2d", filters, kernel: 3, stride: 1, padding: 1, ...extra },
+  RELU,
+  { type: "pool", mode: "max", size: 2, stride: 2 },
+];
+const dense = (units) => ({ type: "dense", units });
 
 export const PRESETS = {
-  tiny: {
-    label: "Tiny CNN (MNIST)",
-    spec: {
-      input: INPUT,
-      layers: [
-        { type: "conv2d", filters: 8, kernel: 3, stride: 1, padding: 1 },
-        { type: "relu" },
-        { type: "pool", mode: "max", size: 2, stride: 2 },
-        { type: "flatten" },
-        { type: "dense", units: 10 },
-        { type: "softmax" },
-      ],
-    },
-    settings: { dataset: "mnist" },
-  },
-  small: {
-    label: "Two-conv CNN (MNIST)",
-    spec: {
-      input: INPUT,
-      layers: [
-        { type: "conv2d", filters: 8, kernel: 3, stride: 1, padding: 1 },
-        { type: "relu" },
-        { type: "pool", mode: "max", size: 2, stride: 2 },
-        { type: "conv2d", filters: 16, kernel: 3, stride: 1, padding: 1 },
-        { type: "relu" },
-        { type: "pool", mode: "max", size: 2, stride: 2 },
-        { type: "flatten" },
-        { type: "dense", units: 64 },
-        { type: "relu" },
-        { type: "dense", units: 10 },
-        { type: "softmax" },
-      ],
-    },
-    settings: { dataset: "mnist" },
-  },
-  dense: {
-    label: "Dense only (MNIST)",
-    spec: {
-      input: INPUT,
-      layers: [
-        { type: "flatten" },
-        { type: "dense", units: 64 },
-        { type: "relu" },
-        { type: "dense", units: 10 },
-        { type: "softmax" },
-      ],
-    },
-    settings: { dataset: "mnist" },
-  },
-  shapes: {
-    label: "Shapes, hand-set first filters",
-    spec: {
-      input: INPUT,
-      layers: [
-        { type: "conv2d", filters: 4, kernel: 3, stride: 1, padding: 1, frozen: true },
-        { type: "relu" },
-        { type: "pool", mode: "max", size: 2, stride: 2 },
-        { type: "conv2d", filters: 8, kernel: 3, stride: 1, padding: 1 },
-        { type: "relu" },
-        { type: "pool", mode: "max", size: 2, stride: 2 },
-        { type: "flatten" },
-        { type: "dense", units: 7 },
-        { type: "softmax" },
-      ],
-    },
-    settings: { dataset: "shapes" },
-  },
+  tiny: preset("Tiny CNN (MNIST)", INPUT, [...convBlock(8), FLATTEN, dense(10), SOFTMAX], "mnist"),
+  small: preset("Two-conv CNN (MNIST)", INPUT,
+    [...convBlock(8), ...convBlock(16), FLATTEN, dense(64), RELU, dense(10), SOFTMAX], "mnist"),
+  dense: preset("Dense only (MNIST)", INPUT, [FLATTEN, dense(64), RELU, dense(10), SOFTMAX], "mnist"),
+  shapes: preset("Shapes, hand-set first filters", INPUT,
+    [...convBlock(4, { frozen: true }), ...convBlock(8), FLATTEN, dense(7), SOFTMAX], "shapes"),
 
   // Small networks from the textbook, fed typed values (views/values.js fills in `example`):
   // the classic 4x4 image whose 3x3 vertical Sobel map is [[29, -192], [-35, -22]] (set the
   // kernel in "Hand-set first-layer filters"); a 4x4 whose top-left 2x2 window (1, 0, 4, 6)
   // averages 2.75 and peaks at 6; and three logits for a softmax.
-  conv4: {
-    label: "By hand: 4×4 input, 3×3 kernel",
-    spec: {
-      input: { channels: 1, height: 4, width: 4 },
-      layers: [
-        { type: "conv2d", filters: 1, kernel: 3, stride: 1, padding: 0, frozen: true },
-        { type: "flatten" },
-        { type: "softmax" },
-      ],
-    },
-    settings: { dataset: "own" },
-    example: { values: [0, 50, 0, 29, 0, 80, 31, 2, 33, 90, 0, 75, 0, 9, 0, 95] },
-  },
-  pool4: {
-    label: "By hand: 4×4 input, 2×2 pooling",
-    spec: {
-      input: { channels: 1, height: 4, width: 4 },
-      layers: [
-        { type: "pool", mode: "avg", size: 2, stride: 2 },
-        { type: "flatten" },
-        { type: "softmax" },
-      ],
-    },
-    settings: { dataset: "own" },
-    example: { values: [1, 0, 2, 3, 4, 6, 6, 8, 3, 1, 1, 0, 1, 2, 2, 4] },
-  },
-  softmax3: {
-    label: "By hand: softmax of 3 logits",
-    spec: {
-      input: { channels: 3, height: 1, width: 1 },
-      layers: [{ type: "flatten" }, { type: "softmax" }],
-    },
-    settings: { dataset: "own" },
-    example: { values: [2.5, 1.8, 0.2] },
-  },
+  conv4: preset("By hand: 4×4 input, 3×3 kernel", { channels: 1, height: 4, width: 4 },
+    [{ type: "conv2d", filters: 1, kernel: 3, stride: 1, padding: 0, frozen: true }, FLATTEN, SOFTMAX], "own",
+    [0, 50, 0, 29, 0, 80, 31, 2, 33, 90, 0, 75, 0, 9, 0, 95]),
+  pool4: preset("By hand: 4×4 input, 2×2 pooling", { channels: 1, height: 4, width: 4 },
+    [{ type: "pool", mode: "avg", size: 2, stride: 2 }, FLATTEN, SOFTMAX], "own",
+    [1, 0, 2, 3, 4, 6, 6, 8, 3, 1, 1, 0, 1, 2, 2, 4]),
+  softmax3: preset("By hand: softmax of 3 logits", { channels: 3, height: 1, width: 1 },
+    [FLATTEN, SOFTMAX], "own", [2.5, 1.8, 0.2]),
 };
 
 export const DEFAULT_PRESET = "tiny";
