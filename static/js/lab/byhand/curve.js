@@ -1,6 +1,7 @@
 // The activation curve on a canvas: f (solid) and f′ (dashed) as the engine sampled them,
 // axes with round ticks, and a marker at the neuron's z. Draws only what it is given.
 
+import { gridStyle, yGrid } from "./axes.js";
 import { fitCanvas } from "./dom.js";
 import { fmt } from "./format.js";
 import { extent, linear, ticks } from "./plot.js";
@@ -19,10 +20,7 @@ export function drawCurve(canvas, reply) {
   const x = linear(zs[0], zs[zs.length - 1], pad.left, width - pad.right);
   const y = linear(y0, y1, height - pad.bottom, pad.top);
 
-  ctx.font = "11px system-ui, sans-serif";
-  ctx.fillStyle = "#5b6474";
-  ctx.strokeStyle = "#e3e6ec";
-  ctx.lineWidth = 1;
+  gridStyle(ctx);
   ctx.textAlign = "center";
   ctx.textBaseline = "top";
   for (const t of ticks(zs[0], zs[zs.length - 1], Math.max(3, Math.floor(width / 70)))) {
@@ -32,15 +30,7 @@ export function drawCurve(canvas, reply) {
     ctx.stroke();
     ctx.fillText(fmt(t, 3), x(t), height - pad.bottom + 4);
   }
-  ctx.textAlign = "right";
-  ctx.textBaseline = "middle";
-  for (const t of ticks(y0, y1, Math.max(3, Math.floor(height / 45)))) {
-    ctx.beginPath();
-    ctx.moveTo(pad.left, y(t));
-    ctx.lineTo(width - pad.right, y(t));
-    ctx.stroke();
-    ctx.fillText(fmt(t, 3), pad.left - 4, y(t));
-  }
+  yGrid(ctx, y, ticks(y0, y1, Math.max(3, Math.floor(height / 45))), pad.left, width - pad.right);
   ctx.strokeStyle = "#9aa3b2";
   ctx.beginPath();
   ctx.moveTo(pad.left, y(0));

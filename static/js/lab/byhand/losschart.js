@@ -1,7 +1,7 @@
 // The people table's loss after each training step, as the server reported it, on a canvas.
 
+import { gridStyle, yGrid } from "./axes.js";
 import { fitCanvas } from "./dom.js";
-import { fmt } from "./format.js";
 import { linear, ticks } from "./plot.js";
 
 /** Draw `losses` (index 0: before the first step) into `canvas`. */
@@ -14,19 +14,8 @@ export function drawLosses(canvas, losses) {
   const steps = Math.max(1, losses.length - 1);
   const x = linear(0, steps, pad.left, width - pad.right);
   const y = linear(0, top * 1.05, height - pad.bottom, pad.top);
-  ctx.font = "11px system-ui, sans-serif";
-  ctx.fillStyle = "#5b6474";
-  ctx.strokeStyle = "#e3e6ec";
-  ctx.lineWidth = 1;
-  ctx.textAlign = "right";
-  ctx.textBaseline = "middle";
-  for (const t of ticks(0, top * 1.05, 4)) {
-    ctx.beginPath();
-    ctx.moveTo(pad.left, y(t));
-    ctx.lineTo(width - pad.right, y(t));
-    ctx.stroke();
-    ctx.fillText(fmt(t, 3), pad.left - 4, y(t));
-  }
+  gridStyle(ctx);
+  yGrid(ctx, y, ticks(0, top * 1.05, 4), pad.left, width - pad.right);
   ctx.textAlign = "center";
   ctx.textBaseline = "top";
   for (const t of ticks(0, steps, Math.max(2, Math.floor(width / 80)))) {
