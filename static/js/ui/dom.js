@@ -32,6 +32,18 @@ export function button(text, label, onClick, cls = "") {
   return b;
 }
 
+/** A view's handle {update, destroy}: destroy calls every unsubscribe function of `offs`
+ *  and empties `container`. */
+export function viewHandle(container, update, offs) {
+  return {
+    update,
+    destroy() {
+      offs.forEach((off) => off());
+      container.replaceChildren();
+    },
+  };
+}
+
 export function clear(node) {
   while (node.firstChild) node.removeChild(node.firstChild);
 }

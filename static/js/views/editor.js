@@ -4,7 +4,7 @@
 // Apply asks the session controller (store.request "applySpec").
 
 import { api } from "../api.js";
-import { el } from "../ui/dom.js";
+import { el, viewHandle } from "../ui/dom.js";
 import { PRESETS, presetOf } from "../lib/presets.js";
 import { layerNames, specToParams } from "../lib/urlstate.js";
 import { inputLimits, layerTypes, maxLayers, newLayer } from "../lib/layer-types.js";
@@ -281,11 +281,5 @@ export function createEditor(container, store) {
     q(".editor-params").textContent = total ? `${total.toLocaleString("en")} parameters` : "";
   })];
   update();
-  return {
-    update,
-    destroy() {
-      offs.forEach((f) => f());
-      container.replaceChildren();
-    },
-  };
+  return viewHandle(container, update, offs);
 }

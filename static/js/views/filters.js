@@ -2,7 +2,7 @@
 // first conv layer in use, sent with PUT .../params/{layer}. With the layer frozen (editor),
 // training leaves them as set: compare hand-made with learned filters.
 
-import { el } from "../ui/dom.js";
+import { el, viewHandle } from "../ui/dom.js";
 import { api } from "../api.js";
 import { handKernel } from "../lib/presets.js";
 
@@ -154,5 +154,5 @@ export function createFilters(container, store) {
   const offs = [store.subscribe(["spec"], render), store.subscribe(["training"], (_, s) => (setBtn.disabled = s.training)),
     store.subscribe(["session", "sessionId"], loadCurrent)];
   render();
-  return { update: render, destroy: () => { offs.forEach((f) => f()); container.replaceChildren(); } };
+  return viewHandle(container, render, offs);
 }

@@ -3,7 +3,7 @@
 // The third argument is the pad view, whose current pixels are what gets added.
 
 import { api, pixelsField } from "../api.js";
-import { el } from "../ui/dom.js";
+import { el, viewHandle } from "../ui/dom.js";
 import { grayCanvas } from "../lib/gray.js";
 
 export function createOwnData(container, store, pad) {
@@ -120,11 +120,5 @@ export function createOwnData(container, store, pad) {
   ];
   container.querySelector("details").addEventListener("toggle", refresh, { once: true });
   render();
-  return {
-    update: refresh,
-    destroy() {
-      offs.forEach((f) => f());
-      container.replaceChildren();
-    },
-  };
+  return viewHandle(container, refresh, offs);
 }

@@ -5,7 +5,7 @@ import { formatValue } from "../lib/colors.js";
 import { formatDuration } from "../lib/geometry.js";
 import { epochTimeLeft } from "../lib/epoch-clock.js";
 import { api } from "../api.js";
-import { el } from "../ui/dom.js";
+import { el, viewHandle } from "../ui/dom.js";
 import { grayCanvas } from "../lib/gray.js";
 import { rewindEpochs, rewindNote } from "../lib/rewind.js";
 
@@ -266,11 +266,5 @@ export function createTraining(container, store) {
   fillForm();
   showTestNote();
   update();
-  return {
-    update,
-    destroy() {
-      offs.forEach((f) => f());
-      container.replaceChildren();
-    },
-  };
+  return viewHandle(container, update, offs);
 }
