@@ -2,7 +2,8 @@
 // the engine's forward pass, loss, chain rule for every weight and bias (exact, and rounded
 // to 3 digits at each step as a text does it), one SGD step, training on the people table
 // one person at a time, and a prediction for a new person (POST /api/lab/net221[/train|/predict]).
-// The page prints the replies; it computes none of the numbers it shows.
+// The page prints the replies; it computes none of the numbers it shows. This file is the
+// container (set-up, state, requests, events); net221-parts.js draws the reply's pieces.
 // URL keys: h.p, h.x, h.y, h.lr, h.i, h.new (static/js/lab/byhand/state.js).
 
 import { readParam, writeParams } from "../url.js";
@@ -11,11 +12,9 @@ import { createDiagram } from "./diagram.js";
 import { el, numberField } from "./dom.js";
 import { fmt, inputText, parseNumber } from "./format.js";
 import { drawLosses } from "./losschart.js";
+import { chainCards, forwardRows, lossRows, peopleRows, personRows, sgdRows } from "./net221-parts.js";
 import { LIMIT, NET_EXAMPLES, PARAMS, netParams, readNet } from "./state.js";
 
-const ZNAME = { h1: "z_h1", h2: "z_h2", o1: "z_o" };
-const OUTNAME = { h1: "h1", h2: "h2", o1: "ŷ = o1" };
-const SHORT = { h1: "h1", h2: "h2", o1: "ŷ" };
 const FIELDS = {
   x1: { label: "x1", aria: "input x1" }, x2: { label: "x2", aria: "input x2" },
   y: { label: "y", aria: "target y (0 to 1)", test: (v) => v >= 0 && v <= 1, rule: "between 0 and 1" },
@@ -24,28 +23,6 @@ const FIELDS = {
   in: { label: "height (in)", aria: "new person's height in inches" },
 };
 for (const p of PARAMS) FIELDS[p] = { label: p, aria: `${p[0] === "w" ? "weight" : "bias"} ${p}` };
-
-const neg = (v) => (v < 0 ? `(${fmt(v)})` : fmt(v));
-const par = (v) => `(${fmt(v)})`;
-
-/** `formula` with each of its term labels replaced by the value (negative ones in brackets). */
-function substitute(formula, terms) {
-  const labels = terms.map(([label]) => label).sort((a, b) => b.length - a.length);
-  const values = Object.fromEntries(terms);
-  const pattern = new RegExp(labels.map((l) => l.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join("|"), "g");
-  return formula.replace(pattern, (label) => neg(values[label]));
-}
-
-function row(lhs, exact, rounded = "", cls = "") {
-  return el("p", { class: `bh-line ${cls}` },
-    el("span", { class: "bh-lhs", text: lhs }),
-    el("span", { class: "bh-rhs", text: exact }),
-    el("span", { class: "bh-round", text: rounded }));
-}
-
-function heads(first = "") {
-  return row(first, "exact", "3 digits", "bh-head");
-}
 
 /** Draw the view into `panel` (a <section>); returns {setActive(active)}. */
 export function mountNet221(panel) {
@@ -226,57 +203,17 @@ export function mountNet221(panel) {
   // -- drawing -------------------------------------------------------------------------
   function render() {
     const r = reply;
-    const d = r.digits;
     diagram.update(r);
-    forwardLines.replaceChildren(heads());
-    for (const n of r.nodes) {
-      const t = n.terms;
-      const z = ZNAME[n.name];
-      forwardLines.append(
-        row(`${z} =`, n.formula, "", "bh-first"),
-        row("=", `${par(t[0][1])}${par(t[1][1])} + ${par(t[2][1])}${par(t[3][1])} + ${par(t[4][1])}`),
-        row("=", fmt(n.z), fmt(n.z_rounded, d)),
-        row(`${OUTNAME[n.name]} =`, `f(${z}) = f(${fmt(n.z)}) = ${fmt(n.out)}`, fmt(n.out_rounded, d), `bh-out bh-out-${n.name}`),
-        row(`f′(${z}) =`, `${SHORT[n.name]}(1 − ${SHORT[n.name]}) = ${fmt(n.df)}`, fmt(n.df_rounded, d)),
-      );
-    }
-    lossLines.replaceChildren(
-      row("L =", "(y − ŷ)²"),
-      row("=", `(${fmt(r.y)} − ${fmt(r.prediction)})²`),
-      row("=", fmt(r.loss), fmt(r.loss_rounded, d), "bh-out bh-loss"),
-    );
-
-    chainList.replaceChildren(...r.grads.map((g) => {
-      const symbols = g.factors.map((f) => f.symbol).join(" · ");
-      const lines = el("div", { class: "bh-lines bh-lines3" }, heads(),
-        ...g.factors.map((f, i) => row(`${f.symbol} =`, `${f.formula} = ${substitute(f.formula, f.terms)} = ${fmt(f.value)}`, fmt(g.rounded[i], d), "bh-factor")),
-        row(`∂L/∂${g.name} =`, `${g.factors.map((f) => par(f.value)).join(" ")} = ${fmt(g.gradient)}`, fmt(g.gradient_rounded, d), "bh-out bh-product"));
-      const details = el("details", { class: "bh-chain", "data-param": g.name },
-        el("summary", {}, el("span", { text: `∂L/∂${g.name} = ${symbols} = ` }), el("strong", { text: fmt(g.gradient) })),
-        lines,
-        el("p", { class: "bh-check", text: `Checked: the engine's own backprop gives ${fmt(g.engine)}; finite differences give ${fmt(g.numeric)}.` }));
-      details.open = open.has(g.name);
-      details.addEventListener("toggle", () => (details.open ? open.add(g.name) : open.delete(g.name)));
-      return details;
-    }));
-
+    forwardLines.replaceChildren(...forwardRows(r));
+    lossLines.replaceChildren(...lossRows(r));
+    chainList.replaceChildren(...chainCards(r, open));
     sgdCaption.textContent = `η = ${fmt(r.lr, 6)}: each weight and bias moves against its gradient.`;
-    sgdBody.replaceChildren(...r.grads.map((g) => el("tr", { "data-param": g.name },
-      el("th", { text: g.name }), el("td", { class: "bh-num", text: fmt(g.before) }), el("td", { class: "bh-num", text: fmt(g.gradient) }),
-      el("td", { class: "bh-num", text: fmt(g.update) }), el("td", { class: "bh-num", text: fmt(g.after) }))));
+    sgdBody.replaceChildren(...sgdRows(r));
     sgdLoss.textContent = `Loss on this sample: ${fmt(r.loss)} before the step, ${fmt(r.loss_after)} after it.`;
-
-    peopleBody.replaceChildren(...r.people.map((p, i) => {
-      const use = el("button", { type: "button", class: "link", text: "use", "aria-label": `use ${p.name} as the sample`, title: `use ${p.name} as the sample (x, y)` });
-      use.addEventListener("click", () => {
-        state = { ...state, x: [...p.x], y: p.label };
-        showFields();
-        analyse();
-      });
-      return el("tr", { "data-person": p.name, class: i === state.next ? "bh-next" : "" },
-        el("th", { text: p.name }), el("td", { text: fmt(p.raw[0], 6) }), el("td", { text: fmt(p.raw[1], 6) }),
-        el("td", { text: fmt(p.x[0], 6) }), el("td", { text: fmt(p.x[1], 6) }), el("td", { text: String(p.label) }),
-        el("td", { class: "bh-num", text: fmt(p.prediction) }), el("td", {}, use));
+    peopleBody.replaceChildren(...peopleRows(r, state.next, (p) => {
+      state = { ...state, x: [...p.x], y: p.label };
+      showFields();
+      analyse();
     }));
     tableLoss.replaceChildren("Loss over the table (mean of (y − ŷ)²): ", el("strong", { "data-value": r.table_loss, text: fmt(r.table_loss) }),
       losses.length > 1 ? ` after ${losses.length - 1} steps (it was ${fmt(losses[0])})` : "");
@@ -286,11 +223,7 @@ export function mountNet221(panel) {
   }
 
   function renderPerson(p) {
-    personResult.replaceChildren(
-      row("x =", `(${fmt(p.raw[0], 6)} − ${fmt(p.shift[0], 6)}, ${fmt(p.raw[1], 6)} − ${fmt(p.shift[1], 6)}) = (${fmt(p.x[0], 6)}, ${fmt(p.x[1], 6)})`),
-      row("h1, h2 =", `${fmt(p.h1)}, ${fmt(p.h2)}`),
-      row("ŷ =", `${fmt(p.prediction)}: ${p.class_name} (y = ${p.label}; ŷ ≥ 0.5 is female)`, "", "bh-out bh-person"),
-    );
+    personResult.replaceChildren(...personRows(p));
   }
 
   function renderButtons() {
