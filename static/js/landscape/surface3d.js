@@ -193,17 +193,21 @@ function drawQuad(ctx, it, proj, world, vv, sub, mx, my, rgbOf, light) {
   ctx.stroke();
 }
 
+/** A straight line between two screen points ({sx, sy}) in `colour`, `width` px wide. */
+function segment(ctx, a, b, colour, width) {
+  ctx.strokeStyle = colour;
+  ctx.lineWidth = width;
+  ctx.beginPath();
+  ctx.moveTo(a.sx, a.sy);
+  ctx.lineTo(b.sx, b.sy);
+  ctx.stroke();
+}
+
+// one piece of the path: red on a white halo
 function drawPiece(ctx, { from, to }) {
   ctx.lineCap = "round";
-  ctx.strokeStyle = "#fff";
-  ctx.lineWidth = 4;
-  ctx.beginPath();
-  ctx.moveTo(from.sx, from.sy);
-  ctx.lineTo(to.sx, to.sy);
-  ctx.stroke();
-  ctx.strokeStyle = "#d62728";
-  ctx.lineWidth = 2;
-  ctx.stroke();
+  segment(ctx, from, to, "#fff", 4);
+  segment(ctx, from, to, "#d62728", 2);
   ctx.lineCap = "butt";
 }
 
@@ -267,21 +271,13 @@ function drawAxes(ctx, cam, { xs, ys, edges, H, xLabel, yLabel }) {
     (cam.project(c[0], c[1], 0).sx < cam.project(best[0], best[1], 0).sx ? c : best));
   const bottom = cam.project(corner[0], corner[1], 0);
   const top = cam.project(corner[0], corner[1], Z_SCALE);
-  ctx.strokeStyle = "#555";
-  ctx.lineWidth = 1;
-  ctx.beginPath();
-  ctx.moveTo(bottom.sx, bottom.sy);
-  ctx.lineTo(top.sx, top.sy);
-  ctx.stroke();
+  segment(ctx, bottom, top, "#555", 1);
   ctx.font = "10px system-ui, sans-serif";
   ctx.textAlign = "right";
   const bands = edges.length - 1;
   for (let b = 0; b <= bands; b += 3) {
     const p = cam.project(corner[0], corner[1], H(edges[b]) * Z_SCALE);
-    ctx.beginPath();
-    ctx.moveTo(p.sx - 3, p.sy);
-    ctx.lineTo(p.sx, p.sy);
-    ctx.stroke();
+    segment(ctx, { sx: p.sx - 3, sy: p.sy }, p, "#555", 1);
     ctx.fillText(fmt(edges[b], 2), p.sx - 5, p.sy);
   }
   ctx.font = "bold 11px system-ui, sans-serif";
