@@ -3,7 +3,8 @@
 // (per optimizer step, as the server streamed them) share one chart, and each run gets its
 // own loss surface with its path: creeping, descending, overshooting or diverging.
 
-import { api, createSocket } from "../api.js";
+import { api } from "../api.js";
+import { endRuns, startRuns, trainRun } from "../lib/temp-runs.js";
 import { el, button } from "../ui/dom.js";
 import { fmt } from "../ui/colors.js";
 import { createLandscape } from "./landscape.js";
@@ -51,11 +52,8 @@ export function createLrCompare(container, store) {
   let destroyed = false;
 
   async function cleanup() {
-    for (const r of runs) {
-      if (r.socket) r.socket.close();
-      if (r.view) r.view.destroy();
-      if (r.id) api.deleteSession(r.id).catch(() => {});
-    }
+    for (const r of runs) if (r.view) r.view.destroy();
+    endRuns(runs);
     runs = [];
   }
 
@@ -69,20 +67,15 @@ export function createLrCompare(container, store) {
     const settings = { ...(store.get("settings") || {}) };
     const epochs = Number(epochsSel.value);
     status.textContent = "Creating three sessions…";
-    try {
-      runs = await Promise.all(RUNS.map(async (r, i) => {
-        const lr = Number(inputs[i].value);
-        const state = await api.createSession({ spec, settings: { ...settings, lr, dataset_size: Number(sizeSel.value), probe_rate: 0 } });
-        const box = el("div", { class: "nn-lr-run", "data-run": r.key },
-          el("h5", { style: `color:${r.color}` }, `${r.label}: lr ${lr}`), el("p", { class: "nn-note", "data-role": "run-status" }, "waiting…"));
-        return { ...r, lr, id: state.id, losses: [], epochs: [], box, done: false, diverged: null };
-      }));
-    } catch (err) {
-      status.textContent = `Could not start: ${err.message}`;
-      runBtn.disabled = false;
-      root.dataset.state = "idle";
-      return;
-    }
+    const made = await startRuns(RUNS, async (r, i) => {
+      const lr = Number(inputs[i].value);
+      const state = await api.createSession({ spec, settings: { ...settings, lr, dataset_size: Number(sizeSel.value), probe_rate: 0 } });
+      const box = el("div", { class: "nn-lr-run", "data-run": r.key },
+        el("h5", { style: `color:${r.color}` }, `${r.label}: lr ${lr}`), el("p", { class: "nn-note", "data-role": "run-status" }, "waiting…"));
+      return { ...r, lr, id: state.id, losses: [], epochs: [], box, done: false, diverged: null };
+    }, { status, button: runBtn, root });
+    if (!made) return;
+    runs = made;
     runsBox.replaceChildren(...runs.map((r) => r.box));
     status.textContent = `Training ${epochs} epoch${epochs > 1 ? "s" : ""} three times…`;
     // one run after another: the machine has few cores, and each run's curve is live anyway
@@ -109,27 +102,17 @@ export function createLrCompare(container, store) {
   }
 
   function train(r, epochs) {
-    return new Promise((resolve) => {
-      let seq = null;
-      r.socket = createSocket(r.id, {
-        onMessage: (msg) => {
-          if (seq === null || msg.seq !== seq) return;
-          if (msg.type === "progress") {
-            r.losses.push(msg.loss);
-            if (r.losses.length % 5 === 0) drawChart();
-          } else if (msg.type === "epoch_end") {
-            r.epochs.push(msg);
-          } else if (msg.type === "diverged") {
-            r.diverged = msg;
-          } else if (msg.type === "done" || msg.type === "error") {
-            if (msg.type === "error") r.diverged = { step: "?", message: msg.message };
-            r.socket.close();
-            r.socket = null;
-            resolve();
-          }
-        },
-      });
-      seq = r.socket.send({ cmd: "train", unit: "epochs", count: epochs });
+    return trainRun(r, { cmd: "train", unit: "epochs", count: epochs }, (msg) => {
+      if (msg.type === "progress") {
+        r.losses.push(msg.loss);
+        if (r.losses.length % 5 === 0) drawChart();
+      } else if (msg.type === "epoch_end") {
+        r.epochs.push(msg);
+      } else if (msg.type === "diverged") {
+        r.diverged = msg;
+      } else if (msg.type === "error") {
+        r.diverged = { step: "?", message: msg.message };
+      }
     });
   }
 

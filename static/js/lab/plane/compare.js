@@ -3,7 +3,8 @@
 // One click trains both, one after the other, each in its own short-lived session (your
 // session is not touched), with their boundaries side by side as they form.
 
-import { api, createSocket } from "../../api.js";
+import { api } from "../../api.js";
+import { endRuns, startRuns, trainRun } from "../../lib/temp-runs.js";
 import { el } from "../../ui/dom.js";
 import { paintGrid } from "./heatmap.js";
 import { CLASS_COLOURS } from "./out-pieces.js";
@@ -35,10 +36,7 @@ export function createCompare(container, store) {
   let destroyed = false;
 
   function cleanup() {
-    for (const r of runs) {
-      r.socket?.close();
-      if (r.id) api.deleteSession(r.id).catch(() => {});
-    }
+    endRuns(runs);
     runs = [];
   }
 
@@ -52,23 +50,18 @@ export function createCompare(container, store) {
       optimizer: "adam", lr: 0.02, batch_size: 8, loss: "bce", seed: store.get("settings")?.seed ?? 0, probe_rate: 0,
     };
     status.textContent = "Making two sessions…";
-    try {
-      runs = await Promise.all(RUNS.map(async (r) => {
-        const state = await api.createSession({ spec: buildSpec({ features: 2, hidden: r.hidden, classes: 2 }), settings });
-        const planar = await api.planar(state.id);
-        const map = el("canvas", { width: "1", height: "1", class: "compare-map" });
-        const dots = el("canvas", { width: String(SIZE), height: String(SIZE), class: "compare-points" });
-        const verdict = el("p", { class: "compare-verdict", "data-role": "verdict" }, "waiting…");
-        const card = el("figure", { class: "compare-card", "data-run": r.key },
-          el("figcaption", {}, r.title), el("div", { class: "compare-wrap" }, map, dots), verdict);
-        return { ...r, id: state.id, planar, map, dots, verdict, card, acc: null };
-      }));
-    } catch (err) {
-      status.textContent = `Could not start: ${err.message}`;
-      run.disabled = false;
-      root.dataset.state = "idle";
-      return;
-    }
+    const made = await startRuns(RUNS, async (r) => {
+      const state = await api.createSession({ spec: buildSpec({ features: 2, hidden: r.hidden, classes: 2 }), settings });
+      const planar = await api.planar(state.id);
+      const map = el("canvas", { width: "1", height: "1", class: "compare-map" });
+      const dots = el("canvas", { width: String(SIZE), height: String(SIZE), class: "compare-points" });
+      const verdict = el("p", { class: "compare-verdict", "data-role": "verdict" }, "waiting…");
+      const card = el("figure", { class: "compare-card", "data-run": r.key },
+        el("figcaption", {}, r.title), el("div", { class: "compare-wrap" }, map, dots), verdict);
+      return { ...r, id: state.id, planar, map, dots, verdict, card, acc: null };
+    }, { status, button: run, root });
+    if (!made) return;
+    runs = made;
     cards.replaceChildren(...runs.map((r) => r.card));
     for (const r of runs) drawPoints(r);
     for (const r of runs) {
@@ -85,33 +78,21 @@ export function createCompare(container, store) {
   });
 
   function train(r) {
-    return new Promise((resolve) => {
-      let seq = null;
-      const grids = createGridCollector((g) => drawGrid(r, g));
-      r.verdict.textContent = "training…";
-      r.socket = createSocket(r.id, {
-        onMessage(m) {
-          if (grids.accept(m)) return;
-          if (seq === null || m.seq !== seq) return;
-          if (m.type === "epoch_end") {
-            r.acc = m.val_acc;
-            r.verdict.textContent = `epoch ${m.epoch}: test accuracy ${pct(m.val_acc)}`;
-          } else if (m.type === "done" || m.type === "error" || m.type === "diverged") {
-            if (m.type !== "done") r.verdict.textContent = m.message;
-            else if (r.acc !== null) {
-              r.verdict.textContent = `test accuracy ${pct(r.acc)}: ${r.acc <= 0.65 ? "near chance, no straight line separates these classes" : "separated"}`;
-              r.card.dataset.acc = String(r.acc);
-            }
-            if (m.type === "done" || m.type === "error") {
-              r.socket.close();
-              r.socket = null;
-              resolve();
-            }
-          }
-        },
-      });
-      seq = r.socket.send({ cmd: "train", unit: "epochs", count: EPOCHS, grid: 40 });
-    });
+    const grids = createGridCollector((g) => drawGrid(r, g));
+    r.verdict.textContent = "training…";
+    return trainRun(r, { cmd: "train", unit: "epochs", count: EPOCHS, grid: 40 }, (m) => {
+      if (grids.accept(m)) return;
+      if (m.type === "epoch_end") {
+        r.acc = m.val_acc;
+        r.verdict.textContent = `epoch ${m.epoch}: test accuracy ${pct(m.val_acc)}`;
+      } else if (m.type === "done" || m.type === "error" || m.type === "diverged") {
+        if (m.type !== "done") r.verdict.textContent = m.message;
+        else if (r.acc !== null) {
+          r.verdict.textContent = `test accuracy ${pct(r.acc)}: ${r.acc <= 0.65 ? "near chance, no straight line separates these classes" : "separated"}`;
+          r.card.dataset.acc = String(r.acc);
+        }
+      }
+    }, { onOther: (m) => grids.accept(m) });
   }
 
   function drawGrid(r, grid) {
