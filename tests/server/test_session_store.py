@@ -6,6 +6,7 @@ PostgreSQL's own (SQLite creates its tables as it opens the file).
 
 from __future__ import annotations
 
+import sys
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -228,3 +229,12 @@ def test_describe_store_hides_the_password() -> None:
     assert describe_store("postgresql://u:pw@h:5/db") == "postgresql://u:***@h:5/db"
     assert describe_store("postgresql://u@h/db") == "postgresql://u@h/db"
     assert describe_store(Path("/x/sessions.sqlite3")) == "/x/sessions.sqlite3"
+
+
+def test_without_psycopg_the_store_says_what_to_install(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(sys.modules, "psycopg", None)  # import psycopg -> ImportError
+    monkeypatch.delitem(sys.modules, "server.persist.postgres_store")
+    with pytest.raises(StoreUnavailable) as refused:
+        open_store("postgresql://u:pw@127.0.0.1:1/db")
+    assert str(refused.value) == ("--store postgresql://u:***@127.0.0.1:1/db: PostgreSQL needs "
+                                  "psycopg 3: pip install 'nnplay[postgres]'")
