@@ -238,3 +238,18 @@ def test_without_psycopg_the_store_says_what_to_install(monkeypatch: pytest.Monk
         open_store("postgresql://u:pw@127.0.0.1:1/db")
     assert str(refused.value) == ("--store postgresql://u:***@127.0.0.1:1/db: PostgreSQL needs "
                                   "psycopg 3: pip install 'nnplay[postgres]'")
+
+
+def test_connections_the_server_ended_are_replaced(pg_database: str) -> None:
+    """As after a database restart: every pooled connection is dead; the next calls work."""
+    store = PostgresStore(pg_database)
+    store.save("s", 1.0, 2.0, {"a": 1}, put={"m": b"w"})
+    with psycopg.connect(pg_database, autocommit=True) as admin:
+        ended = admin.execute(
+            "SELECT COUNT(*) FILTER (WHERE pg_terminate_backend(pid)) FROM pg_stat_activity "
+            "WHERE datname = current_database() AND pid <> pg_backend_pid()").fetchone()
+    assert ended is not None and ended[0] >= 1
+    assert store.load("s") is not None
+    store.save("s", 1.0, 3.0, {"a": 2})
+    assert store.load("s").meta == {"a": 2}  # type: ignore[union-attr]
+    store.close()
