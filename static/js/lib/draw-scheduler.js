@@ -1,0 +1,94 @@
+// When a view draws: at most once per animation frame however often it is asked (the asks
+// of one frame coalesce into one draw of the newest state), no more often than `minInterval`
+// ms, and only while it is on screen. A view asked while off screen is marked stale and draws
+// as soon as it is shown again. Pure: the frame clock is passed in (tested with a fake one in
+// tests/js/draw-scheduler.test.mjs); ui/on-screen.js says when the view is on screen.
+
+/**
+ * @param {() => void} draw  draws the view from the store's current state
+ * @param {object} [o]
+ * @param {(fn: (t: number) => void) => number} [o.schedule]  requestAnimationFrame
+ * @param {(id: number) => void} [o.cancel]  cancelAnimationFrame
+ * @param {() => number} [o.now]  performance.now
+ * @param {number} [o.minInterval]  ms between two draws (0: every frame)
+ * @param {boolean} [o.visible]  whether the view starts on screen (until told otherwise)
+ * @returns {{request(): void, setVisible(v: boolean): void, drawNow(): void,
+ *   readonly stale: boolean, readonly visible: boolean, readonly draws: number, destroy(): void}}
+ */
+export function createDrawScheduler(draw, o = {}) {
+  const schedule = o.schedule ?? ((fn) => requestAnimationFrame(fn));
+  const cancel = o.cancel ?? ((id) => cancelAnimationFrame(id));
+  const now = o.now ?? (() => performance.now());
+  const minInterval = o.minInterval ?? 0;
+  let visible = o.visible ?? true;
+  let stale = false;
+  let frame = null;
+  let last = -Infinity;
+  let draws = 0;
+  let dead = false;
+
+  function run() {
+    draws += 1;
+    last = now();
+    stale = false;
+    draw();
+  }
+
+  function onFrame() {
+    frame = null;
+    if (dead || !stale || !visible) return;
+    if (now() - last < minInterval) {
+      frame = schedule(onFrame); // too soon after the last draw: look again next frame
+      return;
+    }
+    run();
+  }
+
+  function arm() {
+    if (frame === null && stale && visible && !dead) frame = schedule(onFrame);
+  }
+
+  return {
+    /** The state changed: draw at the next frame (once, however many asks come before it). */
+    request() {
+      stale = true;
+      arm();
+    },
+    /** The view came on screen (draws then if it missed a change) or went off it. */
+    setVisible(v) {
+      visible = Boolean(v);
+      if (!visible && frame !== null) {
+        cancel(frame);
+        frame = null;
+      }
+      arm();
+    },
+    /** Draw at once if on screen (a stroke's reply: no frame of delay), else mark stale. */
+    drawNow() {
+      if (dead) return;
+      if (!visible) {
+        stale = true;
+        return;
+      }
+      if (frame !== null) {
+        cancel(frame);
+        frame = null;
+      }
+      run();
+    },
+    get stale() {
+      return stale;
+    },
+    get visible() {
+      return visible;
+    },
+    get draws() {
+      return draws;
+    },
+    destroy() {
+      dead = true;
+      if (frame !== null) cancel(frame);
+      frame = null;
+    },
+  };
+}
