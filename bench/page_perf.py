@@ -260,10 +260,13 @@ def main() -> None:
                 )
             for e in range(args.epochs):
                 page.get_by_role("button", name="+1 epoch").click()
+                # Polled every 100 ms, not at every animation frame (Playwright's default): a
+                # poll per frame would make the renderer draw 60 frames a second by itself.
                 page.wait_for_function(
                     f"window.nnplay.store.get('epoch') >= {e + 1}"
                     " && !window.nnplay.store.get('training')",
                     timeout=600_000,
+                    polling=100,
                 )
             if args.trace:
                 browser.stop_tracing()

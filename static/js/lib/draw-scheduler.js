@@ -10,6 +10,9 @@
  * @param {(fn: (t: number) => void) => number} [o.schedule]  requestAnimationFrame
  * @param {(id: number) => void} [o.cancel]  cancelAnimationFrame
  * @param {() => number} [o.now]  performance.now
+ * @param {(fn: () => void, ms: number) => number} [o.delay]  setTimeout (waits out minInterval
+ *   without asking for frames meanwhile: an asked-for frame makes the browser render one)
+ * @param {(id: number) => void} [o.undelay]  clearTimeout
  * @param {number} [o.minInterval]  ms between two draws (0: every frame)
  * @param {boolean} [o.visible]  whether the view starts on screen (until told otherwise)
  * @returns {{request(): void, setVisible(v: boolean): void, drawNow(): void,
@@ -19,10 +22,13 @@ export function createDrawScheduler(draw, o = {}) {
   const schedule = o.schedule ?? ((fn) => requestAnimationFrame(fn));
   const cancel = o.cancel ?? ((id) => cancelAnimationFrame(id));
   const now = o.now ?? (() => performance.now());
+  const delay = o.delay ?? ((fn, ms) => setTimeout(fn, ms));
+  const undelay = o.undelay ?? ((id) => clearTimeout(id));
   const minInterval = o.minInterval ?? 0;
   let visible = o.visible ?? true;
   let stale = false;
   let frame = null;
+  let timer = null;
   let last = -Infinity;
   let draws = 0;
   let dead = false;
@@ -37,15 +43,27 @@ export function createDrawScheduler(draw, o = {}) {
   function onFrame() {
     frame = null;
     if (dead || !stale || !visible) return;
-    if (now() - last < minInterval) {
-      frame = schedule(onFrame); // too soon after the last draw: look again next frame
+    const wait = minInterval - (now() - last);
+    if (wait > 0) {
+      // too soon after the last draw: wait, then draw at the frame after
+      timer = delay(() => {
+        timer = null;
+        arm();
+      }, wait);
       return;
     }
     run();
   }
 
   function arm() {
-    if (frame === null && stale && visible && !dead) frame = schedule(onFrame);
+    if (frame === null && timer === null && stale && visible && !dead) frame = schedule(onFrame);
+  }
+
+  function stop() {
+    if (frame !== null) cancel(frame);
+    if (timer !== null) undelay(timer);
+    frame = null;
+    timer = null;
   }
 
   return {
@@ -57,10 +75,7 @@ export function createDrawScheduler(draw, o = {}) {
     /** The view came on screen (draws then if it missed a change) or went off it. */
     setVisible(v) {
       visible = Boolean(v);
-      if (!visible && frame !== null) {
-        cancel(frame);
-        frame = null;
-      }
+      if (!visible) stop();
       arm();
     },
     /** Draw at once if on screen (a stroke's reply: no frame of delay), else mark stale. */
@@ -70,10 +85,7 @@ export function createDrawScheduler(draw, o = {}) {
         stale = true;
         return;
       }
-      if (frame !== null) {
-        cancel(frame);
-        frame = null;
-      }
+      stop();
       run();
     },
     get stale() {
@@ -87,8 +99,7 @@ export function createDrawScheduler(draw, o = {}) {
     },
     destroy() {
       dead = true;
-      if (frame !== null) cancel(frame);
-      frame = null;
+      stop();
     },
   };
 }
