@@ -69,8 +69,9 @@ def test_network_off_screen_is_painted_when_it_comes_back(
     assert forward_count(page) == before  # the reply is in the store, the maps wait
     _scroll_to(page, "#network")
     expect(network).to_have_attribute("data-on-screen", "true")
-    page.wait_for_function(f"() => Number(document.querySelector('#network')"
-                           f".dataset.forwardVersion) > {before}")
+    page.wait_for_function(
+        f"() => Number(document.querySelector('#network').dataset.forwardVersion) > {before}"
+    )
 
     # What is painted is the server's forward of that sample, decoded off the main thread.
     reply = post_json(
@@ -87,7 +88,8 @@ def test_network_off_screen_is_painted_when_it_comes_back(
     assert shown["prediction"] == reply["prediction"]
     assert shown["probabilities"] == reply["probabilities"]
     assert len(shown["last"]) == len(reply["probabilities"])
-    assert all(abs(a - b) < 1e-6 for a, b in zip(shown["last"], reply["probabilities"]))
+    pairs = zip(shown["last"], reply["probabilities"], strict=True)
+    assert all(abs(a - b) < 1e-6 for a, b in pairs)
     winner = page.locator(".net-col-softmax li.winner")
     expect(winner).to_have_count(1)
     expect(winner.locator(".p-value")).to_have_text(
