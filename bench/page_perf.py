@@ -27,6 +27,7 @@ import json
 import statistics
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 from playwright.sync_api import sync_playwright
@@ -81,7 +82,7 @@ PHASES = {
 }
 
 
-def main_thread_cpu(trace_path: Path) -> str:
+def main_thread_cpu(trace_path: Path, seconds: float) -> str:
     """The renderer main thread's CPU (trace `tdur`, microseconds) during the traced epoch."""
     data = json.loads(trace_path.read_text())
     events = data["traceEvents"] if isinstance(data, dict) else data
@@ -107,7 +108,9 @@ def main_thread_cpu(trace_path: Path) -> str:
     }
     long = [t for t in tasks if t > 50]
     lines = [
-        f"main-thread CPU {sum(tasks):.0f}ms in {len(tasks)} tasks, over 50ms of CPU: "
+        f"main-thread CPU {sum(tasks):.0f}ms in {len(tasks)} tasks "
+        f"({sum(tasks) / seconds:.0f}ms and {len(tasks) / seconds:.0f} tasks per second), "
+        "over 50ms of CPU: "
         f"{len(long)} (longest {max(tasks):.0f}ms); "
         + " ".join(f"{k} {v:.0f}ms" for k, v in phases.items())
     ]
@@ -258,6 +261,7 @@ def main() -> None:
                         "v8",
                     ],
                 )
+            started = time.perf_counter()
             for e in range(args.epochs):
                 page.get_by_role("button", name="+1 epoch").click()
                 # Polled every 100 ms, not at every animation frame (Playwright's default): a
@@ -268,6 +272,7 @@ def main() -> None:
                     timeout=600_000,
                     polling=100,
                 )
+            seconds = time.perf_counter() - started
             if args.trace:
                 browser.stop_tracing()
             tasks = page.evaluate("window.__longtasks")
@@ -300,12 +305,13 @@ def main() -> None:
         else ""
     )
     print(
-        f"epoch streaming small ({steps} steps{throttled}): longtasks(>50ms)={len(tasks)} "
+        f"epoch streaming small ({steps} steps{throttled}, {seconds:.1f}s): "
+        f"longtasks(>50ms)={len(tasks)} "
         f"longest={f'{longest:.0f}ms' if tasks else 'none over 50ms'} {gap_text}"
         f"long-frames(>50ms)={len(frames)} totalling {busy:.0f}ms"
     )
     if args.trace:
-        print("  " + main_thread_cpu(trace_path))
+        print("  " + main_thread_cpu(trace_path, seconds))
     for frame in sorted(frames, key=lambda f: -f["duration"])[: args.frames]:
         if frame["duration"] < 50:
             break

@@ -85,6 +85,11 @@ def test_network_off_screen_is_painted_when_it_comes_back(
         " isF32: f.layers[0].output.data instanceof Float32Array }; }"
     )
     assert shown["isF32"]
+    # ... by the worker: it runs, and the page's own requests hold no forward
+    assert any(w.url.endswith("/static/js/forward-worker.js") for w in page.workers)
+    assert page.evaluate(
+        "performance.getEntriesByType('resource').filter(e => e.name.endsWith('/forward')).length"
+    ) == 0
     assert shown["prediction"] == reply["prediction"]
     assert shown["probabilities"] == reply["probabilities"]
     assert len(shown["last"]) == len(reply["probabilities"])
