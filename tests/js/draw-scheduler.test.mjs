@@ -135,3 +135,26 @@ test("after destroy nothing draws", () => {
   f.frame();
   assert.equal(draws, 0);
 });
+
+test("sync: an ask that comes when a draw is due draws at once; the rest wait as before", () => {
+  const f = fakeFrames();
+  const times = [];
+  const s = createDrawScheduler(() => times.push(f.now()), { ...f, minInterval: 100, sync: true });
+  s.request();
+  assert.deepEqual(times, [0], "due: drawn in the asker's task, no frame asked for");
+  assert.equal(f.pending + f.timers, 0);
+  f.frame(40);
+  s.request();
+  s.request();
+  assert.deepEqual(times, [0], "within the interval: waits");
+  while (s.stale) f.frame(16);
+  assert.equal(times.length, 2);
+  assert.ok(times[1] - times[0] >= 100);
+  f.frame(200);
+  s.setVisible(false);
+  s.request();
+  assert.equal(times.length, 2, "off screen: never at once");
+  s.setVisible(true);
+  f.frame();
+  assert.equal(times.length, 3);
+});

@@ -15,6 +15,9 @@
  * @param {(id: number) => void} [o.undelay]  clearTimeout
  * @param {number} [o.minInterval]  ms between two draws (0: every frame)
  * @param {boolean} [o.visible]  whether the view starts on screen (until told otherwise)
+ * @param {boolean} [o.sync]  an ask that comes when a draw is due (on screen, the interval
+ *   over, none waiting) draws at once, in the asker's task: asked from an animation frame
+ *   (the stream's store update), the view is drawn in that frame, not one more
  * @returns {{request(): void, setVisible(v: boolean): void, drawNow(): void,
  *   readonly stale: boolean, readonly visible: boolean, readonly draws: number, destroy(): void}}
  */
@@ -70,7 +73,8 @@ export function createDrawScheduler(draw, o = {}) {
     /** The state changed: draw at the next frame (once, however many asks come before it). */
     request() {
       stale = true;
-      arm();
+      if (o.sync && visible && !dead && frame === null && timer === null && now() - last >= minInterval) run();
+      else arm();
     },
     /** The view came on screen (draws then if it missed a change) or went off it. */
     setVisible(v) {

@@ -87,7 +87,8 @@ export function createCharts(container, store) {
     batchesEl.replaceChildren(chart(title, [{ name: "batch loss", cls: "batch", points: pts, dots: losses.length <= 30 }], { id: "batch-loss", xDomain: [from + 1, Math.max(from + 2, steps)], xTitle: "optimizer step" }));
   }
 
-  const batches = createDrawScheduler(drawBatches, { minInterval: BATCH_CHART_INTERVAL });
+  // sync: the store is updated from the stream's animation frame; draw in that same frame.
+  const batches = createDrawScheduler(drawBatches, { minInterval: BATCH_CHART_INTERVAL, sync: true });
   const offs = [
     store.subscribe(["history"], drawEpochs),
     store.subscribe(["batchLosses"], () => batches.request()),
