@@ -110,6 +110,7 @@ def main_thread_cpu(trace_path: Path, seconds: float) -> str:
     lines = [
         f"main-thread CPU {sum(tasks):.0f}ms in {len(tasks)} tasks "
         f"({sum(tasks) / seconds:.0f}ms and {len(tasks) / seconds:.0f} tasks per second), "
+        f"{sum(e['name'] == 'Commit' for e in thread) / seconds:.0f} frames rendered per second, "
         "over 50ms of CPU: "
         f"{len(long)} (longest {max(tasks):.0f}ms); "
         + " ".join(f"{k} {v:.0f}ms" for k, v in phases.items())
