@@ -166,7 +166,8 @@ def long_task_contents(thread: list[dict], limit: int = 8) -> list[str]:
     return out
 
 
-# One forward reply's main-thread work, split: JSON.parse of the reply's text, decoding its
+# One forward reply's work, split (parse and decode timed here on the main thread; the page does
+# them in its forward worker since issue 12): JSON.parse of the reply's text, decoding its
 # tensors (base64 -> Float32Array), and every view's redraw (store.set of lastForward). Fifteen
 # validation samples, fetched first so that the network is not in the timings.
 REPLY_WORK = """async () => {
