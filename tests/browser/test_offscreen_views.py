@@ -102,3 +102,39 @@ def test_network_off_screen_is_painted_when_it_comes_back(
     )
     page.screenshot(path=str(screenshot_dir / "offscreen-network-390.png"))
     assert console_errors == []
+
+
+def test_network_off_screen_rebuilt_or_printed_is_painted(page, console_errors):
+    open_page(page)
+    page.set_viewport_size(SMALL_PHONE)
+    top = page.evaluate("document.querySelector('#network').getBoundingClientRect().top + scrollY")
+    page.set_viewport_size({"width": 390, "height": max(200, int(top) - 150)})
+    page.evaluate("window.scrollTo(0, 0)")
+    network = page.locator("#network")
+    expect(network).to_have_attribute("data-on-screen", "false")
+    # Columns laid out afresh (a narrower window) are painted at once, even off screen:
+    # no map tile is left blank.
+    page.set_viewport_size({"width": 370, "height": max(200, int(top) - 150)})
+    page.wait_for_function(
+        "() => { const tiles = [...document.querySelectorAll("
+        "'#network .net-col-conv2d canvas.tile')];"
+        " return tiles.length > 0 && tiles.every(c => c.getContext('2d')"
+        ".getImageData(0, 0, c.width, c.height).data.some((v, i) => i % 4 === 3 && v > 0)); }",
+        timeout=10_000,
+    )
+    before = forward_count(page)
+    page.evaluate("window.nnplay.store.set('input', {kind: 'sample', split: 'val', index: 4})")
+    page.wait_for_function(
+        "() => window.nnplay.store.get('lastForward').input.index === 4"
+    )
+    assert forward_count(page) == before
+    # Before printing, what waits is painted at once (in the beforeprint event itself).
+    after = page.evaluate(
+        "() => { dispatchEvent(new Event('beforeprint'));"
+        " return Number(document.querySelector('#network').dataset.forwardVersion); }"
+    )
+    assert after == before + 1
+    prediction = page.evaluate("window.nnplay.store.get('lastForward').prediction")
+    expect(page.locator(".net-col-softmax li.winner .p-label")).to_have_text(str(prediction))
+    page.evaluate("dispatchEvent(new Event('afterprint'))")
+    assert console_errors == []

@@ -158,3 +158,19 @@ test("sync: an ask that comes when a draw is due draws at once; the rest wait as
   f.frame();
   assert.equal(times.length, 3);
 });
+
+test("flush draws an owed draw at once, on screen or not, and nothing when none is owed", () => {
+  const f = fakeFrames();
+  let draws = 0;
+  const s = createDrawScheduler(() => (draws += 1), { ...f, minInterval: 100 });
+  s.flush();
+  assert.equal(draws, 0);
+  s.setVisible(false);
+  s.request();
+  s.flush();
+  assert.equal(draws, 1);
+  assert.equal(s.stale, false);
+  s.setVisible(true);
+  f.frame();
+  assert.equal(draws, 1, "nothing left to draw when it comes back");
+});

@@ -18,7 +18,7 @@
  * @param {boolean} [o.sync]  an ask that comes when a draw is due (on screen, the interval
  *   over, none waiting) draws at once, in the asker's task: asked from an animation frame
  *   (the stream's store update), the view is drawn in that frame, not one more
- * @returns {{request(): void, setVisible(v: boolean): void, drawNow(): void,
+ * @returns {{request(): void, setVisible(v: boolean): void, drawNow(): void, flush(): void,
  *   readonly stale: boolean, readonly visible: boolean, readonly draws: number, destroy(): void}}
  */
 export function createDrawScheduler(draw, o = {}) {
@@ -89,6 +89,12 @@ export function createDrawScheduler(draw, o = {}) {
         stale = true;
         return;
       }
+      stop();
+      run();
+    },
+    /** Draw now if a draw is owed, on screen or not (the page is about to be printed). */
+    flush() {
+      if (dead || !stale) return;
       stop();
       run();
     },

@@ -1,10 +1,12 @@
 // Whether an element is on screen (any part of it in the viewport, or within `margin` of it),
 // for lib/draw-scheduler.js: views draw only while seen. Writes `data-on-screen` ("true" or
 // "false") on the element each time the browser reports a change, so a test can wait for it.
+// Before printing every watched element counts as on screen.
 
 /**
  * Calls onChange(visible) whenever `element` enters or leaves the viewport (and once soon
- * after the call). Without IntersectionObserver the element counts as always on screen.
+ * after the call), and onChange(true, true) just before the page is printed (draw now, not at
+ * a later frame). Without IntersectionObserver the element counts as always on screen.
  * @returns {() => void} stops watching
  */
 export function watchOnScreen(element, onChange, { margin = "64px" } = {}) {
@@ -12,13 +14,23 @@ export function watchOnScreen(element, onChange, { margin = "64px" } = {}) {
     onChange(true);
     return () => {};
   }
+  let seen = true;
   const io = new IntersectionObserver((entries) => {
     const entry = entries[entries.length - 1];
     // A hidden element (display: none) has an empty box: off screen.
-    const visible = entry.isIntersecting && entry.boundingClientRect.width + entry.boundingClientRect.height > 0;
-    element.dataset.onScreen = String(visible);
-    onChange(visible);
+    seen = entry.isIntersecting && entry.boundingClientRect.width + entry.boundingClientRect.height > 0;
+    element.dataset.onScreen = String(seen);
+    onChange(seen);
   }, { rootMargin: margin });
   io.observe(element);
-  return () => io.disconnect();
+  // A printed page shows everything: draw what waits, then go back to what the window shows.
+  const toPrint = () => onChange(true, true);
+  const printed = () => onChange(seen);
+  addEventListener("beforeprint", toPrint);
+  addEventListener("afterprint", printed);
+  return () => {
+    io.disconnect();
+    removeEventListener("beforeprint", toPrint);
+    removeEventListener("afterprint", printed);
+  };
 }

@@ -92,7 +92,10 @@ export function createCharts(container, store) {
   const offs = [
     store.subscribe(["history"], drawEpochs),
     store.subscribe(["batchLosses"], () => batches.request()),
-    watchOnScreen(batchesEl, (v) => batches.setVisible(v)),
+    watchOnScreen(batchesEl, (v, printing) => {
+      batches.setVisible(v);
+      if (printing) batches.flush();
+    }),
   ];
   drawEpochs();
   batches.drawNow();

@@ -195,14 +195,19 @@ export function createNetwork(container, store) {
       return;
     }
     const key = JSON.stringify([fwd.preprocessed.shape, fwd.layers.map((l) => [l.name, l.type, l.shape]), fwd.class_names, store.get("shapes")?.map((l) => l.param_count)]);
+    let rebuilt = false;
     if (key !== structureKey) {
       build(fwd);
       structureKey = key;
       markOverflow(); // reads layout: only when the columns were rebuilt, never per paint
+      rebuilt = true;
     }
     const before = painter.draws;
     owed = true;
-    painter.drawNow();
+    // Fresh columns are blank: paint them even off screen (a page printed or captured whole
+    // never shows empty maps); columns that show an older forward wait until seen.
+    if (rebuilt && !painter.visible) paintNow();
+    else painter.drawNow();
     if (painter.draws > before && changed.has("lastForward") && fwd.t0 !== undefined) {
       // Measured at the next frame, when the redrawn maps reach the screen.
       requestAnimationFrame(() => performance.measure("stroke-to-maps", { start: fwd.t0, end: performance.now() }));
@@ -223,10 +228,13 @@ export function createNetwork(container, store) {
     if (width === builtWidth || !fwd || structureKey === null) return;
     build(fwd);
     markOverflow();
-    painter.drawNow();
+    paintNow(); // fresh columns are blank: paint them, on screen or not
   });
   resizer.observe(columnsEl.parentElement);
-  const offScreen = watchOnScreen(container, (v) => painter.setVisible(v));
+  const offScreen = watchOnScreen(container, (v, printing) => {
+    painter.setVisible(v);
+    if (printing) painter.flush();
+  });
 
   const off = store.subscribe(["lastForward", "normalization", "shapes", "dead"], update);
   const offStale = store.subscribe(["input", "lastForward"], showStale);
