@@ -10,6 +10,7 @@
    between animation frames as a second view of the same thing.
 
     .venv/bin/python bench/page_perf.py [--strokes 40] [--epochs 1] [--throttle 4] [--trace]
+                                        [--frame-gaps]
 
 `--trace` also records a Chromium trace of the epoch and prints the page's main-thread CPU time
 (thread time, which other processes' load does not inflate): total, the tasks over 50 ms of CPU,
@@ -26,6 +27,7 @@ import json
 import statistics
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 from playwright.sync_api import sync_playwright
@@ -58,6 +60,12 @@ WATCH = """() => {
     });
   }).observe({ type: "long-animation-frame" });
   window.__gaps = [];
+}"""
+
+# The gaps between animation frames, seen by a requestAnimationFrame loop. Optional: the loop
+# itself makes the renderer produce a frame (commit, layerize) every 16.7 ms whether or not the
+# page changed anything, several thousand extra main-thread tasks per epoch on a loaded machine.
+FRAME_GAPS = """() => {
   let last = performance.now();
   const tick = (t) => {
     window.__gaps.push(t - last); last = t; window.__raf = requestAnimationFrame(tick);
@@ -74,7 +82,7 @@ PHASES = {
 }
 
 
-def main_thread_cpu(trace_path: Path) -> str:
+def main_thread_cpu(trace_path: Path, seconds: float) -> str:
     """The renderer main thread's CPU (trace `tdur`, microseconds) during the traced epoch."""
     data = json.loads(trace_path.read_text())
     events = data["traceEvents"] if isinstance(data, dict) else data
@@ -99,14 +107,67 @@ def main_thread_cpu(trace_path: Path) -> str:
         for k, names in PHASES.items()
     }
     long = [t for t in tasks if t > 50]
-    return (
-        f"main-thread CPU {sum(tasks):.0f}ms in {len(tasks)} tasks, over 50ms of CPU: "
+    lines = [
+        f"main-thread CPU {sum(tasks):.0f}ms in {len(tasks)} tasks "
+        f"({sum(tasks) / seconds:.0f}ms and {len(tasks) / seconds:.0f} tasks per second), "
+        f"{sum(e['name'] == 'Commit' for e in thread) / seconds:.0f} frames rendered per second, "
+        "over 50ms of CPU: "
         f"{len(long)} (longest {max(tasks):.0f}ms); "
         + " ".join(f"{k} {v:.0f}ms" for k, v in phases.items())
+    ]
+    gcs = [e for e in thread if "GC" in e["name"] or e["name"].startswith("V8.GC")]
+    lines.append(
+        f"GC on the main thread: {len(gcs)} events, "
+        f"{sum(e.get('dur', 0) for e in gcs if e['name'] in GC_TOP) / 1000:.0f}ms wall"
     )
+    lines += long_task_contents(thread)
+    return "\n  ".join(lines)
 
 
-# One forward reply's main-thread work, split: JSON.parse of the reply's text, decoding its
+GC_TOP = ("MinorGC", "MajorGC", "ScavengeTask", "V8.GCScavenger", "V8.GCFinalizeMC")
+
+
+def describe(e: dict) -> str:
+    """One trace event in a few words: its name and, for script, the function and file."""
+    data = e.get("args", {}).get("data", {}) or {}
+    where = data.get("functionName") or data.get("type") or ""
+    url = (data.get("url") or "").split("/")[-1]
+    return " ".join(x for x in (e["name"], where, url) if x)
+
+
+def long_task_contents(thread: list[dict], limit: int = 8) -> list[str]:
+    """Tasks over 50 ms of wall time: wall vs CPU, and their direct children (wall/CPU ms)."""
+    tasks = sorted(
+        (e for e in thread if e["name"] == "RunTask" and e.get("dur", 0) > 50_000),
+        key=lambda e: -e["dur"],
+    )
+    out = [f"tasks over 50ms of wall time: {len(tasks)}"]
+    events = sorted(thread, key=lambda e: (e["ts"], -e.get("dur", 0)))
+    for task in tasks[:limit]:
+        end = task["ts"] + task["dur"]
+        inside = [
+            e for e in events if e is not task and task["ts"] <= e["ts"] < end
+        ]
+        children, reach = [], -1
+        for e in inside:  # direct children: not nested in an earlier child
+            if e["ts"] >= reach:
+                children.append(e)
+                reach = e["ts"] + e.get("dur", 0)
+        parts: dict[str, list[float]] = {}
+        for c in children:
+            acc = parts.setdefault(describe(c), [0.0, 0.0])
+            acc[0] += c.get("dur", 0) / 1000
+            acc[1] += c.get("tdur", 0) / 1000
+        top = sorted(parts.items(), key=lambda kv: -kv[1][0])[:4]
+        out.append(
+            f"  task {task['dur'] / 1000:.0f}ms wall, {task.get('tdur', 0) / 1000:.0f}ms CPU: "
+            + "; ".join(f"{k} {w:.0f}/{c:.0f}" for k, (w, c) in top)
+        )
+    return out
+
+
+# One forward reply's work, split (parse and decode timed here on the main thread; the page does
+# them in its forward worker since issue 12): JSON.parse of the reply's text, decoding its
 # tensors (base64 -> Float32Array), and every view's redraw (store.set of lastForward). Fifteen
 # validation samples, fetched first so that the network is not in the timings.
 REPLY_WORK = """async () => {
@@ -143,6 +204,9 @@ def main() -> None:
     parser.add_argument("--epochs", type=int, default=1)
     parser.add_argument("--frames", type=int, default=3, help="longest frames to print")
     parser.add_argument("--trace", action="store_true", help="main-thread CPU of the epoch")
+    parser.add_argument(
+        "--frame-gaps", action="store_true", help="also run a rAF loop timing frame gaps"
+    )
     parser.add_argument(
         "--throttle", type=float, default=1, help="CPU slowdown while the epoch streams"
     )
@@ -184,6 +248,8 @@ def main() -> None:
                 cdp = page.context.new_cdp_session(page)
                 cdp.send("Emulation.setCPUThrottlingRate", {"rate": args.throttle})
             page.evaluate(WATCH)
+            if args.frame_gaps:
+                page.evaluate(FRAME_GAPS)
             page.wait_for_timeout(500)
             page.evaluate("window.__longtasks = []; window.__gaps = []; window.__frames = []")
             trace_path = Path(tempfile.mkdtemp(prefix="nnplay-trace-")) / "epoch.json"
@@ -191,15 +257,24 @@ def main() -> None:
                 browser.start_tracing(
                     page=page,
                     path=str(trace_path),
-                    categories=["disabled-by-default-devtools.timeline"],
+                    categories=[
+                        "disabled-by-default-devtools.timeline",
+                        "devtools.timeline",
+                        "v8",
+                    ],
                 )
+            started = time.perf_counter()
             for e in range(args.epochs):
                 page.get_by_role("button", name="+1 epoch").click()
+                # Polled every 100 ms, not at every animation frame (Playwright's default): a
+                # poll per frame would make the renderer draw 60 frames a second by itself.
                 page.wait_for_function(
                     f"window.nnplay.store.get('epoch') >= {e + 1}"
                     " && !window.nnplay.store.get('training')",
                     timeout=600_000,
+                    polling=100,
                 )
+            seconds = time.perf_counter() - started
             if args.trace:
                 browser.stop_tracing()
             tasks = page.evaluate("window.__longtasks")
@@ -226,14 +301,19 @@ def main() -> None:
     longest = max(tasks) if tasks else 0.0
     throttled = f", CPU throttled {args.throttle:g}x" if args.throttle != 1 else ""
     busy = sum(f["duration"] for f in frames)
-    print(
-        f"epoch streaming small ({steps} steps{throttled}): longtasks(>50ms)={len(tasks)} "
-        f"longest={f'{longest:.0f}ms' if tasks else 'none over 50ms'} "
+    gap_text = (
         f"longest-frame-gap={max(gaps):.1f}ms median-frame-gap={statistics.median(gaps):.1f}ms "
+        if gaps
+        else ""
+    )
+    print(
+        f"epoch streaming small ({steps} steps{throttled}, {seconds:.1f}s): "
+        f"longtasks(>50ms)={len(tasks)} "
+        f"longest={f'{longest:.0f}ms' if tasks else 'none over 50ms'} {gap_text}"
         f"long-frames(>50ms)={len(frames)} totalling {busy:.0f}ms"
     )
     if args.trace:
-        print("  " + main_thread_cpu(trace_path))
+        print("  " + main_thread_cpu(trace_path, seconds))
     for frame in sorted(frames, key=lambda f: -f["duration"])[: args.frames]:
         if frame["duration"] < 50:
             break

@@ -2,6 +2,9 @@
 // decodeTensor / parseBinaryFrame / decodeForward are pure and tested in tests/js/api.test.mjs.
 // Documented for the other views in docs/frontend.md.
 
+import { runForwardJob } from "./lib/forward-job.js";
+import { createOffMain } from "./lib/off-main.js";
+
 /** Base64 -> Uint8Array (works in browsers and Node >= 16). */
 export function base64ToBytes(b64) {
   if (typeof atob === "function") {
@@ -124,6 +127,28 @@ async function request(method, path, body, { raw = false, signal } = {}) {
 
 const S = (id) => `/api/sessions/${encodeURIComponent(id)}`;
 
+// Forward replies (about 124 KB of JSON for *small*) are fetched, parsed and decoded in a
+// module worker (forward-worker.js), off the main thread; the main thread gets typed arrays.
+let offMain = null;
+const mainThreadJob = (job) => runForwardJob(job, (url, init) => fetch(url, init));
+
+async function postForward(id, payload, opts) {
+  const path = `${S(id)}/forward`;
+  let message;
+  if (opts?.signal || typeof Worker !== "function") {
+    [message] = await mainThreadJob({ id: 0, path, payload }); // abortable, or no workers
+  } else {
+    offMain ??= createOffMain({
+      makeWorker: () => new Worker(new URL("./forward-worker.js", import.meta.url), { type: "module" }),
+      fallback: mainThreadJob,
+    });
+    message = await offMain.run(path, payload);
+  }
+  if (!message.error) return message.reply;
+  if (message.error.status === 0) throw new Error(message.error.detail);
+  throw new ApiError(message.error.status, message.error.detail);
+}
+
 export const api = {
   describe: (spec) => request("POST", "/api/describe", { spec }),
   layers: () => request("GET", "/api/layers"),
@@ -133,17 +158,14 @@ export const api = {
   putSettings: (id, settings) => request("PUT", `${S(id)}/settings`, { settings }),
   deleteSession: (id) => request("DELETE", S(id)),
   putParams: (id, layer, params) => request("PUT", `${S(id)}/params/${encodeURIComponent(layer)}`, params),
-  forward: async (id, pixels, width, height, opts) =>
-    decodeForward(await request("POST", `${S(id)}/forward`, { pixels: pixelsField(pixels), width, height }, opts)),
+  forward: (id, pixels, width, height, opts) => postForward(id, { pixels, width, height }, opts),
   forwardFile: async (id, file, opts) => {
     const form = new FormData();
     form.append("file", file);
     return decodeForward(await request("POST", `${S(id)}/forward`, form, opts));
   },
-  forwardValues: async (id, values, shape, opts) =>
-    decodeForward(await request("POST", `${S(id)}/forward`, { input: { values: Array.from(values), shape } }, opts)),
-  forwardSample: async (id, split, index, opts) =>
-    decodeForward(await request("POST", `${S(id)}/forward`, { sample: { split, index } }, opts)),
+  forwardValues: (id, values, shape, opts) => postForward(id, { input: { values: Array.from(values), shape } }, opts),
+  forwardSample: (id, split, index, opts) => postForward(id, { sample: { split, index } }, opts),
   cell: (id, params) => request("GET", `${S(id)}/cell?${new URLSearchParams(params)}`),
   dead: (id) => request("GET", `${S(id)}/dead`),
   evaluate: (id, split) => request("GET", `${S(id)}/evaluate?${new URLSearchParams({ split })}`),

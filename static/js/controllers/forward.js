@@ -25,7 +25,7 @@ export function createForwardController(store) {
       else if (input.kind === "sample") reply = await api.forwardSample(id, input.split, input.index);
       if (reply) {
         // Where a stroke's time goes (bench/page_perf.py): waiting for the request before it,
-        // then the request itself (server, transfer, JSON and tensor decoding).
+        // then the request itself (server, transfer, JSON and tensor decoding in forward-worker.js).
         const got = performance.now();
         if (!refresh && input.t0 !== undefined) performance.measure("forward-queued", { start: input.t0, end: sent });
         performance.measure("forward-request", { start: sent, end: got });

@@ -8,6 +8,12 @@ import { IDLE, controls, trainEvent } from "../lib/train-machine.js";
 import { createEpochClock } from "../lib/epoch-clock.js";
 import { capLosses } from "../lib/rewind.js";
 import { createRestRequests } from "./rest-requests.js";
+import { createDrawScheduler } from "../lib/draw-scheduler.js";
+
+// Streamed messages are applied together, at an animation frame and at most this often (ms):
+// a step arrives every few ms while an epoch streams, and each application re-lays out the
+// progress text and bar; 20 a second looks as live and costs a third of 60.
+export const STREAM_INTERVAL = 50;
 
 /**
  * Options (all optional): `forward` (controllers/forward.js), `autoTrain` (a first visit trains
@@ -22,7 +28,6 @@ export function createSessionController(store, options = {}) {
   const { forward, autoTrain = true, defaults = null, writeQuery = null, onMessage: tap = null, trainOptions = null, playEpochs } = options;
   let socket = null;
   let queued = []; // WebSocket messages waiting for the next animation frame
-  let frame = 0;
   let commandStarted = 0;
   const clock = createEpochClock(); // time left counts from this command's and epoch's first step
   let lastRefresh = 0;
@@ -100,7 +105,6 @@ export function createSessionController(store, options = {}) {
 
   // Apply streamed messages at most once per frame, so a fast stream never floods the page.
   function flush() {
-    frame = 0;
     const msgs = queued;
     queued = [];
     let progress = null;
@@ -161,6 +165,8 @@ export function createSessionController(store, options = {}) {
     store.set(patch);
   }
 
+  const flusher = createDrawScheduler(flush, { minInterval: STREAM_INTERVAL });
+
   function onMessage(m) {
     tap?.(m);
     const reply = replies.get(m.seq);
@@ -171,7 +177,7 @@ export function createSessionController(store, options = {}) {
     }
     if (m.type === "tensor" || m.type === "trace" || m.type === "grid") return; // not the page's to draw
     queued.push(m);
-    if (!frame) frame = requestAnimationFrame(flush);
+    flusher.request();
   }
 
   function openSocket(id) {

@@ -3,6 +3,12 @@
 
 import { el, svgEl } from "../ui/dom.js";
 import { layoutChart, thin } from "../lib/chart.js";
+import { createDrawScheduler } from "../lib/draw-scheduler.js";
+import { watchOnScreen } from "../ui/on-screen.js";
+
+// While an epoch streams, a step arrives every frame or faster; the batch chart is redrawn at
+// most this often (ms), and only while it is on screen (docs/frontend.md, "Staying smooth").
+export const BATCH_CHART_INTERVAL = 100;
 
 const W = 280;
 const H = 124; // plot box, tick labels, then the x-axis title
@@ -40,7 +46,6 @@ export function createCharts(container, store) {
   const epochsEl = el("div", { class: "chart-epochs" });
   const batchesEl = el("div", { class: "chart-batches" });
   container.replaceChildren(el("div", { class: "charts" }, epochsEl, batchesEl));
-  let pendingBatch = 0;
 
   function drawEpochs() {
     const h = store.get("history");
@@ -70,7 +75,6 @@ export function createCharts(container, store) {
   }
 
   function drawBatches() {
-    pendingBatch = 0;
     const losses = store.get("batchLosses");
     if (!losses.length) {
       batchesEl.replaceChildren();
@@ -83,21 +87,25 @@ export function createCharts(container, store) {
     batchesEl.replaceChildren(chart(title, [{ name: "batch loss", cls: "batch", points: pts, dots: losses.length <= 30 }], { id: "batch-loss", xDomain: [from + 1, Math.max(from + 2, steps)], xTitle: "optimizer step" }));
   }
 
+  // sync: the store is updated from the stream's animation frame; draw in that same frame.
+  const batches = createDrawScheduler(drawBatches, { minInterval: BATCH_CHART_INTERVAL, sync: true });
   const offs = [
     store.subscribe(["history"], drawEpochs),
-    store.subscribe(["batchLosses"], () => {
-      // At most one redraw per frame (the stream is already batched per frame).
-      if (!pendingBatch) pendingBatch = requestAnimationFrame(drawBatches);
+    store.subscribe(["batchLosses"], () => batches.request()),
+    watchOnScreen(batchesEl, (v, printing) => {
+      batches.setVisible(v);
+      if (printing) batches.flush();
     }),
   ];
   drawEpochs();
-  drawBatches();
+  batches.drawNow();
   return {
     update() {
       drawEpochs();
-      drawBatches();
+      batches.drawNow();
     },
     destroy() {
+      batches.destroy();
       offs.forEach((f) => f());
       container.replaceChildren();
     },

@@ -4,6 +4,8 @@
 
 import { formatValue, range } from "../lib/colors.js";
 import { el, svgEl } from "../ui/dom.js";
+import { watchOnScreen } from "../ui/on-screen.js";
+import { createDrawScheduler } from "../lib/draw-scheduler.js";
 import { DEAD_TEXT, SILENT_TEXT } from "../controllers/dead.js";
 import { staleNote } from "../lib/input-text.js";
 import { is } from "../lib/layer-types.js";
@@ -172,6 +174,19 @@ export function createNetwork(container, store) {
     for (const entry of columns) if (entry.kind === "bars" && entry.type === "dense") drawDeadUnits(entry);
   }
 
+  // Paint the maps of the current forward. Only while the view is on screen: a reply that
+  // arrives while it is scrolled away is painted when it comes back (ui/on-screen.js).
+  function paintNow() {
+    const fwd = store.get("lastForward");
+    if (!fwd || structureKey === null) return;
+    paint(fwd);
+    if (!owed) return; // a repaint after a resize is not a new forward
+    owed = false;
+    container.dataset.forwardVersion = String((Number(container.dataset.forwardVersion) || 0) + 1);
+  }
+  let owed = false; // an update not yet painted (data-forward-version counts those paints)
+  const painter = createDrawScheduler(paintNow);
+
   function update(changed = new Set(["lastForward"])) {
     const fwd = store.get("lastForward");
     if (!fwd) {
@@ -180,18 +195,28 @@ export function createNetwork(container, store) {
       return;
     }
     const key = JSON.stringify([fwd.preprocessed.shape, fwd.layers.map((l) => [l.name, l.type, l.shape]), fwd.class_names, store.get("shapes")?.map((l) => l.param_count)]);
+    let rebuilt = false;
     if (key !== structureKey) {
       build(fwd);
       structureKey = key;
+      markOverflow(); // reads layout: only when the columns were rebuilt, never per paint
+      rebuilt = true;
     }
-    paint(fwd);
-    const scroller = columnsEl.parentElement;
-    container.classList.toggle("overflowing", scroller.scrollWidth > scroller.clientWidth + 2);
-    container.dataset.forwardVersion = String((Number(container.dataset.forwardVersion) || 0) + 1);
-    if (changed.has("lastForward") && fwd.t0 !== undefined) {
+    const before = painter.draws;
+    owed = true;
+    // Fresh columns are blank: paint them even off screen (a page printed or captured whole
+    // never shows empty maps); columns that show an older forward wait until seen.
+    if (rebuilt && !painter.visible) paintNow();
+    else painter.drawNow();
+    if (painter.draws > before && changed.has("lastForward") && fwd.t0 !== undefined) {
       // Measured at the next frame, when the redrawn maps reach the screen.
       requestAnimationFrame(() => performance.measure("stroke-to-maps", { start: fwd.t0, end: performance.now() }));
     }
+  }
+
+  function markOverflow() {
+    const scroller = columnsEl.parentElement;
+    container.classList.toggle("overflowing", scroller.scrollWidth > scroller.clientWidth + 2);
   }
 
   // The map columns share the strip's width: lay them out again when it changes (a window
@@ -202,11 +227,14 @@ export function createNetwork(container, store) {
     const fwd = store.get("lastForward");
     if (width === builtWidth || !fwd || structureKey === null) return;
     build(fwd);
-    paint(fwd);
-    const scroller = columnsEl.parentElement;
-    container.classList.toggle("overflowing", scroller.scrollWidth > scroller.clientWidth + 2);
+    markOverflow();
+    paintNow(); // fresh columns are blank: paint them, on screen or not
   });
   resizer.observe(columnsEl.parentElement);
+  const offScreen = watchOnScreen(container, (v, printing) => {
+    painter.setVisible(v);
+    if (printing) painter.flush();
+  });
 
   const off = store.subscribe(["lastForward", "normalization", "shapes", "dead"], update);
   const offStale = store.subscribe(["input", "lastForward"], showStale);
@@ -215,6 +243,8 @@ export function createNetwork(container, store) {
     update,
     destroy() {
       resizer.disconnect();
+      offScreen();
+      painter.destroy();
       off();
       offStale();
       container.replaceChildren();
