@@ -31,6 +31,7 @@ from server.sessions.settings import TrainSettings
 T = TypeVar("T")
 log = logging.getLogger(__name__)
 EMPTY_GRACE_SECONDS = 5.0  # a host with no session (an unknown id) leaves this soon
+STEP_YIELD_SECONDS = 1.0  # a training step waits at most this long for waiting jobs to pass
 
 
 class SessionLeft(Exception):
@@ -55,6 +56,7 @@ class SessionHost:
         self._waiting = 0  # jobs (not training steps) waiting for the session's lock
         self._busy = 0  # calls running now (jobs, trains, creates)
         self._last_use = clock()
+        self.step_yield_seconds = STEP_YIELD_SECONDS
         self._load()
 
     # -- loading and creating -------------------------------------------------------------
@@ -124,11 +126,12 @@ class SessionHost:
     @contextlib.contextmanager
     def locked(self, step: bool = False) -> Iterator[Session]:
         """The session under its lock. A training ``step`` first waits (a second at most)
-        until no other job is waiting, so those go first."""
+        until no other job is waiting for the lock, so those go first."""
         session = self.present()
         if step:
             with self._gate:
-                self._gate.wait_for(lambda: self._waiting == 0, timeout=1.0)
+                self._gate.wait_for(lambda: self._waiting == 0,
+                                    timeout=self.step_yield_seconds)
             session.lock.acquire()
         else:
             with self._gate:
