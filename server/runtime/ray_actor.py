@@ -23,7 +23,7 @@ import ray
 from threadpoolctl import threadpool_limits
 
 from server.config import Settings
-from server.persist.sqlite_store import SessionStore
+from server.persist.session_store import open_store
 from server.runtime.session_host import SessionHost
 from server.sessions.session import Session
 from server.sessions.settings import TrainSettings
@@ -31,13 +31,6 @@ from server.sessions.settings import TrainSettings
 NAMESPACE = "nnplay"
 CONCURRENCY = 16  # calls one actor runs at once (threads): a train, stops, forwards, watches
 log = logging.getLogger(__name__)
-
-
-def open_store(target: str) -> Any:
-    """The store at ``target`` (until the PostgreSQL store lands: a SQLite file path)."""
-    from pathlib import Path
-
-    return SessionStore(Path(target))
 
 
 def actor_name(session_id: str) -> str:

@@ -26,7 +26,8 @@ from ray.exceptions import RayActorError, RayTaskError
 
 from server.config import PROJECT_ROOT, Settings
 from server.errors import ApiError, not_found
-from server.runtime.ray_actor import CONCURRENCY, NAMESPACE, actor_class, actor_name, open_store
+from server.persist.session_store import open_store
+from server.runtime.ray_actor import CONCURRENCY, NAMESPACE, actor_class, actor_name
 from server.runtime.session_host import SessionLeft
 from server.sessions.ids import is_session_id, new_session_id
 from server.sessions.session import Session

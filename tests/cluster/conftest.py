@@ -1,11 +1,10 @@
 """Fixtures of the cluster tests: one real local Ray cluster per module, in a loopback-only
-network namespace (``tests/cluster/in_netns.sh``), and a store every node reaches."""
+network namespace (``tests/cluster/in_netns.sh``), and a real PostgreSQL (tests/pg.py,
+through ``pg_database`` of tests/conftest.py) that every node reaches."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
-
 import pytest
 
 from tests.cluster.local_ray import LocalCluster, ray_environment, start_cluster
@@ -32,5 +31,6 @@ def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalCluster]:
 
 
 @pytest.fixture
-def store_target(tmp_path: Path) -> str:
-    return str(tmp_path / "sessions.sqlite3")
+def store_target(pg_database: str) -> str:
+    """A new database of its own on the real PostgreSQL server every node reaches."""
+    return pg_database

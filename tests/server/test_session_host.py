@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from server.config import PROJECT_ROOT, Settings
-from server.persist.sqlite_store import SessionStore
+from server.persist.sqlite_store import SqliteStore
 from server.runtime.session_host import SessionHost, SessionLeft
 from server.sessions.ids import new_session_id
 from server.sessions.settings import TrainSettings
@@ -29,11 +29,11 @@ class Clock:
 
 
 @pytest.fixture
-def store(tmp_path: Path) -> SessionStore:
-    return SessionStore(tmp_path / "s.sqlite3")
+def store(tmp_path: Path) -> SqliteStore:
+    return SqliteStore(tmp_path / "s.sqlite3")
 
 
-def test_a_new_host_loads_what_the_last_one_saved(store: SessionStore) -> None:
+def test_a_new_host_loads_what_the_last_one_saved(store: SqliteStore) -> None:
     sid = new_session_id()
     first = SessionHost(sid, store, Settings(), 60)
     first.create(None, SMALL)
@@ -42,7 +42,7 @@ def test_a_new_host_loads_what_the_last_one_saved(store: SessionStore) -> None:
     assert again.run(lambda s: s.state())["step"] == 1
 
 
-def test_an_unknown_id_is_404_and_a_second_create_is_refused(store: SessionStore) -> None:
+def test_an_unknown_id_is_404_and_a_second_create_is_refused(store: SqliteStore) -> None:
     host = SessionHost(new_session_id(), store, Settings(), 60)
     with pytest.raises(Exception) as missing:
         host.run(lambda s: s.state())
@@ -53,7 +53,7 @@ def test_an_unknown_id_is_404_and_a_second_create_is_refused(store: SessionStore
     assert getattr(twice.value, "status", None) == 409
 
 
-def test_a_waiting_forward_goes_before_the_next_training_step(store: SessionStore) -> None:
+def test_a_waiting_forward_goes_before_the_next_training_step(store: SqliteStore) -> None:
     host = SessionHost(new_session_id(), store, Settings(), 60)
     host.create(None, SMALL)
     host.step_yield_seconds = 600.0  # the step waits for the forward, however slow it is
@@ -72,7 +72,7 @@ def test_a_waiting_forward_goes_before_the_next_training_step(store: SessionStor
     assert order == ["forward", "step"]
 
 
-def test_an_idle_host_saves_and_leaves_then_refuses_work(store: SessionStore) -> None:
+def test_an_idle_host_saves_and_leaves_then_refuses_work(store: SqliteStore) -> None:
     clock = Clock()
     sid = new_session_id()
     host = SessionHost(sid, store, Settings(), 30, clock=clock)
@@ -89,7 +89,7 @@ def test_an_idle_host_saves_and_leaves_then_refuses_work(store: SessionStore) ->
     assert SessionHost(sid, store, Settings(), 30).run(lambda s: s.state())["step"] == 1
 
 
-def test_a_training_host_does_not_leave(store: SessionStore) -> None:
+def test_a_training_host_does_not_leave(store: SqliteStore) -> None:
     clock = Clock()
     host = SessionHost(new_session_id(), store, Settings(), 30, clock=clock)
     host.create(None, SMALL)
@@ -98,7 +98,7 @@ def test_a_training_host_does_not_leave(store: SessionStore) -> None:
     assert not host.should_leave()
 
 
-def test_a_deleted_session_is_gone_from_the_store_and_its_host(store: SessionStore) -> None:
+def test_a_deleted_session_is_gone_from_the_store_and_its_host(store: SqliteStore) -> None:
     sid = new_session_id()
     host = SessionHost(sid, store, Settings(), 60)
     host.create(None, SMALL)
