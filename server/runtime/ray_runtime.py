@@ -43,9 +43,12 @@ def connect(address: str) -> None:
     Workers import this checkout's code first (PYTHONPATH), as the front end does."""
     if ray.is_initialized():
         return
-    ray.init(address=address, namespace=NAMESPACE, logging_level=logging.WARNING,
-             log_to_driver=False,
-             runtime_env={"env_vars": {"PYTHONPATH": str(PROJECT_ROOT)}})
+    try:
+        ray.init(address=address, namespace=NAMESPACE, logging_level=logging.WARNING,
+                 log_to_driver=False,
+                 runtime_env={"env_vars": {"PYTHONPATH": str(PROJECT_ROOT)}})
+    except (ConnectionError, RuntimeError, ValueError) as exc:
+        raise ConnectionError(f"--ray {address}: cannot join the Ray cluster ({exc})") from exc
 
 
 class ActorGone(Exception):
