@@ -17,7 +17,7 @@ import hashlib
 import logging
 import threading
 from collections.abc import Callable, Iterator
-from typing import Any
+from typing import Any, Literal
 
 import ray
 from threadpoolctl import threadpool_limits
@@ -25,8 +25,11 @@ from threadpoolctl import threadpool_limits
 from server.config import Settings
 from server.persist.session_store import open_store
 from server.runtime.session_host import SessionHost
+from server.runtime.train_loop import TrainControl, TrainOrder
 from server.sessions.session import Session
 from server.sessions.settings import TrainSettings
+from server.sessions.strict_model import SampleRef
+from server.sessions.traces import TraceRequest
 
 NAMESPACE = "nnplay"
 CONCURRENCY = 16  # calls one actor runs at once (threads): a train, stops, forwards, watches
@@ -85,9 +88,38 @@ class SessionActor:
         self._me.leave.remote()
 
     @ray.method(num_returns="streaming")
-    def stream(self, steps: Callable[[SessionHost], Iterator[Any]]) -> Iterator[Any]:
-        """Yield what ``steps(host)`` yields, one Ray object each (a streaming generator)."""
-        yield from steps(self.host)
+    def items(self, start: Callable[[Session], Iterator[Any]], step: bool) -> Iterator[Any]:
+        """The items of ``start(session)``'s iterator, one Ray object each."""
+        yield from self.host.items(start, step)
+
+    @ray.method(num_returns="streaming")
+    def train(self, order: TrainOrder, probe_rate: float | None, probe: TraceRequest,
+              token: str) -> Iterator[Any]:
+        """One ``train`` command's outputs (``SessionHost.train``), one Ray object each;
+        the page's probe as its front end last had it."""
+        control = TrainControl()
+        control.probe_rate, control.probe = probe_rate, probe
+        yield from self.host.train(order, control, token)
+
+    def keep(self, token: str) -> None:
+        self.host.keep(token)
+
+    def set_probe(self, token: str, per_second: float, sample: SampleRef | None,
+                  layers: list[str] | None, kinds: list[str] | None,
+                  dtype: Literal["float32", "uint8"] | None) -> None:
+        """Change the probe of ``token``'s train, if it runs (checked by the caller)."""
+        control = self.host.control(token)
+        if control is not None:
+            control.set_probe(per_second, sample, layers, kinds, dtype)
+
+    def page_gone(self, token: str) -> None:
+        """``token``'s page has gone: its train stops at the next step."""
+        control = self.host.control(token)
+        if control is not None:
+            control.leave()
+
+    def settle(self, timeout: float) -> None:
+        self.host.settle(timeout)
 
     def leave(self) -> None:
         """Save and exit on purpose if still idle (else keep going)."""

@@ -19,19 +19,32 @@ import contextlib
 import logging
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator, Iterator
 from typing import Any, TypeVar
 
 from server.config import Settings
 from server.errors import ApiError, SessionUnloadable, not_found
 from server.persist import model_file
+from server.runtime.train_loop import Output, TrainControl, TrainOrder, train_command
 from server.sessions.session import Session
 from server.sessions.settings import TrainSettings
 
 T = TypeVar("T")
 log = logging.getLogger(__name__)
 EMPTY_GRACE_SECONDS = 5.0  # a host with no session (an unknown id) leaves this soon
+LEASE_SECONDS = 30.0  # a train whose front end has not said it is alive for this long stops
 STEP_YIELD_SECONDS = 1.0  # a training step waits at most this long for waiting jobs to pass
+
+
+_END = object()
+
+
+def position(session: Session) -> dict[str, int]:
+    """Where its training stands: completed epochs and steps taken."""
+    training = session.training
+    if training is None:
+        return {"epoch": 0, "step": 0}
+    return {"epoch": training.trainer.epoch, "step": training.trainer.global_step}
 
 
 class SessionLeft(Exception):
@@ -56,6 +69,8 @@ class SessionHost:
         self._waiting = 0  # jobs (not training steps) waiting for the session's lock
         self._busy = 0  # calls running now (jobs, trains, creates)
         self._last_use = clock()
+        self._trains: dict[str, TrainControl] = {}  # running trains, by the asking page
+        self._leases: dict[str, float] = {}  # when each train's front end last said so
         self.step_yield_seconds = STEP_YIELD_SECONDS
         self._load()
 
@@ -165,6 +180,71 @@ class SessionHost:
         """Ask a running train to stop at its next batch boundary."""
         if self.session is not None:
             self.session.stop_event.set()
+
+    # -- training (the loop of server.runtime.train_loop, run here) -----------------------
+    def train(self, order: TrainOrder, control: TrainControl, token: str
+              ) -> Generator[Output | tuple[str, dict[str, Any]], None, None]:
+        """The outputs of one ``train`` command, after a ``("start", position)`` item (where
+        the session stood: see :func:`position`). ``token`` names the page that asked: its
+        front end renews the lease (``keep``) while it relays; a train whose lease runs
+        out (its front end died) stops at the next step, like one whose page has gone."""
+        with self.using():
+            session = self.present()
+            yield ("start", self.run(position))
+            with self._gate:
+                self._trains[token] = control
+                self._leases[token] = self.clock()
+
+            def run(job: Callable[[Session], Any], save: bool) -> Any:
+                return self.run(job, save=save, step=True)
+
+            def stopping() -> bool:
+                return (session.stop_event.is_set() or session.closed or self.left
+                        or self.clock() - self._leases.get(token, 0.0) > LEASE_SECONDS)
+
+            try:
+                yield from train_command(run, order, control, stopping=stopping,
+                                         claim=lambda: session.start_training(control),
+                                         release=session.end_training)
+            finally:
+                with self._gate:
+                    self._trains.pop(token, None)
+                    self._leases.pop(token, None)
+
+    def keep(self, token: str) -> None:
+        """The front end relaying ``token``'s train is alive."""
+        with self._gate:
+            if token in self._leases:
+                self._leases[token] = self.clock()
+
+    def control(self, token: str) -> TrainControl | None:
+        """The control of ``token``'s train while it runs."""
+        with self._gate:
+            return self._trains.get(token)
+
+    def settle(self, timeout: float) -> None:
+        """A page attaches: when the train that runs belongs to a page that has gone (it
+        stops at its next step and saves), wait for that, up to ``timeout`` seconds."""
+        session = self.session
+        if session is None:
+            return
+        owner = session.training_owner
+        if isinstance(owner, TrainControl) and owner.gone:
+            session.idle.wait(timeout)
+
+    def items(self, start: Callable[[Session], Iterator[T]], step: bool
+              ) -> Generator[T, None, None]:
+        """The items of ``start(session)``'s iterator, each ``next`` one job under the
+        lock."""
+        with self.using():
+            iterator = self.run(start, step=step)
+            try:
+                while (item := self.run(lambda s: next(iterator, _END), step=step)) is not _END:
+                    yield item
+            finally:
+                close = getattr(iterator, "close", None)
+                if close is not None:
+                    close()
 
     def delete(self) -> None:
         """Stop, delete from the store, refuse all further use (404)."""
