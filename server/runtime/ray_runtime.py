@@ -66,14 +66,15 @@ class ActorGone(Exception):
 class RayRuntime:
     """The session runtime of a front end whose sessions live in Ray actors."""
 
-    def __init__(self, settings: Settings, address: str, store_target: str,
-                 idle_seconds: float = 300.0, session_cpus: float = 0.25) -> None:
-        connect(address)
+    def __init__(self, settings: Settings) -> None:
+        if settings.ray_address is None or settings.store is None:
+            raise ValueError("RayRuntime needs settings.ray_address and a settings.store URL")
+        connect(settings.ray_address)
         self.settings = settings
-        self.store_target = store_target
-        self.store = open_store(store_target)  # existence, counts and expiry only
-        self.idle_seconds = idle_seconds
-        self.session_cpus = session_cpus
+        self.store_target = settings.store
+        self.store = open_store(settings.store)  # existence, counts and expiry only
+        self.idle_seconds = settings.session_idle_seconds
+        self.session_cpus = settings.session_cpus
         self._actor_cls = actor_class()
         self._handles: dict[str, Any] = {}  # a cache of handles, not of sessions
 

@@ -20,7 +20,7 @@ import logging
 import threading
 import time
 from collections.abc import Callable, Generator, Iterator
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from server.config import Settings
 from server.errors import ApiError, SessionUnloadable, not_found
@@ -239,8 +239,11 @@ class SessionHost:
         with self.using():
             iterator = self.run(start, step=step)
             try:
-                while (item := self.run(lambda s: next(iterator, _END), step=step)) is not _END:
-                    yield item
+                while True:
+                    item = self.run(lambda s: next(iterator, _END), step=step)
+                    if item is _END:
+                        return
+                    yield cast(T, item)
             finally:
                 close = getattr(iterator, "close", None)
                 if close is not None:

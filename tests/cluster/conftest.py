@@ -5,6 +5,7 @@ through ``pg_database`` of tests/conftest.py) that every node reaches."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+
 import pytest
 
 from tests.cluster.local_ray import LocalCluster, ray_environment, start_cluster

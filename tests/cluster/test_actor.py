@@ -23,7 +23,8 @@ SMALL = TrainSettings(dataset_size=300, batch_size=50)
 
 
 def runtime(cluster: LocalCluster, store: str, idle: float = 300.0) -> RayRuntime:
-    return RayRuntime(Settings(), cluster.address, store, idle_seconds=idle)
+    return RayRuntime(Settings(store=store, ray_address=cluster.address,
+                               session_idle_seconds=idle))
 
 
 def train_batches(n: int) -> Any:
