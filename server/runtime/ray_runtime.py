@@ -30,7 +30,7 @@ from server.config import PROJECT_ROOT, Settings
 from server.errors import ApiError, not_found
 from server.persist.session_store import open_store
 from server.runtime.ray_actor import CONCURRENCY, NAMESPACE, actor_class, actor_name
-from server.runtime.session_host import SessionLeft, position
+from server.runtime.session_host import SessionLeft
 from server.runtime.session_runtime import SocketHandle
 from server.runtime.train_loop import Output, TrainControl, TrainOrder
 from server.sessions.ids import is_session_id, new_session_id
@@ -264,13 +264,15 @@ class RayRuntime:
                         yield output
                     return
                 except ActorMoved:
-                    pass
+                    failed = time.monotonic()
                 if control.gone:
                     return
-                at = await self.call(socket.session_id, position)  # the restarted actor's
-                notice = relay.moved(at)
-                if notice is not None:
-                    yield ("json", notice)
+                # the restarted actor's session, as the store had it: the page goes back to it
+                state = await self.call(socket.session_id, lambda s: s.state())
+                yield ("json", relay.moved({"epoch": state["epoch"], "step": state["step"]},
+                                           failed))
+                yield ("json", {"seq": None, "type": "state",
+                                "state": {**state, "training": True}})
         finally:
             socket.training = False
 
@@ -357,16 +359,18 @@ class Relay:
         """The order for what is left of the command (all of it before any move)."""
         return self.order
 
-    def moved(self, at: dict[str, int]) -> dict[str, Any] | None:
-        """The actor came back at ``at`` (where the store had it): shrink the order to
-        what is left; the ``notice`` for the page (None when nothing was redone)."""
-        failed = time.monotonic()
+    def moved(self, at: dict[str, int], failed: float) -> dict[str, Any]:
+        """The actor that broke off at ``failed`` (monotonic seconds) came back at ``at``
+        (where the store had it): shrink the order to what is left; the ``notice`` for the
+        page. Redone: the training relayed between the step it came back at and the last
+        step relayed, in seconds."""
         start = self.start or at
         done = (at["epoch"] - start["epoch"] if self.order.unit == "epochs"
                 else at["step"] - start["step"])
-        redone = failed - self.step_times.get(at["step"], self.began)
-        if at["step"] <= start["step"]:
-            redone = failed - self.began
+        last = max(self.step_times.values(), default=failed)
+        since = self.began if at["step"] <= start["step"] else \
+            self.step_times.get(at["step"], self.began)
+        redone = max(0.0, last - since)
         self.order = dataclasses.replace(self.order, count=max(0, self.order.count - done))
         self.start = None  # the next stream's start is where the command goes on from
         self.began = time.monotonic()

@@ -5,6 +5,7 @@ killed goes on elsewhere after telling the page."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 from collections.abc import Iterator
 from typing import Any
@@ -42,12 +43,14 @@ def front_ends(cluster: LocalCluster, pg_url: str, tmp_path_factory: pytest.Temp
         first.stop()
 
 
-def socket(server: LiveServer, session_id: str) -> ClientConnection:
-    ws = connect(f"ws://127.0.0.1:{server.port}/api/sessions/{session_id}/ws",
-                 open_timeout=120, max_size=None)
-    first = receive(ws)
-    assert first["type"] == "state", first
-    return ws
+@contextlib.contextmanager
+def socket(server: LiveServer, session_id: str) -> Iterator[ClientConnection]:
+    """A page's WebSocket on the session through ``server``, its first ``state`` read."""
+    with connect(f"ws://127.0.0.1:{server.port}/api/sessions/{session_id}/ws",
+                 open_timeout=120, max_size=None) as ws:
+        first = receive(ws)
+        assert first["type"] == "state", first
+        yield ws
 
 
 def receive(ws: ClientConnection, timeout: float = 180) -> dict[str, Any]:
@@ -134,12 +137,18 @@ def test_a_train_whose_node_is_killed_goes_on_elsewhere(front_ends, cluster) -> 
     sid = create(one)
     with socket(one, sid) as ws:
         ws.send(json.dumps({"seq": 7, "cmd": "train", "unit": "epochs", "count": 10_000}))
-        before = until(ws, lambda m: m["type"] == "epoch_end")  # saved at the epoch's end
+        before = until(ws, lambda m: m["type"] == "epoch_end")
+        # a step after the epoch's end: the save at that end has been made (train_loop saves
+        # before it steps on)
+        until(ws, lambda m: m["type"] == "progress")
         node = node_of(sid)
         cluster.kill(cluster.worker_of(node))
         cluster.add_worker(2)
         after = until(ws, lambda m: m["type"] == "notice")
         notice = after[-1]
+        back = receive(ws)  # then the session as it came back, for the page to show
+        assert back["type"] == "state" and back["state"]["training"] is True
+        assert back["state"]["epoch"] >= before[-1]["epoch"]
         assert notice["seq"] == 7 and notice["kind"] == "moved"
         assert notice["message"].startswith("the server moved your session; ")
         assert notice["message"].endswith(" s of training was redone")
