@@ -23,7 +23,7 @@ import ray
 from threadpoolctl import threadpool_limits
 
 from server.config import Settings
-from server.persist.session_store import open_store
+from server.persist.session_store import is_postgres_url, open_store
 from server.runtime.session_host import SessionHost
 from server.runtime.train_loop import TrainControl, TrainOrder
 from server.sessions.session import Session
@@ -34,6 +34,20 @@ from server.sessions.traces import TraceRequest
 NAMESPACE = "nnplay"
 CONCURRENCY = 16  # calls one actor runs at once (threads): a train, stops, forwards, watches
 log = logging.getLogger(__name__)
+
+
+STORE_CONNECTIONS = 2  # PostgreSQL connections one actor holds at most (a train's save and
+#                       a forward's touch at once)
+
+
+def actor_store(target: str) -> Any:
+    """The store an actor saves its session to: a small pool for PostgreSQL, since every
+    live session holds its own."""
+    if is_postgres_url(target):
+        from server.persist.postgres_store import PostgresStore
+
+        return PostgresStore(target, pool_size=STORE_CONNECTIONS)
+    return open_store(target)
 
 
 def actor_name(session_id: str) -> str:
@@ -48,7 +62,7 @@ class SessionActor:
     def __init__(self, session_id: str, store_target: str, limits: Settings,
                  idle_seconds: float) -> None:
         threadpool_limits(limits=1, user_api="blas")  # many sessions share a node's cores
-        self.host = SessionHost(session_id, open_store(store_target), limits, idle_seconds)
+        self.host = SessionHost(session_id, actor_store(store_target), limits, idle_seconds)
         self._me = ray.get_runtime_context().current_actor
         self._stopping = threading.Event()
         threading.Thread(target=self._watch_idle, name="idle", daemon=True).start()

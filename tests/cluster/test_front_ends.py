@@ -112,6 +112,11 @@ def test_two_front_ends_never_train_one_session_twice(front_ends) -> None:
         assert outcomes[refused[0]]["field"] == "session"
         runner = a if refused[0] == "b" else b
         other = b if runner is a else a
+        # a stroke through the other front end is answered while the train runs
+        drawn = httpx.post(f"{(two if runner is a else one).url}/api/sessions/{sid}/forward",
+                           json={"sample": {"split": "val", "index": 0}}, timeout=120)
+        assert drawn.status_code == 200, drawn.text
+        assert len(drawn.json()["probabilities"]) == 10
         other.send(json.dumps({"seq": 2, "cmd": "stop"}))  # a stop from any page stops it
         end = until(runner, lambda m: m["type"] == "done" and m["seq"] == 1)[-1]
         assert end["reason"] == "stopped"
@@ -162,3 +167,30 @@ def test_a_train_whose_node_is_killed_goes_on_elsewhere(front_ends, cluster) -> 
     assert epochs == list(range(1, len(epochs) + 1))  # each epoch once, none lost
     assert before[-1]["epoch"] in epochs and more[-1]["epoch"] in epochs
     assert all(m.get("seq") in (7, None) for m in before + after + more)
+
+
+def test_an_unknown_session_is_404_and_starts_no_actor(front_ends) -> None:
+    one, _two = front_ends
+    unknown = "A" * 32  # the shape of an id, but no session has it
+    assert httpx.get(f"{one.url}/api/sessions/{unknown}", timeout=120).status_code == 404
+    with pytest.raises(ValueError):
+        ray.get_actor(actor_name(unknown), namespace=NAMESPACE)
+    with connect(f"ws://127.0.0.1:{one.port}/api/sessions/{unknown}/ws",
+                 open_timeout=120) as ws:
+        refusal = receive(ws)
+        assert refusal["type"] == "error" and refusal["field"] == "id"
+        with pytest.raises(ConnectionClosed) as closed:
+            ws.recv(timeout=120)
+        assert closed.value.rcvd is not None and closed.value.rcvd.code == 4404
+
+
+def test_a_loss_surface_streams_from_the_actor(front_ends) -> None:
+    one, two = front_ends
+    sid = create(one)
+    with socket(two, sid) as ws:
+        ws.send(json.dumps({"seq": 3, "cmd": "landscape", "directions": "random", "grid": 13,
+                            "eval_size": 64}))
+        seen = until(ws, lambda m: m["type"] == "done" and m["seq"] == 3)
+    surfaces = [m for m in seen if m["type"] == "landscape"]
+    assert [m["refined"] for m in surfaces] == [False, True]
+    assert seen[-1]["reason"] == "completed"
