@@ -18,7 +18,9 @@ import asyncio
 import dataclasses
 import logging
 import secrets
+import threading
 import time
+from collections import OrderedDict
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from typing import Any, Literal, TypeVar
 
@@ -43,6 +45,7 @@ T = TypeVar("T")
 log = logging.getLogger(__name__)
 RETRY_SECONDS = 60.0  # how long a call keeps looking for its session's actor (node death)
 WATCH_SECONDS = 5.0  # a socket looks this often for the actor of a session that has none
+HANDLES_KEPT = 4096  # actor handles a front end keeps at hand (a lookup brings back others)
 KEEP_SECONDS = 5.0  # a relaying front end tells the actor it is alive this often
 
 
@@ -76,7 +79,9 @@ class RayRuntime:
         self.idle_seconds = settings.session_idle_seconds
         self.session_cpus = settings.session_cpus
         self._actor_cls = actor_class()
-        self._handles: dict[str, Any] = {}  # a cache of handles, not of sessions
+        # a cache of actor handles (not of sessions), the most recently used ones
+        self._handles: OrderedDict[str, Any] = OrderedDict()
+        self._handles_lock = threading.Lock()
 
     # -- finding a session's actor -----------------------------------------------------
     def _start(self, session_id: str) -> Any:
@@ -92,20 +97,26 @@ class RayRuntime:
         the store holds the session (or ``new``); 404 otherwise."""
         if not is_session_id(session_id):
             raise not_found("session", "id")
-        cached = self._handles.get(session_id)
-        if cached is not None:
-            return cached
+        with self._handles_lock:
+            cached = self._handles.get(session_id)
+            if cached is not None:
+                self._handles.move_to_end(session_id)
+                return cached
         try:
             actor = ray.get_actor(actor_name(session_id), namespace=NAMESPACE)
         except ValueError:  # none runs
             if not new and not self.store.exists(session_id):
                 raise not_found("session", "id") from None
             actor = self._start(session_id)
-        self._handles[session_id] = actor
+        with self._handles_lock:
+            self._handles[session_id] = actor
+            while len(self._handles) > HANDLES_KEPT:
+                self._handles.popitem(last=False)
         return actor
 
     def forget(self, session_id: str) -> None:
-        self._handles.pop(session_id, None)
+        with self._handles_lock:
+            self._handles.pop(session_id, None)
 
     async def on_actor(self, session_id: str, method: Callable[[Any], Awaitable[T]],
                        new: bool = False, retry: bool = True) -> T:
