@@ -124,7 +124,9 @@ class PostgresStore:
         and those whose name starts with one of ``drop_prefixes``: all or nothing.
         ``checkpoint`` is SQLite's; nothing to do here."""
         text = json.dumps(meta, allow_nan=False, separators=(",", ":"))
-        with self._pool.connection() as conn, conn.transaction(), conn.cursor() as cur:
+        # pipeline: the statements go out together, one round trip for the whole transaction
+        with self._pool.connection() as conn, conn.pipeline(), conn.transaction(), \
+                conn.cursor() as cur:
             cur.execute(
                 "INSERT INTO sessions (id, created, touched, meta) VALUES (%s, %s, %s, %s::json) "
                 "ON CONFLICT (id) DO UPDATE SET touched = excluded.touched, meta = excluded.meta",

@@ -2,11 +2,12 @@
 
 Sessions train on small MNIST subsets (``dataset_size``) so the suite stays quick.
 
-The store: SQLite under the data dir, or with ``NNPLAY_TEST_STORE=postgresql`` a database of
-its own on a real PostgreSQL server (tests/pg.py) for each data dir, so the whole suite runs
-a second time against PostgreSQL (a second app on the same data dir finds the same
-database, as it would find the same SQLite file). Tests marked ``sqlite_only`` are about
-SQLite itself (its WAL, the data-dir lock) and are skipped then, with their reason.
+The store: SQLite under the data dir, or with ``NNPLAY_TEST_STORE=postgresql`` a PostgreSQL
+store of its own for each data dir (a schema, as quick to make as a file, in a database on a
+real server, tests/pg.py), so the whole suite runs a second time against PostgreSQL (a
+second app on the same data dir finds the same store, as it would find the same file).
+Tests marked ``sqlite_only`` are about SQLite itself (its WAL, the data-dir lock) and are
+skipped then, with their reason.
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ TEST_STORE = os.environ.get("NNPLAY_TEST_STORE", "sqlite")
 if TEST_STORE not in ("sqlite", "postgresql"):
     raise RuntimeError(f"NNPLAY_TEST_STORE={TEST_STORE}: write sqlite or postgresql")
 ON_POSTGRES = TEST_STORE == "postgresql"
-_databases: dict[str, str] = {}  # data dir -> URL of its database
+_databases: dict[str, str] = {}  # data dir -> URL of its store
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -50,7 +51,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 
 def store_for(data_dir: Path) -> str | None:
     """The --store of apps on ``data_dir`` in this run: None (SQLite in it), or the URL of a
-    PostgreSQL database made for it on first use."""
+    PostgreSQL store (schema) made for it on first use."""
     if not ON_POSTGRES:
         return None
     key = str(Path(data_dir).resolve())
@@ -59,7 +60,7 @@ def store_for(data_dir: Path) -> str | None:
             raise RuntimeError("NNPLAY_TEST_STORE=postgresql but PostgreSQL is not installed "
                                "(no /usr/lib/postgresql/*/bin/initdb)")
         name = "d_" + hashlib.sha1(key.encode()).hexdigest()[:24]
-        _databases[key] = pg.create_database(pg.shared_postgres(), name)
+        _databases[key] = pg.create_schema(pg.shared_postgres(), name)
     return _databases[key]
 
 
