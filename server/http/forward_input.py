@@ -12,6 +12,7 @@ from server.config import Settings
 from server.http.bodies import is_multipart, json_model, upload_bytes
 from server.http.images import gray_from_pixels, image_from_upload, tensor_from_typed
 from server.http.schemas.images import ForwardBody
+from server.sessions.forwarding import forward_gray, forward_input, forward_sample
 from server.sessions.session import Session
 
 Job = Callable[[Session], dict[str, Any]]
@@ -23,19 +24,19 @@ async def read_forward(request: Request, limits: Settings) -> Job:
         _, data = await upload_bytes(request, "file")
 
         def from_upload(session: Session) -> dict[str, Any]:
-            return session.forward_gray(image_from_upload(data, limits.max_image_pixels), "file")
+            return forward_gray(session, image_from_upload(data, limits.max_image_pixels), "file")
 
         return from_upload
     body = await json_model(request, ForwardBody)
     if body.sample is not None:
         ref = body.sample
-        return lambda session: session.forward_sample(ref)
+        return lambda session: forward_sample(session, ref)
     if body.input is not None:
         typed = body.input
 
         def from_typed(session: Session) -> dict[str, Any]:
             shape = tuple(session.model.input_shape)
-            return session.forward_input(tensor_from_typed(typed, shape, limits.max_image_pixels))
+            return forward_input(session, tensor_from_typed(typed, shape, limits.max_image_pixels))
 
         return from_typed
 
@@ -43,6 +44,6 @@ async def read_forward(request: Request, limits: Settings) -> Job:
         # in the job's worker thread: a long list of numbers takes a while to convert
         pixels = body.as_pixels()
         assert pixels is not None  # guaranteed by ForwardBody's validator
-        return session.forward_gray(gray_from_pixels(pixels, limits.max_image_pixels), "pixels")
+        return forward_gray(session, gray_from_pixels(pixels, limits.max_image_pixels), "pixels")
 
     return from_pixels

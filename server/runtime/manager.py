@@ -6,7 +6,7 @@ sessions beyond ``max_sessions_in_memory`` are dropped from memory (they are alr
 Bytes: the sessions' own arrays (``server.runtime.memory.session_bytes``, recounted after every job)
 plus each shared dataset once are held under ``max_memory_bytes``. Beyond it the least
 recently used sessions that no job, request or train is using are unloaded to disk
-(``Session.unload``), also those with a socket open: the object stays, with its socket, and
+(``LiveSession.unload``), also those with a socket open: the object stays, with its socket, and
 its next job reloads it (``ensure_resident``). A new session is refused (503 naming memory)
 only when unloading everything that can be unloaded still leaves no room for it.
 ``expire`` deletes sessions idle for longer than ``session_ttl_seconds`` from both, then
@@ -26,9 +26,12 @@ from server.config import Settings
 from server.errors import ApiError, SessionUnloadable, not_found
 from server.persist import model_file
 from server.persist.session_store import SessionStore, open_store
+from server.runtime.live_session import LiveSession
 from server.runtime.memory import MIB, data_bytes, session_bytes
+from server.sessions import saving
 from server.sessions.data import alive_splits
 from server.sessions.ids import is_session_id, new_session_id
+from server.sessions.model_files import from_model_file
 from server.sessions.session import Session
 from server.sessions.settings import TrainSettings
 
@@ -40,13 +43,13 @@ class SessionManager:
         self.settings = settings
         self.store: SessionStore = open_store(settings.store_target)
         self.clock = clock
-        self._cache: OrderedDict[str, Session] = OrderedDict()
+        self._cache: OrderedDict[str, LiveSession] = OrderedDict()
         self._lock = threading.Lock()  # guards the cache dict, never held during NumPy work
         self._loading: dict[str, threading.Lock] = {}
 
     # -- lookup -------------------------------------------------------------------------
     @contextlib.contextmanager
-    def using(self, session_id: str) -> Iterator[Session]:
+    def using(self, session_id: str) -> Iterator[LiveSession]:
         """The session, kept in memory (never evicted) until the block ends."""
         session = self.get(session_id, hold=True)
         try:
@@ -54,12 +57,12 @@ class SessionManager:
         finally:
             self.release(session)
 
-    def release(self, session: Session) -> None:
+    def release(self, session: LiveSession) -> None:
         """Undo one ``get(..., hold=True)``."""
         with self._lock:
             session.holds -= 1
 
-    def get(self, session_id: str, hold: bool = False) -> Session:
+    def get(self, session_id: str, hold: bool = False) -> LiveSession:
         """The session (from memory or disk); 404 naming ``id`` when there is none.
         ``hold``: count a holder (see :meth:`using`) so it cannot be evicted meanwhile."""
         if not is_session_id(session_id):
@@ -93,25 +96,24 @@ class SessionManager:
             self._loading.pop(session_id, None)
         return session
 
-    def ensure_resident(self, session: Session) -> None:
+    def ensure_resident(self, session: LiveSession) -> None:
         """Reload an unloaded session (caller holds its lock); SessionUnloadable when what is
         stored cannot be read. Then recount its bytes and keep the total under the cap."""
         if session.resident:
             return
         try:
-            session.reload(self.store)
+            session.reload()
         except ApiError:
             raise
         except Exception as exc:
             log.exception("stored session %s cannot be reloaded", session.id)
             raise SessionUnloadable(session.id, f"{type(exc).__name__}: {exc}") from exc
-        session.store = self.store
         self.recount(session)
 
-    def recount(self, session: Session) -> None:
+    def recount(self, session: LiveSession) -> None:
         """Count the session's bytes again (after a job changed it) and, when over the cap,
         unload others."""
-        session.bytes = session_bytes(session)
+        session.bytes = session_bytes(session.session) if session.session else 0
         if self.memory_bytes() > self.settings.max_memory_bytes:
             self.evict_bytes(keep=session)
 
@@ -123,11 +125,11 @@ class SessionManager:
         return own + sum(data_bytes(d) for d in alive_splits())
 
     @staticmethod
-    def _busy(session: Session) -> bool:
+    def _busy(session: LiveSession) -> bool:
         """A job, request or train is using it (a socket alone does not count)."""
         return session.holds > session.sockets or session.training_owner is not None
 
-    def evict_bytes(self, keep: Session | None = None) -> bool:
+    def evict_bytes(self, keep: LiveSession | None = None) -> bool:
         """Unload least recently used sessions (not ``keep``, none in use) until the total
         is under ``max_memory_bytes``; True when it is."""
         limit = self.settings.max_memory_bytes
@@ -141,7 +143,7 @@ class SessionManager:
             try:
                 if candidate.closed or self._busy(candidate) or not candidate.resident:
                     continue
-                candidate.unload(self.store)
+                candidate.unload()
                 with self._lock:
                     if candidate.sockets == 0 and candidate.holds == 0:
                         self._cache.pop(candidate.id, None)
@@ -160,16 +162,15 @@ class SessionManager:
                         "(each is training or answering a request); try again later",
                         "memory")
 
-    def _load(self, session_id: str) -> Session:
+    def _load(self, session_id: str) -> LiveSession:
         """The stored session built afresh; 404 when there is none, SessionUnloadable (409,
         logged with its cause) when what is stored cannot be read or built."""
         try:
             stored = self.store.load(session_id)
             if stored is not None:
-                session = Session.from_stored(stored, self.settings)
-                session.store = self.store
-                session.bytes = session_bytes(session)
-                return session
+                live = LiveSession(*saving.load(stored, self.settings), self.store)
+                live.bytes = session_bytes(live.resident_session())
+                return live
         except Exception as exc:  # whatever a damaged row (or a lowered limit) makes it raise
             log.exception("stored session %s cannot be loaded", session_id)
             reason = exc.message if isinstance(exc, ApiError) else f"{type(exc).__name__}: {exc}"
@@ -197,18 +198,18 @@ class SessionManager:
                                "keeps; try again later", "session")
         return new_session_id()
 
-    def add(self, session: Session) -> Session:
+    def add(self, state: Session) -> LiveSession:
         """Cache a new session and save it; 503 naming memory (nothing saved) when it does
         not fit under ``max_memory_bytes`` even after unloading every idle session."""
-        session.store = self.store
-        session.bytes = session_bytes(session)
+        session = LiveSession(state, saving.Saved(), self.store)
+        session.bytes = session_bytes(state)
         with self._lock:
             self._cache[session.id] = session
             session.holds += 1  # not unloaded while it is being added
         try:
             if not self.evict_bytes(keep=session):
                 raise self._refuse_for_memory()
-            session.save(self.store)
+            session.save()
         except BaseException:
             with self._lock:
                 self._cache.pop(session.id, None)
@@ -265,15 +266,15 @@ class SessionManager:
 
 
 def create_session(manager: SessionManager, spec: dict | None,
-                   settings: TrainSettings | None) -> Session:
+                   settings: TrainSettings | None) -> LiveSession:
     """Build, save and cache a new session (blocking: call from a worker thread)."""
     session = Session.create(manager.new_id(), manager.settings, spec, settings)
     return manager.add(session)
 
 
-def import_session(manager: SessionManager, data: bytes) -> Session:
+def import_session(manager: SessionManager, data: bytes) -> LiveSession:
     """A new session from an exported model file (blocking: call from a worker thread)."""
     limit = manager.settings.max_params * 4 + 1024 * 1024
     loaded = model_file.read(data, limit)
-    session = Session.from_model_file(manager.new_id(), manager.settings, loaded)
+    session = from_model_file(manager.new_id(), manager.settings, loaded)
     return manager.add(session)

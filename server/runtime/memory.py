@@ -73,10 +73,7 @@ def training_bytes(training: Training | None, seen: set[int]) -> int:
 
 
 def session_bytes(session: Session) -> int:
-    """The session's own bytes (not its shared dataset: see :func:`data_bytes`); 0 for a
-    session whose contents are on disk only (see ``Session.unload``)."""
-    if not session.resident:
-        return 0
+    """The session's own bytes (not its shared dataset: see :func:`data_bytes`)."""
     seen: set[int] = set()
     model = session.model
     total = 0
@@ -91,9 +88,3 @@ def session_bytes(session: Session) -> int:
     if session.data is not None and session.data.name not in SHARED:
         total += data_bytes(session.data)  # own samples, the lab's points: split per session
     return total
-
-
-def shared_data(session: Session) -> SplitData | None:
-    """The session's dataset when it is a shared one (built-in or lab), else None."""
-    data = session.data if session.resident else None
-    return data if data is not None and data.name in SHARED else None

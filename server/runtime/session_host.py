@@ -1,6 +1,7 @@
 """One live session hosted by itself (in a Ray actor): loaded from the store, saved to it.
 
-A :class:`SessionHost` owns exactly one session and knows nothing of Ray, so that what a Ray
+A :class:`SessionHost` owns exactly one :class:`LiveSession` (its lock, stop and idle events
+and training owner) and knows nothing of Ray, so that what a Ray
 actor does (``server.runtime.ray_actor``) can be tested without a cluster. It
 
 - loads the session from the store when it starts (a restarted actor starts here again, from
@@ -25,7 +26,10 @@ from typing import Any, TypeVar, cast
 from server.config import Settings
 from server.errors import ApiError, SessionUnloadable, not_found
 from server.persist import model_file
+from server.runtime.live_session import LiveSession
 from server.runtime.train_loop import Output, TrainControl, TrainOrder, train_command
+from server.sessions import saving
+from server.sessions.model_files import from_model_file
 from server.sessions.session import Session
 from server.sessions.settings import TrainSettings
 
@@ -61,7 +65,7 @@ class SessionHost:
         self.limits = limits
         self.idle_limit = idle_seconds
         self.clock = clock
-        self.session: Session | None = None
+        self.live: LiveSession | None = None
         self.problem: ApiError | None = None  # why the stored session cannot be loaded
         self.left = False
         self.deleted = False
@@ -79,9 +83,7 @@ class SessionHost:
         try:
             stored = self.store.load(self.id)
             if stored is not None:
-                session = Session.from_stored(stored, self.limits)
-                session.store = self.store
-                self.session = session
+                self.live = LiveSession(*saving.load(stored, self.limits), self.store)
         except Exception as exc:  # a damaged row: the session can only be deleted
             log.exception("stored session %s cannot be loaded", self.id)
             reason = exc.message if isinstance(exc, ApiError) else f"{type(exc).__name__}: {exc}"
@@ -90,16 +92,15 @@ class SessionHost:
     def _adopt(self, build: Callable[[], Session]) -> dict[str, Any]:
         """Build a new session here, save it, host it; its state."""
         with self.using():
-            if self.session is not None or self.problem is not None:
+            if self.live is not None or self.problem is not None:
                 raise ApiError(409, "id: a session with this id exists already", "id")
             if self.store.count() >= self.limits.max_sessions_on_disk:
                 raise ApiError(503, "session: this server already holds the most sessions it "
                                "keeps; try again later", "session")
-            session = build()
-            session.store = self.store
-            session.save(self.store)
-            self.session = session
-            return session.state()
+            live = LiveSession(build(), saving.Saved(), self.store)
+            live.save()
+            self.live = live
+            return live.resident_session().state()
 
     def create(self, spec: dict[str, Any] | None, settings: TrainSettings | None
                ) -> dict[str, Any]:
@@ -111,7 +112,7 @@ class SessionHost:
         limit = self.limits.max_params * 4 + 1024 * 1024
 
         def build() -> Session:
-            return Session.from_model_file(self.id, self.limits, model_file.read(data, limit))
+            return from_model_file(self.id, self.limits, model_file.read(data, limit))
 
         return self._adopt(build)
 
@@ -130,29 +131,30 @@ class SessionHost:
                 self._busy -= 1
                 self._last_use = self.clock()
 
-    def present(self) -> Session:
-        """The session; 404 when there is none (or it was deleted), 409 when unloadable."""
+    def present(self) -> LiveSession:
+        """The live session; 404 when there is none (or it was deleted), 409 when it cannot
+        be loaded."""
         if self.problem is not None:
             raise self.problem
-        if self.session is None or self.session.closed:
+        if self.live is None or self.live.closed:
             raise not_found("session", "id")
-        return self.session
+        return self.live
 
     @contextlib.contextmanager
     def locked(self, step: bool = False) -> Iterator[Session]:
         """The session under its lock. A training ``step`` first waits (a second at most)
         until no other job is waiting for the lock, so those go first."""
-        session = self.present()
+        live = self.present()
         if step:
             with self._gate:
                 self._gate.wait_for(lambda: self._waiting == 0,
                                     timeout=self.step_yield_seconds)
-            session.lock.acquire()
+            live.lock.acquire()
         else:
             with self._gate:
                 self._waiting += 1
             try:
-                session.lock.acquire()
+                live.lock.acquire()
             finally:
                 with self._gate:
                     self._waiting -= 1
@@ -160,9 +162,9 @@ class SessionHost:
         try:
             if self.left:
                 raise SessionLeft(self.id)
-            yield self.present()
+            yield self.present().resident_session()
         finally:
-            session.lock.release()
+            live.lock.release()
 
     def run(self, job: Callable[[Session], T], save: bool = False, step: bool = False) -> T:
         """``job(session)`` under the lock; saved when ``save`` (else only the last input
@@ -170,16 +172,17 @@ class SessionHost:
         with self.using(), self.locked(step) as session:
             session.touch()
             result = job(session)
+            live = self.present()
             if save:
-                session.save(self.store)
+                live.save()
             else:
-                session.save_touch(self.store)
+                live.save_touch()
             return result
 
     def stop(self) -> None:
         """Ask a running train to stop at its next batch boundary."""
-        if self.session is not None:
-            self.session.stop_event.set()
+        if self.live is not None:
+            self.live.stop_event.set()
 
     # -- training (the loop of server.runtime.train_loop, run here) -----------------------
     def train(self, order: TrainOrder, control: TrainControl, token: str
@@ -189,7 +192,7 @@ class SessionHost:
         front end renews the lease (``keep``) while it relays; a train whose lease runs
         out (its front end died) stops at the next step, like one whose page has gone."""
         with self.using():
-            session = self.present()
+            live = self.present()
             yield ("start", self.run(position))
             with self._gate:
                 self._trains[token] = control
@@ -199,13 +202,13 @@ class SessionHost:
                 return self.run(job, save=save, step=True)
 
             def stopping() -> bool:
-                return (session.stop_event.is_set() or session.closed or self.left
+                return (live.stop_event.is_set() or live.closed or self.left
                         or self.clock() - self._leases.get(token, 0.0) > LEASE_SECONDS)
 
             try:
                 yield from train_command(run, order, control, stopping=stopping,
-                                         claim=lambda: session.start_training(control),
-                                         release=session.end_training)
+                                         claim=lambda: live.start_training(control),
+                                         release=live.end_training)
             finally:
                 with self._gate:
                     self._trains.pop(token, None)
@@ -225,12 +228,12 @@ class SessionHost:
     def settle(self, timeout: float) -> None:
         """A page attaches: when the train that runs belongs to a page that has gone (it
         stops at its next step and saves), wait for that, up to ``timeout`` seconds."""
-        session = self.session
-        if session is None:
+        live = self.live
+        if live is None:
             return
-        owner = session.training_owner
+        owner = live.training_owner
         if isinstance(owner, TrainControl) and owner.gone:
-            session.idle.wait(timeout)
+            live.idle.wait(timeout)
 
     def items(self, start: Callable[[Session], Iterator[T]], step: bool
               ) -> Generator[T, None, None]:
@@ -257,11 +260,11 @@ class SessionHost:
                 self.problem = None
                 self.deleted = True
                 return
-            session = self.present()
-            with session.lock:
-                if session.closed:
+            live = self.present()
+            with live.lock:
+                if live.closed:
                     raise not_found("session", "id")
-                session.close()
+                live.close()
                 self.store.delete(self.id)
             self.deleted = True
             with self._gate:
@@ -271,8 +274,7 @@ class SessionHost:
     def idle_seconds(self) -> float:
         """Seconds since the last call ended (0 while one runs or a train is on)."""
         with self._gate:
-            if self._busy or (self.session is not None
-                              and self.session.training_owner is not None):
+            if self._busy or (self.live is not None and self.live.training_owner is not None):
                 return 0.0
             return self.clock() - self._last_use
 
@@ -284,7 +286,7 @@ class SessionHost:
         idle = self.idle_seconds()
         if self.deleted:
             return idle > 0  # as soon as no call runs
-        empty = self.session is None or self.session.closed
+        empty = self.live is None or self.live.closed
         return idle >= (min(self.idle_limit, EMPTY_GRACE_SECONDS) if empty else self.idle_limit)
 
     def leave(self) -> bool:
@@ -293,11 +295,11 @@ class SessionHost:
             if not self.should_leave():
                 return False
             self.left = True  # from here no new call starts
-        session = self.session
-        if session is not None and not session.closed:
-            with session.lock:
+        live = self.live
+        if live is not None and not live.closed:
+            with live.lock:
                 try:
-                    session.save(self.store)
+                    live.save()
                 except Exception:  # what the last job saved stays; the rest is lost
                     log.exception("session %s could not be saved on leaving", self.id)
         with self._gate:

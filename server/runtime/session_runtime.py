@@ -18,6 +18,7 @@ from typing import Any, Literal, Protocol, TypeVar
 import anyio.to_thread
 
 from server.config import Settings
+from server.runtime.live_session import LiveSession
 from server.runtime.manager import SessionManager, create_session, import_session
 from server.runtime.train_loop import Output, TrainControl, TrainOrder, train_command
 from server.runtime.worker import in_thread, run_locked, training_limiter, with_session
@@ -116,12 +117,12 @@ class SessionRuntime(Protocol):
 
 
 class _Attached:
-    """:class:`InProcessRuntime`'s socket handle: the session object and its watcher."""
+    """:class:`InProcessRuntime`'s socket handle: the live session and its watcher."""
 
-    def __init__(self, session_id: str, session: Session,
+    def __init__(self, session_id: str, live: LiveSession,
                  watcher: Callable[[], None]) -> None:
         self.session_id = session_id
-        self.session = session
+        self.live = live
         self.watcher = watcher
 
 
@@ -155,10 +156,10 @@ class InProcessRuntime:
 
     async def create(self, spec: dict[str, Any] | None,
                      settings: TrainSettings | None) -> dict[str, Any]:
-        return await in_thread(lambda: create_session(self.manager, spec, settings).state())
+        return await in_thread(lambda: _state_of(create_session(self.manager, spec, settings)))
 
     async def import_file(self, data: bytes) -> dict[str, Any]:
-        return await in_thread(lambda: import_session(self.manager, data).state())
+        return await in_thread(lambda: _state_of(import_session(self.manager, data)))
 
     async def delete(self, session_id: str) -> None:
         await in_thread(lambda: self.manager.delete(session_id))
@@ -167,36 +168,36 @@ class InProcessRuntime:
         return await in_thread(self.manager.expire)
 
     async def attach(self, session_id: str, on_deleted: Callable[[], None]) -> _Attached:
-        session = await in_thread(lambda: self.manager.get(session_id, hold=True))
-        session.watchers.append(on_deleted)
-        session.sockets += 1
-        owner = session.training_owner
+        live = await in_thread(lambda: self.manager.get(session_id, hold=True))
+        live.watchers.append(on_deleted)
+        live.sockets += 1
+        owner = live.training_owner
         if isinstance(owner, TrainControl) and owner.gone:
             # a page that went away mid-train: its run stops at the next batch boundary and
             # saves; wait for that, so this page starts from where it really is
-            await anyio.to_thread.run_sync(session.idle.wait, 60.0)
-        return _Attached(session_id, session, on_deleted)
+            await anyio.to_thread.run_sync(live.idle.wait, 60.0)
+        return _Attached(session_id, live, on_deleted)
 
     async def detach(self, socket: SocketHandle) -> None:
         assert isinstance(socket, _Attached)
-        session = socket.session
-        session.sockets -= 1
-        self.manager.release(session)
-        if socket.watcher in session.watchers:
-            session.watchers.remove(socket.watcher)
+        live = socket.live
+        live.sockets -= 1
+        self.manager.release(live)
+        if socket.watcher in live.watchers:
+            live.watchers.remove(socket.watcher)
 
     async def train(self, socket: SocketHandle, order: TrainOrder,
                     control: TrainControl) -> AsyncIterator[Output]:
         assert isinstance(socket, _Attached)
-        session, manager = socket.session, self.manager
+        live, manager = socket.live, self.manager
 
         def run(job: Callable[[Session], Any], save: bool) -> Any:
-            return run_locked(manager, session, job, save)
+            return run_locked(manager, live, job, save)
 
         outputs = train_command(
             run, order, control,
-            stopping=lambda: session.stop_event.is_set() or session.closed,
-            claim=lambda: session.start_training(control), release=session.end_training)
+            stopping=lambda: live.stop_event.is_set() or live.closed,
+            claim=lambda: live.start_training(control), release=live.end_training)
         limiter = training_limiter(manager.settings.training_threads)
         try:
             while (item := await anyio.to_thread.run_sync(_next, outputs,
@@ -207,8 +208,8 @@ class InProcessRuntime:
 
     async def stop(self, socket: SocketHandle) -> None:
         assert isinstance(socket, _Attached)
-        if socket.session.training_owner is not None:
-            socket.session.stop_event.set()
+        if socket.live.training_owner is not None:
+            socket.live.stop_event.set()
 
     async def set_probe(self, socket: SocketHandle, control: TrainControl, per_second: float,
                         sample: SampleRef | None, layers: list[str] | None,
@@ -232,6 +233,11 @@ def open_runtime(settings: Settings) -> SessionRuntime:
 
         return RayRuntime(settings)
     return InProcessRuntime(settings)
+
+
+def _state_of(live: LiveSession) -> dict[str, Any]:
+    """A new session's state (it is not shared yet: no lock needed)."""
+    return live.resident_session().state()
 
 
 def _next(outputs: Generator[Output, None, None]) -> Any:

@@ -16,26 +16,28 @@ import anyio
 import anyio.to_thread
 
 from server.errors import not_found
+from server.runtime.live_session import LiveSession
 from server.runtime.manager import SessionManager
 from server.sessions.session import Session
 
 T = TypeVar("T")
 
 
-def run_locked(manager: SessionManager, session: Session, job: Callable[[Session], T],
+def run_locked(manager: SessionManager, live: LiveSession, job: Callable[[Session], T],
                save: bool) -> T:
     """Run ``job`` under the session lock in the calling thread; save on success."""
-    with session.lock:
-        if session.closed:
+    with live.lock:
+        if live.closed:
             raise not_found("session", "id")
-        manager.ensure_resident(session)  # reload one unloaded to disk (server.runtime.manager)
+        manager.ensure_resident(live)  # reload one unloaded to disk (server.runtime.manager)
+        session = live.resident_session()
         session.touch()
         result = job(session)
         if save:
-            session.save(manager.store)
+            live.save()
         else:
-            session.save_touch(manager.store)
-        manager.recount(session)
+            live.save_touch()
+        manager.recount(live)
         return result
 
 

@@ -6,6 +6,7 @@ from typing import Any
 
 from engine.trace import conv_cell, dense_unit, global_pool_cell, pool_cell
 from server.errors import ApiError
+from server.sessions.forwarding import cell_input
 from server.sessions.layer_names import layer_named
 from server.sessions.session import Session
 from server.wire.tensors import finite_or_none as f
@@ -15,7 +16,7 @@ from server.wire.tensors import mask_json, tensor_json
 def cell_arithmetic(session: Session, layer: str, channel: int, row: int, col: int,
                     source: str) -> dict[str, Any]:
     """One output value of ``layer`` rebuilt from its parts, on the chosen input."""
-    x = session.cell_input(source)
+    x = cell_input(session, source)
     model = session.model
     kind = layer_named(model, layer, "query.layer").kind
     _check_position(session, layer, kind, channel, row, col)

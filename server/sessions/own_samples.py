@@ -12,6 +12,7 @@ from typing import Any
 import numpy as np
 
 from engine.datasets.dataset import Dataset
+from server.wire.tensors import tensor_json
 
 
 @dataclass
@@ -60,6 +61,16 @@ class OwnSamples:
         images = np.stack([s.image for s in self.items])
         labels = np.array([index[s.label] for s in self.items], dtype=np.int64)
         return Dataset(images, labels, names)
+
+    def listing(self, input_shape: tuple[int, ...]) -> dict[str, Any]:
+        """Ids, labels and the images as tensor objects (``(N, *input_shape)``)."""
+        images = [s.image for s in self.items]
+        empty = np.zeros((0, *input_shape), dtype=np.float32)
+        return {
+            "samples": [{"id": s.id, "label": s.label} for s in self.items],
+            "images": tensor_json(np.stack(images) if images else empty),
+            "classes": self.summary()["classes"],
+        }
 
     # -- persistence --------------------------------------------------------------------
     def meta(self) -> dict[str, Any]:

@@ -16,6 +16,7 @@ from engine.datasets.planar import MAX_ABS, features
 from engine.grid import GridLayer, evaluate_grid
 from server.errors import ApiError
 from server.sessions.data import PlanarSplit
+from server.sessions.forwarding import forward_input
 from server.sessions.session import Session
 from server.wire.tensors import tensor_frame, tensor_json
 
@@ -63,7 +64,7 @@ def forward_point(session: Session, point: list[float]) -> dict[str, Any]:
     if not all(abs(v) <= MAX_ABS for v in point):
         raise ApiError(422, f"point: coordinates must be within +-{MAX_ABS:g}", "point")
     x = features(np.array([point], dtype=np.float64), p.features)[0]
-    return {**session.forward_input(x), "point": [float(v) for v in point],
+    return {**forward_input(session, x), "point": [float(v) for v in point],
             "features": list(p.features)}
 
 

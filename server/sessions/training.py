@@ -2,9 +2,9 @@
 
 Builds the trainer from settings and split data, turns its events and history into
 JSON-ready dicts (non-finite numbers never get through: divergence is an event), keeps the
-per-step losses (the last ``MAX_BATCH_LOSSES``) and the last confusion matrix, and splits its
-state for the store so that each epoch snapshot is written once, not on every save; once
-written, a snapshot stays in memory as weights only (:meth:`Training.offload`).
+per-step losses (the last ``MAX_BATCH_LOSSES``) and the last confusion matrix (and each kept
+epoch's, for rewind). Once saved (server.sessions.saving), a snapshot stays in memory as
+weights only (:meth:`Training.offload`).
 """
 
 from __future__ import annotations
@@ -67,10 +67,7 @@ class Training:
         self.losses_from = 0  # steps before the first kept loss (older ones let go)
         self.confusion: dict[str, Any] | None = None
         self.confusions: dict[int, dict[str, Any] | None] = {}  # each epoch's, for rewind
-        self.saved_confusions: set[int] = set()
         self.diverged: dict[str, Any] | None = None
-        self.saved_snapshots: set[int] = set()
-        self.saved_checkpoints = -1
         self.batch = 0  # steps done in the epoch in progress (from the last progress event)
         self.batches: int | None = None  # steps the epoch in progress takes, when known
         self.last_batch: np.ndarray | None = None  # train indices of the last step taken
@@ -242,6 +239,8 @@ class Training:
             raise ApiError(409, f"epoch: the snapshot of epoch {epoch} is missing on disk",
                            "epoch")
         t.rewind(epoch, full)
+        if full is not None:  # the whole one is on disk: memory keeps its weights only
+            t.snapshots[-1] = held
         del self.batch_losses[max(0, t.global_step - self.losses_from):]
         self.losses_from = min(self.losses_from, t.global_step)
         self.batch, self.batches = 0, None
@@ -262,35 +261,17 @@ class Training:
         state["batch_losses_from"] = self.losses_from
         return state
 
-    def blobs(self, everything: bool) -> tuple[dict[str, bytes], set[str]]:
-        """(blobs to write, blob names to delete) since the last call. A partial snapshot
-        (weights only in memory) is on disk already and is not written again."""
-        t = self.trainer
-        put: dict[str, bytes] = {"trainer": blob_codec.pack(self.state_blob())}
-        have = {s.epoch for s in t.snapshots}
-        for snap in t.snapshots:
-            if not snap.partial and (everything or snap.epoch not in self.saved_snapshots):
-                put[f"snapshot/{snap.epoch}"] = blob_codec.pack(snap.to_plain())
-        gone = self.saved_snapshots - have  # thinned, or undone by a rewind
-        drop = {f"snapshot/{e}" for e in gone}
-        # snapshot/confusion/<epoch>: each kept epoch's matrix, saved once, thinned with it
+    def kept_confusions(self) -> dict[int, dict[str, Any] | None]:
+        """Each kept epoch's confusion matrix (thinned with the epochs' snapshots)."""
+        have = {s.epoch for s in self.trainer.snapshots}
         self.confusions = {e: c for e, c in self.confusions.items() if e in have}
-        for e, confusion in self.confusions.items():
-            if everything or e not in self.saved_confusions:
-                put[f"{CONFUSION_BLOB}{e}"] = blob_codec.pack({"confusion": confusion})
-        drop |= {f"{CONFUSION_BLOB}{e}" for e in self.saved_confusions - set(self.confusions)}
-        self.saved_confusions = set(self.confusions)
-        if everything or len(t.checkpoints) != self.saved_checkpoints:
-            put["checkpoints"] = blob_codec.pack([c.to_plain() for c in t.checkpoints])
-        self.saved_snapshots = have
-        self.saved_checkpoints = len(t.checkpoints)
-        return put, drop
+        return self.confusions
 
-    def offload(self) -> None:
-        """After a save: the snapshots on disk stay in memory as weights only (for the
+    def offload(self, on_disk: set[int]) -> None:
+        """The snapshots of epochs ``on_disk`` stay in memory as weights only (for the
         trajectory); a rewind reads the rest back (see :meth:`rewind`)."""
         t = self.trainer
-        t.snapshots = [s.light() if s.epoch in self.saved_snapshots and not s.partial else s
+        t.snapshots = [s.light() if s.epoch in on_disk and not s.partial else s
                        for s in t.snapshots]
 
     @classmethod
@@ -320,12 +301,9 @@ class Training:
             and int(name[len(CONFUSION_BLOB):]) <= training.trainer.epoch}
         if training.confusion is not None:  # saved before each epoch's was kept: the last one
             training.confusions.setdefault(training.trainer.epoch, training.confusion)
-        training.saved_confusions = set(training.confusions)
         training.diverged = meta.get("diverged")
         training.batch = int(meta.get("batch", 0))
         training.batches = meta.get("batches")
-        training.saved_snapshots = {int(s["epoch"]) for s in snaps}  # thinned ones dropped
-        training.offload()                                             # at the next save
-        training.saved_checkpoints = len(state["checkpoints"])
+        training.offload({int(s["epoch"]) for s in snaps})  # thinned ones dropped at a save
         return training
 

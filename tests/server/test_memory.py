@@ -17,11 +17,13 @@ from fastapi.testclient import TestClient
 
 import engine.trainer
 from server.http.app import create_app
+from server.runtime.live_session import LiveSession
 from server.runtime.manager import SessionManager, create_session
 from server.runtime.memory import FLOAT_IN_LIST, HISTORY_RECORD, data_bytes, session_bytes
 from server.runtime.worker import run_locked
 from server.sessions.architecture import TINY_MNIST_CNN
 from server.sessions.data import SPLITS, alive_splits
+from server.sessions.forwarding import forward_sample
 from server.sessions.session import Session
 from server.sessions.settings import TrainSettings
 from server.sessions.strict_model import SampleRef
@@ -31,26 +33,31 @@ from tests.server.helpers import receive_until, same_weights
 TINY = {"dataset_size": 120, "batch_size": 40}  # 3 steps an epoch
 
 
-def _step(manager: SessionManager, session: Session) -> list[Any]:
-    return run_locked(manager, session, lambda s: s.step_events("batches"), True)
+def _step(manager: SessionManager, live: LiveSession) -> list[Any]:
+    return run_locked(manager, live, lambda s: s.step_events("batches"), True)
 
 
-def _epochs(manager: SessionManager, session: Session, count: int) -> list[dict[str, Any]]:
+def _state(live: LiveSession) -> Session:
+    assert live.session is not None
+    return live.session
+
+
+def _epochs(manager: SessionManager, live: LiveSession, count: int) -> list[dict[str, Any]]:
     """Train ``count`` epochs; the weights at the end of each (index = epoch)."""
-    trainer = session.training_or_raise().trainer
+    trainer = _state(live).training_or_raise().trainer
     seen = []
     target = trainer.epoch + count
-    while session.training_or_raise().trainer.epoch < target:
-        _step(manager, session)
-        seen.append(session.model.get_weights())
+    while _state(live).training_or_raise().trainer.epoch < target:
+        _step(manager, live)
+        seen.append(_state(live).model.get_weights())
     return seen
 
 
-def _weights_by_epoch(manager: SessionManager, session: Session, count: int) -> dict[int, Any]:
-    out = {0: session.model.get_weights()}
+def _weights_by_epoch(manager: SessionManager, live: LiveSession, count: int) -> dict[int, Any]:
+    out = {0: _state(live).model.get_weights()}
     for _ in range(count):
-        _epochs(manager, session, 1)
-        out[session.training_or_raise().trainer.epoch] = session.model.get_weights()
+        _epochs(manager, live, 1)
+        out[_state(live).training_or_raise().trainer.epoch] = _state(live).model.get_weights()
     return out
 
 
@@ -77,14 +84,15 @@ def _reachable_array_bytes(root: object, exclude: set[int]) -> int:
 
 def test_the_byte_estimate_is_the_arrays_the_session_holds(tmp_path):
     manager = SessionManager(app_settings(data_dir=tmp_path))
-    session = create_session(manager, None, TrainSettings(**SMALL))
+    live = create_session(manager, None, TrainSettings(**SMALL))
     for _ in range(8):  # into the second epoch: caches, moments, snapshots, checkpoints
-        _step(manager, session)
-    run_locked(manager, session, lambda s: s.forward_sample(SampleRef(split="val", index=0)),
+        _step(manager, live)
+    run_locked(manager, live, lambda s: forward_sample(s, SampleRef(split="val", index=0)),
                False)  # a last input too
+    session = _state(live)
     data = session.data
     assert data is not None
-    shared = {id(data), id(session.store), id(session.limits)}
+    shared = {id(data), id(session.stored_blob), id(session.limits)}
     shared |= {id(data.part(name)) for name in SPLITS}
     held = _reachable_array_bytes(session, shared)
     training = session.training_or_raise()
@@ -93,7 +101,7 @@ def test_the_byte_estimate_is_the_arrays_the_session_holds(tmp_path):
     estimate = session_bytes(session)
     assert held > 100_000  # weights, gradients, moments, snapshots, checkpoints, last input
     assert abs((estimate - lists) - held) <= 0.01 * held + 4096
-    assert session.bytes == estimate  # recounted after the last job
+    assert live.bytes == estimate  # recounted after the last job
     assert data_bytes(data) == sum(data.part(n).images.nbytes + data.part(n).labels.nbytes
                                    for n in SPLITS)
     manager.close()
@@ -103,8 +111,8 @@ def test_over_the_ceiling_idle_sessions_go_to_disk_and_come_back_intact(tmp_path
     manager = SessionManager(app_settings(data_dir=tmp_path))
     first = create_session(manager, None, TrainSettings(**TINY))
     _epochs(manager, first, 2)
-    before = first.state()
-    weights = first.model.get_weights()
+    before = _state(first).state()
+    weights = _state(first).model.get_weights()
     used = manager.memory_bytes()
     # room for the first session as it is, not for a second one beside it
     manager.settings = dataclasses.replace(manager.settings, max_memory_bytes=used + 1000)
@@ -114,7 +122,7 @@ def test_over_the_ceiling_idle_sessions_go_to_disk_and_come_back_intact(tmp_path
     assert manager.memory_bytes() <= manager.settings.max_memory_bytes
     back = manager.get(first.id)
     state = run_locked(manager, back, lambda s: s.state(), False)
-    assert same_weights(back.model.get_weights(), weights)
+    assert same_weights(_state(back).model.get_weights(), weights)
     for key in ("history", "batch_losses", "epoch", "step", "rewind_epochs", "settings"):
         assert state[key] == before[key], key
     assert not second.resident  # the one used longest ago made room
@@ -131,7 +139,7 @@ def test_a_session_with_an_open_socket_is_unloaded_and_reloaded_transparently(tm
             receive_until(ws, 1)
             held = manager.get(sid)
             before = run_locked(manager, held, lambda s: s.state(), False)
-            weights = held.model.get_weights()
+            weights = _state(held).model.get_weights()
             manager.settings = dataclasses.replace(manager.settings,
                                                    max_memory_bytes=manager.memory_bytes() + 1)
             reply = client.post("/api/sessions", json={"settings": TINY})
@@ -141,7 +149,7 @@ def test_a_session_with_an_open_socket_is_unloaded_and_reloaded_transparently(tm
             ws.send_json({"seq": 2, "cmd": "state"})
             messages, _ = receive_until(ws, 2)
             state = next(m for m in messages if m["type"] == "state")["state"]
-            assert held.resident and same_weights(held.model.get_weights(), weights)
+            assert held.resident and same_weights(_state(held).model.get_weights(), weights)
             for key in ("history", "batch_losses", "epoch", "step", "rewind_epochs"):
                 assert state[key] == before[key], key
             ws.send_json({"seq": 3, "cmd": "train", "unit": "epochs", "count": 1})
@@ -175,9 +183,9 @@ def test_snapshots_are_thinned_kept_on_disk_and_rewound_to(tmp_path):
     manager = SessionManager(app_settings(data_dir=tmp_path))
     session = create_session(manager, None, TrainSettings(**TINY))
     by_epoch = _weights_by_epoch(manager, session, 13)
-    trainer = session.training_or_raise().trainer
+    trainer = _state(session).training_or_raise().trainer
     kept = [0, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13]  # 0 and the last ten
-    assert session.state()["rewind_epochs"] == trainer.rewind_epochs() == kept
+    assert _state(session).state()["rewind_epochs"] == trainer.rewind_epochs() == kept
     stored = manager.store.load(session.id)
     assert stored is not None
     assert _epoch_blobs(stored) == kept
@@ -190,10 +198,10 @@ def test_snapshots_are_thinned_kept_on_disk_and_rewound_to(tmp_path):
         assert getattr(refused.value, "field", None) == "epoch"
         assert "0, 4, 5" in str(refused.value)
     run_locked(manager, session, lambda s: s.rewind(5), True)
-    assert same_weights(session.model.get_weights(), by_epoch[5])
-    assert session.state()["rewind_epochs"] == [0, 4, 5]
+    assert same_weights(_state(session).model.get_weights(), by_epoch[5])
+    assert _state(session).state()["rewind_epochs"] == [0, 4, 5]
     _epochs(manager, session, 1)  # the optimizer state came back from disk: bit for bit
-    assert same_weights(session.model.get_weights(), by_epoch[6])
+    assert same_weights(_state(session).model.get_weights(), by_epoch[6])
     manager.close()
 
 
@@ -235,9 +243,9 @@ def test_a_session_saved_with_every_snapshot_still_loads_and_is_thinned(tmp_path
     manager.close()
     manager = SessionManager(app_settings(data_dir=tmp_path))
     back = manager.get(session.id)
-    assert back.state()["rewind_epochs"] == [0, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]
+    assert _state(back).state()["rewind_epochs"] == [0, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]
     run_locked(manager, back, lambda s: s.rewind(3), True)
-    assert same_weights(back.model.get_weights(), by_epoch[3])
+    assert same_weights(_state(back).model.get_weights(), by_epoch[3])
     stored = manager.store.load(session.id)
     assert stored is not None
     assert _epoch_blobs(stored) == [0, 3]
@@ -250,14 +258,17 @@ def test_two_sessions_share_one_dataset_whatever_their_seeds(tmp_path, dataset):
     manager = SessionManager(app_settings(data_dir=tmp_path))
     spec = copy.deepcopy(TINY_MNIST_CNN)
     spec["layers"][-2]["units"] = 10 if dataset == "mnist" else 7
-    a = create_session(manager, spec, TrainSettings(dataset=dataset, seed=1, dataset_size=500))
-    b = create_session(manager, spec, TrainSettings(dataset=dataset, seed=2, dataset_size=500))
+    live_a = create_session(manager, spec, TrainSettings(dataset=dataset, seed=1,
+                                                         dataset_size=500))
+    live_b = create_session(manager, spec, TrainSettings(dataset=dataset, seed=2,
+                                                         dataset_size=500))
+    a, b = _state(live_a), _state(live_b)
     assert a.data is not None and b.data is not None
     assert a.data.train.images is b.data.train.images
     assert a.data.val.labels is b.data.val.labels
     assert not same_weights(a.model.get_weights(), b.model.get_weights())  # seeds still differ
     others = sum(data_bytes(d) for d in alive_splits() if d is not a.data)  # other tests'
-    assert manager.memory_bytes() == a.bytes + b.bytes + data_bytes(a.data) + others
+    assert manager.memory_bytes() == live_a.bytes + live_b.bytes + data_bytes(a.data) + others
     manager.close()
 
 
@@ -271,11 +282,11 @@ def test_batch_losses_keep_the_last_ones_and_say_from_where(tmp_path, monkeypatc
     for _ in range(11):
         events = _step(manager, session)
         losses += [e.message_json["loss"] for e in events if e.message_json["type"] == "progress"]
-    state = session.state()
+    state = _state(session).state()
     assert state["step"] == 11 and state["batch_losses_from"] == 4
     assert state["batch_losses"] == losses[4:]
     run_locked(manager, session, lambda s: s.rewind(1), True)
-    state = session.state()  # epoch 1 ended at step 2 or 3: before those kept
+    state = _state(session).state()  # epoch 1 ended at step 2 or 3: before those kept
     assert state["step"] < 4
     assert state["batch_losses"] == [] and state["batch_losses_from"] == state["step"]
     manager.close()
@@ -301,7 +312,7 @@ def test_every_route_brings_an_unloaded_session_back(tmp_path):
                 "application/zip")}),
         ):
             with session.lock:
-                session.unload(manager.store)
+                session.unload()
             assert not session.resident and manager.get(sid) is session
             reply = call()
             assert reply.status_code == 200, reply.text

@@ -90,8 +90,8 @@ def test_idle_sessions_expire_and_their_storage_is_reclaimed(tmp_path):
     blobs_of_old = "SELECT COUNT(*) FROM blobs WHERE session_id = ?"
     assert store_sql(settings, blobs_of_old, (old.id,))[0][0] > 0
     now[0] += 3000
-    kept.touched = now[0]  # used just now (on the test clock)
-    kept.save(manager.store)
+    kept.resident_session().touched = now[0]  # used just now (on the test clock)
+    kept.save()
     assert manager.expire() == []
     now[0] += 1000  # old idle for 4000 s, kept for 1000 s
     if settings.store is None:  # SQLite gives the file's pages back (PostgreSQL: autovacuum)
@@ -117,7 +117,8 @@ def test_memory_ceiling_drops_idle_sessions_to_disk(tmp_path):
     assert len(manager.cached_ids()) == 2
     first = manager.get(made[0].id)  # comes back from disk
     assert first is not made[0]
-    assert same_weights(first.model.get_weights(), made[0].model.get_weights())
+    assert same_weights(first.resident_session().model.get_weights(),
+                        made[0].resident_session().model.get_weights())
     assert len(manager.cached_ids()) == 2
     manager.close()
 

@@ -8,6 +8,7 @@ from fastapi import APIRouter, Request, Response
 
 from server.http.bodies import UPLOAD_DOC, upload_bytes
 from server.http.routes.deps import count_new_session, runtime
+from server.sessions import model_files
 
 router = APIRouter(prefix="/api/sessions")
 
@@ -16,7 +17,7 @@ router = APIRouter(prefix="/api/sessions")
             responses={200: {"content": {"application/octet-stream": {}}}})
 async def export_npz(session_id: str, request: Request) -> Response:
     """The model as one .npz: spec and every parameter (docs/model-format.md)."""
-    data = await runtime(request).call(session_id, lambda s: s.export_npz())
+    data = await runtime(request).call(session_id, model_files.export_npz)
     return Response(data, media_type="application/octet-stream", headers={
         "Content-Disposition": 'attachment; filename="nnplay-model.npz"'})
 
@@ -25,7 +26,7 @@ async def export_npz(session_id: str, request: Request) -> Response:
             responses={200: {"content": {"text/x-python": {}}}})
 async def export_py(session_id: str, request: Request) -> Response:
     """A runnable PyTorch script rebuilding the network with the same weights."""
-    text = await runtime(request).call(session_id, lambda s: s.export_py())
+    text = await runtime(request).call(session_id, model_files.export_py)
     return Response(text, media_type="text/x-python; charset=utf-8", headers={
         "Content-Disposition": 'attachment; filename="nnplay_model.py"'})
 

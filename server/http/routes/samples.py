@@ -64,7 +64,8 @@ async def confusion_cell_samples(
 @router.get("/api/sessions/{session_id}/samples")
 async def own_samples(session_id: str, request: Request) -> dict[str, Any]:
     """The session's own samples: ids, labels, images as the network sees them."""
-    return await runtime(request).call(session_id, lambda s: s.own_listing())
+    return await runtime(request).call(
+        session_id, lambda s: s.own.listing(tuple(s.model.input_shape)))
 
 
 @router.post("/api/sessions/{session_id}/samples", status_code=201,

@@ -10,6 +10,7 @@ from server.http.bodies import json_body, json_body_doc
 from server.http.routes.deps import count_new_session, runtime
 from server.http.schemas.sessions import CreateSessionBody, SettingsBody
 from server.http.schemas.spec import ParamsBody, SpecBody
+from server.sessions.hand_weights import layer_params, set_layer_params
 
 router = APIRouter(prefix="/api/sessions")
 
@@ -53,7 +54,7 @@ async def put_settings(session_id: str, request: Request,
 @router.get("/{session_id}/params/{layer}")
 async def get_params(session_id: str, layer: str, request: Request) -> dict[str, Any]:
     """W and b of one conv2d/dense layer as they are now (tensor objects)."""
-    return await runtime(request).call(session_id, lambda s: s.layer_params(layer))
+    return await runtime(request).call(session_id, lambda s: layer_params(s, layer))
 
 
 @router.put("/{session_id}/params/{layer}", openapi_extra=json_body_doc(ParamsBody))
@@ -62,7 +63,7 @@ async def put_params(session_id: str, layer: str, request: Request,
     """Hand-set W and/or b of one conv2d/dense layer; the history starts over from them."""
     values = {"W": body.W, "b": body.b}
     return await runtime(request).call(session_id,
-                                       lambda s: s.set_layer_params(layer, values), save=True)
+                                       lambda s: set_layer_params(s, layer, values), save=True)
 
 
 @router.get("/{session_id}/evaluate")
