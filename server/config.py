@@ -53,7 +53,7 @@ class Settings:
     # PostgreSQL store every node reaches).
     ray_address: str | None = None
     session_idle_seconds: float = 300.0  # on Ray: an actor unused this long saves and leaves
-    session_cpus: float = 0.25  # on Ray: the CPUs each session's actor asks its node for
+    session_cpus: float = 0.1  # on Ray: the CPUs each session's actor asks its node for
 
     # Who may talk to it (server.http.host_guard, server.http.access_token).
     host: str = "127.0.0.1"  # the bound address: Host headers must name it (or allow_hosts)

@@ -45,6 +45,7 @@ T = TypeVar("T")
 log = logging.getLogger(__name__)
 RETRY_SECONDS = 60.0  # how long a call keeps looking for its session's actor (node death)
 WATCH_SECONDS = 5.0  # a socket looks this often for the actor of a session that has none
+START_SECONDS = 60.0  # a new actor that no node has room for by then is given up (503)
 HANDLES_KEPT = 4096  # actor handles a front end keeps at hand (a lookup brings back others)
 KEEP_SECONDS = 5.0  # a relaying front end tells the actor it is alive this often
 
@@ -62,8 +63,18 @@ def connect(address: str) -> None:
         raise ConnectionError(f"--ray {address}: cannot join the Ray cluster ({exc})") from exc
 
 
-class ActorGone(Exception):
+class ActorGone(ApiError):
     """The actor is gone (left, or its node died) and could not be had again in time."""
+
+    def __init__(self, session_id: str) -> None:
+        super().__init__(503, "session: the machine running this session does not answer and "
+                         "no other has taken it over yet; try again in a minute", "session")
+
+
+def no_room() -> ApiError:
+    return ApiError(503, "session: the cluster has no room for this session now (the CPUs "
+                    "of every node are asked for by other sessions: see --session-cpus); "
+                    "try again in a minute", "session")
 
 
 class RayRuntime:
@@ -78,6 +89,7 @@ class RayRuntime:
         self.store = open_store(settings.store)  # existence, counts and expiry only
         self.idle_seconds = settings.session_idle_seconds
         self.session_cpus = settings.session_cpus
+        self.start_seconds = START_SECONDS
         self._actor_cls = actor_class()
         # a cache of actor handles (not of sessions), the most recently used ones
         self._handles: OrderedDict[str, Any] = OrderedDict()
@@ -89,30 +101,46 @@ class RayRuntime:
         return self._actor_cls.options(
             name=actor_name(session_id), namespace=NAMESPACE, lifetime="detached",
             get_if_exists=True, max_restarts=-1, max_concurrency=CONCURRENCY,
-            num_cpus=self.session_cpus,
+            num_cpus=self.session_cpus, scheduling_strategy="SPREAD",
         ).remote(session_id, self.store_target, self.settings, self.idle_seconds)
 
     def handle(self, session_id: str, new: bool = False) -> Any:
         """The actor of ``session_id`` (blocking): a running one, else one started when
         the store holds the session (or ``new``); 404 otherwise."""
+        return self._handle(session_id, new)[0]
+
+    def _handle(self, session_id: str, new: bool) -> tuple[Any, bool]:
+        """(the actor, whether this call started it)."""
         if not is_session_id(session_id):
             raise not_found("session", "id")
         with self._handles_lock:
             cached = self._handles.get(session_id)
             if cached is not None:
                 self._handles.move_to_end(session_id)
-                return cached
+                return cached, False
+        started = False
         try:
             actor = ray.get_actor(actor_name(session_id), namespace=NAMESPACE)
         except ValueError:  # none runs
             if not new and not self.store.exists(session_id):
                 raise not_found("session", "id") from None
-            actor = self._start(session_id)
+            actor, started = self._start(session_id), True
         with self._handles_lock:
             self._handles[session_id] = actor
             while len(self._handles) > HANDLES_KEPT:
                 self._handles.popitem(last=False)
-        return actor
+        return actor, started
+
+    async def _placed(self, session_id: str, actor: Any) -> None:
+        """Wait for a just-started actor to run; 503 (and the actor given up) when no node
+        has room for it within ``start_seconds``."""
+        try:
+            await asyncio.wait_for(asyncio.wrap_future(actor.ready.remote().future()),
+                                   self.start_seconds)
+        except TimeoutError:
+            self.forget(session_id)
+            await anyio.to_thread.run_sync(ray.kill, actor)
+            raise no_room() from None
 
     def forget(self, session_id: str) -> None:
         with self._handles_lock:
@@ -126,8 +154,10 @@ class RayRuntime:
         deadline = time.monotonic() + RETRY_SECONDS
         pause = 0.1
         while True:
-            actor = await anyio.to_thread.run_sync(self.handle, session_id, new)
+            actor, started = await anyio.to_thread.run_sync(self._handle, session_id, new)
             try:
+                if started:
+                    await self._placed(session_id, actor)
                 return await method(actor)
             except RayTaskError as exc:
                 cause = exc.cause

@@ -22,9 +22,10 @@ pytestmark = pytest.mark.cluster
 SMALL = TrainSettings(dataset_size=300, batch_size=50)
 
 
-def runtime(cluster: LocalCluster, store: str, idle: float = 300.0) -> RayRuntime:
+def runtime(cluster: LocalCluster, store: str, idle: float = 300.0,
+            cpus: float = 0.1) -> RayRuntime:
     return RayRuntime(Settings(store=store, ray_address=cluster.address,
-                               session_idle_seconds=idle))
+                               session_idle_seconds=idle, session_cpus=cpus))
 
 
 def train_batches(n: int) -> Any:
@@ -114,5 +115,26 @@ def test_a_killed_nodes_session_comes_back_with_history_and_weights(
         again = await rt.call(sid, lambda s: weights(s))
         for name in first:
             np.testing.assert_array_equal(first[name], again[name])
+
+    asyncio.run(scenario())
+
+
+def test_sessions_share_the_nodes_cpus_and_one_without_room_is_refused(
+        cluster: LocalCluster, store_target: str) -> None:
+    """Each actor asks its node for --session-cpus: three of 1.5 CPUs take the three 2-CPU
+    nodes, one each (Ray spreads them); a fourth has no room and is refused with a 503."""
+    rt = runtime(cluster, store_target, cpus=1.5)
+
+    async def scenario() -> None:
+        made = [(await rt.create(None, SMALL))["id"] for _ in range(3)]
+        nodes = {await rt.node_of(sid) for sid in made}
+        assert len(nodes) == 3
+        rt.start_seconds = 3.0  # no node can ever take it: it is given up, not waited for
+        with pytest.raises(Exception) as refused:
+            await rt.create(None, SMALL)
+        assert getattr(refused.value, "status", None) == 503
+        assert "no room" in getattr(refused.value, "message", "")
+        for sid in made:
+            await rt.delete(sid)
 
     asyncio.run(scenario())

@@ -7,7 +7,7 @@ from typing import Any
 
 import numpy as np
 
-from server.persist.sqlite_store import SessionStore
+from server.persist.session_store import SessionStore
 from server.runtime.live_session import LiveSession
 from server.runtime.manager import SessionManager, create_session
 from server.runtime.worker import run_locked
