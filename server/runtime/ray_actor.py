@@ -16,6 +16,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import threading
+import time
 from collections.abc import Callable, Iterator
 from typing import Any, Literal
 
@@ -64,15 +65,21 @@ class SessionActor:
         threadpool_limits(limits=1, user_api="blas")  # many sessions share a node's cores
         self.host = SessionHost(session_id, actor_store(store_target), limits, idle_seconds)
         self._me = ray.get_runtime_context().current_actor
-        self._stopping = threading.Event()
+        self._asked = threading.Event()  # a leave call is on its way
         threading.Thread(target=self._watch_idle, name="idle", daemon=True).start()
 
     def _watch_idle(self) -> None:
         period = max(0.2, min(1.0, self.host.idle_limit / 4))
-        while not self._stopping.wait(period):
+        while True:
+            time.sleep(period)
             if self.host.should_leave():
-                self._stopping.set()
-                self._me.leave.remote()
+                self._ask_to_leave()
+
+    def _ask_to_leave(self) -> None:
+        """Call ``leave`` on this actor (a method: ``exit_actor`` must run in one)."""
+        if not self._asked.is_set():
+            self._asked.set()
+            self._me.leave.remote()
 
     # -- calls ----------------------------------------------------------------------------
     def ready(self) -> str:
@@ -98,8 +105,7 @@ class SessionActor:
 
     def delete(self) -> None:
         self.host.delete()
-        self._stopping.set()
-        self._me.leave.remote()
+        self._ask_to_leave()
 
     @ray.method(num_returns="streaming")
     def items(self, start: Callable[[Session], Iterator[Any]], step: bool) -> Iterator[Any]:
@@ -139,8 +145,7 @@ class SessionActor:
         """Save and exit on purpose if still idle (else keep going)."""
         if self.host.leave():
             ray.actor.exit_actor()
-        self._stopping.clear()
-        threading.Thread(target=self._watch_idle, name="idle", daemon=True).start()
+        self._asked.clear()  # used again meanwhile: the timer asks again when idle
 
 
 def actor_class() -> Any:
