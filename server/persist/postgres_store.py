@@ -5,7 +5,8 @@ named npz blobs as BYTEA, deleted with their session. Every :meth:`PostgresStore
 transaction, so a process killed at any moment leaves each session as after its last save.
 
 Connections come from a small pool (one per thread at a time, at most ``pool_size``), so
-several threads read and write at once. On start the schema is brought to the newest
+several threads read and write at once; a pooled connection found dead (the database
+restarted) is replaced and the call made once more. On start the schema is brought to the newest
 version in ``MIGRATIONS`` inside one transaction that first takes a transaction-scoped
 advisory lock: several processes starting together migrate once, one after the other, and
 a failed migration leaves the database as it was. WAL upkeep is the server's own affair:
@@ -18,8 +19,8 @@ import contextlib
 import json
 import threading
 import time
-from collections.abc import Iterable, Iterator, Mapping, Sequence
-from typing import Any
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from typing import Any, TypeVar
 
 import psycopg
 from psycopg import pq
@@ -49,6 +50,7 @@ MIGRATIONS: tuple[tuple[int, str], ...] = (
 MIGRATION_LOCK = 0x6E6E706C6179
 
 CONNECT_TIMEOUT_S = 10
+T = TypeVar("T")
 
 
 def migrate(conn: psycopg.Connection[Any],
@@ -89,7 +91,7 @@ class PostgresStore:
                  migrations: Sequence[tuple[int, str]] = MIGRATIONS) -> None:
         self.url = url
         self._pool = _Pool(self._connect, pool_size)
-        with self._pool.connection() as conn:
+        with self._pool.connection() as (conn, _):
             try:
                 migrate(conn, migrations)
             except StoreUnavailable as exc:
@@ -109,6 +111,20 @@ class PostgresStore:
     def close(self) -> None:
         self._pool.close()
 
+    def _run(self, work: Callable[[psycopg.Connection[Any]], T]) -> T:
+        """``work`` on a pooled connection. When a connection kept idle in the pool turns out
+        dead (the server restarted, or ended it), ``work`` runs once more on a new one: every
+        write here is idempotent (upserts and deletes of given names)."""
+        for attempt in (1, 2):
+            with self._pool.connection() as (conn, reused):
+                try:
+                    return work(conn)
+                except psycopg.OperationalError:
+                    if attempt == 1 and reused and conn.broken:
+                        continue
+                    raise
+        raise AssertionError("unreachable")
+
     def save(
         self,
         session_id: str,
@@ -124,22 +140,27 @@ class PostgresStore:
         and those whose name starts with one of ``drop_prefixes``: all or nothing.
         ``checkpoint`` is SQLite's; nothing to do here."""
         text = json.dumps(meta, allow_nan=False, separators=(",", ":"))
-        # pipeline: the statements go out together, one round trip for the whole transaction
-        with self._pool.connection() as conn, conn.pipeline(), conn.transaction(), \
-                conn.cursor() as cur:
-            cur.execute(
-                "INSERT INTO sessions (id, created, touched, meta) VALUES (%s, %s, %s, %s::json) "
-                "ON CONFLICT (id) DO UPDATE SET touched = excluded.touched, meta = excluded.meta",
-                (session_id, created, touched, text),
-            )
-            for name in drop:
-                cur.execute("DELETE FROM blobs WHERE session_id = %s AND name = %s",
-                            (session_id, name))
-            for prefix in drop_prefixes:
-                cur.execute("DELETE FROM blobs WHERE session_id = %s AND starts_with(name, %s)",
-                            (session_id, prefix))
-            for name, data in (put or {}).items():
-                cur.execute(_PUT_BLOB, (session_id, name, data))
+        drop, drop_prefixes, blobs = list(drop), list(drop_prefixes), (put or {}).items()
+
+        def work(conn: psycopg.Connection[Any]) -> None:
+            # pipeline: the statements go out together, one round trip for the transaction
+            with conn.pipeline(), conn.transaction(), conn.cursor() as cur:
+                cur.execute(
+                    "INSERT INTO sessions (id, created, touched, meta) "
+                    "VALUES (%s, %s, %s, %s::json) ON CONFLICT (id) DO UPDATE "
+                    "SET touched = excluded.touched, meta = excluded.meta",
+                    (session_id, created, touched, text),
+                )
+                for name in drop:
+                    cur.execute("DELETE FROM blobs WHERE session_id = %s AND name = %s",
+                                (session_id, name))
+                for prefix in drop_prefixes:
+                    cur.execute("DELETE FROM blobs WHERE session_id = %s "
+                                "AND starts_with(name, %s)", (session_id, prefix))
+                for name, data in blobs:
+                    cur.execute(_PUT_BLOB, (session_id, name, data))
+
+        self._run(work)
 
     def checkpoint(self) -> None:
         """Nothing: PostgreSQL checkpoints and recycles its WAL itself."""
@@ -150,23 +171,27 @@ class PostgresStore:
 
     def put_blob(self, session_id: str, name: str, data: bytes, touched: float) -> None:
         """Add or replace one blob of an existing session (and record the use)."""
-        with self._pool.connection() as conn, conn.transaction(), conn.cursor() as cur:
-            cur.execute("UPDATE sessions SET touched = %s WHERE id = %s", (touched, session_id))
-            if cur.rowcount:
-                cur.execute(_PUT_BLOB, (session_id, name, data))
+
+        def work(conn: psycopg.Connection[Any]) -> None:
+            with conn.transaction(), conn.cursor() as cur:
+                cur.execute("UPDATE sessions SET touched = %s WHERE id = %s",
+                            (touched, session_id))
+                if cur.rowcount:
+                    cur.execute(_PUT_BLOB, (session_id, name, data))
+
+        self._run(work)
 
     def touch(self, session_id: str, touched: float | None = None) -> None:
-        with self._pool.connection() as conn:
-            conn.execute("UPDATE sessions SET touched = %s WHERE id = %s",
-                         (touched if touched is not None else time.time(), session_id))
+        when = touched if touched is not None else time.time()
+        self._run(lambda conn: conn.execute("UPDATE sessions SET touched = %s WHERE id = %s",
+                                            (when, session_id)))
 
     def load(self, session_id: str) -> StoredSession | None:
         # one statement, hence one snapshot: the row and its blobs as one save left them
-        with self._pool.connection() as conn:
-            rows = conn.execute(
-                "SELECT s.created, s.touched, s.meta::text, b.name, b.data FROM sessions s "
-                "LEFT JOIN blobs b ON b.session_id = s.id WHERE s.id = %s", (session_id,)
-            ).fetchall()
+        rows = self._run(lambda conn: conn.execute(
+            "SELECT s.created, s.touched, s.meta::text, b.name, b.data FROM sessions s "
+            "LEFT JOIN blobs b ON b.session_id = s.id WHERE s.id = %s", (session_id,)
+        ).fetchall())
         if not rows:
             return None
         created, touched, meta = rows[0][:3]
@@ -175,31 +200,30 @@ class PostgresStore:
 
     def load_blob(self, session_id: str, name: str) -> bytes | None:
         """One blob of a session, or None."""
-        with self._pool.connection() as conn:
-            row = conn.execute("SELECT data FROM blobs WHERE session_id = %s AND name = %s",
-                               (session_id, name)).fetchone()
+        row = self._run(lambda conn: conn.execute(
+            "SELECT data FROM blobs WHERE session_id = %s AND name = %s", (session_id, name)
+        ).fetchone())
         return bytes(row[0]) if row is not None else None
 
     def exists(self, session_id: str) -> bool:
-        with self._pool.connection() as conn:
-            row = conn.execute("SELECT 1 FROM sessions WHERE id = %s", (session_id,)).fetchone()
+        row = self._run(lambda conn: conn.execute(
+            "SELECT 1 FROM sessions WHERE id = %s", (session_id,)).fetchone())
         return row is not None
 
     def count(self) -> int:
-        with self._pool.connection() as conn:
-            row = conn.execute("SELECT COUNT(*) FROM sessions").fetchone()
+        row = self._run(lambda conn: conn.execute("SELECT COUNT(*) FROM sessions").fetchone())
         return int(row[0]) if row else 0
 
     def delete(self, session_id: str) -> bool:
-        with self._pool.connection() as conn:
-            cur = conn.execute("DELETE FROM sessions WHERE id = %s", (session_id,))
+        cur = self._run(lambda conn: conn.execute("DELETE FROM sessions WHERE id = %s",
+                                                  (session_id,)))
         return cur.rowcount > 0
 
     def idle_since(self, cutoff: float) -> list[str]:
         """Ids of sessions untouched since ``cutoff`` (unix seconds)."""
-        with self._pool.connection() as conn:
-            rows = conn.execute("SELECT id FROM sessions WHERE touched < %s", (cutoff,))
-            return [r[0] for r in rows]
+        rows = self._run(lambda conn: conn.execute(
+            "SELECT id FROM sessions WHERE touched < %s", (cutoff,)).fetchall())
+        return [r[0] for r in rows]
 
 
 _PUT_BLOB = ("INSERT INTO blobs (session_id, name, data) VALUES (%s, %s, %s) "
@@ -218,16 +242,18 @@ class _Pool:
         self._closed = False
 
     @contextlib.contextmanager
-    def connection(self) -> Iterator[psycopg.Connection[Any]]:
+    def connection(self) -> Iterator[tuple[psycopg.Connection[Any], bool]]:
+        """(a connection lent to this thread alone, whether it was kept idle before)."""
         with self._slots:
             with self._lock:
                 if self._closed:
                     raise RuntimeError("the PostgreSQL store is closed")
                 conn = self._idle.pop() if self._idle else None
+            reused = conn is not None and not conn.closed
             if conn is None or conn.closed:
                 conn = self._connect()
             try:
-                yield conn
+                yield conn, reused
             finally:
                 self._give_back(conn)
 

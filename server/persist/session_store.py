@@ -114,8 +114,11 @@ def open_store(target: str | Path) -> SessionStore:
     current schema), anything else a path -> SqliteStore. StoreUnavailable (a message naming
     ``--store``) when the database cannot be reached."""
     if is_postgres_url(target):
-        from server.persist.postgres_store import PostgresStore
-
+        try:
+            from server.persist.postgres_store import PostgresStore
+        except ImportError:
+            raise StoreUnavailable(f"--store {describe_store(target)}: PostgreSQL needs psycopg "
+                                   "3: pip install 'nnplay[postgres]'") from None
         return PostgresStore(str(target))
     if isinstance(target, str) and "://" in target:
         raise StoreUnavailable(f"--store {target}: write a postgresql://... URL or a file path")

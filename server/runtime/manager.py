@@ -10,7 +10,7 @@ recently used sessions that no job, request or train is using are unloaded to di
 its next job reloads it (``ensure_resident``). A new session is refused (503 naming memory)
 only when unloading everything that can be unloaded still leaves no room for it.
 ``expire`` deletes sessions idle for longer than ``session_ttl_seconds`` from both, then
-checkpoints the WAL.
+checkpoints the store (truncates SQLite's WAL; nothing on PostgreSQL).
 """
 
 from __future__ import annotations

@@ -6,6 +6,7 @@ PostgreSQL's own (SQLite creates its tables as it opens the file).
 
 from __future__ import annotations
 
+import sys
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -228,3 +229,27 @@ def test_describe_store_hides_the_password() -> None:
     assert describe_store("postgresql://u:pw@h:5/db") == "postgresql://u:***@h:5/db"
     assert describe_store("postgresql://u@h/db") == "postgresql://u@h/db"
     assert describe_store(Path("/x/sessions.sqlite3")) == "/x/sessions.sqlite3"
+
+
+def test_without_psycopg_the_store_says_what_to_install(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(sys.modules, "psycopg", None)  # import psycopg -> ImportError
+    monkeypatch.delitem(sys.modules, "server.persist.postgres_store")
+    with pytest.raises(StoreUnavailable) as refused:
+        open_store("postgresql://u:pw@127.0.0.1:1/db")
+    assert str(refused.value) == ("--store postgresql://u:***@127.0.0.1:1/db: PostgreSQL needs "
+                                  "psycopg 3: pip install 'nnplay[postgres]'")
+
+
+def test_connections_the_server_ended_are_replaced(pg_database: str) -> None:
+    """As after a database restart: every pooled connection is dead; the next calls work."""
+    store = PostgresStore(pg_database)
+    store.save("s", 1.0, 2.0, {"a": 1}, put={"m": b"w"})
+    with psycopg.connect(pg_database, autocommit=True) as admin:
+        ended = admin.execute(
+            "SELECT COUNT(*) FILTER (WHERE pg_terminate_backend(pid)) FROM pg_stat_activity "
+            "WHERE datname = current_database() AND pid <> pg_backend_pid()").fetchone()
+    assert ended is not None and ended[0] >= 1
+    assert store.load("s") is not None
+    store.save("s", 1.0, 3.0, {"a": 2})
+    assert store.load("s").meta == {"a": 2}  # type: ignore[union-attr]
+    store.close()
