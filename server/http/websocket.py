@@ -12,40 +12,26 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-from collections.abc import Awaitable, Callable, Iterator
-from functools import partial
+from collections.abc import Awaitable, Callable
 from typing import Any
 
-from pydantic import ValidationError
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
 from server.errors import ApiError
-from server.http.error_handlers import validation_body, ws_error, ws_refusal
+from server.http.error_handlers import ws_error, ws_refusal
 from server.http.schemas.commands import (
-    COMMAND,
     COMMAND_NAMES,
     IMMEDIATE,
     TRAIN_LIMITS,
-    Grid,
-    Landscape,
-    Rewind,
-    SetProbeRate,
-    State,
-    Stop,
-    Trace,
     Train,
 )
+from server.http.ws_commands import Commands
+from server.http.ws_parse import parse_command
 from server.runtime.session_runtime import (
     SessionRuntime,
     SocketHandle,
     TrainControl,
-    TrainOrder,
 )
-from server.sessions.landscape import next_surface, surfaces
-from server.sessions.landscape_request import LandscapeBody
-from server.sessions.planar import grid_frames
-from server.sessions.session import Session
-from server.sessions.traces import TraceRequest, run_trace
 
 CLOSE_UNKNOWN = 4404
 CLOSE_DELETED = 4410
@@ -53,7 +39,7 @@ MAX_QUEUED = 64  # commands waiting their turn on one socket
 log = logging.getLogger(__name__)
 
 
-class Connection:
+class Connection(Commands):
     def __init__(self, websocket: WebSocket, runtime: SessionRuntime, session_id: str) -> None:
         self.ws = websocket
         self.runtime = runtime
@@ -166,31 +152,9 @@ class Connection:
         await self.closed()
 
     async def handle_text(self, text: str) -> None:
-        try:
-            raw = json.loads(text)
-        except ValueError:
-            await self.error(None, "message", "not valid JSON")
-            return
-        except RecursionError:
-            log.warning("session %s: refused a command frame nested too deeply (%d "
-                        "characters)", self.session_id, len(text))
-            await self.error(None, "message", "message: nested too deeply to be a command")
-            return
-        seq = raw.get("seq") if isinstance(raw, dict) else None
-        seq = seq if isinstance(seq, int) and not isinstance(seq, bool) else None
-        try:
-            command = COMMAND.validate_python(raw)
-        except ValidationError as exc:
-            errors = list(exc.errors())
-            if errors and errors[0]["type"] in ("union_tag_invalid", "union_tag_not_found"):
-                await self.error(seq, "cmd", f"cmd: must be one of {', '.join(COMMAND_NAMES)}")
-                return
-            detail = validation_body(errors)["detail"]
-            field = detail["field"]
-            if field and "." in field and field.split(".")[0] in COMMAND_NAMES:
-                field = field.split(".", 1)[1]  # drop the union tag pydantic puts first
-                detail["message"] = f"{field}: {detail['message'].split(': ', 1)[-1]}"
-            await self.error(seq, field, detail["message"])
+        command, refusal = parse_command(text, self.session_id)
+        if refusal is not None:
+            await self.send_json(refusal)
             return
         if command.cmd in IMMEDIATE:
             await self.handlers[command.cmd](command)
@@ -206,86 +170,7 @@ class Connection:
         await self.send_json({"seq": command.seq, "type": "ack", "cmd": command.cmd})
         await self.queue.put(command)
 
-    # -- the commands, one handler each (``on_<cmd>``, the table in __init__) ------------
-    async def on_stop(self, command: Stop) -> None:
-        assert self.socket is not None
-        await self.runtime.stop(self.socket)
-        await self.send_json({"seq": command.seq, "type": "ack", "cmd": "stop"})
-        await self.send_json({"seq": command.seq, "type": "done", "cmd": "stop",
-                              "reason": "completed"})
-
-    async def on_set_probe_rate(self, command: SetProbeRate) -> None:
-        assert self.socket is not None
-        try:
-            await self.runtime.set_probe(self.socket, self.control, command.per_second,
-                                         command.sample, command.layers,
-                                         list(command.kinds) if command.kinds else None,
-                                         command.dtype)
-        except ApiError as exc:
-            await self.send_json(ws_refusal(command.seq, exc))
-            return
-        await self.send_json({"seq": command.seq, "type": "ack", "cmd": command.cmd})
-        await self.send_json({"seq": command.seq, "type": "done", "cmd": command.cmd,
-                              "reason": "completed"})
-
-    async def on_rewind(self, command: Rewind) -> None:
-        state = await self.call(partial(Session.rewind, epoch=command.epoch), save=True)
-        await self.done(command.seq, "rewind", "completed", state)
-
-    async def on_grid(self, command: Grid) -> None:
-        await self.grid(command.seq, command.size)
-        await self.done(command.seq, "grid", "completed", None)
-
-    async def on_state(self, command: State) -> None:
-        await self.send_json({"seq": command.seq, "type": "state",
-                              "state": await self.call(lambda s: s.state())})
-        await self.done(command.seq, "state", "completed", None)
-
-    async def on_trace(self, command: Trace) -> None:
-        req = TraceRequest(sample=command.sample, label=command.label, layers=command.layers,
-                           kinds=tuple(command.kinds) if command.kinds else TraceRequest().kinds,
-                           dtype=command.dtype, with_update=True, probe=False)
-        seq = command.seq
-        frames, message = await self.call(lambda s: run_trace(s, req, seq))
-        await self.send_bytes(frames)
-        await self.send_json(message)
-        await self.done(command.seq, "trace", "completed", None)
-
-    async def grid(self, seq: int, size: int) -> None:
-        """One grid: its frames, then its ``grid`` message."""
-        frames, message = await self.call(lambda s: grid_frames(s, size, seq))
-        await self.send_bytes(frames)
-        await self.send_json(message)
-
-    async def on_landscape(self, command: Landscape) -> None:
-        body = LandscapeBody(directions=command.directions, grid=command.grid,
-                             span=command.span, eval_size=command.eval_size)
-        items = self.runtime.stream(self.session_id, partial(_surfaces_json, body=body),
-                                    heavy=True)
-        try:
-            async for item in items:
-                if not self.open:
-                    break
-                await self.send_json({"seq": command.seq, "type": "landscape", **item})
-        finally:
-            await items.aclose()  # type: ignore[attr-defined]
-        await self.done(command.seq, "landscape", "completed", None)
-
-    async def on_train(self, command: Train) -> None:
-        assert self.socket is not None
-        order = TrainOrder(seq=command.seq, unit=command.unit, count=command.count,
-                           grid=command.grid)
-        async for kind, payload in self.runtime.train(self.socket, order, self.control):
-            if kind == "bytes":
-                await self.send_bytes(payload)  # type: ignore[arg-type]
-            else:
-                await self.send_json(payload)  # type: ignore[arg-type]
-
     # -- running ------------------------------------------------------------------------
-    async def call(self, job: Callable[[Session], Any], save: bool = False) -> Any:
-        """``job`` where the session lives, under its lock (picklable: see the runtime)."""
-        return await self.runtime.call(self.session_id, job, save=save)
-
     async def run_commands(self) -> None:
         while True:
             command = await self.queue.get()
@@ -302,16 +187,3 @@ class Connection:
                           command.seq, exc_info=exc)
                 await self.error(command.seq, None, f"{command.cmd}: internal error "
                                  f"({type(exc).__name__}); the command did not complete")
-
-    async def done(self, seq: int, cmd: str, reason: str, state: dict[str, Any] | None) -> None:
-        message: dict[str, Any] = {"seq": seq, "type": "done", "cmd": cmd, "reason": reason}
-        if state is not None:
-            message["state"] = state
-        await self.send_json(message)
-
-
-def _surfaces_json(session: Session, body: LandscapeBody) -> Iterator[dict[str, Any]]:
-    """The loss surface's refinements as landscape messages (without ``seq``)."""
-    it = surfaces(session, body)
-    while (item := next_surface(session, it, body)) is not None:
-        yield item

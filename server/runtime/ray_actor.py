@@ -122,19 +122,19 @@ class SessionActor:
         yield from self.host.train(order, control, token)
 
     def keep(self, token: str) -> None:
-        self.host.keep(token)
+        self.host.leases.keep(token)
 
     def set_probe(self, token: str, per_second: float, sample: SampleRef | None,
                   layers: list[str] | None, kinds: list[str] | None,
                   dtype: Literal["float32", "uint8"] | None) -> None:
         """Change the probe of ``token``'s train, if it runs (checked by the caller)."""
-        control = self.host.control(token)
+        control = self.host.leases.control(token)
         if control is not None:
             control.set_probe(per_second, sample, layers, kinds, dtype)
 
     def page_gone(self, token: str) -> None:
         """``token``'s page has gone: its train stops at the next step."""
-        control = self.host.control(token)
+        control = self.host.leases.control(token)
         if control is not None:
             control.leave()
 

@@ -1,21 +1,15 @@
 """Sessions on a Ray cluster: each live session a named actor (``server.runtime.ray_actor``).
 
-A front end holds no session state: it finds a session's actor by name (the session id), or
-starts one (``get_if_exists``: of two front ends asking at once, one starts it and both get
-it) when the store holds the session. Ray places the actor on a node with room for its
-``num_cpus`` request, so a node's cores are shared among the sessions on it. Any front end can
-serve any request; the actor is the one place a session runs, so two front ends never run it
-twice.
-
-An actor that has left (idle) or died with its node is looked up again and the call retried:
-Ray restarts a dead node's actors elsewhere, loading the session from the store as it was last
-saved (at most ``SAVE_EVERY_SECONDS`` of training lost).
+A front end holds no session state: it finds a session's actor by name, or starts one when
+the store holds the session (``get_if_exists``: two front ends asking at once get the same
+one), wherever a node has room for its ``num_cpus``. The actor is the one place a session
+runs. An actor that left (idle) or died with its node is looked up again and the call
+retried; Ray restarts a dead node's actors elsewhere, from the store as last saved.
 """
 
 from __future__ import annotations
 
 import asyncio
-import dataclasses
 import logging
 import secrets
 import threading
@@ -28,10 +22,21 @@ import anyio.to_thread
 import ray
 from ray.exceptions import RayActorError, RayTaskError
 
-from server.config import PROJECT_ROOT, Settings
+from server.config import Settings
 from server.errors import ApiError, not_found
 from server.persist.session_store import open_store
 from server.runtime.ray_actor import CONCURRENCY, NAMESPACE, actor_class, actor_name
+from server.runtime.ray_relay import (
+    ActorGone,
+    ActorMoved,
+    RaySocket,
+    Relay,
+    connect,
+    keep_alive,
+    no_room,
+    unwrap,
+    watch_deleted,
+)
 from server.runtime.session_host import SessionLeft
 from server.runtime.session_runtime import SocketHandle
 from server.runtime.train_loop import Output, TrainControl, TrainOrder
@@ -44,37 +49,8 @@ from server.sessions.traces import check_probe
 T = TypeVar("T")
 log = logging.getLogger(__name__)
 RETRY_SECONDS = 60.0  # how long a call keeps looking for its session's actor (node death)
-WATCH_SECONDS = 5.0  # a socket looks this often for the actor of a session that has none
 START_SECONDS = 60.0  # a new actor that no node has room for by then is given up (503)
 HANDLES_KEPT = 4096  # actor handles a front end keeps at hand (a lookup brings back others)
-KEEP_SECONDS = 5.0  # a relaying front end tells the actor it is alive this often
-
-
-def connect(address: str) -> None:
-    """Join the Ray cluster at ``address`` ("auto": the one on this machine) as a driver.
-    Workers import this checkout's code first (PYTHONPATH), as the front end does."""
-    if ray.is_initialized():
-        return
-    try:
-        ray.init(address=address, namespace=NAMESPACE, logging_level=logging.WARNING,
-                 log_to_driver=False,
-                 runtime_env={"env_vars": {"PYTHONPATH": str(PROJECT_ROOT)}})
-    except (ConnectionError, RuntimeError, ValueError) as exc:
-        raise ConnectionError(f"--ray {address}: cannot join the Ray cluster ({exc})") from exc
-
-
-class ActorGone(ApiError):
-    """The actor is gone (left, or its node died) and could not be had again in time."""
-
-    def __init__(self, session_id: str) -> None:
-        super().__init__(503, "session: the machine running this session does not answer and "
-                         "no other has taken it over yet; try again in a minute", "session")
-
-
-def no_room() -> ApiError:
-    return ApiError(503, "session: the cluster has no room for this session now (the CPUs "
-                    "of every node are asked for by other sessions: see --session-cpus); "
-                    "try again in a minute", "session")
 
 
 class RayRuntime:
@@ -191,10 +167,9 @@ class RayRuntime:
 
     async def delete(self, session_id: str) -> None:
         await self.on_actor(session_id, lambda a: a.delete.remote())
-        self.forget(session_id)
 
     async def node_of(self, session_id: str) -> str:
-        """The Ray node id the session's actor runs on (starting it if needed)."""
+        """The Ray node id its actor runs on (starting it if needed)."""
         return await self.on_actor(session_id, lambda a: a.ready.remote())
 
     async def expire(self) -> list[str]:
@@ -235,34 +210,8 @@ class RayRuntime:
         (through any front end). Waits for a train of a page that has gone to stop."""
         await self.on_actor(session_id, lambda a: a.settle.remote(60.0))
         socket = RaySocket(session_id, secrets.token_hex(8))
-        socket.watcher = asyncio.create_task(self._watch(socket, on_deleted))
+        socket.watcher = asyncio.create_task(watch_deleted(socket, self.store, on_deleted))
         return socket
-
-    async def _watch(self, socket: RaySocket, on_deleted: Callable[[], None]) -> None:
-        """Wait in the actor for a delete; while no actor hosts the session (it left), look
-        every few seconds whether one does again, or whether the store lost the session."""
-        session_id = socket.session_id
-        name = actor_name(session_id)
-        while True:
-            try:
-                actor = await anyio.to_thread.run_sync(
-                    lambda: ray.get_actor(name, namespace=NAMESPACE))
-            except ValueError:
-                if not await anyio.to_thread.run_sync(self.store.exists, session_id):
-                    on_deleted()
-                    return
-                await asyncio.sleep(WATCH_SECONDS)
-                continue
-            try:
-                gone = await actor.wait_gone.remote(WATCH_SECONDS * 6)
-            except (RayActorError, RayTaskError):
-                await asyncio.sleep(0.5)
-                continue
-            if gone == "deleted":
-                on_deleted()
-                return
-            if gone == "left":
-                await asyncio.sleep(WATCH_SECONDS)
 
     async def detach(self, socket: SocketHandle) -> None:
         assert isinstance(socket, RaySocket)
@@ -326,7 +275,7 @@ class RayRuntime:
                             "reason": "completed", "state": state})
             return
         outputs = actor.train.remote(order, control.probe_rate, control.probe, socket.token)
-        keeper = asyncio.create_task(self._keep(actor, socket.token))
+        keeper = asyncio.create_task(keep_alive(actor, socket.token))
         try:
             async for ref in outputs:
                 kind, payload = await ref
@@ -345,86 +294,7 @@ class RayRuntime:
         finally:
             keeper.cancel()
 
-    @staticmethod
-    async def _keep(actor: Any, token: str) -> None:
-        """Tell the actor, while the train is relayed, that its front end is alive."""
-        while True:
-            await asyncio.sleep(KEEP_SECONDS)
-            try:
-                await actor.keep.remote(token)
-            except (RayActorError, RayTaskError):
-                return
-
     def close(self) -> None:
         self.store.close()
 
 
-class ActorMoved(Exception):
-    """The actor running a train died (its node did) or left."""
-
-
-class RaySocket:
-    """A socket's handle: the session id, a token naming its page to the actor, and the
-    task watching for the session's deletion."""
-
-    def __init__(self, session_id: str, token: str) -> None:
-        self.session_id = session_id
-        self.token = token
-        self.watcher: asyncio.Task[None] | None = None
-        self.training = False
-
-
-class Relay:
-    """What a relayed train has done, to go on after its actor moved: where it started,
-    when each step's progress was relayed."""
-
-    def __init__(self, order: TrainOrder) -> None:
-        self.order = order
-        self.start: dict[str, int] | None = None
-        self.began = time.monotonic()
-        self.step_times: dict[int, float] = {}
-
-    def started(self, at: dict[str, int]) -> None:
-        if self.start is None:  # the first start only: later ones go on from a move
-            self.start = at
-            self.began = time.monotonic()
-
-    def seen(self, kind: str, payload: Any) -> None:
-        if kind == "json" and payload.get("type") == "progress" and "step" in payload:
-            self.step_times[int(payload["step"])] = time.monotonic()
-            if len(self.step_times) > 4096:  # keep the recent ones
-                for step in sorted(self.step_times)[:2048]:
-                    del self.step_times[step]
-
-    def left(self) -> TrainOrder:
-        """The order for what is left of the command (all of it before any move)."""
-        return self.order
-
-    def moved(self, at: dict[str, int], failed: float) -> dict[str, Any]:
-        """The actor that broke off at ``failed`` (monotonic seconds) came back at ``at``
-        (where the store had it): shrink the order to what is left; the ``notice`` for the
-        page. Redone: the training relayed between the step it came back at and the last
-        step relayed, in seconds."""
-        start = self.start or at
-        done = (at["epoch"] - start["epoch"] if self.order.unit == "epochs"
-                else at["step"] - start["step"])
-        last = max(self.step_times.values(), default=failed)
-        since = self.began if at["step"] <= start["step"] else \
-            self.step_times.get(at["step"], self.began)
-        redone = max(0.0, last - since)
-        self.order = dataclasses.replace(self.order, count=max(0, self.order.count - done))
-        self.start = None  # the next stream's start is where the command goes on from
-        self.began = time.monotonic()
-        self.step_times.clear()
-        seconds = max(0, round(redone))
-        return {"seq": self.order.seq, "type": "notice", "kind": "moved",
-                "redone_seconds": seconds,
-                "message": f"the server moved your session; {seconds} s of training was "
-                           "redone"}
-
-
-def unwrap(exc: BaseException) -> BaseException:
-    """The ApiError inside a Ray task error, else the error itself."""
-    if isinstance(exc, RayTaskError) and isinstance(exc.cause, ApiError):
-        return exc.cause
-    return exc

@@ -1,14 +1,13 @@
 """One live session hosted by itself (in a Ray actor): loaded from the store, saved to it.
 
-A :class:`SessionHost` owns exactly one :class:`LiveSession` (its lock, stop and idle events
-and training owner) and knows nothing of Ray, so that what a Ray
-actor does (``server.runtime.ray_actor``) can be tested without a cluster. It
+A :class:`SessionHost` owns one :class:`LiveSession` (its lock, events and training owner)
+and knows nothing of Ray, so what an actor does can be tested without a cluster. It
 
 - loads the session from the store when it starts (a restarted actor starts here again, from
   what was last saved), or builds a new one (``create``, ``import_file``);
 - runs jobs on it under its lock, saving when asked (``run``); a training step
-  (``run_step``) first lets every waiting job through, so a forward waits at most one batch
-  and never loses the lock to the next step;
+  (``run(step=True)``) first lets every waiting job through, so a forward waits at most one
+  batch and never loses the lock to the next step; runs trains (``train``, leased);
 - tells, through ``idle_seconds``, when it has been unused long enough to leave; ``leave``
   then saves it a last time and refuses every later job (the actor exits; the next use anywhere
   starts a fresh host from the store).
@@ -27,6 +26,7 @@ from server.config import Settings
 from server.errors import ApiError, SessionUnloadable, not_found
 from server.persist import model_file
 from server.runtime.live_session import LiveSession
+from server.runtime.train_leases import TrainLeases
 from server.runtime.train_loop import Output, TrainControl, TrainOrder, train_command
 from server.sessions import saving
 from server.sessions.model_files import from_model_file
@@ -36,7 +36,6 @@ from server.sessions.settings import TrainSettings
 T = TypeVar("T")
 log = logging.getLogger(__name__)
 EMPTY_GRACE_SECONDS = 5.0  # a host with no session (an unknown id) leaves this soon
-LEASE_SECONDS = 30.0  # a train whose front end has not said it is alive for this long stops
 STEP_YIELD_SECONDS = 1.0  # a training step waits at most this long for waiting jobs to pass
 
 
@@ -73,8 +72,7 @@ class SessionHost:
         self._waiting = 0  # jobs (not training steps) waiting for the session's lock
         self._busy = 0  # calls running now (jobs, trains, creates)
         self._last_use = clock()
-        self._trains: dict[str, TrainControl] = {}  # running trains, by the asking page
-        self._leases: dict[str, float] = {}  # when each train's front end last said so
+        self.leases = TrainLeases(clock)  # the running trains, by the asking page
         self.step_yield_seconds = STEP_YIELD_SECONDS
         self._load()
 
@@ -194,36 +192,21 @@ class SessionHost:
         with self.using():
             live = self.present()
             yield ("start", self.run(position))
-            with self._gate:
-                self._trains[token] = control
-                self._leases[token] = self.clock()
+            self.leases.begin(token, control)
 
             def run(job: Callable[[Session], Any], save: bool) -> Any:
                 return self.run(job, save=save, step=True)
 
             def stopping() -> bool:
                 return (live.stop_event.is_set() or live.closed or self.left
-                        or self.clock() - self._leases.get(token, 0.0) > LEASE_SECONDS)
+                        or self.leases.expired(token))
 
             try:
                 yield from train_command(run, order, control, stopping=stopping,
                                          claim=lambda: live.start_training(control),
                                          release=live.end_training)
             finally:
-                with self._gate:
-                    self._trains.pop(token, None)
-                    self._leases.pop(token, None)
-
-    def keep(self, token: str) -> None:
-        """The front end relaying ``token``'s train is alive."""
-        with self._gate:
-            if token in self._leases:
-                self._leases[token] = self.clock()
-
-    def control(self, token: str) -> TrainControl | None:
-        """The control of ``token``'s train while it runs."""
-        with self._gate:
-            return self._trains.get(token)
+                self.leases.end(token)
 
     def settle(self, timeout: float) -> None:
         """A page attaches: when the train that runs belongs to a page that has gone (it

@@ -215,7 +215,12 @@ class InProcessRuntime:
                         sample: SampleRef | None, layers: list[str] | None,
                         kinds: list[str] | None,
                         dtype: Literal["float32", "uint8"] | None) -> None:
-        await self.call(socket.session_id, lambda s: check_probe(s, sample, layers))
+        assert isinstance(socket, _Attached)
+        session = socket.live.session
+        if session is None:  # unloaded to disk while idle: checked as a job, which reloads it
+            await self.call(socket.session_id, lambda s: check_probe(s, sample, layers))
+        else:  # names and sizes only: no lock needed, so it answers at once while it trains
+            check_probe(session, sample, layers)
         control.set_probe(per_second, sample, layers, kinds, dtype)
 
     async def leave(self, socket: SocketHandle, control: TrainControl) -> None:

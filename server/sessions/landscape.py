@@ -77,6 +77,14 @@ def next_surface(session: Session, it: Iterator[Surface], body: LandscapeBody
         raise ApiError(422, f"directions: {exc}", "directions") from exc
 
 
+def surface_messages(session: Session, body: LandscapeBody) -> Iterator[dict[str, Any]]:
+    """The loss surface's refinements as ``landscape`` messages (without ``seq``); each
+    ``next`` is one job under the session lock (the runtime's ``stream``)."""
+    it = surfaces(session, body)
+    while (item := next_surface(session, it, body)) is not None:
+        yield item
+
+
 def landscape(session: Session, body: LandscapeBody) -> dict[str, Any]:
     """The refined surface and a 1-D slice along its first direction (REST)."""
     result = None

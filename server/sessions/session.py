@@ -26,7 +26,13 @@ from server.sessions import architecture
 from server.sessions.data import SplitData
 from server.sessions.data import load as load_data
 from server.sessions.own_samples import OwnSamples
-from server.sessions.settings import RESETTING_FIELDS, SettingsPatch, TrainSettings
+from server.sessions.settings import (
+    RESETTING_FIELDS,
+    SettingsPatch,
+    TrainSettings,
+    changes,
+    merged,
+)
 from server.sessions.strict_model import SampleRef
 from server.sessions.training import Emitted, Training
 
@@ -190,37 +196,20 @@ class Session:
         whole before any of it is applied (a refusal changes nothing)."""
         self.check_idle()
         table = architecture.describe(spec, self.limits)
-        settings = self._merged(patch) if patch is not None else self.settings
+        settings = merged(self.settings, patch) if patch is not None else self.settings
         self._commit(table, settings, self._fresh(table, settings))
         self.last_input = None
         self.last_label = None
         return {**self.state(), "weights_reset": True}
-
-    @staticmethod
-    def _changes(patch: SettingsPatch) -> dict[str, Any]:
-        """The fields a settings patch sets; null means "keep it", except for dataset_size,
-        where it means "all of it"."""
-        return {k: v for k, v in patch.model_dump(exclude_unset=True).items()
-                if v is not None or k == "dataset_size"}
-
-    def _merged(self, patch: SettingsPatch) -> TrainSettings:
-        """The current settings with ``patch`` applied (``planar`` merged field by field)."""
-        merged = self.settings.model_dump()
-        for key, value in self._changes(patch).items():
-            merged[key] = {**merged["planar"], **value} if key == "planar" else value
-        try:
-            return TrainSettings.model_validate(merged)
-        except ValueError as exc:
-            raise ApiError(422, f"settings: {exc}", "settings") from exc
 
     def set_settings(self, patch: SettingsPatch) -> dict[str, Any]:
         """Change settings: the merged settings are validated and, when they rebuild the
         network, the new model, data and training built aside first; only then is anything
         applied (a refusal changes nothing, in memory or on disk)."""
         self.check_idle()
-        changes = self._changes(patch)
-        new = self._merged(patch)
-        changed = {k for k in changes if getattr(new, k) != getattr(self.settings, k)}
+        asked = changes(patch)
+        new = merged(self.settings, patch)
+        changed = {k for k in asked if getattr(new, k) != getattr(self.settings, k)}
         reset = any(k in RESETTING_FIELDS for k in changed)
         self._check_batch(new, self.table)
         if reset:

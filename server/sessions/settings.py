@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import Field, model_validator
 
+from server.errors import ApiError
 from server.sessions.strict_model import StrictModel
 
 DatasetName = Literal["mnist", "shapes", "own", "planar"]
@@ -106,3 +107,22 @@ LAB_SETTINGS: dict[str, object] = {
     "planar": {"set": "spiral", "noise": 0.0, "train_ratio": 0.6, "count": 500,
                "features": ["x1", "x2"], "points": None},
 }
+
+
+def changes(patch: SettingsPatch) -> dict[str, Any]:
+    """The fields a settings patch sets; null means "keep it", except for dataset_size,
+    where it means "all of it"."""
+    return {k: v for k, v in patch.model_dump(exclude_unset=True).items()
+            if v is not None or k == "dataset_size"}
+
+
+def merged(settings: TrainSettings, patch: SettingsPatch) -> TrainSettings:
+    """``settings`` with ``patch`` applied (``planar`` merged field by field); an ApiError
+    naming ``settings`` when the result is not valid."""
+    out = settings.model_dump()
+    for key, value in changes(patch).items():
+        out[key] = {**out["planar"], **value} if key == "planar" else value
+    try:
+        return TrainSettings.model_validate(out)
+    except ValueError as exc:
+        raise ApiError(422, f"settings: {exc}", "settings") from exc

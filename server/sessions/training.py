@@ -27,6 +27,7 @@ from server.errors import ApiError
 from server.persist import blob_codec
 from server.sessions.data import SplitData
 from server.sessions.settings import TrainSettings
+from server.wire.history import optional, record_json
 from server.wire.tensors import finite_or_none
 
 OPTIMIZER_FIELDS = ("optimizer", "momentum")
@@ -45,11 +46,6 @@ class Emitted:
 def _optimizer(settings: TrainSettings) -> Optimizer:
     return make_optimizer(settings.optimizer, settings.lr, momentum=settings.momentum,
                           weight_decay=settings.weight_decay, l1=settings.l1)
-
-
-def _opt(value: float | None) -> float | None:
-    """A finite float, or None for None / NaN / infinity."""
-    return finite_or_none(value) if value is not None else None
 
 
 def _part(data: SplitData, name: str) -> Any:
@@ -112,28 +108,11 @@ class Training:
         self.diverged = None
 
     # -- reading ------------------------------------------------------------------------
-    @staticmethod
-    def record_json(record: EpochRecord) -> dict[str, Any]:
-        """One history entry / epoch_end message; ``*_rmse`` null unless the loss is mse."""
-        opt = _opt
-        return {
-            "epoch": record.epoch,
-            "train_loss": finite_or_none(record.train_loss),
-            "train_acc": opt(record.train_accuracy),
-            "val_loss": opt(record.val_loss),
-            "val_acc": opt(record.val_accuracy),
-            "train_rmse": opt(record.train_rmse),
-            "val_rmse": opt(record.val_rmse),
-            "steps": record.steps,
-            "step": record.global_step,
-            "lr": record.lr,
-        }
-
     def history_json(self, record: EpochRecord) -> dict[str, Any]:
         """One history entry, the same in the state's ``history`` and in ``epoch_end``:
         ``record_json`` plus ``stuck`` (null, or the chance-level message)."""
         t = self.trainer
-        return {**self.record_json(record),
+        return {**record_json(record),
                 "stuck": stuck_at_chance(record, t.loss, t.train.num_classes)}
 
     def summary(self) -> dict[str, Any]:
@@ -164,9 +143,9 @@ class Training:
             self.last_batch = event.indices
             return {"type": "progress", "epoch": event.epoch, "batch": event.batch,
                     "batches": event.batches_in_epoch, "step": event.global_step,
-                    "loss": loss, "acc": _opt(event.accuracy),
+                    "loss": loss, "acc": optional(event.accuracy),
                     "running_loss": finite_or_none(event.running_loss),
-                    "running_acc": _opt(event.running_accuracy),
+                    "running_acc": optional(event.running_accuracy),
                     "samples": event.samples_seen, "epoch_size": event.epoch_size,
                     "grad_sizes": {k: finite_or_none(v) for k, v in event.grad_sizes.items()},
                     "trained_on": int(event.indices[0]) if len(event.indices) == 1 else None}
@@ -206,7 +185,7 @@ class Training:
         ev = t.evaluate(split)
         return {"split": split, "count": ev.count, "loss": finite_or_none(ev.loss),
                 "rmse": finite_or_none(ev.rmse) if ev.rmse is not None else None,
-                "acc": _opt(ev.accuracy), "class_names": ev.class_names,
+                "acc": optional(ev.accuracy), "class_names": ev.class_names,
                 "matrix": ev.confusion.astype(int).tolist(),
                 "per_class_acc": [finite_or_none(v) for v in ev.per_class_accuracy]}
 

@@ -114,7 +114,7 @@ def _until(ws, seq):
 
 def test_an_unexpected_failure_answers_its_command_and_the_runner_goes_on(
         client, session, monkeypatch, caplog):
-    from server.http import websocket as connection
+    from server.http import ws_commands as connection
 
     def broken(*_args, **_kwargs):
         raise RuntimeError("a bug")
