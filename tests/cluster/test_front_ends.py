@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -24,6 +25,13 @@ pytestmark = pytest.mark.cluster
 SETTINGS = {"dataset_size": 600, "batch_size": 50, "probe_rate": 0}
 
 
+STORES: dict[int, str] = {}  # a front end's port -> its --store
+
+
+def store_of(server: LiveServer) -> str:
+    return STORES[server.port]
+
+
 @pytest.fixture(scope="module")
 def front_ends(cluster: LocalCluster, pg_url: str, tmp_path_factory: pytest.TempPathFactory
                ) -> Iterator[tuple[LiveServer, LiveServer]]:
@@ -35,6 +43,7 @@ def front_ends(cluster: LocalCluster, pg_url: str, tmp_path_factory: pytest.Temp
     first = start_server(tmp_path_factory.mktemp("a"), extra_args=args, timeout=180)
     try:
         second = start_server(tmp_path_factory.mktemp("b"), extra_args=args, timeout=180)
+        STORES[first.port] = STORES[second.port] = store
         try:
             yield first, second
         finally:
@@ -194,3 +203,35 @@ def test_a_loss_surface_streams_from_the_actor(front_ends) -> None:
     surfaces = [m for m in seen if m["type"] == "landscape"]
     assert [m["refined"] for m in surfaces] == [False, True]
     assert seen[-1]["reason"] == "completed"
+
+
+def test_a_front_end_that_dies_mid_train_leaves_the_session_to_another(
+        front_ends, cluster, tmp_path) -> None:
+    """The page's front end is killed mid-train: the page reconnects to another front end,
+    gets the session as it is, and can stop the orphaned train there and train on."""
+    one, _two = front_ends
+    sid = create(one)
+    doomed = start_server(tmp_path, timeout=180, extra_args=(
+        "--ray", cluster.address, "--store", store_of(one),
+        "--limit", "max_sessions_per_minute=100000"))
+    try:
+        with socket(doomed, sid) as ws:
+            ws.send(json.dumps({"seq": 1, "cmd": "train", "unit": "epochs", "count": 10_000}))
+            until(ws, lambda m: m["type"] == "progress")
+            doomed.stop()  # SIGKILL: the socket and the relay die with it
+    finally:
+        doomed.stop()
+    with socket(one, sid) as ws:  # the page reconnects through another front end
+        ws.send(json.dumps({"seq": 1, "cmd": "stop"}))
+        until(ws, lambda m: m["type"] == "done" and m["seq"] == 1)
+        ws.send(json.dumps({"seq": 2, "cmd": "train", "unit": "batches", "count": 2}))
+        seen = until(ws, lambda m: m["seq"] == 2 and m["type"] in ("done", "error"))
+        for _ in range(240):  # while the orphan has not reached its next step yet
+            if seen[-1]["type"] != "error":
+                break
+            assert seen[-1]["field"] == "session", seen[-1]
+            time.sleep(0.5)
+            ws.send(json.dumps({"seq": 2, "cmd": "train", "unit": "batches", "count": 2}))
+            seen = until(ws, lambda m: m["seq"] == 2 and m["type"] in ("done", "error"))
+    assert seen[-1]["reason"] == "completed"
+    assert [m["type"] for m in seen].count("progress") == 2
