@@ -26,13 +26,15 @@ KEEP_SECONDS = 5.0  # a relaying front end tells the actor it is alive this ofte
 
 def connect(address: str) -> None:
     """Join the Ray cluster at ``address`` ("auto": the one on this machine) as a driver.
-    Workers import this checkout's code first (PYTHONPATH), as the front end does."""
+    Run from a source checkout, the workers import its code first (PYTHONPATH), as the front
+    end does; an installed nnplay is imported as installed on every node."""
     if ray.is_initialized():
         return
+    checkout = (PROJECT_ROOT / "pyproject.toml").exists()  # not an installed package
+    env = {"env_vars": {"PYTHONPATH": str(PROJECT_ROOT)}} if checkout else None
     try:
         ray.init(address=address, namespace=NAMESPACE, logging_level=logging.WARNING,
-                 log_to_driver=False,
-                 runtime_env={"env_vars": {"PYTHONPATH": str(PROJECT_ROOT)}})
+                 log_to_driver=False, runtime_env=env)
     except (ConnectionError, RuntimeError, ValueError) as exc:
         raise ConnectionError(f"--ray {address}: cannot join the Ray cluster ({exc})") from exc
 
