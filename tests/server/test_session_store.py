@@ -6,8 +6,10 @@ PostgreSQL's own (SQLite creates its tables as it opens the file).
 
 from __future__ import annotations
 
+import subprocess
 import sys
 import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -25,6 +27,8 @@ from server.persist.session_store import (
 from server.persist.sqlite_store import SqliteStore
 from tests import pg
 from tests.conftest import require_postgres
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -252,4 +256,56 @@ def test_connections_the_server_ended_are_replaced(pg_database: str) -> None:
     assert store.load("s") is not None
     store.save("s", 1.0, 3.0, {"a": 2})
     assert store.load("s").meta == {"a": 2}  # type: ignore[union-attr]
+    store.close()
+
+
+KILLED_CHILD = """
+import pathlib, sys, time
+from server.persist.session_store import open_store
+target = sys.argv[1]
+store = open_store(target if target.startswith("postgresql") else pathlib.Path(target))
+store.save("s", 1.0, 2.0, {"v": 1}, put={"a": b"1", "b": b"2"})
+
+class Hang(dict):
+    def items(self):  # two blobs written, then the process waits to be killed mid-save
+        yield "a", b"overwritten" * 1000
+        yield "c", b"new"
+        print("writing", flush=True)
+        time.sleep(600)
+
+store.save("s", 1.0, 9.0, {"v": 2}, put=Hang(x=b""), drop=["b"])
+"""
+
+
+def _wait_for_open_transaction(url: str) -> None:
+    """Until the child's save has reached the server: a transaction whose statement so far is
+    a blob's insert (a safety deadline only, far beyond any real wait)."""
+    deadline = time.monotonic() + 120
+    with psycopg.connect(url, autocommit=True) as conn:
+        while time.monotonic() < deadline:
+            row = conn.execute(
+                "SELECT COUNT(*) FROM pg_stat_activity WHERE datname = current_database() "
+                "AND pid <> pg_backend_pid() AND xact_start IS NOT NULL "
+                "AND query LIKE 'INSERT INTO blobs%'").fetchone()
+            if row and row[0] > 0:
+                return
+            time.sleep(0.05)
+    raise AssertionError("the child's save never reached the server")
+
+
+def test_a_process_killed_mid_save_leaves_the_previous_state(target: str | Path) -> None:
+    child = subprocess.Popen([sys.executable, "-c", KILLED_CHILD, str(target)],
+                             cwd=ROOT, stdout=subprocess.PIPE, text=True)
+    try:
+        assert child.stdout is not None and child.stdout.readline() == "writing\n"
+        if isinstance(target, str):
+            _wait_for_open_transaction(target)
+    finally:
+        child.kill()  # SIGKILL: no rollback, no close, no atexit
+        child.wait(60)
+    store = open_store(target)
+    stored = store.load("s")
+    assert stored is not None
+    assert stored.meta == {"v": 1} and stored.touched == 2.0
+    assert stored.blobs == {"a": b"1", "b": b"2"}
     store.close()
