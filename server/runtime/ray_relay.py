@@ -47,6 +47,17 @@ class ActorGone(ApiError):
                          "no other has taken it over yet; try again in a minute", "session")
 
 
+def node_with_room(cpus: float) -> bool:
+    """Whether some node has ``cpus`` CPUs free now (Ray's own per-node view)."""
+    from ray._private.state import available_resources_per_node
+
+    try:
+        free = available_resources_per_node()
+    except Exception:  # cannot tell: as good as none
+        return False
+    return any(node.get("CPU", 0.0) >= cpus for node in free.values())
+
+
 def no_room() -> ApiError:
     return ApiError(503, "session: the cluster has no room for this session now (the CPUs "
                     "of every node are asked for by other sessions: see --session-cpus); "

@@ -10,7 +10,7 @@ retried; Ray restarts a dead node's actors elsewhere, from the store as last sav
 from __future__ import annotations
 
 import asyncio
-import logging
+import dataclasses
 import secrets
 import threading
 import time
@@ -34,6 +34,7 @@ from server.runtime.ray_relay import (
     connect,
     keep_alive,
     no_room,
+    node_with_room,
     unwrap,
     watch_deleted,
 )
@@ -47,9 +48,8 @@ from server.sessions.strict_model import SampleRef
 from server.sessions.traces import check_probe
 
 T = TypeVar("T")
-log = logging.getLogger(__name__)
-RETRY_SECONDS = 60.0  # how long a call keeps looking for its session's actor (node death)
-START_SECONDS = 60.0  # a new actor that no node has room for by then is given up (503)
+RETRY_SECONDS = 120.0  # how long a call keeps looking for its session's actor (node death)
+START_SECONDS = 120.0  # a new actor not running by then, and no node with room: 503
 HANDLES_KEPT = 4096  # actor handles a front end keeps at hand (a lookup brings back others)
 
 
@@ -63,12 +63,11 @@ class RayRuntime:
         self.settings = settings
         self.store_target = settings.store
         self.store = open_store(settings.store)  # existence, counts and expiry only
-        self.idle_seconds = settings.session_idle_seconds
-        self.session_cpus = settings.session_cpus
+        self.idle_seconds, self.session_cpus = settings.session_idle_seconds, settings.session_cpus
         self.start_seconds = START_SECONDS
+        self.actor_limits = dataclasses.replace(settings, token=None)  # limits, no secret
         self._actor_cls = actor_class()
-        # a cache of actor handles (not of sessions), the most recently used ones
-        self._handles: OrderedDict[str, Any] = OrderedDict()
+        self._handles: OrderedDict[str, Any] = OrderedDict()  # actor handles, recent ones
         self._handles_lock = threading.Lock()
 
     # -- finding a session's actor -----------------------------------------------------
@@ -78,7 +77,7 @@ class RayRuntime:
             name=actor_name(session_id), namespace=NAMESPACE, lifetime="detached",
             get_if_exists=True, max_restarts=-1, max_concurrency=CONCURRENCY,
             num_cpus=self.session_cpus, scheduling_strategy="SPREAD",
-        ).remote(session_id, self.store_target, self.settings, self.idle_seconds)
+        ).remote(session_id, self.store_target, self.actor_limits, self.idle_seconds)
 
     def handle(self, session_id: str, new: bool = False) -> Any:
         """The actor of ``session_id`` (blocking): a running one, else one started when
@@ -108,15 +107,16 @@ class RayRuntime:
         return actor, started
 
     async def _placed(self, session_id: str, actor: Any) -> None:
-        """Wait for a just-started actor to run; 503 (and the actor given up) when no node
-        has room for it within ``start_seconds``."""
-        try:
-            await asyncio.wait_for(asyncio.wrap_future(actor.ready.remote().future()),
-                                   self.start_seconds)
-        except TimeoutError:
-            self.forget(session_id)
-            await anyio.to_thread.run_sync(ray.kill, actor)
-            raise no_room() from None
+        """Wait for a just-started actor to run. Each ``start_seconds`` it has not, look for a
+        node with room for it: none, and it is given up (503); one, and it is slow: wait on."""
+        ready = asyncio.wrap_future(actor.ready.remote().future())
+        while not (await asyncio.wait({ready}, timeout=self.start_seconds))[0]:
+            if not await anyio.to_thread.run_sync(node_with_room, self.session_cpus):
+                ready.cancel()
+                self.forget(session_id)
+                await anyio.to_thread.run_sync(ray.kill, actor)
+                raise no_room()
+        ready.result()
 
     def forget(self, session_id: str) -> None:
         with self._handles_lock:
