@@ -35,7 +35,7 @@ from server.http.routes import (
     ws,
 )
 from server.http.security_headers import SecurityHeadersMiddleware
-from server.runtime.session_runtime import InProcessRuntime, SessionRuntime
+from server.runtime.session_runtime import SessionRuntime, open_runtime
 
 log = logging.getLogger(__name__)
 
@@ -54,7 +54,7 @@ async def _expire_forever(runtime: SessionRuntime, every: float) -> None:
 def create_app(settings: Settings | None = None) -> FastAPI:
     """Build the app for ``settings`` (defaults: per-user data dir)."""
     settings = settings or Settings()
-    runtime = InProcessRuntime(settings)
+    runtime = open_runtime(settings)  # in this process, or on Ray (--ray)
 
     @contextlib.asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:

@@ -28,7 +28,7 @@ from server.sessions.strict_model import SampleRef
 from server.sessions.traces import check_probe
 
 __all__ = ["InProcessRuntime", "Output", "SessionRuntime", "SocketHandle",
-           "TrainControl", "TrainOrder"]
+           "TrainControl", "TrainOrder", "open_runtime"]
 
 T = TypeVar("T")
 _END = object()
@@ -228,6 +228,16 @@ class InProcessRuntime:
 
     def close(self) -> None:
         self.manager.close()
+
+
+def open_runtime(settings: Settings) -> SessionRuntime:
+    """The runtime ``settings`` ask for: sessions in Ray actors with ``ray_address``
+    (``nnplay --ray``; Ray is imported only then), else in this process."""
+    if settings.ray_address is not None:
+        from server.runtime.ray_runtime import RayRuntime
+
+        return RayRuntime(settings)
+    return InProcessRuntime(settings)
 
 
 def _state_of(live: LiveSession) -> dict[str, Any]:

@@ -137,7 +137,7 @@ def runtime_imports(module: str, source: str) -> list[str]:
 
 def test_http_reaches_sessions_only_through_the_runtime_seam() -> None:
     """Routes and the WebSocket use app.state.runtime (a SessionRuntime), never the manager,
-    the worker pool or a session's lock; only the app builds the InProcessRuntime."""
+    the worker pool or a session's lock; only the app builds the runtime (open_runtime)."""
     found = []
     builders = []
     for name, path in modules():
@@ -145,7 +145,7 @@ def test_http_reaches_sessions_only_through_the_runtime_seam() -> None:
             continue
         source = path.read_text()
         found += runtime_imports(name, source)
-        if "InProcessRuntime" in source:
+        if "InProcessRuntime" in source or "open_runtime" in source:
             builders.append(name)
     assert found == [], "server/http imports runtime internals:\n" + "\n".join(found)
     assert builders == ["server.http.app"]
