@@ -19,8 +19,9 @@ loss surface (``landscape``), reloads the page, round robin over the front ends.
 
 Students are spread over ``--clients`` client processes. Prints forward p50/p99 (client-side),
 epochs and steps per second in total, sessions per node (embedded: the SQLite store's count;
-cluster: live actors per Ray node), sessions lost (must be 0), time to recover after a kill and
-memory per node (RSS of each node's processes from /proc, peak and at the end). Nothing is
+cluster: live actors per Ray node), sessions lost (must be 0), time to recover after a kill,
+memory per node (RSS of each node's processes from /proc, peak and at the end) and the CPU each
+node used (cores busy on average, from /proc: what the capacity model divides by). Nothing is
 asserted; figures go to bench/README.md.
 """
 
@@ -35,28 +36,27 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.classroom_report import format_summary, summarize  # noqa: E402
-from bench.client import NO_CREATION_LIMIT, Nnplay, rss_mb, start_nnplay  # noqa: E402
-from bench.student import StudentConfig, StudentRecord, client_process  # noqa: E402
+from bench.client import (  # noqa: E402
+    NO_CREATION_LIMIT,
+    Nnplay,
+    start_nnplay,
+    tree_cpu_s,
+    tree_rss_mb,
+)
+from bench.deployment import Deployment  # noqa: E402
+from bench.student import (  # noqa: E402
+    ACTIONS,
+    StudentConfig,
+    StudentRecord,
+    client_process,
+)
 
 NETNS_MARK = "NNPLAY_CLASSROOM_NETNS"
-
-
-@dataclass
-class Deployment:
-    """What the students talk to, and how the bench observes and hurts it."""
-
-    urls: list[str]
-    memory: Callable[[], dict[str, float]]  # node -> RSS MB now
-    sessions: Callable[[], dict[str, int]]  # node -> sessions it holds
-    kill: Callable[[], str]  # kill one node (or restart the one server); what was killed
-    close: Callable[[], None]
-    notes: list[str] = field(default_factory=list)
 
 
 def embedded(args: argparse.Namespace, workdir: Path) -> Deployment:
@@ -80,12 +80,12 @@ def embedded(args: argparse.Namespace, workdir: Path) -> Deployment:
 
     return Deployment(
         urls=[box["server"].url],
-        memory=lambda: {"nnplay": rss_mb(box["server"].process.pid)},
+        pids=lambda: {"nnplay": box["server"].process.pid},
         sessions=sessions, kill=kill, close=lambda: box["server"].stop())
 
 
 def external(args: argparse.Namespace) -> Deployment:
-    return Deployment(urls=[u.rstrip("/") for u in args.urls], memory=dict, sessions=dict,
+    return Deployment(urls=[u.rstrip("/") for u in args.urls], pids=dict, sessions=dict,
                       kill=lambda: "nothing (--urls)", close=lambda: None)
 
 
@@ -93,7 +93,8 @@ def run_class(deployment: Deployment, args: argparse.Namespace) -> None:
     start = time.time()
     deadline = start + args.minutes * 60
     config = StudentConfig(urls=deployment.urls, deadline=deadline, seed=args.seed,
-                           settings={"probe_rate": 0, "dataset_size": args.dataset_size})
+                           settings={"probe_rate": 0, "dataset_size": args.dataset_size},
+                           actions=args.mix)
     context = mp.get_context("fork")
     out = context.Queue()
     groups = [list(range(c, args.students, args.clients)) for c in range(args.clients)]
@@ -102,8 +103,7 @@ def run_class(deployment: Deployment, args: argparse.Namespace) -> None:
     for c in clients:
         c.start()
     kills: list[tuple[float, str]] = []
-    peak: dict[str, float] = {}
-    last_memory: dict[str, float] = {}
+    meter = NodeMeter(deployment.pids)
     sessions: dict[str, int] = {}
     next_sample = start
     while time.time() < deadline:
@@ -113,17 +113,16 @@ def run_class(deployment: Deployment, args: argparse.Namespace) -> None:
             kills.append((t_kill, deployment.kill()))
             print(f"{t_kill - start:5.0f} s killed {kills[-1][1]}", flush=True)
         if now >= next_sample:
-            last_memory = deployment.memory()
-            for node, mb in last_memory.items():
-                peak[node] = max(peak.get(node, 0.0), mb)
+            meter.sample()
             try:
                 sessions = deployment.sessions() or sessions
             except Exception as exc:  # noqa: BLE001 - an observer's hiccup is not the bench's
                 print(f"sessions per node unavailable: {exc}", file=sys.stderr)
-            print(f"{now - start:5.0f} s memory {fmt_mb(last_memory)}; sessions {sessions}",
+            print(f"{now - start:5.0f} s memory {fmt_mb(meter.last)}; sessions {sessions}",
                   flush=True)
             next_sample = now + args.sample_s
         time.sleep(0.5)  # the orchestrator's tick (kill time and samples), not a measured pace
+    meter.sample()
     records: list[StudentRecord] = []
     for _ in clients:
         records += out.get(timeout=args.minutes * 60 + 300)
@@ -141,13 +140,42 @@ def run_class(deployment: Deployment, args: argparse.Namespace) -> None:
     for line in deployment.notes + format_summary(summary):
         print(line)
     print(f"sessions per node (at the end) {sessions}")
-    print(f"memory per node, peak {fmt_mb(peak)}; at the end {fmt_mb(last_memory)}")
+    print(f"memory per node, peak {fmt_mb(meter.peak)}; at the end {fmt_mb(meter.last)}")
+    busy = {node: cpu / summary.seconds for node, cpu in meter.cpu.items()}
+    print("CPU per node (cores busy on average) "
+          + ", ".join(f"{node} {cores:.2f}" for node, cores in busy.items())
+          + f"; {sum(busy.values()) / max(summary.students, 1):.3f} cores per student")
     if args.json:
         Path(args.json).write_text(json.dumps({
             "forward_p50_ms": summary.forward_p50_ms, "forward_p99_ms": summary.forward_p99_ms,
             "epochs_per_s": summary.epochs_per_s, "steps_per_s": summary.steps_per_s,
-            "lost": len(summary.lost), "sessions": sessions, "memory_peak_mb": peak,
+            "lost": len(summary.lost), "sessions": sessions, "memory_peak_mb": meter.peak,
+            "cpu_s": meter.cpu,
             "recover_s": [r.seconds for r in summary.recoveries]}, indent=1))
+
+
+class NodeMeter:
+    """RSS (peak, last) and CPU seconds used, per node, from the process trees in /proc. CPU
+    between a node's last sample and its death is not counted; a restarted node counts anew."""
+
+    def __init__(self, pids: Callable[[], dict[str, int]]) -> None:
+        self.pids = pids
+        self.peak: dict[str, float] = {}
+        self.last: dict[str, float] = {}
+        self.cpu: dict[str, float] = {}
+        self.seen: dict[str, tuple[int, float]] = {}  # node -> (pid, its CPU s at last sample)
+        self.sample()
+
+    def sample(self) -> None:
+        self.last = {}
+        for node, pid in self.pids().items():
+            self.last[node] = mb = tree_rss_mb(pid)
+            self.peak[node] = max(self.peak.get(node, 0.0), mb)
+            cpu = tree_cpu_s(pid)
+            before_pid, before = self.seen.get(node, (pid, cpu))
+            self.cpu[node] = self.cpu.get(node, 0.0) + (cpu - before if before_pid == pid
+                                                        else cpu)
+            self.seen[node] = (pid, cpu)
 
 
 def fmt_mb(memory: dict[str, float]) -> str:
@@ -162,6 +190,16 @@ def in_netns(argv: list[str]) -> None:
                            str(Path(__file__).resolve()), *argv], env)
 
 
+def parse_mix(text: str) -> dict[str, float]:
+    mix = {}
+    for part in text.split(","):
+        name, _, weight = part.partition("=")
+        if name not in ACTIONS:
+            raise argparse.ArgumentTypeError(f"{name}: not one of {', '.join(ACTIONS)}")
+        mix[name] = float(weight or 1)
+    return mix
+
+
 def parse(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--mode", choices=("embedded", "cluster"), default="embedded")
@@ -173,6 +211,9 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--dataset-size", type=int, default=2000,
                         help="MNIST images per student's session (epochs of 1,600)")
+    parser.add_argument("--mix", type=parse_mix, default=dict(ACTIONS),
+                        help="what students do, as weights: e.g. draw=1,think=1 "
+                        f"(default {','.join(f'{k}={v:g}' for k, v in ACTIONS.items())})")
     parser.add_argument("--kill-at", type=float, default=None,
                         help="seconds in (cluster default: half way; embedded: none)")
     parser.add_argument("--nodes", type=int, default=3, help="cluster: Ray worker nodes")

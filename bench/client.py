@@ -153,11 +153,18 @@ def tree_rss_mb(pid: int) -> float:
     return sum(rss_mb(p) for p in descendants(pid))
 
 
-def command_name(pid: int) -> str:
+def cpu_s(pid: int) -> float:
+    """CPU seconds (user + system) of a process and of its children it has reaped."""
     try:
-        return Path(f"/proc/{pid}/comm").read_text().strip()
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     except OSError:
-        return ""
+        return 0.0
+    return sum(int(f) for f in fields[11:15]) / os.sysconf("SC_CLK_TCK")
+
+
+def tree_cpu_s(pid: int) -> float:
+    """CPU seconds of a process and every process below it (and those they reaped)."""
+    return sum(cpu_s(p) for p in descendants(pid))
 
 
 def kill_tree(pid: int) -> None:

@@ -52,6 +52,7 @@ class StudentConfig:
     request_timeout_s: float = 60.0
     ws_idle_s: float = 30.0
     retry_s: float = 0.5
+    actions: dict[str, float] = field(default_factory=lambda: dict(ACTIONS))  # name -> weight
 
 
 @dataclass
@@ -322,7 +323,7 @@ class Student:
     # -- the loop ---------------------------------------------------------------------------
 
     async def run(self) -> StudentRecord:
-        names, weights = list(ACTIONS), list(ACTIONS.values())
+        names, weights = list(self.config.actions), list(self.config.actions.values())
         while not self.over():
             try:
                 if self.ledger is None:
