@@ -1,6 +1,7 @@
 """Forward latency of one session while 20 others train, against a real nnplay on 127.0.0.1.
 
     .venv/bin/python bench/server_load.py [--trainers 20] [--forwards 200] [--url URL]
+                                          [--store postgresql | --store postgresql://...]
 
 Starts ``nnplay`` (the CLI, in a subprocess, on a free port and a temporary data dir) unless
 ``--url`` is given; creates ``trainers + 1`` sessions on the tiny MNIST CNN; a separate process
@@ -9,6 +10,8 @@ probe traces at each session's ``probe_rate``); once every trainer has streamed 
 process times ``--forwards`` sequential forward requests of a 280x280 drawing (JSON pixels,
 base64) on the last session. Prints forward latency percentiles idle and under load and the
 trainers' combined batches per second during the measurement. Nothing is asserted.
+``--store`` is passed to the nnplay it starts; ``--store postgresql`` alone starts a
+throwaway PostgreSQL server for it (tests/pg.py) and stops it at the end.
 """
 
 from __future__ import annotations
@@ -28,6 +31,7 @@ import httpx
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.client import drawing_body, json_replies, percentiles, start_nnplay  # noqa: E402
+from tests import pg  # noqa: E402
 
 
 def time_forwards(client: httpx.Client, url: str, count: int) -> list[float]:
@@ -78,12 +82,20 @@ def main(argv: list[str] | None = None) -> int:
                         help="probe traces per second per training session")
     parser.add_argument("--training-threads", type=int, default=None,
                         help="passed to the nnplay it starts (default: nnplay's default)")
+    parser.add_argument("--store", default=None,
+                        help="passed to the nnplay it starts; 'postgresql': a throwaway server")
     args = parser.parse_args(argv)
 
     server = None
+    stop_postgres = None
     if args.url is None:
         extra = ([] if args.training_threads is None
                  else ["--training-threads", str(args.training_threads)])
+        if args.store == "postgresql":
+            store, stop_postgres = pg.start_postgres()
+            extra += ["--store", store]
+        elif args.store:
+            extra += ["--store", args.store]
         server = start_nnplay(extra, data_dir=Path(tempfile.mkdtemp(prefix="nnplay-bench-")))
         url = server.url
     else:
@@ -118,6 +130,8 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         if server is not None:
             server.stop()
+        if stop_postgres is not None:
+            stop_postgres()
     return 0
 
 

@@ -45,6 +45,9 @@ class Settings:
     """
 
     data_dir: Path = field(default_factory=default_data_dir)
+    # Where sessions are kept: None -> SQLite at database_path (under data_dir), or a
+    # postgresql://user@host:port/dbname URL (server.persist.session_store.open_store).
+    store: str | None = None
 
     # Who may talk to it (server.http.host_guard, server.http.access_token).
     host: str = "127.0.0.1"  # the bound address: Host headers must name it (or allow_hosts)
@@ -94,3 +97,8 @@ class Settings:
     @property
     def database_path(self) -> Path:
         return self.data_dir / "sessions.sqlite3"
+
+    @property
+    def store_target(self) -> str | Path:
+        """What open_store opens: the --store URL, else the SQLite file under data_dir."""
+        return self.store if self.store else self.database_path

@@ -12,6 +12,7 @@ import sys
 import threading
 import webbrowser
 from pathlib import Path
+from typing import Any
 
 import uvicorn
 from threadpoolctl import threadpool_limits
@@ -19,6 +20,7 @@ from threadpoolctl import threadpool_limits
 from server.config import Settings, default_data_dir
 from server.http.app import create_app
 from server.http.host_guard import is_loopback
+from server.persist.session_store import StoreUnavailable, describe_store, is_postgres_url
 from server.runtime.data_lock import DataDirInUse, lock_data_dir
 
 LIMITS = {f.name: getattr(Settings(), f.name) for f in dataclasses.fields(Settings)
@@ -67,6 +69,14 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         type=Path,
         default=None,
         help=f"where sessions are kept (default {default_data_dir()})",
+    )
+    parser.add_argument(
+        "--store",
+        default=os.environ.get("NNPLAY_STORE") or None,
+        metavar="URL",
+        help="keep sessions in this PostgreSQL database, e.g. "
+        "postgresql://nnplay@db.example:5432/nnplay (default $NNPLAY_STORE, else SQLite: "
+        "sessions.sqlite3 in --data-dir). Several servers may share one database",
     )
     parser.add_argument(
         "--training-threads",
@@ -176,8 +186,12 @@ def main(argv: list[str] | None = None) -> int:
     if args.token is not None and not TOKEN_PATTERN.fullmatch(args.token):
         print("nnplay: --token must be 8 to 256 letters, digits or . _ ~ -", file=sys.stderr)
         return 2
+    if args.store is not None and not is_postgres_url(args.store):
+        print(f"nnplay: --store {args.store}: write a postgresql://... URL (leave it out for "
+              "SQLite in --data-dir)", file=sys.stderr)
+        return 2
     try:
-        limits = parse_limits(args.limit)
+        limits: dict[str, Any] = parse_limits(args.limit)
         if args.max_memory is not None:
             limits["max_memory_bytes"] = parse_size(args.max_memory)
     except ValueError as exc:
@@ -188,11 +202,23 @@ def main(argv: list[str] | None = None) -> int:
         print(f"nnplay: {problem}", file=sys.stderr)
         return 2
     data_dir = args.data_dir or default_data_dir()
+    lock = None
+    if args.store is None:  # one server per SQLite file; servers share a PostgreSQL store
+        try:
+            lock = lock_data_dir(data_dir)  # held until the process ends
+        except (DataDirInUse, OSError) as exc:
+            print(f"nnplay: {exc}", file=sys.stderr)
+            return 2
     try:
-        lock = lock_data_dir(data_dir)  # held until the process ends
-    except (DataDirInUse, OSError) as exc:
+        app = create_app(Settings(data_dir=data_dir, store=args.store,
+                                  training_threads=args.training_threads,
+                                  session_ttl_seconds=args.session_ttl_days * 86400,
+                                  host=args.host, allow_hosts=tuple(args.allow_host),
+                                  token=args.token, **limits))
+    except StoreUnavailable as exc:
         print(f"nnplay: {exc}", file=sys.stderr)
         return 2
+    kept = describe_store(args.store) if args.store else str(data_dir)
     shown_host = f"[{args.host}]" if ":" in args.host else args.host
     url = f"http://{shown_host}:{args.port}/"
     warning = exposure_warning(args.host, args.token)
@@ -200,16 +226,13 @@ def main(argv: list[str] | None = None) -> int:
         print(warning, file=sys.stderr, flush=True)
     if args.token is not None:
         url = f"{url}?token={args.token}"
-    print(f"nnplay is running at {url}  (sessions kept in {data_dir}; Ctrl+C to stop)", flush=True)
+    print(f"nnplay is running at {url}  (sessions kept in {kept}; Ctrl+C to stop)", flush=True)
     if args.open:
         threading.Timer(1.0, webbrowser.open, args=(url,)).start()
-    app = create_app(Settings(data_dir=data_dir, training_threads=args.training_threads,
-                              session_ttl_seconds=args.session_ttl_days * 86400,
-                              host=args.host, allow_hosts=tuple(args.allow_host),
-                              token=args.token, **limits))
     threadpool_limits(limits=args.blas_threads, user_api="blas")  # for the whole process
     uvicorn.run(app, host=args.host, port=args.port, log_level="warning")
-    lock.close()
+    if lock is not None:
+        lock.close()
     return 0
 
 

@@ -1,7 +1,7 @@
 """The SQLite store under ``data_dir``: one row of JSON per session plus named binary blobs.
 
 Blobs are npz bytes (weights, optimizer state, epoch snapshots, own samples, last input) keyed
-by ``(session_id, name)``. Every :meth:`SessionStore.save` is one transaction, so a process
+by ``(session_id, name)``. Every :meth:`SqliteStore.save` is one transaction, so a process
 killed at any moment leaves each session as it was after its last completed save.
 Deleted sessions give their pages back to the file system (incremental vacuum); after a delete,
 a rewind, and periodically (the app's sweep) the WAL is checkpointed and truncated.
@@ -14,9 +14,12 @@ import sqlite3
 import threading
 import time
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from server.persist.session_store import StoredSession
+
+__all__ = ["SqliteStore", "StoredSession", "WAL_SIZE_LIMIT"]
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS sessions (
@@ -38,19 +41,9 @@ CREATE INDEX IF NOT EXISTS sessions_touched ON sessions(touched);
 WAL_SIZE_LIMIT = 1024 * 1024
 
 
-@dataclass
-class StoredSession:
-    """What the store holds of one session."""
-
-    id: str
-    created: float
-    touched: float
-    meta: dict[str, Any]
-    blobs: dict[str, bytes]
-
-
-class SessionStore:
-    """Thread-safe access to one SQLite file (one connection, one lock)."""
+class SqliteStore:
+    """A :class:`server.persist.session_store.SessionStore` in one SQLite file: thread-safe
+    (one connection, one lock)."""
 
     def __init__(self, path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)

@@ -1,4 +1,4 @@
-"""Sessions in memory (a bounded LRU cache) backed by the SQLite store.
+"""Sessions in memory (a bounded LRU cache) backed by the session store (SQLite or PostgreSQL).
 
 ``get`` loads a session from disk when it is not cached; the least recently used idle
 sessions beyond ``max_sessions_in_memory`` are dropped from memory (they are already saved).
@@ -25,7 +25,7 @@ from collections.abc import Callable, Iterator
 from server.config import Settings
 from server.errors import ApiError, SessionUnloadable, not_found
 from server.persist import model_file
-from server.persist.sqlite_store import SessionStore
+from server.persist.session_store import SessionStore, open_store
 from server.runtime.memory import MIB, data_bytes, session_bytes
 from server.sessions.data import alive_splits
 from server.sessions.ids import is_session_id, new_session_id
@@ -38,7 +38,7 @@ log = logging.getLogger(__name__)
 class SessionManager:
     def __init__(self, settings: Settings, clock: Callable[[], float] = time.time) -> None:
         self.settings = settings
-        self.store = SessionStore(settings.database_path)
+        self.store: SessionStore = open_store(settings.store_target)
         self.clock = clock
         self._cache: OrderedDict[str, Session] = OrderedDict()
         self._lock = threading.Lock()  # guards the cache dict, never held during NumPy work

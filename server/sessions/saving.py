@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from server.config import Settings
 from server.errors import ApiError
 from server.persist import blob_codec
-from server.persist.sqlite_store import SessionStore, StoredSession
+from server.persist.session_store import SessionStore, StoredSession
 from server.sessions.own_samples import OwnSamples
 from server.sessions.settings import TrainSettings
 from server.sessions.training import Training

@@ -23,7 +23,7 @@ from engine.trainer import largest_batch
 from server.config import Settings
 from server.errors import ApiError, refused_as
 from server.persist import blob_codec, model_file
-from server.persist.sqlite_store import SessionStore, StoredSession
+from server.persist.session_store import SessionStore, StoredSession
 from server.sessions import architecture, pytorch_script, saving
 from server.sessions.data import SplitData
 from server.sessions.data import load as load_data

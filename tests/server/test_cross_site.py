@@ -10,7 +10,6 @@ import pytest
 from fastapi.testclient import TestClient
 from starlette.websockets import WebSocketDisconnect
 
-from server.config import Settings
 from server.http.app import create_app
 from server.http.cli import exposure_warning, main
 from server.http.client_limits import ClientLimits
@@ -78,7 +77,7 @@ def test_same_origin_compares_host_and_the_port_host_names():
 
 
 def test_a_host_the_server_does_not_answer_to_is_refused(tmp_path):
-    app = create_app(Settings(data_dir=tmp_path))  # bound to 127.0.0.1, nothing allowed
+    app = create_app(app_settings(data_dir=tmp_path, allow_hosts=()))  # 127.0.0.1 only
     with TestClient(app, base_url="http://127.0.0.1:8000") as c:
         assert c.post("/api/sessions").status_code == 201
         assert c.get("/", headers={"host": "localhost:8000"}).status_code == 200

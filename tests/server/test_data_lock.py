@@ -7,9 +7,14 @@ import subprocess
 import sys
 
 import httpx
+import pytest
 
 from server.runtime.data_lock import DataDirInUse, lock_data_dir
 from tests.live_server import PROJECT_ROOT, free_port, start_server
+
+# The data-dir lock guards the SQLite file (servers on --store postgresql:// share a database);
+# these tests start servers on SQLite whatever the run's store, so one pass is enough.
+pytestmark = pytest.mark.sqlite_only(reason="the data-dir lock guards SQLite's file")
 
 
 def _second_server(data_dir) -> subprocess.CompletedProcess[str]:

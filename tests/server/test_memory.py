@@ -209,6 +209,7 @@ def _confusion_blobs(stored) -> list[int]:
     return sorted(int(n.removeprefix(prefix)) for n in stored.blobs if n.startswith(prefix))
 
 
+@pytest.mark.sqlite_only(reason="SQLite's write-ahead log file")
 def test_the_wal_is_truncated_after_a_rewind(tmp_path):
     manager = SessionManager(app_settings(data_dir=tmp_path))
     session = create_session(manager, None, TrainSettings(**TINY))

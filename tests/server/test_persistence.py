@@ -10,7 +10,7 @@ from fastapi.testclient import TestClient
 from server.http.app import create_app
 from server.runtime.manager import SessionManager, create_session
 from server.sessions.settings import TrainSettings
-from tests.server.conftest import SMALL, app_settings, new_session
+from tests.server.conftest import SMALL, app_settings, new_session, store_sql
 from tests.server.helpers import receive_until, same_weights, tensor, weights
 
 
@@ -72,15 +72,13 @@ def test_training_continues_bit_for_bit_after_a_reload(tmp_path):
 def test_refused_requests_change_nothing_on_disk(settings):
     with TestClient(create_app(settings)) as c:
         sid = new_session(c)["id"]
-        snapshot = sqlite3.connect(settings.database_path).execute(
-            "SELECT meta FROM sessions").fetchall()
+        snapshot = store_sql(settings, "SELECT meta FROM sessions")
         c.put(f"/api/sessions/{sid}/settings", json={"settings": {"lr": -5}})
         c.put(f"/api/sessions/{sid}/spec", json={"spec": {"input": 1}})
         c.post(f"/api/sessions/{sid}/samples", json={"pixels": [], "width": 1, "height": 1,
                                                     "label": "x"})
         c.delete(f"/api/sessions/{sid}/samples/s9")
-        assert sqlite3.connect(settings.database_path).execute(
-            "SELECT meta FROM sessions").fetchall() == snapshot
+        assert store_sql(settings, "SELECT meta FROM sessions") == snapshot
 
 
 def test_idle_sessions_expire_and_their_storage_is_reclaimed(tmp_path):
@@ -89,20 +87,22 @@ def test_idle_sessions_expire_and_their_storage_is_reclaimed(tmp_path):
     manager = SessionManager(settings, clock=lambda: now[0])
     old = create_session(manager, None, TrainSettings(**SMALL))
     kept = create_session(manager, None, TrainSettings(**SMALL))
-    db = sqlite3.connect(settings.database_path)
-    assert db.execute("SELECT COUNT(*) FROM blobs WHERE session_id = ?",
-                      (old.id,)).fetchone()[0] > 0
+    blobs_of_old = "SELECT COUNT(*) FROM blobs WHERE session_id = ?"
+    assert store_sql(settings, blobs_of_old, (old.id,))[0][0] > 0
     now[0] += 3000
     kept.touched = now[0]  # used just now (on the test clock)
     kept.save(manager.store)
     assert manager.expire() == []
     now[0] += 1000  # old idle for 4000 s, kept for 1000 s
-    pages = db.execute("PRAGMA page_count").fetchone()[0]
+    if settings.store is None:  # SQLite gives the file's pages back (PostgreSQL: autovacuum)
+        db = sqlite3.connect(settings.database_path)
+        pages = db.execute("PRAGMA page_count").fetchone()[0]
     assert manager.expire() == [old.id]
-    assert db.execute("PRAGMA freelist_count").fetchone()[0] == 0  # pages given back
-    assert db.execute("PRAGMA page_count").fetchone()[0] < pages
-    assert db.execute("SELECT COUNT(*) FROM blobs WHERE session_id = ?",
-                      (old.id,)).fetchone()[0] == 0
+    if settings.store is None:
+        assert db.execute("PRAGMA freelist_count").fetchone()[0] == 0  # pages given back
+        assert db.execute("PRAGMA page_count").fetchone()[0] < pages
+        db.close()
+    assert store_sql(settings, blobs_of_old, (old.id,))[0][0] == 0
     assert manager.store.exists(kept.id) and not manager.store.exists(old.id)
     with pytest.raises(Exception) as missing:
         manager.get(old.id)

@@ -7,14 +7,13 @@ losses.
 from __future__ import annotations
 
 import math
-import sqlite3
 
 import pytest
 from fastapi.testclient import TestClient
 
 from server.http.app import create_app
 from server.persist import blob_codec as codec
-from tests.server.conftest import new_session
+from tests.server.conftest import new_session, store_sql
 from tests.server.helpers import train_epochs
 
 
@@ -46,17 +45,14 @@ def test_history_saved_without_rmse_still_loads(settings):
         sid = new_session(first, loss="mse")["id"]
         train_epochs(first, sid)
         before = first.get(f"/api/sessions/{sid}").json()["history"]
-    db = sqlite3.connect(str(settings.database_path))
-    [(blob,)] = db.execute("SELECT data FROM blobs WHERE session_id = ? AND name = 'trainer'",
-                           (sid,)).fetchall()
+    [(blob,)] = store_sql(settings, "SELECT data FROM blobs "
+                          "WHERE session_id = ? AND name = 'trainer'", (sid,))
     state = codec.unpack(bytes(blob))
     assert "train_rmse" in state["history"][0]
     for record in state["history"]:
         del record["train_rmse"], record["val_rmse"]
-    db.execute("UPDATE blobs SET data = ? WHERE session_id = ? AND name = 'trainer'",
-               (sqlite3.Binary(codec.pack(state)), sid))
-    db.commit()
-    db.close()
+    store_sql(settings, "UPDATE blobs SET data = ? WHERE session_id = ? AND name = 'trainer'",
+              (codec.pack(state), sid))
     with TestClient(create_app(settings)) as second:
         after = second.get(f"/api/sessions/{sid}").json()["history"]
     assert after == before  # derived again from the saved mse losses

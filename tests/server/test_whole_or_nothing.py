@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import io
 import json
-import sqlite3
 import zipfile
 from typing import Any
 
@@ -16,6 +15,7 @@ from fastapi.testclient import TestClient
 from PIL import Image
 
 from server.http.app import create_app
+from tests.server.conftest import store_sql
 
 SHAPES = {"dataset": "shapes", "dataset_size": 70, "batch_size": 10}
 
@@ -42,8 +42,7 @@ def _refused(reply: Any, status: int, field: str) -> dict[str, Any]:
 
 
 def _rows(settings: Any) -> list[Any]:
-    with sqlite3.connect(settings.database_path) as db:
-        return db.execute("SELECT id, meta FROM sessions ORDER BY id").fetchall()
+    return store_sql(settings, "SELECT id, meta FROM sessions ORDER BY id")
 
 
 def test_a_refused_dataset_change_leaves_the_session_as_it_was(client, settings):
@@ -183,9 +182,8 @@ def test_a_stored_session_that_cannot_be_loaded_is_named_and_can_be_deleted(sett
     with TestClient(create_app(settings)) as first:
         broken = _own_session(first, 4)
         fine = _own_session(first, 4)
-    with sqlite3.connect(settings.database_path) as db:
-        db.execute("UPDATE blobs SET data = ? WHERE session_id = ? AND name = 'model'",
-                   (b"not an npz", broken))
+    store_sql(settings, "UPDATE blobs SET data = ? WHERE session_id = ? AND name = 'model'",
+              (b"not an npz", broken))
     with TestClient(create_app(settings)) as second:
         for reply in (second.get(f"/api/sessions/{broken}"),
                       second.put(f"/api/sessions/{broken}/settings",
@@ -205,11 +203,10 @@ def test_settings_the_data_cannot_meet_load_as_a_problem_not_an_error(settings):
     """What the old half-applied change saved (shapes settings on a 4x4 network) loads."""
     with TestClient(create_app(settings)) as first:
         sid = _own_session(first, 4)
-    with sqlite3.connect(settings.database_path) as db:
-        meta = json.loads(db.execute("SELECT meta FROM sessions WHERE id = ?",
-                                     (sid,)).fetchone()[0])
-        meta["settings"]["dataset"] = "shapes"
-        db.execute("UPDATE sessions SET meta = ? WHERE id = ?", (json.dumps(meta), sid))
+    [(text,)] = store_sql(settings, "SELECT meta FROM sessions WHERE id = ?", (sid,))
+    meta = json.loads(text)
+    meta["settings"]["dataset"] = "shapes"
+    store_sql(settings, "UPDATE sessions SET meta = ? WHERE id = ?", (json.dumps(meta), sid))
     with TestClient(create_app(settings)) as second:
         state = second.get(f"/api/sessions/{sid}").json()
         assert "shapes" in state["training_problem"]

@@ -1,0 +1,248 @@
+"""The PostgreSQL store (``--store postgresql://...``): the same tables as SQLite's, on psycopg 3.
+
+``sessions`` holds one row per session (``meta`` as JSON text, kept verbatim), ``blobs`` the
+named npz blobs as BYTEA, deleted with their session. Every :meth:`PostgresStore.save` is one
+transaction, so a process killed at any moment leaves each session as after its last save.
+
+Connections come from a small pool (one per thread at a time, at most ``pool_size``), so
+several threads read and write at once. On start the schema is brought to the newest
+version in ``MIGRATIONS`` inside one transaction that first takes a transaction-scoped
+advisory lock: several processes starting together migrate once, one after the other, and
+a failed migration leaves the database as it was. WAL upkeep is the server's own affair:
+``checkpoint`` does nothing and ``wal_bytes`` is 0.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import threading
+import time
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from typing import Any
+
+import psycopg
+from psycopg import pq
+
+from server.persist.session_store import StoredSession, StoreUnavailable, describe_store
+
+# (version, statements): applied in order, each version once, never edited once released.
+MIGRATIONS: tuple[tuple[int, str], ...] = (
+    (1, """
+        CREATE TABLE sessions (
+            id TEXT PRIMARY KEY,
+            created DOUBLE PRECISION NOT NULL,
+            touched DOUBLE PRECISION NOT NULL,
+            meta JSON NOT NULL
+        );
+        CREATE TABLE blobs (
+            session_id TEXT NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+            name TEXT NOT NULL,
+            data BYTEA NOT NULL,
+            PRIMARY KEY (session_id, name)
+        );
+     """),
+    (2, "CREATE INDEX sessions_touched ON sessions (touched);"),
+)
+
+# pg_advisory_xact_lock key of the migration step: "nnplay" in ASCII.
+MIGRATION_LOCK = 0x6E6E706C6179
+
+CONNECT_TIMEOUT_S = 10
+
+
+def migrate(conn: psycopg.Connection[Any],
+            migrations: Sequence[tuple[int, str]] = MIGRATIONS) -> int:
+    """Bring the schema to the last version in ``migrations`` (one transaction, under the
+    advisory lock); returns that version. StoreUnavailable when the database is newer."""
+    newest = migrations[-1][0] if migrations else 0
+    with conn.transaction():
+        conn.execute("SELECT pg_advisory_xact_lock(%s)", (MIGRATION_LOCK,))
+        conn.execute("CREATE TABLE IF NOT EXISTS schema_version ("
+                     "version INTEGER PRIMARY KEY, applied DOUBLE PRECISION NOT NULL)")
+        row = conn.execute("SELECT COALESCE(MAX(version), 0) FROM schema_version").fetchone()
+        current = int(row[0]) if row else 0
+        if current > newest:
+            raise StoreUnavailable(f"the database's schema version {current} is newer than "
+                                   f"this nnplay's ({newest}): upgrade nnplay")
+        for version, statements in migrations:
+            if version > current:
+                conn.execute(statements.encode())  # bytes: several statements in one call
+                conn.execute("INSERT INTO schema_version (version, applied) VALUES (%s, %s)",
+                             (version, time.time()))
+    return newest
+
+
+def schema_version(conn: psycopg.Connection[Any]) -> int:
+    """The version the database is at (0 before any migration)."""
+    exists = conn.execute("SELECT to_regclass('schema_version') IS NOT NULL").fetchone()
+    if not exists or not exists[0]:
+        return 0
+    row = conn.execute("SELECT COALESCE(MAX(version), 0) FROM schema_version").fetchone()
+    return int(row[0]) if row else 0
+
+
+class PostgresStore:
+    """A :class:`server.persist.session_store.SessionStore` in a PostgreSQL database."""
+
+    def __init__(self, url: str, pool_size: int = 4,
+                 migrations: Sequence[tuple[int, str]] = MIGRATIONS) -> None:
+        self.url = url
+        self._pool = _Pool(self._connect, pool_size)
+        with self._pool.connection() as conn:
+            try:
+                migrate(conn, migrations)
+            except StoreUnavailable as exc:
+                raise StoreUnavailable(f"--store {describe_store(url)}: {exc}") from None
+
+    def _connect(self) -> psycopg.Connection[Any]:
+        extra: dict[str, Any] = {"connect_timeout": CONNECT_TIMEOUT_S}
+        if "connect_timeout" in self.url:
+            extra = {}
+        try:
+            return psycopg.connect(self.url, autocommit=True, **extra)
+        except psycopg.Error as exc:
+            reason = " ".join(str(exc).split())
+            raise StoreUnavailable(f"--store {describe_store(self.url)}: cannot connect to "
+                                   f"PostgreSQL: {reason}") from None
+
+    def close(self) -> None:
+        self._pool.close()
+
+    def save(
+        self,
+        session_id: str,
+        created: float,
+        touched: float,
+        meta: Mapping[str, Any],
+        put: Mapping[str, bytes] | None = None,
+        drop: Iterable[str] = (),
+        drop_prefixes: Iterable[str] = (),
+        checkpoint: bool = False,
+    ) -> None:
+        """Write the session's JSON, add/replace blobs in ``put``, remove those in ``drop``
+        and those whose name starts with one of ``drop_prefixes``: all or nothing.
+        ``checkpoint`` is SQLite's; nothing to do here."""
+        text = json.dumps(meta, allow_nan=False, separators=(",", ":"))
+        # pipeline: the statements go out together, one round trip for the whole transaction
+        with self._pool.connection() as conn, conn.pipeline(), conn.transaction(), \
+                conn.cursor() as cur:
+            cur.execute(
+                "INSERT INTO sessions (id, created, touched, meta) VALUES (%s, %s, %s, %s::json) "
+                "ON CONFLICT (id) DO UPDATE SET touched = excluded.touched, meta = excluded.meta",
+                (session_id, created, touched, text),
+            )
+            for name in drop:
+                cur.execute("DELETE FROM blobs WHERE session_id = %s AND name = %s",
+                            (session_id, name))
+            for prefix in drop_prefixes:
+                cur.execute("DELETE FROM blobs WHERE session_id = %s AND starts_with(name, %s)",
+                            (session_id, prefix))
+            for name, data in (put or {}).items():
+                cur.execute(_PUT_BLOB, (session_id, name, data))
+
+    def checkpoint(self) -> None:
+        """Nothing: PostgreSQL checkpoints and recycles its WAL itself."""
+
+    def wal_bytes(self) -> int:
+        """0: the store has no WAL file of its own."""
+        return 0
+
+    def put_blob(self, session_id: str, name: str, data: bytes, touched: float) -> None:
+        """Add or replace one blob of an existing session (and record the use)."""
+        with self._pool.connection() as conn, conn.transaction(), conn.cursor() as cur:
+            cur.execute("UPDATE sessions SET touched = %s WHERE id = %s", (touched, session_id))
+            if cur.rowcount:
+                cur.execute(_PUT_BLOB, (session_id, name, data))
+
+    def touch(self, session_id: str, touched: float | None = None) -> None:
+        with self._pool.connection() as conn:
+            conn.execute("UPDATE sessions SET touched = %s WHERE id = %s",
+                         (touched if touched is not None else time.time(), session_id))
+
+    def load(self, session_id: str) -> StoredSession | None:
+        # one statement, hence one snapshot: the row and its blobs as one save left them
+        with self._pool.connection() as conn:
+            rows = conn.execute(
+                "SELECT s.created, s.touched, s.meta::text, b.name, b.data FROM sessions s "
+                "LEFT JOIN blobs b ON b.session_id = s.id WHERE s.id = %s", (session_id,)
+            ).fetchall()
+        if not rows:
+            return None
+        created, touched, meta = rows[0][:3]
+        blobs = {name: bytes(data) for *_, name, data in rows if name is not None}
+        return StoredSession(session_id, created, touched, json.loads(meta), blobs)
+
+    def load_blob(self, session_id: str, name: str) -> bytes | None:
+        """One blob of a session, or None."""
+        with self._pool.connection() as conn:
+            row = conn.execute("SELECT data FROM blobs WHERE session_id = %s AND name = %s",
+                               (session_id, name)).fetchone()
+        return bytes(row[0]) if row is not None else None
+
+    def exists(self, session_id: str) -> bool:
+        with self._pool.connection() as conn:
+            row = conn.execute("SELECT 1 FROM sessions WHERE id = %s", (session_id,)).fetchone()
+        return row is not None
+
+    def count(self) -> int:
+        with self._pool.connection() as conn:
+            row = conn.execute("SELECT COUNT(*) FROM sessions").fetchone()
+        return int(row[0]) if row else 0
+
+    def delete(self, session_id: str) -> bool:
+        with self._pool.connection() as conn:
+            cur = conn.execute("DELETE FROM sessions WHERE id = %s", (session_id,))
+        return cur.rowcount > 0
+
+    def idle_since(self, cutoff: float) -> list[str]:
+        """Ids of sessions untouched since ``cutoff`` (unix seconds)."""
+        with self._pool.connection() as conn:
+            rows = conn.execute("SELECT id FROM sessions WHERE touched < %s", (cutoff,))
+            return [r[0] for r in rows]
+
+
+_PUT_BLOB = ("INSERT INTO blobs (session_id, name, data) VALUES (%s, %s, %s) "
+             "ON CONFLICT (session_id, name) DO UPDATE SET data = excluded.data")
+
+
+class _Pool:
+    """At most ``size`` connections, each lent to one thread at a time. A connection that
+    broke (the server restarted, the network dropped) is closed, not lent again."""
+
+    def __init__(self, connect: Any, size: int) -> None:
+        self._connect = connect
+        self._slots = threading.BoundedSemaphore(size)
+        self._lock = threading.Lock()
+        self._idle: list[psycopg.Connection[Any]] = []
+        self._closed = False
+
+    @contextlib.contextmanager
+    def connection(self) -> Iterator[psycopg.Connection[Any]]:
+        with self._slots:
+            with self._lock:
+                if self._closed:
+                    raise RuntimeError("the PostgreSQL store is closed")
+                conn = self._idle.pop() if self._idle else None
+            if conn is None or conn.closed:
+                conn = self._connect()
+            try:
+                yield conn
+            finally:
+                self._give_back(conn)
+
+    def _give_back(self, conn: psycopg.Connection[Any]) -> None:
+        healthy = (not conn.closed and not conn.broken
+                   and conn.info.transaction_status == pq.TransactionStatus.IDLE)
+        with self._lock:
+            if healthy and not self._closed:
+                self._idle.append(conn)
+                return
+        conn.close()
+
+    def close(self) -> None:
+        with self._lock:
+            self._closed = True
+            idle, self._idle = self._idle, []
+        for conn in idle:
+            conn.close()
