@@ -48,6 +48,12 @@ class Settings:
     # Where sessions are kept: None -> SQLite at database_path (under data_dir), or a
     # postgresql://user@host:port/dbname URL (server.persist.session_store.open_store).
     store: str | None = None
+    # Where sessions run: None -> in this process; a Ray address ("auto", "host:port") ->
+    # each live session a Ray actor on that cluster (server.runtime.ray_runtime; needs a
+    # PostgreSQL store every node reaches).
+    ray_address: str | None = None
+    session_idle_seconds: float = 300.0  # on Ray: an actor unused this long saves and leaves
+    session_cpus: float = 0.25  # on Ray: the CPUs each session's actor asks its node for
 
     # Who may talk to it (server.http.host_guard, server.http.access_token).
     host: str = "127.0.0.1"  # the bound address: Host headers must name it (or allow_hosts)

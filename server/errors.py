@@ -25,6 +25,18 @@ class ApiError(Exception):
     def body(self) -> dict[str, Any]:
         return {"detail": {"message": self.message, "field": self.field, **self.extra}}
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        """Pickled whole (status, field, extra), subclasses too: a refusal raised where a
+        session runs (a Ray actor) reaches the front end as the same ApiError."""
+        return (_rebuilt, (type(self), self.status, self.message, self.field, self.extra))
+
+
+def _rebuilt(cls: type[ApiError], status: int, message: str, field: str | None,
+             extra: dict[str, Any]) -> ApiError:
+    error = Exception.__new__(cls)
+    ApiError.__init__(error, status, message, field, **extra)
+    return error
+
 
 class SessionUnloadable(ApiError):
     """A stored session that cannot be loaded (saved by a broken or other version): 409

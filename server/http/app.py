@@ -35,18 +35,17 @@ from server.http.routes import (
     ws,
 )
 from server.http.security_headers import SecurityHeadersMiddleware
-from server.runtime.manager import SessionManager
-from server.runtime.worker import in_thread
+from server.runtime.session_runtime import SessionRuntime, open_runtime
 
 log = logging.getLogger(__name__)
 
 
-async def _expire_forever(manager: SessionManager, every: float) -> None:
+async def _expire_forever(runtime: SessionRuntime, every: float) -> None:
     """The idle sweep, every ``every`` seconds; a sweep that fails is logged and the next
     one runs on time."""
     while True:
         try:
-            await in_thread(manager.expire)
+            await runtime.expire()
         except Exception:
             log.exception("expiring idle sessions failed; trying again in %g s", every)
         await asyncio.sleep(every)
@@ -55,11 +54,11 @@ async def _expire_forever(manager: SessionManager, every: float) -> None:
 def create_app(settings: Settings | None = None) -> FastAPI:
     """Build the app for ``settings`` (defaults: per-user data dir)."""
     settings = settings or Settings()
-    manager = SessionManager(settings)
+    runtime = open_runtime(settings)  # in this process, or on Ray (--ray)
 
     @contextlib.asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
-        sweeper = asyncio.create_task(_expire_forever(manager, settings.expiry_interval_seconds))
+        sweeper = asyncio.create_task(_expire_forever(runtime, settings.expiry_interval_seconds))
         try:
             yield
         finally:
@@ -68,7 +67,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app = FastAPI(title="nnplay", version=__version__, lifespan=lifespan,
                   docs_url=None, redoc_url=None)  # /docs is served from static/vendor
     app.state.settings = settings
-    app.state.manager = manager
+    app.state.runtime = runtime  # where sessions live: the routes' one way to them
     error_handlers.install(app)
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_upload_bytes,
                        max_json_bytes=settings.max_json_bytes)

@@ -15,7 +15,7 @@ from starlette.datastructures import UploadFile
 from server.errors import ApiError
 from server.http.body_limit import json_too_large
 from server.http.error_handlers import validation_body
-from server.runtime.worker import in_thread
+from server.http.offload import in_thread
 
 M = TypeVar("M", bound=BaseModel)
 

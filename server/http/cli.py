@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import errno
+import importlib.util
 import os
 import re
 import socket
@@ -77,6 +78,30 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         help="keep sessions in this PostgreSQL database, e.g. "
         "postgresql://nnplay@db.example:5432/nnplay (default $NNPLAY_STORE, else SQLite: "
         "sessions.sqlite3 in --data-dir). Several servers may share one database",
+    )
+    parser.add_argument(
+        "--ray",
+        default=None,
+        metavar="ADDRESS",
+        help="run each session as an actor on this Ray cluster (auto: the one this machine "
+        "belongs to, or host:port of its head); needs --store postgresql://... and "
+        "pip install 'nnplay[cluster]'. Any number of such servers can share the cluster",
+    )
+    parser.add_argument(
+        "--session-idle-s",
+        type=float,
+        default=Settings.session_idle_seconds,
+        metavar="SECONDS",
+        help="with --ray: a session's actor unused this long saves and leaves its node (the "
+        f"next use brings it back; default {Settings.session_idle_seconds:g})",
+    )
+    parser.add_argument(
+        "--session-cpus",
+        type=float,
+        default=Settings.session_cpus,
+        metavar="CPUS",
+        help="with --ray: the CPUs each session's actor asks of its node, so a node of N "
+        f"cores holds N / CPUS sessions (default {Settings.session_cpus:g})",
     )
     parser.add_argument(
         "--training-threads",
@@ -172,6 +197,22 @@ def port_problem(host: str, port: int) -> str | None:
     return None
 
 
+def ray_problem(args: argparse.Namespace) -> str | None:
+    """Why the --ray options cannot work, or None."""
+    if args.ray is None:
+        return None
+    if args.store is None or not is_postgres_url(args.store):
+        return ("--ray needs --store postgresql://...: the sessions' actors run on every node "
+                "of the cluster and load from and save to one database they all reach")
+    if not args.session_idle_s > 0:
+        return "--session-idle-s must be more than 0"
+    if not args.session_cpus > 0:
+        return "--session-cpus must be more than 0"
+    if importlib.util.find_spec("ray") is None:
+        return "--ray needs Ray: pip install 'nnplay[cluster]'"
+    return None
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     if args.training_threads < 1:
@@ -189,6 +230,10 @@ def main(argv: list[str] | None = None) -> int:
     if args.store is not None and not is_postgres_url(args.store):
         print(f"nnplay: --store {args.store}: write a postgresql://... URL (leave it out for "
               "SQLite in --data-dir)", file=sys.stderr)
+        return 2
+    problem = ray_problem(args)
+    if problem:
+        print(f"nnplay: {problem}", file=sys.stderr)
         return 2
     try:
         limits: dict[str, Any] = parse_limits(args.limit)
@@ -210,15 +255,19 @@ def main(argv: list[str] | None = None) -> int:
             print(f"nnplay: {exc}", file=sys.stderr)
             return 2
     try:
-        app = create_app(Settings(data_dir=data_dir, store=args.store,
+        app = create_app(Settings(data_dir=data_dir, store=args.store, ray_address=args.ray,
+                                  session_idle_seconds=args.session_idle_s,
+                                  session_cpus=args.session_cpus,
                                   training_threads=args.training_threads,
                                   session_ttl_seconds=args.session_ttl_days * 86400,
                                   host=args.host, allow_hosts=tuple(args.allow_host),
                                   token=args.token, **limits))
-    except StoreUnavailable as exc:
+    except (StoreUnavailable, ConnectionError) as exc:  # ConnectionError: --ray's cluster
         print(f"nnplay: {exc}", file=sys.stderr)
         return 2
     kept = describe_store(args.store) if args.store else str(data_dir)
+    if args.ray:
+        kept += f", running on the Ray cluster at {args.ray}"
     shown_host = f"[{args.host}]" if ":" in args.host else args.host
     url = f"http://{shown_host}:{args.port}/"
     warning = exposure_warning(args.host, args.token)

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
-import anyio.to_thread
 import numpy as np
 
 from engine.datasets.archive import (
@@ -15,11 +15,12 @@ from engine.datasets.archive import (
     load_zip,
 )
 from engine.datasets.dataset import Dataset
+from server.config import Settings
 from server.errors import ApiError
 from server.http.client_limits import Allowance
+from server.http.offload import in_thread
 from server.labels import label_problem, shown
-from server.runtime.manager import SessionManager
-from server.runtime.worker import run_locked
+from server.runtime.session_runtime import SessionRuntime
 from server.sessions.session import Session
 
 
@@ -44,10 +45,10 @@ def _named_classes(dataset: Dataset) -> tuple[np.ndarray, list[str], list[dict[s
     return dataset.images[keep], labels, problems
 
 
-def _budget(manager: SessionManager, allowance: Allowance, client: str) -> PixelBudget:
+def _budget(limits: Settings, allowance: Allowance, client: str) -> PixelBudget:
     """What this upload may decode: max_zip_pixels, or what is left of the client's minute
     when that is less (the message names whichever it is)."""
-    per_upload = manager.settings.max_zip_pixels
+    per_upload = limits.max_zip_pixels
     left = allowance.remaining(client)
     if left < per_upload:
         return PixelBudget(left, "max_decode_pixels_per_minute for this client; try again "
@@ -55,31 +56,21 @@ def _budget(manager: SessionManager, allowance: Allowance, client: str) -> Pixel
     return PixelBudget(per_upload, "max_zip_pixels")
 
 
-def _add_zip(manager: SessionManager, session_id: str, data: bytes, mode: str,
-             allowance: Allowance, client: str) -> dict[str, Any]:
-    with manager.using(session_id) as session:  # held: not unloaded to disk meanwhile
-        with session.lock:
-            manager.ensure_resident(session)  # one unloaded while idle comes back first
-        budget = _budget(manager, allowance, client)
-        try:
-            return _add_zip_to(manager, session, data, mode, budget)
-        finally:
-            allowance.spend(client, budget.spent)  # what was decoded counts, refused or not
+def _input_shape(session: Session) -> tuple[int, ...]:
+    return tuple(session.model.input_shape)
 
 
-def _add_zip_to(manager: SessionManager, session: Session, data: bytes,
-                mode: str, budget: PixelBudget) -> dict[str, Any]:
-    shape = session.model.input_shape
+def _decode(data: bytes, shape: tuple[int, ...], limits: Settings, mode: str,
+            budget: PixelBudget) -> tuple[Dataset, list[Any]]:
+    """The zip's images as ``shape[1]``-square inputs, and the files left out."""
     if len(shape) != 3 or shape[0] != 1 or shape[1] != shape[2]:
         raise ApiError(422, "file: images are added as square grayscale inputs, but this "
                        f"network takes {'x'.join(map(str, shape))}", "file")
-    settings = manager.settings
-    limits = ArchiveLimits(max_files=settings.max_zip_files, max_pixels=settings.max_image_pixels,
-                           max_archive_bytes=settings.max_upload_bytes)
+    archive = ArchiveLimits(max_files=limits.max_zip_files, max_pixels=limits.max_image_pixels,
+                            max_archive_bytes=limits.max_upload_bytes)
     try:  # decoding happens outside the session lock: forwards and training go on meanwhile
-        dataset, problems = load_zip(data, size=shape[1], limits=limits,
-                                     mode="drawing" if mode == "drawing" else "resize",
-                                     budget=budget)
+        return load_zip(data, size=shape[1], limits=archive,
+                        mode="drawing" if mode == "drawing" else "resize", budget=budget)
     except PixelBudgetExceeded as exc:
         raise ApiError(413, f"file: {exc}", "file") from exc
     except ArchiveError as exc:
@@ -88,26 +79,33 @@ def _add_zip_to(manager: SessionManager, session: Session, data: bytes,
         raise ApiError(422, f"query.mode: {mode} mode cannot make {shape[1]}x{shape[2]} "
                        f"inputs ({exc})", "query.mode") from exc
 
+
+def _add(session: Session, images: np.ndarray, labels: list[str],
+         problems: list[dict[str, str]], max_size: int) -> dict[str, Any]:
+    """The job that adds the decoded images to the session's own samples."""
+    session.check_idle()
+    room = max_size - len(session.own)
+    if len(labels) > room:
+        raise ApiError(422, f"file: {len(labels)} images would take this session past its "
+                       f"limit of {max_size} samples", "file")
+    session.add_own_images(images, labels)
+    return {"added": len(labels), "problems": problems, "samples": session.own.summary()}
+
+
+async def add_zip(runtime: SessionRuntime, limits: Settings, session_id: str, data: bytes,
+                  mode: str, allowance: Allowance, client: str) -> dict[str, Any]:
+    """Decode the zip (charged to ``client``'s pixel ``allowance``) and add its images."""
+    shape = await runtime.call(session_id, _input_shape)
+    budget = _budget(limits, allowance, client)
+    try:
+        dataset, problems = await in_thread(
+            lambda: _decode(data, shape, limits, mode, budget))
+    finally:
+        allowance.spend(client, budget.spent)  # what was decoded counts, refused or not
     images, labels, refused = _named_classes(dataset)
     if not labels:
         raise ApiError(422, "file: no usable images (every class folder's name is refused)",
                        "file", problems=refused + _problems(problems))
-
-    def add(s: Session) -> dict[str, Any]:
-        s.check_idle()
-        room = settings.max_dataset_size - len(s.own)
-        if len(labels) > room:
-            raise ApiError(422, f"file: {len(labels)} images would take this session past its "
-                           f"limit of {settings.max_dataset_size} samples", "file")
-        s.add_own_images(images, labels)
-        return {"added": len(labels), "problems": refused + _problems(problems),
-                "samples": s.own.summary()}
-
-    return run_locked(manager, session, add, save=True)
-
-
-async def add_zip(manager: SessionManager, session_id: str, data: bytes, mode: str,
-                  allowance: Allowance, client: str) -> dict[str, Any]:
-    """Decode the zip (charged to ``client``'s pixel ``allowance``) and add its images."""
-    return await anyio.to_thread.run_sync(_add_zip, manager, session_id, data, mode,
-                                          allowance, client)
+    return await runtime.call(session_id, partial(
+        _add, images=images, labels=labels, problems=refused + _problems(problems),
+        max_size=limits.max_dataset_size), save=True)

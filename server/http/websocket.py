@@ -1,11 +1,10 @@
-"""One WebSocket attached to one session (docs/protocol.md, "WebSocket").
+"""One WebSocket attached to one session (docs/protocol.md, "WebSocket"): the connection only.
 
 Two tasks per socket: the receiver parses commands (``stop`` and ``set_probe_rate`` act at
-once, everything else is queued) and the runner executes queued commands one at a time.
-Engine work runs in worker threads under the session lock, one batch per call, so another
-request on the same session (a forward, say) waits at most one batch, and a stop or a
-disconnect takes effect at the next batch boundary. The session is saved after every epoch
-and at the end of every command that changed it.
+once, everything else is queued) and the runner executes queued commands one at a time,
+each through the runtime (``app.state.runtime``, :mod:`server.runtime.session_runtime`),
+sending what it yields. Training runs in the runtime (:mod:`server.runtime.train_loop`): a
+stop or a disconnect takes effect at the next batch boundary.
 """
 
 from __future__ import annotations
@@ -13,16 +12,13 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterator
 from functools import partial
 from typing import Any
 
-import anyio.to_thread
 from pydantic import ValidationError
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
-from engine.train_events import Cancelled, Diverged, EpochEnd, StepProgress
 from server.errors import ApiError
 from server.http.error_handlers import validation_body, ws_error, ws_refusal
 from server.http.schemas.commands import (
@@ -39,39 +35,48 @@ from server.http.schemas.commands import (
     Trace,
     Train,
 )
-from server.runtime.manager import SessionManager
-from server.runtime.worker import run_locked, training_limiter
+from server.runtime.session_runtime import (
+    SessionRuntime,
+    SocketHandle,
+    TrainControl,
+    TrainOrder,
+)
 from server.sessions.landscape import next_surface, surfaces
 from server.sessions.landscape_request import LandscapeBody
-from server.sessions.planar import grid_frames, planar_of
+from server.sessions.planar import grid_frames
 from server.sessions.session import Session
-from server.sessions.strict_model import SampleRef
-from server.sessions.traces import PROBE_KINDS, TraceRequest, check_probe, run_trace
+from server.sessions.traces import TraceRequest, run_trace
 
 CLOSE_UNKNOWN = 4404
 CLOSE_DELETED = 4410
 MAX_QUEUED = 64  # commands waiting their turn on one socket
-SAVE_EVERY_SECONDS = 5.0  # a long train is also saved at a batch boundary this often
-GRID_EVERY_SECONDS = 1 / 30  # a train with "grid" sends heat maps at most this often
 log = logging.getLogger(__name__)
 
 
 class Connection:
-    def __init__(self, websocket: WebSocket, manager: SessionManager, session_id: str) -> None:
+    def __init__(self, websocket: WebSocket, runtime: SessionRuntime, session_id: str) -> None:
         self.ws = websocket
-        self.manager = manager
+        self.runtime = runtime
         self.session_id = session_id
-        self.session: Session | None = None
+        self.socket: SocketHandle | None = None
         self.queue: asyncio.Queue[Any] = asyncio.Queue()
         self.send_lock = asyncio.Lock()
-        self.open = True
+        self.control = TrainControl()  # the probe and whether this page has gone
         self.deleted = asyncio.Event()
-        self.probe_rate: float | None = None  # None: the session's settings.probe_rate
-        self.probe = TraceRequest(sample=SampleRef(split="val", index=0), kinds=PROBE_KINDS,
-                                  with_update=False, probe=True)
         # the dispatch table: one handler per command of schemas/commands.py, by its name
         self.handlers: dict[str, Callable[[Any], Awaitable[None]]] = {
             name: getattr(self, f"on_{name}") for name in COMMAND_NAMES}
+
+    @property
+    def open(self) -> bool:
+        return not self.control.gone
+
+    async def closed(self) -> None:
+        """The page has gone (or cannot be sent to): its train stops at the next step."""
+        if self.socket is not None:
+            await self.runtime.leave(self.socket, self.control)
+        else:
+            self.control.leave()
 
     # -- sending ------------------------------------------------------------------------
     async def send_json(self, message: dict[str, Any]) -> None:
@@ -82,7 +87,7 @@ class Connection:
             try:
                 await self.ws.send_text(text)
             except (WebSocketDisconnect, RuntimeError, OSError):
-                self.open = False
+                await self.closed()
 
     async def send_bytes(self, frames: list[bytes]) -> None:
         if not self.open:
@@ -92,7 +97,7 @@ class Connection:
                 for frame in frames:
                     await self.ws.send_bytes(frame)
             except (WebSocketDisconnect, RuntimeError, OSError):
-                self.open = False
+                await self.closed()
 
     async def error(self, seq: int | None, field: str | None, message: str) -> None:
         await self.send_json(ws_error(seq, field, message))
@@ -100,50 +105,40 @@ class Connection:
     # -- life cycle ---------------------------------------------------------------------
     async def serve(self) -> None:
         await self.ws.accept()
+        loop = asyncio.get_running_loop()
+
+        def on_deleted() -> None:
+            loop.call_soon_threadsafe(self.deleted.set)
+
         try:
-            self.session = await anyio.to_thread.run_sync(
-                lambda: self.manager.get(self.session_id, hold=True))
+            self.socket = await self.runtime.attach(self.session_id, on_deleted)
         except ApiError as exc:  # none (404), or one that cannot be loaded (409)
             await self.error(None, "id", "no such session" if exc.status == 404
                              else exc.message)
             await self.ws.close(CLOSE_UNKNOWN)
             return
-        session = self.session
-        loop = asyncio.get_running_loop()
-
-        def watcher() -> None:
-            loop.call_soon_threadsafe(self.deleted.set)
-
-        session.watchers.append(watcher)
-        session.sockets += 1
+        socket = self.socket
         runner = asyncio.create_task(self.run_commands())
         receiver = asyncio.create_task(self.receive_commands())
         deleted = asyncio.create_task(self.deleted.wait())
-        owner = session.training_owner
-        if isinstance(owner, Connection) and not owner.open:
-            # a page that went away mid-train: its run stops at the next batch boundary and
-            # saves; wait for that, so this page starts from where it really is
-            await anyio.to_thread.run_sync(session.idle.wait, 60.0)
         try:
             await self.send_json({"seq": None, "type": "state",
                                   "state": await self.call(lambda s: s.state())})
             await asyncio.wait({receiver, deleted}, return_when=asyncio.FIRST_COMPLETED)
         finally:
             closing_for_delete = self.deleted.is_set()
-            if session.training_owner is self:
-                session.stop_event.set()
+            if not closing_for_delete:
+                await self.closed()
             receiver.cancel()
             deleted.cancel()
             await self.queue.put(None)
             try:
                 await runner  # ends at the next batch boundary, saving the session
             finally:
-                session.sockets -= 1
-                self.manager.release(session)
-                if watcher in session.watchers:
-                    session.watchers.remove(watcher)
-                if closing_for_delete and self.open:
-                    self.open = False
+                was_open = self.open
+                await self.closed()
+                await self.runtime.detach(socket)
+                if closing_for_delete and was_open:
                     try:
                         await self.ws.close(CLOSE_DELETED)
                     except (RuntimeError, OSError):
@@ -168,7 +163,7 @@ class Connection:
                           self.session_id, len(text), exc_info=exc)
                 await self.error(None, "message", f"message: internal error "
                                  f"({type(exc).__name__}); the command was not run")
-        self.open = False
+        await self.closed()
 
     async def handle_text(self, text: str) -> None:
         try:
@@ -213,23 +208,22 @@ class Connection:
 
     # -- the commands, one handler each (``on_<cmd>``, the table in __init__) ------------
     async def on_stop(self, command: Stop) -> None:
-        assert self.session is not None
-        if self.session.training_owner is not None:
-            self.session.stop_event.set()
+        assert self.socket is not None
+        await self.runtime.stop(self.socket)
         await self.send_json({"seq": command.seq, "type": "ack", "cmd": "stop"})
         await self.send_json({"seq": command.seq, "type": "done", "cmd": "stop",
                               "reason": "completed"})
 
     async def on_set_probe_rate(self, command: SetProbeRate) -> None:
-        assert self.session is not None
+        assert self.socket is not None
         try:
-            if not self.session.resident:  # unloaded to disk while idle: bring it back
-                await self.call(lambda s: None)
-            check_probe(self.session, command.sample, command.layers)
+            await self.runtime.set_probe(self.socket, self.control, command.per_second,
+                                         command.sample, command.layers,
+                                         list(command.kinds) if command.kinds else None,
+                                         command.dtype)
         except ApiError as exc:
             await self.send_json(ws_refusal(command.seq, exc))
             return
-        self.set_probe(command)
         await self.send_json({"seq": command.seq, "type": "ack", "cmd": command.cmd})
         await self.send_json({"seq": command.seq, "type": "done", "cmd": command.cmd,
                               "reason": "completed"})
@@ -247,28 +241,50 @@ class Connection:
                               "state": await self.call(lambda s: s.state())})
         await self.done(command.seq, "state", "completed", None)
 
-    def set_probe(self, command: SetProbeRate) -> None:
-        self.probe_rate = command.per_second
-        if command.sample is not None:
-            self.probe.sample = command.sample
-        if command.layers is not None:
-            self.probe.layers = command.layers
-        if command.kinds is not None:
-            self.probe.kinds = tuple(command.kinds)
-        if command.dtype is not None:
-            self.probe.dtype = command.dtype
+    async def on_trace(self, command: Trace) -> None:
+        req = TraceRequest(sample=command.sample, label=command.label, layers=command.layers,
+                           kinds=tuple(command.kinds) if command.kinds else TraceRequest().kinds,
+                           dtype=command.dtype, with_update=True, probe=False)
+        seq = command.seq
+        frames, message = await self.call(lambda s: run_trace(s, req, seq))
+        await self.send_bytes(frames)
+        await self.send_json(message)
+        await self.done(command.seq, "trace", "completed", None)
+
+    async def grid(self, seq: int, size: int) -> None:
+        """One grid: its frames, then its ``grid`` message."""
+        frames, message = await self.call(lambda s: grid_frames(s, size, seq))
+        await self.send_bytes(frames)
+        await self.send_json(message)
+
+    async def on_landscape(self, command: Landscape) -> None:
+        body = LandscapeBody(directions=command.directions, grid=command.grid,
+                             span=command.span, eval_size=command.eval_size)
+        items = self.runtime.stream(self.session_id, partial(_surfaces_json, body=body),
+                                    heavy=True)
+        try:
+            async for item in items:
+                if not self.open:
+                    break
+                await self.send_json({"seq": command.seq, "type": "landscape", **item})
+        finally:
+            await items.aclose()  # type: ignore[attr-defined]
+        await self.done(command.seq, "landscape", "completed", None)
+
+    async def on_train(self, command: Train) -> None:
+        assert self.socket is not None
+        order = TrainOrder(seq=command.seq, unit=command.unit, count=command.count,
+                           grid=command.grid)
+        async for kind, payload in self.runtime.train(self.socket, order, self.control):
+            if kind == "bytes":
+                await self.send_bytes(payload)  # type: ignore[arg-type]
+            else:
+                await self.send_json(payload)  # type: ignore[arg-type]
 
     # -- running ------------------------------------------------------------------------
-    async def call(self, job: Callable[[Session], Any], save: bool = False,
-                   heavy: bool = False) -> Any:
-        """``job`` in a worker thread under the session lock. ``heavy`` work (training steps,
-        probes, loss surfaces) also waits for one of the few training threads, so that
-        however many sessions train, a forward request competes with at most that many."""
-        session = self.session
-        assert session is not None
-        limiter = training_limiter(self.manager.settings.training_threads) if heavy else None
-        return await anyio.to_thread.run_sync(run_locked, self.manager, session, job, save,
-                                              limiter=limiter)
+    async def call(self, job: Callable[[Session], Any], save: bool = False) -> Any:
+        """``job`` where the session lives, under its lock (picklable: see the runtime)."""
+        return await self.runtime.call(self.session_id, job, save=save)
 
     async def run_commands(self) -> None:
         while True:
@@ -293,179 +309,9 @@ class Connection:
             message["state"] = state
         await self.send_json(message)
 
-    async def on_trace(self, command: Trace) -> None:
-        req = TraceRequest(sample=command.sample, label=command.label, layers=command.layers,
-                           kinds=tuple(command.kinds) if command.kinds else TraceRequest().kinds,
-                           dtype=command.dtype, with_update=True, probe=False)
-        frames, message = await self.call(lambda s: run_trace(s, req, command.seq))
-        await self.send_bytes(frames)
-        await self.send_json(message)
-        await self.done(command.seq, "trace", "completed", None)
 
-    async def grid(self, seq: int, size: int) -> None:
-        """One grid: its frames, then its ``grid`` message."""
-        frames, message = await self.call(lambda s: grid_frames(s, size, seq))
-        await self.send_bytes(frames)
-        await self.send_json(message)
-
-    async def on_landscape(self, command: Landscape) -> None:
-        body = LandscapeBody(directions=command.directions, grid=command.grid,
-                             span=command.span, eval_size=command.eval_size)
-        it = await self.call(lambda s: surfaces(s, body), heavy=True)
-        while self.open:
-            item = await self.call(partial(next_surface, it=it, body=body), heavy=True)
-            if item is None:
-                break
-            await self.send_json({"seq": command.seq, "type": "landscape", **item})
-        await self.done(command.seq, "landscape", "completed", None)
-
-    # -- training -----------------------------------------------------------------------
-    async def on_train(self, command: Train) -> None:
-        session = self.session
-        assert session is not None
-        if command.grid is not None:  # refused before anything is trained
-            await self.call(lambda s: planar_of(s, "grid"))
-        if not await anyio.to_thread.run_sync(session.start_training, self):
-            await self.error(command.seq, "session", "session: another page of this session "
-                             "is training it; stop that first")
-            return
-        reason = "completed"
-        try:
-            reason = await self._train_loop(command)
-        finally:
-            try:
-                state = await self.call(lambda s: s.state(), save=True)
-            finally:
-                session.end_training()
-            state["training"] = False
-        await self.done(command.seq, "train", reason, state)
-
-    def _stopping(self) -> bool:
-        session = self.session
-        assert session is not None
-        return session.stop_event.is_set() or not self.open or session.closed
-
-    async def _train_loop(self, command: Train) -> str:
-        """Steps until done, stopped or diverged; with ``grid``, heat maps as it goes (at
-        most every GRID_EVERY_SECONDS, each after a step) and once after the last step."""
-        if command.grid is None:
-            return await self._train_steps(command, None)
-        pending = [False]  # a step has happened since the last grid was sent
-        reason = await self._train_steps(command, pending)
-        if pending[0] and self.open:
-            await self.grid(command.seq, command.grid)
-        return reason
-
-    async def _train_steps(self, command: Train, pending: list[bool] | None) -> str:
-        seq = command.seq
-        last_grid = float("-inf")  # the first step always brings a grid
-        last_probe = 0.0
-        probing = True  # until a probe fails: that is reported once, then no more probes
-        last_save = time.monotonic()
-        steps = 0
-        epochs_left = command.count if command.unit == "epochs" else 0
-        epoch_iter: Any = None
-        while True:
-            if self._stopping():
-                if epoch_iter is not None:
-                    epoch_iter.close()
-                return "stopped"
-            if command.unit == "epochs":
-                if epoch_iter is None:
-                    if epochs_left == 0:
-                        return "completed"
-                    epoch_iter = await self.call(lambda s: s.training_or_raise().trainer
-                                                 .run_epoch(self._stopping))
-                    epochs_left -= 1
-                step: Callable[[Session], list[Any]] = partial(Session.next_epoch_events,
-                                                               epoch=epoch_iter)
-            else:
-                if steps >= command.count:
-                    return "completed"
-                step = partial(Session.step_events, unit=command.unit)
-                steps += 1
-            rate = self.probe_rate if self.probe_rate is not None else \
-                (self.session.settings.probe_rate if self.session else 0.0)
-            now = time.monotonic()
-            probe = None
-            if probing and rate > 0 and now - last_probe >= 1.0 / rate and self.open:
-                probe, last_probe = self.probe, now
-            grid_due = (pending is not None and command.grid is not None
-                        and now - last_grid >= GRID_EVERY_SECONDS)
-            events, traced, grid = await self.call(
-                partial(_step_and_probe, step=step, probe=probe, seq=seq,
-                        grid=command.grid if grid_due else None), heavy=True)
-            if not events:
-                epoch_iter = None
-                continue
-            outcome = await self._emit(seq, events)
-            if pending is not None and any(isinstance(e.event, StepProgress) for e in events):
-                pending[0] = grid is None
-                if grid is not None:
-                    last_grid = now
-                    await self.send_bytes(grid[0])
-                    await self.send_json(grid[1])
-            if isinstance(traced, Exception):
-                probing = False
-                await self._probe_failed(seq, traced)
-            elif traced is not None:
-                await self.send_bytes(traced[0])
-                await self.send_json(traced[1])
-            if outcome is not None:
-                if epoch_iter is not None:
-                    epoch_iter.close()
-                return outcome
-            epoch_ended = any(isinstance(e.event, EpochEnd) for e in events)
-            if epoch_ended or time.monotonic() - last_save >= SAVE_EVERY_SECONDS:
-                await self.call(lambda s: None, save=True)
-                last_save = time.monotonic()
-            if epoch_ended and command.unit == "epochs":
-                epoch_iter = None
-
-    async def _probe_failed(self, seq: int, exc: Exception) -> None:
-        """A probe that could not be traced: one ``error`` (the train goes on, unprobed)."""
-        if isinstance(exc, ApiError):
-            field, reason = exc.field, exc.message
-        else:
-            log.error("probe of session %s failed", self.session_id, exc_info=exc)
-            field, reason = None, f"internal error ({type(exc).__name__})"
-        await self.error(seq, field, f"probe: {reason}; training goes on without probes "
-                         "(send set_probe_rate to set another probe)")
-
-    async def _emit(self, seq: int, events: list[Any]) -> str | None:
-        """Send the events' messages; 'diverged' or 'stopped' when training must end."""
-        session = self.session
-        assert session is not None
-        outcome = None
-        for item in events:
-            if isinstance(item.event, Cancelled):
-                outcome = "stopped"
-                continue
-            await self.send_json({"seq": seq, **item.message_json})
-            if isinstance(item.event, Diverged):
-                outcome = "diverged"
-        return outcome
-
-
-
-Frames = tuple[list[bytes], dict[str, Any]]
-
-
-def _step_and_probe(session: Session, step: Callable[[Session], list[Any]],
-                    probe: TraceRequest | None, seq: int, grid: int | None = None
-                    ) -> tuple[list[Any], Frames | Exception | None, Frames | None]:
-    """One training step and, when due, a probe trace and a lab grid at the new weights:
-    one call, so they take the training thread once. A probe that fails (no such sample,
-    e.g. an empty validation split) is returned as its exception: the step's events still
-    count. The grid comes only after a step that happened (a StepProgress)."""
-    events = step(session)
-    frames = None
-    if grid is not None and any(isinstance(e.event, StepProgress) for e in events):
-        frames = grid_frames(session, grid, seq)
-    if probe is None or not events or any(
-            isinstance(e.event, Diverged | Cancelled) for e in events):
-        return events, None, frames
-    try:
-        return events, run_trace(session, probe, seq), frames
-    except Exception as exc:  # reported by the caller; the step above has happened
-        return events, exc, frames
+def _surfaces_json(session: Session, body: LandscapeBody) -> Iterator[dict[str, Any]]:
+    """The loss surface's refinements as landscape messages (without ``seq``)."""
+    it = surfaces(session, body)
+    while (item := next_surface(session, it, body)) is not None:
+        yield item

@@ -117,3 +117,24 @@ def new_session(client: TestClient, **settings: Any) -> dict[str, Any]:
 @pytest.fixture
 def session(client: TestClient) -> dict[str, Any]:
     return new_session(client)
+
+
+@pytest.fixture(autouse=True)
+def jobs_travel(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every job a route or the WebSocket sends through ``runtime.call``, the job's result
+    and every train order go through cloudpickle and back, as a runtime that runs sessions
+    in another process (a Ray actor) receives them: a job closing over the manager, a
+    socket or a lock fails here (tests/server/travel.py)."""
+    from server.runtime.session_runtime import InProcessRuntime
+    from tests.server.travel import travelled
+
+    call, train = InProcessRuntime.call, InProcessRuntime.train
+
+    async def travelling_call(self: Any, session_id: str, job: Any, **kwargs: Any) -> Any:
+        return travelled(await call(self, session_id, travelled(job), **kwargs))
+
+    def travelling_train(self: Any, socket: Any, order: Any, control: Any) -> Any:
+        return train(self, socket, travelled(order), control)
+
+    monkeypatch.setattr(InProcessRuntime, "call", travelling_call)
+    monkeypatch.setattr(InProcessRuntime, "train", travelling_train)

@@ -96,7 +96,7 @@ def test_max_memory_flag_sets_the_byte_ceiling(monkeypatch, tmp_path, capsys):
         port = probe.getsockname()[1]
     served = []
     monkeypatch.setattr(server.http.cli.uvicorn, "run",
-                        lambda app, **kwargs: served.append(app.state.manager.settings))
+                        lambda app, **kwargs: served.append(app.state.settings))
     assert main(["--port", str(port), "--data-dir", str(tmp_path / "d"),
                  "--max-memory", "300M"]) == 0
     assert served[0].max_memory_bytes == 300 * MIB

@@ -29,11 +29,11 @@ def _field(reply, status: int, field: str) -> str:
 @pytest.mark.parametrize("kind", ["text/plain", "application/x-www-form-urlencoded", None])
 def test_a_json_body_without_the_json_content_type_is_415(client, kind):
     headers = {"content-type": kind} if kind else {}
-    stored = client.app.state.manager.store.count()
+    stored = client.app.state.runtime.manager.store.count()
     reply = client.post("/api/sessions", content=b'{"settings": {"dataset_size": 300}}',
                         headers=headers)
     assert "application/json" in _field(reply, 415, "body")
-    assert client.app.state.manager.store.count() == stored  # nothing was created
+    assert client.app.state.runtime.manager.store.count() == stored  # nothing was created
 
 
 def test_json_with_a_charset_and_an_empty_create_body_are_accepted(client, session):
@@ -128,7 +128,7 @@ def test_one_client_may_create_only_so_many_sessions_a_minute(tmp_path):
         assert refused.headers["retry-after"] == "30"
         assert c.post("/api/sessions/import",
                       files={"file": ("m.npz", io.BytesIO(exported))}).status_code == 429
-        assert c.app.state.manager.store.count() == 2
+        assert c.app.state.runtime.manager.store.count() == 2
         now[0] += 30  # the first creation has left the window
         assert c.post("/api/sessions", json={"settings": SMALL}).status_code == 201
 

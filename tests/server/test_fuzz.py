@@ -49,7 +49,7 @@ TURN = itertools.count()  # three cases in four go to a real session
 @pytest.fixture(scope="module", autouse=True)
 def _remove_data_dir():
     yield
-    APP.state.manager.close()
+    APP.state.runtime.manager.close()
     shutil.rmtree(LIMITS.data_dir, ignore_errors=True)
 
 

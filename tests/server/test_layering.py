@@ -115,3 +115,50 @@ def test_the_rule_sees_a_back_edge() -> None:
                       "from server.sessions.session import Session\nimport numpy\n") == []
     assert violations("server.sessions.session", "from server.wire import tensors\n"
                       "from server.persist.blob_codec import pack\n") == []
+
+
+# What server/http may import of server/runtime: the seam, and the CLI's data-dir lock.
+SEAM = "server.runtime.session_runtime"
+HTTP_MAY_USE = {SEAM: None, "server.runtime.data_lock": {"server.http.cli"}}
+
+
+def runtime_imports(module: str, source: str) -> list[str]:
+    """The server.runtime modules ``module`` imports outside what HTTP_MAY_USE allows it."""
+    found = []
+    for line, name in imported(source, module, is_package=False):
+        if layer_of(name) != "server.runtime":
+            continue
+        base = name if name in HTTP_MAY_USE else name.rsplit(".", 1)[0]
+        allowed = HTTP_MAY_USE.get(base, set())
+        if base not in HTTP_MAY_USE or (allowed is not None and module not in allowed):
+            found.append(f"{module}:{line} imports {name}")
+    return found
+
+
+def test_http_reaches_sessions_only_through_the_runtime_seam() -> None:
+    """Routes and the WebSocket use app.state.runtime (a SessionRuntime), never the manager,
+    the worker pool or a session's lock; only the app builds the runtime (open_runtime)."""
+    found = []
+    builders = []
+    for name, path in modules():
+        if layer_of(name) != "server.http":
+            continue
+        source = path.read_text()
+        found += runtime_imports(name, source)
+        if "InProcessRuntime" in source or "open_runtime" in source:
+            builders.append(name)
+    assert found == [], "server/http imports runtime internals:\n" + "\n".join(found)
+    assert builders == ["server.http.app"]
+
+
+def test_the_seam_rule_sees_a_way_around_it() -> None:
+    assert runtime_imports("server.http.routes.forward",
+                           "from server.runtime.worker import with_session\n")
+    assert runtime_imports("server.http.websocket",
+                           "from server.runtime.manager import SessionManager\n")
+    assert runtime_imports("server.http.app", "import server.runtime.data_lock\n")
+    assert runtime_imports("server.http.app", "from server.runtime import worker\n")
+    assert runtime_imports("server.http.routes.forward",
+                           "from server.runtime.session_runtime import SessionRuntime\n") == []
+    assert runtime_imports("server.http.cli",
+                           "from server.runtime.data_lock import lock_data_dir\n") == []

@@ -123,7 +123,7 @@ def test_over_the_ceiling_idle_sessions_go_to_disk_and_come_back_intact(tmp_path
 
 def test_a_session_with_an_open_socket_is_unloaded_and_reloaded_transparently(tmp_path):
     with TestClient(create_app(app_settings(data_dir=tmp_path))) as client:
-        manager = client.app.state.manager
+        manager = client.app.state.runtime.manager
         sid = client.post("/api/sessions", json={"settings": TINY}).json()["id"]
         with client.websocket_connect(f"/api/sessions/{sid}/ws") as ws:
             ws.receive_json()
@@ -156,7 +156,7 @@ def test_a_new_session_is_refused_naming_memory_only_when_nothing_can_go(tmp_pat
         detail = reply.json()["detail"]
         assert detail["field"] == "memory"
         assert "memory" in detail["message"] and "--max-memory" in detail["message"]
-        assert c.app.state.manager.store.count() == 0  # nothing was saved
+        assert c.app.state.runtime.manager.store.count() == 0  # nothing was saved
     manager = SessionManager(app_settings(data_dir=tmp_path / "b"))
     first = create_session(manager, None, TrainSettings(**TINY))
     manager.settings = dataclasses.replace(manager.settings,
@@ -288,7 +288,7 @@ def test_every_route_brings_an_unloaded_session_back(tmp_path):
     from tests.server.test_own_samples import _png, _zip
 
     with TestClient(create_app(app_settings(data_dir=tmp_path))) as client:
-        manager = client.app.state.manager
+        manager = client.app.state.runtime.manager
         sid = client.post("/api/sessions", json={"settings": TINY}).json()["id"]
         session = manager.get(sid)
         before = client.get(f"/api/sessions/{sid}").json()

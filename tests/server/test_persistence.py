@@ -192,7 +192,7 @@ def test_a_model_file_whose_spec_is_refused_names_file(client):
     the file that the engine or this server's limits refuse; nothing is created."""
     from server.persist import model_file
 
-    manager = client.app.state.manager
+    manager = client.app.state.runtime.manager
     too_long = {"input": {"channels": 1, "height": 28, "width": 28},
                 "layers": [{"type": "flatten"}] + [{"type": "relu"}] * 38
                 + [{"type": "dense", "units": 10}]}

@@ -6,8 +6,7 @@ from typing import Any
 
 from fastapi import APIRouter, Query, Request
 
-from server.http.routes.deps import manager
-from server.runtime.worker import with_session
+from server.http.routes.deps import runtime
 from server.sessions.cells import cell_arithmetic
 from server.sessions.traces import dead_units
 
@@ -26,12 +25,11 @@ async def cell(
 ) -> dict[str, Any]:
     """Window, kernel, products, sums, bias and result (conv); window and winner (pool);
     inputs, weights, sum, bias and activation (dense)."""
-    return await with_session(
-        manager(request), session_id,
-        lambda s: cell_arithmetic(s, layer, channel, row, col, input))
+    return await runtime(request).call(
+        session_id, lambda s: cell_arithmetic(s, layer, channel, row, col, input))
 
 
 @router.get("/{session_id}/dead")
 async def dead(session_id: str, request: Request) -> dict[str, Any]:
     """Dead ReLU maps and units on the last batch trained on (or the first), per layer."""
-    return await with_session(manager(request), session_id, dead_units)
+    return await runtime(request).call(session_id, dead_units)

@@ -1,4 +1,4 @@
-"""Shared route helpers: the app's session manager and limits."""
+"""Shared route helpers: the app's session runtime and limits."""
 
 from __future__ import annotations
 
@@ -8,11 +8,12 @@ from fastapi import Request
 
 from server.config import Settings
 from server.http.client_limits import ClientLimits, client_of
-from server.runtime.manager import SessionManager
+from server.runtime.session_runtime import SessionRuntime
 
 
-def manager(request: Request) -> SessionManager:
-    return cast(SessionManager, request.app.state.manager)
+def runtime(request: Request) -> SessionRuntime:
+    """Where the sessions live (server.runtime.session_runtime): every route's one call."""
+    return cast(SessionRuntime, request.app.state.runtime)
 
 
 def limits(request: Request) -> Settings:

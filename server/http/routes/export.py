@@ -7,9 +7,7 @@ from typing import Any
 from fastapi import APIRouter, Request, Response
 
 from server.http.bodies import UPLOAD_DOC, upload_bytes
-from server.http.routes.deps import count_new_session, manager
-from server.runtime.manager import import_session
-from server.runtime.worker import in_thread, with_session
+from server.http.routes.deps import count_new_session, runtime
 
 router = APIRouter(prefix="/api/sessions")
 
@@ -18,7 +16,7 @@ router = APIRouter(prefix="/api/sessions")
             responses={200: {"content": {"application/octet-stream": {}}}})
 async def export_npz(session_id: str, request: Request) -> Response:
     """The model as one .npz: spec and every parameter (docs/model-format.md)."""
-    data = await with_session(manager(request), session_id, lambda s: s.export_npz())
+    data = await runtime(request).call(session_id, lambda s: s.export_npz())
     return Response(data, media_type="application/octet-stream", headers={
         "Content-Disposition": 'attachment; filename="nnplay-model.npz"'})
 
@@ -27,7 +25,7 @@ async def export_npz(session_id: str, request: Request) -> Response:
             responses={200: {"content": {"text/x-python": {}}}})
 async def export_py(session_id: str, request: Request) -> Response:
     """A runnable PyTorch script rebuilding the network with the same weights."""
-    text = await with_session(manager(request), session_id, lambda s: s.export_py())
+    text = await runtime(request).call(session_id, lambda s: s.export_py())
     return Response(text, media_type="text/x-python; charset=utf-8", headers={
         "Content-Disposition": 'attachment; filename="nnplay_model.py"'})
 
@@ -37,5 +35,4 @@ async def import_model(request: Request) -> dict[str, Any]:
     """A new session from an exported .npz (multipart field ``file``)."""
     _, data = await upload_bytes(request, "file")
     count_new_session(request)
-    mgr = manager(request)
-    return await in_thread(lambda: import_session(mgr, data).state())
+    return await runtime(request).import_file(data)

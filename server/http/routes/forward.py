@@ -8,9 +8,8 @@ from fastapi import APIRouter, Request
 
 from server.http.bodies import json_body_doc
 from server.http.forward_input import read_forward
-from server.http.routes.deps import limits, manager
+from server.http.routes.deps import limits, runtime
 from server.http.schemas.images import ForwardBody
-from server.runtime.worker import with_session
 
 router = APIRouter(prefix="/api/sessions")
 
@@ -33,5 +32,5 @@ _BODY = {
 async def forward(session_id: str, request: Request) -> dict[str, Any]:
     """Prediction, probabilities, the preprocessed input and every layer's output."""
     job = await read_forward(request, limits(request))
-    return await with_session(manager(request), session_id, job)
+    return await runtime(request).call(session_id, job)
 

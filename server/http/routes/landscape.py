@@ -7,8 +7,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Request
 
 from server.http.bodies import json_body, json_body_doc
-from server.http.routes.deps import manager
-from server.runtime.worker import with_session
+from server.http.routes.deps import runtime
 from server.sessions.landscape import landscape
 from server.sessions.landscape_request import LandscapeBody
 
@@ -20,5 +19,5 @@ async def loss_landscape(session_id: str, request: Request,
                          body: Annotated[LandscapeBody, json_body(LandscapeBody)]
                          ) -> dict[str, Any]:
     """Surface over a grid of two directions, the trajectory on it, a 1-D slice."""
-    return await with_session(manager(request), session_id, lambda s: landscape(s, body),
+    return await runtime(request).call(session_id, lambda s: landscape(s, body),
                               heavy=True)

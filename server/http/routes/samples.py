@@ -9,10 +9,10 @@ from fastapi import APIRouter, Query, Request
 from server.http.bodies import UPLOAD_DOC, json_body, json_body_doc, upload_bytes
 from server.http.client_limits import client_of
 from server.http.images import gray_from_pixels
+from server.http.offload import in_thread
 from server.http.own_upload import add_zip
-from server.http.routes.deps import client_limits, limits, manager
+from server.http.routes.deps import client_limits, limits, runtime
 from server.http.schemas.images import OwnSampleBody
-from server.runtime.worker import in_thread, with_session
 from server.sessions.confusion_samples import confusion_samples
 from server.sessions.data import builtin_split
 from server.sessions.sample_strip import sample_strip
@@ -43,8 +43,8 @@ async def session_samples(
     offset: int = Query(0, ge=0, le=1_000_000),
 ) -> dict[str, Any]:
     """Examples of the session's own split (indices as forward/cell/trace take them)."""
-    return await with_session(manager(request), session_id,
-                              lambda s: sample_strip(s.data_or_raise(), split, count, offset))
+    return await runtime(request).call(
+        session_id, lambda s: sample_strip(s.data_or_raise(), split, count, offset))
 
 
 @router.get("/api/sessions/{session_id}/confusion/samples")
@@ -57,15 +57,14 @@ async def confusion_cell_samples(
     count: int = Query(12, ge=1, le=64),
 ) -> dict[str, Any]:
     """Examples of class ``true`` that the current weights predict as ``predicted``."""
-    return await with_session(
-        manager(request), session_id,
-        lambda s: confusion_samples(s, split, true, predicted, count), heavy=True)
+    return await runtime(request).call(
+        session_id, lambda s: confusion_samples(s, split, true, predicted, count), heavy=True)
 
 
 @router.get("/api/sessions/{session_id}/samples")
 async def own_samples(session_id: str, request: Request) -> dict[str, Any]:
     """The session's own samples: ids, labels, images as the network sees them."""
-    return await with_session(manager(request), session_id, lambda s: s.own_listing())
+    return await runtime(request).call(session_id, lambda s: s.own_listing())
 
 
 @router.post("/api/sessions/{session_id}/samples", status_code=201,
@@ -76,16 +75,16 @@ async def add_own_sample(session_id: str, request: Request,
     """Add a drawn sample with the label the user named."""
     max_pixels = limits(request).max_image_pixels
     gray = await in_thread(lambda: gray_from_pixels(body, max_pixels))
-    return await with_session(manager(request), session_id,
-                              lambda s: s.add_own_sample(gray, body.label), save=True)
+    return await runtime(request).call(session_id,
+                                       lambda s: s.add_own_sample(gray, body.label), save=True)
 
 
 @router.delete("/api/sessions/{session_id}/samples/{sample_id}")
 async def remove_own_sample(session_id: str, sample_id: str,
                             request: Request) -> dict[str, Any]:
     """Remove one own sample."""
-    return await with_session(manager(request), session_id,
-                              lambda s: s.remove_own_sample(sample_id), save=True)
+    return await runtime(request).call(session_id,
+                                       lambda s: s.remove_own_sample(sample_id), save=True)
 
 
 @router.post("/api/sessions/{session_id}/dataset/zip", openapi_extra=UPLOAD_DOC)
@@ -93,5 +92,5 @@ async def upload_zip(session_id: str, request: Request,
                      mode: Literal["resize", "drawing"] = "resize") -> dict[str, Any]:
     """Add every image of a zip (one folder per class); report the files left out."""
     _, data = await upload_bytes(request, "file")
-    return await add_zip(manager(request), session_id, data, mode,
+    return await add_zip(runtime(request), limits(request), session_id, data, mode,
                          client_limits(request).pixels, client_of(request))

@@ -11,4 +11,4 @@ router = APIRouter()
 
 @router.websocket("/api/sessions/{session_id}/ws")
 async def session_socket(websocket: WebSocket, session_id: str) -> None:
-    await Connection(websocket, websocket.app.state.manager, session_id).serve()
+    await Connection(websocket, websocket.app.state.runtime, session_id).serve()

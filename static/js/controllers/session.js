@@ -139,6 +139,10 @@ export function createSessionController(store, options = {}) {
       } else if (m.type === "state") {
         applyState(m.state);
         losses = null;
+      } else if (m.type === "notice") {
+        // the server says what happened to the session (e.g. moved to another machine
+        // mid-train); the train goes on, its done still to come
+        patch.status = { level: "info", text: String(m.message) };
       } else if (m.type === "error") {
         patch.status = { level: "error", text: m.message };
         if (!String(m.message).startsWith("probe:")) feed({ type: "refused", seq: m.seq });
