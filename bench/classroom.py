@@ -217,7 +217,7 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--kill-at", type=float, default=None,
                         help="seconds in (cluster default: half way; embedded: none)")
     parser.add_argument("--nodes", type=int, default=3, help="cluster: Ray worker nodes")
-    parser.add_argument("--node-cpus", type=float, default=8,
+    parser.add_argument("--node-cpus", type=int, default=8,
                         help="cluster: logical CPUs each worker node offers Ray")
     parser.add_argument("--front-ends", type=int, default=2)
     parser.add_argument("--session-idle-s", type=float, default=None,

@@ -3,9 +3,9 @@
 * forward p50/p99: client-side latency of every forward (stroke) that succeeded;
 * epochs/s and steps/s in total: ``epoch_end`` and ``progress`` messages over the run;
 * lost sessions: what ``student_ledger`` flagged (must be 0);
-* recovery after a kill at ``t_kill``: a student that saw no request fail after it is
-  unaffected (0 s); otherwise it recovered when the first request it started after its last
-  failure succeeded. Time to recover = the slowest student (inf: never recovered);
+* recovery after a kill at ``t_kill``: per student, until it was served again
+  (``student_recovery``); time to recover = the slowest student (inf: never recovered);
+  affected: the students that saw a request fail or their train moved (a ``notice``);
 * errors: failed requests by kind, before the first kill (a healthy server has none) and after.
 """
 
@@ -24,8 +24,8 @@ from bench.student import StudentRecord
 class Recovery:
     t_kill: float
     what: str
-    affected: int  # students that saw a request fail after the kill
-    seconds: float  # until every student's next request succeeded (0: nobody noticed)
+    affected: int  # students that saw a request fail, or their train moved, after the kill
+    seconds: float  # until every student was served again (student_recovery)
     per_student: list[float] = field(default_factory=list)
 
 
@@ -41,6 +41,8 @@ class Summary:
     play_fraction: float  # share of student-time with Play on
     sessions_created: int
     unsaved_epochs: int
+    notices: int
+    redone_s: float
     lost: list[tuple[float, str, str]]
     errors_before: Counter[str]
     errors_after: Counter[str]
@@ -49,19 +51,34 @@ class Summary:
 
 
 def student_recovery(record: StudentRecord, t_kill: float) -> float:
-    """Seconds from the kill until this student's first request after its last failure
-    succeeded; 0 when nothing failed after the kill; inf when nothing succeeded after."""
-    failures = [e for e in record.events if not e.ok and e.t1 >= t_kill]
-    if not failures:
-        return 0.0
-    last = max(e.t1 for e in failures)
-    after = [e.t1 for e in record.events if e.ok and e.t0 >= last]
-    return min(after) - t_kill if after else math.inf
+    """Seconds from the kill until this student was served again: the longest of
+    - after a failure: until the first request started after its last failure succeeded;
+    - a request in flight at the kill: until it succeeded;
+    - its next request after the kill: how long that one took;
+    - a train the server moved (``notice``): until its next step arrived (``resume``).
+    inf when nothing succeeded after its last failure."""
+    waits = [0.0]
+    failures = [e.t1 for e in record.events if not e.ok and e.t1 >= t_kill]
+    if failures:
+        after = [e.t1 for e in record.events if e.ok and e.t0 >= max(failures)]
+        waits.append(min(after) - t_kill if after else math.inf)
+    waits += [e.t1 - t_kill for e in record.events if e.ok and e.t0 < t_kill <= e.t1]
+    later = [e for e in record.events if e.ok and e.t0 >= t_kill]
+    if later:
+        first = min(later, key=lambda e: e.t0)
+        waits.append(first.t1 - first.t0)
+    waits += [e.t1 - t_kill for e in record.events if e.kind == "resume" and e.t1 >= t_kill]
+    return max(waits)
+
+
+def moved_or_failed(record: StudentRecord, t_kill: float) -> bool:
+    return any((not e.ok or e.kind == "resume") and e.t1 >= t_kill for e in record.events)
 
 
 def recovery(records: Sequence[StudentRecord], t_kill: float, what: str) -> Recovery:
     per = [student_recovery(r, t_kill) for r in records]
-    return Recovery(t_kill, what, sum(1 for s in per if s > 0), max(per, default=0.0), per)
+    return Recovery(t_kill, what, sum(moved_or_failed(r, t_kill) for r in records),
+                    max(per, default=0.0), per)
 
 
 def summarize(records: Sequence[StudentRecord], start: float, end: float,
@@ -80,6 +97,8 @@ def summarize(records: Sequence[StudentRecord], start: float, end: float,
         play_fraction=sum(r.play_s for r in records) / (seconds * max(len(records), 1)),
         sessions_created=sum(len(r.sessions) for r in records),
         unsaved_epochs=sum(r.unsaved_epochs for r in records),
+        notices=sum(len(r.notices) for r in records),
+        redone_s=sum(redone for r in records for _, redone in r.notices),
         lost=[lost for r in records for lost in r.lost],
         errors_before=Counter(e.kind for e in failed if e.t1 < first_kill),
         errors_after=Counter(e.kind for e in failed if e.t1 >= first_kill),
@@ -98,11 +117,14 @@ def format_summary(s: Summary) -> list[str]:
         f"sessions created {s.sessions_created}, lost {len(s.lost)} (epochs that ended just "
         f"before a failure, their save unproven: {s.unsaved_epochs})",
     ]
+    if s.notices:
+        lines.append(f"trains moved to another node (notices) {s.notices}, training redone "
+                     f"{s.redone_s:.1f} s in all")
     lines += [f"  LOST {sid} at {t:.1f}: {why}" for t, sid, why in s.lost[:10]]
     lines.append(f"failed requests before a kill {dict(s.errors_before) or 0}, "
                  f"after {dict(s.errors_after) or 0}")
     for r in s.recoveries:
         slow = sorted(r.per_student, reverse=True)[:5]
-        lines.append(f"kill of {r.what}: {r.affected} students affected, all recovered in "
+        lines.append(f"kill of {r.what}: {r.affected} students affected, all served again in "
                      f"{r.seconds:.1f} s (slowest {', '.join(f'{x:.1f}' for x in slow)} s)")
     return lines

@@ -71,10 +71,13 @@ def node_name(node: dict[str, Any]) -> str:
     return "head" if "node:__internal_head__" in node["resources"] else node["id"][:8]
 
 
-def wait_for_nodes(address: str, env: dict[str, str], count: int, timeout: float) -> None:
+def wait_for_nodes(address: str, env: dict[str, str], count: int, timeout: float,
+                   starting: subprocess.Popen[bytes], log: Path) -> None:
     deadline = time.monotonic() + timeout
     seen = 0
     while time.monotonic() < deadline:
+        if starting.poll() is not None:
+            raise RuntimeError(f"ray start exited with {starting.returncode} (see {log})")
         try:
             seen = sum(n["alive"] for n in observe(address, env)["nodes"])
         except (RuntimeError, subprocess.TimeoutExpired):
@@ -114,19 +117,20 @@ def cluster(args: argparse.Namespace, workdir: Path) -> Deployment:
         stops.append(stop_pg)
         port = free_port()
         address = f"127.0.0.1:{port}"
+        log = workdir / "ray-head.log"
         nodes["head"] = ray_start(["--head", "--port", str(port), "--num-cpus", "0",
                                    "--object-store-memory", str(OBJECT_STORE_BYTES),
                                    "--include-dashboard", "false",
                                    "--system-config", json.dumps(FAST_HEALTH_CHECKS)],
-                                  env, workdir / "ray-head.log")
-        wait_for_nodes(address, env, 1, 120)
+                                  env, log)
+        wait_for_nodes(address, env, 1, 120, nodes["head"], log)
         for i in range(1, args.nodes + 1):  # one after the other: nodes starting at once on
             nodes[f"w{i}"] = ray_start(     # one host race for the same socket names
                 ["--address", address, "--num-cpus", str(args.node_cpus),
                  "--object-store-memory", str(OBJECT_STORE_BYTES),
                  "--resources", json.dumps({f"classroom_w{i}": 1})],
-                env, workdir / f"ray-w{i}.log")
-            wait_for_nodes(address, env, 1 + i, 180)
+                env, log := workdir / f"ray-w{i}.log")
+            wait_for_nodes(address, env, 1 + i, 180, nodes[f"w{i}"], log)
         flags = ["--ray", address, "--store", url, *NO_CREATION_LIMIT, *args.server_arg]
         if args.session_idle_s is not None:
             flags += ["--session-idle-s", str(args.session_idle_s)]
@@ -140,7 +144,7 @@ def cluster(args: argparse.Namespace, workdir: Path) -> Deployment:
     def sessions() -> dict[str, int]:
         seen = observe(address, env)
         names = {n["id"]: node_name(n) for n in seen["nodes"]}
-        return {names.get(node, node[:8]): sum(classes.values())
+        return {names.get(node, node): sum(classes.values())
                 for node, classes in sorted(seen["actors"].items())}
 
     def pids() -> dict[str, int]:
@@ -164,7 +168,7 @@ def cluster(args: argparse.Namespace, workdir: Path) -> Deployment:
         return f"Ray worker node {victim} ({held.get(victim, '?')} actors on it)"
 
     notes = [f"cluster: PostgreSQL {url}, Ray head {address} (0 CPUs) and {args.nodes} worker "
-             f"nodes of {args.node_cpus:g} logical CPUs, front ends "
+             f"nodes of {args.node_cpus} logical CPUs, front ends "
              f"{' '.join(fe.url for fe in front_ends)}"]
     return Deployment(urls=[fe.url for fe in front_ends], pids=pids, sessions=sessions,
                       kill=kill, close=close, notes=notes)

@@ -57,7 +57,7 @@ class StudentConfig:
 
 @dataclass
 class Event:
-    kind: str  # create, get, forward, ws_open, train, trace, landscape
+    kind: str  # create, get, forward, ws_open, ws, train, resume, trace, landscape
     t0: float
     t1: float
     ok: bool
@@ -72,6 +72,7 @@ class StudentRecord:
     steps: int = 0  # progress messages seen
     play_s: float = 0.0  # seconds spent with Play on
     unsaved_epochs: int = 0  # epochs that ended just before a failure, their save unproven
+    notices: list[tuple[float, float]] = field(default_factory=list)  # (t, redone_seconds)
     lost: list[tuple[float, str, str]] = field(default_factory=list)  # (t, session, why)
     sessions: list[str] = field(default_factory=list)
     actions: Counter[str] = field(default_factory=Counter)
@@ -237,6 +238,7 @@ class Student:
         until = min(time.time() + self.rng.uniform(*self.config.play_s), self.config.deadline)
         drawing = asyncio.create_task(self.draw()) if self.rng.random() < 0.5 else None
         stopped = started = False
+        moved: float | None = None  # when a notice said the session moved, until a step
         state: dict[str, Any] | None = None
         try:
             while state is None:
@@ -256,12 +258,21 @@ class Student:
                 if kind == "progress":
                     self.record.steps += 1
                     ledger.note_progress()
+                    if moved is not None:
+                        self.log("resume", moved, True)
+                        moved = None
                     if not started:
                         started = True
                         self.log("train", t0, True)
                 elif kind == "epoch_end":
                     self.record.epochs += 1
                     ledger.note_epoch_end(message)
+                elif kind == "notice":  # on Ray: the session moved; the train goes on
+                    moved = time.time()
+                    self.record.notices.append((moved, float(message.get("redone_seconds", 0))))
+                    self.record.unsaved_epochs += ledger.drop_pending()
+                elif kind == "state" and message.get("seq") is None:
+                    self.check(message["state"], "state after a move")
                 elif message.get("seq") == seq and kind in ("done", "error"):
                     if kind == "error":
                         self.log("train", t0, False, str(message.get("message"))[:120])

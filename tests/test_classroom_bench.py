@@ -12,7 +12,7 @@ import httpx
 import numpy as np
 import pytest
 
-from bench.classroom_report import student_recovery, summarize
+from bench.classroom_report import moved_or_failed, student_recovery, summarize
 from bench.client import percentile
 from bench.student import Event, SessionLost, Student, StudentConfig, StudentRecord, Unavailable
 from bench.student_ledger import SessionLedger
@@ -149,14 +149,21 @@ def record(events: list[tuple[str, float, float, bool]]) -> StudentRecord:
     return StudentRecord(0, events=[Event(k, t0, t1, ok) for k, t0, t1, ok in events])
 
 
-def test_recovery_runs_from_the_kill_to_the_first_success_after_the_last_failure() -> None:
+def test_recovery_is_the_longest_a_student_waited_to_be_served_after_the_kill() -> None:
     calm = record([("forward", 5, 6, True), ("forward", 12, 12.1, True)])
-    assert student_recovery(calm, 10) == 0.0
+    assert student_recovery(calm, 10) == pytest.approx(0.1)  # its next request's time
+    assert not moved_or_failed(calm, 10)
     hit = record([("forward", 9, 10.5, False), ("ws_open", 11, 11.2, False),
                   ("forward", 11, 11.5, True),  # started before the last failure ended
                   ("ws_open", 12, 13.5, True)])
     assert student_recovery(hit, 10) == pytest.approx(3.5)
+    assert moved_or_failed(hit, 10)
     assert student_recovery(record([("ws_open", 11, 12, False)]), 10) == math.inf
+    in_flight = record([("landscape", 8, 12, True), ("forward", 13, 13.1, True)])
+    assert student_recovery(in_flight, 10) == pytest.approx(2)
+    moved = record([("forward", 10.2, 10.3, True), ("resume", 10.5, 14, True)])
+    assert student_recovery(moved, 10) == pytest.approx(4)
+    assert moved_or_failed(moved, 10)
 
 
 def test_summary_counts_forwards_epochs_and_errors_around_the_kill() -> None:
