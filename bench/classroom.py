@@ -94,7 +94,8 @@ def run_class(deployment: Deployment, args: argparse.Namespace) -> None:
     deadline = start + args.minutes * 60
     config = StudentConfig(urls=deployment.urls, deadline=deadline, seed=args.seed,
                            settings={"probe_rate": 0, "dataset_size": args.dataset_size},
-                           actions=args.mix)
+                           actions=args.mix, arrive_s=args.arrive_s, students=args.students,
+                           request_timeout_s=args.timeout_s)
     context = mp.get_context("fork")
     out = context.Queue()
     groups = [list(range(c, args.students, args.clients)) for c in range(args.clients)]
@@ -214,6 +215,10 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--mix", type=parse_mix, default=dict(ACTIONS),
                         help="what students do, as weights: e.g. draw=1,think=1 "
                         f"(default {','.join(f'{k}={v:g}' for k, v in ACTIONS.items())})")
+    parser.add_argument("--arrive-s", type=float, default=0.0,
+                        help="students arrive spread over this many seconds (default: at once)")
+    parser.add_argument("--timeout-s", type=float, default=120.0,
+                        help="a student gives a request up after this long (and retries)")
     parser.add_argument("--kill-at", type=float, default=None,
                         help="seconds in (cluster default: half way; embedded: none)")
     parser.add_argument("--nodes", type=int, default=3, help="cluster: Ray worker nodes")

@@ -52,6 +52,8 @@ class StudentConfig:
     request_timeout_s: float = 60.0
     ws_idle_s: float = 30.0
     retry_s: float = 0.5
+    arrive_s: float = 0.0  # students arrive spread evenly over this many seconds
+    students: int = 1  # how many in all (to spread their arrival)
     actions: dict[str, float] = field(default_factory=lambda: dict(ACTIONS))  # name -> weight
 
 
@@ -335,6 +337,7 @@ class Student:
 
     async def run(self) -> StudentRecord:
         names, weights = list(self.config.actions), list(self.config.actions.values())
+        await asyncio.sleep(self.config.arrive_s * self.record.index / self.config.students)
         while not self.over():
             try:
                 if self.ledger is None:
