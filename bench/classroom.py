@@ -36,6 +36,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -106,6 +107,8 @@ def run_class(deployment: Deployment, args: argparse.Namespace) -> None:
     kills: list[tuple[float, str]] = []
     meter = NodeMeter(deployment.pids)
     sessions: dict[str, int] = {}
+    observer = ThreadPoolExecutor(1)  # sessions per node, off the loop that kills on time
+    counting: Future[dict[str, int]] | None = None
     next_sample = start
     while time.time() < deadline:
         now = time.time()
@@ -115,10 +118,13 @@ def run_class(deployment: Deployment, args: argparse.Namespace) -> None:
             print(f"{t_kill - start:5.0f} s killed {kills[-1][1]}", flush=True)
         if now >= next_sample:
             meter.sample()
-            try:
-                sessions = deployment.sessions() or sessions
-            except Exception as exc:  # noqa: BLE001 - an observer's hiccup is not the bench's
-                print(f"sessions per node unavailable: {exc}", file=sys.stderr)
+            if counting is None or counting.done():
+                if counting is not None:
+                    try:
+                        sessions = counting.result() or sessions
+                    except Exception as exc:  # noqa: BLE001 - an observer's hiccup
+                        print(f"sessions per node unavailable: {exc}", file=sys.stderr)
+                counting = observer.submit(deployment.sessions)
             print(f"{now - start:5.0f} s memory {fmt_mb(meter.last)}; sessions {sessions}",
                   flush=True)
             next_sample = now + args.sample_s
@@ -130,6 +136,7 @@ def run_class(deployment: Deployment, args: argparse.Namespace) -> None:
     for c in clients:
         c.join(60)
     end = time.time()
+    observer.shutdown(wait=True)
     try:
         sessions = deployment.sessions() or sessions
     except Exception as exc:  # noqa: BLE001
@@ -174,8 +181,8 @@ class NodeMeter:
             self.peak[node] = max(self.peak.get(node, 0.0), mb)
             cpu = tree_cpu_s(pid)
             before_pid, before = self.seen.get(node, (pid, cpu))
-            self.cpu[node] = self.cpu.get(node, 0.0) + (cpu - before if before_pid == pid
-                                                        else cpu)
+            used = cpu - before if before_pid == pid else cpu  # a new process counts anew
+            self.cpu[node] = self.cpu.get(node, 0.0) + max(0.0, used)
             self.seen[node] = (pid, cpu)
 
 

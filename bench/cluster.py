@@ -141,11 +141,16 @@ def cluster(args: argparse.Namespace, workdir: Path) -> Deployment:
         close()
         raise
 
-    def sessions() -> dict[str, int]:
+    def snapshot() -> tuple[dict[str, int], dict[str, list[int]]]:
+        """Live actors per node, and their process ids."""
         seen = observe(address, env)
         names = {n["id"]: node_name(n) for n in seen["nodes"]}
-        return {names.get(node, node): sum(classes.values())
-                for node, classes in sorted(seen["actors"].items())}
+        return ({names.get(node, node): sum(classes.values())
+                 for node, classes in sorted(seen["actors"].items())},
+                {names.get(node, node): pids for node, pids in seen["pids"].items()})
+
+    def sessions() -> dict[str, int]:
+        return snapshot()[0]
 
     def pids() -> dict[str, int]:
         found = {name: p.pid for name, p in nodes.items() if p.poll() is None}
@@ -158,13 +163,17 @@ def cluster(args: argparse.Namespace, workdir: Path) -> Deployment:
         return found
 
     def kill() -> str:
+        """The busiest worker node: its ray start's process group and everything below it,
+        and the actor processes the GCS places on it (should one have left the tree)."""
         try:
-            held = sessions()
+            held, actor_pids = snapshot()
         except (RuntimeError, subprocess.TimeoutExpired):
-            held = {}
+            held, actor_pids = {}, {}
         alive = [n for n in nodes if n != "head" and nodes[n].poll() is None]
         victim = max(alive, key=lambda n: held.get(n, 0))
         kill_tree(nodes[victim].pid)
+        for pid in actor_pids.get(victim, []):
+            kill_tree(pid)
         return f"Ray worker node {victim} ({held.get(victim, '?')} actors on it)"
 
     notes = [f"cluster: PostgreSQL {url}, Ray head {address} (0 CPUs) and {args.nodes} worker "
