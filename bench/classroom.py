@@ -72,12 +72,13 @@ def embedded(args: argparse.Namespace, workdir: Path) -> Deployment:
         with sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=10) as db:
             return {"nnplay": int(db.execute("SELECT count(*) FROM sessions").fetchone()[0])}
 
-    def kill() -> str:
+    def kill() -> tuple[float, str]:
         port = box["server"].port
+        t_kill = time.time()
         box["server"].stop()
         box["server"] = start_nnplay(flags, data_dir=data, port=port,
                                      log=workdir / "nnplay.log")
-        return "nnplay (SIGKILL, restarted on the same port and data)"
+        return t_kill, "nnplay (SIGKILL, restarted on the same port and data)"
 
     return Deployment(
         urls=[box["server"].url],
@@ -87,7 +88,7 @@ def embedded(args: argparse.Namespace, workdir: Path) -> Deployment:
 
 def external(args: argparse.Namespace) -> Deployment:
     return Deployment(urls=[u.rstrip("/") for u in args.urls], pids=dict, sessions=dict,
-                      kill=lambda: "nothing (--urls)", close=lambda: None)
+                      kill=lambda: (time.time(), "nothing (--urls)"), close=lambda: None)
 
 
 def run_class(deployment: Deployment, args: argparse.Namespace) -> None:
@@ -113,9 +114,8 @@ def run_class(deployment: Deployment, args: argparse.Namespace) -> None:
     while time.time() < deadline:
         now = time.time()
         if args.kill_at is not None and not kills and now >= start + args.kill_at:
-            t_kill = time.time()
-            kills.append((t_kill, deployment.kill()))
-            print(f"{t_kill - start:5.0f} s killed {kills[-1][1]}", flush=True)
+            kills.append(deployment.kill())
+            print(f"{kills[-1][0] - start:5.0f} s killed {kills[-1][1]}", flush=True)
         if now >= next_sample:
             meter.sample()
             if counting is None or counting.done():

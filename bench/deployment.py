@@ -11,6 +11,6 @@ class Deployment:
     urls: list[str]  # the front ends, round robin
     pids: Callable[[], dict[str, int]]  # node -> the process below which all of it runs
     sessions: Callable[[], dict[str, int]]  # node -> sessions it holds
-    kill: Callable[[], str]  # kill one node (or restart the one server); what was killed
+    kill: Callable[[], tuple[float, str]]  # kill a node (or restart the server): when, what
     close: Callable[[], None]
     notes: list[str] = field(default_factory=list)
