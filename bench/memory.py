@@ -24,7 +24,6 @@ import argparse
 import asyncio
 import copy
 import json
-import subprocess
 import sys
 import tempfile
 import time
@@ -35,37 +34,18 @@ import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from tests.live_server import free_port  # noqa: E402
-
-TINY = {"input": {"channels": 1, "height": 28, "width": 28}, "layers": [
-    {"type": "conv2d", "filters": 8, "kernel": 3, "padding": 1}, {"type": "relu"},
-    {"type": "pool", "mode": "max", "size": 2, "stride": 2}, {"type": "flatten"},
-    {"type": "dense", "units": 10}, {"type": "softmax"}]}
-
-
-def start(root: Path, data_dir: Path, extra: list[str]) -> tuple[subprocess.Popen[bytes], str]:
-    port = free_port()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "server.http.cli", "--port", str(port), "--data-dir", str(data_dir),
-         "--limit", "max_sessions_per_minute=100000", *extra], cwd=root,
-        stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(url + "/api/health", timeout=2).status_code == 200:
-                return process, url
-        except httpx.HTTPError:
-            time.sleep(0.2)  # waiting for a process to start
-    process.kill()
-    raise RuntimeError("nnplay did not start")
+from bench.client import (  # noqa: E402
+    NO_CREATION_LIMIT,
+    TINY,
+    Nnplay,
+    json_replies,
+    rss_mb,
+    start_nnplay,
+)
 
 
-def rss_mb(pid: int) -> float:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
-    return float("nan")
+def start(root: Path, data_dir: Path, extra: list[str]) -> Nnplay:
+    return start_nnplay([*NO_CREATION_LIMIT, *extra], data_dir=data_dir, root=root)
 
 
 def create(url: str, spec: dict[str, Any], settings: dict[str, Any]) -> str:
@@ -87,10 +67,7 @@ async def one_session(url: str, pid: int, epochs: int) -> None:
         await ws.send(json.dumps({"seq": 0, "cmd": "set_probe_rate", "per_second": 0}))
         await ws.send(json.dumps({"seq": 1, "cmd": "train", "unit": "epochs", "count": epochs}))
         rss: dict[int, float] = {}
-        async for message in ws:
-            if isinstance(message, bytes):
-                continue
-            reply = json.loads(message)
+        async for reply in json_replies(ws):
             if reply["type"] == "epoch_end":
                 epoch = reply["epoch"]
                 rss[epoch] = rss_mb(pid)
@@ -134,10 +111,7 @@ async def many_sessions(url: str, pid: int, count: int, minutes: float) -> None:
             while not stop.is_set():
                 await ws.send(json.dumps({"seq": seq, "cmd": "train", "unit": "epochs",
                                           "count": 1}))
-                async for message in ws:
-                    if isinstance(message, bytes):
-                        continue
-                    reply = json.loads(message)
+                async for reply in json_replies(ws):
                     if reply["type"] == "epoch_end":
                         epochs[i] += 1
                     if reply["type"] == "error":
@@ -173,7 +147,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     extra = ["--max-memory", args.max_memory] if args.max_memory else []
     with tempfile.TemporaryDirectory() as tmp:
-        process, url = start(args.root, Path(tmp) / "data", extra)
+        server = start(args.root, Path(tmp) / "data", extra)
+        process, url = server.process, server.url
         try:
             print(f"server {args.root} {' '.join(extra)}: idle rss {rss_mb(process.pid):.0f} MB",
                   flush=True)
@@ -184,8 +159,7 @@ def main(argv: list[str] | None = None) -> int:
             wal = Path(tmp) / "data" / "sessions.sqlite3-wal"
             print(f"wal file {wal.stat().st_size / 1024:.0f} KB" if wal.exists() else "no wal")
         finally:
-            process.kill()
-            process.wait(timeout=10)
+            server.stop()
     return 0
 
 

@@ -18,50 +18,20 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import base64
 import json
 import multiprocessing as mp
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
 import httpx
-import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bench.client import drawing_body, json_replies, percentiles, start_nnplay  # noqa: E402
 from tests import pg  # noqa: E402
-from tests.live_server import PROJECT_ROOT, LiveServer, free_port  # noqa: E402
-
-
-def start_server(data_dir: Path, extra: list[str]) -> LiveServer:
-    """``nnplay`` in a subprocess on a free port, once GET /api/health answers."""
-    port = free_port()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "server.http.cli", "--port", str(port), "--data-dir", str(data_dir),
-         *extra], cwd=PROJECT_ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
-    server = LiveServer(process, f"http://127.0.0.1:{port}", port, data_dir)
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(server.url + "/api/health", timeout=2).status_code == 200:
-                return server
-        except httpx.HTTPError:
-            time.sleep(0.1)  # polling a process that is starting, not pacing a test
-    server.stop()
-    raise RuntimeError("nnplay did not start")
-
-
-def drawing_body() -> dict[str, object]:
-    """A 280x280 canvas with a thick stroke, as the page sends it."""
-    img = np.zeros((280, 280), dtype=np.uint8)
-    img[40:240, 120:160] = 255
-    img[40:80, 80:160] = 255
-    return {"pixels": base64.b64encode(img.tobytes()).decode("ascii"), "width": 280,
-            "height": 280}
 
 
 def time_forwards(client: httpx.Client, url: str, count: int) -> list[float]:
@@ -75,12 +45,6 @@ def time_forwards(client: httpx.Client, url: str, count: int) -> list[float]:
     return times
 
 
-def percentiles(times: list[float]) -> str:
-    ms = np.array(times) * 1000
-    return (f"p50={np.percentile(ms, 50):.1f}ms p90={np.percentile(ms, 90):.1f}ms "
-            f"p99={np.percentile(ms, 99):.1f}ms max={ms.max():.1f}ms n={len(ms)}")
-
-
 async def _train_all(ws_url: str, ids: list[str], started: mp.Event, stop: mp.Event,
                      counts: mp.Array) -> None:  # type: ignore[type-arg]
     from websockets.asyncio.client import connect
@@ -90,10 +54,7 @@ async def _train_all(ws_url: str, ids: list[str], started: mp.Event, stop: mp.Ev
             await ws.send(json.dumps({"seq": 1, "cmd": "train", "unit": "epochs",
                                       "count": 100}))
             stopping = False
-            async for message in ws:
-                if isinstance(message, bytes):
-                    continue
-                reply = json.loads(message)
+            async for reply in json_replies(ws):
                 if reply["type"] == "progress":
                     counts[i] += 1
                 if reply["seq"] == 1 and reply["type"] in ("done", "error"):
@@ -135,7 +96,7 @@ def main(argv: list[str] | None = None) -> int:
             extra += ["--store", store]
         elif args.store:
             extra += ["--store", args.store]
-        server = start_server(Path(tempfile.mkdtemp(prefix="nnplay-bench-")), extra)
+        server = start_nnplay(extra, data_dir=Path(tempfile.mkdtemp(prefix="nnplay-bench-")))
         url = server.url
     else:
         url = args.url.rstrip("/")
