@@ -19,16 +19,12 @@ from __future__ import annotations
 import argparse
 import statistics
 import sys
-import tempfile
 from pathlib import Path
-
-from playwright.sync_api import sync_playwright
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
-from tests.live_server import start_server  # noqa: E402
+from bench.browser_page import browser_page  # noqa: E402
 
 SPIRAL = "tab=plane&set=spiral&in=2x1x1&arch=flatten-dense8-relu-dense8-relu-dense1-sigmoid"
 STORE = "window.nnplayLab.plane.store"
@@ -65,59 +61,51 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=10.0)
     parser.add_argument("--edits", type=int, default=30)
     args = parser.parse_args()
-    server = start_server(Path(tempfile.mkdtemp(prefix="nnplay-bench-")))
-    try:
-        with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-            page = browser.new_page(viewport={"width": 1280, "height": 800})
-            page.goto(f"{server.url}/lab?{SPIRAL}")
-            page.wait_for_function("document.querySelector('.out-wrap')?.dataset.gridId")
-            page.wait_for_function(f"{STORE}.get('weights') !== null")
-            page.evaluate(GAPS)
-            play = page.get_by_role("button", name="Train epoch after epoch until paused")
-            page.evaluate("performance.clearMarks()")
-            play.click()
-            page.wait_for_function(f"{STORE}.get('training')")
-            page.wait_for_timeout(500)  # past the start of the stream
-            page.evaluate("performance.clearMarks(); performance.clearMeasures();"
-                          " window.__gaps = []; window.__frames = []")
-            grids0 = int(page.evaluate("document.querySelector('.plane').dataset.grids"))
-            page.wait_for_timeout(args.seconds * 1000)
-            grids = int(page.evaluate("document.querySelector('.plane').dataset.grids")) - grids0
-            marks = {
-                name: page.evaluate(
-                    f"performance.getEntriesByName('{name}')"
-                    ".map(e => ({t: e.startTime, step: e.detail.step}))"
-                )
-                for name in ("plane-paint", "plane-maps")
-            }
-            work = {
-                name: page.evaluate(f"performance.getEntriesByName('{name}').map(e => e.duration)")
-                for name in ("plane-diagram-work", "plane-output-work")
-            }
-            gaps = page.evaluate("window.__gaps")
-            frames = page.evaluate("window.__frames")
-            play.click()
-            page.wait_for_function(f"!{STORE}.get('training')", timeout=60_000)
-            epochs = page.evaluate(f"{STORE}.get('epoch')")
-
-            page.evaluate("performance.clearMeasures('weight-to-boundary')")
-            line = page.locator("path.net-hit[data-dense=dense3][data-row='0'][data-col='0']")
-            edits = page.locator(".out-wrap")
-            for i in range(args.edits):
-                line.click()
-                page.locator("form.net-edit input").fill(f"{(-1) ** i * (1 + i % 7) * 0.5}")
-                page.locator("form.net-edit input").press("Enter")
-                page.wait_for_function(
-                    f"Number(document.querySelector('.out-wrap').dataset.edits) === {i + 1}"
-                )
-            durations = page.evaluate(
-                "performance.getEntriesByName('weight-to-boundary').map(e => e.duration)"
+    with browser_page(f"/lab?{SPIRAL}", 1280, 800) as page:
+        page.wait_for_function("document.querySelector('.out-wrap')?.dataset.gridId")
+        page.wait_for_function(f"{STORE}.get('weights') !== null")
+        page.evaluate(GAPS)
+        play = page.get_by_role("button", name="Train epoch after epoch until paused")
+        page.evaluate("performance.clearMarks()")
+        play.click()
+        page.wait_for_function(f"{STORE}.get('training')")
+        page.wait_for_timeout(500)  # past the start of the stream
+        page.evaluate("performance.clearMarks(); performance.clearMeasures();"
+                      " window.__gaps = []; window.__frames = []")
+        grids0 = int(page.evaluate("document.querySelector('.plane').dataset.grids"))
+        page.wait_for_timeout(args.seconds * 1000)
+        grids = int(page.evaluate("document.querySelector('.plane').dataset.grids")) - grids0
+        marks = {
+            name: page.evaluate(
+                f"performance.getEntriesByName('{name}')"
+                ".map(e => ({t: e.startTime, step: e.detail.step}))"
             )
-            assert edits.get_attribute("data-edits") == str(args.edits)
-            browser.close()
-    finally:
-        server.stop()
+            for name in ("plane-paint", "plane-maps")
+        }
+        work = {
+            name: page.evaluate(f"performance.getEntriesByName('{name}').map(e => e.duration)")
+            for name in ("plane-diagram-work", "plane-output-work")
+        }
+        gaps = page.evaluate("window.__gaps")
+        frames = page.evaluate("window.__frames")
+        play.click()
+        page.wait_for_function(f"!{STORE}.get('training')", timeout=60_000)
+        epochs = page.evaluate(f"{STORE}.get('epoch')")
+
+        page.evaluate("performance.clearMeasures('weight-to-boundary')")
+        line = page.locator("path.net-hit[data-dense=dense3][data-row='0'][data-col='0']")
+        edits = page.locator(".out-wrap")
+        for i in range(args.edits):
+            line.click()
+            page.locator("form.net-edit input").fill(f"{(-1) ** i * (1 + i % 7) * 0.5}")
+            page.locator("form.net-edit input").press("Enter")
+            page.wait_for_function(
+                f"Number(document.querySelector('.out-wrap').dataset.edits) === {i + 1}"
+            )
+        durations = page.evaluate(
+            "performance.getEntriesByName('weight-to-boundary').map(e => e.duration)"
+        )
+        assert edits.get_attribute("data-edits") == str(args.edits)
 
     paints = marks["plane-paint"]
     span = (paints[-1]["t"] - paints[0]["t"]) / 1000 if len(paints) > 1 else 0.0

@@ -30,13 +30,10 @@ import tempfile
 import time
 from pathlib import Path
 
-from playwright.sync_api import sync_playwright
-
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
-from tests.live_server import start_server  # noqa: E402
+from bench.browser_page import browser_page  # noqa: E402
 
 SMALL = (
     "in=1x28x28&arch=conv8k3p1-relu-maxpool2-conv16k3p1-relu-maxpool2-flatten-dense64-relu-"
@@ -211,79 +208,71 @@ def main() -> None:
         "--throttle", type=float, default=1, help="CPU slowdown while the epoch streams"
     )
     args = parser.parse_args()
-    server = start_server(Path(tempfile.mkdtemp(prefix="nnplay-bench-")))
-    try:
-        with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-            page = browser.new_page(viewport={"width": 1280, "height": 720})
-            page.goto(f"{server.url}/?{SMALL}")
-            page.wait_for_function("document.getElementById('app').dataset.state === 'ready'")
-            page.wait_for_function("window.nnplay.store.get('lastForward')")
-            page.evaluate("performance.clearMeasures('stroke-to-maps')")
-            box = page.locator("canvas.pad").bounding_box()
-            for i in range(args.strokes):
-                if i % 5 == 0:
-                    page.keyboard.press("c")
-                x0 = box["x"] + box["width"] * (0.2 + 0.12 * (i % 5))
-                page.mouse.move(x0, box["y"] + box["height"] * 0.15)
-                page.mouse.down()
-                page.mouse.move(x0 + 20, box["y"] + box["height"] * 0.85, steps=12)
-                page.mouse.up()
-                page.wait_for_function(
-                    "() => window.nnplay.store.get('lastForward').input"
-                    " === window.nnplay.store.get('input')"
-                )
-                page.wait_for_timeout(50)
-            durations = page.evaluate(
-                "performance.getEntriesByName('stroke-to-maps').map(e => e.duration)"
+    with browser_page(f"/?{SMALL}", 1280, 720) as page:
+        page.wait_for_function("document.getElementById('app').dataset.state === 'ready'")
+        page.wait_for_function("window.nnplay.store.get('lastForward')")
+        page.evaluate("performance.clearMeasures('stroke-to-maps')")
+        box = page.locator("canvas.pad").bounding_box()
+        for i in range(args.strokes):
+            if i % 5 == 0:
+                page.keyboard.press("c")
+            x0 = box["x"] + box["width"] * (0.2 + 0.12 * (i % 5))
+            page.mouse.move(x0, box["y"] + box["height"] * 0.15)
+            page.mouse.down()
+            page.mouse.move(x0 + 20, box["y"] + box["height"] * 0.85, steps=12)
+            page.mouse.up()
+            page.wait_for_function(
+                "() => window.nnplay.store.get('lastForward').input"
+                " === window.nnplay.store.get('input')"
             )
-            layers = page.evaluate("window.nnplay.store.get('lastForward').layers.length")
-            parts = {
-                name: page.evaluate(f"performance.getEntriesByName('{name}').map(e => e.duration)")
-                for name in ("forward-queued", "forward-request", "forward-views")
-            }
-            reply_work = page.evaluate(REPLY_WORK)
+            page.wait_for_timeout(50)
+        durations = page.evaluate(
+            "performance.getEntriesByName('stroke-to-maps').map(e => e.duration)"
+        )
+        layers = page.evaluate("window.nnplay.store.get('lastForward').layers.length")
+        parts = {
+            name: page.evaluate(f"performance.getEntriesByName('{name}').map(e => e.duration)")
+            for name in ("forward-queued", "forward-request", "forward-views")
+        }
+        reply_work = page.evaluate(REPLY_WORK)
 
-            if args.throttle != 1:
-                cdp = page.context.new_cdp_session(page)
-                cdp.send("Emulation.setCPUThrottlingRate", {"rate": args.throttle})
-            page.evaluate(WATCH)
-            if args.frame_gaps:
-                page.evaluate(FRAME_GAPS)
-            page.wait_for_timeout(500)
-            page.evaluate("window.__longtasks = []; window.__gaps = []; window.__frames = []")
-            trace_path = Path(tempfile.mkdtemp(prefix="nnplay-trace-")) / "epoch.json"
-            if args.trace:
-                browser.start_tracing(
-                    page=page,
-                    path=str(trace_path),
-                    categories=[
-                        "disabled-by-default-devtools.timeline",
-                        "devtools.timeline",
-                        "v8",
-                    ],
-                )
-            started = time.perf_counter()
-            for e in range(args.epochs):
-                page.get_by_role("button", name="+1 epoch").click()
-                # Polled every 100 ms, not at every animation frame (Playwright's default): a
-                # poll per frame would make the renderer draw 60 frames a second by itself.
-                page.wait_for_function(
-                    f"window.nnplay.store.get('epoch') >= {e + 1}"
-                    " && !window.nnplay.store.get('training')",
-                    timeout=600_000,
-                    polling=100,
-                )
-            seconds = time.perf_counter() - started
-            if args.trace:
-                browser.stop_tracing()
-            tasks = page.evaluate("window.__longtasks")
-            gaps = page.evaluate("window.__gaps")
-            frames = page.evaluate("window.__frames")
-            steps = page.evaluate("window.nnplay.store.get('batchLosses').length")
-            browser.close()
-    finally:
-        server.stop()
+        if args.throttle != 1:
+            cdp = page.context.new_cdp_session(page)
+            cdp.send("Emulation.setCPUThrottlingRate", {"rate": args.throttle})
+        page.evaluate(WATCH)
+        if args.frame_gaps:
+            page.evaluate(FRAME_GAPS)
+        page.wait_for_timeout(500)
+        page.evaluate("window.__longtasks = []; window.__gaps = []; window.__frames = []")
+        trace_path = Path(tempfile.mkdtemp(prefix="nnplay-trace-")) / "epoch.json"
+        if args.trace:
+            page.context.browser.start_tracing(
+                page=page,
+                path=str(trace_path),
+                categories=[
+                    "disabled-by-default-devtools.timeline",
+                    "devtools.timeline",
+                    "v8",
+                ],
+            )
+        started = time.perf_counter()
+        for e in range(args.epochs):
+            page.get_by_role("button", name="+1 epoch").click()
+            # Polled every 100 ms, not at every animation frame (Playwright's default): a
+            # poll per frame would make the renderer draw 60 frames a second by itself.
+            page.wait_for_function(
+                f"window.nnplay.store.get('epoch') >= {e + 1}"
+                " && !window.nnplay.store.get('training')",
+                timeout=600_000,
+                polling=100,
+            )
+        seconds = time.perf_counter() - started
+        if args.trace:
+            page.context.browser.stop_tracing()
+        tasks = page.evaluate("window.__longtasks")
+        gaps = page.evaluate("window.__gaps")
+        frames = page.evaluate("window.__frames")
+        steps = page.evaluate("window.nnplay.store.get('batchLosses').length")
 
     durations.sort()
     p90 = durations[int(0.9 * (len(durations) - 1))]

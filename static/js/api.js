@@ -102,6 +102,16 @@ export class ApiError extends Error {
   }
 }
 
+/** What a refused reply says: its JSON `detail` (or the whole JSON), else its status text. */
+export async function replyDetail(response) {
+  try {
+    const j = await response.json();
+    return j.detail ?? j;
+  } catch {
+    return response.statusText; // not JSON
+  }
+}
+
 async function request(method, path, body, { raw = false, signal } = {}) {
   const init = { method, signal, headers: {} };
   if (body instanceof FormData || body instanceof Blob) init.body = body;
@@ -110,16 +120,7 @@ async function request(method, path, body, { raw = false, signal } = {}) {
     init.body = JSON.stringify(body);
   }
   const response = await fetch(path, init);
-  if (!response.ok) {
-    let detail = response.statusText;
-    try {
-      const j = await response.json();
-      detail = j.detail ?? j;
-    } catch {
-      /* not JSON */
-    }
-    throw new ApiError(response.status, detail);
-  }
+  if (!response.ok) throw new ApiError(response.status, await replyDetail(response));
   if (raw) return response;
   if (response.status === 204) return null;
   return response.json();

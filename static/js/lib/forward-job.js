@@ -3,7 +3,7 @@
 // then hand the decoded reply back with the list of buffers to *transfer* (moved, not copied).
 // Pure apart from the `fetch` it is given; tests/js/forward-job.test.mjs runs it with a fake.
 
-import { decodeForward, pixelsField } from "../api.js";
+import { decodeForward, pixelsField, replyDetail } from "../api.js";
 
 /**
  * The JSON body of POST .../forward for `payload`: {pixels: Uint8Array, width, height},
@@ -35,14 +35,7 @@ export async function runForwardJob({ id, path, payload }, fetchFn) {
   try {
     const response = await fetchFn(path, { method: "POST", headers: { "content-type": "application/json" }, body: forwardBody(payload) });
     if (!response.ok) {
-      let detail = response.statusText;
-      try {
-        const j = await response.json();
-        detail = j.detail ?? j;
-      } catch {
-        /* not JSON */
-      }
-      return [{ id, error: { status: response.status, detail } }, []];
+      return [{ id, error: { status: response.status, detail: await replyDetail(response) } }, []];
     }
     const reply = decodeForward(await response.json());
     return [{ id, reply }, transferList(reply)];
