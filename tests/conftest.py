@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -34,3 +35,16 @@ def pg_url() -> Iterator[str]:
 def pg_database(pg_url: str) -> str:
     """URL of a new, empty database of its own for one test."""
     return pg.fresh_database()
+
+
+CLUSTER_TESTS = Path(__file__).parent / "cluster"
+
+
+def pytest_ignore_collect(collection_path: Path, config: pytest.Config) -> bool | None:
+    """tests/cluster is collected only when the cluster tests are asked for (``-m cluster``,
+    their own step of .ci/run, after ``pip install -e '.[cluster]'``): a plain ``pytest`` on
+    a machine without Ray collects everything else (they are deselected there anyway)."""
+    if collection_path != CLUSTER_TESTS:
+        return None
+    wanted = config.getoption("markexpr").replace("not cluster", "")
+    return "cluster" not in wanted
