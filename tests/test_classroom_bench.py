@@ -4,6 +4,7 @@ REST handling) on fakes of the HTTP layer: nothing here starts a server or times
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import json
 import math
 import time
@@ -16,6 +17,13 @@ from bench.classroom_report import moved_or_failed, student_recovery, summarize
 from bench.client import percentile
 from bench.student import Event, SessionLost, Student, StudentConfig, StudentRecord, Unavailable
 from bench.student_ledger import SessionLedger
+
+
+def run_apart(scenario):  # type: ignore[no-untyped-def]
+    """``asyncio.run(scenario())`` in a thread of its own: after the browser tests, Playwright's
+    sync API leaves an event loop running in the main thread."""
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, scenario()).result()
 
 
 def state(epoch: int, step: int, losses: dict[int, float]) -> dict:
@@ -93,7 +101,7 @@ def test_requests_go_round_robin_and_a_404_is_a_lost_session() -> None:
                 await student.forward(0)
             return student
 
-    student = asyncio.run(scenario())
+    student = run_apart(scenario)
     assert hosts == ["a", "b"]
     assert student.ledger is None
     assert [(sid, why.split(":")[0]) for _, sid, why in student.record.lost] == [
@@ -122,7 +130,7 @@ def test_a_5xx_or_a_refused_connection_is_unavailable_not_lost() -> None:
                     await student.forward(0)
             return student
 
-    student = asyncio.run(scenario())
+    student = run_apart(scenario)
     assert student.record.lost == [] and student.ledger is not None
     assert [(e.ok, e.detail) for e in student.record.events[1:]] == [
         (False, "503"), (False, "ConnectError")]
@@ -141,7 +149,7 @@ def test_a_reload_whose_state_lost_history_is_a_lost_session() -> None:
                 await student.reload()
             return student
 
-    student = asyncio.run(scenario())
+    student = run_apart(scenario)
     assert "epoch 1 missing" in student.record.lost[0][2]
 
 

@@ -82,7 +82,7 @@ def test_typed_4x4_input_and_3x3_kernel_give_the_2x2_map(page: Page, console_err
     expect(page.locator("#banner")).to_contain_text("your values are set", timeout=15_000)
     page.wait_for_function(
         "() => { const f = window.nnplay.store.get('lastForward');"
-        " return f && Math.round(f.layers[0].output.data[1]) === -192; }", timeout=15_000)
+        " return f && Math.round(f.layers[0].output.data[1]) === -192; }", timeout=60_000)
     conv = page.evaluate("Array.from(window.nnplay.store.get('lastForward').layers[0].output.data)")
     assert [round(v, 4) for v in conv] == [29, -192, -35, -22]
 
@@ -100,7 +100,7 @@ def test_typed_4x4_input_and_3x3_kernel_give_the_2x2_map(page: Page, console_err
     page.get_by_label("input row 4 column 4").fill("-5")
     page.wait_for_function(
         "() => { const f = window.nnplay.store.get('lastForward');"
-        " return f && Math.round(f.layers[0].output.data[3]) === -122; }", timeout=15_000)
+        " return f && Math.round(f.layers[0].output.data[3]) === -122; }", timeout=60_000)
     # a box that is not a number is marked and nothing is sent
     page.get_by_label("input row 1 column 1").fill("abc")
     expect(page.get_by_label("input row 1 column 1")).to_have_attribute("aria-invalid", "true")

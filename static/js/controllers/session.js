@@ -136,6 +136,8 @@ export function createSessionController(store, options = {}) {
             losses = null;
           }
           progress = null;
+          // after a rewind the page shows an earlier state: notes about the later one go
+          if (m.cmd === "rewind") patch.status = null;
           feed({ type: "done", seq: m.seq }); // may start a play that was waiting for it
           if (!controls(machine).training) patch.progress = null;
           forward?.refresh();
