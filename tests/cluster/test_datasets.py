@@ -36,6 +36,17 @@ def mapping_of(address: int) -> tuple[str, int]:
     raise LookupError(f"{address:#x} is not mapped")
 
 
+def can_be_written(array: Any) -> bool:
+    """Whether ``array`` can be made writeable (an array read from the object store cannot:
+    it views read-only shared memory; one built in the process merely has the flag off)."""
+    try:
+        array.flags.writeable = True
+    except ValueError:
+        return False
+    array.flags.writeable = False
+    return True
+
+
 def where_its_data_is(session: Session) -> dict[str, Any]:
     """Where the session's training images live, whether they can be written, and the ref
     the holder gives for its split (run in the session's actor)."""
@@ -43,13 +54,7 @@ def where_its_data_is(session: Session) -> dict[str, Any]:
     images, labels = session.data.train.images, session.data.train.labels
     split = session.settings.split
     key = ("mnist", session.settings.dataset_size, (split.train, split.val, split.test), 28)
-    writable = []
-    for array in (images, labels):
-        try:
-            array.flags.writeable = True
-            writable.append(True)
-        except ValueError:
-            writable.append(False)
+    writable = [can_be_written(images), can_be_written(labels)]
     file, at = mapping_of(images.__array_interface__["data"][0])
     return {"pid": os.getpid(), "file": file, "at": at, "writable": writable,
             "ref": ray_datasets.split_ref(key).hex(),
@@ -86,3 +91,40 @@ def test_sessions_on_one_node_share_their_dataset_through_the_object_store(
     split = SMALL.split
     assert ("mnist", 300, (split.train, split.val, split.test), 28) in ray.get(
         holder.held.remote())
+
+
+def checksum(session: Session) -> dict[str, Any]:
+    """A training step on the session's data, then its images' sum, the ref the holder now
+    gives for its split and whether the images can be written (run in its actor)."""
+    session.step_events("batches")
+    assert session.data is not None
+    images = session.data.train.images
+    split = session.settings.split
+    key = ("mnist", session.settings.dataset_size, (split.train, split.val, split.test), 28)
+    return {"sum": float(images.sum(dtype="float64")), "writeable": can_be_written(images),
+            "ref": ray_datasets.split_ref(key).hex()}
+
+
+def test_a_dead_holder_is_replaced_and_its_sessions_keep_their_data(
+        cluster: LocalCluster, store_target: str) -> None:
+    """The holder dies (as with its node): Ray restarts it, empty; a new session's split is
+    built and put again, and a session that had the old object goes on training on it."""
+    rt = RayRuntime(Settings(store=store_target, ray_address=cluster.address,
+                             session_idle_seconds=300.0, session_cpus=0.1))
+    small = TrainSettings(dataset_size=500, batch_size=50)  # a split no other test asked for
+
+    async def scenario() -> tuple[dict[str, Any], dict[str, Any], dict[str, Any]]:
+        first = (await rt.create(None, small))["id"]
+        before = await rt.call(first, checksum)
+        ray.kill(ray.get_actor(ray_datasets.HOLDER, namespace=NAMESPACE), no_restart=False)
+        second = (await rt.create(None, small))["id"]
+        fresh = await rt.call(second, checksum)
+        after = await rt.call(first, checksum)
+        for sid in (first, second):
+            await rt.delete(sid)
+        return before, fresh, after
+
+    before, fresh, after = asyncio.run(scenario())
+    assert not before["writeable"] and not fresh["writeable"] and not after["writeable"]
+    assert fresh["ref"] != before["ref"], "the restarted holder should have put it again"
+    assert fresh["sum"] == before["sum"] == after["sum"]
