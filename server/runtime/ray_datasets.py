@@ -31,7 +31,7 @@ from server.sessions.data import SPLITS, SplitData
 
 HOLDER = "nnplay-datasets"
 HELD = 16  # splits whose refs the holder keeps (distinct sizes, split fractions, sides)
-GET_SECONDS = 120.0  # a split's arrays reach an actor within this (built, pulled to its node)
+GET_SECONDS = 60.0  # a split's arrays reach an actor within this (built, pulled to its node)
 ATTEMPTS = 2
 log = logging.getLogger(__name__)
 
