@@ -25,6 +25,7 @@ from threadpoolctl import threadpool_limits
 
 from server.config import Settings
 from server.persist.session_store import is_postgres_url, open_store
+from server.runtime import ray_datasets
 from server.runtime.session_host import SessionHost
 from server.runtime.train_loop import TrainControl, TrainOrder
 from server.sessions.session import Session
@@ -63,6 +64,7 @@ class SessionActor:
     def __init__(self, session_id: str, store_target: str, limits: Settings,
                  idle_seconds: float) -> None:
         threadpool_limits(limits=1, user_api="blas")  # many sessions share a node's cores
+        ray_datasets.install()  # built-in datasets from the object store, one copy a node
         self.host = SessionHost(session_id, actor_store(store_target), limits, idle_seconds)
         self._me = ray.get_runtime_context().current_actor
         self._asked = threading.Event()  # a leave call is on its way

@@ -6,6 +6,11 @@ drawn, and both built-in datasets split, with ``DATA_SEED`` (the default seed, 0
 session's seed sets its initial weights and the order of its batches but not its data (a
 20,000-image set is built once, not once per seed). Own samples and the lab's points are split
 afresh for each session, with its seed.
+
+Where a built-in split comes from is a hook: :func:`make_builtin` builds it here, unless a
+runtime has set another source (:func:`set_builtin_source`; on Ray, the cluster's object
+store, one copy per node shared by every session actor: ``server/runtime/ray_datasets.py``).
+A source returns the same arrays :func:`make_builtin` would, read-only.
 """
 
 from __future__ import annotations
@@ -13,6 +18,7 @@ from __future__ import annotations
 import threading
 import weakref
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -100,7 +106,9 @@ def load_planar(settings: TrainSettings, input_shape: tuple[int, ...]) -> SplitD
                      parts["test"], PlanarSplit(data, names, index))
 
 
-Key = tuple[str, int | None, tuple[float, float, float], int]
+Key = tuple[str, int | None, tuple[float, float, float], int]  # name, size, fractions, side
+Source = Callable[[str, int | None, tuple[float, float, float], int], SplitData]
+_source: Source | None = None  # None: make_builtin, in this process
 _shared: weakref.WeakValueDictionary[Key, SplitData] = weakref.WeakValueDictionary()
 _recent: OrderedDict[Key, SplitData] = OrderedDict()
 _lock = threading.Lock()
@@ -113,6 +121,16 @@ def alive_splits() -> list[SplitData]:
         return list(_shared.values())
 
 
+def set_builtin_source(source: Source | None) -> None:
+    """Build built-in splits with ``source(name, size, fractions, side)`` from now on (None:
+    :func:`make_builtin`, the default); forgets the splits cached so far."""
+    global _source
+    with _lock:
+        _source = source
+        _shared.clear()
+        _recent.clear()
+
+
 def _builtin(name: str, size: int | None, fractions: tuple[float, float, float],
              side: int) -> SplitData:
     """One SplitData per distinct (dataset, size, split, side) while any session uses it
@@ -121,7 +139,7 @@ def _builtin(name: str, size: int | None, fractions: tuple[float, float, float],
     with _lock:
         found = _shared.get(key)
         if found is None:
-            found = _shared[key] = _make(*key)
+            found = _shared[key] = (_source or make_builtin)(*key)
         _recent[key] = found
         _recent.move_to_end(key)
         while len(_recent) > RECENT:
@@ -129,8 +147,10 @@ def _builtin(name: str, size: int | None, fractions: tuple[float, float, float],
         return found
 
 
-def _make(name: str, size: int | None, fractions: tuple[float, float, float],
-          side: int) -> SplitData:
+def make_builtin(name: str, size: int | None, fractions: tuple[float, float, float],
+                 side: int) -> SplitData:
+    """Build the built-in split ``key`` here: MNIST (the first ``size`` shipped digits) or
+    ``size`` shapes of ``side`` pixels, split with ``DATA_SEED``; arrays read-only."""
     if name == "mnist":
         base = mnist.load_shipped()
         if size is not None and size < len(base):
