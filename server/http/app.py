@@ -63,6 +63,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             yield
         finally:
             sweeper.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await sweeper
+            runtime.close()  # the store's connections (PostgreSQL: the front end's pool)
 
     app = FastAPI(title="nnplay", version=__version__, lifespan=lifespan,
                   docs_url=None, redoc_url=None)  # /docs is served from static/vendor
