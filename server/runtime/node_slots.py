@@ -93,13 +93,13 @@ class NodeSlots:
     def _gate_lock(self, deadline: float | None) -> int | None:
         """An fd holding the gate (blocking in the kernel when there is no deadline)."""
         if deadline is None:
-            fd = self._open(self._gate)
+            gate = self._open(self._gate)
             try:
-                fcntl.flock(fd, fcntl.LOCK_EX)
+                fcntl.flock(gate, fcntl.LOCK_EX)
             except BaseException:
-                os.close(fd)
+                os.close(gate)
                 raise
-            return fd
+            return gate
         while (fd := self._try(self._gate)) is None:
             if time.monotonic() >= deadline:
                 return None
