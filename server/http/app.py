@@ -54,20 +54,35 @@ async def _expire_forever(runtime: SessionRuntime, every: float) -> None:
 def create_app(settings: Settings | None = None) -> FastAPI:
     """Build the app for ``settings`` (defaults: per-user data dir)."""
     settings = settings or Settings()
-    runtime = open_runtime(settings)  # in this process, or on Ray (--ray)
+    running = [0]  # lifespans running now (test clients may overlap them)
+    closed: list[SessionRuntime] = []  # the runtimes closed by a lifespan's end
 
     @contextlib.asynccontextmanager
-    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        """The idle sweep while the app serves; when the last lifespan ends (the server
+        shuts down) the runtime is closed (its store's connections). An app started again
+        (test clients do) opens a new runtime over the same store."""
+        if app.state.runtime in closed:
+            app.state.runtime = open_runtime(settings)
+        running[0] += 1
+        runtime = app.state.runtime
         sweeper = asyncio.create_task(_expire_forever(runtime, settings.expiry_interval_seconds))
         try:
             yield
         finally:
             sweeper.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await sweeper
+            running[0] -= 1
+            if running[0] == 0:
+                closed.append(runtime)
+                runtime.close()
 
     app = FastAPI(title="nnplay", version=__version__, lifespan=lifespan,
                   docs_url=None, redoc_url=None)  # /docs is served from static/vendor
     app.state.settings = settings
-    app.state.runtime = runtime  # where sessions live: the routes' one way to them
+    app.state.runtime = open_runtime(settings)  # in this process, or on Ray (--ray): where
+    #                                             sessions live, the routes' one way to them
     error_handlers.install(app)
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_upload_bytes,
                        max_json_bytes=settings.max_json_bytes)

@@ -107,8 +107,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         "--training-threads",
         type=int,
         default=Settings.training_threads,
-        help="training steps run at once across all sessions; forwards never wait for them "
-        f"(default {Settings.training_threads})",
+        help="training steps run at once across all sessions (with --ray: on each node); "
+        f"forwards never wait for them (default {Settings.training_threads})",
     )
     parser.add_argument(
         "--blas-threads",

@@ -26,6 +26,7 @@ from threadpoolctl import threadpool_limits
 from server.config import Settings
 from server.persist.session_store import is_postgres_url, open_store
 from server.runtime import ray_datasets
+from server.runtime.node_slots import NodeSlots, node_directory
 from server.runtime.session_host import SessionHost
 from server.runtime.train_loop import TrainControl, TrainOrder
 from server.sessions.session import Session
@@ -52,6 +53,12 @@ def actor_store(target: str) -> Any:
     return open_store(target)
 
 
+def node_slots(count: int) -> NodeSlots:
+    """This node's training slots (``--training-threads`` of them), shared by the session
+    actors of the node: training steps and heavy jobs take one, forwards never do."""
+    return NodeSlots(node_directory(ray.get_runtime_context().get_node_id()), count)
+
+
 def actor_name(session_id: str) -> str:
     """The actor's name: a digest of the id, so that listing the cluster's actors does not
     list the ids (an id is what gives access to its session)."""
@@ -65,7 +72,8 @@ class SessionActor:
                  idle_seconds: float) -> None:
         threadpool_limits(limits=1, user_api="blas")  # many sessions share a node's cores
         ray_datasets.install()  # built-in datasets from the object store, one copy a node
-        self.host = SessionHost(session_id, actor_store(store_target), limits, idle_seconds)
+        self.host = SessionHost(session_id, actor_store(store_target), limits, idle_seconds,
+                                slot=node_slots(limits.training_threads).slot)
         self._me = ray.get_runtime_context().current_actor
         self._asked = threading.Event()  # a leave call is on its way
         threading.Thread(target=self._watch_idle, name="idle", daemon=True).start()

@@ -8,6 +8,8 @@ and knows nothing of Ray, so what an actor does can be tested without a cluster.
 - runs jobs on it under its lock, saving when asked (``run``); a training step
   (``run(step=True)``) first lets every waiting job through, so a forward waits at most one
   batch and never loses the lock to the next step; runs trains (``train``, leased);
+- holds one of its node's training slots (``slot``, ``node_slots``) for each training step
+  and heavy job, never for a forward: a machine's sessions train ``--training-threads`` at once;
 - tells, through ``idle_seconds``, when it has been unused long enough to leave; ``leave``
   then saves it a last time and refuses every later job (the actor exits; the next use anywhere
   starts a fresh host from the store).
@@ -27,7 +29,7 @@ from server.errors import ApiError, SessionUnloadable, not_found
 from server.persist import model_file
 from server.runtime.live_session import LiveSession
 from server.runtime.train_leases import TrainLeases
-from server.runtime.train_loop import Output, TrainControl, TrainOrder, train_command
+from server.runtime.train_loop import Output, TrainControl, TrainOrder, position, train_command
 from server.sessions import saving
 from server.sessions.model_files import from_model_file
 from server.sessions.session import Session
@@ -42,14 +44,6 @@ STEP_YIELD_SECONDS = 1.0  # a training step waits at most this long for waiting 
 _END = object()
 
 
-def position(session: Session) -> dict[str, int]:
-    """Where its training stands: completed epochs and steps taken."""
-    training = session.training
-    if training is None:
-        return {"epoch": 0, "step": 0}
-    return {"epoch": training.trainer.epoch, "step": training.trainer.global_step}
-
-
 class SessionLeft(Exception):
     """The host has left (idle) or is leaving: run the job on the next host instead."""
 
@@ -58,8 +52,11 @@ class SessionHost:
     """One session, its lock, a priority gate for training steps, and its idle clock."""
 
     def __init__(self, session_id: str, store: Any, limits: Settings, idle_seconds: float,
-                 clock: Callable[[], float] = time.monotonic) -> None:
+                 clock: Callable[[], float] = time.monotonic,
+                 slot: Callable[[], contextlib.AbstractContextManager[Any]] = contextlib.nullcontext
+                 ) -> None:
         self.id = session_id
+        self.slot = slot  # held by each training step and heavy job (the node's slots)
         self.store = store
         self.limits = limits
         self.idle_limit = idle_seconds
@@ -141,28 +138,31 @@ class SessionHost:
     @contextlib.contextmanager
     def locked(self, step: bool = False) -> Iterator[Session]:
         """The session under its lock. A training ``step`` first waits (a second at most)
-        until no other job is waiting for the lock, so those go first."""
+        until no other job is waiting for the lock, so those go first, then takes one of
+        the node's training slots (before the lock: a forward never waits for a slot)."""
         live = self.present()
-        if step:
-            with self._gate:
-                self._gate.wait_for(lambda: self._waiting == 0,
-                                    timeout=self.step_yield_seconds)
-            live.lock.acquire()
-        else:
-            with self._gate:
-                self._waiting += 1
-            try:
-                live.lock.acquire()
-            finally:
+        with contextlib.ExitStack() as slot:
+            if step:
                 with self._gate:
-                    self._waiting -= 1
-                    self._gate.notify_all()
-        try:
-            if self.left:
-                raise SessionLeft(self.id)
-            yield self.present().resident_session()
-        finally:
-            live.lock.release()
+                    self._gate.wait_for(lambda: self._waiting == 0,
+                                        timeout=self.step_yield_seconds)
+                slot.enter_context(self.slot())
+                live.lock.acquire()
+            else:
+                with self._gate:
+                    self._waiting += 1
+                try:
+                    live.lock.acquire()
+                finally:
+                    with self._gate:
+                        self._waiting -= 1
+                        self._gate.notify_all()
+            try:
+                if self.left:
+                    raise SessionLeft(self.id)
+                yield self.present().resident_session()
+            finally:
+                live.lock.release()
 
     def run(self, job: Callable[[Session], T], save: bool = False, step: bool = False) -> T:
         """``job(session)`` under the lock; saved when ``save`` (else only the last input

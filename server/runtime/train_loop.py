@@ -38,6 +38,14 @@ Run = Callable[[Callable[[Session], Any], bool], Any]  # run(job, save) under th
 Frames = tuple[list[bytes], dict[str, Any]]
 
 
+def position(session: Session) -> dict[str, int]:
+    """Where its training stands: completed epochs and steps taken."""
+    training = session.training
+    if training is None:
+        return {"epoch": 0, "step": 0}
+    return {"epoch": training.trainer.epoch, "step": training.trainer.global_step}
+
+
 @dataclass(frozen=True)
 class TrainOrder:
     """What a ``train`` command asks: ``count`` of ``unit``; ``grid``: the lab's heat maps

@@ -40,7 +40,10 @@ schema = schemathesis.openapi.from_asgi("/openapi.json", APP, config=CONFIG)
 
 
 def _new_session() -> str:
-    reply = CLIENT.post("/api/sessions", json={"settings": {"dataset_size": 200}})
+    # Within a lifespan of its own: schemathesis ends the app's lifespan after each test
+    # (which closes its runtime); a new lifespan opens a new one over the same store.
+    with CLIENT:
+        reply = CLIENT.post("/api/sessions", json={"settings": {"dataset_size": 200}})
     assert reply.status_code == 201, reply.text
     return str(reply.json()["id"])
 
@@ -54,7 +57,9 @@ def _remove_data_dir():
 
 
 SESSION = _new_session()
-CLIENT.post(f"/api/sessions/{SESSION}/forward", json={"sample": {"split": "val", "index": 0}})
+with CLIENT:
+    CLIENT.post(f"/api/sessions/{SESSION}/forward",
+                json={"sample": {"split": "val", "index": 0}})
 
 
 @schema.parametrize()

@@ -1,0 +1,121 @@
+"""Training slots shared by every session actor of one machine (a Ray node).
+
+Ray's ``num_cpus`` only books CPUs: it does not limit them. Each session actor is a process
+that trains as fast as it can, so on a node of 2 cores with 8 training actors a forward (a
+stroke) would queue in the OS behind 8 trainers. In one process ``--training-threads`` bounds
+how many train at once; :class:`NodeSlots` is that bound across the processes of a node: a
+training step (or other ``heavy`` job) takes one of ``count`` slots, forwards never do.
+
+A slot is an exclusive ``flock`` on one of ``count`` files in a per-node directory (named after
+the Ray node id, under the system temp dir). ``flock`` belongs to the open file, so two threads
+of one process contend too, and the kernel releases it when its process dies: a killed actor
+never keeps a slot. A waiter first takes the directory's ``gate`` lock (the kernel queues the
+others there, in order), then polls the slots alone until one is free.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import os
+import re
+import tempfile
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+POLL_SECONDS = 0.0005  # the gate holder looks again this soon (doubling up to 8 ms)
+
+
+def node_directory(node_id: str) -> Path:
+    """The slot directory of the node ``node_id`` (a hex Ray node id)."""
+    safe = re.sub(r"[^0-9A-Za-z]", "", node_id)[:32] or "node"
+    return Path(tempfile.gettempdir()) / f"nnplay-slots-{safe}"
+
+
+class NodeSlots:
+    """``count`` slots in ``directory`` (created if missing), shared by every process that
+    opens the same directory with the same count."""
+
+    def __init__(self, directory: Path, count: int) -> None:
+        if count < 1:
+            raise ValueError("count: at least one slot")
+        self.directory = Path(directory)
+        self.count = count
+        self.directory.mkdir(mode=0o700, parents=True, exist_ok=True)
+        self._gate = self.directory / "gate"
+        self._slots = [self.directory / f"slot-{i}" for i in range(count)]
+
+    def _open(self, path: Path) -> int:
+        return os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+
+    def _try(self, path: Path) -> int | None:
+        """An fd holding ``path``'s lock, or None when another holds it."""
+        fd = self._open(path)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            os.close(fd)
+            return None
+        except BaseException:
+            os.close(fd)
+            raise
+        return fd
+
+    def _free_slot(self) -> int | None:
+        for path in self._slots:
+            fd = self._try(path)
+            if fd is not None:
+                return fd
+        return None
+
+    def acquire(self, timeout: float | None = None) -> int | None:
+        """A slot (an fd to pass to :meth:`release`); None when none came free within
+        ``timeout`` seconds (None: wait as long as it takes)."""
+        fd = self._free_slot()
+        if fd is not None or timeout == 0:
+            return fd
+        deadline = None if timeout is None else time.monotonic() + timeout
+        gate = self._gate_lock(deadline)
+        if gate is None:
+            return None
+        try:
+            pause = POLL_SECONDS
+            while (fd := self._free_slot()) is None:
+                if deadline is not None and time.monotonic() >= deadline:
+                    return None
+                time.sleep(pause)
+                pause = min(pause * 2, 0.008)
+            return fd
+        finally:
+            os.close(gate)  # closing the fd releases its lock
+
+    def _gate_lock(self, deadline: float | None) -> int | None:
+        """An fd holding the gate (blocking in the kernel when there is no deadline)."""
+        if deadline is None:
+            gate = self._open(self._gate)
+            try:
+                fcntl.flock(gate, fcntl.LOCK_EX)
+            except BaseException:
+                os.close(gate)
+                raise
+            return gate
+        while (fd := self._try(self._gate)) is None:
+            if time.monotonic() >= deadline:
+                return None
+            time.sleep(POLL_SECONDS)
+        return fd
+
+    @staticmethod
+    def release(fd: int) -> None:
+        os.close(fd)
+
+    @contextlib.contextmanager
+    def slot(self) -> Iterator[None]:
+        """Hold one slot for the ``with`` block (waiting for one as long as it takes)."""
+        fd = self.acquire()
+        assert fd is not None
+        try:
+            yield
+        finally:
+            self.release(fd)

@@ -1,0 +1,128 @@
+"""A node's training slots (server.runtime.node_slots, no Ray): one slot is held by one
+holder at a time, across threads and processes; a killed holder's slot is free again; a
+SessionHost takes a slot for a training step and heavy job, never for a forward."""
+
+from __future__ import annotations
+
+import contextlib
+import subprocess
+import sys
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from server.config import PROJECT_ROOT, Settings
+from server.persist.sqlite_store import SqliteStore
+from server.runtime.node_slots import NodeSlots, node_directory
+from server.runtime.session_host import SessionHost
+from server.sessions.ids import new_session_id
+from server.sessions.settings import TrainSettings
+
+SMALL = TrainSettings(dataset_size=300, batch_size=50)
+HOLDER = """
+import sys, time
+from pathlib import Path
+from server.runtime.node_slots import NodeSlots
+slots = NodeSlots(Path(sys.argv[1]), 1)
+fd = slots.acquire()
+print("held", flush=True)
+time.sleep(600)
+"""
+
+
+@contextlib.contextmanager
+def held_elsewhere(directory: Path) -> Iterator[subprocess.Popen[str]]:
+    """Another process holding the one slot of ``directory`` (killed on leaving)."""
+    proc = subprocess.Popen([sys.executable, "-c", HOLDER, str(directory)], cwd=PROJECT_ROOT,
+                            stdout=subprocess.PIPE, text=True)
+    try:
+        assert proc.stdout is not None and proc.stdout.readline().strip() == "held"
+        yield proc
+    finally:
+        proc.kill()
+        proc.wait()
+
+
+def test_one_slot_is_held_by_one_thread_at_a_time(tmp_path: Path) -> None:
+    slots = NodeSlots(tmp_path, 1)
+    first = slots.acquire()
+    assert first is not None
+    assert slots.acquire(timeout=0) is None  # even in the same thread: another open file
+    got: list[int | None] = []
+    waiter = threading.Thread(target=lambda: got.append(slots.acquire()))
+    waiter.start()
+    slots.release(first)
+    waiter.join(60)
+    assert got and got[0] is not None
+    assert slots.acquire(timeout=0) is None
+    slots.release(got[0])
+    again = slots.acquire(timeout=0)
+    assert again is not None
+    slots.release(again)
+
+
+def test_n_slots_admit_n_holders(tmp_path: Path) -> None:
+    slots = NodeSlots(tmp_path, 2)
+    held = [slots.acquire(timeout=0), slots.acquire(timeout=0)]
+    assert None not in held
+    assert slots.acquire(timeout=0) is None
+    assert slots.acquire(timeout=0.05) is None  # waits, then gives up
+    for fd in held:
+        slots.release(fd)  # type: ignore[arg-type]
+
+
+def test_a_killed_holder_frees_its_slot(tmp_path: Path) -> None:
+    slots = NodeSlots(tmp_path, 1)
+    with held_elsewhere(tmp_path) as holder:
+        assert slots.acquire(timeout=0) is None
+        holder.kill()
+        holder.wait()
+        fd = slots.acquire(timeout=60)
+    assert fd is not None
+    slots.release(fd)
+
+
+def test_a_node_directory_is_named_after_the_node() -> None:
+    one, other = node_directory("ab12" * 14), node_directory("cd34" * 14)
+    assert one != other and one.parent == other.parent
+    assert node_directory("../../etc").parent == one.parent  # no way out of the temp dir
+
+
+class CountingSlot:
+    def __init__(self) -> None:
+        self.taken = 0
+
+    @contextlib.contextmanager
+    def __call__(self) -> Iterator[None]:
+        self.taken += 1
+        yield
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> SqliteStore:
+    return SqliteStore(tmp_path / "s.sqlite3")
+
+
+def test_a_training_step_takes_a_slot_and_a_forward_does_not(store: SqliteStore) -> None:
+    slot = CountingSlot()
+    host = SessionHost(new_session_id(), store, Settings(), 60, slot=slot)
+    host.create(None, SMALL)
+    host.run(lambda s: s.state())
+    assert slot.taken == 0
+    host.run(lambda s: s.step_events("batches"), save=True, step=True)
+    assert slot.taken == 1
+    assert list(host.items(lambda s: iter([1, 2]), step=True)) == [1, 2]
+    assert slot.taken == 1 + 4  # the start, then each next (two items, then the end)
+
+
+def test_a_forward_runs_while_another_process_holds_the_only_slot(
+        store: SqliteStore, tmp_path: Path) -> None:
+    slots = NodeSlots(tmp_path / "slots", 1)
+    host = SessionHost(new_session_id(), store, Settings(), 60, slot=slots.slot)
+    host.create(None, SMALL)
+    with held_elsewhere(tmp_path / "slots"):
+        assert host.run(lambda s: s.state())["step"] == 0
+    host.run(lambda s: s.step_events("batches"), save=True, step=True)  # free again
+    assert host.run(lambda s: s.state())["step"] == 1
