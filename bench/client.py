@@ -12,20 +12,18 @@ import os
 import signal
 import subprocess
 import sys
-import time
 from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import httpx
 import numpy as np
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 if str(PROJECT_ROOT) not in sys.path:
     sys.path.insert(0, str(PROJECT_ROOT))
 
-from tests.live_server import free_port  # noqa: E402
+from tests.live_server import free_port, wait_healthy  # noqa: E402
 
 # The benches open many sessions from one address within a minute.
 NO_CREATION_LIMIT = ("--limit", "max_sessions_per_minute=100000")
@@ -64,18 +62,8 @@ def start_nnplay(args: Sequence[str], *, data_dir: Path | None = None, port: int
     process = subprocess.Popen([*command, *args], cwd=root, env=env, stdout=out,
                                stderr=subprocess.STDOUT, start_new_session=True)
     server = Nnplay(process, f"http://127.0.0.1:{port}", port)
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"nnplay exited with {process.returncode}"
-                               + (f" (see {log})" if log else ""))
-        try:
-            if httpx.get(server.url + "/api/health", timeout=2).status_code == 200:
-                return server
-        except httpx.HTTPError:
-            time.sleep(0.2)  # polling a process that is starting, not pacing a measurement
-    server.stop()
-    raise RuntimeError(f"nnplay did not answer on port {port} within {timeout:.0f} s")
+    wait_healthy(process, server.url, timeout, lambda: f" (see {log})" if log else "")
+    return server
 
 
 def drawing_body(variant: int = 0) -> dict[str, object]:

@@ -9,6 +9,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -53,16 +54,26 @@ def start_server(data_dir: Path, port: int | None = None, timeout: float = 30.0,
         command, cwd=PROJECT_ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT
     )
     server = LiveServer(process, f"http://127.0.0.1:{port}", port, data_dir)
+    wait_healthy(process, server.url, timeout,
+                 lambda: ": " + (process.stdout.read().decode() if process.stdout else ""))
+    return server
+
+
+def wait_healthy(process: subprocess.Popen[bytes], url: str, timeout: float,
+                 why_exited: Callable[[], str]) -> None:
+    """Return once GET ``url``/api/health answers 200. A RuntimeError when the process exits
+    first (its message ends with ``why_exited()``) or after ``timeout`` seconds (the process is
+    killed then)."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            output = process.stdout.read().decode() if process.stdout else ""
-            raise RuntimeError(f"nnplay exited with {process.returncode}: {output}")
+            raise RuntimeError(f"nnplay exited with {process.returncode}{why_exited()}")
         try:
-            with urllib.request.urlopen(server.url + "/api/health", timeout=2) as reply:
+            with urllib.request.urlopen(url + "/api/health", timeout=2) as reply:
                 if reply.status == 200:
-                    return server
+                    return
         except (urllib.error.URLError, ConnectionError, TimeoutError):
-            time.sleep(0.1)
-    server.stop()
-    raise RuntimeError(f"nnplay did not answer on port {port} within {timeout}s")
+            time.sleep(0.1)  # polling a process that is starting, not pacing a measurement
+    process.kill()
+    process.wait(timeout=30)
+    raise RuntimeError(f"nnplay did not answer at {url} within {timeout:g} s")
