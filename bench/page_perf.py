@@ -10,11 +10,15 @@
    between animation frames as a second view of the same thing.
 
     .venv/bin/python bench/page_perf.py [--strokes 40] [--epochs 1] [--throttle 4] [--trace]
-                                        [--frame-gaps]
+                                        [--frame-gaps] [--burners 2 [--bursty]]
 
 `--trace` also records a Chromium trace of the epoch and prints the page's main-thread CPU time
 (thread time, which other processes' load does not inflate): total, the tasks over 50 ms of CPU,
 and the time in layout, style, HTML parsing and paint.
+
+`--burners N` runs N busy-loop processes beside the whole run (the strokes and the epochs): a
+loaded machine that the command itself makes, the same every time; `--bursty` makes them work and
+sleep in turns, like other interactive programs (bench/burners.py).
 
 `--throttle N` slows the page's CPU N times (Chromium's DevTools CPU throttling) while the epoch
 streams: a loaded machine made repeatable, so that two versions of the page can be compared.
@@ -34,6 +38,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.browser_page import browser_page  # noqa: E402
+from bench.burners import cpu_burners, load_average  # noqa: E402
+from bench.run_queue import describe_wait, renderer_sched  # noqa: E402
 
 SMALL = (
     "in=1x28x28&arch=conv8k3p1-relu-maxpool2-conv16k3p1-relu-maxpool2-flatten-dense64-relu-"
@@ -207,11 +213,23 @@ def main() -> None:
     parser.add_argument(
         "--throttle", type=float, default=1, help="CPU slowdown while the epoch streams"
     )
+    parser.add_argument(
+        "--burners", type=int, default=0, help="busy-loop processes beside the run"
+    )
+    parser.add_argument(
+        "--bursty", action="store_true", help="burners work and sleep in turns (1-20 ms)"
+    )
     args = parser.parse_args()
+    with cpu_burners(args.burners, bursty=args.bursty):
+        run(args)
+
+
+def run(args: argparse.Namespace) -> None:
+    """Strokes, then the epochs streaming; prints the figures."""
     with browser_page(f"/?{SMALL}", 1280, 720) as page:
         page.wait_for_function("document.getElementById('app').dataset.state === 'ready'")
         page.wait_for_function("window.nnplay.store.get('lastForward')")
-        page.evaluate("performance.clearMeasures('stroke-to-maps')")
+        page.evaluate("performance.clearMeasures()")
         box = page.locator("canvas.pad").bounding_box()
         for i in range(args.strokes):
             if i % 5 == 0:
@@ -232,7 +250,7 @@ def main() -> None:
         layers = page.evaluate("window.nnplay.store.get('lastForward').layers.length")
         parts = {
             name: page.evaluate(f"performance.getEntriesByName('{name}').map(e => e.duration)")
-            for name in ("forward-queued", "forward-request", "forward-views")
+            for name in ("forward-queued", "forward-request", "forward-views", "forward-frame")
         }
         reply_work = page.evaluate(REPLY_WORK)
 
@@ -255,6 +273,7 @@ def main() -> None:
                     "v8",
                 ],
             )
+        sched_before = renderer_sched()
         started = time.perf_counter()
         for e in range(args.epochs):
             page.get_by_role("button", name="+1 epoch").click()
@@ -267,6 +286,7 @@ def main() -> None:
                 polling=100,
             )
         seconds = time.perf_counter() - started
+        waited = describe_wait(sched_before, renderer_sched())
         if args.trace:
             page.context.browser.stop_tracing()
         tasks = page.evaluate("window.__longtasks")
@@ -281,7 +301,8 @@ def main() -> None:
         f"median={statistics.median(durations):.1f}ms p90={p90:.1f}ms max={max(durations):.1f}ms"
     )
     for name, values in parts.items():
-        print(f"  {name}: median={statistics.median(values):.1f}ms max={max(values):.1f}ms")
+        if values:  # forward-frame is measured by the page since 2026-12-04
+            print(f"  {name}: median={statistics.median(values):.1f}ms max={max(values):.1f}ms")
     w = reply_work
     print(
         f"  one reply ({w['bytes'] / 1000:.0f} KB of JSON), medians: JSON.parse {w['parse']:.1f}ms"
@@ -303,6 +324,9 @@ def main() -> None:
     )
     if args.trace:
         print("  " + main_thread_cpu(trace_path, seconds))
+    print(f"  {waited}")
+    kind = " bursty" if args.bursty else ""
+    print(f"  load average (1 min) at the end: {load_average():.1f}, burners: {args.burners}{kind}")
     for frame in sorted(frames, key=lambda f: -f["duration"])[: args.frames]:
         if frame["duration"] < 50:
             break

@@ -210,7 +210,12 @@ export function createNetwork(container, store) {
     else painter.drawNow();
     if (painter.draws > before && changed.has("lastForward") && fwd.t0 !== undefined) {
       // Measured at the next frame, when the redrawn maps reach the screen.
-      requestAnimationFrame(() => performance.measure("stroke-to-maps", { start: fwd.t0, end: performance.now() }));
+      const drawn = performance.now();
+      requestAnimationFrame(() => {
+        const shown = performance.now();
+        performance.measure("forward-frame", { start: drawn, end: shown });
+        performance.measure("stroke-to-maps", { start: fwd.t0, end: shown });
+      });
     }
   }
 
