@@ -30,6 +30,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from server.config import Settings  # noqa: E402
 from server.persist import blob_codec  # noqa: E402
 from server.persist.session_store import SessionStore, open_store  # noqa: E402
+from server.sessions import saving  # noqa: E402
 from server.sessions.session import Session  # noqa: E402
 from server.sessions.settings import TrainSettings  # noqa: E402
 from tests import pg  # noqa: E402
@@ -41,6 +42,14 @@ def trained_session(limits: Settings) -> Session:
     for _ in range(2):
         session.step_events("epochs")
     return session
+
+
+def save_trained(session: Session, saved: saving.Saved, store: SessionStore) -> None:
+    """What a training job writes every 5 s: the JSON, the model and the trainer (both
+    changed by the steps since the last save)."""
+    saved.keys.pop("model", None)
+    saved.keys.pop("trainer", None)
+    saving.save(session, saved, store)
 
 
 def timed(action: Callable[[], object]) -> float:
@@ -83,8 +92,9 @@ def main(argv: list[str] | None = None) -> int:
     try:
         stores = {"sqlite": open_store(tmp / "sessions.sqlite3"), "postgresql": open_store(url)}
         session = trained_session(Settings(data_dir=tmp))
-        for store in stores.values():
-            session.save(store)  # everything once: snapshots, samples
+        saved = {name: saving.Saved() for name in stores}
+        for name, store in stores.items():
+            saving.save(session, saved[name], store)  # everything once: snapshots, samples
         stored = stores["sqlite"].load(session.id)
         assert stored is not None
         sizes = {k: len(v) for k, v in stored.blobs.items()}
@@ -99,7 +109,8 @@ def main(argv: list[str] | None = None) -> int:
         for _ in range(args.rounds):
             for name, store in stores.items():
                 session.touched = time.time()
-                times[name]["save"].append(timed(lambda s=store: session.save(s)))
+                times[name]["save"].append(timed(
+                    lambda s=store, r=saved[name]: save_trained(session, r, s)))
                 times[name]["load"].append(timed(lambda s=store: s.load(session.id)))
                 times[name]["put_blob"].append(timed(
                     lambda s=store: s.put_blob(session.id, "last_input", last, time.time())))

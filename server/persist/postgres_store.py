@@ -25,7 +25,14 @@ from typing import Any, TypeVar
 import psycopg
 from psycopg import pq
 
-from server.persist.session_store import StoredSession, StoreUnavailable, describe_store
+from server.persist.session_store import (
+    CALLS_KEPT,
+    AppliedCall,
+    StoredSession,
+    StoreUnavailable,
+    describe_store,
+    kept_reply,
+)
 
 # (version, statements): applied in order, each version once, never edited once released.
 MIGRATIONS: tuple[tuple[int, str], ...] = (
@@ -44,6 +51,15 @@ MIGRATIONS: tuple[tuple[int, str], ...] = (
         );
      """),
     (2, "CREATE INDEX sessions_touched ON sessions (touched);"),
+    (3, """
+        CREATE TABLE calls (
+            n BIGSERIAL PRIMARY KEY,
+            session_id TEXT NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+            call_id TEXT NOT NULL,
+            reply TEXT,
+            UNIQUE (session_id, call_id)
+        );
+     """),
 )
 
 # pg_advisory_xact_lock key of the migration step: "nnplay" in ASCII.
@@ -135,10 +151,12 @@ class PostgresStore:
         drop: Iterable[str] = (),
         drop_prefixes: Iterable[str] = (),
         checkpoint: bool = False,
+        call: AppliedCall | None = None,
     ) -> None:
         """Write the session's JSON, add/replace blobs in ``put``, remove those in ``drop``
-        and those whose name starts with one of ``drop_prefixes``: all or nothing.
-        ``checkpoint`` is SQLite's; nothing to do here."""
+        and those whose name starts with one of ``drop_prefixes``, record ``call`` (the
+        newest CALLS_KEPT kept): all or nothing. ``checkpoint`` is SQLite's; nothing to do
+        here."""
         text = json.dumps(meta, allow_nan=False, separators=(",", ":"))
         drop, drop_prefixes, blobs = list(drop), list(drop_prefixes), (put or {}).items()
 
@@ -159,6 +177,9 @@ class PostgresStore:
                                 "AND starts_with(name, %s)", (session_id, prefix))
                 for name, data in blobs:
                     cur.execute(_PUT_BLOB, (session_id, name, data))
+                if call is not None:
+                    cur.execute(_RECORD_CALL, (session_id, call.id, kept_reply(call.reply)))
+                    cur.execute(_KEEP_CALLS, (session_id, session_id, CALLS_KEPT))
 
         self._run(work)
 
@@ -198,6 +219,13 @@ class PostgresStore:
         blobs = {name: bytes(data) for *_, name, data in rows if name is not None}
         return StoredSession(session_id, created, touched, json.loads(meta), blobs)
 
+    def applied_calls(self, session_id: str) -> list[AppliedCall]:
+        """The calls recorded with the session's saves, oldest first."""
+        rows = self._run(lambda conn: conn.execute(
+            "SELECT call_id, reply FROM calls WHERE session_id = %s ORDER BY n", (session_id,)
+        ).fetchall())
+        return [AppliedCall(call_id, reply) for call_id, reply in rows]
+
     def load_blob(self, session_id: str, name: str) -> bytes | None:
         """One blob of a session, or None."""
         row = self._run(lambda conn: conn.execute(
@@ -228,6 +256,10 @@ class PostgresStore:
 
 _PUT_BLOB = ("INSERT INTO blobs (session_id, name, data) VALUES (%s, %s, %s) "
              "ON CONFLICT (session_id, name) DO UPDATE SET data = excluded.data")
+_RECORD_CALL = ("INSERT INTO calls (session_id, call_id, reply) VALUES (%s, %s, %s) "
+                "ON CONFLICT (session_id, call_id) DO UPDATE SET reply = excluded.reply")
+_KEEP_CALLS = ("DELETE FROM calls WHERE session_id = %s AND n NOT IN (SELECT n FROM calls "
+               "WHERE session_id = %s ORDER BY n DESC LIMIT %s)")
 
 
 class _Pool:
