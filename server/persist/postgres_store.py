@@ -15,16 +15,14 @@ a failed migration leaves the database as it was. WAL upkeep is the server's own
 
 from __future__ import annotations
 
-import contextlib
 import json
-import threading
 import time
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, TypeVar
 
 import psycopg
-from psycopg import pq
 
+from server.persist.postgres_pool import Pool
 from server.persist.session_store import (
     CALLS_KEPT,
     AppliedCall,
@@ -106,7 +104,7 @@ class PostgresStore:
     def __init__(self, url: str, pool_size: int = 4,
                  migrations: Sequence[tuple[int, str]] = MIGRATIONS) -> None:
         self.url = url
-        self._pool = _Pool(self._connect, pool_size)
+        self._pool = Pool(self._connect, pool_size)
         with self._pool.connection() as (conn, _):
             try:
                 migrate(conn, migrations)
@@ -260,47 +258,3 @@ _RECORD_CALL = ("INSERT INTO calls (session_id, call_id, reply) VALUES (%s, %s, 
                 "ON CONFLICT (session_id, call_id) DO UPDATE SET reply = excluded.reply")
 _KEEP_CALLS = ("DELETE FROM calls WHERE session_id = %s AND n NOT IN (SELECT n FROM calls "
                "WHERE session_id = %s ORDER BY n DESC LIMIT %s)")
-
-
-class _Pool:
-    """At most ``size`` connections, each lent to one thread at a time. A connection that
-    broke (the server restarted, the network dropped) is closed, not lent again."""
-
-    def __init__(self, connect: Any, size: int) -> None:
-        self._connect = connect
-        self._slots = threading.BoundedSemaphore(size)
-        self._lock = threading.Lock()
-        self._idle: list[psycopg.Connection[Any]] = []
-        self._closed = False
-
-    @contextlib.contextmanager
-    def connection(self) -> Iterator[tuple[psycopg.Connection[Any], bool]]:
-        """(a connection lent to this thread alone, whether it was kept idle before)."""
-        with self._slots:
-            with self._lock:
-                if self._closed:
-                    raise RuntimeError("the PostgreSQL store is closed")
-                conn = self._idle.pop() if self._idle else None
-            reused = conn is not None and not conn.closed
-            if conn is None or conn.closed:
-                conn = self._connect()
-            try:
-                yield conn, reused
-            finally:
-                self._give_back(conn)
-
-    def _give_back(self, conn: psycopg.Connection[Any]) -> None:
-        healthy = (not conn.closed and not conn.broken
-                   and conn.info.transaction_status == pq.TransactionStatus.IDLE)
-        with self._lock:
-            if healthy and not self._closed:
-                self._idle.append(conn)
-                return
-        conn.close()
-
-    def close(self) -> None:
-        with self._lock:
-            self._closed = True
-            idle, self._idle = self._idle, []
-        for conn in idle:
-            conn.close()
