@@ -1,8 +1,10 @@
 """The PostgreSQL store (``--store postgresql://...``): the same tables as SQLite's, on psycopg 3.
 
 ``sessions`` holds one row per session (``meta`` as JSON text, kept verbatim), ``blobs`` the
-named npz blobs as BYTEA, deleted with their session. Every :meth:`PostgresStore.save` is one
-transaction, so a process killed at any moment leaves each session as after its last save.
+named npz blobs as BYTEA, ``calls`` the calls recorded with saves (``AppliedCall``: the
+newest ``CALLS_KEPT`` a session), both deleted with their session. Every
+:meth:`PostgresStore.save` is one transaction, so a process killed at any moment leaves each
+session as after its last save.
 
 Connections come from a small pool (one per thread at a time, at most ``pool_size``), so
 several threads read and write at once; a pooled connection found dead (the database

@@ -1,7 +1,8 @@
 """The session store's interface, and ``open_store`` choosing an implementation by target.
 
 Two implementations keep sessions the same way (one row of JSON per session plus named
-binary blobs, every :meth:`SessionStore.save` one transaction):
+binary blobs and the calls recorded with its saves, every :meth:`SessionStore.save` one
+transaction):
 
 - a path -> :class:`server.persist.sqlite_store.SqliteStore`, one SQLite file (the default,
   ``<data_dir>/sessions.sqlite3``);

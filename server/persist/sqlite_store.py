@@ -1,8 +1,9 @@
 """The SQLite store under ``data_dir``: one row of JSON per session plus named binary blobs.
 
 Blobs are npz bytes (weights, optimizer state, epoch snapshots, own samples, last input) keyed
-by ``(session_id, name)``. Every :meth:`SqliteStore.save` is one transaction, so a process
-killed at any moment leaves each session as it was after its last completed save.
+by ``(session_id, name)``; ``calls`` holds the calls recorded with saves (``AppliedCall``).
+Every :meth:`SqliteStore.save` is one transaction, so a process killed at any moment leaves
+each session as it was after its last completed save.
 Deleted sessions give their pages back to the file system (incremental vacuum); after a delete,
 a rewind, and periodically (the app's sweep) the WAL is checkpointed and truncated.
 """
