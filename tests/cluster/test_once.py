@@ -1,6 +1,7 @@
 """A call that changes a session runs once, even when its actor dies after the call's save
 reached the store and before its reply reached the front end (which then retries it on the
-actor Ray restarts): the id the front end gave the call was saved with the change."""
+actor Ray restarts): the id the front end gave the call was saved with the change. A delete
+whose actor died once it was made is done, not a 404."""
 
 from __future__ import annotations
 
@@ -72,6 +73,39 @@ def test_a_change_whose_reply_was_lost_is_applied_once(
         finally:
             stored.close()
         await rt.delete(sid)
+
+    try:
+        asyncio.run(scenario())
+    finally:
+        rt.close()
+
+
+def die_after_deleting(session: Session) -> None:
+    """A test-only job: from now on, this actor's process exits right after its store has
+    deleted the session (before the delete's reply leaves)."""
+    store = session.stored_blob.func.__self__  # type: ignore[attr-defined]
+    delete = store.delete
+
+    def delete_then_die(session_id: str) -> bool:
+        delete(session_id)
+        os._exit(1)
+
+    store.delete = delete_then_die
+
+
+def test_a_delete_whose_reply_was_lost_is_done(cluster: LocalCluster,
+                                               store_target: str) -> None:
+    rt = RayRuntime(Settings(store=store_target, ray_address=cluster.address,
+                             session_idle_seconds=300.0, session_cpus=0.1))
+
+    async def scenario() -> None:
+        sid = (await rt.create(None, SMALL))["id"]
+        await rt.call(sid, die_after_deleting)
+        await rt.delete(sid)  # retried on the restarted actor, which finds nothing: done
+        assert not rt.store.exists(sid)
+        with pytest.raises(Exception) as gone:
+            await rt.call(sid, lambda s: s.state())
+        assert getattr(gone.value, "status", None) == 404
 
     try:
         asyncio.run(scenario())
