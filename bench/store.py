@@ -5,7 +5,9 @@
 Builds one real session (the default tiny MNIST CNN, 1,000 examples, 2 epochs trained, so
 its trainer state and epoch snapshots are stored), saves it to each store, then times, the
 two stores alternating round by round: a full ``Session.save`` (what a training job writes
-every 5 s: the JSON, the model, the trainer), a ``load`` of everything (a session coming
+every 5 s: the JSON, the model, the trainer), the same save recording a call and its
+state-sized reply (``save+call``: what a Ray session actor adds to a call that changes the
+session), a ``load`` of everything (a session coming
 back from disk), a ``put_blob`` of the last input (what a forward with a new drawing writes),
 and 4 threads saving 4 sessions at once (saves per second). PostgreSQL is a throwaway server
 from tests/pg.py (fsync off, on this machine's loopback) unless ``--url`` names one.
@@ -15,6 +17,7 @@ Prints p50/p99 in ms and the PostgreSQL/SQLite ratio; nothing is asserted.
 from __future__ import annotations
 
 import argparse
+import json
 import statistics
 import sys
 import tempfile
@@ -29,7 +32,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from server.config import Settings  # noqa: E402
 from server.persist import blob_codec  # noqa: E402
-from server.persist.session_store import SessionStore, open_store  # noqa: E402
+from server.persist.session_store import AppliedCall, SessionStore, open_store  # noqa: E402
+from server.sessions import saving  # noqa: E402
 from server.sessions.session import Session  # noqa: E402
 from server.sessions.settings import TrainSettings  # noqa: E402
 from tests import pg  # noqa: E402
@@ -41,6 +45,16 @@ def trained_session(limits: Settings) -> Session:
     for _ in range(2):
         session.step_events("epochs")
     return session
+
+
+def save_trained(session: Session, saved: saving.Saved, store: SessionStore,
+                 call: AppliedCall | None = None) -> None:
+    """What a training job writes every 5 s: the JSON, the model and the trainer (both
+    changed by the steps since the last save); with ``call``, recorded in the same save
+    (what a Ray session actor adds to a changing call)."""
+    saved.keys.pop("model", None)
+    saved.keys.pop("trainer", None)
+    saving.save(session, saved, store, call=call)
 
 
 def timed(action: Callable[[], object]) -> float:
@@ -83,8 +97,9 @@ def main(argv: list[str] | None = None) -> int:
     try:
         stores = {"sqlite": open_store(tmp / "sessions.sqlite3"), "postgresql": open_store(url)}
         session = trained_session(Settings(data_dir=tmp))
-        for store in stores.values():
-            session.save(store)  # everything once: snapshots, samples
+        saved = {name: saving.Saved() for name in stores}
+        for name, store in stores.items():
+            saving.save(session, saved[name], store)  # everything once: snapshots, samples
         stored = stores["sqlite"].load(session.id)
         assert stored is not None
         sizes = {k: len(v) for k, v in stored.blobs.items()}
@@ -94,16 +109,22 @@ def main(argv: list[str] | None = None) -> int:
         last = blob_codec.pack({"x": np.random.default_rng(0).random((1, 28, 28),
                                                                       dtype=np.float32),
                                 "label": None})
+        ops = ("save", "save+call", "load", "put_blob")
         times: dict[str, dict[str, list[float]]] = {
-            name: {"save": [], "load": [], "put_blob": []} for name in stores}
-        for _ in range(args.rounds):
+            name: {op: [] for op in ops} for name in stores}
+        reply = json.dumps({"reply": session.state()})  # a state-sized reply, kept
+        for i in range(args.rounds):
             for name, store in stores.items():
                 session.touched = time.time()
-                times[name]["save"].append(timed(lambda s=store: session.save(s)))
+                times[name]["save"].append(timed(
+                    lambda s=store, r=saved[name]: save_trained(session, r, s)))
+                call = AppliedCall(f"call{i}", reply)
+                times[name]["save+call"].append(timed(
+                    lambda s=store, r=saved[name], c=call: save_trained(session, r, s, c)))
                 times[name]["load"].append(timed(lambda s=store: s.load(session.id)))
                 times[name]["put_blob"].append(timed(
                     lambda s=store: s.put_blob(session.id, "last_input", last, time.time())))
-        for op in ("save", "load", "put_blob"):
+        for op in ops:
             p50 = {n: statistics.median(times[n][op]) for n in stores}
             for name in stores:
                 print(f"{op:9s} {name:10s} {summary(times[name][op])}")

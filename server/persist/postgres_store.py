@@ -1,8 +1,10 @@
 """The PostgreSQL store (``--store postgresql://...``): the same tables as SQLite's, on psycopg 3.
 
 ``sessions`` holds one row per session (``meta`` as JSON text, kept verbatim), ``blobs`` the
-named npz blobs as BYTEA, deleted with their session. Every :meth:`PostgresStore.save` is one
-transaction, so a process killed at any moment leaves each session as after its last save.
+named npz blobs as BYTEA, ``calls`` the calls recorded with saves (``AppliedCall``: the
+newest ``CALLS_KEPT`` a session), both deleted with their session. Every
+:meth:`PostgresStore.save` is one transaction, so a process killed at any moment leaves each
+session as after its last save.
 
 Connections come from a small pool (one per thread at a time, at most ``pool_size``), so
 several threads read and write at once; a pooled connection found dead (the database
@@ -15,17 +17,22 @@ a failed migration leaves the database as it was. WAL upkeep is the server's own
 
 from __future__ import annotations
 
-import contextlib
 import json
-import threading
 import time
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, TypeVar
 
 import psycopg
-from psycopg import pq
 
-from server.persist.session_store import StoredSession, StoreUnavailable, describe_store
+from server.persist.postgres_pool import Pool
+from server.persist.session_store import (
+    CALLS_KEPT,
+    AppliedCall,
+    StoredSession,
+    StoreUnavailable,
+    describe_store,
+    kept_reply,
+)
 
 # (version, statements): applied in order, each version once, never edited once released.
 MIGRATIONS: tuple[tuple[int, str], ...] = (
@@ -44,6 +51,15 @@ MIGRATIONS: tuple[tuple[int, str], ...] = (
         );
      """),
     (2, "CREATE INDEX sessions_touched ON sessions (touched);"),
+    (3, """
+        CREATE TABLE calls (
+            n BIGSERIAL PRIMARY KEY,
+            session_id TEXT NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+            call_id TEXT NOT NULL,
+            reply TEXT,
+            UNIQUE (session_id, call_id)
+        );
+     """),
 )
 
 # pg_advisory_xact_lock key of the migration step: "nnplay" in ASCII.
@@ -90,7 +106,7 @@ class PostgresStore:
     def __init__(self, url: str, pool_size: int = 4,
                  migrations: Sequence[tuple[int, str]] = MIGRATIONS) -> None:
         self.url = url
-        self._pool = _Pool(self._connect, pool_size)
+        self._pool = Pool(self._connect, pool_size)
         with self._pool.connection() as (conn, _):
             try:
                 migrate(conn, migrations)
@@ -135,10 +151,12 @@ class PostgresStore:
         drop: Iterable[str] = (),
         drop_prefixes: Iterable[str] = (),
         checkpoint: bool = False,
+        call: AppliedCall | None = None,
     ) -> None:
         """Write the session's JSON, add/replace blobs in ``put``, remove those in ``drop``
-        and those whose name starts with one of ``drop_prefixes``: all or nothing.
-        ``checkpoint`` is SQLite's; nothing to do here."""
+        and those whose name starts with one of ``drop_prefixes``, record ``call`` (the
+        newest CALLS_KEPT kept): all or nothing. ``checkpoint`` is SQLite's; nothing to do
+        here."""
         text = json.dumps(meta, allow_nan=False, separators=(",", ":"))
         drop, drop_prefixes, blobs = list(drop), list(drop_prefixes), (put or {}).items()
 
@@ -159,6 +177,9 @@ class PostgresStore:
                                 "AND starts_with(name, %s)", (session_id, prefix))
                 for name, data in blobs:
                     cur.execute(_PUT_BLOB, (session_id, name, data))
+                if call is not None:
+                    cur.execute(_RECORD_CALL, (session_id, call.id, kept_reply(call.reply)))
+                    cur.execute(_KEEP_CALLS, (session_id, session_id, CALLS_KEPT))
 
         self._run(work)
 
@@ -198,6 +219,13 @@ class PostgresStore:
         blobs = {name: bytes(data) for *_, name, data in rows if name is not None}
         return StoredSession(session_id, created, touched, json.loads(meta), blobs)
 
+    def applied_calls(self, session_id: str) -> list[AppliedCall]:
+        """The calls recorded with the session's saves, oldest first."""
+        rows = self._run(lambda conn: conn.execute(
+            "SELECT call_id, reply FROM calls WHERE session_id = %s ORDER BY n", (session_id,)
+        ).fetchall())
+        return [AppliedCall(call_id, reply) for call_id, reply in rows]
+
     def load_blob(self, session_id: str, name: str) -> bytes | None:
         """One blob of a session, or None."""
         row = self._run(lambda conn: conn.execute(
@@ -228,47 +256,7 @@ class PostgresStore:
 
 _PUT_BLOB = ("INSERT INTO blobs (session_id, name, data) VALUES (%s, %s, %s) "
              "ON CONFLICT (session_id, name) DO UPDATE SET data = excluded.data")
-
-
-class _Pool:
-    """At most ``size`` connections, each lent to one thread at a time. A connection that
-    broke (the server restarted, the network dropped) is closed, not lent again."""
-
-    def __init__(self, connect: Any, size: int) -> None:
-        self._connect = connect
-        self._slots = threading.BoundedSemaphore(size)
-        self._lock = threading.Lock()
-        self._idle: list[psycopg.Connection[Any]] = []
-        self._closed = False
-
-    @contextlib.contextmanager
-    def connection(self) -> Iterator[tuple[psycopg.Connection[Any], bool]]:
-        """(a connection lent to this thread alone, whether it was kept idle before)."""
-        with self._slots:
-            with self._lock:
-                if self._closed:
-                    raise RuntimeError("the PostgreSQL store is closed")
-                conn = self._idle.pop() if self._idle else None
-            reused = conn is not None and not conn.closed
-            if conn is None or conn.closed:
-                conn = self._connect()
-            try:
-                yield conn, reused
-            finally:
-                self._give_back(conn)
-
-    def _give_back(self, conn: psycopg.Connection[Any]) -> None:
-        healthy = (not conn.closed and not conn.broken
-                   and conn.info.transaction_status == pq.TransactionStatus.IDLE)
-        with self._lock:
-            if healthy and not self._closed:
-                self._idle.append(conn)
-                return
-        conn.close()
-
-    def close(self) -> None:
-        with self._lock:
-            self._closed = True
-            idle, self._idle = self._idle, []
-        for conn in idle:
-            conn.close()
+_RECORD_CALL = ("INSERT INTO calls (session_id, call_id, reply) VALUES (%s, %s, %s) "
+                "ON CONFLICT (session_id, call_id) DO UPDATE SET reply = excluded.reply")
+_KEEP_CALLS = ("DELETE FROM calls WHERE session_id = %s AND n NOT IN (SELECT n FROM calls "
+               "WHERE session_id = %s ORDER BY n DESC LIMIT %s)")

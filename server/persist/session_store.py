@@ -1,7 +1,8 @@
 """The session store's interface, and ``open_store`` choosing an implementation by target.
 
 Two implementations keep sessions the same way (one row of JSON per session plus named
-binary blobs, every :meth:`SessionStore.save` one transaction):
+binary blobs and the calls recorded with its saves, every :meth:`SessionStore.save` one
+transaction):
 
 - a path -> :class:`server.persist.sqlite_store.SqliteStore`, one SQLite file (the default,
   ``<data_dir>/sessions.sqlite3``);
@@ -17,6 +18,8 @@ from pathlib import Path
 from typing import Any, Protocol
 
 POSTGRES_SCHEMES = ("postgresql://", "postgres://")
+CALLS_KEPT = 32  # applied calls a session keeps the ids of (the newest; older ones dropped)
+REPLY_BYTES = 32 * 1024  # a reply longer than this (UTF-8) is not kept: at most 1 MiB a session
 
 
 @dataclass
@@ -28,6 +31,23 @@ class StoredSession:
     touched: float
     meta: dict[str, Any]
     blobs: dict[str, bytes]
+
+
+@dataclass(frozen=True)
+class AppliedCall:
+    """A call that changed a session, by the id its front end chose, and its reply as JSON
+    text (None when it was not kept: longer than REPLY_BYTES, or not plain JSON). Saved in
+    the same transaction as the change, so a store holding one holds the other."""
+
+    id: str
+    reply: str | None = None
+
+
+def kept_reply(reply: str | None) -> str | None:
+    """``reply`` if the store keeps it (at most REPLY_BYTES), else None."""
+    if reply is None or len(reply.encode()) > REPLY_BYTES:
+        return None
+    return reply
 
 
 class SessionStore(Protocol):
@@ -43,10 +63,17 @@ class SessionStore(Protocol):
         drop: Iterable[str] = (),
         drop_prefixes: Iterable[str] = (),
         checkpoint: bool = False,
+        call: AppliedCall | None = None,
     ) -> None:
         """Write the session's JSON, add/replace blobs in ``put``, remove those in ``drop``
-        and those whose name starts with one of ``drop_prefixes``: one transaction.
-        ``checkpoint``: then give space back where the store can (SQLite's WAL)."""
+        and those whose name starts with one of ``drop_prefixes``, record ``call`` (keeping
+        the session's newest CALLS_KEPT, its reply only when :func:`kept_reply`): one
+        transaction. ``checkpoint``: then give space back where the store can (SQLite's
+        WAL)."""
+        ...
+
+    def applied_calls(self, session_id: str) -> list[AppliedCall]:
+        """The calls recorded with the session's saves, oldest first (at most CALLS_KEPT)."""
         ...
 
     def put_blob(self, session_id: str, name: str, data: bytes, touched: float) -> None:

@@ -1,8 +1,9 @@
 """The SQLite store under ``data_dir``: one row of JSON per session plus named binary blobs.
 
 Blobs are npz bytes (weights, optimizer state, epoch snapshots, own samples, last input) keyed
-by ``(session_id, name)``. Every :meth:`SqliteStore.save` is one transaction, so a process
-killed at any moment leaves each session as it was after its last completed save.
+by ``(session_id, name)``; ``calls`` holds the calls recorded with saves (``AppliedCall``).
+Every :meth:`SqliteStore.save` is one transaction, so a process killed at any moment leaves
+each session as it was after its last completed save.
 Deleted sessions give their pages back to the file system (incremental vacuum); after a delete,
 a rewind, and periodically (the app's sweep) the WAL is checkpointed and truncated.
 """
@@ -17,7 +18,7 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
-from server.persist.session_store import StoredSession
+from server.persist.session_store import CALLS_KEPT, AppliedCall, StoredSession, kept_reply
 
 __all__ = ["SqliteStore", "StoredSession", "WAL_SIZE_LIMIT"]
 
@@ -35,6 +36,13 @@ CREATE TABLE IF NOT EXISTS blobs (
     PRIMARY KEY (session_id, name)
 );
 CREATE INDEX IF NOT EXISTS sessions_touched ON sessions(touched);
+CREATE TABLE IF NOT EXISTS calls (
+    n INTEGER PRIMARY KEY AUTOINCREMENT,
+    session_id TEXT NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+    call_id TEXT NOT NULL,
+    reply TEXT,
+    UNIQUE (session_id, call_id)
+);
 """
 
 
@@ -73,10 +81,12 @@ class SqliteStore:
         drop: Iterable[str] = (),
         drop_prefixes: Iterable[str] = (),
         checkpoint: bool = False,
+        call: AppliedCall | None = None,
     ) -> None:
         """Write the session's JSON, add/replace blobs in ``put``, remove those in ``drop``
-        and those whose name starts with one of ``drop_prefixes``: all or nothing.
-        ``checkpoint``: then truncate the WAL (after a rewind gave back snapshots)."""
+        and those whose name starts with one of ``drop_prefixes``, record ``call`` (the
+        newest CALLS_KEPT kept): all or nothing. ``checkpoint``: then truncate the WAL
+        (after a rewind gave back snapshots)."""
         text = json.dumps(meta, allow_nan=False, separators=(",", ":"))
         with self._lock:
             cur = self._db.cursor()
@@ -101,6 +111,14 @@ class SqliteStore:
                         "INSERT OR REPLACE INTO blobs (session_id, name, data) VALUES (?, ?, ?)",
                         (session_id, name, sqlite3.Binary(data)),
                     )
+                if call is not None:
+                    cur.execute(
+                        "INSERT OR REPLACE INTO calls (session_id, call_id, reply) "
+                        "VALUES (?, ?, ?)", (session_id, call.id, kept_reply(call.reply)))
+                    cur.execute(
+                        "DELETE FROM calls WHERE session_id = ? AND n NOT IN (SELECT n FROM "
+                        "calls WHERE session_id = ? ORDER BY n DESC LIMIT ?)",
+                        (session_id, session_id, CALLS_KEPT))
                 cur.execute("COMMIT")
             except BaseException:
                 cur.execute("ROLLBACK")
@@ -156,6 +174,13 @@ class SqliteStore:
                 )
             }
         return StoredSession(session_id, row[0], row[1], json.loads(row[2]), blobs)
+
+    def applied_calls(self, session_id: str) -> list[AppliedCall]:
+        """The calls recorded with the session's saves, oldest first."""
+        with self._lock:
+            rows = self._db.execute("SELECT call_id, reply FROM calls WHERE session_id = ? "
+                                    "ORDER BY n", (session_id,)).fetchall()
+        return [AppliedCall(call_id, reply) for call_id, reply in rows]
 
     def load_blob(self, session_id: str, name: str) -> bytes | None:
         """One blob of a session, or None."""

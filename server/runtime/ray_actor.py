@@ -96,16 +96,17 @@ class SessionActor:
         """The node this actor runs on (also: the actor has started)."""
         return ray.get_runtime_context().get_node_id()
 
-    def create(self, spec: dict[str, Any] | None, settings: TrainSettings | None
-               ) -> dict[str, Any]:
-        return self.host.create(spec, settings)
+    def create(self, spec: dict[str, Any] | None, settings: TrainSettings | None,
+               call_id: str | None = None) -> dict[str, Any]:
+        return self.host.create(spec, settings, call_id)
 
-    def import_file(self, data: bytes) -> dict[str, Any]:
-        return self.host.import_file(data)
+    def import_file(self, data: bytes, call_id: str | None = None) -> dict[str, Any]:
+        return self.host.import_file(data, call_id)
 
-    def call(self, job: Callable[[Session], Any], save: bool = False,
-             step: bool = False) -> Any:
-        return self.host.run(job, save=save, step=step)
+    def call(self, job: Callable[[Session], Any], save: bool = False, step: bool = False,
+             call_id: str | None = None) -> Any:
+        """``job`` under the session's lock; a saved one with ``call_id`` at most once."""
+        return self.host.run(job, save=save, step=step, call_id=call_id)
 
     def stop(self) -> None:
         self.host.stop()

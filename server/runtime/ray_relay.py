@@ -8,8 +8,8 @@ import asyncio
 import dataclasses
 import logging
 import time
-from collections.abc import Callable
-from typing import Any
+from collections.abc import AsyncIterator, Callable
+from typing import Any, cast
 
 import anyio.to_thread
 import ray
@@ -18,7 +18,8 @@ from ray.exceptions import RayActorError, RayTaskError
 from server.config import PROJECT_ROOT
 from server.errors import ApiError
 from server.runtime.ray_actor import NAMESPACE, actor_name
-from server.runtime.train_loop import TrainOrder
+from server.runtime.session_host import SessionLeft
+from server.runtime.train_loop import Output, TrainOrder
 
 WATCH_SECONDS = 5.0  # a socket looks this often for the actor of a session that has none
 KEEP_SECONDS = 5.0  # a relaying front end tells the actor it is alive this often
@@ -91,6 +92,21 @@ async def watch_deleted(socket: RaySocket, store: Any, on_deleted: Callable[[], 
             await asyncio.sleep(WATCH_SECONDS)
 
 
+def sweep_unhosted(store: Any, cutoff: float) -> list[str]:
+    """Delete the sessions untouched since ``cutoff`` that no actor hosts now (blocking);
+    their ids."""
+    gone = []
+    for session_id in store.idle_since(cutoff):
+        try:
+            ray.get_actor(actor_name(session_id), namespace=NAMESPACE)
+            continue  # hosted, so in use lately; its actor keeps it up to date
+        except ValueError:
+            pass
+        if store.delete(session_id):
+            gone.append(session_id)
+    return gone
+
+
 async def keep_alive(actor: Any, token: str) -> None:
     """Tell the actor, while the train is relayed, that its front end is alive."""
     while True:
@@ -141,6 +157,29 @@ class Relay:
     def left(self) -> TrainOrder:
         """The order for what is left of the command (all of it before any move)."""
         return self.order
+
+    async def stream(self, actor: Any, token: str, order: TrainOrder, control: Any
+                     ) -> AsyncIterator[Output]:
+        """The outputs of ``actor``'s train of ``order`` (its lease kept while relayed);
+        ActorMoved when the actor died or left."""
+        outputs = actor.train.remote(order, control.probe_rate, control.probe, token)
+        keeper = asyncio.create_task(keep_alive(actor, token))
+        try:
+            async for ref in outputs:
+                kind, payload = await ref
+                if kind == "start":
+                    self.started(payload)
+                    continue
+                self.seen(kind, payload)
+                yield cast(Output, (kind, payload))
+        except RayTaskError as exc:
+            if isinstance(exc.cause, SessionLeft):
+                raise ActorMoved() from None
+            raise unwrap(exc) from None
+        except RayActorError:
+            raise ActorMoved() from None
+        finally:
+            keeper.cancel()
 
     def moved(self, at: dict[str, int], failed: float) -> dict[str, Any]:
         """The actor that broke off at ``failed`` (monotonic seconds) came back at ``at``

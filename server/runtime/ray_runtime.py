@@ -4,7 +4,10 @@ A front end holds no session state: it finds a session's actor by name, or start
 the store holds the session (``get_if_exists``: two front ends asking at once get the same
 one), wherever a node has room for its ``num_cpus``. The actor is the one place a session
 runs. An actor that left (idle) or died with its node is looked up again and the call
-retried; Ray restarts a dead node's actors elsewhere, from the store as last saved.
+retried; Ray restarts a dead node's actors elsewhere, from the store as last saved. A call
+that changes the session carries an id chosen here once, the same on each retry: the actor
+records it in the save that makes the change and never runs it twice
+(``server.runtime.applied_calls``).
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ from ray.exceptions import RayActorError, RayTaskError
 from server.config import Settings
 from server.errors import ApiError, not_found
 from server.persist.session_store import open_store
+from server.runtime.applied_calls import new_call_id
 from server.runtime.ray_actor import CONCURRENCY, NAMESPACE, actor_class, actor_name
 from server.runtime.ray_relay import (
     ActorGone,
@@ -32,9 +36,9 @@ from server.runtime.ray_relay import (
     RaySocket,
     Relay,
     connect,
-    keep_alive,
     no_room,
     node_with_room,
+    sweep_unhosted,
     unwrap,
     watch_deleted,
 )
@@ -151,22 +155,40 @@ class RayRuntime:
     async def call(self, session_id: str, job: Callable[[Session], T], *, save: bool = False,
                    heavy: bool = False) -> T:
         """``job(session)`` in the session's actor under its lock (``heavy``: after any
-        waiting forward, like a training step)."""
+        waiting forward, like a training step); a ``save``d one at most once, retries
+        included (its call id)."""
+        call_id = new_call_id() if save else None
         return await self.on_actor(
-            session_id, lambda a: a.call.remote(job, save=save, step=heavy))
+            session_id, lambda a: a.call.remote(job, save=save, step=heavy, call_id=call_id))
 
     async def create(self, spec: dict[str, Any] | None,
                      settings: TrainSettings | None) -> dict[str, Any]:
-        session_id = new_session_id()
-        return await self.on_actor(session_id, lambda a: a.create.remote(spec, settings),
-                                   new=True)
+        session_id, call_id = new_session_id(), new_call_id()
+        return await self.on_actor(
+            session_id, lambda a: a.create.remote(spec, settings, call_id), new=True)
 
     async def import_file(self, data: bytes) -> dict[str, Any]:
-        session_id = new_session_id()
-        return await self.on_actor(session_id, lambda a: a.import_file.remote(data), new=True)
+        session_id, call_id = new_session_id(), new_call_id()
+        return await self.on_actor(
+            session_id, lambda a: a.import_file.remote(data, call_id), new=True)
 
     async def delete(self, session_id: str) -> None:
-        await self.on_actor(session_id, lambda a: a.delete.remote())
+        """Delete the session; a retry that finds it gone after a try that broke off (the
+        actor died once the delete was made) is that delete done."""
+        broke = []
+
+        async def once(actor: Any) -> None:
+            try:
+                await actor.delete.remote()
+            except RayActorError:
+                broke.append(True)
+                raise
+
+        try:
+            await self.on_actor(session_id, once)
+        except ApiError as exc:
+            if not (broke and exc.status == 404):
+                raise
 
     async def node_of(self, session_id: str) -> str:
         """The Ray node id its actor runs on (starting it if needed)."""
@@ -175,20 +197,7 @@ class RayRuntime:
     async def expire(self) -> list[str]:
         """Delete sessions idle for longer than the ttl that no actor hosts now."""
         cutoff = time.time() - self.settings.session_ttl_seconds
-
-        def sweep() -> list[str]:
-            gone = []
-            for session_id in self.store.idle_since(cutoff):
-                try:
-                    ray.get_actor(actor_name(session_id), namespace=NAMESPACE)
-                    continue  # hosted, so in use lately; its actor keeps it up to date
-                except ValueError:
-                    pass
-                if self.store.delete(session_id):
-                    gone.append(session_id)
-            return gone
-
-        return await anyio.to_thread.run_sync(sweep)
+        return await anyio.to_thread.run_sync(sweep_unhosted, self.store, cutoff)
 
     async def stream(self, session_id: str, start: Callable[[Session], Iterator[T]], *,
                      heavy: bool = False) -> AsyncIterator[T]:
@@ -274,27 +283,15 @@ class RayRuntime:
             yield ("json", {"seq": order.seq, "type": "done", "cmd": "train",
                             "reason": "completed", "state": state})
             return
-        outputs = actor.train.remote(order, control.probe_rate, control.probe, socket.token)
-        keeper = asyncio.create_task(keep_alive(actor, socket.token))
         try:
-            async for ref in outputs:
-                kind, payload = await ref
-                if kind == "start":
-                    relay.started(payload)
-                    continue
-                relay.seen(kind, payload)
-                yield (kind, payload)
-        except RayTaskError as exc:
-            if isinstance(exc.cause, SessionLeft):
-                raise ActorMoved() from None
-            raise unwrap(exc) from None
-        except RayActorError:
+            async for output in relay.stream(actor, socket.token, order, control):
+                yield output
+        except ActorMoved:
             self.forget(socket.session_id)
-            raise ActorMoved() from None
-        finally:
-            keeper.cancel()
+            raise
 
     def close(self) -> None:
         self.store.close()
+
 
 

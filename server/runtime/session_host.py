@@ -5,7 +5,8 @@ and knows nothing of Ray, so what an actor does can be tested without a cluster.
 
 - loads the session from the store when it starts (a restarted actor starts here again, from
   what was last saved), or builds a new one (``create``, ``import_file``);
-- runs jobs on it under its lock, saving when asked (``run``); a training step
+- runs jobs on it under its lock, saving when asked (``run``), each call that changes it
+  at most once (a ``call_id`` recorded in the save: ``applied_calls``); a training step
   (``run(step=True)``) first lets every waiting job through, so a forward waits at most one
   batch and never loses the lock to the next step; runs trains (``train``, leased);
 - holds one of its node's training slots (``slot``, ``node_slots``) for each training step
@@ -27,6 +28,9 @@ from typing import Any, TypeVar, cast
 from server.config import Settings
 from server.errors import ApiError, SessionUnloadable, not_found
 from server.persist import model_file
+from server.persist.session_store import AppliedCall
+from server.runtime.applied_calls import Applied, record, replay
+from server.runtime.host_leaving import Leaving
 from server.runtime.live_session import LiveSession
 from server.runtime.train_leases import TrainLeases
 from server.runtime.train_loop import Output, TrainControl, TrainOrder, position, train_command
@@ -37,7 +41,6 @@ from server.sessions.settings import TrainSettings
 
 T = TypeVar("T")
 log = logging.getLogger(__name__)
-EMPTY_GRACE_SECONDS = 5.0  # a host with no session (an unknown id) leaves this soon
 STEP_YIELD_SECONDS = 1.0  # a training step waits at most this long for waiting jobs to pass
 
 
@@ -48,7 +51,7 @@ class SessionLeft(Exception):
     """The host has left (idle) or is leaving: run the job on the next host instead."""
 
 
-class SessionHost:
+class SessionHost(Leaving):
     """One session, its lock, a priority gate for training steps, and its idle clock."""
 
     def __init__(self, session_id: str, store: Any, limits: Settings, idle_seconds: float,
@@ -71,6 +74,7 @@ class SessionHost:
         self._last_use = clock()
         self.leases = TrainLeases(clock)  # the running trains, by the asking page
         self.step_yield_seconds = STEP_YIELD_SECONDS
+        self.applied = Applied()  # the calls applied to the session (their ids, replies)
         self._load()
 
     # -- loading and creating -------------------------------------------------------------
@@ -79,37 +83,45 @@ class SessionHost:
             stored = self.store.load(self.id)
             if stored is not None:
                 self.live = LiveSession(*saving.load(stored, self.limits), self.store)
+                self.applied = Applied(self.store.applied_calls(self.id))
         except Exception as exc:  # a damaged row: the session can only be deleted
             log.exception("stored session %s cannot be loaded", self.id)
             reason = exc.message if isinstance(exc, ApiError) else f"{type(exc).__name__}: {exc}"
             self.problem = SessionUnloadable(self.id, reason)
 
-    def _adopt(self, build: Callable[[], Session]) -> dict[str, Any]:
-        """Build a new session here, save it, host it; its state."""
+    def _adopt(self, build: Callable[[], Session], call_id: str | None) -> dict[str, Any]:
+        """Build a new session here, save it, host it; its state (the one recorded when
+        ``call_id`` made it already)."""
         with self.using():
+            if call_id is not None and call_id in self.applied and self.live is not None:
+                with self.locked() as made:
+                    return cast(dict[str, Any], replay(self.applied.reply(call_id), made))
             if self.live is not None or self.problem is not None:
                 raise ApiError(409, "id: a session with this id exists already", "id")
             if self.store.count() >= self.limits.max_sessions_on_disk:
                 raise ApiError(503, "session: this server already holds the most sessions it "
                                "keeps; try again later", "session")
             live = LiveSession(build(), saving.Saved(), self.store)
-            live.save()
+            session = live.resident_session()
+            state = session.state()
+            self._save(live, session, call_id, state)
             self.live = live
-            return live.resident_session().state()
+            return state
 
-    def create(self, spec: dict[str, Any] | None, settings: TrainSettings | None
-               ) -> dict[str, Any]:
+    def create(self, spec: dict[str, Any] | None, settings: TrainSettings | None,
+               call_id: str | None = None) -> dict[str, Any]:
         """A new session with this host's id (the default network when ``spec`` is None)."""
-        return self._adopt(lambda: Session.create(self.id, self.limits, spec, settings))
+        return self._adopt(lambda: Session.create(self.id, self.limits, spec, settings),
+                           call_id)
 
-    def import_file(self, data: bytes) -> dict[str, Any]:
+    def import_file(self, data: bytes, call_id: str | None = None) -> dict[str, Any]:
         """A new session with this host's id from an exported model file."""
         limit = self.limits.max_params * 4 + 1024 * 1024
 
         def build() -> Session:
             return from_model_file(self.id, self.limits, model_file.read(data, limit))
 
-        return self._adopt(build)
+        return self._adopt(build, call_id)
 
     # -- running jobs ---------------------------------------------------------------------
     @contextlib.contextmanager
@@ -164,18 +176,33 @@ class SessionHost:
             finally:
                 live.lock.release()
 
-    def run(self, job: Callable[[Session], T], save: bool = False, step: bool = False) -> T:
+    def run(self, job: Callable[[Session], T], save: bool = False, step: bool = False,
+            call_id: str | None = None) -> T:
         """``job(session)`` under the lock; saved when ``save`` (else only the last input
-        and, once a minute, the time of use). A job that raises saves nothing."""
+        and, once a minute, the time of use). A job that raises saves nothing. A saved
+        job's ``call_id`` is recorded in its save; once it is, the job is not run again
+        (its recorded reply is)."""
         with self.using(), self.locked(step) as session:
+            if save and call_id is not None and call_id in self.applied:
+                return cast(T, replay(self.applied.reply(call_id), session))
             session.touch()
             result = job(session)
             live = self.present()
             if save:
-                live.save()
+                self._save(live, session, call_id, result)
             else:
                 live.save_touch()
             return result
+
+    def _save(self, live: LiveSession, session: Session, call_id: str | None,
+              reply: Any) -> None:
+        """Save (under the lock); with ``call_id``, record the call and ``reply`` in it."""
+        if call_id is None:
+            live.save()
+            return
+        call = AppliedCall(call_id, record(reply, session))
+        saving.save(session, live.saved, self.store, call=call)
+        self.applied.add(call)
 
     def stop(self) -> None:
         """Ask a running train to stop at its next batch boundary."""
@@ -252,48 +279,3 @@ class SessionHost:
             self.deleted = True
             with self._gate:
                 self._gate.notify_all()
-
-    # -- leaving --------------------------------------------------------------------------
-    def idle_seconds(self) -> float:
-        """Seconds since the last call ended (0 while one runs or a train is on)."""
-        with self._gate:
-            if self._busy or (self.live is not None and self.live.training_owner is not None):
-                return 0.0
-            return self.clock() - self._last_use
-
-    def should_leave(self) -> bool:
-        """Unused for ``idle_seconds`` (a few seconds when it hosts nothing, at once when
-        its session was deleted)."""
-        if self.left:
-            return False
-        idle = self.idle_seconds()
-        if self.deleted:
-            return idle > 0  # as soon as no call runs
-        empty = self.live is None or self.live.closed
-        return idle >= (min(self.idle_limit, EMPTY_GRACE_SECONDS) if empty else self.idle_limit)
-
-    def leave(self) -> bool:
-        """Save a last time and refuse all further jobs, if still idle; True when left."""
-        with self._gate:
-            if not self.should_leave():
-                return False
-            self.left = True  # from here no new call starts
-        live = self.live
-        if live is not None and not live.closed:
-            with live.lock:
-                try:
-                    live.save()
-                except Exception:  # what the last job saved stays; the rest is lost
-                    log.exception("session %s could not be saved on leaving", self.id)
-        with self._gate:
-            self._gate.notify_all()
-        return True
-
-    def wait_gone(self, timeout: float) -> str | None:
-        """Block until the session is deleted ("deleted") or the host leaves ("left");
-        None after ``timeout`` seconds."""
-        with self._gate:
-            self._gate.wait_for(lambda: self.deleted or self.left, timeout=timeout)
-            if self.deleted:
-                return "deleted"
-            return "left" if self.left else None

@@ -30,7 +30,7 @@ from engine.snapshots import Snapshot
 from server.config import Settings
 from server.errors import ApiError
 from server.persist import blob_codec
-from server.persist.session_store import SessionStore, StoredSession
+from server.persist.session_store import AppliedCall, SessionStore, StoredSession
 from server.sessions.own_samples import OwnSamples
 from server.sessions.session import Session
 from server.sessions.settings import TrainSettings
@@ -153,8 +153,10 @@ def _latest_snapshot(names: set[str] | dict[str, Any]) -> str | None:
     return f"snapshot/{max(epochs)}" if epochs else None
 
 
-def save(session: Session, saved: Saved, store: SessionStore) -> None:
-    """Write what differs from ``saved`` (one transaction), then record it there."""
+def save(session: Session, saved: Saved, store: SessionStore,
+         call: AppliedCall | None = None) -> None:
+    """Write what differs from ``saved`` (one transaction, ``call`` recorded in it: see
+    ``SessionStore.save``), then record it there."""
     meta = {
         "version": FORMAT_VERSION,
         "spec": session.spec,
@@ -166,7 +168,7 @@ def save(session: Session, saved: Saved, store: SessionStore) -> None:
     put, drop, keys = changes(blobs_of(session), saved)
     latest = _latest_snapshot(saved.keys)
     store.save(session.id, session.created, session.touched, meta, put=put, drop=drop,
-               checkpoint=latest is not None and latest in drop)
+               checkpoint=latest is not None and latest in drop, call=call)
     saved.keys = keys
     saved.touched = session.touched
     if session.training is not None:  # what is on disk now need not stay in memory

@@ -19,6 +19,9 @@ import pytest
 
 from server.persist.postgres_store import MIGRATIONS, PostgresStore, migrate, schema_version
 from server.persist.session_store import (
+    CALLS_KEPT,
+    REPLY_BYTES,
+    AppliedCall,
     SessionStore,
     StoreUnavailable,
     describe_store,
@@ -144,6 +147,72 @@ def test_threads_save_and_load_at_once(store: SessionStore) -> None:
     assert store.count() == 6
 
 
+# -- the calls applied to a session (a retried call runs once: server/runtime/applied_calls)
+
+
+def test_a_call_is_recorded_with_its_save_and_read_back_after_reopening(
+        store: SessionStore, target: str | Path) -> None:
+    store.save("s", 1.0, 2.0, {"v": 1}, put={"model": b"w1"},
+               call=AppliedCall("c1", '{"reply":{"n":1}}'))
+    store.save("s", 1.0, 3.0, {"v": 2}, put={"model": b"w2"})  # a save without a call
+    store.save("s", 1.0, 4.0, {"v": 3}, call=AppliedCall("c2", None))
+    store.save("t", 1.0, 2.0, {"v": 1}, call=AppliedCall("c1", '{"reply":"other"}'))
+    again = open_store(target)
+    try:
+        assert again.applied_calls("s") == [AppliedCall("c1", '{"reply":{"n":1}}'),
+                                            AppliedCall("c2", None)]
+        assert again.applied_calls("t") == [AppliedCall("c1", '{"reply":"other"}')]
+        assert again.applied_calls("nobody") == []
+        assert again.load("s").meta == {"v": 3}  # type: ignore[union-attr]
+    finally:
+        again.close()
+
+
+def test_a_save_that_fails_half_way_records_no_call(store: SessionStore) -> None:
+    store.save("s", 1.0, 2.0, {"v": 1}, put={"a": b"1"}, call=AppliedCall("before", "1"))
+
+    class Killed(BaseException):
+        pass
+
+    class Broken(dict[str, bytes]):
+        def items(self) -> Any:
+            yield "a", b"overwritten"
+            raise Killed
+
+    with pytest.raises(Killed):
+        store.save("s", 1.0, 9.0, {"v": 2}, put=Broken(a=b"x"),
+                   call=AppliedCall("lost", "2"))
+    assert store.applied_calls("s") == [AppliedCall("before", "1")]
+    assert store.load("s").blobs == {"a": b"1"}  # type: ignore[union-attr]
+
+
+def test_a_session_keeps_its_newest_calls_and_replies_up_to_the_cap(
+        store: SessionStore) -> None:
+    ids = [f"call{i:03d}" for i in range(CALLS_KEPT + 5)]
+    for i, call_id in enumerate(ids):
+        store.save("s", 1.0, float(i), {"i": i}, call=AppliedCall(call_id, f"[{i}]"))
+    store.save("other", 1.0, 1.0, {}, call=AppliedCall("x", "0"))
+    kept = store.applied_calls("s")
+    assert [c.id for c in kept] == ids[-CALLS_KEPT:]  # the newest, oldest first
+    assert [c.reply for c in kept] == [f"[{i}]" for i in range(5, CALLS_KEPT + 5)]
+    assert store.applied_calls("other") == [AppliedCall("x", "0")]  # a bound per session
+    fits = '"' + "é" * ((REPLY_BYTES - 2) // 2) + '"'  # REPLY_BYTES in UTF-8, not in chars
+    too_long = '"' + "é" * ((REPLY_BYTES - 2) // 2) + 'x"'
+    assert len(fits.encode()) == REPLY_BYTES and len(too_long) < REPLY_BYTES
+    store.save("s", 1.0, 50.0, {}, call=AppliedCall("fits", fits))
+    store.save("s", 1.0, 51.0, {}, call=AppliedCall("long", too_long))
+    assert store.applied_calls("s")[-2:] == [AppliedCall("fits", fits),
+                                             AppliedCall("long", None)]  # its id, no reply
+
+
+def test_a_deleted_session_takes_its_calls_along(store: SessionStore) -> None:
+    store.save("s", 1.0, 2.0, {}, call=AppliedCall("c1", "1"))
+    assert store.delete("s")
+    assert store.applied_calls("s") == []
+    store.save("s", 1.0, 3.0, {})  # a new session of that id starts with none
+    assert store.applied_calls("s") == []
+
+
 # -- PostgreSQL only: migrations, connection errors -------------------------------------------
 
 
@@ -195,6 +264,9 @@ def test_an_older_schema_is_migrated_with_its_sessions(pg_database: str) -> None
             "sessions_touched",)
     stored = new.load("s")
     assert stored is not None and stored.meta == {"a": 1} and stored.blobs == {"model": b"w"}
+    assert new.applied_calls("s") == []  # the table of applied calls came with version 3
+    new.save("s", 1.0, 3.0, {"a": 2}, call=AppliedCall("c", "1"))
+    assert new.applied_calls("s") == [AppliedCall("c", "1")]
     new.close()
 
 
