@@ -10,6 +10,7 @@ import sys
 import threading
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -17,6 +18,7 @@ from server.config import PROJECT_ROOT, Settings
 from server.persist.sqlite_store import SqliteStore
 from server.runtime.node_slots import NodeSlots, node_directory
 from server.runtime.session_host import SessionHost
+from server.runtime.train_loop import TrainControl, TrainOrder
 from server.sessions.ids import new_session_id
 from server.sessions.settings import TrainSettings
 
@@ -126,3 +128,42 @@ def test_a_forward_runs_while_another_process_holds_the_only_slot(
         assert host.run(lambda s: s.state())["step"] == 0
     host.run(lambda s: s.step_events("batches"), save=True, step=True)  # free again
     assert host.run(lambda s: s.state())["step"] == 1
+
+
+class SlotCheckingStore(SqliteStore):
+    """Records, at each save, whether the only slot of ``slots`` was free."""
+
+    def __init__(self, path: Path, slots: NodeSlots) -> None:
+        super().__init__(path)
+        self.slots = slots
+        self.free_at_save: list[bool] = []
+
+    def save(self, *args: Any, **kwargs: Any) -> Any:
+        fd = self.slots.acquire(timeout=0)
+        self.free_at_save.append(fd is not None)
+        if fd is not None:
+            self.slots.release(fd)
+        return super().save(*args, **kwargs)
+
+
+def test_a_train_saves_without_holding_its_slot(tmp_path: Path) -> None:
+    slots = NodeSlots(tmp_path / "slots", 1)
+    store = SlotCheckingStore(tmp_path / "s.sqlite3", slots)
+    taken = CountingSlot()
+
+    @contextlib.contextmanager
+    def slot() -> Iterator[None]:
+        with taken(), slots.slot():
+            yield
+
+    host = SessionHost(new_session_id(), store, Settings(), 60, slot=slot)
+    host.create(None, SMALL)
+    store.free_at_save.clear()
+    control = TrainControl()
+    control.probe_rate = 0.0
+    outputs = list(host.train(TrainOrder(seq=1, unit="epochs", count=1), control, "page"))
+    types = [item[1].get("type") for item in outputs if item[0] == "json"]
+    assert types.count("epoch_end") == 1 and types[-1] == "done"
+    assert taken.taken > types.count("progress")  # the steps did hold it
+    assert len(store.free_at_save) == 2  # the epoch's end, then the last save
+    assert all(store.free_at_save)
