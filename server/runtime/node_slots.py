@@ -37,7 +37,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 POLL_SECONDS = 0.0005  # the gate holder looks again this soon (doubling up to 8 ms)
-PREFIX = "nnplay-slots-"  # a node's directory: this, then the node id
+PREFIX = "nnplay-node-slots-"  # a node's directory: this, then the node id. Not the
+# "nnplay-slots-" of the code before members: its users hold no members lock, so a directory
+# of theirs cannot be told from a dead one, and is left alone
 GONE = ".gone-"  # a swept directory's new name: its old one, this, a random part
 
 

@@ -188,11 +188,14 @@ def test_a_killed_nodes_directory_is_swept_when_another_node_starts(tmp_path: Pa
 
 def test_a_directory_in_use_is_not_swept(tmp_path: Path) -> None:
     busy, idle = tmp_path / f"{PREFIX}busy", tmp_path / f"{PREFIX}idle"
-    other = tmp_path / "not-slots"
+    other, before = tmp_path / "not-slots", tmp_path / "nnplay-slots-old"  # the old scheme's
     other.mkdir()
+    before.mkdir()
+    (before / "slot-0").touch()
     with held_elsewhere(busy), held_elsewhere(idle, hold=False):
         new = NodeSlots(tmp_path / f"{PREFIX}new", 1)
         assert busy.is_dir() and idle.is_dir() and other.is_dir()
+        assert (before / "slot-0").exists()
         assert NodeSlots(busy, 1).acquire(timeout=0) is None  # still held, by the same file
         fd = NodeSlots(idle, 1).acquire(timeout=0)
         assert fd is not None
