@@ -8,7 +8,7 @@ from typing import Any
 
 from server.runtime import session_runtime
 from server.runtime import train_loop as train_loop_module
-from server.runtime.train_loop import TrainControl, TrainOrder, train_steps
+from server.runtime.train_loop import TrainControl, TrainOrder, train_command, train_steps
 from tests.server.helpers import of_type, receive_until
 from tests.server.test_train_loop import _drain, _place
 
@@ -54,3 +54,17 @@ def test_a_websocket_train_hops_once_a_step(client, session, monkeypatch):
     assert len(hops) == 3 + 2 and hops[0] == 3 and hops[3] == 1 and hops[4] == 0
     traces = of_type(messages, "trace")  # each came as its frames, then its message
     assert sum(hops) == len(messages) - 1 + len(traces)  # every output but the ack
+
+
+def test_closing_the_one_by_one_command_mid_step_still_saves_and_releases(tmp_path):
+    place = _place(tmp_path)
+    control = TrainControl()
+    control.set_probe(1000.0, layers=["dense1"], kinds=["output"])
+    released: list[int] = []
+    outputs = train_command(place.run, TrainOrder(seq=6, unit="batches", count=5), control,
+                            lambda: False, claim=lambda: True,
+                            release=lambda: released.append(1))
+    assert next(outputs)[1]["type"] == "progress"  # the first of the step's three outputs
+    outputs.close()
+    assert released == [1] and place.saves == 1  # the command's last save
+    assert place.session.training_or_raise().trainer.global_step == 1
