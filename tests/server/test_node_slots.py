@@ -167,8 +167,9 @@ def test_a_train_saves_without_holding_its_slot(tmp_path: Path) -> None:
     store.free_at_save.clear()
     control = TrainControl()
     control.probe_rate = 0.0
-    outputs = list(host.train(TrainOrder(seq=1, unit="epochs", count=1), control, "page"))
-    types = [item[1].get("type") for item in outputs if item[0] == "json"]
+    outputs: list[Any] = list(host.train(TrainOrder(seq=1, unit="epochs", count=1), control,
+                                         "page"))
+    types = [item[1]["type"] for item in outputs if item[0] == "json"]
     assert types.count("epoch_end") == 1 and types[-1] == "done"
     assert taken.taken > types.count("progress")  # the steps did hold it
     assert len(store.free_at_save) == 2  # the epoch's end, then the last save

@@ -64,7 +64,9 @@ def test_closing_the_one_by_one_command_mid_step_still_saves_and_releases(tmp_pa
     outputs = train_command(place.run, TrainOrder(seq=6, unit="batches", count=5), control,
                             lambda: False, claim=lambda: True,
                             release=lambda: released.append(1))
-    assert next(outputs)[1]["type"] == "progress"  # the first of the step's three outputs
+    kind, first = next(outputs)
+    assert isinstance(first, dict)
+    assert kind == "json" and first["type"] == "progress"  # the first of three outputs
     outputs.close()
     assert released == [1] and place.saves == 1  # the command's last save
     assert place.session.training_or_raise().trainer.global_step == 1
