@@ -11,6 +11,14 @@ the Ray node id, under the system temp dir). ``flock`` belongs to the open file,
 of one process contend too, and the kernel releases it when its process dies: a killed actor
 never keeps a slot. A waiter first takes the directory's ``gate`` lock (the kernel queues the
 others there, in order), then polls the slots alone until one is free.
+
+The directory lives as long as someone uses it: each :class:`NodeSlots` holds a shared
+``flock`` on its ``members`` file from start to :meth:`NodeSlots.close` (or its process's
+end, however it ends). A directory whose ``members`` can be locked exclusively at once has no
+one left; it is renamed away under that lock, then deleted: by the last member closing, and,
+for nodes whose actors were killed, by every :class:`NodeSlots` starting under the same temp
+dir (:func:`sweep`). A member joins only a directory whose ``members`` it locked is still the
+one at that path, so it never uses one being swept.
 """
 
 from __future__ import annotations
@@ -19,18 +27,87 @@ import contextlib
 import fcntl
 import os
 import re
+import secrets
+import shutil
+import stat
 import tempfile
 import time
+import weakref
 from collections.abc import Iterator
 from pathlib import Path
 
 POLL_SECONDS = 0.0005  # the gate holder looks again this soon (doubling up to 8 ms)
+PREFIX = "nnplay-node-slots-"  # a node's directory: this, then the node id. Not the
+# "nnplay-slots-" of the code before members: its users hold no members lock, so a directory
+# of theirs cannot be told from a dead one, and is left alone
+GONE = ".gone-"  # a swept directory's new name: its old one, this, a random part
 
 
 def node_directory(node_id: str) -> Path:
     """The slot directory of the node ``node_id`` (a hex Ray node id)."""
     safe = re.sub(r"[^0-9A-Za-z]", "", node_id)[:32] or "node"
-    return Path(tempfile.gettempdir()) / f"nnplay-slots-{safe}"
+    return Path(tempfile.gettempdir()) / f"{PREFIX}{safe}"
+
+
+def _same_file(fd: int, path: Path) -> bool:
+    """Whether ``path`` still names the file open as ``fd``."""
+    try:
+        named = os.stat(path)
+    except (FileNotFoundError, NotADirectoryError):
+        return False
+    opened = os.fstat(fd)
+    return (opened.st_dev, opened.st_ino) == (named.st_dev, named.st_ino)
+
+
+def remove_if_unused(directory: Path) -> bool:
+    """Delete the slot directory ``directory`` when no :class:`NodeSlots` uses it (an
+    exclusive lock on its ``members`` is free); True when it did."""
+    members = directory / "members"
+    try:
+        fd = os.open(members, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW, 0o600)
+    except OSError:  # gone already, or not ours
+        return False
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return False  # in use
+        if not _same_file(fd, members):
+            return False  # swept meanwhile by another
+        trash = directory.with_name(f"{directory.name}{GONE}{secrets.token_hex(6)}")
+        try:
+            os.rename(directory, trash)  # under the lock: no member can join it any more
+        except OSError:
+            return False
+    finally:
+        os.close(fd)
+    shutil.rmtree(trash, ignore_errors=True)
+    return True
+
+
+def sweep(parent: Path, keep: Path | None = None) -> list[Path]:
+    """Delete the unused slot directories under ``parent`` (this user's, but ``keep``), and
+    what is left of any swept one (a sweeper killed while deleting); those deleted."""
+    removed: list[Path] = []
+    try:
+        entries = list(parent.iterdir())
+    except OSError:
+        return removed
+    for entry in entries:
+        if not entry.name.startswith(PREFIX) or entry == keep:
+            continue
+        try:
+            info = entry.lstat()
+        except OSError:
+            continue
+        if not stat.S_ISDIR(info.st_mode) or info.st_uid != os.getuid():
+            continue
+        if GONE in entry.name:
+            shutil.rmtree(entry, ignore_errors=True)
+            removed.append(entry)
+        elif remove_if_unused(entry):
+            removed.append(entry)
+    return removed
 
 
 class NodeSlots:
@@ -42,9 +119,37 @@ class NodeSlots:
             raise ValueError("count: at least one slot")
         self.directory = Path(directory)
         self.count = count
-        self.directory.mkdir(mode=0o700, parents=True, exist_ok=True)
         self._gate = self.directory / "gate"
         self._slots = [self.directory / f"slot-{i}" for i in range(count)]
+        if self.directory.name.startswith(PREFIX):  # a node's: sweep the dead nodes' ones
+            sweep(self.directory.parent, keep=self.directory)
+        member = self._join()
+        self._close = weakref.finalize(self, _leave, member, self.directory)
+
+    def _join(self) -> int:
+        """An fd holding a shared lock on ``members`` of the directory now at its path
+        (made if missing): while it is held, the directory is not swept."""
+        members = self.directory / "members"
+        while True:
+            self.directory.mkdir(mode=0o700, parents=True, exist_ok=True)
+            try:
+                fd = os.open(members, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW, 0o600)
+            except FileNotFoundError:
+                continue  # swept between the two calls: make it again
+            try:
+                fcntl.flock(fd, fcntl.LOCK_SH)
+                if _same_file(fd, members):
+                    return fd
+            except BaseException:
+                os.close(fd)
+                raise
+            os.close(fd)  # it was swept while this waited for the lock
+
+    def close(self) -> None:
+        """Stop using the directory (no slot of this object may be held any more); the
+        last to leave deletes it. Also done when the object is collected or the process
+        exits."""
+        self._close()
 
     def _open(self, path: Path) -> int:
         return os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
@@ -119,3 +224,8 @@ class NodeSlots:
             yield
         finally:
             self.release(fd)
+
+
+def _leave(member: int, directory: Path) -> None:
+    os.close(member)
+    remove_if_unused(directory)

@@ -222,7 +222,8 @@ class SessionHost(Leaving):
             self.leases.begin(token, control)
 
             def run(job: Callable[[Session], Any], save: bool) -> Any:
-                return self.run(job, save=save, step=True)
+                # a save (an epoch's end, every few seconds, the last) holds no node slot
+                return self.run(job, save=save, step=not save)
 
             def stopping() -> bool:
                 return (live.stop_event.is_set() or live.closed or self.left
