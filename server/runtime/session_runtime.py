@@ -20,7 +20,7 @@ import anyio.to_thread
 from server.config import Settings
 from server.runtime.live_session import LiveSession
 from server.runtime.manager import SessionManager, create_session, import_session
-from server.runtime.train_loop import Output, TrainControl, TrainOrder, train_command_steps
+from server.runtime.train_loop import Output, TrainControl, TrainOrder, train_command
 from server.runtime.worker import in_thread, run_locked, training_limiter, with_session
 from server.sessions.session import Session
 from server.sessions.settings import TrainSettings
@@ -194,18 +194,17 @@ class InProcessRuntime:
         def run(job: Callable[[Session], Any], save: bool) -> Any:
             return run_locked(manager, live, job, save)
 
-        steps = train_command_steps(
+        outputs = train_command(
             run, order, control,
             stopping=lambda: live.stop_event.is_set() or live.closed,
             claim=lambda: live.start_training(control), release=live.end_training)
         limiter = training_limiter(manager.settings.training_threads)
-        try:  # one hop (and one turn of the limiter) a step: its outputs come as one list
-            while (outputs := await anyio.to_thread.run_sync(_next, steps,
-                                                             limiter=limiter)) is not _END:
-                for item in outputs:
-                    yield item
+        try:
+            while (item := await anyio.to_thread.run_sync(_next, outputs,
+                                                          limiter=limiter)) is not _END:
+                yield item
         finally:
-            await anyio.to_thread.run_sync(steps.close)
+            await anyio.to_thread.run_sync(outputs.close)
 
     async def stop(self, socket: SocketHandle) -> None:
         assert isinstance(socket, _Attached)
@@ -246,6 +245,6 @@ def _state_of(live: LiveSession) -> dict[str, Any]:
     return live.resident_session().state()
 
 
-def _next(steps: Generator[list[Output], None, None]) -> Any:
-    """The next step's outputs, or _END (StopIteration cannot cross a thread hop)."""
-    return next(steps, _END)
+def _next(outputs: Generator[Output, None, None]) -> Any:
+    """The generator's next output, or _END (StopIteration cannot cross a thread hop)."""
+    return next(outputs, _END)

@@ -1,11 +1,8 @@
 """The training loop of one ``train`` command, as a plain generator of outputs.
 
-:func:`train_steps` steps until done, stopped or diverged, and yields, in the order the page
+:func:`train_loop` steps until done, stopped or diverged, and yields, in the order the page
 gets them, ``("json", message)`` and ``("bytes", frames)`` outputs (docs/protocol.md,
-"WebSocket"), one list per step (a step's progress, epoch end, grid and probe together: who
-runs it on a thread hops once a step, not once an output); it returns the reason
-(``completed``, ``stopped`` or ``diverged``). :func:`train_loop` and :func:`train_command`
-yield the same outputs one by one (a Ray actor streams them so). It runs
+"WebSocket"); it returns the reason (``completed``, ``stopped`` or ``diverged``). It runs
 where the session lives (a worker thread in-process, an actor elsewhere): ``run(job, save)``
 runs ``job(session)`` under the session lock, so each step takes the lock once and a forward
 waits at most one batch. What the page may change while it runs is a :class:`TrainControl`,
@@ -21,7 +18,7 @@ import time
 from collections.abc import Callable, Generator, Iterator
 from dataclasses import dataclass
 from functools import partial
-from typing import Any, Literal, TypeVar, cast
+from typing import Any, Literal, TypeVar
 
 from engine.train_events import Cancelled, Diverged, EpochEnd, StepProgress
 from server.errors import ApiError
@@ -36,7 +33,6 @@ GRID_EVERY_SECONDS = 1 / 30  # a train with "grid" sends heat maps at most this 
 log = logging.getLogger(__name__)
 
 T = TypeVar("T")
-R = TypeVar("R")
 Output = tuple[Literal["json"], dict[str, Any]] | tuple[Literal["bytes"], list[bytes]]
 Run = Callable[[Callable[[Session], Any], bool], Any]  # run(job, save) under the lock
 Frames = tuple[list[bytes], dict[str, Any]]
@@ -103,18 +99,10 @@ class TrainControl:
 def train_command(run: Run, order: TrainOrder, control: TrainControl,
                   stopping: Callable[[], bool], claim: Callable[[], bool],
                   release: Callable[[], None]) -> Generator[Output, None, None]:
-    """:func:`train_command_steps`'s outputs one by one."""
-    return _one_by_one(train_command_steps(run, order, control, stopping, claim, release))
-
-
-def train_command_steps(run: Run, order: TrainOrder, control: TrainControl,
-                        stopping: Callable[[], bool], claim: Callable[[], bool],
-                        release: Callable[[], None]) -> Generator[list[Output], None, None]:
     """A whole ``train`` command: refused before anything is trained when the lab's grid
     cannot be drawn, or (409 naming ``session``) when ``claim()`` says another page trains
-    the session; then :func:`train_steps` (one list of outputs a step); then, trained or
-    not, the session saved and ``release()``d, and the ``done`` message with its state (a
-    list of its own)."""
+    the session; then :func:`train_loop`; then, trained or not, the session saved and
+    ``release()``d, and the ``done`` message with its state."""
     if order.grid is not None:
         run(lambda s: planar_of(s, "grid"), False)
     if not claim():
@@ -122,43 +110,22 @@ def train_command_steps(run: Run, order: TrainOrder, control: TrainControl,
                        "that first", "session")
     reason = "completed"
     try:
-        reason = yield from train_steps(run, order, control, stopping)
+        reason = yield from train_loop(run, order, control, stopping)
     finally:
         try:
             state = run(lambda s: s.state(), True)
         finally:
             release()
         state["training"] = False
-    yield [("json", {"seq": order.seq, "type": "done", "cmd": "train", "reason": reason,
-                     "state": state})]
+    yield ("json", {"seq": order.seq, "type": "done", "cmd": "train", "reason": reason,
+                    "state": state})
 
 
 def train_loop(run: Run, order: TrainOrder, control: TrainControl,
                stopping: Callable[[], bool]) -> Generator[Output, None, str]:
-    """:func:`train_steps`'s outputs one by one; returns the reason."""
-    return _one_by_one(train_steps(run, order, control, stopping))
-
-
-def _one_by_one(steps: Generator[list[Output], None, R]) -> Generator[Output, None, R]:
-    """Each list's outputs in turn; returns what ``steps`` returns (closed with it)."""
-    try:
-        while True:
-            try:
-                outputs = next(steps)
-            except StopIteration as end:
-                return cast(R, end.value)
-            yield from outputs
-    finally:
-        steps.close()
-
-
-def train_steps(run: Run, order: TrainOrder, control: TrainControl,
-                stopping: Callable[[], bool]) -> Generator[list[Output], None, str]:
     """Steps until done, stopped (``stopping()`` before a step) or diverged; with ``grid``,
     heat maps as it goes (at most every GRID_EVERY_SECONDS, each after a step) and once
-    after the last step. Yields each step's outputs as one list (never empty: a step with
-    nothing to say yields nothing), returns the reason. The save after an epoch's end (or
-    SAVE_EVERY_SECONDS) comes after its step's list, before the next step."""
+    after the last step. Yields the outputs, returns the reason."""
     if order.grid is None:
         return (yield from _steps(run, order, control, stopping, None))
     pending = [False]  # a step has happened since the last grid was sent
@@ -166,12 +133,13 @@ def train_steps(run: Run, order: TrainOrder, control: TrainControl,
     size = order.grid
     if pending[0] and not control.gone:
         frames, message = run(lambda s: grid_frames(s, size, order.seq), False)
-        yield [("bytes", frames), ("json", message)]
+        yield ("bytes", frames)
+        yield ("json", message)
     return reason
 
 
 def _steps(run: Run, order: TrainOrder, control: TrainControl, stopping: Callable[[], bool],
-           pending: list[bool] | None) -> Generator[list[Output], None, str]:
+           pending: list[bool] | None) -> Generator[Output, None, str]:
     seq = order.seq
     default_rate = run(lambda s: s.settings.probe_rate, False)  # fixed while it trains
     last_grid = float("-inf")  # the first step always brings a grid
@@ -212,27 +180,26 @@ def _steps(run: Run, order: TrainOrder, control: TrainControl, stopping: Callabl
         if not events:
             epoch_iter = None
             continue
-        outputs: list[Output] = []
         outcome = None
         for item in events:
             if isinstance(item.event, Cancelled):
                 outcome = "stopped"
                 continue
-            outputs.append(("json", {"seq": seq, **item.message_json}))
+            yield ("json", {"seq": seq, **item.message_json})
             if isinstance(item.event, Diverged):
                 outcome = "diverged"
         if pending is not None and any(isinstance(e.event, StepProgress) for e in events):
             pending[0] = grid is None
             if grid is not None:
                 last_grid = now
-                outputs += [("bytes", grid[0]), ("json", grid[1])]
+                yield ("bytes", grid[0])
+                yield ("json", grid[1])
         if isinstance(traced, Exception):
             probing = False
-            outputs.append(("json", probe_failed(seq, traced)))
+            yield ("json", probe_failed(seq, traced))
         elif traced is not None:
-            outputs += [("bytes", traced[0]), ("json", traced[1])]
-        if outputs:
-            yield outputs
+            yield ("bytes", traced[0])
+            yield ("json", traced[1])
         if outcome is not None:
             if epoch_iter is not None:
                 epoch_iter.close()  # type: ignore[attr-defined]

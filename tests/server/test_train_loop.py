@@ -112,3 +112,19 @@ def test_the_command_is_refused_when_another_page_trains_and_saves_at_its_end(
     assert done["type"] == "done" and done["reason"] == "completed" and done["seq"] == 5
     assert done["state"]["step"] == 1 and done["state"]["training"] is False
     assert released == [1] and place.saves == 1
+
+
+def test_closing_the_command_mid_step_still_saves_and_releases(tmp_path):
+    place = _place(tmp_path)
+    control = TrainControl()
+    control.set_probe(1000.0, layers=["dense1"], kinds=["output"])
+    released: list[int] = []
+    outputs = train_command(place.run, TrainOrder(seq=6, unit="batches", count=5), control,
+                            lambda: False, claim=lambda: True,
+                            release=lambda: released.append(1))
+    kind, first = next(outputs)
+    assert isinstance(first, dict)
+    assert kind == "json" and first["type"] == "progress"  # the first of three outputs
+    outputs.close()
+    assert released == [1] and place.saves == 1  # the command's last save
+    assert place.session.training_or_raise().trainer.global_step == 1
