@@ -1,5 +1,5 @@
 """Defects a first-time user met in the lab (AUDIT.md), each held by a test: the tabs from the
-keyboard."""
+keyboard; a typed weight kept when a training step of the old weights comes back."""
 
 from __future__ import annotations
 
@@ -34,5 +34,35 @@ def test_every_tab_is_reachable_from_the_keyboard(page: Page, console_errors) ->
     expect(page.locator("#tab-neuron")).to_be_focused()
     expect(page.locator("#tab-neuron")).to_have_attribute("tabindex", "0")
     expect(page.locator("#tab-plane")).to_have_attribute("tabindex", "-1")
+    assert console_errors == []
+
+
+def open_view(page: Page, tab: str) -> None:
+    page.set_viewport_size({"width": 1280, "height": 800})
+    page.goto(f"/lab?tab={tab}")
+    expect(page.locator(f"#lab-{tab}")).to_have_attribute("data-state", "ready", timeout=TIMEOUT)
+
+
+def test_a_weight_typed_while_a_step_trains_is_kept(page: Page, console_errors) -> None:
+    """The person clicks +1 sample, then types w1 before the step's reply is back: the reply
+    is of the old weights, and must not overwrite the w1 they typed."""
+    open_view(page, "net221")
+    view = "#lab-net221"
+    held = []
+    page.route("**/api/lab/net221/train", lambda route: held.append(route))
+    page.click(f"{view} [data-action=sample]")
+    page.wait_for_function("() => document.querySelector('#lab-net221').dataset.state === "
+                           "'training'", timeout=TIMEOUT)
+    while not held:
+        page.wait_for_timeout(20)
+    page.fill(f"{view} [data-field='w1']", "3")
+    label = page.locator(f"{view} [data-param='w1'].bh-pick text")
+    expect(label).to_have_text("w1 = 3", timeout=TIMEOUT)  # the server's reply for w1 = 3
+    with page.expect_response("**/api/lab/net221/train"):
+        held[0].continue_()
+    expect(page.locator(view)).to_have_attribute("data-state", "ready", timeout=TIMEOUT)
+    expect(page.locator(f"{view} [data-field='w1']")).to_have_value("3")
+    expect(label).to_have_text("w1 = 3")
+    assert "h.p=3,1,1,1,1,1,0,0,0" in page.url
     assert console_errors == []
 

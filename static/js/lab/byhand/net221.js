@@ -32,6 +32,9 @@ export function mountNet221(panel) {
   let playing = false;
   let busy = false;
   let active = false;
+  // counts the person's own changes to the weights: a training reply from older weights is
+  // dropped, never written over what they typed meanwhile
+  let edits = 0;
   // every chain open where there is room for them, else only w1's
   const open = new Set(window.matchMedia("(min-width: 900px)").matches ? PARAMS : ["w1"]);
   const inputs = {};
@@ -164,6 +167,7 @@ export function mountNet221(panel) {
     else if (key === "y" || key === "lr") state = { ...state, [key]: v };
     else {
       state = { ...state, params: { ...state.params, [key]: v } };
+      edits += 1;
       losses = [];
     }
     analyse();
@@ -173,8 +177,14 @@ export function mountNet221(panel) {
     if (busy) return;
     busy = true;
     panel.dataset.state = "training";
+    const mine = edits;
     try {
       const r = await post("/api/lab/net221/train", { params: state.params, lr: state.lr, steps, start: state.next });
+      if (mine !== edits) {
+        // trained from weights the person has changed since: their change stands
+        if (panel.dataset.state === "training") panel.dataset.state = "ready";
+        return;
+      }
       if (losses.length === 0) losses.push(r.table_loss_before);
       for (const s of r.steps) losses.push(s.table_loss);
       state = { ...state, params: r.params, next: r.next_index };
@@ -238,6 +248,7 @@ export function mountNet221(panel) {
     button.addEventListener("click", () => {
       const ex = NET_EXAMPLES[button.dataset.preset];
       playing = false;
+      edits += 1;
       losses = [];
       state = { ...state, params: { ...ex.params }, x: [...ex.x], y: ex.y };
       showFields();
@@ -246,6 +257,8 @@ export function mountNet221(panel) {
   }
   stepButton.addEventListener("click", () => {
     if (!reply) return;
+    playing = false;
+    edits += 1;
     state = { ...state, params: Object.fromEntries(reply.grads.map((g) => [g.name, g.after])) };
     losses = [];
     showFields();
