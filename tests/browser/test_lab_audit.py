@@ -1,5 +1,6 @@
 """Defects a first-time user met in the lab (AUDIT.md), each held by a test: the tabs from the
-keyboard; a typed weight kept when a training step of the old weights comes back."""
+keyboard; a typed weight kept when a training step of the old weights comes back; the message
+about a bad field kept while it is still bad."""
 
 from __future__ import annotations
 
@@ -64,5 +65,25 @@ def test_a_weight_typed_while_a_step_trains_is_kept(page: Page, console_errors) 
     expect(page.locator(f"{view} [data-field='w1']")).to_have_value("3")
     expect(label).to_have_text("w1 = 3")
     assert "h.p=3,1,1,1,1,1,0,0,0" in page.url
+    assert console_errors == []
+
+
+def test_the_message_about_a_bad_field_stays_while_it_is_bad(page: Page, console_errors) -> None:
+    open_view(page, "net221")
+    view = "#lab-net221"
+    message = page.locator(f"{view} .bh-error")
+    page.fill(f"{view} [data-field='w2']", "abc")
+    expect(message).to_have_text("weight w2: type a number (at most 1000000 in size)")
+    page.fill(f"{view} [data-field='w1']", "2")  # a good edit elsewhere: a new reply
+    expect(page.locator(f"{view} [data-param='w1'].bh-pick text")).to_have_text(
+        "w1 = 2", timeout=TIMEOUT)
+    expect(page.locator(view)).to_have_attribute("data-state", "ready", timeout=TIMEOUT)
+    # the page still says why w2's box is red, and which w2 the numbers use
+    expect(message).to_be_visible()
+    expect(message).to_contain_text("weight w2: type a number")
+    expect(message).to_contain_text("w2 = 1")
+    expect(page.locator(f"{view} [data-field='w2']")).to_have_attribute("aria-invalid", "true")
+    page.fill(f"{view} [data-field='w2']", "0.5")
+    expect(message).to_be_hidden(timeout=TIMEOUT)
     assert console_errors == []
 

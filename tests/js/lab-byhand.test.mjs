@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { fmt, inputText, paren, parseNumber } from "../../static/js/lab/byhand/format.js";
 import {
-  NET_DEFAULT, NEURON_EXAMPLE, neuronParams, netParams, readNet, readNeuron,
+  NET_DEFAULT, NEURON_EXAMPLE, netFieldProblem, neuronParams, netParams, readNet, readNeuron,
 } from "../../static/js/lab/byhand/state.js";
 
 const M = "\u2212";
@@ -110,4 +110,16 @@ test("inputText shows six digits that parseNumber reads back", () => {
   assert.equal(inputText(4), "4");
   assert.equal(parseNumber(inputText(-1.23456789e-7)), -1.23457e-7);
   assert.equal(parseNumber(fmt(-0.0000123456)), -0.00001235);
+});
+
+test("a 2-2-1 field's problem names the field and its rule, in words", () => {
+  assert.equal(netFieldProblem("w1", "-2.5"), null);
+  assert.equal(netFieldProblem("w1", "1e6"), null);
+  assert.equal(netFieldProblem("w1", "abc"), "weight w1: type a number (at most 1000000 in size)");
+  assert.equal(netFieldProblem("b3", "1e308"), "bias b3: type a number (at most 1000000 in size)");
+  assert.equal(netFieldProblem("x2", ""), "input x2: type a number (at most 1000000 in size)");
+  assert.equal(netFieldProblem("lr", "0"), "learning rate η: type a number above 0, at most 10");
+  assert.equal(netFieldProblem("lr", "10"), null);
+  assert.equal(netFieldProblem("y", "1.5"), "target y (0 to 1): type a number between 0 and 1");
+  assert.equal(netFieldProblem("y", "NaN"), "target y (0 to 1): type a number between 0 and 1");
 });

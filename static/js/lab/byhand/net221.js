@@ -13,16 +13,7 @@ import { el, numberField } from "./dom.js";
 import { fmt, inputText, parseNumber } from "./format.js";
 import { drawLosses } from "./losschart.js";
 import { chainCards, forwardRows, lossRows, peopleRows, personRows, sgdRows } from "./net221-parts.js";
-import { LIMIT, NET_EXAMPLES, PARAMS, netParams, readNet } from "./state.js";
-
-const FIELDS = {
-  x1: { label: "x1", aria: "input x1" }, x2: { label: "x2", aria: "input x2" },
-  y: { label: "y", aria: "target y (0 to 1)", test: (v) => v >= 0 && v <= 1, rule: "between 0 and 1" },
-  lr: { label: "η", aria: "learning rate η", test: (v) => v > 0 && v <= 10, rule: "above 0, at most 10" },
-  lb: { label: "weight (lb)", aria: "new person's weight in lb" },
-  in: { label: "height (in)", aria: "new person's height in inches" },
-};
-for (const p of PARAMS) FIELDS[p] = { label: p, aria: `${p[0] === "w" ? "weight" : "bias"} ${p}` };
+import { NET_EXAMPLES, NET_FIELDS as FIELDS, PARAMS, netFieldProblem as problem, netParams, readNet } from "./state.js";
 
 /** Draw the view into `panel` (a <section>); returns {setActive(active)}. */
 export function mountNet221(panel) {
@@ -125,11 +116,23 @@ export function mountNet221(panel) {
     panel.dataset.state = "error";
   }
 
+  /** A reply came: the message goes, unless a field still holds text that is not a number
+   *  (the numbers shown then use that field's last good value, and the message says so). */
+  function settleMessage() {
+    const bad = Object.keys(inputs).find((k) => inputs[k].getAttribute("aria-invalid") === "true");
+    if (!bad) {
+      message.hidden = true;
+      return;
+    }
+    message.textContent = `${problem(bad, inputs[bad].value)}; shown: ${FIELDS[bad].label} = ${inputText(currentValue(bad))}`;
+    message.hidden = false;
+  }
+
   const body = () => ({ params: state.params, x: state.x, y: state.y, lr: state.lr });
   const send = latestOnly(
     (r) => {
       reply = r;
-      message.hidden = true;
+      settleMessage();
       render();
       panel.dataset.state = busy ? "training" : "ready";
     },
@@ -144,8 +147,13 @@ export function mountNet221(panel) {
     return send(() => post("/api/lab/net221", body()));
   }
 
-  function showFields() {
+  function currentValue(key) {
     const values = { x1: state.x[0], x2: state.x[1], y: state.y, lr: state.lr, lb: state.person[0], in: state.person[1], ...state.params };
+    return values[key];
+  }
+
+  function showFields() {
+    const values = Object.fromEntries(Object.keys(inputs).map((k) => [k, currentValue(k)]));
     for (const [key, input] of Object.entries(inputs)) {
       input.value = inputText(values[key]);
       input.setAttribute("aria-invalid", "false");
@@ -153,14 +161,13 @@ export function mountNet221(panel) {
   }
 
   function edited(key, input) {
-    const spec = FIELDS[key];
-    const v = parseNumber(input.value);
-    const good = v !== null && Math.abs(v) <= LIMIT && (!spec.test || spec.test(v));
-    input.setAttribute("aria-invalid", String(!good));
-    if (!good) {
-      showError(`${spec.aria}: type a number${spec.rule ? ` ${spec.rule}` : ` (at most ${LIMIT} in size)`}`);
+    const bad = problem(key, input.value);
+    input.setAttribute("aria-invalid", String(Boolean(bad)));
+    if (bad) {
+      showError(bad);
       return;
     }
+    const v = parseNumber(input.value);
     playing = false;
     if (key === "x1" || key === "x2") state = { ...state, x: key === "x1" ? [v, state.x[1]] : [state.x[0], v] };
     else if (key === "lb" || key === "in") state = { ...state, person: key === "lb" ? [v, state.person[1]] : [state.person[0], v] };

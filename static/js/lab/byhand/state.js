@@ -2,6 +2,8 @@
 // tests/js/lab-byhand.test.mjs. read*(get) takes a function key -> string|null (e.g. a
 // URLSearchParams' get); a missing or broken key falls back to its default, alone.
 
+import { parseNumber } from "./format.js";
+
 export const LIMIT = 1e6; // the server's bound on every number (server/schemas/lab.py)
 export const ACTIVATIONS = ["linear", "sigmoid", "tanh", "relu", "leaky_relu", "step"];
 export const PARAMS = ["w1", "w2", "w3", "w4", "w5", "w6", "b1", "b2", "b3"];
@@ -25,6 +27,25 @@ export const NET_DEFAULT = {
   params: { ...NET_EXAMPLES.alice.params }, x: [...NET_EXAMPLES.alice.x], y: NET_EXAMPLES.alice.y, lr: 0.1, next: 0,
   person: [140, 64],
 };
+
+/** The 2-2-1 view's fields: label, name in words, and any rule beyond |v| <= LIMIT. */
+export const NET_FIELDS = {
+  x1: { label: "x1", aria: "input x1" }, x2: { label: "x2", aria: "input x2" },
+  y: { label: "y", aria: "target y (0 to 1)", test: (v) => v >= 0 && v <= 1, rule: "between 0 and 1" },
+  lr: { label: "η", aria: "learning rate η", test: (v) => v > 0 && v <= 10, rule: "above 0, at most 10" },
+  lb: { label: "weight (lb)", aria: "new person's weight in lb" },
+  in: { label: "height (in)", aria: "new person's height in inches" },
+};
+for (const p of PARAMS) NET_FIELDS[p] = { label: p, aria: `${p[0] === "w" ? "weight" : "bias"} ${p}` };
+
+/** What is wrong with the text typed in 2-2-1 field `key`, in words, or null if it is a
+ *  number the field takes. */
+export function netFieldProblem(key, text) {
+  const spec = NET_FIELDS[key];
+  const v = parseNumber(text);
+  if (v !== null && Math.abs(v) <= LIMIT && (!spec.test || spec.test(v))) return null;
+  return `${spec.aria}: type a number${spec.rule ? ` ${spec.rule}` : ` (at most ${LIMIT} in size)`}`;
+}
 
 const ok = (v) => Number.isFinite(v) && Math.abs(v) <= LIMIT;
 
