@@ -1,6 +1,6 @@
 """Defects a first-time user met in the lab (AUDIT.md), each held by a test: the tabs from the
 keyboard; a typed weight kept when a training step of the old weights comes back; the message
-about a bad field kept while it is still bad."""
+about a bad field kept while it is still bad; the neuron's bounds said in words."""
 
 from __future__ import annotations
 
@@ -87,3 +87,30 @@ def test_the_message_about_a_bad_field_stays_while_it_is_bad(page: Page, console
     expect(message).to_be_hidden(timeout=TIMEOUT)
     assert console_errors == []
 
+
+def test_the_neuron_says_its_bounds_and_keeps_the_set_up(page: Page, console_errors) -> None:
+    """A number beyond the server's bound is refused on the page, in words naming the box,
+    and nothing reaches the URL: a reload keeps the weights that were set."""
+    open_view(page, "neuron")
+    view = "#lab-neuron"
+    page.fill(f"{view} [data-field='w.1']", "-1")
+    expect(page.locator(f"{view} .bh-z .bh-rhs")).to_have_text("1", timeout=TIMEOUT)
+    message = page.locator(f"{view} .bh-error")
+    page.fill(f"{view} [data-field='x.0']", "1e308")
+    expect(message).to_have_text("input x1: type a number from −1,000,000 to 1,000,000")
+    expect(page.locator(f"{view} [data-field='x.0']")).to_have_attribute("aria-invalid", "true")
+    assert "1e308" not in page.url
+    page.select_option(f"{view} select", "leaky_relu")
+    page.fill(f"{view} [data-field='x.0']", "2")
+    page.fill(f"{view} [data-field='slope']", "5")
+    expect(message).to_have_text("leaky ReLU slope: type a number from 0 to 1")
+    # another activation hides the slope box: its bad text must not block the new numbers
+    page.select_option(f"{view} select", "step")
+    expect(page.locator(f"{view} .bh-y .bh-rhs")).to_have_text("1", timeout=TIMEOUT)
+    expect(page.locator(f"{view} .bh-formula").first).to_contain_text("binary step")
+    expect(message).to_be_hidden()
+    page.reload()
+    expect(page.locator(view)).to_have_attribute("data-state", "ready", timeout=TIMEOUT)
+    expect(page.locator(f"{view} [data-field='w.1']")).to_have_value("-1")
+    expect(page.locator(f"{view} [data-field='x.0']")).to_have_value("2")
+    assert console_errors == []
