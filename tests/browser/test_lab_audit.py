@@ -114,3 +114,26 @@ def test_the_neuron_says_its_bounds_and_keeps_the_set_up(page: Page, console_err
     expect(page.locator(f"{view} [data-field='w.1']")).to_have_value("-1")
     expect(page.locator(f"{view} [data-field='x.0']")).to_have_value("2")
     assert console_errors == []
+
+
+def test_a_link_with_one_refused_number_still_opens_the_plane(page: Page, console_errors) -> None:
+    """A hand-edited link whose learning rate the server refuses: the view starts anyway, with
+    the link's other values, the default rate, and a line naming what was left out."""
+    page.set_viewport_size({"width": 1280, "height": 800})
+    page.goto("/lab?tab=plane&set=xor&lr=1e308&noise=0.1")
+    plane = page.locator(".plane")
+    expect(plane).to_have_attribute("data-state", "ready", timeout=TIMEOUT)
+    status = page.locator(".plane-status")
+    expect(status).to_contain_text("Ignored part of the link")
+    expect(status).to_contain_text("lr=1e308")
+    expect(status).to_contain_text("settings.lr")
+    store = "window.nnplayLab.plane.store"
+    settings = page.evaluate(f"{store}.get('settings')")
+    assert settings["planar"]["set"] == "xor"
+    assert settings["planar"]["noise"] == 0.1
+    assert settings["lr"] == 0.02  # the lab's default
+    page.wait_for_function("() => new URLSearchParams(location.search).get('lr') === '0.02'",
+                           timeout=TIMEOUT)
+    expect(page.locator("button[data-set=xor]")).to_have_attribute("aria-pressed", "true")
+    # every console error is the refused request itself (the browser logs a 422)
+    assert all("422" in e for e in console_errors), console_errors
