@@ -1,6 +1,7 @@
 """Defects a first-time user met in the lab (AUDIT.md), each held by a test: the tabs from the
 keyboard; a typed weight kept when a training step of the old weights comes back; the message
-about a bad field kept while it is still bad; the neuron's bounds said in words."""
+about a bad field kept while it is still bad; the neuron's bounds said in words; a link with a
+refused number still opening the 2-D view; a batch size or seed out of range said, not swallowed."""
 
 from __future__ import annotations
 
@@ -137,3 +138,34 @@ def test_a_link_with_one_refused_number_still_opens_the_plane(page: Page, consol
     expect(page.locator("button[data-set=xor]")).to_have_attribute("aria-pressed", "true")
     # every console error is the refused request itself (the browser logs a 422)
     assert all("422" in e for e in console_errors), console_errors
+
+
+def test_a_batch_size_or_seed_out_of_range_is_said_not_swallowed(page: Page,
+                                                                  console_errors) -> None:
+    """0, 5000 or 2.5 as the batch size, -1 or 99999999999 as the seed: the box must not go on
+    showing a number that is not in force; the status line says what was wrong."""
+    page.set_viewport_size({"width": 1280, "height": 800})
+    page.goto("/lab?tab=plane")
+    expect(page.locator(".plane")).to_have_attribute("data-state", "ready", timeout=TIMEOUT)
+    store = "window.nnplayLab.plane.store"
+    status = page.locator(".plane-status")
+    batch = page.locator("input[aria-label='batch size']")
+    for typed in ("0", "5000", "2.5"):
+        batch.fill(typed)
+        batch.press("Tab")
+        expect(status).to_have_text(
+            f"Batch size: type a whole number from 1 to 1,024 (not {typed}); it stays 8.")
+        expect(batch).to_have_value("8")
+        assert page.evaluate(f"{store}.get('settings').batch_size") == 8
+    seed = page.locator("input[aria-label=seed]")
+    for typed in ("-1", "99999999999"):
+        seed.fill(typed)
+        seed.press("Tab")
+        expect(status).to_have_text(
+            f"Seed: type a whole number from 0 to 4,294,967,295 (not {typed}); it stays 0.")
+        expect(seed).to_have_value("0")
+    batch.fill("16")  # a good one still goes through
+    batch.press("Tab")
+    page.wait_for_function(f"() => {store}.get('settings').batch_size === 16", timeout=TIMEOUT)
+    expect(batch).to_have_value("16")
+    assert console_errors == []

@@ -73,9 +73,21 @@ export function createPlaneControls({ bar, data }, store) {
     else if (act === "epoch") req({ type: "train", unit: "epochs", count: 1 });
   });
   lrSel.addEventListener("change", () => change({ settings: { lr: Number(lrSel.value) } }));
+  /** The whole number typed in `input` (lo..hi), or null: then the box shows the value in force
+   *  again and the status line says what was wrong (nothing is sent). */
+  function wholeNumber(input, [lo, hi], key, name) {
+    const text = input.value.trim();
+    const n = Number(text);
+    if (text !== "" && Number.isInteger(n) && n >= lo && n <= hi) return n;
+    const now = store.get("settings")?.[key];
+    input.value = String(now ?? "");
+    const why = input.validity?.badInput ? "that is not a number" : text === "" ? "the box was empty" : `not ${text}`;
+    store.set("status", { level: "error", text: `${name}: type a whole number from ${lo} to ${hi.toLocaleString("en-US")} (${why}); it stays ${now}.` });
+    return null;
+  }
   bsInput.addEventListener("change", () => {
-    const n = Math.round(Number(bsInput.value));
-    if (n >= 1 && n <= 1024) change({ settings: { batch_size: n } });
+    const n = wholeNumber(bsInput, [1, 1024], "batch_size", "Batch size");
+    if (n !== null) change({ settings: { batch_size: n } });
   });
   optSel.addEventListener("change", () => change({ settings: { optimizer: optSel.value } }));
   function regChange() {
@@ -135,8 +147,8 @@ export function createPlaneControls({ bar, data }, store) {
   ratio.addEventListener("change", () => change({ planar: { train_ratio: Number(ratio.value) } }));
   countSel.addEventListener("change", () => change({ planar: { count: Number(countSel.value) } }));
   seedInput.addEventListener("change", () => {
-    const n = Math.round(Number(seedInput.value));
-    if (n >= 0) change({ settings: { seed: n } });
+    const n = wholeNumber(seedInput, [0, 4294967295], "seed", "Seed");
+    if (n !== null) change({ settings: { seed: n } });
   });
 
   // -- showing the state -------------------------------------------------------------------
