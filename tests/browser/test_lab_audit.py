@@ -169,3 +169,27 @@ def test_a_batch_size_or_seed_out_of_range_is_said_not_swallowed(page: Page,
     page.wait_for_function(f"() => {store}.get('settings').batch_size === 16", timeout=TIMEOUT)
     expect(batch).to_have_value("16")
     assert console_errors == []
+
+
+def test_the_data_column_keeps_each_heading_over_its_controls(page: Page, console_errors,
+                                                               screenshot_dir) -> None:
+    """Below 1180 px the data column becomes a row: each heading must stay over its own
+    controls (it used to scatter them across the grid: "Data" alone at the left, the set
+    buttons in the middle, "Your points" under the sliders)."""
+    page.set_viewport_size({"width": 800, "height": 600})
+    page.goto("/lab?tab=plane")
+    expect(page.locator(".plane")).to_have_attribute("data-state", "ready", timeout=TIMEOUT)
+    data = page.locator(".plane-data")
+    box = {name: data.locator(sel).first.bounding_box() for name, sel in {
+        "data": "h3:text-is('Data')", "sets": ".plane-sets", "noise": "label.plane-slider",
+        "points": "h3:text-is('Your points')", "tools": ".plane-tools"}.items()}
+    assert all(box.values()), box
+    assert abs(box["data"]["x"] - box["sets"]["x"]) < 2, box
+    assert abs(box["sets"]["x"] - box["noise"]["x"]) < 2, box
+    assert box["data"]["y"] < box["sets"]["y"] < box["noise"]["y"], box
+    assert abs(box["points"]["x"] - box["tools"]["x"]) < 2, box
+    assert box["points"]["y"] < box["tools"]["y"], box
+    # side by side: the point tools beside the data set's block, not under it
+    assert box["points"]["x"] > box["sets"]["x"] + 200, box
+    page.screenshot(path=str(screenshot_dir / "lab-plane-data-800.png"))
+    assert console_errors == []

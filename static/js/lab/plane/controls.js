@@ -116,15 +116,18 @@ export function createPlaneControls({ bar, data }, store) {
     el("button", { type: "button", role: "radio", "data-tool": "delete" }, "✕ delete"));
   const toolNote = el("p", { class: "hint", "data-role": "tool-note" });
   const shiftNote = el("p", { class: "hint", "data-role": "shift" });
+  // two blocks, each kept whole when the column turns into a row (lab.css, below 1180 px)
   data.append(
-    el("h3", {}, "Data"),
-    el("div", { class: "plane-sets", role: "group", "aria-label": "Data set" }, ...setBtns),
-    shiftNote,
-    el("label", { class: "plane-slider" }, "noise ", noise, noiseOut),
-    el("label", { class: "plane-slider" }, "trained on ", ratio, ratioOut),
-    el("div", { class: "plane-row" }, el("label", {}, "points ", countSel), el("label", {}, "seed ", seedInput), reseed),
-    el("h3", {}, "Your points"),
-    tools, toolNote,
+    el("div", { class: "plane-data-block", "data-block": "set" },
+      el("h3", {}, "Data"),
+      el("div", { class: "plane-sets", role: "group", "aria-label": "Data set" }, ...setBtns),
+      shiftNote,
+      el("label", { class: "plane-slider" }, "noise ", noise, noiseOut),
+      el("label", { class: "plane-slider" }, "trained on ", ratio, ratioOut),
+      el("div", { class: "plane-row" }, el("label", {}, "points ", countSel), el("label", {}, "seed ", seedInput), reseed)),
+    el("div", { class: "plane-data-block", "data-block": "points" },
+      el("h3", {}, "Your points"),
+      tools, toolNote),
   );
   data.addEventListener("click", (e) => {
     const setBtn = e.target.closest("button[data-set]");
