@@ -193,3 +193,19 @@ def test_the_data_column_keeps_each_heading_over_its_controls(page: Page, consol
     assert box["points"]["x"] > box["sets"]["x"] + 200, box
     page.screenshot(path=str(screenshot_dir / "lab-plane-data-800.png"))
     assert console_errors == []
+
+
+def test_the_221_texts_say_each_thing_once_and_no_false_target(page: Page,
+                                                               console_errors) -> None:
+    """A bias's local derivative is one value: "f′(z_h1) = 0.04518", not "= 0.04518 =
+    0.04518". The new person has no target y: the line must not print one."""
+    open_view(page, "net221")
+    view = "#lab-net221"
+    b1 = page.locator(f"{view} details[data-param='b1'] .bh-factor .bh-rhs").last
+    expect(b1).to_have_text("f′(z_h1) = 0.04518")
+    w1 = page.locator(f"{view} details[data-param='w1'] .bh-factor .bh-rhs").last
+    expect(w1).to_have_text("x1 · f′(z_h1) = (−2) · 0.04518 = −0.09035")
+    person = page.locator(f"{view} .bh-person .bh-rhs")
+    expect(person).to_have_text(
+        "0.8705: female (class 1; the network says female where ŷ ≥ 0.5)", timeout=TIMEOUT)
+    assert console_errors == []
