@@ -5,9 +5,21 @@ refused number still opening the 2-D view; a batch size or seed out of range sai
 
 from __future__ import annotations
 
+import json
+import urllib.request
+
 from playwright.sync_api import Page, expect
 
 TIMEOUT = 20_000
+ALL_ONES = {**{f"w{i}": 1.0 for i in range(1, 7)}, "b1": 0.0, "b2": 0.0, "b3": 0.0}
+
+
+def server(base_url: str, path: str, body: dict) -> dict:
+    """The server's own reply to POST `path`: what the page must show."""
+    request = urllib.request.Request(base_url + path, data=json.dumps(body).encode(),
+                                     headers={"content-type": "application/json"})
+    with urllib.request.urlopen(request, timeout=30) as reply:
+        return json.loads(reply.read())
 
 
 def test_every_tab_is_reachable_from_the_keyboard(page: Page, console_errors) -> None:
@@ -208,4 +220,32 @@ def test_the_221_texts_say_each_thing_once_and_no_false_target(page: Page,
     person = page.locator(f"{view} .bh-person .bh-rhs")
     expect(person).to_have_text(
         "0.8705: female (class 1; the network says female where ŷ ≥ 0.5)", timeout=TIMEOUT)
+    assert console_errors == []
+
+
+def test_take_this_step_waits_for_the_numbers_of_the_typed_weights(page: Page, base_url,
+                                                                   console_errors) -> None:
+    """"Take this step" applies the step the page shows. Right after a typed weight, until
+    the server's reply for it is in, that is the step of the old weights: the button must wait,
+    or it writes the old weights' step over the typed one."""
+    open_view(page, "net221")
+    view = "#lab-net221"
+    held = []
+    page.route("**/api/lab/net221", lambda route: held.append(route))
+    step = page.locator(f"{view} [data-action=step]")
+    page.fill(f"{view} [data-field='w1']", "3")
+    while not held:
+        page.wait_for_timeout(20)
+    expect(step).to_be_disabled()
+    with page.expect_response("**/api/lab/net221"):
+        held[0].continue_()
+    page.unroute("**/api/lab/net221")
+    expect(step).to_be_enabled(timeout=TIMEOUT)
+    step.click()
+    expected = server(base_url, "/api/lab/net221",
+                      {"params": {**ALL_ONES, "w1": 3.0}, "x": [-2, -1], "y": 1, "lr": 0.1})
+    after = {g["name"]: g["after"] for g in expected["grads"]}
+    field = page.locator(f"{view} [data-field='w1']")
+    expect(field).not_to_have_value("3", timeout=TIMEOUT)
+    assert abs(float(field.input_value()) - after["w1"]) <= 1e-5
     assert console_errors == []

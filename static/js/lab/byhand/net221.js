@@ -143,6 +143,7 @@ export function mountNet221(panel) {
   function analyse() {
     writeParams(netParams(state));
     panel.dataset.state = "loading";
+    stepButton.disabled = true; // its step is the reply's: until the reply for these numbers is in
     sendPerson(() => post("/api/lab/net221/predict", { params: state.params, weight_lb: state.person[0], height_in: state.person[1] }));
     return send(() => post("/api/lab/net221", body()));
   }
@@ -220,6 +221,7 @@ export function mountNet221(panel) {
   // -- drawing -------------------------------------------------------------------------
   function render() {
     const r = reply;
+    stepButton.disabled = false;
     diagram.update(r);
     forwardLines.replaceChildren(...forwardRows(r));
     lossLines.replaceChildren(...lossRows(r));
