@@ -1,7 +1,9 @@
 """Defects a first-time user met in the lab (AUDIT.md), each held by a test: the tabs from the
 keyboard; a typed weight kept when a training step of the old weights comes back; the message
 about a bad field kept while it is still bad; the neuron's bounds said in words; a link with a
-refused number still opening the 2-D view; a batch size or seed out of range said, not swallowed."""
+refused number still opening the 2-D view; a batch size or seed out of range said, not swallowed;
+the data column's layout; the 2-2-1 texts; "Take this step" waiting for its reply; a by-hand
+link's unused values named."""
 
 from __future__ import annotations
 
@@ -248,4 +250,31 @@ def test_take_this_step_waits_for_the_numbers_of_the_typed_weights(page: Page, b
     field = page.locator(f"{view} [data-field='w1']")
     expect(field).not_to_have_value("3", timeout=TIMEOUT)
     assert abs(float(field.input_value()) - after["w1"]) <= 1e-5
+    assert console_errors == []
+
+
+def test_a_by_hand_link_says_which_of_its_values_it_did_not_use(page: Page,
+                                                                  console_errors) -> None:
+    """A hand-edited link whose values the view cannot take: the view opens with its
+    defaults for them, and says so, naming each (as text: script-like values stay text)."""
+    page.set_viewport_size({"width": 1280, "height": 800})
+    page.goto("/lab?tab=net221&h.lr=1e308&h.p=1,2,3&h.x=4,5")
+    view = "#lab-net221"
+    expect(page.locator(view)).to_have_attribute("data-state", "ready", timeout=TIMEOUT)
+    note = page.locator(f"{view} [data-role=link-note]")
+    expect(note).to_have_text(
+        "Ignored part of the link, the default used instead: h.p=1,2,3; h.lr=1e308")
+    expect(page.locator(f"{view} [data-field='x1']")).to_have_value("4")  # a good key is used
+    expect(page.locator(f"{view} [data-field='lr']")).to_have_value("0.1")
+    page.goto("/lab?tab=neuron&n.f=<img src=x onerror=alert(1)>&n.b=2")
+    view = "#lab-neuron"
+    expect(page.locator(view)).to_have_attribute("data-state", "ready", timeout=TIMEOUT)
+    note = page.locator(f"{view} [data-role=link-note]")
+    expect(note).to_have_text("Ignored part of the link, the default used instead: "
+                              "n.f=<img src=x onerror=alert(1)>")
+    assert page.locator(f"{view} img").count() == 0
+    expect(page.locator(f"{view} [data-field='b']")).to_have_value("2")
+    page.goto("/lab?tab=neuron&n.b=2")  # a link the view takes whole: no note
+    expect(page.locator(view)).to_have_attribute("data-state", "ready", timeout=TIMEOUT)
+    expect(page.locator(f"{view} [data-role=link-note]")).to_have_count(0)
     assert console_errors == []

@@ -2,7 +2,8 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { fmt, inputText, paren, parseNumber } from "../../static/js/lab/byhand/format.js";
 import {
-  NET_DEFAULT, NEURON_EXAMPLE, netFieldProblem, neuronParams, netParams, readNet, readNeuron,
+  NET_DEFAULT, NEURON_EXAMPLE, ignoredKeys, netFieldProblem, neuronParams, netParams, readNet,
+  readNeuron,
 } from "../../static/js/lab/byhand/state.js";
 
 const M = "\u2212";
@@ -122,4 +123,16 @@ test("a 2-2-1 field's problem names the field and its rule, in words", () => {
   assert.equal(netFieldProblem("lr", "10"), null);
   assert.equal(netFieldProblem("y", "1.5"), "target y (0 to 1): type a number between 0 and 1");
   assert.equal(netFieldProblem("y", "NaN"), "target y (0 to 1): type a number between 0 and 1");
+});
+
+test("ignoredKeys names the link's values a view did not use, and only those", () => {
+  const net = getter("h.p=1,2,3&h.x=1,2&h.y=3&h.lr=0.10&h.i=1.5&h.new=1e308,60");
+  assert.deepEqual(ignoredKeys(net, netParams(readNet(net))), ["h.p=1,2,3", "h.y=3", "h.i=1.5", "h.new=1e308,60"]);
+  const good = new URLSearchParams(netParams(NET_DEFAULT)).toString();
+  assert.deepEqual(ignoredKeys(getter(good), netParams(readNet(getter(good)))), []);
+  assert.deepEqual(ignoredKeys(getter(""), netParams(NET_DEFAULT)), []);
+  // a broken n.w resets n.x with it: both are named
+  const neuron = getter("n.x=1,2&n.w=1,abc&n.f=<img src=x>&n.b=7");
+  assert.deepEqual(ignoredKeys(neuron, neuronParams(readNeuron(neuron))), ["n.x=1,2", "n.w=1,abc", "n.f=<img src=x>"]);
+  assert.equal(ignoredKeys(getter(`n.f=${"x".repeat(500)}`), neuronParams(NEURON_EXAMPLE))[0].length, "n.f=".length + 40);
 });

@@ -16,6 +16,13 @@ export function el(tag, attrs = {}, ...children) {
   return node;
 }
 
+/** The line that names the link's values a view did not use (state.js ignoredKeys), or null. */
+export function ignoredNote(ignored) {
+  if (!ignored.length) return null;
+  return el("p", { class: "bh-error", role: "status", "data-role": "link-note",
+    text: `Ignored part of the link, the default used instead: ${ignored.join("; ")}` });
+}
+
 /** A labelled number input; `onInput(input)` on every edit. */
 export function numberField(label, value, onInput, attrs = {}) {
   const input = el("input", { type: "text", inputmode: "decimal", spellcheck: "false", autocomplete: "off", ...attrs });

@@ -9,11 +9,11 @@
 import { readParam, writeParams } from "../url.js";
 import { latestOnly, post } from "./api.js";
 import { createDiagram } from "./diagram.js";
-import { el, numberField } from "./dom.js";
+import { el, ignoredNote, numberField } from "./dom.js";
 import { fmt, inputText, parseNumber } from "./format.js";
 import { drawLosses } from "./losschart.js";
 import { chainCards, forwardRows, lossRows, peopleRows, personRows, sgdRows } from "./net221-parts.js";
-import { NET_EXAMPLES, NET_FIELDS as FIELDS, PARAMS, netFieldProblem as problem, netParams, readNet } from "./state.js";
+import { NET_EXAMPLES, NET_FIELDS as FIELDS, PARAMS, netFieldProblem as problem, ignoredKeys, netParams, readNet } from "./state.js";
 
 /** Draw the view into `panel` (a <section>); returns {setActive(active)}. */
 export function mountNet221(panel) {
@@ -106,6 +106,7 @@ export function mountNet221(panel) {
 
   panel.replaceChildren(
     el("h2", { text: "A 2-2-1 network by hand" }),
+    ignoredNote(ignoredKeys(readParam, netParams(state))),
     el("p", { class: "bh-presets" }, ...presets),
     el("div", { class: "bh-net" }, setup, forward, chain, sgd, training));
 

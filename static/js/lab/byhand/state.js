@@ -1,6 +1,7 @@
 // The by-hand views' set-up and its URL keys (neuron: `n.`, 2-2-1: `h.`). Pure: no DOM;
 // tests/js/lab-byhand.test.mjs. read*(get) takes a function key -> string|null (e.g. a
-// URLSearchParams' get); a missing or broken key falls back to its default, alone.
+// URLSearchParams' get); a missing or broken key falls back to its default, alone (but n.x and
+// n.w together: they must be as long as each other); ignoredKeys names the broken ones.
 
 import { parseNumber } from "./format.js";
 
@@ -60,6 +61,23 @@ function numbers(text, count) {
 function number(text, test = ok) {
   const v = numbers(text, 1);
   return v && test(v[0]) ? v[0] : null;
+}
+
+/**
+ * The link's keys among `params` (a set-up's keys as the view writes them back) that were not
+ * used: "key=value" for each one present in the link (`get`) whose value is not the one in
+ * force (a broken or out-of-range value the view replaced by its default). Values are cut to
+ * 40 characters.
+ */
+export function ignoredKeys(get, params) {
+  const same = (raw, used) => {
+    const a = String(raw).split(",");
+    const b = String(used).split(",");
+    return a.length === b.length && a.every((v, i) => v === b[i] || (v.trim() !== "" && Number(v) === Number(b[i])));
+  };
+  return Object.entries(params)
+    .filter(([key, used]) => get(key) !== null && !same(get(key), used))
+    .map(([key]) => `${key}=${get(key).slice(0, 40)}`);
 }
 
 /** The neuron's set-up from the URL: {x, w, b, activation, slope}. */
