@@ -278,3 +278,38 @@ def test_a_by_hand_link_says_which_of_its_values_it_did_not_use(page: Page,
     expect(page.locator(view)).to_have_attribute("data-state", "ready", timeout=TIMEOUT)
     expect(page.locator(f"{view} [data-role=link-note]")).to_have_count(0)
     assert console_errors == []
+
+
+def test_points_can_be_placed_and_deleted_from_the_keyboard(page: Page, console_errors) -> None:
+    """Without a pointer: Tab to the plane, move the cursor with the arrow keys, Enter places a
+    point of the chosen class there, Delete removes it (clicks did it, keys could not)."""
+    page.set_viewport_size({"width": 1280, "height": 800})
+    page.goto("/lab?tab=plane")
+    expect(page.locator(".plane")).to_have_attribute("data-state", "ready", timeout=TIMEOUT)
+    store = "window.nnplayLab.plane.store"
+    page.locator("button[data-tool=add0]").press("Enter")  # the class-0 tool, by keyboard
+    plane = page.locator("canvas[data-role=plane]")
+    expect(plane).to_have_attribute("tabindex", "0")
+    plane.focus()
+    cursor = page.locator("[data-role=cursor]")
+    expect(cursor).to_be_visible()
+    for key in ("ArrowRight",) * 4 + ("ArrowUp",) * 4:
+        page.keyboard.press(key)
+    # 4 of 24 steps right and up from the middle of [-6, 6] x [-6, 6]: (2, 2)
+    expect(cursor).to_have_attribute("data-x1", "2")
+    expect(cursor).to_have_attribute("data-x2", "2")
+    expect(cursor).to_contain_text("x1 2, x2 2")
+    count = page.evaluate(f"{store}.get('planar').splits.train.y.data.length"
+                          f" + {store}.get('planar').splits.val.y.data.length")
+    page.keyboard.press("Enter")
+    page.wait_for_function(f"() => {store}.get('settings').planar.set === 'custom'",
+                           timeout=TIMEOUT)
+    points = page.evaluate(f"{store}.get('settings').planar.points")
+    assert points[-1] == [2, 2, 0]
+    assert len(points) == count + 1
+    expect(plane).to_be_focused()
+    page.keyboard.press("Delete")
+    page.wait_for_function(f"() => {store}.get('settings').planar.points.length === {count}",
+                           timeout=TIMEOUT)
+    assert [2, 2, 0] not in page.evaluate(f"{store}.get('settings').planar.points")
+    assert console_errors == []
