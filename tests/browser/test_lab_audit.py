@@ -8,6 +8,7 @@ link's unused values named."""
 from __future__ import annotations
 
 import json
+import re
 import urllib.request
 
 from playwright.sync_api import Page, expect
@@ -312,4 +313,47 @@ def test_points_can_be_placed_and_deleted_from_the_keyboard(page: Page, console_
     page.wait_for_function(f"() => {store}.get('settings').planar.points.length === {count}",
                            timeout=TIMEOUT)
     assert [2, 2, 0] not in page.evaluate(f"{store}.get('settings').planar.points")
+    assert console_errors == []
+
+
+def test_the_hover_value_of_the_output_is_the_networks_at_the_pointer(page: Page, base_url,
+                                                                       console_errors) -> None:
+    """Hovering the output map prints the pointer's coordinates and the output there. Between
+    the grid's cells it printed the nearest cell's value (0.616 where the network gives 0.607):
+    interpolated, it must be the network's own forward of that point to a few thousandths."""
+    page.set_viewport_size({"width": 1280, "height": 800})
+    page.goto("/lab?tab=plane&set=xor")
+    expect(page.locator(".plane")).to_have_attribute("data-state", "ready", timeout=TIMEOUT)
+    store = "window.nnplayLab.plane.store"
+    page.locator("button[data-act=epoch]").click()
+    page.wait_for_function(f"() => {store}.get('epoch') === 1 && !{store}.get('training')"
+                           f" && {store}.get('grid')?.step === {store}.get('session').step",
+                           timeout=TIMEOUT)
+    sid = page.evaluate(f"{store}.get('sessionId')")
+    plane = page.locator("canvas[data-role=plane]").bounding_box()
+    assert plane
+    data = page.evaluate(f"""() => ["train", "val"].flatMap((k) => Array.from(
+        {store}.get('planar').splits[k].x.data))""")
+    pts = list(zip(data[0::2], data[1::2]))
+    cell = 12 / 47  # 48 cells over [-6, 6]
+    # points half a cell off the grid on both axes, at least 10 px from every data point
+    free = [(-6 + (j + 0.5) * cell, 6 - (i + 0.5) * cell) for i in range(4, 43, 3)
+            for j in range(4, 43, 3)]
+    free = [(x1, x2) for x1, x2 in free
+            if min(abs(x1 - a) + abs(x2 - b) for a, b in pts) * plane["width"] / 12 > 10]
+    assert len(free) >= 4, free
+    worst = 0.0
+    for x1, x2 in free[:: max(1, len(free) // 8)]:
+        fx, fy = (x1 + 6) / 12, (6 - x2) / 12
+        page.mouse.move(plane["x"] + fx * plane["width"], plane["y"] + fy * plane["height"])
+        tip = page.locator("[data-role=out-tip]")
+        expect(tip).to_contain_text("output ≈")
+        text = tip.inner_text().replace("−", "-")
+        m = re.match(r"x1 (\S+), x2 (\S+): output ≈ (\S+) \(grid\)", text)
+        assert m, text
+        at = [float(m.group(1)), float(m.group(2))]
+        reply = server(base_url, f"/api/sessions/{sid}/planar/forward", {"point": at})
+        exact = reply["probabilities"][-1] if reply.get("probabilities") else reply["scores"][0]
+        worst = max(worst, abs(float(m.group(3)) - exact))
+    assert worst <= 2e-3, worst
     assert console_errors == []

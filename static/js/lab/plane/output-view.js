@@ -9,7 +9,7 @@ import { applyChange, currentSetup } from "./actions.js";
 import { pointsOnScreen } from "./controls.js";
 import { absMaxOf, colourRange, cssColour, paintGrid } from "./heatmap.js";
 import { addPoint, clampToDomain, movePoint, nearestPoint, planeTransform, removePoint, roundTo } from "./points.js";
-import { gridCell, gridValue } from "./wire.js";
+import { gridCell, gridValueAt } from "./wire.js";
 import { CLASS_COLOURS, activationOf, dataPoints, drawLegend, drawPoints, fmt, pointText } from "./out-pieces.js";
 import { createPointKeys } from "./point-keys.js";
 
@@ -159,7 +159,7 @@ export function createOutputView(container, store) {
     if (grid) {
       const s = shown(grid);
       const [gi, gj] = gridCell(grid.extent, grid.size, x, y);
-      text += `: ${store.get("focus") ? "neuron" : "output"} ≈ ${fmt(gridValue(s.layer, s.unit, gi, gj))} (grid)`;
+      text += `: ${store.get("focus") ? "neuron" : "output"} ≈ ${fmt(gridValueAt(s.layer, s.unit, grid.extent, grid.size, x, y))} (grid)`;
       // every neuron's value here, written on the diagram's maps (network-view.js)
       const old = store.get("pointer");
       if (!old || old.i !== gi || old.j !== gj) store.set("pointer", { i: gi, j: gj });
