@@ -275,9 +275,12 @@ def test_a_by_hand_link_says_which_of_its_values_it_did_not_use(page: Page,
                               "n.f=<img src=x onerror=alert(1)>")
     assert page.locator(f"{view} img").count() == 0
     expect(page.locator(f"{view} [data-field='b']")).to_have_value("2")
-    page.goto("/lab?tab=neuron&n.b=2")  # a link the view takes whole: no note
+    page.goto("/lab?tab=neuron&n.b=2")  # a link the view takes whole: no note, nothing
     expect(page.locator(view)).to_have_attribute("data-state", "ready", timeout=TIMEOUT)
     expect(page.locator(f"{view} [data-role=link-note]")).to_have_count(0)
+    heading = page.locator(f"{view} h2")
+    assert heading.evaluate("h => h.nextSibling.nodeType") == 1  # an element, no stray text
+    assert "null" not in page.locator(view).inner_text()
     assert console_errors == []
 
 

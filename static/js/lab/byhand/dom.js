@@ -16,11 +16,12 @@ export function el(tag, attrs = {}, ...children) {
   return node;
 }
 
-/** The line that names the link's values a view did not use (state.js ignoredKeys), or null. */
+/** The line that names the link's values a view did not use (state.js ignoredKeys), as a list
+ *  of no or one element (to spread among a view's children). */
 export function ignoredNote(ignored) {
-  if (!ignored.length) return null;
-  return el("p", { class: "bh-error", role: "status", "data-role": "link-note",
-    text: `Ignored part of the link, the default used instead: ${ignored.join("; ")}` });
+  if (!ignored.length) return [];
+  return [el("p", { class: "bh-error", role: "status", "data-role": "link-note",
+    text: `Ignored part of the link, the default used instead: ${ignored.join("; ")}` })];
 }
 
 /** A labelled number input; `onInput(input)` on every edit. */

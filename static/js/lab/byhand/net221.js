@@ -106,7 +106,7 @@ export function mountNet221(panel) {
 
   panel.replaceChildren(
     el("h2", { text: "A 2-2-1 network by hand" }),
-    ignoredNote(ignoredKeys(readParam, netParams(state))),
+    ...ignoredNote(ignoredKeys(readParam, netParams(state))),
     el("p", { class: "bh-presets" }, ...presets),
     el("div", { class: "bh-net" }, setup, forward, chain, sgd, training));
 

@@ -44,7 +44,7 @@ export function mountNeuron(panel) {
 
   panel.replaceChildren(
     el("h2", { text: "One neuron" }),
-    ignoredNote(ignoredKeys(readParam, neuronParams(state))),
+    ...ignoredNote(ignoredKeys(readParam, neuronParams(state))),
     el("p", { class: "hint", text: "A neuron multiplies each input by its weight, adds them up with a bias, and passes the sum through an activation: y = f(z), z = w₁x₁ + w₂x₂ + … + b. Type any number; the server's engine computes every number shown." }),
     el("p", { class: "bh-presets" }, example),
     el("div", { class: "bh-neuron" },
