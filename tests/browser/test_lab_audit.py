@@ -337,7 +337,7 @@ def test_the_hover_value_of_the_output_is_the_networks_at_the_pointer(page: Page
     assert plane
     data = page.evaluate(f"""() => ["train", "val"].flatMap((k) => Array.from(
         {store}.get('planar').splits[k].x.data))""")
-    pts = list(zip(data[0::2], data[1::2]))
+    pts = list(zip(data[0::2], data[1::2], strict=True))
     cell = 12 / 47  # 48 cells over [-6, 6]
     # points half a cell off the grid on both axes, at least 10 px from every data point
     free = [(-6 + (j + 0.5) * cell, 6 - (i + 0.5) * cell) for i in range(4, 43, 3)
@@ -359,4 +359,26 @@ def test_the_hover_value_of_the_output_is_the_networks_at_the_pointer(page: Page
         exact = reply["probabilities"][-1] if reply.get("probabilities") else reply["scores"][0]
         worst = max(worst, abs(float(m.group(3)) - exact))
     assert worst <= 2e-3, worst
+    assert console_errors == []
+
+
+def test_play_goes_on_when_the_new_person_is_typed(page: Page, console_errors) -> None:
+    """The new person (and the sample, and η) have nothing to do with training on the table:
+    typing them must not stop Play (a typed weight does, and must)."""
+    open_view(page, "net221")
+    view = "#lab-net221"
+    play = page.locator(f"{view} [data-action=play]")
+    play.click()
+    expect(play).to_have_text("Pause")
+    steps = f"() => Number(document.querySelector('{view}').dataset.steps || 0)"
+    page.wait_for_function(f"({steps})() >= 4", timeout=TIMEOUT)
+    page.fill(f"{view} [data-field='lb']", "150")
+    expect(page.locator(f"{view} [data-part=prediction]")).to_contain_text("(150 − 135",
+                                                                     timeout=TIMEOUT)
+    now = page.evaluate(steps)
+    page.wait_for_function(f"({steps})() >= {now + 8}", timeout=TIMEOUT)  # still training
+    expect(play).to_have_text("Pause")
+    page.fill(f"{view} [data-field='w5']", "2")  # a typed weight stops it
+    expect(play).to_have_text("Play", timeout=TIMEOUT)
+    expect(page.locator(f"{view} [data-field='w5']")).to_have_value("2")
     assert console_errors == []

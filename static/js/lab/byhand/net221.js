@@ -170,12 +170,13 @@ export function mountNet221(panel) {
       return;
     }
     const v = parseNumber(input.value);
-    playing = false;
+    // the sample, η and the new person do not touch the table's training: Play goes on
     if (key === "x1" || key === "x2") state = { ...state, x: key === "x1" ? [v, state.x[1]] : [state.x[0], v] };
     else if (key === "lb" || key === "in") state = { ...state, person: key === "lb" ? [v, state.person[1]] : [state.person[0], v] };
     else if (key === "y" || key === "lr") state = { ...state, [key]: v };
     else {
       state = { ...state, params: { ...state.params, [key]: v } };
+      playing = false; // a typed weight stops Play: what was typed is what the person sees
       edits += 1;
       losses = [];
     }
