@@ -382,3 +382,21 @@ def test_play_goes_on_when_the_new_person_is_typed(page: Page, console_errors) -
     expect(play).to_have_text("Play", timeout=TIMEOUT)
     expect(page.locator(f"{view} [data-field='w5']")).to_have_value("2")
     assert console_errors == []
+
+
+def test_the_network_heads_do_not_overlap(page: Page, console_errors) -> None:
+    """The controls over the diagram's columns ("features", "− 4 neurons +", ...): at
+    800-1280 px the first was pushed onto the second ("features" touching its "−")."""
+    for width, height in ((800, 600), (1000, 700), (1280, 800), (1920, 1080)):
+        page.set_viewport_size({"width": width, "height": height})
+        page.goto("/lab?tab=plane")
+        expect(page.locator(".plane")).to_have_attribute("data-state", "ready", timeout=TIMEOUT)
+        heads = page.locator(".net-heads[data-layout=columns] .net-head")
+        expect(heads).to_have_count(4)
+        boxes = [heads.nth(i).bounding_box() for i in range(4)]
+        for a, b in zip(boxes, boxes[1:], strict=False):
+            assert a and b and a["x"] + a["width"] <= b["x"] + 0.5, (width, a, b)
+        # and the text inside each head fits it
+        over = heads.evaluate_all("hs => hs.filter(h => h.scrollWidth > h.clientWidth + 1).length")
+        assert over == 0, width
+    assert console_errors == []
