@@ -400,3 +400,33 @@ def test_the_network_heads_do_not_overlap(page: Page, console_errors) -> None:
         over = heads.evaluate_all("hs => hs.filter(h => h.scrollWidth > h.clientWidth + 1).length")
         assert over == 0, width
     assert console_errors == []
+
+
+def test_rewind_asks_before_it_deletes_later_epochs(page: Page, console_errors) -> None:
+    """Rewinding deletes the epochs after the one chosen, for good: the playground asks
+    first; the lab rewound at once."""
+    page.set_viewport_size({"width": 1280, "height": 800})
+    page.goto("/lab?tab=plane&set=gauss")
+    expect(page.locator(".plane")).to_have_attribute("data-state", "ready", timeout=TIMEOUT)
+    store = "window.nnplayLab.plane.store"
+    for epoch in (1, 2):
+        page.locator("button[data-act=epoch]").click()
+        page.wait_for_function(f"() => {store}.get('epoch') === {epoch}"
+                               f" && !{store}.get('training')", timeout=TIMEOUT)
+    rewind = page.locator("button[data-act=rewind]")
+    expect(rewind).to_be_enabled()
+    page.locator("select[data-role=rewind-epoch]").select_option("0")
+    rewind.click()
+    question = page.locator(".plane .rewind-confirm")
+    expect(question).to_be_visible()
+    expect(question).to_contain_text("Rewind to epoch 0? This deletes epochs 1–2")
+    assert page.evaluate(f"{store}.get('epoch')") == 2
+    question.locator("[data-act=rewind-no]").click()
+    expect(question).to_be_hidden()
+    assert page.evaluate(f"{store}.get('epoch')") == 2
+    rewind.click()
+    expect(question.locator("[data-act=rewind-yes]")).to_be_focused()
+    page.keyboard.press("Enter")
+    page.wait_for_function(f"() => {store}.get('epoch') === 0", timeout=TIMEOUT)
+    expect(question).to_be_hidden()
+    assert console_errors == []

@@ -4,6 +4,7 @@
 
 import { el } from "../../ui/dom.js";
 import { applyChange, currentSetup, pause, request } from "./actions.js";
+import { createRewindConfirm } from "./rewind-confirm.js";
 import { OUTPUTS, taskOf } from "./setup.js";
 
 export const SETS = [
@@ -61,13 +62,14 @@ export function createPlaneControls({ bar, data }, store) {
       el("label", {}, "output ", outSel), outNote),
   );
 
+  const confirmRewind = createRewindConfirm(bar.firstElementChild, store, (epoch) => req({ type: "rewind", epoch }));
   bar.addEventListener("click", (e) => {
     const b = e.target.closest("button[data-act]");
     if (!b) return;
     const act = b.dataset.act;
     if (act === "play") req({ type: store.get("playing") ? "stop" : "play" });
     else if (act === "rewind") {
-      if (rewindSel.value !== "") req({ type: "rewind", epoch: Number(rewindSel.value) });
+      if (rewindSel.value !== "") confirmRewind.ask(Number(rewindSel.value));
     } else if (act === "sample") req({ type: "train", unit: "samples", count: 1 });
     else if (act === "batch") req({ type: "train", unit: "batches", count: 1 });
     else if (act === "epoch") req({ type: "train", unit: "epochs", count: 1 });
