@@ -430,3 +430,21 @@ def test_rewind_asks_before_it_deletes_later_epochs(page: Page, console_errors) 
     page.wait_for_function(f"() => {store}.get('epoch') === 0", timeout=TIMEOUT)
     expect(question).to_be_hidden()
     assert console_errors == []
+
+
+def test_every_value_in_the_221_picture_fits_its_circle(page: Page, console_errors) -> None:
+    """w1 = 2 gives h1 = 0.006693, w3 = 5 and w4 = 9 give h2 = 1.67e−6: the values were wider
+    than their circles (radius 30) and ran over the lines."""
+    open_view(page, "net221")
+    view = "#lab-net221"
+    for field, value in (("w1", "2"), ("w3", "5"), ("w4", "9"), ("x1", "-123.456")):
+        page.fill(f"{view} [data-field='{field}']", value)
+    expect(page.locator(f"{view} [data-node='h1']")).to_have_text("0.006693", timeout=TIMEOUT)
+    expect(page.locator(f"{view} [data-node='x1']")).to_have_text("−123.5", timeout=TIMEOUT)
+    for width in (1280, 390):
+        page.set_viewport_size({"width": width, "height": 800})
+        sizes = page.locator(f"{view} [data-node]").evaluate_all(
+            "ts => ts.map(t => [t.textContent, t.getBBox().width])")
+        for text, size in sizes:
+            assert size <= 2 * 30 - 4, (width, text, size)
+    assert console_errors == []
