@@ -151,7 +151,13 @@ def test_a_link_with_one_refused_number_still_opens_the_plane(page: Page, consol
     page.wait_for_function("() => new URLSearchParams(location.search).get('lr') === '0.02'",
                            timeout=TIMEOUT)
     expect(page.locator("button[data-set=xor]")).to_have_attribute("aria-pressed", "true")
-    # every console error is the refused request itself (the browser logs a 422)
+    # your own points, one far off the plane: the points go, and the custom set without them
+    page.goto("/lab?tab=plane&set=custom&pts=1e308,2,1;3,4,0")
+    expect(plane).to_have_attribute("data-state", "ready", timeout=TIMEOUT)
+    expect(status).to_contain_text("pts=1e308,2,1;3,4,0 (settings.planar.points: coordinates")
+    expect(status).to_contain_text("set=custom")
+    assert page.evaluate(f"{store}.get('settings').planar.set") == "circle"
+    # every console error is a refused request itself (the browser logs a 422)
     assert all("422" in e for e in console_errors), console_errors
 
 

@@ -24,4 +24,10 @@ test("the link without the refused key keeps every other key", () => {
   // the key is not in the link (the refusal came from elsewhere): nothing to leave out
   assert.equal(withoutRefused("?tab=plane&set=xor", "settings.lr"), null);
   assert.equal(withoutRefused("?tab=plane&lr=1", "body"), null);
+  // the custom set whose points were all refused (and left out): the set goes too
+  const custom = withoutRefused("?set=custom&pts=1e308,2,1", "settings.planar.points.0");
+  assert.deepEqual(custom.dropped, ["pts=1e308,2,1"]);
+  const again = withoutRefused(custom.search, "settings.planar.points");
+  assert.deepEqual(again.dropped, ["set=custom"]);
+  assert.equal(withoutRefused("?set=xor", "settings.planar.points"), null);
 });

@@ -19,7 +19,9 @@ export function linkKeysOf(field) {
  *  "key=value" texts}, or null when the link holds none of them (nothing to leave out). */
 export function withoutRefused(search, field) {
   const params = new URLSearchParams(search);
-  const keys = linkKeysOf(field).filter((k) => params.has(k));
+  let keys = linkKeysOf(field).filter((k) => params.has(k));
+  // "your points" without (good) points: the set goes too, to the default one
+  if (!keys.length && linkKeysOf(field)[0] === "pts" && params.get("set") === "custom") keys = ["set"];
   if (!keys.length) return null;
   const dropped = keys.map((k) => `${k}=${params.get(k)}`);
   for (const k of keys) params.delete(k);
