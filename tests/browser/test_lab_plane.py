@@ -205,6 +205,7 @@ def test_an_epoch_of_play_redraws_the_boundary(page: Page, base_url: str, consol
     # rewind to the start: the weights before training are drawn again
     page.locator("[data-role=rewind-epoch]").select_option("0")
     page.get_by_role("button", name="Rewind to the chosen epoch").click()
+    page.locator(".plane [data-act=rewind-yes]").click()  # it asks: later epochs are deleted
     expect(wrap).to_have_attribute("data-step", "0", timeout=READY)
     grid = server_grid(base_url, session)
     out = next(layer for layer in grid["layers"] if layer["role"] == "output")

@@ -2,7 +2,8 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { fmt, inputText, paren, parseNumber } from "../../static/js/lab/byhand/format.js";
 import {
-  NET_DEFAULT, NEURON_EXAMPLE, neuronParams, netParams, readNet, readNeuron,
+  NET_DEFAULT, NEURON_EXAMPLE, ignoredKeys, netFieldProblem, neuronParams, netParams, readNet,
+  readNeuron,
 } from "../../static/js/lab/byhand/state.js";
 
 const M = "\u2212";
@@ -110,4 +111,28 @@ test("inputText shows six digits that parseNumber reads back", () => {
   assert.equal(inputText(4), "4");
   assert.equal(parseNumber(inputText(-1.23456789e-7)), -1.23457e-7);
   assert.equal(parseNumber(fmt(-0.0000123456)), -0.00001235);
+});
+
+test("a 2-2-1 field's problem names the field and its rule, in words", () => {
+  assert.equal(netFieldProblem("w1", "-2.5"), null);
+  assert.equal(netFieldProblem("w1", "1e6"), null);
+  assert.equal(netFieldProblem("w1", "abc"), "weight w1: type a number (at most 1000000 in size)");
+  assert.equal(netFieldProblem("b3", "1e308"), "bias b3: type a number (at most 1000000 in size)");
+  assert.equal(netFieldProblem("x2", ""), "input x2: type a number (at most 1000000 in size)");
+  assert.equal(netFieldProblem("lr", "0"), "learning rate η: type a number above 0, at most 10");
+  assert.equal(netFieldProblem("lr", "10"), null);
+  assert.equal(netFieldProblem("y", "1.5"), "target y (0 to 1): type a number between 0 and 1");
+  assert.equal(netFieldProblem("y", "NaN"), "target y (0 to 1): type a number between 0 and 1");
+});
+
+test("ignoredKeys names the link's values a view did not use, and only those", () => {
+  const net = getter("h.p=1,2,3&h.x=1,2&h.y=3&h.lr=0.10&h.i=1.5&h.new=1e308,60");
+  assert.deepEqual(ignoredKeys(net, netParams(readNet(net))), ["h.p=1,2,3", "h.y=3", "h.i=1.5", "h.new=1e308,60"]);
+  const good = new URLSearchParams(netParams(NET_DEFAULT)).toString();
+  assert.deepEqual(ignoredKeys(getter(good), netParams(readNet(getter(good)))), []);
+  assert.deepEqual(ignoredKeys(getter(""), netParams(NET_DEFAULT)), []);
+  // a broken n.w resets n.x with it: both are named
+  const neuron = getter("n.x=1,2&n.w=1,abc&n.f=<img src=x>&n.b=7");
+  assert.deepEqual(ignoredKeys(neuron, neuronParams(readNeuron(neuron))), ["n.x=1,2", "n.w=1,abc", "n.f=<img src=x>"]);
+  assert.equal(ignoredKeys(getter(`n.f=${"x".repeat(500)}`), neuronParams(NEURON_EXAMPLE))[0].length, "n.f=".length + 40);
 });

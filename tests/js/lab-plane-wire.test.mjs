@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { parseBinaryFrame } from "../../static/js/api.js";
-import { createGridCollector, createWeightCollector, gridCell, gridValue, matrixWith, matrixWithAll } from "../../static/js/lab/plane/wire.js";
+import { createGridCollector, createWeightCollector, gridCell, gridValue, gridValueAt, matrixWith, matrixWithAll } from "../../static/js/lab/plane/wire.js";
 
 // A binary frame as the server builds it (docs/protocol.md), decoded by api.js like the page does.
 function frame(header, bytes) {
@@ -89,4 +89,18 @@ test("matrixWithAll applies every change (a neuron's incoming column)", () => {
   const W = new Float32Array([1, 2, 3, 4, 5, 6]);
   assert.deepEqual(matrixWithAll(W, [3, 2], [[0, 1, 9], [2, 1, -9]]), [[1, 9], [3, 4], [5, -9]]);
   assert.deepEqual(matrixWithAll(W, [3, 2], []), [[1, 2], [3, 4], [5, 6]]);
+});
+
+test("gridValueAt interpolates between cells: exact on a plane, a cell's own value at its centre", () => {
+  // a 5 x 5 grid over [-6, 6]^2 of f(x1, x2) = 2 x1 - x2 + 1 (bilinear interpolation is exact)
+  const S = 5;
+  const f = (x1, x2) => 2 * x1 - x2 + 1;
+  const data = new Float32Array(S * S);
+  for (let i = 0; i < S; i++) for (let j = 0; j < S; j++) data[i * S + j] = f(-6 + j * 3, 6 - i * 3);
+  const layer = { shape: [1, S, S], data };
+  for (const [x1, x2] of [[0, 0], [1, -2], [-5.5, 4.25], [6, -6], [-6, 6], [2.9, 0.1]]) {
+    assert.ok(Math.abs(gridValueAt(layer, 0, extent, S, x1, x2) - f(x1, x2)) < 1e-5, `${x1}, ${x2}`);
+  }
+  assert.equal(gridValueAt(layer, 0, extent, S, 3, 3), gridValue(layer, 0, 1, 3));
+  assert.equal(gridValueAt(layer, 0, extent, S, 60, -60), f(6, -6)); // clamped into the extent
 });

@@ -27,9 +27,23 @@ function show(tab) {
   writeParams({ tab: name });
 }
 
-document.getElementById("lab-tabs").addEventListener("click", (event) => {
+const tabBar = document.getElementById("lab-tabs");
+tabBar.addEventListener("click", (event) => {
   const button = event.target.closest("[data-tab]");
   if (button) show(button.dataset.tab);
+});
+// Keyboard (the WAI-ARIA tabs pattern): only the open tab is in the Tab order; the arrow keys,
+// Home and End move to another tab and open it.
+tabBar.addEventListener("keydown", (event) => {
+  const button = event.target.closest("[data-tab]");
+  const names = Object.keys(TABS);
+  const i = button ? names.indexOf(button.dataset.tab) : -1;
+  const moves = { ArrowRight: i + 1, ArrowDown: i + 1, ArrowLeft: i - 1, ArrowUp: i - 1, Home: 0, End: names.length - 1 };
+  if (i < 0 || !(event.key in moves)) return;
+  event.preventDefault();
+  const name = names[(moves[event.key] + names.length) % names.length];
+  show(name);
+  document.getElementById(`tab-${name}`).focus();
 });
 
 window.nnplayLab = { mounted };

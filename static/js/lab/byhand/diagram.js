@@ -97,12 +97,17 @@ export function createDiagram(container, onPick) {
         b.label.textContent = `${name} = ${fmt(p[name])}`;
         fitBack(b.label, b.back);
       }
-      nodes.x1.textContent = fmt(reply.x[0]);
-      nodes.x2.textContent = fmt(reply.x[1]);
       const [h1, h2, o1] = reply.nodes;
-      nodes.h1.textContent = fmt(h1.out);
-      nodes.h2.textContent = fmt(h2.out);
-      nodes.o1.textContent = fmt(o1.out);
+      const values = { x1: reply.x[0], x2: reply.x[1], h1: h1.out, h2: h2.out, o1: o1.out };
+      for (const [name, text] of Object.entries(nodes)) {
+        text.textContent = fmt(values[name]);
+        // a long value ("0.006693", "−1.235e−5") is squeezed into its circle, never past it
+        text.removeAttribute("textLength");
+        if (text.getComputedTextLength() > 2 * R - 8) {
+          text.setAttribute("textLength", String(2 * R - 8));
+          text.setAttribute("lengthAdjust", "spacingAndGlyphs");
+        }
+      }
     },
   };
 }

@@ -16,6 +16,14 @@ export function el(tag, attrs = {}, ...children) {
   return node;
 }
 
+/** The line that names the link's values a view did not use (state.js ignoredKeys), as a list
+ *  of no or one element (to spread among a view's children). */
+export function ignoredNote(ignored) {
+  if (!ignored.length) return [];
+  return [el("p", { class: "bh-error", role: "status", "data-role": "link-note",
+    text: `Ignored part of the link, the default used instead: ${ignored.join("; ")}` })];
+}
+
 /** A labelled number input; `onInput(input)` on every edit. */
 export function numberField(label, value, onInput, attrs = {}) {
   const input = el("input", { type: "text", inputmode: "decimal", spellcheck: "false", autocomplete: "off", ...attrs });

@@ -57,6 +57,13 @@ export function lossRows(r) {
   ];
 }
 
+/** A factor's line: formula = values = result; one that is a single value (∂h1/∂b1 = f′(z_h1))
+ *  just = result, not "f′(z_h1) = 0.04518 = 0.04518". */
+function factorText(f) {
+  const single = f.terms.length === 1 && f.terms[0][0] === f.formula;
+  return single ? `${f.formula} = ${fmt(f.value)}` : `${f.formula} = ${substitute(f.formula, f.terms)} = ${fmt(f.value)}`;
+}
+
 /** One <details> per weight and bias: ∂L/∂p as the product of its chain's factors, with the
  *  engine's backprop and finite differences beside it. `open` (a Set of names) says which are
  *  open and follows the person's toggles. */
@@ -65,7 +72,7 @@ export function chainCards(r, open) {
   return r.grads.map((g) => {
     const symbols = g.factors.map((f) => f.symbol).join(" · ");
     const lines = el("div", { class: "bh-lines bh-lines3" }, heads(),
-      ...g.factors.map((f, i) => row(`${f.symbol} =`, `${f.formula} = ${substitute(f.formula, f.terms)} = ${fmt(f.value)}`, fmt(g.rounded[i], d), "bh-factor")),
+      ...g.factors.map((f, i) => row(`${f.symbol} =`, factorText(f), fmt(g.rounded[i], d), "bh-factor")),
       row(`∂L/∂${g.name} =`, `${g.factors.map((f) => par(f.value)).join(" ")} = ${fmt(g.gradient)}`, fmt(g.gradient_rounded, d), "bh-out bh-product"));
     const details = el("details", { class: "bh-chain", "data-param": g.name },
       el("summary", {}, el("span", { text: `∂L/∂${g.name} = ${symbols} = ` }), el("strong", { text: fmt(g.gradient) })),
@@ -101,6 +108,6 @@ export function personRows(p) {
   return [
     row("x =", `(${fmt(p.raw[0], 6)} − ${fmt(p.shift[0], 6)}, ${fmt(p.raw[1], 6)} − ${fmt(p.shift[1], 6)}) = (${fmt(p.x[0], 6)}, ${fmt(p.x[1], 6)})`),
     row("h1, h2 =", `${fmt(p.h1)}, ${fmt(p.h2)}`),
-    row("ŷ =", `${fmt(p.prediction)}: ${p.class_name} (y = ${p.label}; ŷ ≥ 0.5 is female)`, "", "bh-out bh-person"),
+    row("ŷ =", `${fmt(p.prediction)}: ${p.class_name} (class ${p.label}; the network says female where ŷ ≥ 0.5)`, "", "bh-out bh-person"),
   ];
 }

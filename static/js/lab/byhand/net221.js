@@ -9,20 +9,11 @@
 import { readParam, writeParams } from "../url.js";
 import { latestOnly, post } from "./api.js";
 import { createDiagram } from "./diagram.js";
-import { el, numberField } from "./dom.js";
+import { el, ignoredNote, numberField } from "./dom.js";
 import { fmt, inputText, parseNumber } from "./format.js";
 import { drawLosses } from "./losschart.js";
 import { chainCards, forwardRows, lossRows, peopleRows, personRows, sgdRows } from "./net221-parts.js";
-import { LIMIT, NET_EXAMPLES, PARAMS, netParams, readNet } from "./state.js";
-
-const FIELDS = {
-  x1: { label: "x1", aria: "input x1" }, x2: { label: "x2", aria: "input x2" },
-  y: { label: "y", aria: "target y (0 to 1)", test: (v) => v >= 0 && v <= 1, rule: "between 0 and 1" },
-  lr: { label: "η", aria: "learning rate η", test: (v) => v > 0 && v <= 10, rule: "above 0, at most 10" },
-  lb: { label: "weight (lb)", aria: "new person's weight in lb" },
-  in: { label: "height (in)", aria: "new person's height in inches" },
-};
-for (const p of PARAMS) FIELDS[p] = { label: p, aria: `${p[0] === "w" ? "weight" : "bias"} ${p}` };
+import { NET_EXAMPLES, NET_FIELDS as FIELDS, PARAMS, netFieldProblem as problem, ignoredKeys, netParams, readNet } from "./state.js";
 
 /** Draw the view into `panel` (a <section>); returns {setActive(active)}. */
 export function mountNet221(panel) {
@@ -32,6 +23,9 @@ export function mountNet221(panel) {
   let playing = false;
   let busy = false;
   let active = false;
+  // counts the person's own changes to the weights: a training reply from older weights is
+  // dropped, never written over what they typed meanwhile
+  let edits = 0;
   // every chain open where there is room for them, else only w1's
   const open = new Set(window.matchMedia("(min-width: 900px)").matches ? PARAMS : ["w1"]);
   const inputs = {};
@@ -112,6 +106,7 @@ export function mountNet221(panel) {
 
   panel.replaceChildren(
     el("h2", { text: "A 2-2-1 network by hand" }),
+    ...ignoredNote(ignoredKeys(readParam, netParams(state))),
     el("p", { class: "bh-presets" }, ...presets),
     el("div", { class: "bh-net" }, setup, forward, chain, sgd, training));
 
@@ -122,11 +117,23 @@ export function mountNet221(panel) {
     panel.dataset.state = "error";
   }
 
+  /** A reply came: the message goes, unless a field still holds text that is not a number
+   *  (the numbers shown then use that field's last good value, and the message says so). */
+  function settleMessage() {
+    const bad = Object.keys(inputs).find((k) => inputs[k].getAttribute("aria-invalid") === "true");
+    if (!bad) {
+      message.hidden = true;
+      return;
+    }
+    message.textContent = `${problem(bad, inputs[bad].value)}; shown: ${FIELDS[bad].label} = ${inputText(currentValue(bad))}`;
+    message.hidden = false;
+  }
+
   const body = () => ({ params: state.params, x: state.x, y: state.y, lr: state.lr });
   const send = latestOnly(
     (r) => {
       reply = r;
-      message.hidden = true;
+      settleMessage();
       render();
       panel.dataset.state = busy ? "training" : "ready";
     },
@@ -137,12 +144,18 @@ export function mountNet221(panel) {
   function analyse() {
     writeParams(netParams(state));
     panel.dataset.state = "loading";
+    stepButton.disabled = true; // its step is the reply's: until the reply for these numbers is in
     sendPerson(() => post("/api/lab/net221/predict", { params: state.params, weight_lb: state.person[0], height_in: state.person[1] }));
     return send(() => post("/api/lab/net221", body()));
   }
 
-  function showFields() {
+  function currentValue(key) {
     const values = { x1: state.x[0], x2: state.x[1], y: state.y, lr: state.lr, lb: state.person[0], in: state.person[1], ...state.params };
+    return values[key];
+  }
+
+  function showFields() {
+    const values = Object.fromEntries(Object.keys(inputs).map((k) => [k, currentValue(k)]));
     for (const [key, input] of Object.entries(inputs)) {
       input.value = inputText(values[key]);
       input.setAttribute("aria-invalid", "false");
@@ -150,20 +163,21 @@ export function mountNet221(panel) {
   }
 
   function edited(key, input) {
-    const spec = FIELDS[key];
-    const v = parseNumber(input.value);
-    const good = v !== null && Math.abs(v) <= LIMIT && (!spec.test || spec.test(v));
-    input.setAttribute("aria-invalid", String(!good));
-    if (!good) {
-      showError(`${spec.aria}: type a number${spec.rule ? ` ${spec.rule}` : ` (at most ${LIMIT} in size)`}`);
+    const bad = problem(key, input.value);
+    input.setAttribute("aria-invalid", String(Boolean(bad)));
+    if (bad) {
+      showError(bad);
       return;
     }
-    playing = false;
+    const v = parseNumber(input.value);
+    // the sample, η and the new person do not touch the table's training: Play goes on
     if (key === "x1" || key === "x2") state = { ...state, x: key === "x1" ? [v, state.x[1]] : [state.x[0], v] };
     else if (key === "lb" || key === "in") state = { ...state, person: key === "lb" ? [v, state.person[1]] : [state.person[0], v] };
     else if (key === "y" || key === "lr") state = { ...state, [key]: v };
     else {
       state = { ...state, params: { ...state.params, [key]: v } };
+      playing = false; // a typed weight stops Play: what was typed is what the person sees
+      edits += 1;
       losses = [];
     }
     analyse();
@@ -173,8 +187,14 @@ export function mountNet221(panel) {
     if (busy) return;
     busy = true;
     panel.dataset.state = "training";
+    const mine = edits;
     try {
       const r = await post("/api/lab/net221/train", { params: state.params, lr: state.lr, steps, start: state.next });
+      if (mine !== edits) {
+        // trained from weights the person has changed since: their change stands
+        if (panel.dataset.state === "training") panel.dataset.state = "ready";
+        return;
+      }
       if (losses.length === 0) losses.push(r.table_loss_before);
       for (const s of r.steps) losses.push(s.table_loss);
       state = { ...state, params: r.params, next: r.next_index };
@@ -203,6 +223,7 @@ export function mountNet221(panel) {
   // -- drawing -------------------------------------------------------------------------
   function render() {
     const r = reply;
+    stepButton.disabled = false;
     diagram.update(r);
     forwardLines.replaceChildren(...forwardRows(r));
     lossLines.replaceChildren(...lossRows(r));
@@ -238,6 +259,7 @@ export function mountNet221(panel) {
     button.addEventListener("click", () => {
       const ex = NET_EXAMPLES[button.dataset.preset];
       playing = false;
+      edits += 1;
       losses = [];
       state = { ...state, params: { ...ex.params }, x: [...ex.x], y: ex.y };
       showFields();
@@ -246,6 +268,8 @@ export function mountNet221(panel) {
   }
   stepButton.addEventListener("click", () => {
     if (!reply) return;
+    playing = false;
+    edits += 1;
     state = { ...state, params: Object.fromEntries(reply.grads.map((g) => [g.name, g.after])) };
     losses = [];
     showFields();

@@ -6,15 +6,16 @@
 import { readParam, writeParams } from "../url.js";
 import { latestOnly, post } from "./api.js";
 import { drawCurve } from "./curve.js";
-import { el, numberField } from "./dom.js";
+import { el, ignoredNote, numberField } from "./dom.js";
 import { fmt, paren, parseNumber } from "./format.js";
-import { ACTIVATIONS, MAX_INPUTS, NEURON_EXAMPLE, neuronParams, readNeuron } from "./state.js";
+import { ACTIVATIONS, LIMIT, MAX_INPUTS, NEURON_EXAMPLE, ignoredKeys, neuronParams, readNeuron } from "./state.js";
 
 const LABELS = {
   linear: "linear (identity)", sigmoid: "sigmoid", tanh: "tanh", relu: "ReLU",
   leaky_relu: "leaky ReLU", step: "binary step (forward only)",
 };
 const SUB = "₀₁₂₃₄₅₆₇₈₉";
+const plain = (v) => v.toLocaleString("en-US").replace("-", "−"); // −1,000,000
 const sub = (i) => String(i).split("").map((d) => SUB[Number(d)]).join("");
 
 /** Draw the view into `panel` (a <section>); returns {setActive(active)}. */
@@ -43,6 +44,7 @@ export function mountNeuron(panel) {
 
   panel.replaceChildren(
     el("h2", { text: "One neuron" }),
+    ...ignoredNote(ignoredKeys(readParam, neuronParams(state))),
     el("p", { class: "hint", text: "A neuron multiplies each input by its weight, adds them up with a bias, and passes the sum through an activation: y = f(z), z = w₁x₁ + w₂x₂ + … + b. Type any number; the server's engine computes every number shown." }),
     el("p", { class: "bh-presets" }, example),
     el("div", { class: "bh-neuron" },
@@ -85,18 +87,25 @@ export function mountNeuron(panel) {
   /** The set-up typed in, or null (and the bad fields marked) if a field is not a number. */
   function readForm() {
     let bad = null;
-    const take = (input) => {
+    const take = (input, [lo, hi] = [-LIMIT, LIMIT]) => {
       const v = parseNumber(input.value);
-      input.setAttribute("aria-invalid", String(v === null));
-      if (v === null && !bad) bad = input;
+      const good = v !== null && v >= lo && v <= hi;
+      input.setAttribute("aria-invalid", String(!good));
+      if (!good && !bad) bad = `${input.getAttribute("aria-label")}: type a number from ${plain(lo)} to ${plain(hi)}`;
       return v;
     };
+    const leaky = select.value === "leaky_relu";
+    if (!leaky) {
+      // the slope box is hidden: it shows (and keeps) the last good slope, never blocks
+      slope.input.value = String(state.slope);
+      slope.input.setAttribute("aria-invalid", "false");
+    }
     const next = {
       x: rows.map((r) => take(r.x)), w: rows.map((r) => take(r.w)), b: take(bias.input),
-      activation: select.value, slope: select.value === "leaky_relu" ? take(slope.input) : state.slope,
+      activation: select.value, slope: leaky ? take(slope.input, [0, 1]) : state.slope,
     };
     if (bad) {
-      showError(`${bad.getAttribute("aria-label")}: type a number`);
+      showError(bad);
       return null;
     }
     return next;
@@ -119,7 +128,8 @@ export function mountNeuron(panel) {
   const send = latestOnly(
     (r) => {
       reply = r;
-      message.hidden = true;
+      // a reply to an earlier edit must not hide the message about a field typed since
+      if (!panel.querySelector("[aria-invalid=true]")) message.hidden = true;
       show();
       panel.dataset.state = "ready";
     },

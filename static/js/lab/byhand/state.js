@@ -1,6 +1,9 @@
 // The by-hand views' set-up and its URL keys (neuron: `n.`, 2-2-1: `h.`). Pure: no DOM;
 // tests/js/lab-byhand.test.mjs. read*(get) takes a function key -> string|null (e.g. a
-// URLSearchParams' get); a missing or broken key falls back to its default, alone.
+// URLSearchParams' get); a missing or broken key falls back to its default, alone (but n.x and
+// n.w together: they must be as long as each other); ignoredKeys names the broken ones.
+
+import { parseNumber } from "./format.js";
 
 export const LIMIT = 1e6; // the server's bound on every number (server/schemas/lab.py)
 export const ACTIVATIONS = ["linear", "sigmoid", "tanh", "relu", "leaky_relu", "step"];
@@ -26,6 +29,25 @@ export const NET_DEFAULT = {
   person: [140, 64],
 };
 
+/** The 2-2-1 view's fields: label, name in words, and any rule beyond |v| <= LIMIT. */
+export const NET_FIELDS = {
+  x1: { label: "x1", aria: "input x1" }, x2: { label: "x2", aria: "input x2" },
+  y: { label: "y", aria: "target y (0 to 1)", test: (v) => v >= 0 && v <= 1, rule: "between 0 and 1" },
+  lr: { label: "η", aria: "learning rate η", test: (v) => v > 0 && v <= 10, rule: "above 0, at most 10" },
+  lb: { label: "weight (lb)", aria: "new person's weight in lb" },
+  in: { label: "height (in)", aria: "new person's height in inches" },
+};
+for (const p of PARAMS) NET_FIELDS[p] = { label: p, aria: `${p[0] === "w" ? "weight" : "bias"} ${p}` };
+
+/** What is wrong with the text typed in 2-2-1 field `key`, in words, or null if it is a
+ *  number the field takes. */
+export function netFieldProblem(key, text) {
+  const spec = NET_FIELDS[key];
+  const v = parseNumber(text);
+  if (v !== null && Math.abs(v) <= LIMIT && (!spec.test || spec.test(v))) return null;
+  return `${spec.aria}: type a number${spec.rule ? ` ${spec.rule}` : ` (at most ${LIMIT} in size)`}`;
+}
+
 const ok = (v) => Number.isFinite(v) && Math.abs(v) <= LIMIT;
 
 function numbers(text, count) {
@@ -39,6 +61,23 @@ function numbers(text, count) {
 function number(text, test = ok) {
   const v = numbers(text, 1);
   return v && test(v[0]) ? v[0] : null;
+}
+
+/**
+ * The link's keys among `params` (a set-up's keys as the view writes them back) that were not
+ * used: "key=value" for each one present in the link (`get`) whose value is not the one in
+ * force (a broken or out-of-range value the view replaced by its default). Values are cut to
+ * 40 characters.
+ */
+export function ignoredKeys(get, params) {
+  const same = (raw, used) => {
+    const a = String(raw).split(",");
+    const b = String(used).split(",");
+    return a.length === b.length && a.every((v, i) => v === b[i] || (v.trim() !== "" && Number(v) === Number(b[i])));
+  };
+  return Object.entries(params)
+    .filter(([key, used]) => get(key) !== null && !same(get(key), used))
+    .map(([key]) => `${key}=${get(key).slice(0, 40)}`);
 }
 
 /** The neuron's set-up from the URL: {x, w, b, activation, slope}. */

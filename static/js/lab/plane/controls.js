@@ -4,6 +4,7 @@
 
 import { el } from "../../ui/dom.js";
 import { applyChange, currentSetup, pause, request } from "./actions.js";
+import { createRewindConfirm } from "./rewind-confirm.js";
 import { OUTPUTS, taskOf } from "./setup.js";
 
 export const SETS = [
@@ -61,21 +62,34 @@ export function createPlaneControls({ bar, data }, store) {
       el("label", {}, "output ", outSel), outNote),
   );
 
+  const confirmRewind = createRewindConfirm(bar.firstElementChild, store, (epoch) => req({ type: "rewind", epoch }));
   bar.addEventListener("click", (e) => {
     const b = e.target.closest("button[data-act]");
     if (!b) return;
     const act = b.dataset.act;
     if (act === "play") req({ type: store.get("playing") ? "stop" : "play" });
     else if (act === "rewind") {
-      if (rewindSel.value !== "") req({ type: "rewind", epoch: Number(rewindSel.value) });
+      if (rewindSel.value !== "") confirmRewind.ask(Number(rewindSel.value));
     } else if (act === "sample") req({ type: "train", unit: "samples", count: 1 });
     else if (act === "batch") req({ type: "train", unit: "batches", count: 1 });
     else if (act === "epoch") req({ type: "train", unit: "epochs", count: 1 });
   });
   lrSel.addEventListener("change", () => change({ settings: { lr: Number(lrSel.value) } }));
+  /** The whole number typed in `input` (lo..hi), or null: then the box shows the value in force
+   *  again and the status line says what was wrong (nothing is sent). */
+  function wholeNumber(input, [lo, hi], key, name) {
+    const text = input.value.trim();
+    const n = Number(text);
+    if (text !== "" && Number.isInteger(n) && n >= lo && n <= hi) return n;
+    const now = store.get("settings")?.[key];
+    input.value = String(now ?? "");
+    const why = input.validity?.badInput ? "that is not a number" : text === "" ? "the box was empty" : `not ${text}`;
+    store.set("status", { level: "error", text: `${name}: type a whole number from ${lo} to ${hi.toLocaleString("en-US")} (${why}); it stays ${now}.` });
+    return null;
+  }
   bsInput.addEventListener("change", () => {
-    const n = Math.round(Number(bsInput.value));
-    if (n >= 1 && n <= 1024) change({ settings: { batch_size: n } });
+    const n = wholeNumber(bsInput, [1, 1024], "batch_size", "Batch size");
+    if (n !== null) change({ settings: { batch_size: n } });
   });
   optSel.addEventListener("change", () => change({ settings: { optimizer: optSel.value } }));
   function regChange() {
@@ -104,15 +118,18 @@ export function createPlaneControls({ bar, data }, store) {
     el("button", { type: "button", role: "radio", "data-tool": "delete" }, "✕ delete"));
   const toolNote = el("p", { class: "hint", "data-role": "tool-note" });
   const shiftNote = el("p", { class: "hint", "data-role": "shift" });
+  // two blocks, each kept whole when the column turns into a row (lab.css, below 1180 px)
   data.append(
-    el("h3", {}, "Data"),
-    el("div", { class: "plane-sets", role: "group", "aria-label": "Data set" }, ...setBtns),
-    shiftNote,
-    el("label", { class: "plane-slider" }, "noise ", noise, noiseOut),
-    el("label", { class: "plane-slider" }, "trained on ", ratio, ratioOut),
-    el("div", { class: "plane-row" }, el("label", {}, "points ", countSel), el("label", {}, "seed ", seedInput), reseed),
-    el("h3", {}, "Your points"),
-    tools, toolNote,
+    el("div", { class: "plane-data-block", "data-block": "set" },
+      el("h3", {}, "Data"),
+      el("div", { class: "plane-sets", role: "group", "aria-label": "Data set" }, ...setBtns),
+      shiftNote,
+      el("label", { class: "plane-slider" }, "noise ", noise, noiseOut),
+      el("label", { class: "plane-slider" }, "trained on ", ratio, ratioOut),
+      el("div", { class: "plane-row" }, el("label", {}, "points ", countSel), el("label", {}, "seed ", seedInput), reseed)),
+    el("div", { class: "plane-data-block", "data-block": "points" },
+      el("h3", {}, "Your points"),
+      tools, toolNote),
   );
   data.addEventListener("click", (e) => {
     const setBtn = e.target.closest("button[data-set]");
@@ -135,8 +152,8 @@ export function createPlaneControls({ bar, data }, store) {
   ratio.addEventListener("change", () => change({ planar: { train_ratio: Number(ratio.value) } }));
   countSel.addEventListener("change", () => change({ planar: { count: Number(countSel.value) } }));
   seedInput.addEventListener("change", () => {
-    const n = Math.round(Number(seedInput.value));
-    if (n >= 0) change({ settings: { seed: n } });
+    const n = wholeNumber(seedInput, [0, 4294967295], "seed", "Seed");
+    if (n !== null) change({ settings: { seed: n } });
   });
 
   // -- showing the state -------------------------------------------------------------------

@@ -22,10 +22,14 @@ export function drawHeads(heads, spec, geo) {
   heads.replaceChildren();
   const headAt = (col, child) => {
     if (wide) {
+      // centred over its column, kept on the diagram and within half the spacing of its
+      // column's centre, so that no two heads overlap (the first and last used to be pushed)
       const w = Math.min(spacing - 6, 130);
-      const x = geo.columns[col].x + geo.node / 2 - w / 2;
-      child.style.left = `${Math.max(0, Math.min(geo.width - w, x))}px`;
-      child.style.width = `${w}px`;
+      const centre = geo.columns[col].x + geo.node / 2;
+      const left = Math.max(0, centre - spacing / 2 + 3, Math.min(geo.width - w, centre - w / 2));
+      const right = Math.min(geo.width, centre + spacing / 2 - 3, left + w);
+      child.style.left = `${left}px`;
+      child.style.width = `${right - left}px`;
     }
     heads.append(child);
   };

@@ -9,9 +9,9 @@ import { applyChange, currentSetup } from "./actions.js";
 import { pointsOnScreen } from "./controls.js";
 import { absMaxOf, colourRange, cssColour, paintGrid } from "./heatmap.js";
 import { addPoint, clampToDomain, movePoint, nearestPoint, planeTransform, removePoint, roundTo } from "./points.js";
-import { gridCell, gridValue } from "./wire.js";
+import { gridCell, gridValueAt } from "./wire.js";
 import { CLASS_COLOURS, activationOf, dataPoints, drawLegend, drawPoints, fmt, pointText } from "./out-pieces.js";
-
+import { createPointKeys } from "./point-keys.js";
 
 export function createOutputView(container, store) {
   const map = el("canvas", { width: "1", height: "1", class: "out-map", role: "img", "aria-label": "the network's output over the plane" });
@@ -135,7 +135,6 @@ export function createOutputView(container, store) {
   }
   let pointsKey = null;
 
-  // -- the points ------------------------------------------------------------------------------
   // -- hover: the output under the pointer, the point under it ----------------------------------
   function local(e) {
     const r = overlay.getBoundingClientRect();
@@ -160,7 +159,7 @@ export function createOutputView(container, store) {
     if (grid) {
       const s = shown(grid);
       const [gi, gj] = gridCell(grid.extent, grid.size, x, y);
-      text += `: ${store.get("focus") ? "neuron" : "output"} ≈ ${fmt(gridValue(s.layer, s.unit, gi, gj))} (grid)`;
+      text += `: ${store.get("focus") ? "neuron" : "output"} ≈ ${fmt(gridValueAt(s.layer, s.unit, grid.extent, grid.size, x, y))} (grid)`;
       // every neuron's value here, written on the diagram's maps (network-view.js)
       const old = store.get("pointer");
       if (!old || old.i !== gi || old.j !== gj) store.set("pointer", { i: gi, j: gj });
@@ -227,25 +226,28 @@ export function createOutputView(container, store) {
   overlay.addEventListener("pointerdown", (e) => {
     tip.hidden = true; // it may name a point that is about to move or go
     hoverPoint = null;
+    drag = toolAt(...local(e), { canDrag: true });
+    if (drag) overlay.setPointerCapture(e.pointerId);
+  });
+  createPointKeys(overlay, wrap, { size: () => size, toPlane: (px, py) => transform().toPlane(px, py),
+    axes: () => store.get("planar")?.axes ?? ["x1", "x2"], act: (px, py, remove) => toolAt(px, py, { remove }) });
+  /** The chosen tool at canvas pixel (px, py): delete the point there (also with `remove`) or add
+   *  one; with `canDrag`, a point there is returned as a drag instead of a point added on it. */
+  function toolAt(px, py, { canDrag = false, remove = false } = {}) {
     const setup = currentSetup(store);
-    if (setup.task === "regression" || !store.get("settings")) return;
-    const [px, py] = local(e);
-    const tool = store.get("planeUi").tool;
-    const custom = setup.set === "custom";
-    const points = custom ? store.get("settings").planar.points ?? [] : pointsOnScreen(store);
+    if (setup.task === "regression" || !store.get("settings")) return null;
+    const tool = remove ? "delete" : store.get("planeUi").tool;
+    const points = setup.set === "custom" ? store.get("settings").planar.points ?? [] : pointsOnScreen(store);
     const hit = nearestPoint(points, transform(), px, py, 7);
     if (tool === "delete") {
       if (hit >= 0) commit(removePoint(points, hit));
-      return;
+    } else if (hit >= 0 && canDrag) return { index: hit, points, moved: false };
+    else {
+      const [x, y] = clampToDomain(domain(), ...transform().toPlane(px, py));
+      commit(addPoint(points, [roundTo(x), roundTo(y), tool === "add0" ? 0 : 1]));
     }
-    if (hit >= 0) {
-      drag = { index: hit, points, moved: false };
-      overlay.setPointerCapture(e.pointerId);
-      return;
-    }
-    const [x, y] = clampToDomain(domain(), ...transform().toPlane(px, py));
-    commit(addPoint(points, [roundTo(x), roundTo(y), tool === "add0" ? 0 : 1]));
-  });
+    return null;
+  }
   overlay.addEventListener("pointerup", () => {
     if (!drag) return;
     const d = drag;
@@ -273,8 +275,7 @@ export function createOutputView(container, store) {
     store.set("editPoints", null);
   }
 
-  showTest.addEventListener("change", schedule);
-  discrete.addEventListener("change", () => schedule());
+  for (const box of [showTest, discrete]) box.addEventListener("change", () => schedule());
 
   const offs = [
     store.subscribe(["grid", "focus", "planar", "editPoints"], () => {

@@ -18,6 +18,7 @@ import { createOutputView } from "./output-view.js";
 import { createLossView } from "./loss-view.js";
 import { createGradView } from "./grad-view.js";
 import { createCompare } from "./compare.js";
+import { withoutRefused } from "./link.js";
 
 /** Grid size (cells a side) asked for: every neuron's map and the output. */
 export const GRID_SIZE = 48;
@@ -209,7 +210,7 @@ export function mountPlane(panel) {
   });
 
   const views = [];
-  const ready = controller.start(location.search).then(() => {
+  const ready = startFrom(controller, store, location.search).then(() => {
     views.push(
       createPlaneControls({ bar, data: dataCol }, store),
       createNetworkView(netCol, store, { refreshPlane }),
@@ -231,6 +232,26 @@ export function mountPlane(panel) {
 
   window.nnplayLab = { ...(window.nnplayLab ?? {}), plane: { store, ready, refreshPlane, send } };
   return { setActive() {}, store };
+}
+
+// The session from the link; a value the server refuses (a hand-edited `lr=1e308`) is left out
+// and named in the status line, so that one bad number does not leave the view without a session.
+async function startFrom(controller, store, search) {
+  const dropped = [];
+  for (;;) {
+    try {
+      await controller.start(search);
+      break;
+    } catch (err) {
+      const next = dropped.length < 10 ? withoutRefused(search, err.field) : null;
+      if (!next) throw err;
+      dropped.push(`${next.dropped.join(" ")} (${err.message})`);
+      search = next.search;
+    }
+  }
+  if (dropped.length) {
+    store.set("status", { level: "error", text: `Ignored part of the link, the default used instead: ${dropped.join("; ")}` });
+  }
 }
 
 // The loss surface (landscape/landscape.js, the playground's own panel), made when first opened

@@ -84,6 +84,25 @@ export function gridValue(layer, unit, i, j) {
   return layer.data[(unit * s + i) * s + j];
 }
 
+/** The value of grid layer `layer`'s `unit` at the plane point (x1, x2) (clamped into
+ *  `extent`), interpolated bilinearly between the four grid cells round it: at a cell's
+ *  centre that cell's value, between cells not the nearest one's. */
+export function gridValueAt(layer, unit, extent, size, x1, x2) {
+  const [a, b] = extent.x1;
+  const [c, d] = extent.x2;
+  const clamp = (v) => Math.min(size - 1, Math.max(0, v));
+  const fj = clamp(((x1 - a) / (b - a)) * (size - 1));
+  const fi = clamp(((d - x2) / (d - c)) * (size - 1));
+  const j0 = Math.min(size - 2, Math.floor(fj));
+  const i0 = Math.min(size - 2, Math.floor(fi));
+  const tj = fj - j0;
+  const ti = fi - i0;
+  const v = (i, j) => gridValue(layer, unit, i, j);
+  const top = (1 - tj) * v(i0, j0) + tj * v(i0, j0 + 1);
+  const bottom = (1 - tj) * v(i0 + 1, j0) + tj * v(i0 + 1, j0 + 1);
+  return (1 - ti) * top + ti * bottom;
+}
+
 /** Nearest grid cell [i, j] to the plane point (x1, x2) on a grid of `size` over `extent`. */
 export function gridCell(extent, size, x1, x2) {
   const [a, b] = extent.x1;
