@@ -8,6 +8,7 @@ import { api } from "../api.js";
 import { el, viewHandle } from "../ui/dom.js";
 import { grayCanvas } from "../lib/gray.js";
 import { rewindEpochs, rewindNote } from "../lib/rewind.js";
+import { formFieldsFor } from "../lib/settings-fields.js";
 
 const num = (name, min, max, step = "any") => el("input", { name, type: "number", min, max, step });
 const select = (name, options) => el("select", { name }, ...options.map(([value, text]) => el("option", { value }, text)));
@@ -58,6 +59,7 @@ export function createTraining(container, store) {
         fields(),
         el("p", { class: "hint" }, "Changing dataset, split, loss or seed starts the weights over."),
         el("button", { type: "submit" }, "Apply settings"),
+        el("p", { class: "settings-msg", "aria-live": "polite" }),
       ),
     ),
   );
@@ -182,12 +184,29 @@ export function createTraining(container, store) {
   });
   confirmNo.addEventListener("click", closeConfirm);
 
+  // The reply to "Apply settings" is said under its button (the page's status line is at the
+  // top, out of sight on a phone), and a refused setting's box is marked.
+  const msg = q(".settings-msg");
+  const showMsg = (text, error = false, names = []) => {
+    msg.textContent = text;
+    msg.classList.toggle("error", error);
+    for (const box of form.querySelectorAll("[aria-invalid]")) box.removeAttribute("aria-invalid");
+    for (const name of names) form.elements[name]?.setAttribute("aria-invalid", "true");
+  };
+  form.addEventListener("input", () => msg.classList.contains("error") && showMsg(""));
   form.addEventListener("submit", (ev) => {
     ev.preventDefault();
     const f = new FormData(form);
     const n = (k) => Number(f.get(k));
+    showMsg("Applying…");
     req({
       type: "applySettings",
+      resolve: () => showMsg(store.get("status")?.text ?? "Settings applied."),
+      reject: (err) => {
+        const names = formFieldsFor(err.field);
+        showMsg(`Not applied: ${err.message}`, true, names);
+        if (names.length) form.elements[names[0]].focus();
+      },
       settings: {
         dataset: f.get("dataset"), seed: n("seed"), loss: f.get("loss"), optimizer: f.get("optimizer"),
         lr: n("lr"), momentum: n("momentum"), batch_size: n("batch_size"), weight_decay: n("weight_decay"),
