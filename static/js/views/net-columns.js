@@ -9,6 +9,7 @@ import { tileGrid } from "../lib/geometry.js";
 import { el } from "../ui/dom.js";
 import { DEAD_TEXT } from "../controllers/dead.js";
 import { displayRange, toUnit } from "../lib/gray.js";
+import { percentText } from "../lib/percent.js";
 
 export const MAP_COL_HEIGHT = 300;
 export const BARS_WIDTH = 52;
@@ -244,10 +245,10 @@ export function paintColumn(entry, t, fwd, perMap) {
     entry.rows.forEach((li, k) => {
       const p = probs[k];
       li.querySelector(".p-fill").style.width = `${(p * 100).toFixed(1)}%`;
-      li.querySelector(".p-value").textContent = `${(p * 100).toFixed(1)}%`;
+      li.querySelector(".p-value").textContent = percentText(p);
       const win = k === fwd.prediction;
       li.classList.toggle("winner", win);
-      li.setAttribute("aria-label", `${li.querySelector(".p-label").textContent}: ${(p * 100).toFixed(1)} percent${win ? ", predicted" : ""}; open the softmax detail`);
+      li.setAttribute("aria-label", `${li.querySelector(".p-label").textContent}: ${percentText(p).replace("%", " percent")}${win ? ", predicted" : ""}; open the softmax detail`);
     });
     entry.scaleEl.textContent = `predicted: ${fwd.class_names?.[fwd.prediction] ?? fwd.prediction}`;
   }

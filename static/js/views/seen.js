@@ -2,6 +2,7 @@
 
 import { displayRange, paintGray, paintRGB, toUnit } from "../lib/gray.js";
 import { el } from "../ui/dom.js";
+import { percentText } from "../lib/percent.js";
 
 const SIDE = 84; // CSS pixels of the longer side
 
@@ -42,7 +43,7 @@ export function createSeen(container, store) {
     const name = fwd.class_names?.[fwd.prediction] ?? String(fwd.prediction);
     value.textContent = name;
     const p = fwd.probabilities?.[fwd.prediction];
-    conf.textContent = p !== undefined ? `${(p * 100).toFixed(0)}% sure` : "";
+    conf.textContent = p !== undefined ? `${percentText(p)} sure` : ""; // as the softmax bar says
     container.dataset.prediction = name;
   }
   const off = store.subscribe(["lastForward"], update);
