@@ -21,7 +21,7 @@ export function createOwnData(container, store, pad) {
       el("div", { class: "own-grid", role: "list", "aria-label": "your samples" }),
       el("div", { class: "own-actions" },
         el("label", { class: "button" }, "Upload zip…",
-          el("input", { type: "file", class: "own-zip", accept: ".zip,application/zip", hidden: true, "aria-label": "upload a zip with one folder per class" })),
+          el("input", { type: "file", class: "own-zip sr-file", accept: ".zip,application/zip", "aria-label": "upload a zip with one folder per class" })),
         el("button", { type: "button", class: "own-train primary" }, "Train on my data"),
       ),
       el("p", { class: "own-msg", role: "status" }),
