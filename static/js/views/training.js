@@ -9,6 +9,7 @@ import { el, viewHandle } from "../ui/dom.js";
 import { grayCanvas } from "../lib/gray.js";
 import { rewindEpochs, rewindNote } from "../lib/rewind.js";
 import { formFieldsFor } from "../lib/settings-fields.js";
+import { createTrainAlert } from "./train-alert.js";
 
 const num = (name, min, max, step = "any") => el("input", { name, type: "number", min, max, step });
 const select = (name, options) => el("select", { name }, ...options.map(([value, text]) => el("option", { value }, text)));
@@ -81,6 +82,8 @@ export function createTraining(container, store) {
   // "+1 sample": which sample the step trained on (progress `trained_on`), with a way to look at it.
   const trained = el("div", { class: "train-sample", "aria-live": "polite", hidden: true });
   q(".train-buttons").after(trained);
+  const alert = createTrainAlert(store, document.getElementById("banner") ?? container);
+  trained.after(alert.element);
   let trainedKey = null;
   async function showTrained() {
     const on = store.get("trainedOn");
@@ -281,6 +284,7 @@ export function createTraining(container, store) {
     store.subscribe(["training", "playing", "epoch", "session", "history", "progress"], update),
     store.subscribe(["trainedOn"], showTrained),
     store.subscribe(["training", "session", "sessionId"], showTestNote),
+    alert.destroy,
   ];
   fillForm();
   showTestNote();
