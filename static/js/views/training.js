@@ -175,7 +175,7 @@ export function createTraining(container, store) {
     }
     asked = to;
     const span = later.length === 1 ? `epoch ${later[0]}` : `epochs ${later[0]}–${later.at(-1)}`;
-    confirmText.textContent = `Rewind to epoch ${to}? This deletes ${span}: their weights, history and charts cannot be brought back.`;
+    confirmText.textContent = `Rewind to epoch ${to}? This deletes ${span}: ${later.length === 1 ? "its" : "their"} weights, history and charts cannot be brought back.`;
     confirmYes.textContent = `Delete ${span} and rewind`;
     confirmBox.hidden = false;
     confirmYes.focus();
