@@ -38,7 +38,7 @@ export function createSeen(container, store) {
     }
     cv.style.width = `${Math.round((SIDE * cw) / Math.max(h, cw))}px`;
     cv.style.height = `${Math.round((SIDE * h) / Math.max(h, cw))}px`;
-    const strip = cw === w ? "" : c > 4 ? ", channels 1-4 side by side" : ", channels side by side";
+    const strip = cw === w ? "" : c > 4 ? ", channels 0–3 side by side" : ", channels side by side";
     rangeEl.textContent = `(${c}×${h}×${w}${strip}${scaled ? `, black ${+lo.toPrecision(4)} to white ${+hi.toPrecision(4)}` : ""})`;
     const name = fwd.class_names?.[fwd.prediction] ?? String(fwd.prediction);
     value.textContent = name;
