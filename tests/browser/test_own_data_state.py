@@ -24,6 +24,10 @@ def test_the_training_problem_follows_the_own_samples(page: Page, console_errors
     expect(page.locator("#app")).to_have_attribute("data-state", "ready", timeout=READY_TIMEOUT)
     problem = page.locator(".train-problem")
     expect(problem).to_contain_text("at least two classes")
+    buttons = [page.get_by_role("button", name=n) for n in ("+1 sample", "+1 batch", "+1 epoch",
+                                                             "▶ Play")]
+    for button in buttons:  # nothing to train on: the buttons wait, the note says why
+        expect(button).to_be_disabled()
     page.locator(".own summary").click()
     add(page, "ring", [(0.3, 0.3), (0.7, 0.3), (0.7, 0.7), (0.3, 0.7), (0.3, 0.3)])
     expect(problem).to_contain_text("at least two classes")  # still one class
@@ -34,8 +38,13 @@ def test_the_training_problem_follows_the_own_samples(page: Page, console_errors
     page.screenshot(path=str(screenshot_dir / "own-data-problem-1280.png"), full_page=True)
 
     # "Train on my data" resizes the output and trains: the problem goes
+    for button in buttons:
+        expect(button).to_be_disabled()
     page.locator(".own-train").click()
     expect(problem).to_be_hidden(timeout=30_000)
+    page.wait_for_function("() => !window.nnplay.store.get('training')", timeout=60_000)
+    for button in buttons:
+        expect(button).to_be_enabled()
     page.wait_for_function("() => window.nnplay.store.get('epoch') >= 1"
                            " && !window.nnplay.store.get('training')", timeout=60_000)
     assert console_errors == []

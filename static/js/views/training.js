@@ -241,7 +241,11 @@ export function createTraining(container, store) {
     container.dataset.epoch = String(epoch);
     play.textContent = playing ? "❚❚ Pause" : "▶ Play";
     play.setAttribute("aria-pressed", String(playing));
-    for (const b of container.querySelectorAll("[data-act=sample],[data-act=batch],[data-act=epoch],[data-act=rewind]")) b.disabled = training;
+    // "Cannot train yet" (the note below says why): the train buttons wait for it to be solved
+    const cannot = Boolean(session?.training_problem);
+    for (const b of container.querySelectorAll("[data-act=sample],[data-act=batch],[data-act=epoch]")) b.disabled = training || cannot;
+    q("[data-act=rewind]").disabled = training;
+    play.disabled = cannot && !playing;
     form.querySelector("button[type=submit]").disabled = training;
     const ds = session?.dataset;
     const step = training && store.get("progress")?.step !== undefined ? store.get("progress").step : session?.step ?? 0;
