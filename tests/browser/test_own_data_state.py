@@ -32,6 +32,10 @@ def test_the_training_problem_follows_the_own_samples(page: Page, console_errors
     add(page, "ring", [(0.3, 0.3), (0.7, 0.3), (0.7, 0.7), (0.3, 0.7), (0.3, 0.3)])
     expect(problem).to_contain_text("at least two classes")  # still one class
     add(page, "bar", [(0.5, 0.1), (0.5, 0.9)])
+    # the network's answer is asked again: its class names are the two classes now
+    labels = page.locator(".net-col-softmax .p-label")
+    expect(labels.nth(0)).to_have_text("ring")
+    expect(labels.nth(1)).to_have_text("bar")
     # two classes now: what stands in the way is the output layer's 10 units, said as such
     expect(problem).not_to_contain_text("at least two classes")
     expect(problem).to_contain_text("2 classes")
