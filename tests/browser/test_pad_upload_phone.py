@@ -64,6 +64,12 @@ def test_a_turned_12_mp_phone_photo_reaches_the_network_upright(page: Page, cons
     expect(page.locator(".pad-note")).to_contain_text(f"shrunk from {size[0]}×{size[1]}")
     assert page.evaluate("window.nnplay.store.get('status')?.level") != "error"
     page.screenshot(path=str(screenshot_dir / "pad-upload-phone-1280.png"))
+
+    # WebP (what a browser saves from the web, and some phones take): the server reads PNG and
+    # JPEG only, the page converts it
+    upright.save(tmp_path / "digit.webp", quality=90)
+    assert same_digit(upload(page, tmp_path / "digit.webp"), digit) > 0.6
+    expect(page.locator(".pad-note")).to_contain_text("converted to PNG")
     assert console_errors == []
 
 

@@ -67,3 +67,14 @@ test("an upload is redrawn when it is turned or too large, and the note says wha
   const to = fitPixels(3024, 4032);
   assert.equal(redrawNote(1, { width: 3024, height: 4032 }, to), `shrunk from 3024×4032 to ${to.width}×${to.height} pixels`);
 });
+
+test("an image type the server does not read (WebP, GIF, none) is redrawn as PNG, and said", () => {
+  assert.equal(needsRedraw(1, 300, 400, MAX_UPLOAD_PIXELS, "image/jpeg"), false);
+  assert.equal(needsRedraw(1, 300, 400, MAX_UPLOAD_PIXELS, "image/png"), false);
+  for (const type of ["image/webp", "image/gif", "image/bmp", ""]) {
+    assert.equal(needsRedraw(1, 300, 400, MAX_UPLOAD_PIXELS, type), true, type);
+  }
+  const same = { width: 300, height: 400 };
+  assert.equal(redrawNote(1, same, fitPixels(300, 400), "image/webp"), "converted to PNG");
+  assert.equal(redrawNote(6, same, fitPixels(300, 400), "image/jpeg"), "turned upright as the camera recorded");
+});

@@ -75,15 +75,21 @@ export function fitPixels(width, height, maxPixels = MAX_UPLOAD_PIXELS) {
   };
 }
 
-/** Whether an upload must be redrawn before it is sent: turned (orientation other than 1) or
- * more than maxPixels (width x height as shown). */
-export function needsRedraw(orientation, width, height, maxPixels = MAX_UPLOAD_PIXELS) {
-  return orientation !== 1 || width * height > maxPixels;
+/** The types the server decodes (docs/protocol.md: PNG and JPEG); any other image the browser
+ * can read (WebP, GIF, BMP, AVIF) is redrawn as PNG. */
+export const SERVER_TYPES = ["image/png", "image/jpeg"];
+
+/** Whether an upload must be redrawn before it is sent: turned (orientation other than 1), more
+ * than maxPixels (width x height as shown), or of a type the server does not read. */
+export function needsRedraw(orientation, width, height, maxPixels = MAX_UPLOAD_PIXELS, type = "image/png") {
+  return orientation !== 1 || width * height > maxPixels || !SERVER_TYPES.includes(type);
 }
 
-/** Words for the pad's note on what was done to an upload, or "" when nothing was. */
-export function redrawNote(orientation, from, to) {
+/** Words for the pad's note on what was done to an upload, or "" when nothing was. `type`: the
+ * file's MIME type. */
+export function redrawNote(orientation, from, to, type = "image/png") {
   const parts = [];
+  if (!SERVER_TYPES.includes(type)) parts.push(`converted to PNG`);
   if (orientation !== 1) parts.push("turned upright as the camera recorded");
   if (to.scaled) parts.push(`shrunk from ${from.width}×${from.height} to ${to.width}×${to.height} pixels`);
   return parts.join(", ");

@@ -18,12 +18,12 @@ export async function prepareUpload(file) {
   try {
     bitmap = await createImageBitmap(file); // applies the EXIF orientation, as a viewer does
   } catch {
-    throw new UploadError(`${file.name} is not an image this page can read: choose a PNG or JPEG file.`);
+    throw new UploadError(`${file.name} is not an image this page can read: choose a PNG, JPEG or WebP picture.`);
   }
   const head = new Uint8Array(await file.slice(0, EXIF_BYTES).arrayBuffer());
   const orientation = jpegOrientation(head);
   const from = { width: bitmap.width, height: bitmap.height };
-  if (!needsRedraw(orientation, from.width, from.height)) return { file, bitmap, note: "" };
+  if (!needsRedraw(orientation, from.width, from.height, undefined, file.type)) return { file, bitmap, note: "" };
   const to = fitPixels(from.width, from.height);
   const canvas = document.createElement("canvas");
   canvas.width = to.width;
@@ -36,5 +36,5 @@ export async function prepareUpload(file) {
   const blob = await new Promise((resolve) => canvas.toBlob(resolve, type, 0.92));
   if (!blob) throw new UploadError(`${file.name} could not be made smaller in this browser.`);
   const name = `${file.name.replace(/\.[^.]*$/, "")}${jpeg ? ".jpg" : ".png"}`;
-  return { file: new File([blob], name, { type }), bitmap, note: redrawNote(orientation, from, to) };
+  return { file: new File([blob], name, { type }), bitmap, note: redrawNote(orientation, from, to, file.type) };
 }

@@ -33,7 +33,7 @@ export function createPad(container, store) {
       el("button", { type: "button", class: "pad-clear", "aria-keyshortcuts": "c" }, "Clear"),
       el("label", { class: "button upload" }, "Upload image…",
         // visually hidden (sr-file), but reachable with Tab (the label shows focus)
-        el("input", { type: "file", class: "pad-file sr-file", accept: "image/png,image/jpeg" })),
+        el("input", { type: "file", class: "pad-file sr-file", accept: "image/*" })),
     ),
   );
   const wrap = container.querySelector(".pad-wrap");
