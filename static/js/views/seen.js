@@ -11,9 +11,12 @@ export function createSeen(container, store) {
   const rangeEl = el("span", { class: "seen-range" });
   const value = el("div", { class: "pred-value" }, "–");
   const conf = el("div", { class: "pred-conf" });
+  // While it trains (a first visit's own epoch, Play) the answer changes by itself: on a phone
+  // the training panel that shows it happening is screens below, so say it here.
+  const learning = el("div", { class: "pred-training hint off" }, "training: the answer changes as it learns");
   container.replaceChildren(el("div", { class: "seen" },
     el("figure", {}, cv, el("figcaption", {}, "what the network sees ", rangeEl)),
-    el("div", { class: "seen-pred", "aria-live": "polite" }, el("div", { class: "pred-label" }, "prediction"), value, conf)));
+    el("div", { class: "seen-pred", "aria-live": "polite" }, el("div", { class: "pred-label" }, "prediction"), value, conf, learning)));
   function update() {
     const fwd = store.get("lastForward");
     if (!fwd) return;
@@ -46,7 +49,8 @@ export function createSeen(container, store) {
     conf.textContent = p !== undefined ? `${percentText(p)} sure` : ""; // as the softmax bar says
     container.dataset.prediction = name;
   }
-  const off = store.subscribe(["lastForward"], update);
+  const offs = [store.subscribe(["lastForward"], update),
+    store.subscribe(["training"], (_, st) => learning.classList.toggle("off", !st.training))];
   update();
-  return { update, destroy: () => { off(); container.replaceChildren(); } };
+  return { update, destroy: () => { offs.forEach((f) => f()); container.replaceChildren(); } };
 }
