@@ -5,6 +5,7 @@ import { clientToCanvas } from "../lib/geometry.js";
 import { extendStroke, hasInk, inkToRgba, rasterize, toGray8 } from "../lib/raster.js";
 import { attachKeyboardPen } from "./pad-keys.js";
 import { prepareUpload } from "./pad-upload.js";
+import { FAILED } from "../controllers/forward.js";
 import { el } from "../ui/dom.js";
 
 const SIZE = 140; // pad raster, shown at 280 CSS pixels
@@ -203,6 +204,16 @@ export function createPad(container, store) {
   const offPrompt = store.subscribe(["settings", "spec"], showPrompt);
   showPrompt();
 
+  // An upload the server refused (e.g. more pixels than its max_image_pixels): said here too,
+  // where the picture is shown, not only in the status line at the top of the page.
+  const offRefused = store.subscribe(["status"], (_, s) => {
+    if (!background || s.input?.kind !== "file" || s.status?.level !== "error" || !s.status.text.startsWith(FAILED)) return;
+    note.setAttribute("role", "alert");
+    note.classList.add("error");
+    note.textContent = `${s.input.file.name}: ${s.status.text.slice(FAILED.length).trim().replace(/^file: /, "")}. The network still shows what it showed before.`;
+    note.hidden = false;
+  });
+
   // A dataset sample chosen in the strip: the pad shows it is not the input any more.
   const off = store.subscribe(["input"], (_, s) => {
     if (s.input?.kind === "values") {
@@ -228,6 +239,7 @@ export function createPad(container, store) {
     destroy() {
       off();
       offPrompt();
+      offRefused();
       container.replaceChildren();
     },
     clear,
