@@ -4,7 +4,7 @@
 
 import { api } from "../api.js";
 
-const FAILED = "Could not run the network on this input:";
+export const FAILED = "Could not run the network on this input:";
 
 export function createForwardController(store) {
   let inFlight = false;

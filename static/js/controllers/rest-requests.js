@@ -70,6 +70,7 @@ export function createRestRequests({ store, forward, applyState, create, writeUr
     },
     async refreshState(_req, id) {
       applyState(await api.getSession(id));
+      forward?.refresh(); // the class names (own samples) may have changed: the softmax's labels
     },
   };
 }

@@ -23,7 +23,14 @@ export function createDenseDetail(container, store) {
   let unit = Number((store.get("detail") || {}).channel) || 0;
   let token = 0;
   let destroyed = false;
-  unitInput.addEventListener("change", () => { unit = Number(unitInput.value) || 0; render(); });
+  // The unit is store.detail's channel: the panel's "channel / unit" box, the gradients switch
+  // and this box all say the same unit (the panel makes a new view for it).
+  unitInput.addEventListener("change", () => {
+    const detail = store.get("detail");
+    unit = Number(unitInput.value) || 0;
+    if (detail && detail.channel !== unit) store.set("detail", { ...detail, channel: unit });
+    else render();
+  });
 
   async function render() {
     const detail = store.get("detail") || {};

@@ -5,6 +5,19 @@ import { fmt } from "../ui/colors.js";
 import { el, clear } from "../ui/dom.js";
 import { lossLabelPhrase } from "./loss-label.js";
 import { figure, kernels } from "./pictures.js";
+import { percentText } from "../lib/percent.js";
+
+const MAX_LISTED = 16; // a vector this short is listed in numbers under its strip of colours
+
+/** A short vector output (a dense layer's units, the softmax's probabilities) in numbers: its
+ * strip of colours alone gives no value. [] for maps and long vectors. */
+function vectorValues(t, type, name) {
+  if (t.shape.length !== 1 || t.shape[0] > MAX_LISTED) return [];
+  const softmax = type === "softmax";
+  return [el("ol", { class: "nn-film-values", "data-role": "film-values", start: "0" },
+    ...Array.from(t.data, (v, i) => el("li", { "data-value": String(v) },
+      `${softmax ? name(i) : `unit ${i}`}: ${softmax ? percentText(v) : fmt(v)}`)))];
+}
 
 // The (C, H, W) shape of what a layer received, when the trace shows it: the previous
 // layer's output, looking through a flatten to the maps it flattened. Layout only.
@@ -37,6 +50,7 @@ export function renderFocus(focus, trace, frame, words) {
   if (frame.phase === "forward") {
     const t = tensor(frame.layer, "output");
     if (t) focus.append(figure(`${frame.layer} output ${t.shape.join("×")}`, t, 70, 16));
+    if (t) focus.append(...vectorValues(t, trace.layers.find((l) => l.name === frame.layer)?.type, name));
     return;
   }
   if (frame.phase === "loss") {

@@ -41,7 +41,8 @@ export function createConfusion(container, store) {
       });
       const want = c.matrix[t][p];
       const now = reply.total === want ? "" : ` (${reply.total} with the current weights)`;
-      cellInfo.textContent = `${want} ${split} sample${want === 1 ? "" : "s"} of class ${names[t]} predicted as ${names[p]} at the end of the epoch${now}; ${reply.indices.length} shown. Click one to use it as input.`;
+      const words = { train: "training", val: "validation", test: "test" }[split] ?? split;
+      cellInfo.textContent = `${want} ${words} sample${want === 1 ? "" : "s"} of class ${names[t]} predicted as ${names[p]} at the end of the epoch${now}; ${reply.indices.length} shown. Click one to use it as input.`;
     } catch (err) {
       if (mine === search) cellInfo.textContent = `Could not list them: ${err.message}`;
     }

@@ -23,7 +23,8 @@ export function createFilters(container, store) {
   container.replaceChildren(
     el("details", { class: "filters" },
       el("summary", {}, "Hand-set first-layer filters ", el("span", { class: "filters-layer" })),
-      el("p", { class: "hint" }, "Pick a classic kernel or type the numbers. Freeze the layer in the"
+      el("p", { class: "hint" }, "Pick a classic kernel or type the numbers (its bias is set to 0); a"
+        + " filter left as in the network now keeps its weights and bias. Freeze the layer in the"
         + " architecture editor to keep them while the rest learns (the shapes preset does)."),
       el("div", { class: "filters-grid" }),
       el("div", { class: "editor-actions" },
@@ -36,6 +37,7 @@ export function createFilters(container, store) {
   const setBtn = container.querySelector(".filters-set");
   let layer = null;
   let current = null; // {shape, data}: the layer's W as the server has it
+  let currentB = null; // {shape, data}: its b
   let loading = 0;
 
   function kernelRows(k, values) {
@@ -92,6 +94,7 @@ export function createFilters(container, store) {
       grid.appendChild(box);
     }
     current = null;
+    currentB = null;
     loadCurrent();
   }
 
@@ -109,6 +112,7 @@ export function createFilters(container, store) {
       const p = await api.getParams(id, layer.name);
       if (mine !== loading || key !== grid.dataset.key) return;
       current = p.W;
+      currentB = p.b;
       const boxes = [...grid.querySelectorAll(".filter-box")];
       boxes.forEach((box, f) => box.dataset.edited !== "true" && showCurrent(f, box));
       const kept = boxes.some((box) => box.dataset.edited === "true");
@@ -133,12 +137,22 @@ export function createFilters(container, store) {
     if (!layer) return;
     const channels = store.get("spec").input.channels;
     const k = layer.kernel;
-    const W = [...grid.querySelectorAll(".filter-box")].map((box) => {
+    // A filter left "as in the network now" is sent as the layer holds it (every input
+    // channel, full precision, its bias), not as the rounded boxes show it; a set or typed one
+    // is its kernel in every input channel, with bias 0.
+    const boxes = [...grid.querySelectorAll(".filter-box")];
+    const kept = (box) => box.querySelector("select").value === "current" && current && currentB;
+    const W = boxes.map((box, f) => {
+      if (kept(box)) {
+        const [, C] = current.shape;
+        return Array.from({ length: C }, (_, c) => Array.from({ length: k }, (_, r) =>
+          Array.from(current.data.subarray(((f * C + c) * k + r) * k, ((f * C + c) * k + r + 1) * k))));
+      }
       const v = [...box.querySelectorAll(".kgrid input")].map((i) => Number(i.value));
       const kernel = Array.from({ length: k }, (_, r) => v.slice(r * k, r * k + k));
       return Array.from({ length: channels }, () => kernel);
     });
-    const b = W.map(() => 0);
+    const b = boxes.map((box, f) => (kept(box) ? currentB.data[f] : 0));
     if (W.flat(3).some((x) => !Number.isFinite(x))) {
       container.querySelector(".filters-state").textContent = "Every value must be a number.";
       return;

@@ -21,8 +21,8 @@ export function createHelp(container, store) {
     el("div", { class: "help-box", role: "dialog", "aria-modal": "true", "aria-labelledby": "help-title" },
       el("h2", { id: "help-title" }, "How to use nnplay"),
       el("ol", {},
-        el("li", {}, el("strong", {}, "Draw a digit"), " on the pad (mouse, finger, pen, or the arrow keys). Every stroke runs the network: each column shows one layer's output, the bars on the right are the class probabilities."),
-        el("li", {}, el("strong", {}, "Train"), " with the buttons on the right: one sample, one batch, one epoch, or play. Watch the loss fall and the accuracy rise."),
+        el("li", {}, el("strong", {}, "Draw a digit"), " on the pad (mouse, finger, pen, or the arrow keys). Every stroke runs the network: each column shows one layer's output, the bars of the last column are the class probabilities."),
+        el("li", {}, el("strong", {}, "Train"), " with the buttons of the Training panel: one sample, one batch, one epoch, or play. Watch the loss fall and the accuracy rise."),
         el("li", {}, el("strong", {}, "Click a feature map"), " to see the arithmetic behind it."),
         el("li", {}, el("strong", {}, "Change the architecture"), " in the editor below the network, or teach it ",
           el("strong", {}, "your own classes"), " under the pad."),
@@ -33,18 +33,38 @@ export function createHelp(container, store) {
       el("button", { type: "button", class: "help-close" }, "Close"),
     ),
   );
+  // A modal dialog: Tab stays inside it, and closing it gives the focus back to where it was.
+  let opener = null;
+  const closeBtn = container.querySelector(".help-close");
   const close = () => {
     container.hidden = true;
+    if (opener?.isConnected && typeof opener.focus === "function") opener.focus();
+    opener = null;
   };
-  container.querySelector(".help-close").addEventListener("click", close);
+  const open = () => {
+    opener = document.activeElement;
+    container.hidden = false;
+    closeBtn.focus();
+  };
+  closeBtn.addEventListener("click", close);
   container.addEventListener("click", (ev) => {
     if (ev.target === container) close();
+  });
+  container.addEventListener("keydown", (ev) => {
+    if (ev.key !== "Tab") return;
+    const stops = [...container.querySelectorAll("button, a[href], input, select, textarea")];
+    const first = stops[0];
+    const last = stops[stops.length - 1];
+    if (ev.shiftKey ? document.activeElement === first : document.activeElement === last) {
+      ev.preventDefault();
+      (ev.shiftKey ? last : first).focus();
+    }
   });
   return {
     update() {},
     toggle() {
-      container.hidden = !container.hidden;
-      if (!container.hidden) container.querySelector(".help-close").focus();
+      if (container.hidden) open();
+      else close();
     },
     destroy: () => container.replaceChildren(),
   };

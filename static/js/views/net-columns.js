@@ -9,6 +9,7 @@ import { tileGrid } from "../lib/geometry.js";
 import { el } from "../ui/dom.js";
 import { DEAD_TEXT } from "../controllers/dead.js";
 import { displayRange, toUnit } from "../lib/gray.js";
+import { percentText } from "../lib/percent.js";
 
 export const MAP_COL_HEIGHT = 300;
 export const BARS_WIDTH = 52;
@@ -24,12 +25,14 @@ export function softmaxWidth(classNames) {
 }
 
 /** Enter or space on a focused `node` calls `fn` (as a click would). */
+/** fn(true) on Enter or Space: opened from the keyboard (the container then moves the focus
+ * to what was opened). */
 function onEnter(node, fn) {
   node.addEventListener("keydown", (ev) => {
     if (ev.key === "Enter" || ev.key === " ") {
       ev.preventDefault();
       ev.stopPropagation();
-      fn();
+      fn(true);
     }
   });
 }
@@ -65,7 +68,7 @@ function buildMaps(entry, hooks) {
       cv.tabIndex = 0;
       cv.setAttribute("role", "button");
       cv.setAttribute("aria-label", `${entry.layer} channel ${ch} (of ${c}, numbered from 0): open detail`);
-      const open = () => hooks.open(entry.layer, ch);
+      const open = (byKey) => hooks.open(entry.layer, ch, byKey === true);
       cv.addEventListener("click", open);
       onEnter(cv, open);
     } else {
@@ -109,7 +112,7 @@ function buildBars(entry, hooks) {
   cv.tabIndex = 0;
   cv.setAttribute("role", "button");
   cv.setAttribute("aria-label", `${entry.layer}: ${n} values as bars; open the detail of unit 0`);
-  onEnter(cv, () => hooks.open(entry.layer, 0));
+  onEnter(cv, () => hooks.open(entry.layer, 0, true));
   entry.body.appendChild(cv);
   if (n > show) {
     const more = document.createElement("div");
@@ -162,7 +165,7 @@ function buildSoftmax(entry, classNames, hooks) {
       el("span", { class: "p-bar" }, el("span", { class: "p-fill" })), el("span", { class: "p-value" }));
     li.tabIndex = 0;
     li.setAttribute("role", "button");
-    const open = () => hooks.open(entry.layer, i);
+    const open = (byKey) => hooks.open(entry.layer, i, byKey === true);
     li.addEventListener("click", open);
     onEnter(li, open);
     list.appendChild(li);
@@ -244,10 +247,10 @@ export function paintColumn(entry, t, fwd, perMap) {
     entry.rows.forEach((li, k) => {
       const p = probs[k];
       li.querySelector(".p-fill").style.width = `${(p * 100).toFixed(1)}%`;
-      li.querySelector(".p-value").textContent = `${(p * 100).toFixed(1)}%`;
+      li.querySelector(".p-value").textContent = percentText(p);
       const win = k === fwd.prediction;
       li.classList.toggle("winner", win);
-      li.setAttribute("aria-label", `${li.querySelector(".p-label").textContent}: ${(p * 100).toFixed(1)} percent${win ? ", predicted" : ""}; open the softmax detail`);
+      li.setAttribute("aria-label", `${li.querySelector(".p-label").textContent}: ${percentText(p).replace("%", " percent")}${win ? ", predicted" : ""}; open the softmax detail`);
     });
     entry.scaleEl.textContent = `predicted: ${fwd.class_names?.[fwd.prediction] ?? fwd.prediction}`;
   }

@@ -39,7 +39,11 @@ export function createNetwork(container, store) {
   let columns = []; // per drawn column: {layer, kind, els...}
   const hooks = { // what a column (net-columns.js) asks of its container
     mapWidth: 100,
-    open: (layer, channel) => store.set("detail", { layer, channel, kind: "output" }),
+    open(layer, channel, byKey) {
+      store.set("detail", { layer, channel, kind: "output" });
+      // from the keyboard: to the detail, not on through every other tile and row first
+      if (byKey) document.getElementById("detail-panel")?.focus();
+    },
     showRange: (entry, ch, node) => showRange(entry, ch, node),
     tell(text, long, node) {
       tooltip.textContent = text;

@@ -21,7 +21,7 @@ export function createOwnData(container, store, pad) {
       el("div", { class: "own-grid", role: "list", "aria-label": "your samples" }),
       el("div", { class: "own-actions" },
         el("label", { class: "button" }, "Upload zip…",
-          el("input", { type: "file", class: "own-zip", accept: ".zip,application/zip", hidden: true, "aria-label": "upload a zip with one folder per class" })),
+          el("input", { type: "file", class: "own-zip sr-file", accept: ".zip,application/zip", "aria-label": "upload a zip with one folder per class" })),
         el("button", { type: "button", class: "own-train primary" }, "Train on my data"),
       ),
       el("p", { class: "own-msg", role: "status" }),
@@ -41,6 +41,13 @@ export function createOwnData(container, store, pad) {
     } catch (err) {
       msg.textContent = `Could not list your samples: ${err.message}`;
     }
+  }
+  // Samples added or removed: when the session trains on them, its state (what it cannot
+  // train on yet, the split's sizes) is read again, so the training panel does not keep an
+  // old "Cannot train yet" (e.g. "needs two classes" after a second class was added).
+  async function changed() {
+    await refresh();
+    if (store.get("settings")?.dataset === "own") store.set("request", { type: "refreshState", at: performance.now() });
   }
 
   function render() {
@@ -69,7 +76,7 @@ export function createOwnData(container, store, pad) {
       rm.addEventListener("click", async () => {
         try {
           await api.removeSample(store.get("sessionId"), s.id);
-          await refresh();
+          await changed();
         } catch (err) {
           msg.textContent = err.message;
         }
@@ -91,7 +98,7 @@ export function createOwnData(container, store, pad) {
       await api.addSample(store.get("sessionId"), { pixels: pixelsField(p.pixels), width: p.width, height: p.height, label });
       msg.textContent = `Added a "${label}".`;
       pad.clear();
-      await refresh();
+      await changed();
     } catch (err) {
       msg.textContent = `Not added: ${err.message}`;
     }
@@ -105,7 +112,7 @@ export function createOwnData(container, store, pad) {
       const r = await api.uploadZip(store.get("sessionId"), file);
       const problems = r.problems?.length ? ` ${r.problems.length} skipped: ${r.problems.slice(0, 3).map((p) => `${p.file} (${p.message})`).join(", ")}${r.problems.length > 3 ? "…" : ""}` : "";
       msg.textContent = `Added ${r.added} images.${problems}`;
-      await refresh();
+      await changed();
     } catch (err) {
       msg.textContent = `Upload refused: ${err.message}`;
     }

@@ -4,6 +4,8 @@
 import { clientToCanvas } from "../lib/geometry.js";
 import { extendStroke, hasInk, inkToRgba, rasterize, toGray8 } from "../lib/raster.js";
 import { attachKeyboardPen } from "./pad-keys.js";
+import { prepareUpload } from "./pad-upload.js";
+import { FAILED } from "../controllers/forward.js";
 import { el } from "../ui/dom.js";
 
 const SIZE = 140; // pad raster, shown at 280 CSS pixels
@@ -32,7 +34,7 @@ export function createPad(container, store) {
       el("button", { type: "button", class: "pad-clear", "aria-keyshortcuts": "c" }, "Clear"),
       el("label", { class: "button upload" }, "Upload image…",
         // visually hidden (sr-file), but reachable with Tab (the label shows focus)
-        el("input", { type: "file", class: "pad-file sr-file", accept: "image/png,image/jpeg" })),
+        el("input", { type: "file", class: "pad-file sr-file", accept: "image/*" })),
     ),
   );
   const wrap = container.querySelector(".pad-wrap");
@@ -65,6 +67,13 @@ export function createPad(container, store) {
 
   function point(ev) {
     return clientToCanvas(canvas.getBoundingClientRect(), SIZE, SIZE, ev.clientX, ev.clientY);
+  }
+
+  function showNote(text) {
+    note.textContent = text;
+    note.classList.remove("error");
+    note.removeAttribute("role");
+    note.hidden = false;
   }
 
   function leaveBackground() {
@@ -144,27 +153,35 @@ export function createPad(container, store) {
 
   async function useFile(file) {
     if (!file) return;
+    let ready;
+    try {
+      ready = await prepareUpload(file);
+    } catch (err) {
+      // said here, under the pad; the pad and what the network shows stay as they were
+      note.setAttribute("role", "alert");
+      note.classList.add("error");
+      note.textContent = `${err.message} The network still shows what it showed before.`;
+      note.hidden = false;
+      return;
+    }
     strokes = [];
     buf = new Float32Array(SIZE * SIZE);
-    background = file;
-    try {
-      const bitmap = await createImageBitmap(file);
-      ctx.fillStyle = "#fff";
-      ctx.fillRect(0, 0, SIZE, SIZE);
-      const s = Math.min(SIZE / bitmap.width, SIZE / bitmap.height);
-      ctx.drawImage(bitmap, (SIZE - bitmap.width * s) / 2, (SIZE - bitmap.height * s) / 2, bitmap.width * s, bitmap.height * s);
-    } catch {
-      ctx.fillStyle = "#eee";
-      ctx.fillRect(0, 0, SIZE, SIZE);
-    }
+    background = ready.file;
+    ctx.fillStyle = "#fff";
+    ctx.fillRect(0, 0, SIZE, SIZE);
+    const { bitmap } = ready;
+    const s = Math.min(SIZE / bitmap.width, SIZE / bitmap.height);
+    ctx.drawImage(bitmap, (SIZE - bitmap.width * s) / 2, (SIZE - bitmap.height * s) / 2, bitmap.width * s, bitmap.height * s);
     wrap.dataset.hasInk = "true";
-    note.textContent = `Showing ${file.name}. Draw to start over.`;
-    note.hidden = false;
+    showNote(`Showing ${file.name}${ready.note ? ` (${ready.note})` : ""}. Draw to start over.`);
     version += 1;
-    store.set("input", { kind: "file", file, version });
+    store.set("input", { kind: "file", file: ready.file, version });
   }
   const fileInput = container.querySelector(".pad-file");
-  fileInput.addEventListener("change", () => useFile(fileInput.files[0]));
+  fileInput.addEventListener("change", () => {
+    useFile(fileInput.files[0]);
+    fileInput.value = ""; // the same file chosen again is a change too
+  });
   const drop = container.querySelector(".pad-drop");
   wrap.addEventListener("dragover", (ev) => {
     ev.preventDefault();
@@ -187,6 +204,16 @@ export function createPad(container, store) {
   const offPrompt = store.subscribe(["settings", "spec"], showPrompt);
   showPrompt();
 
+  // An upload the server refused (e.g. more pixels than its max_image_pixels): said here too,
+  // where the picture is shown, not only in the status line at the top of the page.
+  const offRefused = store.subscribe(["status"], (_, s) => {
+    if (!background || s.input?.kind !== "file" || s.status?.level !== "error" || !s.status.text.startsWith(FAILED)) return;
+    note.setAttribute("role", "alert");
+    note.classList.add("error");
+    note.textContent = `${s.input.file.name}: ${s.status.text.slice(FAILED.length).trim().replace(/^file: /, "")}. The network still shows what it showed before.`;
+    note.hidden = false;
+  });
+
   // A dataset sample chosen in the strip: the pad shows it is not the input any more.
   const off = store.subscribe(["input"], (_, s) => {
     if (s.input?.kind === "values") {
@@ -194,8 +221,7 @@ export function createPad(container, store) {
       buf = new Float32Array(SIZE * SIZE);
       background = null;
       paint();
-      note.textContent = "The network is looking at the values typed below. Draw to use a drawing.";
-      note.hidden = false;
+      showNote("The network is looking at the values typed below. Draw to use a drawing.");
     }
     if (s.input?.kind === "sample") {
       strokes = [];
@@ -203,8 +229,7 @@ export function createPad(container, store) {
       background = null;
       paint();
       const split = { train: "training ", val: "validation ", test: "test " }[s.input.split] ?? "";
-      note.textContent = `The network is looking at ${split}sample #${s.input.index}${s.input.label !== undefined ? ` (true label ${s.input.label})` : ""}. Draw to use your own.`;
-      note.hidden = false;
+      showNote(`The network is looking at ${split}sample #${s.input.index}${s.input.label !== undefined ? ` (true label ${s.input.label})` : ""}. Draw to use your own.`);
     }
   });
 
@@ -214,6 +239,7 @@ export function createPad(container, store) {
     destroy() {
       off();
       offPrompt();
+      offRefused();
       container.replaceChildren();
     },
     clear,

@@ -2,6 +2,7 @@
 
 import { displayRange, paintGray, paintRGB, toUnit } from "../lib/gray.js";
 import { el } from "../ui/dom.js";
+import { percentText } from "../lib/percent.js";
 
 const SIDE = 84; // CSS pixels of the longer side
 
@@ -10,9 +11,12 @@ export function createSeen(container, store) {
   const rangeEl = el("span", { class: "seen-range" });
   const value = el("div", { class: "pred-value" }, "–");
   const conf = el("div", { class: "pred-conf" });
+  // While it trains (a first visit's own epoch, Play) the answer changes by itself: on a phone
+  // the training panel that shows it happening is screens below, so say it here.
+  const learning = el("div", { class: "pred-training hint off" }, "training: the answer changes as it learns");
   container.replaceChildren(el("div", { class: "seen" },
     el("figure", {}, cv, el("figcaption", {}, "what the network sees ", rangeEl)),
-    el("div", { class: "seen-pred", "aria-live": "polite" }, el("div", { class: "pred-label" }, "prediction"), value, conf)));
+    el("div", { class: "seen-pred", "aria-live": "polite" }, el("div", { class: "pred-label" }, "prediction"), value, conf, learning)));
   function update() {
     const fwd = store.get("lastForward");
     if (!fwd) return;
@@ -37,15 +41,16 @@ export function createSeen(container, store) {
     }
     cv.style.width = `${Math.round((SIDE * cw) / Math.max(h, cw))}px`;
     cv.style.height = `${Math.round((SIDE * h) / Math.max(h, cw))}px`;
-    const strip = cw === w ? "" : c > 4 ? ", channels 1-4 side by side" : ", channels side by side";
+    const strip = cw === w ? "" : c > 4 ? ", channels 0–3 side by side" : ", channels side by side";
     rangeEl.textContent = `(${c}×${h}×${w}${strip}${scaled ? `, black ${+lo.toPrecision(4)} to white ${+hi.toPrecision(4)}` : ""})`;
     const name = fwd.class_names?.[fwd.prediction] ?? String(fwd.prediction);
     value.textContent = name;
     const p = fwd.probabilities?.[fwd.prediction];
-    conf.textContent = p !== undefined ? `${(p * 100).toFixed(0)}% sure` : "";
+    conf.textContent = p !== undefined ? `${percentText(p)} sure` : ""; // as the softmax bar says
     container.dataset.prediction = name;
   }
-  const off = store.subscribe(["lastForward"], update);
+  const offs = [store.subscribe(["lastForward"], update),
+    store.subscribe(["training"], (_, st) => learning.classList.toggle("off", !st.training))];
   update();
-  return { update, destroy: () => { off(); container.replaceChildren(); } };
+  return { update, destroy: () => { offs.forEach((f) => f()); container.replaceChildren(); } };
 }

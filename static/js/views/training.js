@@ -8,6 +8,8 @@ import { api } from "../api.js";
 import { el, viewHandle } from "../ui/dom.js";
 import { grayCanvas } from "../lib/gray.js";
 import { rewindEpochs, rewindNote } from "../lib/rewind.js";
+import { formFieldsFor } from "../lib/settings-fields.js";
+import { createTrainAlert } from "./train-alert.js";
 
 const num = (name, min, max, step = "any") => el("input", { name, type: "number", min, max, step });
 const select = (name, options) => el("select", { name }, ...options.map(([value, text]) => el("option", { value }, text)));
@@ -58,6 +60,7 @@ export function createTraining(container, store) {
         fields(),
         el("p", { class: "hint" }, "Changing dataset, split, loss or seed starts the weights over."),
         el("button", { type: "submit" }, "Apply settings"),
+        el("p", { class: "settings-msg", "aria-live": "polite" }),
       ),
     ),
   );
@@ -79,6 +82,8 @@ export function createTraining(container, store) {
   // "+1 sample": which sample the step trained on (progress `trained_on`), with a way to look at it.
   const trained = el("div", { class: "train-sample", "aria-live": "polite", hidden: true });
   q(".train-buttons").after(trained);
+  const alert = createTrainAlert(store, document.getElementById("banner") ?? container);
+  trained.after(alert.element);
   let trainedKey = null;
   async function showTrained() {
     const on = store.get("trainedOn");
@@ -170,7 +175,7 @@ export function createTraining(container, store) {
     }
     asked = to;
     const span = later.length === 1 ? `epoch ${later[0]}` : `epochs ${later[0]}–${later.at(-1)}`;
-    confirmText.textContent = `Rewind to epoch ${to}? This deletes ${span}: their weights, history and charts cannot be brought back.`;
+    confirmText.textContent = `Rewind to epoch ${to}? This deletes ${span}: ${later.length === 1 ? "its" : "their"} weights, history and charts cannot be brought back.`;
     confirmYes.textContent = `Delete ${span} and rewind`;
     confirmBox.hidden = false;
     confirmYes.focus();
@@ -182,12 +187,29 @@ export function createTraining(container, store) {
   });
   confirmNo.addEventListener("click", closeConfirm);
 
+  // The reply to "Apply settings" is said under its button (the page's status line is at the
+  // top, out of sight on a phone), and a refused setting's box is marked.
+  const msg = q(".settings-msg");
+  const showMsg = (text, error = false, names = []) => {
+    msg.textContent = text;
+    msg.classList.toggle("error", error);
+    for (const box of form.querySelectorAll("[aria-invalid]")) box.removeAttribute("aria-invalid");
+    for (const name of names) form.elements[name]?.setAttribute("aria-invalid", "true");
+  };
+  form.addEventListener("input", () => msg.classList.contains("error") && showMsg(""));
   form.addEventListener("submit", (ev) => {
     ev.preventDefault();
     const f = new FormData(form);
     const n = (k) => Number(f.get(k));
+    showMsg("Applying…");
     req({
       type: "applySettings",
+      resolve: () => showMsg(store.get("status")?.text ?? "Settings applied."),
+      reject: (err) => {
+        const names = formFieldsFor(err.field);
+        showMsg(`Not applied: ${err.message}`, true, names);
+        if (names.length) form.elements[names[0]].focus();
+      },
       settings: {
         dataset: f.get("dataset"), seed: n("seed"), loss: f.get("loss"), optimizer: f.get("optimizer"),
         lr: n("lr"), momentum: n("momentum"), batch_size: n("batch_size"), weight_decay: n("weight_decay"),
@@ -219,7 +241,11 @@ export function createTraining(container, store) {
     container.dataset.epoch = String(epoch);
     play.textContent = playing ? "❚❚ Pause" : "▶ Play";
     play.setAttribute("aria-pressed", String(playing));
-    for (const b of container.querySelectorAll("[data-act=sample],[data-act=batch],[data-act=epoch],[data-act=rewind]")) b.disabled = training;
+    // "Cannot train yet" (the note below says why): the train buttons wait for it to be solved
+    const cannot = Boolean(session?.training_problem);
+    for (const b of container.querySelectorAll("[data-act=sample],[data-act=batch],[data-act=epoch]")) b.disabled = training || cannot;
+    q("[data-act=rewind]").disabled = training;
+    play.disabled = cannot && !playing;
     form.querySelector("button[type=submit]").disabled = training;
     const ds = session?.dataset;
     const step = training && store.get("progress")?.step !== undefined ? store.get("progress").step : session?.step ?? 0;
@@ -262,6 +288,7 @@ export function createTraining(container, store) {
     store.subscribe(["training", "playing", "epoch", "session", "history", "progress"], update),
     store.subscribe(["trainedOn"], showTrained),
     store.subscribe(["training", "session", "sessionId"], showTestNote),
+    alert.destroy,
   ];
   fillForm();
   showTestNote();

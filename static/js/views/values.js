@@ -62,7 +62,8 @@ export function createValues(container, store) {
       const box = document.createElement("fieldset");
       box.className = "values-channel";
       const legend = document.createElement("legend");
-      legend.textContent = c === 1 ? "values" : h * w === 1 ? `value ${ch + 1}` : `channel ${ch + 1}`;
+      // channels numbered from 0, as the network's maps and the softmax's classes are
+      legend.textContent = c === 1 ? "values" : h * w === 1 ? `value ${ch}` : `channel ${ch}`;
       const grid = document.createElement("div");
       grid.className = "kgrid values-grid";
       grid.style.gridTemplateColumns = `repeat(${w}, 4.2em)`;
@@ -72,7 +73,7 @@ export function createValues(container, store) {
           input.type = "text";
           input.inputMode = "decimal";
           input.value = String(start[ch * h * w + r * w + col]);
-          const where = h * w === 1 ? `value ${ch + 1}` : `${c > 1 ? `channel ${ch + 1} ` : ""}row ${r + 1} column ${col + 1}`;
+          const where = h * w === 1 ? `value ${ch}` : `${c > 1 ? `channel ${ch} ` : ""}row ${r + 1} column ${col + 1}`;
           input.setAttribute("aria-label", `input ${where}`);
           grid.append(input);
         }
