@@ -18,6 +18,7 @@ from typing import Any
 
 import numpy as np
 from PIL import Image, UnidentifiedImageError
+from PIL.Image import Transpose
 
 from engine.ink import find_ink
 
@@ -130,7 +131,8 @@ def decode_image(
 ) -> np.ndarray:
     """Decode image bytes (first frame) with Pillow -> float32 in [0, 1].
 
-    The one decoder of the project (uploads to the server, zip archives, tests).
+    The one decoder of the project (uploads to the server, zip archives, tests). A camera's
+    EXIF orientation is applied (:func:`upright`): a phone photo comes out as it was taken.
     ``color=False``: (H, W) gray, alpha composited as :func:`to_gray` does.
     ``color=True``: as stored: (H, W) for a gray image, (H, W, 3) RGB, or (H, W, 4) RGBA when
     it has transparency (:func:`to_gray` and :func:`fit_input` take any of them).
@@ -154,8 +156,10 @@ def decode_image(
             warnings.simplefilter("ignore", Image.DecompressionBombWarning)
             with Image.open(io.BytesIO(data), formats=formats) as im:
                 _check_pixels(im.size, name, limits)
+                turn = orientation(im)
                 im.load()
-                return _pil_to_array(im) if color else pil_to_gray(im)
+                shown = upright(im, turn)
+                return _pil_to_array(shown) if color else pil_to_gray(shown)
     except UnidentifiedImageError:
         raise ImageDecodeError(f"{name}: not a {_format_list(formats)} image", "format") from None
     except Image.DecompressionBombError as exc:
@@ -183,6 +187,30 @@ def _check_pixels(size: tuple[int, int], name: str, limits: DecodeLimits) -> Non
 def has_alpha(im: Image.Image) -> bool:
     """Whether a Pillow image carries transparency (an alpha band or a transparent colour)."""
     return im.mode in ("RGBA", "LA", "PA", "La", "RGBa") or "transparency" in im.info
+
+
+# EXIF orientation (tag 0x0112) -> the transpose that shows the picture as it was taken: a
+# phone photo held upright is stored sideways with tag 6 ("rotate 90 degrees clockwise").
+_UPRIGHT = {
+    2: Transpose.FLIP_LEFT_RIGHT,
+    3: Transpose.ROTATE_180,
+    4: Transpose.FLIP_TOP_BOTTOM,
+    5: Transpose.TRANSPOSE,
+    6: Transpose.ROTATE_270,
+    7: Transpose.TRANSVERSE,
+    8: Transpose.ROTATE_90,
+}
+
+
+def orientation(im: Image.Image) -> int:
+    """The picture's EXIF orientation, 1 (as stored) when it has none; read from the header."""
+    value = im.getexif().get(0x0112, 1)
+    return value if value in _UPRIGHT else 1
+
+
+def upright(im: Image.Image, turn: int) -> Image.Image:
+    """``im`` turned as its EXIF ``orientation`` says (1: as it is)."""
+    return im.transpose(_UPRIGHT[turn]) if turn in _UPRIGHT else im
 
 
 def pil_to_gray(im: Image.Image) -> np.ndarray:

@@ -37,7 +37,15 @@ import numpy as np
 from PIL import Image, UnidentifiedImageError
 
 from engine.datasets.dataset import Dataset
-from engine.preprocess import FORMATS, ImageDecodeError, has_alpha, pil_to_gray, preprocess_drawing
+from engine.preprocess import (
+    FORMATS,
+    ImageDecodeError,
+    has_alpha,
+    orientation,
+    pil_to_gray,
+    preprocess_drawing,
+    upright,
+)
 
 Mode = Literal["resize", "drawing"]
 _JUNK_NAMES = {"thumbs.db", "desktop.ini", "__macosx"}
@@ -321,7 +329,7 @@ def _decode(data: bytes, name: str, max_pixels: int, target: int,
     side; any image then at least 4x ``target`` a side is box-reduced by a whole factor
     (Pillow's ``reduce``) to no less than twice ``target``, so what follows works on far fewer
     pixels. Gray as ``engine.preprocess.decode_image`` makes it (16-bit scaled, alpha
-    composited by ``to_gray``).
+    composited by ``to_gray``, turned upright as its EXIF orientation says).
     """
     try:
         with Image.open(io.BytesIO(data), formats=FORMATS) as im:
@@ -330,15 +338,17 @@ def _decode(data: bytes, name: str, max_pixels: int, target: int,
                 raise ImageDecodeError(f"{name}: image is {width}x{height} = {width * height} "
                                        f"pixels, more than the limit of {max_pixels} "
                                        "(max_pixels)")
+            turn = orientation(im)
             if im.format == "JPEG":
                 im.draft(im.mode, (target, target))
             budget.charge(im.size[0] * im.size[1], name)
             im.load()
-            factor = min(im.size) // (2 * target)
+            shown = upright(im, turn)  # before reducing: the partial boxes stay right, bottom
+            factor = min(shown.size) // (2 * target)
             if factor < 2:
-                return pil_to_gray(im), (float(im.size[0]), float(im.size[1]))
-            extent = (im.size[0] / factor, im.size[1] / factor)
-            return pil_to_gray(_reduced(im, factor)), extent
+                return pil_to_gray(shown), (float(shown.size[0]), float(shown.size[1]))
+            extent = (shown.size[0] / factor, shown.size[1] / factor)
+            return pil_to_gray(_reduced(shown, factor)), extent
     except UnidentifiedImageError:
         raise ImageDecodeError(f"{name}: not a PNG, JPEG, BMP or GIF image") from None
     except Image.DecompressionBombError as exc:

@@ -1,8 +1,9 @@
 // An uploaded image as the pad shows it: a phone photo stores its pixels sideways and says how
-// to turn them in its EXIF orientation tag (the browser honours it, the server's decoder does
-// not), and has far more pixels (12 MP) than the server takes (max_image_pixels, 4 MP by
-// default). Such a file is redrawn upright and smaller before it is sent (views/pad.js); these
-// are the pure parts: reading the tag, the size to send, whether to redraw.
+// to turn them in its EXIF orientation tag (the browser honours it, and so does the server's
+// decoder, engine/preprocess.upright), and has far more pixels (12 MP) than the server takes
+// (max_image_pixels, 4 MP by default). Such a file is redrawn upright and smaller before it is
+// sent (views/pad.js), so that the pad sends exactly the picture it shows; these are the pure
+// parts: reading the tag, the size to send, whether to redraw.
 
 /** Pixels an upload is shrunk to at most: far more than a 28x28 input needs, and well under the
  * server's default max_image_pixels, so a phone photo is never refused for its size. */
