@@ -3,14 +3,18 @@
 
 from __future__ import annotations
 
-from playwright.sync_api import Page
+from playwright.sync_api import Page, expect
 
 from tests.browser.playground import open_page
 
 
 def test_the_zip_picker_is_a_tab_stop(page: Page, console_errors):
     open_page(page)
-    page.locator(".own summary").click()
+    # opened as a keyboard user would (Enter on the summary), without the pointer's
+    # actionability waits: this test is about the Tab order inside
+    page.locator(".own summary").focus()
+    page.keyboard.press("Enter")
+    expect(page.locator(".own")).to_have_attribute("open", "")
     page.locator(".own-add button[type=submit]").focus()
     zip_input = page.get_by_label("upload a zip with one folder per class")
     visited = []
