@@ -1,6 +1,7 @@
 """A train relayed from a Ray actor that died goes on with what the store had not done: the
 part saved before the death is never trained again, whether or not its progress reached the
-page (``server.runtime.ray_relay.Relay``; no cluster here)."""
+page (``server.runtime.ray_relay.Relay``; no cluster is started here, but Ray is imported, so
+these run with the cluster tests, where Ray is installed)."""
 
 from __future__ import annotations
 
@@ -8,10 +9,10 @@ import time
 
 import pytest
 
-pytest.importorskip("ray")
+from server.runtime.ray_relay import Relay
+from server.runtime.train_loop import TrainOrder
 
-from server.runtime.ray_relay import Relay  # noqa: E402
-from server.runtime.train_loop import TrainOrder  # noqa: E402
+pytestmark = pytest.mark.cluster
 
 
 def test_steps_saved_but_not_relayed_are_not_trained_again() -> None:
