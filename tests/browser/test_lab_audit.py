@@ -1,9 +1,9 @@
-"""Defects a first-time user met in the lab (AUDIT.md), each held by a test: the tabs from the
-keyboard; a typed weight kept when a training step of the old weights comes back; the message
-about a bad field kept while it is still bad; the neuron's bounds said in words; a link with a
-refused number still opening the 2-D view; a batch size or seed out of range said, not swallowed;
-the data column's layout; the 2-2-1 texts; "Take this step" waiting for its reply; a by-hand
-link's unused values named."""
+"""Defects a first-time user met in the lab (docs/audits/lab-2026-12-04.md), each held by a
+test: the tabs from the keyboard; a typed weight kept when a training step of the old weights
+comes back; the message about a bad field kept while it is still bad; the neuron's bounds said
+in words; a link with a refused number still opening the 2-D view; a batch size or seed out of
+range said, not swallowed; the data column's layout; the 2-2-1 texts; "Take this step" waiting
+for its reply; a by-hand link's unused values named."""
 
 from __future__ import annotations
 
