@@ -4,26 +4,18 @@ before they are decoded, and large JPEGs are decoded at reduced size (issue 13, 
 from __future__ import annotations
 
 import io
-import zipfile
 
 import numpy as np
 import pytest
 from PIL import Image
 
 from engine.datasets.archive import PixelBudget, PixelBudgetExceeded, load_zip
+from tests.zips import zip_bytes
 
 
 def _png(side: int, value: int = 0) -> bytes:
     buffer = io.BytesIO()
     Image.new("L", (side, side), value).save(buffer, "PNG")
-    return buffer.getvalue()
-
-
-def _zip(files: dict[str, bytes]) -> bytes:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as zf:
-        for name, data in files.items():
-            zf.writestr(name, data)
     return buffer.getvalue()
 
 
@@ -38,7 +30,7 @@ def _bars_jpeg(side: int) -> tuple[bytes, np.ndarray]:
 
 
 def test_small_pngs_that_decode_to_many_pixels_are_refused_by_the_budget():
-    data = _zip({f"a/{i}.png": _png(1000) for i in range(3)} | {"b/0.png": _png(1000, 255)})
+    data = zip_bytes({f"a/{i}.png": _png(1000) for i in range(3)} | {"b/0.png": _png(1000, 255)})
     assert len(data) < 40_000  # a few kB each: what they cost is the decoding
     budget = PixelBudget(2_500_000, "max_zip_pixels")
     with pytest.raises(PixelBudgetExceeded) as refused:
@@ -54,7 +46,7 @@ def test_small_pngs_that_decode_to_many_pixels_are_refused_by_the_budget():
 def test_a_large_jpeg_is_decoded_at_reduced_size_and_looks_the_same():
     data, arr = _bars_jpeg(2000)
     budget = PixelBudget(100_000)  # far less than its 4,000,000 pixels
-    ds, _ = load_zip(_zip({"a/x.jpg": data, "b/y.png": _png(20)}), size=28, budget=budget)
+    ds, _ = load_zip(zip_bytes({"a/x.jpg": data, "b/y.png": _png(20)}), size=28, budget=budget)
     assert budget.spent == 250 * 250 + 20 * 20  # decoded at 1/8 scale: 250 x 250
     full = Image.fromarray(arr.astype(np.float32) / 255).resize((28, 28),
                                                                 Image.Resampling.LANCZOS)
@@ -68,7 +60,7 @@ def test_a_large_png_is_reduced_before_resizing_and_looks_the_same():
     arr[300:900, 600:] = 90
     buffer = io.BytesIO()
     Image.fromarray(arr).save(buffer, "PNG")
-    ds, _ = load_zip(_zip({"a/x.png": buffer.getvalue(), "b/y.png": _png(20)}), size=28)
+    ds, _ = load_zip(zip_bytes({"a/x.png": buffer.getvalue(), "b/y.png": _png(20)}), size=28)
     full = Image.fromarray(arr.astype(np.float32) / 255).resize((28, 28),
                                                                 Image.Resampling.LANCZOS)
     got = ds.images[int(np.flatnonzero(ds.labels == 0)[0]), 0]
@@ -95,7 +87,7 @@ def test_every_mode_is_reduced_to_the_same_gray(mode, fmt):
     from engine.preprocess import decode_image
 
     data = _in_mode(mode, fmt)
-    ds, problems = load_zip(_zip({"a/x": data, "b/y.png": _png(20)}), size=28)
+    ds, problems = load_zip(zip_bytes({"a/x": data, "b/y.png": _png(20)}), size=28)
     assert problems == []
     got = ds.images[int(np.flatnonzero(ds.labels == 0)[0]), 0]
     full = decode_image(data)  # the whole picture, decoded at full size

@@ -27,6 +27,7 @@ from engine.datasets.archive import (
     load_folder,
     load_zip,
 )
+from tests.zips import zip_bytes
 
 SMALL = ArchiveLimits(max_files=50, max_file_bytes=1 << 20, max_total_bytes=8 << 20)
 
@@ -52,14 +53,6 @@ def huge_png(side: int = 20_000) -> bytes:
     ihdr = struct.pack(">IIBBBBB", side, side, 1, 0, 0, 0, 0)
     return (b"\x89PNG\r\n\x1a\n" + _png_chunk(b"IHDR", ihdr) + _png_chunk(b"IDAT", idat)
             + _png_chunk(b"IEND", b""))  # fmt: skip
-
-
-def _zip(files: dict[str, bytes], compression: int = zipfile.ZIP_DEFLATED) -> bytes:
-    buf = io.BytesIO()
-    with zipfile.ZipFile(buf, "w", compression) as zf:
-        for name, data in files.items():
-            zf.writestr(zipfile.ZipInfo(name), data, compress_type=compression)
-    return buf.getvalue()
 
 
 def _bomb_zip(good: dict[str, bytes], name: str, zeros: int) -> bytes:
@@ -94,7 +87,7 @@ def _assert_good(ds, count: int = 4) -> None:
 
 
 def test_good_zip_from_bytes_and_from_path(tmp_path: Path) -> None:
-    data = _zip(_good_files())
+    data = zip_bytes(_good_files())
     ds, problems = load_zip(data, size=28)
     assert problems == []
     _assert_good(ds)
@@ -107,7 +100,7 @@ def test_single_wrapping_folder_is_looked_through_and_junk_ignored() -> None:
     files = {f"mine/{k}": v for k, v in _good_files().items()}
     files["__MACOSX/mine/cats/._a.png"] = b"junk"
     files["mine/.DS_Store"] = b"junk"
-    ds, problems = load_zip(_zip(files))
+    ds, problems = load_zip(zip_bytes(files))
     assert problems == []
     _assert_good(ds)
 
@@ -124,7 +117,7 @@ def test_every_bad_file_is_named_and_the_rest_kept() -> None:
         "/abs/evil2.png": _encoded("PNG"),
         "dogs/drawing.tiff": _tiff(),
     }
-    ds, problems = load_zip(_zip(files))
+    ds, problems = load_zip(zip_bytes(files))
     _assert_good(ds)
     reasons = {p.file: p.reason for p in problems}
     assert set(reasons) == {"cats/notes.png", "cats/truncated.png", "dogs/huge.png", "loose.png",
@@ -191,7 +184,7 @@ def test_reading_is_capped_whatever_the_source_declares() -> None:
 def test_stored_file_larger_than_limit_is_refused_by_reading_cap() -> None:
     limits = ArchiveLimits(max_file_bytes=5000)
     big = _encoded("BMP", size=(100, 100))  # > 10 kB uncompressed
-    ds, problems = load_zip(_zip({**_good_files(), "cats/big.bmp": big}), limits=limits)
+    ds, problems = load_zip(zip_bytes({**_good_files(), "cats/big.bmp": big}), limits=limits)
     assert len(ds) == 4 and [p.file for p in problems] == ["cats/big.bmp"]
     assert "max_file_bytes" in problems[0].reason
 
@@ -199,14 +192,14 @@ def test_stored_file_larger_than_limit_is_refused_by_reading_cap() -> None:
 def test_total_size_limit_refuses_files_past_it() -> None:
     limits = ArchiveLimits(max_total_bytes=len(_encoded("PNG")) * 2 + 10)
     files = {f"{c}/{i}.png": _encoded("PNG") for c in ("a", "b") for i in range(3)}
-    ds, problems = load_zip(_zip(files), limits=limits)
+    ds, problems = load_zip(zip_bytes(files), limits=limits)
     assert len(ds) == 2
     assert len(problems) == 4 and all("max_total_bytes" in p.reason for p in problems)
 
 
 def test_more_files_than_allowed_are_refused_by_name() -> None:
     files = {f"{c}/{i:02d}.png": _encoded("PNG") for c in ("a", "b") for i in range(4)}
-    ds, problems = load_zip(_zip(files), limits=ArchiveLimits(max_files=5))
+    ds, problems = load_zip(zip_bytes(files), limits=ArchiveLimits(max_files=5))
     assert len(ds) == 5 and ds.class_names == ["a", "b"]
     assert [p.file for p in problems] == ["b/01.png", "b/02.png", "b/03.png"]
     assert all("more than 5 files (max_files)" in p.reason for p in problems)
@@ -215,7 +208,7 @@ def test_more_files_than_allowed_are_refused_by_name() -> None:
 def test_thousands_of_files_past_the_limit_are_summarised() -> None:
     png = _encoded("PNG", size=(4, 4))
     files = {f"{c}/{i:04d}.png": png for c in ("a", "b") for i in range(600)}
-    ds, problems = load_zip(_zip(files), limits=ArchiveLimits(max_files=1000))
+    ds, problems = load_zip(zip_bytes(files), limits=ArchiveLimits(max_files=1000))
     assert len(ds) == 1000 and ds.counts().tolist() == [600, 400]
     assert [p.file for p in problems[:2]] == ["b/0400.png", "b/0401.png"]
     assert len(problems) == 101
@@ -227,10 +220,10 @@ def test_not_a_zip_and_nothing_usable_are_whole_archive_errors(tmp_path: Path) -
     with pytest.raises(ArchiveError, match="the uploaded zip: not a readable zip"):
         load_zip(b"PK but not really")
     with pytest.raises(ArchiveError, match="no usable images.*a/x.png: not a PNG") as err:
-        load_zip(_zip({"a/x.png": b"text"}))
+        load_zip(zip_bytes({"a/x.png": b"text"}))
     assert [p.file for p in err.value.problems] == ["a/x.png"]
     with pytest.raises(ArchiveError, match="max_archive_bytes"):
-        load_zip(_zip(_good_files()), limits=ArchiveLimits(max_archive_bytes=100))
+        load_zip(zip_bytes(_good_files()), limits=ArchiveLimits(max_archive_bytes=100))
     with pytest.raises(ArchiveError, match="missing.zip: cannot be opened"):
         load_zip(tmp_path / "missing.zip")
 
@@ -258,7 +251,7 @@ def test_drawing_mode_centres_dark_on_light_digits() -> None:
     arr[5:45, 5:15] = 0  # a dark bar in the top-left corner of a white page
     buf = io.BytesIO()
     Image.fromarray(arr).save(buf, format="PNG")
-    ds, _ = load_zip(_zip({"one/bar.png": buf.getvalue(), "two/bar.png": buf.getvalue()}),
+    ds, _ = load_zip(zip_bytes({"one/bar.png": buf.getvalue(), "two/bar.png": buf.getvalue()}),
                      mode="drawing")
     img = ds.images[0, 0]
     assert img.max() == pytest.approx(1.0) and img[0].max() == 0 and img[:, 0].max() == 0

@@ -12,6 +12,7 @@ from PIL import Image, ImageOps
 
 from engine.datasets.archive import load_zip
 from engine.preprocess import decode_image
+from tests.zips import zip_bytes
 
 # As the EXIF standard words them, the transform that shows the stored pixels upright.
 SHOWN = {
@@ -58,11 +59,7 @@ def test_the_colour_decode_turns_too_and_agrees_with_pillows_own(orientation: in
 
 
 def _zip(files: dict[str, bytes]) -> bytes:
-    buf = io.BytesIO()
-    with zipfile.ZipFile(buf, "w") as zf:
-        for name, data in files.items():
-            zf.writestr(name, data)
-    return buf.getvalue()
+    return zip_bytes(files, zipfile.ZIP_STORED)
 
 
 def _digit_like(height: int, width: int) -> np.ndarray:

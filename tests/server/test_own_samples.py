@@ -6,6 +6,7 @@ from PIL import Image
 
 from tests.server.conftest import new_session
 from tests.server.helpers import tensor
+from tests.zips import zip_bytes
 
 
 def _drawing(column: int) -> list[float]:
@@ -23,11 +24,7 @@ def _png(seed: int) -> bytes:
 
 
 def _zip(files: dict[str, bytes]) -> bytes:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as zf:
-        for name, data in files.items():
-            zf.writestr(name, data)
-    return buffer.getvalue()
+    return zip_bytes(files, zipfile.ZIP_STORED)
 
 
 def test_add_list_and_remove_own_samples(client, session):
