@@ -16,7 +16,7 @@ from functools import partial
 
 from server.config import Settings
 from server.errors import not_found
-from server.persist.session_store import SessionStore
+from server.persist.session_store import AppliedCall, SessionStore
 from server.sessions import saving
 from server.sessions.saving import Saved
 from server.sessions.session import Session
@@ -96,9 +96,10 @@ class LiveSession:
         self.idle.set()
 
     # -- the store ----------------------------------------------------------------------
-    def save(self) -> None:
-        """Write what changed since the last save (one transaction)."""
-        saving.save(self.resident_session(), self.saved, self.store)
+    def save(self, call: AppliedCall | None = None) -> None:
+        """Write what changed since the last save (one transaction, ``call`` recorded in
+        it: ``SessionStore.save``)."""
+        saving.save(self.resident_session(), self.saved, self.store, call=call)
 
     def save_touch(self) -> None:
         """After a read or a forward: the last input if it changed, use at most once a

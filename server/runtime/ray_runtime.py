@@ -292,6 +292,3 @@ class RayRuntime:
 
     def close(self) -> None:
         self.store.close()
-
-
-

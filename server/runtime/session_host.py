@@ -197,12 +197,10 @@ class SessionHost(Leaving):
     def _save(self, live: LiveSession, session: Session, call_id: str | None,
               reply: Any) -> None:
         """Save (under the lock); with ``call_id``, record the call and ``reply`` in it."""
-        if call_id is None:
-            live.save()
-            return
-        call = AppliedCall(call_id, record(reply, session))
-        saving.save(session, live.saved, self.store, call=call)
-        self.applied.add(call)
+        call = None if call_id is None else AppliedCall(call_id, record(reply, session))
+        live.save(call)
+        if call is not None:
+            self.applied.add(call)
 
     def stop(self) -> None:
         """Ask a running train to stop at its next batch boundary."""

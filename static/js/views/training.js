@@ -8,6 +8,7 @@ import { api } from "../api.js";
 import { el, viewHandle } from "../ui/dom.js";
 import { grayCanvas } from "../lib/gray.js";
 import { rewindEpochs, rewindNote } from "../lib/rewind.js";
+import { createRewindConfirm } from "../ui/rewind-confirm.js";
 import { formFieldsFor } from "../lib/settings-fields.js";
 import { createTrainAlert } from "./train-alert.js";
 
@@ -152,40 +153,11 @@ export function createTraining(container, store) {
   });
 
   // Rewinding deletes the epochs after the one chosen: ask first, right under the button.
-  const confirmText = el("p");
-  const confirmYes = el("button", { type: "button", class: "danger" }, "Delete and rewind");
-  const confirmNo = el("button", { type: "button" }, "Cancel");
-  const confirmBox = el("div", { class: "rewind-confirm", role: "group", "aria-label": "Confirm the rewind", hidden: true },
-    confirmText, confirmYes, confirmNo);
-  q(".train-rewind").after(confirmBox);
-  confirmBox.after(testBox);
-  let asked = null; // the epoch the open question is about
-  const closeConfirm = () => {
-    asked = null;
-    confirmBox.hidden = true;
-  };
+  const confirmRewind = createRewindConfirm(q(".train-rewind"), store, (to) => req({ type: "rewind", epoch: to }));
+  confirmRewind.box.after(testBox);
   q("[data-act=rewind]").addEventListener("click", () => {
-    if (rewindSel.value === "") return;
-    const to = Number(rewindSel.value);
-    const later = store.get("history").map((h) => h.epoch).filter((e) => e > to);
-    if (!later.length) {
-      closeConfirm();
-      req({ type: "rewind", epoch: to });
-      return;
-    }
-    asked = to;
-    const span = later.length === 1 ? `epoch ${later[0]}` : `epochs ${later[0]}–${later.at(-1)}`;
-    confirmText.textContent = `Rewind to epoch ${to}? This deletes ${span}: ${later.length === 1 ? "its" : "their"} weights, history and charts cannot be brought back.`;
-    confirmYes.textContent = `Delete ${span} and rewind`;
-    confirmBox.hidden = false;
-    confirmYes.focus();
+    if (rewindSel.value !== "") confirmRewind.ask(Number(rewindSel.value));
   });
-  confirmYes.addEventListener("click", () => {
-    const to = asked;
-    closeConfirm();
-    if (to !== null && !store.get("training")) req({ type: "rewind", epoch: to });
-  });
-  confirmNo.addEventListener("click", closeConfirm);
 
   // The reply to "Apply settings" is said under its button (the page's status line is at the
   // top, out of sight on a phone), and a refused setting's box is marked.
@@ -253,7 +225,6 @@ export function createTraining(container, store) {
     const problem = session?.training_problem;
     q(".train-problem").hidden = !problem;
     q(".train-problem").textContent = problem ? `Cannot train yet: ${problem}` : "";
-    if (training && asked !== null) closeConfirm(); // the history is about to change
     const opts = rewindEpochs(session?.rewind_epochs, epoch);
     const key = opts.join(",");
     if (rewindSel.dataset.key !== key) {

@@ -4,7 +4,7 @@
 
 import { el } from "../../ui/dom.js";
 import { applyChange, currentSetup, pause, request } from "./actions.js";
-import { createRewindConfirm } from "./rewind-confirm.js";
+import { createRewindConfirm } from "../../ui/rewind-confirm.js";
 import { OUTPUTS, taskOf } from "./setup.js";
 
 export const SETS = [

@@ -1,10 +1,12 @@
-// Rewinding the 2-D data view deletes the epochs after the one chosen: ask first, right under
-// the training bar, as the playground does (views/training.js; its .rewind-confirm style).
+// Rewinding deletes the epochs after the one chosen: ask first, right under the rewind control.
+// One question for the playground (views/training.js) and the lab's 2-D view
+// (lab/plane/controls.js); its style is .rewind-confirm.
 
-import { el } from "../../ui/dom.js";
+import { el } from "./dom.js";
 
-/** The question under `anchor`; ask(to) rewinds at once when no epoch comes after `to`, else
- *  asks, naming the epochs it deletes; `rewind(to)` is called on yes. */
+/** The question placed after `anchor`. ask(to) rewinds at once when no epoch comes after `to`,
+ *  else asks, naming the epochs it deletes; `rewind(to)` is called on yes. The question closes
+ *  when training starts (the history it names is about to change). `box` is its element. */
 export function createRewindConfirm(anchor, store, rewind) {
   const text = el("p");
   const yes = el("button", { type: "button", class: "danger", "data-act": "rewind-yes" }, "Delete and rewind");
@@ -22,6 +24,9 @@ export function createRewindConfirm(anchor, store, rewind) {
     if (to !== null && !store.get("training")) rewind(to);
   });
   no.addEventListener("click", close);
+  const off = store.subscribe(["training"], () => {
+    if (store.get("training") && asked !== null) close();
+  });
   function ask(to) {
     const later = store.get("history").map((h) => h.epoch).filter((e) => e > to);
     if (!later.length) {
@@ -30,11 +35,12 @@ export function createRewindConfirm(anchor, store, rewind) {
       return;
     }
     asked = to;
-    const span = later.length === 1 ? `epoch ${later[0]}` : `epochs ${later[0]}–${later.at(-1)}`;
-    text.textContent = `Rewind to epoch ${to}? This deletes ${span}: their weights, history and charts cannot be brought back.`;
+    const one = later.length === 1;
+    const span = one ? `epoch ${later[0]}` : `epochs ${later[0]}–${later.at(-1)}`;
+    text.textContent = `Rewind to epoch ${to}? This deletes ${span}: ${one ? "its" : "their"} weights, history and charts cannot be brought back.`;
     yes.textContent = `Delete ${span} and rewind`;
     box.hidden = false;
     yes.focus();
   }
-  return { ask, close };
+  return { ask, close, box, destroy: off };
 }
