@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 
-from playwright.sync_api import expect
+from playwright.sync_api import Locator, Page, expect
 
 from tests.browser.playground import forward_count, open_page, post_json
 
@@ -20,6 +20,18 @@ SMALL_PHONE = {"width": 390, "height": 844}
 def _scroll_to(page, selector: str) -> None:
     page.evaluate(f"document.querySelector({json.dumps(selector)}).scrollIntoView()")
 
+
+
+def hide_network(page: Page) -> tuple[Locator, int]:
+    """A phone window shorter than the input column, which comes first: the network view is
+    below it, off screen. Returns the network's locator and its top (CSS px in the page)."""
+    page.set_viewport_size(SMALL_PHONE)
+    top = page.evaluate("document.querySelector('#network').getBoundingClientRect().top + scrollY")
+    page.set_viewport_size({"width": 390, "height": max(200, int(top) - 150)})
+    page.evaluate("window.scrollTo(0, 0)")
+    network = page.locator("#network")
+    expect(network).to_have_attribute("data-on-screen", "false")
+    return network, int(top)
 
 def test_batch_chart_off_screen_waits_then_catches_up(page, console_errors, screenshot_dir):
     open_page(page)
@@ -51,13 +63,7 @@ def test_network_off_screen_is_painted_when_it_comes_back(
     page, live_server, console_errors, screenshot_dir
 ):
     session_id = open_page(page)
-    page.set_viewport_size(SMALL_PHONE)
-    # On a phone the input column comes first: a window shorter than it hides the network.
-    top = page.evaluate("document.querySelector('#network').getBoundingClientRect().top + scrollY")
-    page.set_viewport_size({"width": 390, "height": max(200, int(top) - 150)})
-    page.evaluate("window.scrollTo(0, 0)")
-    network = page.locator("#network")
-    expect(network).to_have_attribute("data-on-screen", "false")
+    network, _ = hide_network(page)
     before = forward_count(page)
     page.evaluate(
         "window.nnplay.store.set('input', {kind: 'sample', split: 'val', index: 2})"
@@ -106,12 +112,7 @@ def test_network_off_screen_is_painted_when_it_comes_back(
 
 def test_network_off_screen_rebuilt_or_printed_is_painted(page, console_errors):
     open_page(page)
-    page.set_viewport_size(SMALL_PHONE)
-    top = page.evaluate("document.querySelector('#network').getBoundingClientRect().top + scrollY")
-    page.set_viewport_size({"width": 390, "height": max(200, int(top) - 150)})
-    page.evaluate("window.scrollTo(0, 0)")
-    network = page.locator("#network")
-    expect(network).to_have_attribute("data-on-screen", "false")
+    network, top = hide_network(page)
     # Columns laid out afresh (a narrower window) are painted at once, even off screen:
     # no map tile is left blank.
     page.set_viewport_size({"width": 370, "height": max(200, int(top) - 150)})
