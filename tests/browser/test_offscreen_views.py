@@ -112,7 +112,7 @@ def test_network_off_screen_is_painted_when_it_comes_back(
 
 def test_network_off_screen_rebuilt_or_printed_is_painted(page, console_errors):
     open_page(page)
-    network, top = hide_network(page)
+    _, top = hide_network(page)
     # Columns laid out afresh (a narrower window) are painted at once, even off screen:
     # no map tile is left blank.
     page.set_viewport_size({"width": 370, "height": max(200, int(top) - 150)})
