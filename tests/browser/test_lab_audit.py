@@ -390,6 +390,48 @@ def test_play_goes_on_when_the_new_person_is_typed(page: Page, console_errors) -
     assert console_errors == []
 
 
+def test_a_weight_field_taking_the_focus_holds_the_weights_still(page: Page, console_errors) -> None:
+    """Typing is select-then-type: a training reply that lands between the two replaced the
+    selected text, and the typed "2" was appended to the new weight ("0.714034" + "2"). The
+    focus on a weight stops Play and drops the step in flight, so the number stays put."""
+    open_view(page, "net221")
+    view = "#lab-net221"
+    play = page.locator(f"{view} [data-action=play]")
+    play.click()
+    steps = f"() => Number(document.querySelector('{view}').dataset.steps || 0)"
+    page.wait_for_function(f"({steps})() >= 4", timeout=TIMEOUT)
+    w5 = page.locator(f"{view} [data-field='w5']")
+    w5.focus()
+    shown = w5.input_value()
+    expect(play).to_have_text("Play", timeout=TIMEOUT)
+    page.wait_for_function(f"document.querySelector('{view}').dataset.state === 'ready'",
+                           timeout=TIMEOUT)
+    after = page.evaluate(steps)
+    expect(w5).to_have_value(shown)
+    page.keyboard.press("Control+A")
+    page.keyboard.type("2")
+    expect(w5).to_have_value("2")
+    expect(w5).to_have_attribute("aria-invalid", "false")
+    assert page.evaluate(steps) <= after
+    assert console_errors == []
+
+
+def test_a_half_typed_sample_is_not_overwritten_by_training(page: Page, console_errors) -> None:
+    """A training reply writes the weights it changed, not the sample: "-" on the way to
+    "-0.5" in x1 stayed "-" while Play went on (it was put back to the old x1)."""
+    open_view(page, "net221")
+    view = "#lab-net221"
+    page.locator(f"{view} [data-action=play]").click()
+    steps = f"() => Number(document.querySelector('{view}').dataset.steps || 0)"
+    page.wait_for_function(f"({steps})() >= 4", timeout=TIMEOUT)
+    page.fill(f"{view} [data-field='x1']", "-")
+    now = page.evaluate(steps)
+    page.wait_for_function(f"({steps})() >= {now + 8}", timeout=TIMEOUT)
+    expect(page.locator(f"{view} [data-field='x1']")).to_have_value("-")
+    page.locator(f"{view} [data-action=play]").click()
+    assert console_errors == []
+
+
 def test_the_network_heads_do_not_overlap(page: Page, console_errors) -> None:
     """The controls over the diagram's columns ("features", "− 4 neurons +", ...): at
     800-1280 px the first was pushed onto the second ("features" touching its "−")."""

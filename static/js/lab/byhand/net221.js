@@ -35,6 +35,7 @@ export function mountNet221(panel) {
     const spec = FIELDS[key];
     const f = numberField(spec.label, inputText(value), (input) => edited(key, input), { "data-field": key, "aria-label": spec.aria });
     inputs[key] = f.input;
+    if (PARAMS.includes(key)) f.input.addEventListener("focus", holdStill);
     return f.wrap;
   };
 
@@ -154,12 +155,23 @@ export function mountNet221(panel) {
     return values[key];
   }
 
-  function showFields() {
-    const values = Object.fromEntries(Object.keys(inputs).map((k) => [k, currentValue(k)]));
-    for (const [key, input] of Object.entries(inputs)) {
-      input.value = inputText(values[key]);
-      input.setAttribute("aria-invalid", "false");
+  /** Write the state into the fields named (all by default); a training reply writes only the
+   *  weights and biases, so a sample, η or person half typed meanwhile is left as it is. */
+  function showFields(keys = Object.keys(inputs)) {
+    for (const key of keys) {
+      inputs[key].value = inputText(currentValue(key));
+      inputs[key].setAttribute("aria-invalid", "false");
     }
+  }
+
+  /** A weight or bias field took the focus while training runs: Play stops and the step in
+   *  flight is dropped, so the number about to be typed over is not replaced under the cursor
+   *  (a reply landing between selecting the text and typing made "0.714034" + "2"). */
+  function holdStill() {
+    if (!playing && !busy) return;
+    playing = false;
+    edits += 1;
+    renderButtons();
   }
 
   function edited(key, input) {
@@ -198,7 +210,7 @@ export function mountNet221(panel) {
       if (losses.length === 0) losses.push(r.table_loss_before);
       for (const s of r.steps) losses.push(s.table_loss);
       state = { ...state, params: r.params, next: r.next_index };
-      showFields();
+      showFields(PARAMS);
       busy = false;
       await analyse();
     } catch (err) {
