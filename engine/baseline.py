@@ -95,11 +95,11 @@ def constant_guess(loss: str, data: Dataset, outputs: int) -> ConstantGuess:
 
 
 def named(guess: ConstantGuess) -> str:
-    """The guess's loss in words: ``ln K = 0.693`` when it is ``ln K``, and what it answers:
-    ``"ln 2 = 0.693 scores always answering the class shares"``."""
+    """The guess's loss in words, ``ln K = ...`` when it is ``ln K``:
+    ``"ln 2 = 0.693, the loss of always answering the class shares"``."""
     k = guess.classes
     figure = f"{guess.loss:.3f}"
     if k >= 2 and math.isclose(guess.loss, math.log(k), rel_tol=1e-9):
         figure = f"ln {k} = {figure}"
     what = "the mean target" if k == 0 else "the class shares"
-    return f"{figure} scores always answering {what}"
+    return f"{figure}, the loss of always answering {what}"
