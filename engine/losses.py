@@ -59,6 +59,12 @@ def _targets(out: np.ndarray, y: np.ndarray) -> np.ndarray:
     return y.astype(out.dtype, copy=False)
 
 
+def as_targets(out: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """``y`` as the losses compare it with ``out`` ``(N, D)``: integer labels one-hot against
+    D > 1 outputs, as 0/1 against one output; real targets ``(N, D)`` unchanged."""
+    return _targets(out, y)
+
+
 def _logits64(logits: np.ndarray, out: np.ndarray) -> np.ndarray:
     z = np.asarray(logits)
     if z.shape != out.shape:

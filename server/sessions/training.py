@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 
 from engine import losses
+from engine.baseline import ConstantGuess, constant_guess
 from engine.chance import stuck_at_chance
 from engine.history import EpochRecord
 from engine.model import Sequential
@@ -67,6 +68,7 @@ class Training:
         self.batch = 0  # steps done in the epoch in progress (from the last progress event)
         self.batches: int | None = None  # steps the epoch in progress takes, when known
         self.last_batch: np.ndarray | None = None  # train indices of the last step taken
+        self._guesses: tuple[ConstantGuess, ConstantGuess | None] | None = None
 
     @classmethod
     def new(cls, model: Sequential, data: SplitData, settings: TrainSettings) -> Training:
@@ -108,12 +110,23 @@ class Training:
         self.diverged = None
 
     # -- reading ------------------------------------------------------------------------
+    def guesses(self) -> tuple[ConstantGuess, ConstantGuess | None]:
+        """The best constant guess on the train and the validation split (engine.baseline),
+        computed once: the data and the network's outputs do not change under a Training."""
+        if self._guesses is None:
+            t = self.trainer
+            outputs = int(np.prod(t.model.shapes[-1]))
+            val = constant_guess(t.loss, t.val, outputs) if t.val is not None else None
+            self._guesses = (constant_guess(t.loss, t.train, outputs), val)
+        return self._guesses
+
     def history_json(self, record: EpochRecord) -> dict[str, Any]:
         """One history entry, the same in the state's ``history`` and in ``epoch_end``:
-        ``record_json`` plus ``stuck`` (null, or the chance-level message)."""
+        ``record_json`` plus ``stuck`` (null, or the message of engine.chance: worse than
+        guessing, or at chance level)."""
         t = self.trainer
         return {**record_json(record),
-                "stuck": stuck_at_chance(record, t.loss, t.train.num_classes)}
+                "stuck": stuck_at_chance(record, t.loss, t.train.num_classes, *self.guesses())}
 
     def summary(self) -> dict[str, Any]:
         t = self.trainer

@@ -117,15 +117,19 @@ export function createLrCompare(container, store) {
   }
 
   // The run's result: the last epoch's validation loss (the end-of-epoch weights on held-out
-  // data), which a single noisy batch loss is not; and the server's word when that epoch
-  // ended at chance level (epoch_end.stuck), where too large a step often strands a network.
+  // data), which a single noisy batch loss is not; and the server's word when that epoch did
+  // worse than guessing or ended at chance level (epoch_end.stuck), where too large a step
+  // often strands a network.
   function outcome(r) {
     const last = r.epochs.at(-1);
     const val = last?.val_loss;
     const train = last?.train_loss;
     const final = Number.isFinite(val) ? val : train;
     const name = Number.isFinite(val) ? "validation" : "training";
-    const stuck = last?.stuck ? ": stuck at chance level, it predicts every class alike" : "";
+    // engine/overshoot.py's message says "worse than guessing"; engine/chance.py's "chance level"
+    const worse = last?.stuck?.includes("worse than guessing");
+    const stuck = !last?.stuck ? "" : worse ? ": worse than guessing, the learning rate is too large"
+      : ": stuck at chance level, it predicts every class alike";
     return `final ${name} loss ${fmt(final)} after ${r.losses.length} steps${stuck}`
       + (Number.isFinite(train) ? ` (training loss over the last epoch ${fmt(train)})` : "");
   }

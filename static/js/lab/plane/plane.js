@@ -18,6 +18,7 @@ import { createOutputView } from "./output-view.js";
 import { createLossView } from "./loss-view.js";
 import { createGradView } from "./grad-view.js";
 import { createCompare } from "./compare.js";
+import { createStuckNote } from "./stuck-view.js";
 import { withoutRefused } from "./link.js";
 
 /** Grid size (cells a side) asked for: every neuron's map and the output. */
@@ -213,6 +214,7 @@ export function mountPlane(panel) {
   const ready = startFrom(controller, store, location.search).then(() => {
     views.push(
       createPlaneControls({ bar, data: dataCol }, store),
+      createStuckNote(bar, store),
       createNetworkView(netCol, store, { refreshPlane }),
       createOutputView(outCol, store),
       createLossView(statsCol.appendChild(el("div", { class: "plane-loss" })), store),

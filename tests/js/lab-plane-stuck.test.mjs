@@ -1,0 +1,48 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+
+import { nextStatus, statusText, stuckNote, tenth } from "../../static/js/lab/plane/stuck.js";
+
+const WORSE = "after epoch 3 the network does worse than guessing: its training loss over the epoch, 2.254, is 3.3 times the chance level (ln 2 = 0.693, the loss of always answering the class shares). The learning rate (lr=10) is too large: each step throws the weights past the minimum. Lower it (try 1) and rewind to an epoch before the loss rose.";
+const CHANCE = "after epoch 2 the network is at chance level: validation loss 0.693 (ln 2 = 0.693, the loss of always answering the class shares), accuracy 50.0% (always answering the most common class: 50.0%).";
+const entry = (epoch, stuck) => ({ epoch, train_loss: 1, stuck });
+
+test("the note follows the newest history entry only", () => {
+  assert.equal(stuckNote([]), null);
+  assert.equal(stuckNote(null), null);
+  assert.equal(stuckNote([entry(1, WORSE), entry(2, null)]), null); // a healthy epoch followed
+  const worse = stuckNote([entry(1, null), entry(3, WORSE)]);
+  assert.deepEqual(worse, { kind: "worse", head: "Learning rate too large.", text: `A${WORSE.slice(1)}`, epoch: 3 });
+  assert.equal(stuckNote([entry(2, CHANCE)]).kind, "chance");
+  assert.equal(stuckNote([entry(2, CHANCE)]).head, "Training is stuck.");
+});
+
+test("the status line: set, kept while playing, cleared only when it is ours", () => {
+  const note = stuckNote([entry(3, WORSE)]);
+  const first = nextStatus(note, { status: null, ours: null, playing: false });
+  assert.deepEqual(first, { level: "note", text: statusText(note), kind: "worse" });
+  assert.ok(first.text.startsWith("Learning rate too large. After epoch 3 the network does worse than guessing"));
+  // the same note again: nothing to announce
+  assert.equal(nextStatus(note, { status: first, ours: first, playing: false }), undefined);
+  // the next epoch's note while Play runs: not announced every epoch; on pausing it is
+  const later = stuckNote([entry(4, WORSE.replace("epoch 3", "epoch 4"))]);
+  assert.equal(nextStatus(later, { status: first, ours: first, playing: true }), undefined);
+  assert.ok(nextStatus(later, { status: first, ours: first, playing: false }).text.includes("epoch 4"));
+  // a note of another kind is said at once, even while playing
+  const chance = stuckNote([entry(5, CHANCE)]);
+  assert.equal(nextStatus(chance, { status: first, ours: first, playing: true }).kind, "chance");
+  // an error in the status line is not overwritten, nor cleared
+  const error = { level: "error", text: "lr: must be > 0" };
+  assert.equal(nextStatus(note, { status: error, ours: first, playing: false }), undefined);
+  assert.equal(nextStatus(null, { status: error, ours: first, playing: false }), undefined);
+  // the note gone (rewind, reset, a healthy epoch): our line is cleared
+  assert.equal(nextStatus(null, { status: first, ours: first, playing: false }), null);
+  assert.equal(nextStatus(null, { status: null, ours: first, playing: false }), undefined);
+});
+
+test("a tenth of the learning rate without float noise", () => {
+  assert.equal(tenth(10), 1);
+  assert.equal(tenth(0.3), 0.03);
+  assert.equal(tenth(0.003), 0.0003);
+  assert.equal(tenth(3), 0.3);
+});
