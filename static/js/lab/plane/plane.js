@@ -18,7 +18,7 @@ import { createOutputView } from "./output-view.js";
 import { createLossView } from "./loss-view.js";
 import { createGradView } from "./grad-view.js";
 import { createCompare } from "./compare.js";
-import { withoutRefused } from "./link.js";
+import { withoutRefused, withoutUnreadable } from "./link.js";
 
 /** Grid size (cells a side) asked for: every neuron's map and the output. */
 export const GRID_SIZE = 48;
@@ -237,7 +237,9 @@ export function mountPlane(panel) {
 // The session from the link; a value the server refuses (a hand-edited `lr=1e308`) is left out
 // and named in the status line, so that one bad number does not leave the view without a session.
 async function startFrom(controller, store, search) {
-  const dropped = [];
+  const readable = withoutUnreadable(search); // `lr=abc` alone, not the whole link
+  const dropped = [...readable.dropped];
+  search = readable.search;
   for (;;) {
     try {
       await controller.start(search);
