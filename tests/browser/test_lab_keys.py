@@ -4,10 +4,30 @@ map, the network's own value at the pointer; moving a point from the keyboard.""
 
 from __future__ import annotations
 
+import base64
+import json
+import re
+import urllib.request
+
+import numpy as np
 from playwright.sync_api import Page, expect
 
 TIMEOUT = 20_000
 STORE = "window.nnplayLab.plane.store"
+
+
+def server(base_url: str, path: str, body: dict) -> dict:
+    """The server's own reply to POST `path`: what the page must show."""
+    request = urllib.request.Request(base_url + path, data=json.dumps(body).encode(),
+                                     headers={"content-type": "application/json"})
+    with urllib.request.urlopen(request, timeout=30) as reply:
+        return json.loads(reply.read())
+
+
+def decode(tensor: dict) -> np.ndarray:
+    """A float32 tensor object of a JSON reply (docs/protocol.md), flat."""
+    assert tensor["dtype"] == "float32"
+    return np.frombuffer(base64.b64decode(tensor["data"]), dtype="<f4")
 
 
 def test_a_broken_weight_list_leaves_the_links_inputs(page: Page, console_errors) -> None:
@@ -45,4 +65,93 @@ def test_an_unreadable_plane_key_leaves_the_links_others(page: Page, console_err
     assert settings["planar"]["noise"] == 0.1
     assert settings["lr"] == 0.02  # the lab's default
     assert "noise" not in status.inner_text()  # only the unreadable key is named
+    assert console_errors == []
+
+
+def forward(base_url: str, sid: str, point: list[float]) -> dict[str, np.ndarray]:
+    """Every layer's output for one plane point: the server's planar forward."""
+    reply = server(base_url, f"/api/sessions/{sid}/planar/forward", {"point": point})
+    return {layer["name"]: decode(layer["output"]) for layer in reply["layers"]}
+
+
+def hover_points(page: Page) -> tuple[dict, list[tuple[float, float]]]:
+    """The plane's box and points of [-6, 6]^2 half a grid cell off the grid on both axes (where
+    the nearest cell is furthest off), at least 10 px from every data point."""
+    plane = page.locator("canvas[data-role=plane]").bounding_box()
+    assert plane
+    data = page.evaluate(f"""() => ["train", "val"].flatMap((k) => Array.from(
+        {STORE}.get('planar').splits[k].x.data))""")
+    pts = list(zip(data[0::2], data[1::2], strict=True))
+    cell = 12 / 47  # 48 cells over [-6, 6]
+    free = [(-6 + (j + 0.5) * cell, 6 - (i + 0.5) * cell) for i in range(4, 43, 3)
+            for j in range(4, 43, 3)]
+    free = [(x1, x2) for x1, x2 in free
+            if min(abs(x1 - a) + abs(x2 - b) for a, b in pts) * plane["width"] / 12 > 10]
+    assert len(free) >= 4, free
+    return plane, free[:: max(1, len(free) // 8)]
+
+
+def test_every_neurons_label_is_its_value_at_the_pointer(page: Page, base_url,
+                                                         console_errors) -> None:
+    """Hovering the output map writes each neuron's value on its small map. They gave the
+    nearest grid cell's value (half a cell off on both axes), to 2 decimals; interpolated, each
+    hidden neuron's label must be the server's forward of the pointer's point to one unit of its
+    last digit (the uint8 grid's step and the rounding) plus what interpolating the network's
+    exact values at the 4 cells round the point misses there, with no more decimals than the
+    grid carries."""
+    page.set_viewport_size({"width": 1280, "height": 800})
+    page.goto("/lab?tab=plane&set=xor")
+    expect(page.locator(".plane")).to_have_attribute("data-state", "ready", timeout=TIMEOUT)
+    page.locator("button[data-act=epoch]").click()
+    page.wait_for_function(f"() => {STORE}.get('epoch') === 1 && !{STORE}.get('training')"
+                           f" && {STORE}.get('grid')?.step === {STORE}.get('session').step",
+                           timeout=TIMEOUT)
+    sid = page.evaluate(f"{STORE}.get('sessionId')")
+    steps = page.evaluate(f"""() => Object.fromEntries({STORE}.get('grid').layers.map(
+        (l) => [l.name, (l.max - l.min) / 255]))""")
+    plane, points = hover_points(page)
+    hidden = page.locator(".net-node[data-col='1']")
+    count = hidden.count()
+    assert count == 4  # the lab's default: 4 tanh, 2 tanh, the output
+    checked = 0
+    worst = 0.0
+    for x1, x2 in points:
+        page.mouse.move(plane["x"] + (x1 + 6) / 12 * plane["width"],
+                        plane["y"] + (6 - x2) / 12 * plane["height"])
+        tip = page.locator("[data-role=out-tip]")
+        expect(tip).to_contain_text("output ≈")
+        m = re.match(r"x1 (\S+), x2 (\S+):", tip.inner_text().replace("−", "-"))
+        assert m, tip.inner_text()
+        at = [float(m.group(1)), float(m.group(2))]
+        # the pointer is in the store once the move's events have run; the labels are painted
+        # at the next animation frame: wait for two
+        expect(page.locator(".net-node[data-col='1'] .net-here").first).to_be_visible()
+        page.evaluate("() => new Promise((r) => requestAnimationFrame(() => "
+                      "requestAnimationFrame(() => r())))")
+        outputs = forward(base_url, sid, at)
+        # what interpolating exact values would miss here: the allowance for the interpolation
+        fj, fi = (at[0] + 6) / 12 * 47, (6 - at[1]) / 12 * 47
+        j0, i0 = int(fj), int(fi)
+        tj, ti = fj - j0, fi - i0
+        corners = {(i, j): forward(base_url, sid, [-6 + j * 12 / 47, 6 - i * 12 / 47])
+                   for i in (i0, i0 + 1) for j in (j0, j0 + 1)}
+        for k in range(count):
+            node = hidden.nth(k)
+            layer = node.get_attribute("data-layer")
+            unit = int(node.get_attribute("data-unit") or "")
+            text = node.locator(".net-here").inner_text()
+            decimals = len(text.split(".")[1]) if "." in text else 0
+            assert 10 ** -decimals >= steps[layer] * (1 - 1e-9), (text, steps[layer])
+            exact = float(outputs[layer][unit])
+            c = {k: float(v[layer][unit]) for k, v in corners.items()}
+            between = ((1 - ti) * ((1 - tj) * c[i0, j0] + tj * c[i0, j0 + 1])
+                       + ti * ((1 - tj) * c[i0 + 1, j0] + tj * c[i0 + 1, j0 + 1]))
+            error = abs(float(text) - exact)
+            worst = max(worst, error)
+            # one unit of the last digit: the rounding (half) and the grid's step (half at most)
+            assert error <= 10 ** -decimals + abs(between - exact) + 1e-6, (
+                at, layer, unit, text, exact, between)
+            checked += 1
+    assert checked >= 16
+    print(f"worst label error {worst:.4f}")
     assert console_errors == []

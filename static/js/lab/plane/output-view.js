@@ -9,7 +9,7 @@ import { applyChange, currentSetup } from "./actions.js";
 import { pointsOnScreen } from "./controls.js";
 import { absMaxOf, colourRange, cssColour, paintGrid } from "./heatmap.js";
 import { addPoint, clampToDomain, movePoint, nearestPoint, planeTransform, removePoint, roundTo } from "./points.js";
-import { gridCell, gridValueAt } from "./wire.js";
+import { gridValueAt } from "./wire.js";
 import { CLASS_COLOURS, activationOf, dataPoints, drawLegend, drawPoints, fmt, pointText } from "./out-pieces.js";
 import { createPointKeys } from "./point-keys.js";
 
@@ -158,11 +158,9 @@ export function createOutputView(container, store) {
     let text = `${axisName(0)} ${fmt(x)}, ${axisName(1)} ${fmt(y)}`;
     if (grid) {
       const s = shown(grid);
-      const [gi, gj] = gridCell(grid.extent, grid.size, x, y);
       text += `: ${store.get("focus") ? "neuron" : "output"} ≈ ${fmt(gridValueAt(s.layer, s.unit, grid.extent, grid.size, x, y))} (grid)`;
-      // every neuron's value here, written on the diagram's maps (network-view.js)
-      const old = store.get("pointer");
-      if (!old || old.i !== gi || old.j !== gj) store.set("pointer", { i: gi, j: gj });
+      // every neuron's value at this point, written on the diagram's maps (network-view.js)
+      store.set("pointer", { x1: x, x2: y });
     }
     if (i >= 0) {
       const p = pts[i];

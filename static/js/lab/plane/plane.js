@@ -34,7 +34,7 @@ export const PLANE_SCHEMA = {
   weights: { initial: null }, // {dense1: {W, shape, b}, ...} at the newest trace/probe
   gradSizes: { initial: null }, // the last progress message's grad_sizes
   focus: { initial: null }, // {layer, unit} of the hovered neuron, or null
-  pointer: { initial: null }, // {i, j}: the grid cell under the pointer on the output map, or null
+  pointer: { initial: null }, // {x1, x2}: the plane point under the pointer on the output map, or null
   editPoints: { initial: null }, // the user's points while a drag is under way (not yet sent)
   pendingEdit: { initial: null }, // {t0, seq, dense, value}: a typed weight waiting for its grid
   evaluation: { initial: null }, // {train, val} evaluate replies at the current weights
