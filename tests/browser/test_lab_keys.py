@@ -155,3 +155,91 @@ def test_every_neurons_label_is_its_value_at_the_pointer(page: Page, base_url,
     assert checked >= 16
     print(f"worst label error {worst:.4f}")
     assert console_errors == []
+
+
+def planar_points(base_url: str, sid: str) -> list[tuple[float, float, float]]:
+    """Every point of the session's planar data (train and test) as the server has it: the
+    GET planar route the page reads its points from."""
+    with urllib.request.urlopen(f"{base_url}/api/sessions/{sid}/planar", timeout=30) as reply:
+        body = json.loads(reply.read())
+    out = []
+    for split in body["splits"].values():
+        if not split:
+            continue
+        x = decode_any(split["x"]).reshape(-1, 2)
+        y = decode_any(split["y"]).reshape(-1)
+        out += [(round(float(a), 4), round(float(b), 4), float(c)) for (a, b), c in zip(x, y,
+                                                                                    strict=True)]
+    return out
+
+
+def decode_any(tensor: dict) -> np.ndarray:
+    """A tensor object of a JSON reply, float32 or uint8 with scale/offset."""
+    raw = base64.b64decode(tensor["data"])
+    if tensor["dtype"] == "uint8":
+        return tensor["offset"] + tensor["scale"] * np.frombuffer(raw, dtype=np.uint8)
+    return np.frombuffer(raw, dtype="<f4").astype(np.float64)
+
+
+def test_a_point_moves_from_the_keyboard(page: Page, base_url, console_errors) -> None:
+    """Without a pointer: Tab to the plane, the cursor onto a point, Enter selects it, the arrow
+    keys move it (0.1, Shift 0.5 on [-6, 6]), each move sent whole as a drag's is and said in
+    the live line with its new coordinates; past the edge it stops at the edge; a refused move
+    leaves the point where the server has it and says why (moving needed a pointer)."""
+    page.set_viewport_size({"width": 1280, "height": 800})
+    page.goto("/lab?tab=plane&set=custom&pts=2,2,0;-2,-2,1;-3,2,1;3,-3,0")
+    expect(page.locator(".plane")).to_have_attribute("data-state", "ready", timeout=TIMEOUT)
+    expect(page.locator("[data-role=tool-note]")).to_contain_text("Enter adds a point (on a point: selects it")
+    sid = page.evaluate(f"{STORE}.get('sessionId')")
+    before = planar_points(base_url, sid)
+    assert (2.0, 2.0, 0.0) in before and len(before) == 4
+    plane = page.locator("canvas[data-role=plane]")
+    expect(plane).to_have_attribute("tabindex", "0")  # in the Tab order
+    plane.focus()
+    expect(plane).to_be_focused()
+    cursor = page.locator("[data-role=cursor]")
+    for key in ("ArrowRight",) * 4 + ("ArrowUp",) * 4:
+        page.keyboard.press(key)
+    expect(cursor).to_have_attribute("data-x1", "2")
+    page.keyboard.press("Enter")  # on a point: selects it (no point added on top of it)
+    live = page.locator("[data-role=point-live]")
+    expect(live).to_contain_text("Point 1 (class 0) selected at x1 2, x2 2")
+    expect(cursor).to_have_class(re.compile(r"\bselected\b"))
+    for key in ("ArrowRight",) * 3 + ("Shift+ArrowUp",):
+        page.keyboard.press(key)
+    expect(live).to_have_text("Point 1 moved to x1 2.3, x2 2.5.", timeout=TIMEOUT)
+    page.wait_for_function(f"() => {STORE}.get('settings').planar.points[0][0] === 2.3",
+                           timeout=TIMEOUT)
+    after = planar_points(base_url, sid)
+    assert len(after) == 4
+    assert (2.3, 2.5, 0.0) in after and (2.0, 2.0, 0.0) not in after, after
+    assert sorted(p for p in after if p[:2] != (2.3, 2.5)) == sorted(before[1:])
+    expect(page.locator(".plane-status")).not_to_contain_text("Ignored")
+    # past the edge: 8 big steps right from 2.3 would be 6.3; it stops at 6
+    for _ in range(8):
+        page.keyboard.press("Shift+ArrowRight")
+    expect(live).to_have_text("Point 1 moved to x1 6, x2 2.5 (the edge of the plane).",
+                              timeout=TIMEOUT)
+    assert (6.0, 2.5, 0.0) in planar_points(base_url, sid)
+    expect(cursor).to_have_attribute("data-x1", "6")
+    # a move the server refuses: the point stays where the server has it, and the line says why
+    refusal = {"detail": {"message": "settings.planar.points: refused for this test",
+                          "field": "settings.planar.points"}}
+    page.route(f"**/api/sessions/{sid}/settings", lambda route: route.fulfill(
+        status=422, content_type="application/json", body=json.dumps(refusal)))
+    page.keyboard.press("ArrowDown")
+    expect(live).to_have_text("Point 1 not moved: settings.planar.points: refused for this test"
+                              " It stays at x1 6, x2 2.5.", timeout=TIMEOUT)
+    expect(cursor).to_have_attribute("data-x2", "2.5")
+    assert (6.0, 2.5, 0.0) in planar_points(base_url, sid)
+    assert page.evaluate(f"{STORE}.get('settings').planar.points[0]") == [6, 2.5, 0]
+    page.unroute(f"**/api/sessions/{sid}/settings")
+    page.keyboard.press("Escape")  # let go: the arrows move the cursor again
+    expect(live).to_have_text("Point 1 let go at x1 6, x2 2.5.")
+    expect(cursor).not_to_have_class(re.compile(r"\bselected\b"))
+    page.keyboard.press("ArrowLeft")
+    page.wait_for_function("() => Number(document.querySelector('[data-role=cursor]')"
+                           ".dataset.x1) < 6", timeout=TIMEOUT)
+    assert page.evaluate(f"{STORE}.get('settings').planar.points[0]") == [6, 2.5, 0]
+    # every console error is the refused request itself (the browser logs a 422)
+    assert all("422" in e for e in console_errors), console_errors

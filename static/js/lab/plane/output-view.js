@@ -1,7 +1,7 @@
 // The output of the 2-D data view: the network's output over the plane as a large heat map (the
 // decision boundary where the colour turns white, or the regression surface), the train and
 // test points on it, hover for the numbers, and the point tools (add a point of a class, drag
-// one, delete one). While a neuron is hovered in the diagram, its map is shown here instead.
+// one, delete one; from the keyboard: point-keys.js). While a neuron is hovered in the diagram, its map is shown here instead.
 
 import { api } from "../../api.js";
 import { el } from "../../ui/dom.js";
@@ -23,7 +23,8 @@ export function createOutputView(container, store) {
   const showTest = el("input", { type: "checkbox", checked: true, "data-role": "show-test" });
   const discrete = el("input", { type: "checkbox", "data-role": "discrete" });
   const readout = el("p", { class: "out-readout", "aria-live": "polite", "data-role": "readout" });
-  container.append(el("h3", {}, "Output"), caption, wrap, legend,
+  const keysLine = el("div", { class: "out-keys" }); // point-keys.js's live line
+  container.append(el("h3", {}, "Output"), caption, wrap, keysLine, legend,
     el("div", { class: "plane-row" }, el("label", {}, showTest, " show test points"), el("label", {}, discrete, " only the decision")),
     readout);
 
@@ -227,15 +228,41 @@ export function createOutputView(container, store) {
     drag = toolAt(...local(e), { canDrag: true });
     if (drag) overlay.setPointerCapture(e.pointerId);
   });
-  createPointKeys(overlay, wrap, { size: () => size, toPlane: (px, py) => transform().toPlane(px, py),
-    axes: () => store.get("planar")?.axes ?? ["x1", "x2"], act: (px, py, remove) => toolAt(px, py, { remove }) });
+  /** The points an edit starts from: the custom set's as the server has them, or a generated
+   *  set's on screen (train, then test); null when points cannot be edited (regression). */
+  function editable() {
+    const setup = currentSetup(store);
+    if (setup.task === "regression" || !store.get("settings")) return null;
+    return setup.set === "custom" ? store.get("settings").planar.points ?? [] : pointsOnScreen(store);
+  }
+  createPointKeys(overlay, wrap, keysLine, {
+    size: () => size,
+    toPlane: (px, py) => transform().toPlane(px, py),
+    toPx: (x, y) => transform().toPx(x, y),
+    axes: () => store.get("planar")?.axes ?? ["x1", "x2"],
+    domain,
+    act: (px, py, remove) => toolAt(px, py, { remove }),
+    pointAt: (px, py) => {
+      const points = editable();
+      if (!points) return null;
+      return store.get("planeUi").tool === "delete" ? -1 : nearestPoint(points, transform(), px, py, 7);
+    },
+    pointOf: (i) => editable()?.[i] ?? null,
+    moveTo: (i, x, y) => {
+      const points = editable();
+      return points?.[i] ? commit(movePoint(points, i, x, y)) : Promise.resolve("that point is gone.");
+    },
+    remove: (i) => {
+      const points = editable();
+      if (points?.[i]) commit(removePoint(points, i));
+    },
+  });
   /** The chosen tool at canvas pixel (px, py): delete the point there (also with `remove`) or add
    *  one; with `canDrag`, a point there is returned as a drag instead of a point added on it. */
   function toolAt(px, py, { canDrag = false, remove = false } = {}) {
-    const setup = currentSetup(store);
-    if (setup.task === "regression" || !store.get("settings")) return null;
+    const points = editable();
+    if (!points) return null;
     const tool = remove ? "delete" : store.get("planeUi").tool;
-    const points = setup.set === "custom" ? store.get("settings").planar.points ?? [] : pointsOnScreen(store);
     const hit = nearestPoint(points, transform(), px, py, 7);
     if (tool === "delete") {
       if (hit >= 0) commit(removePoint(points, hit));
@@ -257,20 +284,24 @@ export function createOutputView(container, store) {
     store.set("editPoints", null);
   });
 
+  /** Send the points whole (PUT settings): resolves with null once applied, or with why not
+   *  (the status line says it too); refused, the server's points stay and are drawn. */
   async function commit(points) {
     if (!points.length) {
       store.set("status", { level: "error", text: "Keep at least one point." });
       store.set("editPoints", null);
-      return;
+      return "Keep at least one point.";
     }
     store.set("editPoints", points);
     schedule();
+    let error = null;
     try {
       await applyChange(store, { planar: { set: "custom", points } });
-    } catch {
-      /* the status line says why */
+    } catch (err) {
+      error = err?.message ?? String(err);
     }
     store.set("editPoints", null);
+    return error;
   }
 
   for (const box of [showTest, discrete]) box.addEventListener("change", () => schedule());
