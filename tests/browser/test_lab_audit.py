@@ -390,7 +390,8 @@ def test_play_goes_on_when_the_new_person_is_typed(page: Page, console_errors) -
     assert console_errors == []
 
 
-def test_a_weight_field_taking_the_focus_holds_the_weights_still(page: Page, console_errors) -> None:
+def test_a_weight_field_taking_the_focus_holds_the_weights_still(page: Page,
+                                                                  console_errors) -> None:
     """Typing is select-then-type: a training reply that lands between the two replaced the
     selected text, and the typed "2" was appended to the new weight ("0.714034" + "2"). The
     focus on a weight stops Play and drops the step in flight, so the number stays put."""

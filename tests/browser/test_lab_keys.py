@@ -189,7 +189,8 @@ def test_a_point_moves_from_the_keyboard(page: Page, base_url, console_errors) -
     page.set_viewport_size({"width": 1280, "height": 800})
     page.goto("/lab?tab=plane&set=custom&pts=2,2,0;-2,-2,1;-3,2,1;3,-3,0")
     expect(page.locator(".plane")).to_have_attribute("data-state", "ready", timeout=TIMEOUT)
-    expect(page.locator("[data-role=tool-note]")).to_contain_text("Enter adds a point (on a point: selects it")
+    expect(page.locator("[data-role=tool-note]")).to_contain_text(
+        "Enter adds a point (on a point: selects it")
     sid = page.evaluate(f"{STORE}.get('sessionId')")
     before = planar_points(base_url, sid)
     assert (2.0, 2.0, 0.0) in before and len(before) == 4

@@ -11,7 +11,7 @@ import { absMaxOf, colourRange, cssColour, paintGrid } from "./heatmap.js";
 import { addPoint, clampToDomain, movePoint, nearestPoint, planeTransform, removePoint, roundTo } from "./points.js";
 import { gridValueAt } from "./wire.js";
 import { CLASS_COLOURS, activationOf, dataPoints, drawLegend, drawPoints, fmt, pointText } from "./out-pieces.js";
-import { createPointKeys } from "./point-keys.js";
+import { CURSOR_STEPS, createPointKeys } from "./point-keys.js";
 
 export function createOutputView(container, store) {
   const map = el("canvas", { width: "1", height: "1", class: "out-map", role: "img", "aria-label": "the network's output over the plane" });
@@ -245,7 +245,9 @@ export function createOutputView(container, store) {
     pointAt: (px, py) => {
       const points = editable();
       if (!points) return null;
-      return store.get("planeUi").tool === "delete" ? -1 : nearestPoint(points, transform(), px, py, 7);
+      // within reach of the cursor's steps: every point is nearer than this to one of them
+      const reach = Math.max(7, (size / CURSOR_STEPS) * 0.75);
+      return store.get("planeUi").tool === "delete" ? -1 : nearestPoint(points, transform(), px, py, reach);
     },
     pointOf: (i) => editable()?.[i] ?? null,
     moveTo: (i, x, y) => {
