@@ -244,3 +244,36 @@ def test_a_point_moves_from_the_keyboard(page: Page, base_url, console_errors) -
     assert page.evaluate(f"{STORE}.get('settings').planar.points[0]") == [6, 2.5, 0]
     # every console error is the refused request itself (the browser logs a 422)
     assert all("422" in e for e in console_errors), console_errors
+
+
+def test_any_point_of_a_generated_set_can_be_selected_and_moved(page: Page, base_url,
+                                                                console_errors) -> None:
+    """The cursor moves in 24 steps; a generated set's points lie anywhere: the one nearest a
+    step is selected from it, and its move makes the set your own with that point moved."""
+    page.set_viewport_size({"width": 1280, "height": 800})
+    page.goto("/lab?tab=plane&set=xor")
+    expect(page.locator(".plane")).to_have_attribute("data-state", "ready", timeout=TIMEOUT)
+    x = page.evaluate(f"Array.from({STORE}.get('planar').splits.train.x.data.slice(0, 2))")
+    total = page.evaluate(f"{STORE}.get('planar').splits.train.y.data.length"
+                          f" + {STORE}.get('planar').splits.val.y.data.length")
+    col, row = round((x[0] + 6) / 12 * 24), round((6 - x[1]) / 12 * 24)
+    page.locator("canvas[data-role=plane]").focus()
+    keys = (["ArrowRight"] * (col - 12) if col >= 12 else ["ArrowLeft"] * (12 - col))
+    keys += (["ArrowDown"] * (row - 12) if row >= 12 else ["ArrowUp"] * (12 - row))
+    for key in keys:
+        page.keyboard.press(key)
+    page.keyboard.press("Enter")
+    live = page.locator("[data-role=point-live]")
+    expect(live).to_contain_text("selected at")
+    index = int(page.locator("[data-role=cursor]").get_attribute("data-index") or "")
+    page.keyboard.press("ArrowLeft")
+    expect(live).to_contain_text("moved to", timeout=TIMEOUT)
+    page.wait_for_function(f"() => {STORE}.get('settings').planar.set === 'custom'",
+                           timeout=TIMEOUT)
+    points = page.evaluate(f"{STORE}.get('settings').planar.points")
+    assert len(points) == total  # nothing added, nothing lost
+    moved = points[index]
+    assert (moved[0], moved[1]) in {(p[0], p[1]) for p in planar_points(base_url,
+                                    page.evaluate(f"{STORE}.get('sessionId')"))}
+    assert f"x1 {moved[0]:g}".replace("-", "−") in live.inner_text().replace("-", "−")
+    assert console_errors == []
