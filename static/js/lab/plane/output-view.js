@@ -1,7 +1,8 @@
 // The output of the 2-D data view: the network's output over the plane as a large heat map (the
 // decision boundary where the colour turns white, or the regression surface), the train and
 // test points on it, hover for the numbers, and the point tools (add a point of a class, drag
-// one, delete one; from the keyboard: point-keys.js). While a neuron is hovered in the diagram, its map is shown here instead.
+// one, delete one; from the keyboard: point-keys.js). While a neuron is hovered in the diagram,
+// its map is shown here instead.
 
 import { api } from "../../api.js";
 import { el } from "../../ui/dom.js";
@@ -225,6 +226,7 @@ export function createOutputView(container, store) {
   overlay.addEventListener("pointerdown", (e) => {
     tip.hidden = true; // it may name a point that is about to move or go
     hoverPoint = null;
+    keys.letGo(); // a point selected from the keyboard: the pointer takes over
     drag = toolAt(...local(e), { canDrag: true });
     if (drag) overlay.setPointerCapture(e.pointerId);
   });
@@ -235,7 +237,7 @@ export function createOutputView(container, store) {
     if (setup.task === "regression" || !store.get("settings")) return null;
     return setup.set === "custom" ? store.get("settings").planar.points ?? [] : pointsOnScreen(store);
   }
-  createPointKeys(overlay, wrap, keysLine, {
+  const keys = createPointKeys(overlay, wrap, keysLine, {
     size: () => size,
     toPlane: (px, py) => transform().toPlane(px, py),
     toPx: (x, y) => transform().toPx(x, y),

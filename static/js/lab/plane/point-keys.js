@@ -167,5 +167,9 @@ export function createPointKeys(overlay, wrap, liveParent, view) {
       else act(...px(), e.key === "Delete");
     }
   });
-  return { select };
+  return {
+    select,
+    /** Let the selected point go, silently (the pointer pressed the plane). */
+    letGo: () => { if (selected) letGo(""); },
+  };
 }
