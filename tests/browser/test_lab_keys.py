@@ -195,8 +195,8 @@ def test_a_point_moves_from_the_keyboard(page: Page, base_url, console_errors) -
     before = planar_points(base_url, sid)
     assert (2.0, 2.0, 0.0) in before and len(before) == 4
     plane = page.locator("canvas[data-role=plane]")
-    expect(plane).to_have_attribute("tabindex", "0")  # in the Tab order
-    plane.focus()
+    page.locator("[data-role=show-test]").focus()  # the control after the plane: Shift+Tab
+    page.keyboard.press("Shift+Tab")
     expect(plane).to_be_focused()
     cursor = page.locator("[data-role=cursor]")
     for key in ("ArrowRight",) * 4 + ("ArrowUp",) * 4:
