@@ -189,6 +189,8 @@ def test_a_point_moves_from_the_keyboard(page: Page, base_url, console_errors) -
     page.set_viewport_size({"width": 1280, "height": 800})
     page.goto("/lab?tab=plane&set=custom&pts=2,2,0;-2,-2,1;-3,2,1;3,-3,0")
     expect(page.locator(".plane")).to_have_attribute("data-state", "ready", timeout=TIMEOUT)
+    page.wait_for_function(f"() => {STORE}.get('planar') && {STORE}.get('grid')",
+                           timeout=TIMEOUT)  # the plane's extent
     expect(page.locator("[data-role=tool-note]")).to_contain_text(
         "Enter adds a point (on a point: selects it")
     sid = page.evaluate(f"{STORE}.get('sessionId')")
@@ -229,7 +231,7 @@ def test_a_point_moves_from_the_keyboard(page: Page, base_url, console_errors) -
     page.route(f"**/api/sessions/{sid}/settings", lambda route: route.fulfill(
         status=422, content_type="application/json", body=json.dumps(refusal)))
     page.keyboard.press("ArrowDown")
-    expect(live).to_have_text("Point 1 not moved: settings.planar.points: refused for this test"
+    expect(live).to_have_text("Point 1 not moved: settings.planar.points: refused for this test."
                               " It stays at x1 6, x2 2.5.", timeout=TIMEOUT)
     expect(cursor).to_have_attribute("data-x2", "2.5")
     assert (6.0, 2.5, 0.0) in planar_points(base_url, sid)
@@ -253,6 +255,8 @@ def test_any_point_of_a_generated_set_can_be_selected_and_moved(page: Page, base
     page.set_viewport_size({"width": 1280, "height": 800})
     page.goto("/lab?tab=plane&set=xor")
     expect(page.locator(".plane")).to_have_attribute("data-state", "ready", timeout=TIMEOUT)
+    page.wait_for_function(f"() => {STORE}.get('planar')?.splits?.val && {STORE}.get('grid')",
+                           timeout=TIMEOUT)  # the points on screen, the plane's extent
     x = page.evaluate(f"Array.from({STORE}.get('planar').splits.train.x.data.slice(0, 2))")
     total = page.evaluate(f"{STORE}.get('planar').splits.train.y.data.length"
                           f" + {STORE}.get('planar').splits.val.y.data.length")

@@ -116,7 +116,8 @@ export function createPointKeys(overlay, wrap, liveParent, view) {
           if (p) cursorTo(p[0], p[1]);
           show();
         }
-        say(`Point ${s.index + 1} not moved: ${error}${p ? ` It stays at ${words(p)}.` : ""}`);
+        const why = /[.!?]$/.test(error) ? error : `${error}.`;
+        say(`Point ${s.index + 1} not moved: ${why}${p ? ` It stays at ${words(p)}.` : ""}`);
         return;
       }
       if (s.target[0] === x && s.target[1] === y) {
