@@ -54,13 +54,34 @@ test("neuron set-up round-trips through its URL keys", () => {
 
 test("broken neuron keys fall back one by one", () => {
   const s = readNeuron(getter("n.x=1,2&n.w=1&n.b=abc&n.f=swish&n.s=5"));
-  assert.deepEqual(s.x, NEURON_EXAMPLE.x);
+  assert.deepEqual(s.x, [1, 2]); // the link's inputs stand: n.w (one weight for two) is refused
+  assert.deepEqual(s.w, NEURON_EXAMPLE.w);
   assert.equal(s.b, NEURON_EXAMPLE.b);
   assert.equal(s.activation, "sigmoid");
   assert.equal(s.slope, 0.01);
-  assert.deepEqual(readNeuron(getter("n.x=1,NaN&n.w=1,2")).x, NEURON_EXAMPLE.x);
-  assert.deepEqual(readNeuron(getter("n.x=1,1e9&n.w=1,2")).x, NEURON_EXAMPLE.x);
+  assert.deepEqual(readNeuron(getter("n.x=1,NaN&n.w=1,2")), { ...NEURON_EXAMPLE, w: [1, 2] });
+  assert.deepEqual(readNeuron(getter("n.x=1,1e9&n.w=1,2")), { ...NEURON_EXAMPLE, w: [1, 2] });
   assert.equal(readNeuron(getter("n.b=7")).b, 7);
+});
+
+test("a broken n.w leaves n.x as the link gave it, and the other way round", () => {
+  // the audit's link (docs/audits/lab-2026-12-04.md #14): both were reset to the example
+  assert.deepEqual(readNeuron(getter("n.x=1,2&n.w=1,abc")), { ...NEURON_EXAMPLE, x: [1, 2] });
+  // another input count: the example's weights cut or padded as "+ input" pads (w 0, x 1)
+  assert.deepEqual(readNeuron(getter("n.x=5,6,7&n.w=abc")).w, [0, 1, 0]);
+  assert.deepEqual(readNeuron(getter("n.x=5&n.w=1e9")).w, [0]);
+  assert.deepEqual(readNeuron(getter("n.x=&n.w=4,5,6")).x, [2, 3, 1]);
+  assert.deepEqual(readNeuron(getter("n.w=4,5,6")), { ...NEURON_EXAMPLE, x: [2, 3, 1], w: [4, 5, 6] });
+  // more than MAX_INPUTS inputs: refused alone, the weights then set the count
+  const nine = Array(9).fill(1).join(",");
+  assert.deepEqual(readNeuron(getter(`n.x=${nine}&n.w=3`)), { ...NEURON_EXAMPLE, x: [2], w: [3] });
+  assert.deepEqual(readNeuron(getter(`n.x=1,2&n.w=${nine}`)), { ...NEURON_EXAMPLE, x: [1, 2] });
+  // the page names only the value it refused
+  for (const [query, named] of [["n.x=1,2&n.w=1,abc", ["n.w=1,abc"]], ["n.x=1,x&n.w=7,8", ["n.x=1,x"]],
+    ["n.x=1,2,3&n.w=1,2", ["n.w=1,2"]], ["n.x=4,5&n.w=6,7", []]]) {
+    const get = getter(query);
+    assert.deepEqual(ignoredKeys(get, neuronParams(readNeuron(get))), named, query);
+  }
 });
 
 test("2-2-1 set-up round-trips through its URL keys", () => {
@@ -131,8 +152,8 @@ test("ignoredKeys names the link's values a view did not use, and only those", (
   const good = new URLSearchParams(netParams(NET_DEFAULT)).toString();
   assert.deepEqual(ignoredKeys(getter(good), netParams(readNet(getter(good)))), []);
   assert.deepEqual(ignoredKeys(getter(""), netParams(NET_DEFAULT)), []);
-  // a broken n.w resets n.x with it: both are named
+  // a broken n.w is named alone: n.x is used as the link gave it
   const neuron = getter("n.x=1,2&n.w=1,abc&n.f=<img src=x>&n.b=7");
-  assert.deepEqual(ignoredKeys(neuron, neuronParams(readNeuron(neuron))), ["n.x=1,2", "n.w=1,abc", "n.f=<img src=x>"]);
+  assert.deepEqual(ignoredKeys(neuron, neuronParams(readNeuron(neuron))), ["n.w=1,abc", "n.f=<img src=x>"]);
   assert.equal(ignoredKeys(getter(`n.f=${"x".repeat(500)}`), neuronParams(NEURON_EXAMPLE))[0].length, "n.f=".length + 40);
 });

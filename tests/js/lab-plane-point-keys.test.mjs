@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { CURSOR_STEPS, moveCursor } from "../../static/js/lab/plane/point-keys.js";
+import { CURSOR_STEPS, moveCursor, nudge } from "../../static/js/lab/plane/point-keys.js";
 
 test("the arrow keys move the cursor one step, Shift four, and keep it on the plane", () => {
   const at = (k) => k / CURSOR_STEPS; // the cursor sits on whole steps
@@ -13,4 +13,22 @@ test("the arrow keys move the cursor one step, Shift four, and keep it on the pl
   assert.deepEqual(moveCursor([at(CURSOR_STEPS - 1), 0], "ArrowRight", true), [1, 0]);
   assert.equal(moveCursor([0.5, 0.5], "Enter"), null);
   assert.equal(moveCursor([0.5, 0.5], "a"), null);
+});
+
+test("a selected point moves a small step (Shift: a cursor step), up is +x2, kept on the plane", () => {
+  const domain = { x: [-6, 6], y: [-6, 6] };
+  assert.deepEqual(nudge([2, 2], "ArrowRight", false, domain), [2.1, 2]);
+  assert.deepEqual(nudge([2, 2], "ArrowUp", false, domain), [2, 2.1]);
+  assert.deepEqual(nudge([2, 2], "ArrowDown", true, domain), [2, 1.5]);
+  assert.deepEqual(nudge([2, 2], "ArrowLeft", true, domain), [1.5, 2]);
+  // rounded as a placed point is: no 2.3000000000000003 in the URL
+  assert.deepEqual(nudge(nudge([2.2, 0], "ArrowRight", false, domain), "ArrowRight", false, domain), [2.4, 0]);
+  // past the edge: clamped to it
+  assert.deepEqual(nudge([5.8, -5.95], "ArrowRight", true, domain), [6, -5.95]);
+  assert.deepEqual(nudge([5.8, -5.95], "ArrowDown", false, domain), [5.8, -6]);
+  assert.deepEqual(nudge([6, 6], "ArrowUp", true, domain), [6, 6]);
+  // a plane of another range: steps of its own width and height
+  assert.deepEqual(nudge([0, 0], "ArrowRight", false, { x: [0, 240], y: [0, 12] }), [2, 0]);
+  assert.deepEqual(nudge([0, 0], "ArrowUp", true, { x: [0, 240], y: [0, 12] }), [0, 0.5]);
+  assert.equal(nudge([0, 0], "Enter", false, domain), null);
 });

@@ -1,7 +1,8 @@
 // The by-hand views' set-up and its URL keys (neuron: `n.`, 2-2-1: `h.`). Pure: no DOM;
 // tests/js/lab-byhand.test.mjs. read*(get) takes a function key -> string|null (e.g. a
-// URLSearchParams' get); a missing or broken key falls back to its default, alone (but n.x and
-// n.w together: they must be as long as each other); ignoredKeys names the broken ones.
+// URLSearchParams' get); a missing or broken key falls back to its default, alone: n.x sets the
+// number of inputs, a broken n.w becomes the example's weights for that many (a broken n.x the
+// example's inputs for as many as n.w has); ignoredKeys names the broken ones.
 
 import { parseNumber } from "./format.js";
 
@@ -80,17 +81,27 @@ export function ignoredKeys(get, params) {
     .map(([key]) => `${key}=${get(key).slice(0, 40)}`);
 }
 
-/** The neuron's set-up from the URL: {x, w, b, activation, slope}. */
+/** `values` cut or padded with `pad` to `n` entries (the example for another input count). */
+function fit(values, n, pad) {
+  return Array.from({ length: n }, (_, i) => values[i] ?? pad);
+}
+
+/** The neuron's set-up from the URL: {x, w, b, activation, slope}. Each key falls back alone:
+ *  x (at most MAX_INPUTS) sets the number of inputs and a w of another length is refused; a
+ *  refused x or w is the worked example's, cut or padded as "+ input" pads (x 1, w 0). */
 export function readNeuron(get) {
-  let x = numbers(get("n.x"));
-  let w = numbers(get("n.w"));
-  if (!x || !w || x.length !== w.length || x.length > MAX_INPUTS) {
-    x = [...NEURON_EXAMPLE.x];
-    w = [...NEURON_EXAMPLE.w];
-  }
+  const list = (key) => {
+    const v = numbers(get(key));
+    return v && v.length <= MAX_INPUTS ? v : null;
+  };
+  const x = list("n.x");
+  let w = list("n.w");
+  if (x && w && w.length !== x.length) w = null;
+  const n = x?.length ?? w?.length ?? NEURON_EXAMPLE.x.length;
   const activation = ACTIVATIONS.includes(get("n.f")) ? get("n.f") : NEURON_EXAMPLE.activation;
   return {
-    x, w,
+    x: x ?? fit(NEURON_EXAMPLE.x, n, 1),
+    w: w ?? fit(NEURON_EXAMPLE.w, n, 0),
     b: number(get("n.b")) ?? NEURON_EXAMPLE.b,
     activation,
     slope: number(get("n.s"), (v) => v >= 0 && v <= 1) ?? NEURON_EXAMPLE.slope,

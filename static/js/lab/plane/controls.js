@@ -202,7 +202,7 @@ export function createPlaneControls({ bar, data }, store) {
     }
     toolNote.textContent = task === "regression"
       ? "Your own points are classes 0 and 1: pick a classification set to place points."
-      : "Click the plane to add a point of the chosen class, drag a point to move it. Changing the points makes them your own set; the weights start over.";
+      : "Click the plane to add a point of the chosen class, drag a point to move it. From the keyboard: Tab to the plane, the arrow keys move a cursor, Enter adds a point (on a point: selects it, then the arrow keys move it, Shift farther; Enter or Esc lets go), Delete deletes. Changing the points makes them your own set; the weights start over.";
   }
   function showPlanar() {
     const pl = store.get("planar");

@@ -1,9 +1,10 @@
 // A shared or hand-edited link the server refuses (a 422 naming one field, e.g. `lr=1e308`):
 // which of the link's query keys that field came from, and the link without it, so that the
-// view starts with that one value at its default instead of not at all. Pure: no DOM.
+// view starts with that one value at its default instead of not at all; and a link value the
+// page cannot even read (`lr=abc`), left out alone before the link is used. Pure: no DOM.
 // Tested in tests/js/lab-plane-link.test.mjs.
 
-import { PLANAR_PARAMS, SETTING_PARAMS } from "../../lib/urlstate.js";
+import { PLANAR_PARAMS, SETTING_PARAMS, decodeState } from "../../lib/urlstate.js";
 
 /** The query keys a refused `field` ("settings.lr", "settings.planar.noise", "spec.layers.1")
  *  was read from, or [] when it names none. */
@@ -25,5 +26,25 @@ export function withoutRefused(search, field) {
   if (!keys.length) return null;
   const dropped = keys.map((k) => `${k}=${params.get(k)}`);
   for (const k of keys) params.delete(k);
+  return { search: `?${params}`, dropped };
+}
+
+/** `search` without the keys the page cannot read at all (`lr=abc`, `pts=1,2`, `arch=dense`):
+ *  each key is read alone (lib/urlstate.js decodeState), so that one unreadable value leaves the
+ *  link's others as they are; before, the first one threw and every key was ignored. Returns
+ *  {search, dropped: "key=value (why)" texts}. */
+export function withoutUnreadable(search) {
+  const params = new URLSearchParams(search);
+  const dropped = [];
+  for (const [key, value] of [...params]) {
+    const alone = new URLSearchParams({ [key]: value });
+    if (key === "in") alone.set("arch", ""); // the input shape is read with an architecture
+    try {
+      decodeState(`?${alone}`);
+    } catch (err) {
+      dropped.push(`${key}=${value.slice(0, 40)} (${err.message})`);
+      params.delete(key);
+    }
+  }
   return { search: `?${params}`, dropped };
 }

@@ -6,7 +6,9 @@
 import { el } from "../../ui/dom.js";
 import { weightRef, weightStyle } from "./diagram.js";
 import { absMaxOf, colourRange, paintGrid } from "./heatmap.js";
+import { gridStep, gridValueText } from "./grid-digits.js";
 import { ACTIVATIONS, LIMITS } from "./setup.js";
+import { gridValueAt } from "./wire.js";
 
 const HEAD_WIDE = 120; // column spacing from which each layer's controls sit above its column
 
@@ -49,7 +51,9 @@ export function drawHeads(heads, spec, geo) {
   heads.style.height = wide ? "58px" : "";
 }
 
-/** With the pointer on the output map: each neuron's value at that point of the grid. */
+/** With the pointer on the output map at plane point `at` ({x1, x2}): each neuron's value
+ *  there, interpolated between the grid's cells (wire.js gridValueAt) and printed with as many
+ *  decimals as the grid carries (grid-digits.js); data-value holds the number unrounded. */
 export function paintHere(nodes, grid, at) {
   for (const n of nodes) {
     if (!at || !grid || !n.layer || !n.used) {
@@ -57,8 +61,10 @@ export function paintHere(nodes, grid, at) {
       continue;
     }
     const S = n.layer.shape[1];
+    const v = gridValueAt(n.layer, n.offset / (S * S), grid.extent, S, at.x1, at.x2);
     n.here.hidden = false;
-    n.here.textContent = formatShort(n.layer.data[n.offset + at.i * S + at.j]);
+    n.here.textContent = gridValueText(v, gridStep(n.layer));
+    n.here.dataset.value = String(v);
   }
 }
 
@@ -122,13 +128,4 @@ function gridLayer(grid, col, nodes) {
   if (col === 0) return grid.layers.find((l) => l.role === "input") ?? null;
   const dense = nodes.find((n) => n.col === col)?.dense;
   return grid.layers.find((l) => l.dense === dense) ?? null;
-}
-
-/** A value in at most 4 characters or so, for the small label on a map. */
-function formatShort(v) {
-  if (!Number.isFinite(v)) return String(v);
-  const a = Math.abs(v);
-  if (a >= 100) return v.toExponential(0);
-  if (a >= 10) return v.toFixed(0);
-  return v.toFixed(2).replace(/^(-?)0\./, "$1.");
 }

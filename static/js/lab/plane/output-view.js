@@ -1,7 +1,8 @@
 // The output of the 2-D data view: the network's output over the plane as a large heat map (the
 // decision boundary where the colour turns white, or the regression surface), the train and
 // test points on it, hover for the numbers, and the point tools (add a point of a class, drag
-// one, delete one). While a neuron is hovered in the diagram, its map is shown here instead.
+// one, delete one; from the keyboard: point-keys.js). While a neuron is hovered in the diagram,
+// its map is shown here instead.
 
 import { api } from "../../api.js";
 import { el } from "../../ui/dom.js";
@@ -9,9 +10,9 @@ import { applyChange, currentSetup } from "./actions.js";
 import { pointsOnScreen } from "./controls.js";
 import { absMaxOf, colourRange, cssColour, paintGrid } from "./heatmap.js";
 import { addPoint, clampToDomain, movePoint, nearestPoint, planeTransform, removePoint, roundTo } from "./points.js";
-import { gridCell, gridValueAt } from "./wire.js";
+import { gridValueAt } from "./wire.js";
 import { CLASS_COLOURS, activationOf, dataPoints, drawLegend, drawPoints, fmt, pointText } from "./out-pieces.js";
-import { createPointKeys } from "./point-keys.js";
+import { CURSOR_STEPS, createPointKeys } from "./point-keys.js";
 
 export function createOutputView(container, store) {
   const map = el("canvas", { width: "1", height: "1", class: "out-map", role: "img", "aria-label": "the network's output over the plane" });
@@ -23,7 +24,8 @@ export function createOutputView(container, store) {
   const showTest = el("input", { type: "checkbox", checked: true, "data-role": "show-test" });
   const discrete = el("input", { type: "checkbox", "data-role": "discrete" });
   const readout = el("p", { class: "out-readout", "aria-live": "polite", "data-role": "readout" });
-  container.append(el("h3", {}, "Output"), caption, wrap, legend,
+  const keysLine = el("div", { class: "out-keys" }); // point-keys.js's live line
+  container.append(el("h3", {}, "Output"), caption, wrap, keysLine, legend,
     el("div", { class: "plane-row" }, el("label", {}, showTest, " show test points"), el("label", {}, discrete, " only the decision")),
     readout);
 
@@ -158,11 +160,9 @@ export function createOutputView(container, store) {
     let text = `${axisName(0)} ${fmt(x)}, ${axisName(1)} ${fmt(y)}`;
     if (grid) {
       const s = shown(grid);
-      const [gi, gj] = gridCell(grid.extent, grid.size, x, y);
       text += `: ${store.get("focus") ? "neuron" : "output"} ≈ ${fmt(gridValueAt(s.layer, s.unit, grid.extent, grid.size, x, y))} (grid)`;
-      // every neuron's value here, written on the diagram's maps (network-view.js)
-      const old = store.get("pointer");
-      if (!old || old.i !== gi || old.j !== gj) store.set("pointer", { i: gi, j: gj });
+      // every neuron's value at this point, written on the diagram's maps (network-view.js)
+      store.set("pointer", { x1: x, x2: y });
     }
     if (i >= 0) {
       const p = pts[i];
@@ -226,18 +226,47 @@ export function createOutputView(container, store) {
   overlay.addEventListener("pointerdown", (e) => {
     tip.hidden = true; // it may name a point that is about to move or go
     hoverPoint = null;
+    keys.letGo(); // a point selected from the keyboard: the pointer takes over
     drag = toolAt(...local(e), { canDrag: true });
     if (drag) overlay.setPointerCapture(e.pointerId);
   });
-  createPointKeys(overlay, wrap, { size: () => size, toPlane: (px, py) => transform().toPlane(px, py),
-    axes: () => store.get("planar")?.axes ?? ["x1", "x2"], act: (px, py, remove) => toolAt(px, py, { remove }) });
+  /** The points an edit starts from: the custom set's as the server has them, or a generated
+   *  set's on screen (train, then test); null when points cannot be edited (regression). */
+  function editable() {
+    const setup = currentSetup(store);
+    if (setup.task === "regression" || !store.get("settings")) return null;
+    return setup.set === "custom" ? store.get("settings").planar.points ?? [] : pointsOnScreen(store);
+  }
+  const keys = createPointKeys(overlay, wrap, keysLine, {
+    size: () => size,
+    toPlane: (px, py) => transform().toPlane(px, py),
+    toPx: (x, y) => transform().toPx(x, y),
+    axes: () => store.get("planar")?.axes ?? ["x1", "x2"],
+    domain,
+    act: (px, py, remove) => toolAt(px, py, { remove }),
+    pointAt: (px, py) => {
+      const points = editable();
+      if (!points) return null;
+      // within reach of the cursor's steps: every point is nearer than this to one of them
+      const reach = Math.max(7, (size / CURSOR_STEPS) * 0.75);
+      return store.get("planeUi").tool === "delete" ? -1 : nearestPoint(points, transform(), px, py, reach);
+    },
+    pointOf: (i) => editable()?.[i] ?? null,
+    moveTo: (i, x, y) => {
+      const points = editable();
+      return points?.[i] ? commit(movePoint(points, i, x, y)) : Promise.resolve("that point is gone.");
+    },
+    remove: (i) => {
+      const points = editable();
+      if (points?.[i]) commit(removePoint(points, i));
+    },
+  });
   /** The chosen tool at canvas pixel (px, py): delete the point there (also with `remove`) or add
    *  one; with `canDrag`, a point there is returned as a drag instead of a point added on it. */
   function toolAt(px, py, { canDrag = false, remove = false } = {}) {
-    const setup = currentSetup(store);
-    if (setup.task === "regression" || !store.get("settings")) return null;
+    const points = editable();
+    if (!points) return null;
     const tool = remove ? "delete" : store.get("planeUi").tool;
-    const points = setup.set === "custom" ? store.get("settings").planar.points ?? [] : pointsOnScreen(store);
     const hit = nearestPoint(points, transform(), px, py, 7);
     if (tool === "delete") {
       if (hit >= 0) commit(removePoint(points, hit));
@@ -259,20 +288,24 @@ export function createOutputView(container, store) {
     store.set("editPoints", null);
   });
 
+  /** Send the points whole (PUT settings): resolves with null once applied, or with why not
+   *  (the status line says it too); refused, the server's points stay and are drawn. */
   async function commit(points) {
     if (!points.length) {
       store.set("status", { level: "error", text: "Keep at least one point." });
       store.set("editPoints", null);
-      return;
+      return "Keep at least one point.";
     }
     store.set("editPoints", points);
     schedule();
+    let error = null;
     try {
       await applyChange(store, { planar: { set: "custom", points } });
-    } catch {
-      /* the status line says why */
+    } catch (err) {
+      error = err?.message ?? String(err);
     }
     store.set("editPoints", null);
+    return error;
   }
 
   for (const box of [showTest, discrete]) box.addEventListener("change", () => schedule());

@@ -19,7 +19,7 @@ import { createLossView } from "./loss-view.js";
 import { createGradView } from "./grad-view.js";
 import { createCompare } from "./compare.js";
 import { createStuckNote } from "./stuck-view.js";
-import { withoutRefused } from "./link.js";
+import { withoutRefused, withoutUnreadable } from "./link.js";
 
 /** Grid size (cells a side) asked for: every neuron's map and the output. */
 export const GRID_SIZE = 48;
@@ -35,7 +35,7 @@ export const PLANE_SCHEMA = {
   weights: { initial: null }, // {dense1: {W, shape, b}, ...} at the newest trace/probe
   gradSizes: { initial: null }, // the last progress message's grad_sizes
   focus: { initial: null }, // {layer, unit} of the hovered neuron, or null
-  pointer: { initial: null }, // {i, j}: the grid cell under the pointer on the output map, or null
+  pointer: { initial: null }, // {x1, x2}: the plane point under the pointer on the output map, or null
   editPoints: { initial: null }, // the user's points while a drag is under way (not yet sent)
   pendingEdit: { initial: null }, // {t0, seq, dense, value}: a typed weight waiting for its grid
   evaluation: { initial: null }, // {train, val} evaluate replies at the current weights
@@ -239,7 +239,9 @@ export function mountPlane(panel) {
 // The session from the link; a value the server refuses (a hand-edited `lr=1e308`) is left out
 // and named in the status line, so that one bad number does not leave the view without a session.
 async function startFrom(controller, store, search) {
-  const dropped = [];
+  const readable = withoutUnreadable(search); // `lr=abc` alone, not the whole link
+  const dropped = [...readable.dropped];
+  search = readable.search;
   for (;;) {
     try {
       await controller.start(search);
