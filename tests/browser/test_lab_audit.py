@@ -8,6 +8,7 @@ for its reply; a by-hand link's unused values named."""
 from __future__ import annotations
 
 import json
+import math
 import re
 import urllib.request
 
@@ -481,18 +482,48 @@ def test_rewind_asks_before_it_deletes_later_epochs(page: Page, console_errors) 
 
 
 def test_every_value_in_the_221_picture_fits_its_circle(page: Page, console_errors) -> None:
-    """w1 = 2 gives h1 = 0.006693, w3 = 5 and w4 = 9 give h2 = 1.67e−6: the values were wider
-    than their circles (radius 30) and ran over the lines."""
+    """w1 = 2 gives h1 = 0.006693, w3 = 5 and w4 = 9 give h2 = 5.603e−9; then x1 = −123.456
+    gives h1 = 2.154e−108: the values were wider than their circles (radius 30) and ran over
+    the lines. Each state is waited for by a value only it shows (the page draws only the
+    newest reply, so an in-between state may never be drawn on a loaded machine)."""
     open_view(page, "net221")
     view = "#lab-net221"
-    for field, value in (("w1", "2"), ("w3", "5"), ("w4", "9"), ("x1", "-123.456")):
+
+    def node(name: str):
+        return page.locator(f"{view} [data-node='{name}']")
+
+    def fit() -> None:
+        for width in (1280, 390):
+            page.set_viewport_size({"width": width, "height": 800})
+            sizes = page.locator(f"{view} [data-node]").evaluate_all(
+                "ts => ts.map(t => [t.textContent, t.getBBox().width])")
+            for text, size in sizes:
+                assert size <= 2 * 30 - 4, (width, text, size)
+        page.set_viewport_size({"width": 1280, "height": 800})
+
+    x1, x2 = -2.0, -1.0  # Alice, the page's default sample; every weight 1, every bias 0
+    for field, value in (("w1", "2"), ("w3", "5"), ("w4", "9")):
         page.fill(f"{view} [data-field='{field}']", value)
-    expect(page.locator(f"{view} [data-node='h1']")).to_have_text("0.006693", timeout=TIMEOUT)
-    expect(page.locator(f"{view} [data-node='x1']")).to_have_text("−123.5", timeout=TIMEOUT)
-    for width in (1280, 390):
-        page.set_viewport_size({"width": width, "height": 800})
-        sizes = page.locator(f"{view} [data-node]").evaluate_all(
-            "ts => ts.map(t => [t.textContent, t.getBBox().width])")
-        for text, size in sizes:
-            assert size <= 2 * 30 - 4, (width, text, size)
+    expect(node("h2")).to_have_text(page_number(sigmoid(5 * x1 + 9 * x2)), timeout=TIMEOUT)
+    expect(node("h1")).to_have_text(page_number(sigmoid(2 * x1 + x2)))
+    fit()
+    page.fill(f"{view} [data-field='x1']", "-123.456")
+    expect(node("x1")).to_have_text("−123.5", timeout=TIMEOUT)
+    expect(node("h1")).to_have_text(page_number(sigmoid(2 * -123.456 + x2)))
+    fit()
     assert console_errors == []
+
+
+def sigmoid(z: float) -> float:
+    return 1 / (1 + math.exp(-z))
+
+
+def page_number(value: float) -> str:
+    """``value`` to 4 significant digits as the lab prints it (a − sign; e-notation below
+    1e−4): 0.006693, 5.603e−9."""
+    if abs(value) < 1e-4:
+        mantissa, exp = f"{value:.3e}".split("e")
+        text = f"{mantissa.rstrip('0').rstrip('.')}e{int(exp)}"
+    else:
+        text = f"{value:.{max(0, 3 - math.floor(math.log10(abs(value))))}f}".rstrip("0").rstrip(".")
+    return text.replace("-", "−")
