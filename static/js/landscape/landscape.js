@@ -7,17 +7,25 @@
 import { api, decodeTensor } from "../api.js";
 import { el, button } from "../ui/dom.js";
 import { fmt, sequentialRGB } from "../ui/colors.js";
-import { contourLevels, bandOf, plotTransform, nearestNode } from "./contour.js";
-import { BANDS, MARGIN, drawContour, drawLegend, drawPath, drawSlice } from "./plot.js";
+import { contourLevels, bandOf, frameTransform, nearestNode } from "./contour.js";
+import { BANDS, MARGIN, contourFrame, drawContour, drawLegend, drawPath, drawSlice } from "./plot.js";
 import { createSurface3d } from "./surface3d.js";
 
 const SVG_NS = "http://www.w3.org/2000/svg";
 let modeGroups = 0;
 
+// A compact surface (the learning-rate comparison's cards) is drawn at real size, as large as
+// its card allows beside its colour scale (about 100 px with the y axis' labels): never scaled
+// down, so that its numbers stay as large as the page's text. Between 160 and 250 px.
+function compactSize(container) {
+  const room = container.clientWidth - 110;
+  return Math.max(160, Math.min(250, Math.floor(room)));
+}
+
 export function createLandscape(container, store, options = {}) {
   const sessionKey = options.sessionId ? () => options.sessionId : () => store.get("sessionId");
   const compact = Boolean(options.compact);
-  const SIZE = options.size || (compact ? 250 : 360);
+  const SIZE = options.size || (compact ? compactSize(container) : 360);
   const root = el("section", { class: "nn-landscape-view", "data-view": "landscape", "data-state": "empty" });
   container.append(root);
 
@@ -50,7 +58,16 @@ export function createLandscape(container, store, options = {}) {
   svg.style.top = "0";
   svg.style.pointerEvents = "none";
   const tip = el("div", { class: "nn-surface-tip", hidden: true, "data-role": "tooltip" });
-  const wrap = el("div", { class: "nn-surface-wrap", style: `width:${SIZE}px;height:${SIZE}px` }, canvas, svg, tip);
+  const wrap = el("div", { class: "nn-surface-wrap" }, canvas, svg, tip);
+  // the canvas, the path's layer and their box: frame.width × frame.height (draw() sets them)
+  let frame = null;
+  function setFrame(f) {
+    frame = f;
+    for (const [k, v] of [["width", f.width], ["height", f.height]]) svg.setAttribute(k, String(v));
+    wrap.style.width = `${f.width}px`;
+    wrap.style.height = `${f.height}px`;
+  }
+  setFrame({ left: MARGIN, top: MARGIN, inner: SIZE - 2 * MARGIN, width: SIZE, height: SIZE });
   const legend = el("canvas", { width: "40", height: String(SIZE), role: "img", class: "nn-surface-legend" });
   const slice = el("canvas", { width: "300", height: "160", role: "img", class: "nn-slice" });
   // The path's key: each item wraps as a whole (the ends of the path first, so that a narrow
@@ -146,8 +163,9 @@ export function createLandscape(container, store, options = {}) {
     for (const v of vals) { if (v < lo) lo = v; if (v > hi) hi = v; }
     const edges = contourLevels(lo, hi, BANDS, true);
     data.edges = edges;
-    const T = plotTransform(xs[0], xs[nx - 1], ys[0], ys[ny - 1], SIZE, SIZE, MARGIN);
-    drawContour(canvas, { xs, ys, vals, edges, size: SIZE, rgbOf: (v) => bandRGB(v, edges),
+    setFrame(contourFrame(canvas.getContext("2d"), { ys, size: SIZE }));
+    const T = transformOf(xs, ys);
+    drawContour(canvas, { xs, ys, vals, edges, frame, rgbOf: (v) => bandRGB(v, edges),
       xName: directionName(1), yName: directionName(2) });
     drawPath(svg, trajectory, T);
     const epochs = trajectory.filter((p) => {
@@ -169,6 +187,12 @@ export function createLandscape(container, store, options = {}) {
       + (data.clipped ? " Some losses were too large to show and are clipped." : "");
   }
 
+  // data <-> canvas pixels on the plot's square (contour, path and hover alike)
+  function transformOf(xs, ys) {
+    return frameTransform(xs[0], xs.at(-1), ys[0], ys.at(-1),
+      { left: frame.left, top: frame.top, width: frame.inner, height: frame.inner });
+  }
+
   // the colour of a loss: the band of the contour it falls in (legend and 3-D view alike)
   function bandRGB(v, edges) {
     return sequentialRGB((bandOf(v, edges) + 0.5) / BANDS);
@@ -188,11 +212,11 @@ export function createLandscape(container, store, options = {}) {
   canvas.addEventListener("mousemove", (e) => {
     if (!data) return;
     const rect = canvas.getBoundingClientRect();
-    const px = ((e.clientX - rect.left) / rect.width) * SIZE;
-    const py = ((e.clientY - rect.top) / rect.height) * SIZE;
+    const px = ((e.clientX - rect.left) / rect.width) * frame.width;
+    const py = ((e.clientY - rect.top) / rect.height) * frame.height;
     const xs = data.axes.x;
     const ys = data.axes.y;
-    const T = plotTransform(xs[0], xs.at(-1), ys[0], ys.at(-1), SIZE, SIZE, MARGIN);
+    const T = transformOf(xs, ys);
     const d = T.toData(px, py);
     const node = nearestNode(xs, ys, d.x, d.y);
     if (!node) { tip.hidden = true; return; }
@@ -202,7 +226,7 @@ export function createLandscape(container, store, options = {}) {
     const ax = (v, axis) => (Math.abs(v) < 1e-9 * (axis.at(-1) - axis[0]) ? "0" : fmt(v, 3));
     tip.textContent = `x ${ax(xs[node.ix], xs)}, y ${ax(ys[node.iy], ys)}: loss ${fmt(loss)}`;
     tip.dataset.loss = String(loss);
-    tip.style.left = `${Math.min(SIZE - 150, px + 10)}px`;
+    tip.style.left = `${Math.min(frame.width - 150, px + 10)}px`;
     tip.style.top = `${Math.max(0, py - 26)}px`;
   });
   canvas.addEventListener("mouseleave", () => { tip.hidden = true; });
