@@ -5,7 +5,7 @@
 
 import { api } from "../api.js";
 import { el, viewHandle } from "../ui/dom.js";
-import { PRESETS, presetOf } from "../lib/presets.js";
+import { PRESETS, datasetWords, presetOf } from "../lib/presets.js";
 import { layerNames, specToParams } from "../lib/urlstate.js";
 import { inputLimits, layerTypes, maxLayers, newLayer } from "../lib/layer-types.js";
 import { fieldInputs, readValue, typeOptions } from "./editor-fields.js";
@@ -41,8 +41,7 @@ export function createEditor(container, store) {
       el("p", { class: "editor-error", role: "alert" }),
       el("div", { class: "editor-actions" },
         el("button", { type: "button", class: "primary editor-apply" }, "Apply (weights start over)"),
-        el("span", { class: "editor-newsession hint", hidden: true },
-          "This network trains on another dataset (your own data, unless it takes 1×28×28 images): applying it opens a new session."),
+        el("span", { class: "editor-newsession hint", hidden: true }),
         el("button", { type: "button", class: "editor-revert" }, "Revert"),
         el("span", { class: "editor-state", "aria-live": "polite" }),
       ),
@@ -131,7 +130,12 @@ export function createEditor(container, store) {
     const same = store.get("spec") && tokens(draft) === tokens(store.get("spec")) && !presetSettingsDiffer();
     applyBtn.disabled = Boolean(error) || same || store.get("training");
     q(".editor-add-btn").disabled = maxLayers() !== null && draft.layers.length >= maxLayers();
-    q(".editor-newsession").hidden = !presetSettingsDiffer();
+    const other = presetSettingsDiffer();
+    q(".editor-newsession").hidden = !other;
+    // the data it trains on, named (the shapes preset said "your own data")
+    q(".editor-newsession").textContent = other
+      ? `This network trains on ${datasetWords(neededSettings().dataset)}, not on ${datasetWords(store.get("settings").dataset)}: applying it opens a new session.`
+      : "";
     q(".editor-state").textContent = error ? "Fix the marked layer to apply." : same ? "This is the network in use." : described ? `${described.total_params.toLocaleString("en")} parameters · not applied yet` : "checking…";
     q(".editor-filters").hidden = !(draft.layers[0]?.type === "conv2d" && draft.layers[0]?.frozen);
   }
@@ -176,7 +180,6 @@ export function createEditor(container, store) {
     const key = presetOf(draft, tokens) ?? "";
     presetSel.value = key;
     if (!key) presetSettings = null;
-    q(".editor-arch").textContent = tokens(draft);
     if (rerender) render();
     else showShapes();
     check();
@@ -261,25 +264,29 @@ export function createEditor(container, store) {
     draft = structuredClone(spec);
     described = null;
     error = null;
-    q(".editor-arch").textContent = tokens(draft);
     presetSel.value = presetOf(draft, tokens) ?? "";
     render();
     check();
   }
 
-  function update() {
+  // The summary names the network in use with its parameter count, a pair (it showed the
+  // draft's code beside the count of the network in use); the draft's count is said under Apply.
+  function showInUse() {
+    const spec = store.get("spec");
+    q(".editor-arch").textContent = spec ? tokens(spec) : "";
     const total = store.get("session")?.total_params;
     q(".editor-params").textContent = total ? `${total.toLocaleString("en")} parameters` : "";
+  }
+
+  function update() {
+    showInUse();
     if (!store.get("draftSpec")) reset();
   }
 
   const offs = [store.subscribe(["spec", "draftSpec"], (changed, st) => {
     // A new spec in use, or the draft dropped (applied, reverted): show what is in use.
     if (changed.has("spec") || st.draftSpec === null) update();
-  }), store.subscribe(["training", "settings"], () => draft && showShapes()), store.subscribe(["session"], () => {
-    const total = store.get("session")?.total_params;
-    q(".editor-params").textContent = total ? `${total.toLocaleString("en")} parameters` : "";
-  })];
+  }), store.subscribe(["training", "settings"], () => draft && showShapes()), store.subscribe(["session"], showInUse)];
   update();
   return viewHandle(container, update, offs);
 }
