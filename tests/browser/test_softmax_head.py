@@ -1,0 +1,44 @@
+"""The softmax detail's exponentials column subtracts the largest score, printed as the scores
+column prints it (audit 2026-12-05: "e^(z − 11.5)" beside a largest score of 11.55, whose
+exponential the table gives as 1)."""
+
+from __future__ import annotations
+
+from playwright.sync_api import Page, expect
+
+from tests.browser.playground import READY_TIMEOUT
+
+LINK = "/?autotrain=0&ds=own&in=3x1x1&arch=flatten-softmax"
+
+
+def typed_logits(page: Page, logits: list[str]) -> None:
+    for i, v in enumerate(logits):
+        page.get_by_label(f"input value {i}", exact=True).fill(v)
+    page.wait_for_function(
+        "want => { const i = window.nnplay.store.get('input');"
+        " const f = window.nnplay.store.get('lastForward');"
+        " return i && f && f.input === i && i.values.every((v, k) => v === want[k]); }",
+        arg=[float(v) for v in logits],
+    )
+
+
+def test_exponentials_head_shows_the_largest_score_as_printed(page: Page, console_errors):
+    page.set_viewport_size({"width": 1280, "height": 800})
+    page.goto(LINK)
+    expect(page.locator("#app")).to_have_attribute("data-state", "ready", timeout=READY_TIMEOUT)
+    typed_logits(page, ["2.345", "1", "0"])
+    page.evaluate(
+        "window.nnplay.store.set('detail', {layer: 'softmax1', channel: 0, kind: 'output'})"
+    )
+    view = page.locator("[data-role=softmax-table]")
+    scores = view.locator("[data-role=score]")
+    expect(scores).to_have_count(3)
+    expect(scores.nth(0)).to_have_text("2.345")
+    expect(view.locator("thead th").nth(2)).to_have_text("e^(z − 2.345)")
+    expect(view.locator("[data-role=exp]").nth(0)).to_have_text("1")
+
+    # all scores negative: the largest is subtracted, said without "− -"
+    typed_logits(page, ["-1.234", "-2", "-3"])
+    expect(scores.nth(0)).to_have_text("-1.234")
+    expect(view.locator("thead th").nth(2)).to_have_text("e^(z + 1.234)")
+    assert console_errors == []
