@@ -14,6 +14,14 @@ import { createSurface3d } from "./surface3d.js";
 const SVG_NS = "http://www.w3.org/2000/svg";
 let modeGroups = 0;
 
+// The centre's loss and the data it is measured on: a fixed subset of the validation split
+// (eval_count images), which is why it differs from the training panel's validation loss (all
+// of it) unless the split is that small.
+function centreWords(data) {
+  const on = Number.isFinite(data.eval_count) ? ` on ${data.eval_count} validation images` : "";
+  return `Loss at the centre (the current weights)${on}: ${fmt(data.center_loss)}.`;
+}
+
 // A compact surface (the learning-rate comparison's cards) is drawn at real size, as large as
 // its card allows beside its colour scale (about 100 px with the y axis' labels): never scaled
 // down, so that its numbers stay as large as the page's text. Between 160 and 250 px.
@@ -183,7 +191,7 @@ export function createLandscape(container, store, options = {}) {
     info.textContent = (data.directions === "pca" && ev
       ? `PC1 explains ${(100 * ev[0]).toFixed(0)}% and PC2 ${(100 * ev[1]).toFixed(0)}% of the path's variance. `
       : data.directions === "random" ? "Two random directions, each scaled filter by filter to the weights' size. " : "")
-      + `Loss at the centre: ${fmt(data.center_loss)}.`
+      + centreWords(data)
       + (data.clipped ? " Some losses were too large to show and are clipped." : "");
   }
 
