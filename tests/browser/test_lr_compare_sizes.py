@@ -74,3 +74,41 @@ def test_lr_compare_surfaces_are_legible_and_cards_even(
     )
     assert max(overflow) <= 0, overflow
     assert console_errors == []
+
+
+SURFACE_TEXT = """() => [...document.querySelectorAll(
+    '[data-view=landscape] canvas.nn-surface, [data-view=landscape] canvas.nn-surface-legend')]
+  .map((c) => { const r = c.getBoundingClientRect();
+    const panel = document.querySelector('#detail-panel').getBoundingClientRect();
+    return {cls: c.className, px: parseFloat(c.getContext('2d').font),
+            scale: r.width / c.width, inside: r.left >= panel.left && r.right <= panel.right}; })"""
+
+
+@pytest.mark.parametrize("size", [(390, 844), (1280, 800), (1920, 1080)])
+def test_loss_surface_numbers_keep_their_size(page: Page, console_errors, screenshot_dir, size):
+    """The full loss surface fits a phone's panel by being drawn smaller, not zoomed down (CSS
+    zoom made its numbers 9.9 px at 390)."""
+    open_page(page)
+    width, height = size
+    page.set_viewport_size({"width": width, "height": height})
+    page.get_by_role("button", name="+1 epoch").click()
+    page.wait_for_function(
+        "() => window.nnplay.store.get('epoch') >= 1 && !window.nnplay.store.get('training')",
+        timeout=120_000,
+    )
+    page.evaluate(
+        "window.nnplay.store.set('detail', {layer: 'conv1', channel: 0, kind: 'output'})"
+    )
+    page.get_by_role("tab", name="Loss surface").click()
+    view = page.locator("[data-view=landscape]")
+    expect(view).to_have_attribute("data-state", "ready", timeout=60_000)
+    view.scroll_into_view_if_needed()
+    page.screenshot(path=str(screenshot_dir / f"loss-surface-{width}.png"))
+    smallest = page.evaluate(SMALLEST_PARAGRAPH)
+    texts = page.evaluate(SURFACE_TEXT)
+    assert len(texts) == 2
+    for text in texts:
+        assert text["scale"] >= 0.99, text
+        assert text["px"] * text["scale"] >= smallest - 0.01, (text, smallest)
+        assert text["inside"], text
+    assert console_errors == []

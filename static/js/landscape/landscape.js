@@ -24,16 +24,25 @@ function centreWords(data) {
 
 // A compact surface (the learning-rate comparison's cards) is drawn at real size, as large as
 // its card allows beside its colour scale (about 100 px with the y axis' labels): never scaled
-// down, so that its numbers stay as large as the page's text. Between 160 and 250 px.
+// down (CSS zoom made its numbers 6 px), so that they stay as large as the page's text.
 function compactSize(container) {
   const room = container.clientWidth - 110;
   return Math.max(160, Math.min(250, Math.floor(room)));
 }
 
+// The full panel's surface likewise: 360 px where there is room, less in a phone's panel (its
+// colour scale wraps below it there); 360 when the container is not laid out (no width yet).
+function fullSize(container) {
+  const width = container.clientWidth;
+  if (!width) return 360;
+  return Math.max(200, Math.min(360, Math.floor(width - 26)));
+}
+
 export function createLandscape(container, store, options = {}) {
   const sessionKey = options.sessionId ? () => options.sessionId : () => store.get("sessionId");
   const compact = Boolean(options.compact);
-  const SIZE = options.size || (compact ? compactSize(container) : 360);
+  const fit = () => options.size || (compact ? compactSize(container) : fullSize(container));
+  let SIZE = fit();
   const root = el("section", { class: "nn-landscape-view", "data-view": "landscape", "data-state": "empty" });
   container.append(root);
 
@@ -250,6 +259,21 @@ export function createLandscape(container, store, options = {}) {
     }
   }
 
+  // the container narrower or wider (a phone turned, the window resized): drawn again at the
+  // size that fits, rather than scaled
+  const resized = typeof ResizeObserver === "function" && !options.size ? new ResizeObserver(() => {
+    if (!container.clientWidth) return; // hidden: keep the size it has
+    const size = fit();
+    if (size === SIZE) return;
+    SIZE = size;
+    legend.height = SIZE;
+    pathLegend.style.maxWidth = `${SIZE}px`;
+    if (compact) info.style.maxWidth = `${SIZE + 60}px`;
+    if (data) draw();
+    else setFrame({ left: MARGIN, top: MARGIN, inner: SIZE - 2 * MARGIN, width: SIZE, height: SIZE });
+  }) : null;
+  resized?.observe(container);
+
   if (!options.manual) compute();
   return {
     update(changed) {
@@ -257,6 +281,6 @@ export function createLandscape(container, store, options = {}) {
       if (changed && changed.has("sessionId") && !options.sessionId) { data = null; compute(); }
     },
     compute,
-    destroy() { destroyed = true; root.remove(); },
+    destroy() { destroyed = true; resized?.disconnect(); root.remove(); },
   };
 }
