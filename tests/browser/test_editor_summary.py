@@ -56,3 +56,29 @@ def test_a_preset_of_another_dataset_names_its_data(page: Page, console_errors):
     page.get_by_label("Preset").select_option("tiny")
     expect(note).to_be_hidden()
     assert console_errors == []
+
+
+def test_a_picked_preset_never_shows_the_numbers_of_the_network_before_it(
+    page: Page, console_errors
+):
+    """Until the server has described the new draft, its count and shapes are not known: the
+    editor said "15,770 parameters · not applied yet" (the network in use's count) and tiny's
+    layer shapes beside the two-conv preset's rows. The describe requests are held here, so
+    what shows in between is looked at, not raced."""
+    open_page(page)
+    page.locator(".editor summary").click()
+    state = page.locator(".editor-state")
+    expect(state).to_have_text("This is the network in use.")
+    held = []
+    page.route("**/api/describe", lambda route: held.append(route))
+    with page.expect_request("**/api/describe"):
+        page.get_by_label("Preset").select_option("small")
+    expect(state).to_have_text("checking…")
+    shapes = page.locator(".editor-layer .layer-shape").all_inner_texts()
+    assert len(shapes) == 11 and all(s == "→ ?" for s in shapes), shapes
+    for route in held:
+        route.continue_()
+    page.unroute("**/api/describe")
+    expect(state).to_have_text("52,138 parameters · not applied yet")
+    expect(page.locator(".editor-layer .layer-shape").first).to_have_text("→ 8×28×28 · 80 params")
+    assert console_errors == []

@@ -60,6 +60,7 @@ export function createEditor(container, store) {
   const presetSel = q(".editor-preset");
   let draft = null; // the spec being edited
   let described = null; // {layers, total_params} for draft, or null
+  let describedFor = null; // the draft's tokens the server described: its numbers are shown only for that draft
   let error = null;
   let timer = 0;
   let ticket = 0;
@@ -103,7 +104,7 @@ export function createEditor(container, store) {
     const rows = list.querySelectorAll(".editor-layer");
     const names = layerNames(draft.layers);
     rows.forEach((li, i) => {
-      const info = described?.layers?.[i];
+      const info = fresh() ? described.layers?.[i] : null;
       li.querySelector(".layer-name").textContent = info?.name ?? names[i];
       li.querySelector(".layer-shape").textContent = info ? `→ ${info.output_shape.join("×")} · ${info.param_count.toLocaleString("en")} params` : "→ ?";
       const err = li.querySelector(".layer-error");
@@ -136,7 +137,7 @@ export function createEditor(container, store) {
     q(".editor-newsession").textContent = other
       ? `This network trains on ${datasetWords(neededSettings().dataset)}, not on ${datasetWords(store.get("settings").dataset)}: applying it opens a new session.`
       : "";
-    q(".editor-state").textContent = error ? "Fix the marked layer to apply." : same ? "This is the network in use." : described ? `${described.total_params.toLocaleString("en")} parameters · not applied yet` : "checking…";
+    q(".editor-state").textContent = error ? "Fix the marked layer to apply." : same ? "This is the network in use." : fresh() ? `${described.total_params.toLocaleString("en")} parameters · not applied yet` : "checking…";
     q(".editor-filters").hidden = !(draft.layers[0]?.type === "conv2d" && draft.layers[0]?.frozen);
   }
 
@@ -155,14 +156,22 @@ export function createEditor(container, store) {
     return needed && store.get("settings") && needed.dataset !== store.get("settings").dataset;
   }
 
+  // the server's description is of the draft on screen (a preset just picked showed the count
+  // and shapes of the network before it until its own came)
+  function fresh() {
+    return Boolean(described) && describedFor === tokens(draft);
+  }
+
   function check() {
     clearTimeout(timer);
     const mine = ++ticket;
     timer = setTimeout(async () => {
+      const asked = tokens(draft);
       try {
         const r = await api.describe(draft);
         if (mine !== ticket) return;
         described = r;
+        describedFor = asked;
         // the softmax must have one value per class of the data the network trains on
         // (a preset of another dataset brings its own data: it opens a new session)
         error = presetSettingsDiffer() ? null : outputMismatch(draft, r, store.get("classNames"));
