@@ -75,7 +75,7 @@ export function createActivationDetail(container, store) {
     afterGrid.draw({ ...spec, value: (r, c) => after.data[r * W + c] });
     title.textContent = `${ctx.name} (${type})${isMap ? ` · channel ${ch}` : ""}: before and after`;
     blurb.textContent = `Each value of ${ctx.previous ? ctx.previous.name : "the input"} goes through ${type} on its own. `
-      + "Hover a map to pick a value; it is marked on the curve.";
+      + "Hover over or tap a map to pick a value; it is marked on the curve.";
     beforeCap.textContent = `before (${ctx.previous ? ctx.previous.name : "input"})`;
     afterCap.textContent = `after (${ctx.name})`;
     beforeCanvas.setAttribute("aria-label", `values before ${type}, ${H} by ${W}`);

@@ -1,0 +1,51 @@
+"""On a phone the detail views are worked by tapping: their words say so ("Hover the output map"
+told a touch screen's user to do what it cannot; audit 2026-12-05), and a tap does what they say."""
+
+from __future__ import annotations
+
+from playwright.sync_api import Browser, expect
+
+from tests.browser.playground import READY_TIMEOUT
+
+
+def test_a_tap_on_the_conv_output_map_jumps_to_that_cell(browser: Browser, base_url):
+    context = browser.new_context(
+        base_url=base_url, viewport={"width": 390, "height": 844}, has_touch=True, is_mobile=True
+    )
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    try:
+        page.goto("/?autotrain=0")
+        expect(page.locator("#app")).to_have_attribute("data-state", "ready", timeout=READY_TIMEOUT)
+        page.wait_for_function("() => window.nnplay.store.get('lastForward')")
+        page.evaluate(
+            "window.nnplay.store.set('detail', {layer: 'conv1', channel: 0, kind: 'output'})"
+        )
+        view = page.locator("[data-view=conv-detail]")
+        expect(view.locator(".nn-detail-blurb")).to_contain_text(
+            "Hover over or tap the output map to jump to a cell.")
+        expect(view).to_contain_text("hover or tap to jump")
+        out = view.locator("canvas.nn-output-grid")
+        out.scroll_into_view_if_needed()
+        box = out.bounding_box()
+        assert box is not None
+        # the output map is 28×28 cells: tap the middle of cell (row 20, column 6)
+        out.tap(position={"x": box["width"] * 6.5 / 28, "y": box["height"] * 20.5 / 28})
+        expect(view).to_contain_text("cell (20, 6)")
+
+        # the ReLU's before/after maps: a tap picks the value marked on the curve
+        page.evaluate(
+            "window.nnplay.store.set('detail', {layer: 'relu1', channel: 0, kind: 'output'})"
+        )
+        relu = page.locator("[data-view=activation-detail]")
+        expect(relu).to_contain_text("Hover over or tap a map to pick a value")
+        before = relu.locator("canvas").first
+        before.scroll_into_view_if_needed()
+        box = before.bounding_box()
+        assert box is not None
+        before.tap(position={"x": box["width"] * 9.5 / 28, "y": box["height"] * 14.5 / 28})
+        expect(relu.locator("[data-role=arithmetic]")).to_contain_text("cell (14, 9)")
+        assert errors == []
+    finally:
+        context.close()
