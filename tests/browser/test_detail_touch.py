@@ -49,3 +49,37 @@ def test_a_tap_on_the_conv_output_map_jumps_to_that_cell(browser: Browser, base_
         assert errors == []
     finally:
         context.close()
+
+
+# Every text drawn on a canvas, in order (the curve's labels are pixels, not DOM text).
+RECORD_CANVAS_TEXT = """
+(() => {
+  window.__canvasTexts = [];
+  const fill = CanvasRenderingContext2D.prototype.fillText;
+  CanvasRenderingContext2D.prototype.fillText = function (text, ...rest) {
+    window.__canvasTexts.push(String(text));
+    return fill.call(this, text, ...rest);
+  };
+})();
+"""
+
+
+def test_the_activation_curve_prints_the_value_as_the_readout_does(page):
+    """The curve said "x = -0.00605" above "relu(-0.006048) = 0" for the same value."""
+    page.add_init_script(RECORD_CANVAS_TEXT)
+    page.set_viewport_size({"width": 1280, "height": 800})
+    page.goto("/?autotrain=0")
+    expect(page.locator("#app")).to_have_attribute("data-state", "ready", timeout=READY_TIMEOUT)
+    page.wait_for_function("() => window.nnplay.store.get('lastForward')")
+    page.evaluate("window.nnplay.store.set('detail', {layer: 'relu1', channel: 0, kind: 'output'})")
+    relu = page.locator("[data-view=activation-detail]")
+    before = relu.locator("canvas").first
+    box = before.bounding_box()
+    assert box is not None
+    page.mouse.move(box["x"] + box["width"] * 9.5 / 28, box["y"] + box["height"] * 14.5 / 28)
+    readout = relu.locator("[data-role=arithmetic]")
+    expect(readout).to_contain_text("cell (14, 9)")
+    x = readout.locator("[data-role=before]").inner_text()
+    y = readout.locator("[data-role=after]").inner_text()
+    texts = page.evaluate("window.__canvasTexts")
+    assert texts[-2:] == [f"x = {x}", f"relu(x) = {y}"], (texts[-2:], x, y)

@@ -137,6 +137,7 @@ function drawCurve(canvas, f, lim, px, py, type) {
   ctx.stroke();
   ctx.fillStyle = "#555";
   ctx.font = "11px system-ui, sans-serif";
-  ctx.fillText(`x = ${fmt(px, 3)}`, 12, 14);
-  ctx.fillText(`${type}(x) = ${fmt(py, 3)}`, 12, 28);
+  // printed as the readout under the maps prints them ("x = -0.00605" beside relu(-0.006048))
+  ctx.fillText(`x = ${fmt(px)}`, 12, 14);
+  ctx.fillText(`${type}(x) = ${fmt(py)}`, 12, 28);
 }
