@@ -1,6 +1,7 @@
 """The learning-rate comparison's small loss surfaces at a phone's, a laptop's and a desktop's
 width (audit 2026-12-04, item 8): their numbers are drawn at real size, at least as large as the
-page's smallest paragraph text, and the run cards of a row are of one height."""
+page's smallest paragraph text (and so are the loss chart's above them: scaled down to a phone's
+width they were 6 px), and the run cards of a row are of one height."""
 
 from __future__ import annotations
 
@@ -13,7 +14,8 @@ from tests.browser.playground import open_page
 # canvas drew its numbers with (its context's font, left as the last text was drawn) times the
 # canvas' scale on screen (its rendered width over its width in pixels: CSS zoom or a squeezed box).
 RENDERED_TEXT = """() => [...document.querySelectorAll(
-    '.nn-lr-run canvas.nn-surface, .nn-lr-run canvas.nn-surface-legend')].map((c) => {
+    '.nn-lr-run canvas.nn-surface, .nn-lr-run canvas.nn-surface-legend, canvas.nn-lr-chart')]
+  .map((c) => {
   const px = parseFloat(c.getContext('2d').font);
   return {cls: c.className, px, scale: c.getBoundingClientRect().width / c.width,
           rendered: px * c.getBoundingClientRect().width / c.width};
@@ -56,7 +58,9 @@ def test_lr_compare_surfaces_are_legible_and_cards_even(
 
     smallest = page.evaluate(SMALLEST_PARAGRAPH)
     assert smallest >= 9  # a sane page: the bar is real text, not a hidden element
-    for text in page.evaluate(RENDERED_TEXT):
+    texts = page.evaluate(RENDERED_TEXT)
+    assert sum(t["cls"] == "nn-lr-chart" for t in texts) == 1
+    for text in texts:
         assert text["rendered"] >= smallest - 0.01, (text, smallest)
         assert text["scale"] >= 0.99, text  # drawn at real size, not zoomed down
 
