@@ -83,3 +83,29 @@ def test_the_activation_curve_prints_the_value_as_the_readout_does(page):
     y = readout.locator("[data-role=after]").inner_text()
     texts = page.evaluate("window.__canvasTexts")
     assert texts[-2:] == [f"x = {x}", f"relu(x) = {y}"], (texts[-2:], x, y)
+
+
+def test_a_map_of_zeros_says_so_instead_of_a_scale_from_0_to_0(page):
+    """A dead map or a zero gradient had the colour scale "0  0  0" (audit 2026-12-05)."""
+    from tests.browser.test_playground_small_input import apply_preset
+
+    page.set_viewport_size({"width": 1280, "height": 800})
+    page.goto("/?autotrain=0")
+    expect(page.locator("#app")).to_have_attribute("data-state", "ready", timeout=READY_TIMEOUT)
+    apply_preset(page, "pool4", [1, 4, 4])
+    for box in page.locator("#values .values-grid input").all():
+        box.fill("0")
+    page.wait_for_function(
+        "() => { const f = window.nnplay.store.get('lastForward');"
+        " return f && f.input === window.nnplay.store.get('input')"
+        " && f.input.values.every((v) => v === 0); }"
+    )
+    page.evaluate("window.nnplay.store.set('detail', {layer: 'pool1', channel: 0, kind: 'output'})")
+    legends = page.locator("[data-view=pool-detail] .nn-legend")
+    expect(legends).to_have_count(2)
+    for i in range(2):
+        expect(legends.nth(i).locator(".nn-legend-labels span")).to_have_text(["every value is 0"])
+        assert "every value is 0" in legends.nth(i).get_attribute("aria-label")
+    # a map that is not all 0 keeps its scale
+    page.get_by_label("input row 0 column 0", exact=True).fill("2")
+    expect(legends.nth(0).locator(".nn-legend-labels span")).to_have_text(["-2", "0", "2"])

@@ -66,7 +66,10 @@ export function createDivergingLegend(doc, limit, caption = "value") {
   const wrap = doc.createElement("div");
   wrap.className = "nn-legend";
   wrap.setAttribute("role", "img");
-  wrap.setAttribute("aria-label", `colour scale for ${caption}: blue negative, white zero, red positive, from ${fmt(-limit)} to ${fmt(limit)}`);
+  // every value 0 (a dead map, a zero gradient): said once, not as a scale "0 0 0"
+  const flat = !(limit > 0);
+  wrap.setAttribute("aria-label", flat ? `colour scale for ${caption}: every value is 0 (white)`
+    : `colour scale for ${caption}: blue negative, white zero, red positive, from ${fmt(-limit)} to ${fmt(limit)}`);
   const bar = doc.createElement("canvas");
   bar.width = 120;
   bar.height = 10;
@@ -79,7 +82,7 @@ export function createDivergingLegend(doc, limit, caption = "value") {
   }
   const labels = doc.createElement("div");
   labels.className = "nn-legend-labels";
-  for (const t of [fmt(-limit, 3), "0", fmt(limit, 3)]) {
+  for (const t of flat ? ["every value is 0"] : [fmt(-limit, 3), "0", fmt(limit, 3)]) {
     const s = doc.createElement("span");
     s.textContent = t;
     labels.append(s);
