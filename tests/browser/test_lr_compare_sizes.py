@@ -81,7 +81,8 @@ def test_lr_compare_surfaces_are_legible_and_cards_even(
 
 
 SURFACE_TEXT = """() => [...document.querySelectorAll(
-    '[data-view=landscape] canvas.nn-surface, [data-view=landscape] canvas.nn-surface-legend')]
+    '[data-view=landscape] canvas.nn-surface, [data-view=landscape] canvas.nn-surface-legend,'
+    + ' [data-view=landscape] canvas.nn-slice')]
   .map((c) => { const r = c.getBoundingClientRect();
     const panel = document.querySelector('#detail-panel').getBoundingClientRect();
     return {cls: c.className, px: parseFloat(c.getContext('2d').font),
@@ -110,7 +111,7 @@ def test_loss_surface_numbers_keep_their_size(page: Page, console_errors, screen
     page.screenshot(path=str(screenshot_dir / f"loss-surface-{width}.png"))
     smallest = page.evaluate(SMALLEST_PARAGRAPH)
     texts = page.evaluate(SURFACE_TEXT)
-    assert len(texts) == 2
+    assert len(texts) == 3
     for text in texts:
         assert text["scale"] >= 0.99, text
         assert text["px"] * text["scale"] >= smallest - 0.01, (text, smallest)

@@ -125,7 +125,7 @@ export function createLandscape(container, store, options = {}) {
     compact ? null : el("p", { class: "nn-detail-blurb" },
       "Colours are the loss at weights moved along two directions from where the model is now (the centre). "
       + "The line is the optimiser's path: a dot per finished epoch, small dots for the weights saved "
-      + "within each of the first three epochs (at every quarter), the ringed dot is now. Hover over or tap it for numbers."),
+      + "within each of the first three epochs (at every quarter), the ringed dot is now. Hover over or tap the plot for numbers."),
     compact ? null : controls, info,
     el("div", { class: "nn-landscape" },
       el("figure", { class: "nn-fig" }, el("figcaption", {}, "loss surface ", modeToggle), wrap,

@@ -167,7 +167,7 @@ export function drawSlice(slice, s, centerLoss) {
   ctx.arc(c.px, c.py, 4, 0, 2 * Math.PI);
   ctx.fill();
   ctx.fillStyle = "#333";
-  ctx.font = "10px system-ui, sans-serif";
+  ctx.font = TICK_FONT;
   ctx.textAlign = "left";
   ctx.fillText(`loss ${fmt(hi, 3)}`, 24, 16);
   ctx.fillText(`${fmt(lo, 3)}`, 24, h - 6);
