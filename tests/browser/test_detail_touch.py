@@ -109,6 +109,12 @@ def test_a_map_of_zeros_says_so_instead_of_a_scale_from_0_to_0(page):
     for i in range(2):
         expect(legends.nth(i).locator(".nn-legend-labels span")).to_have_text(["every value is 0"])
         assert "every value is 0" in legends.nth(i).get_attribute("aria-label")
+        # its bar is the colour of 0 (white) from end to end
+        colours = legends.nth(i).locator("canvas").evaluate(
+            "c => { const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;"
+            " const s = new Set(); for (let k = 0; k < d.length; k += 4)"
+            " s.add(d[k] + ',' + d[k + 1] + ',' + d[k + 2]); return [...s]; }")
+        assert len(colours) == 1, colours
     # a map that is not all 0 keeps its scale
     page.get_by_label("input row 0 column 0", exact=True).fill("2")
     expect(legends.nth(0).locator(".nn-legend-labels span")).to_have_text(["-2", "0", "2"])

@@ -76,8 +76,9 @@ export function createDivergingLegend(doc, limit, caption = "value") {
   bar.className = "nn-legend-bar";
   const ctx = bar.getContext("2d");
   for (let x = 0; x < bar.width; x++) {
-    const v = (x / (bar.width - 1) * 2 - 1) * (limit || 1);
-    ctx.fillStyle = divergingCSS(v, limit || 1);
+    // all 0: the one colour every cell has (white), not a scale of colours none of them has
+    const v = flat ? 0 : (x / (bar.width - 1) * 2 - 1) * limit;
+    ctx.fillStyle = divergingCSS(v, flat ? 1 : limit);
     ctx.fillRect(x, 0, 1, bar.height);
   }
   const labels = doc.createElement("div");
