@@ -116,4 +116,17 @@ def test_loss_surface_numbers_keep_their_size(page: Page, console_errors, screen
         assert text["scale"] >= 0.99, text
         assert text["px"] * text["scale"] >= smallest - 0.01, (text, smallest)
         assert text["inside"], text
+    # the 3-D view of the same surface: its numbers too (its canvas was 40 px wider than the
+    # contour, scaled down to a phone's panel, with 10 px numbers)
+    page.get_by_role("radio", name="3-D", exact=True).check()
+    mesh = page.locator("canvas.nn-surface3d")
+    expect(mesh).to_be_visible()
+    drawn = mesh.evaluate(
+        "c => { const r = c.getBoundingClientRect();"
+        " const p = document.querySelector('#detail-panel').getBoundingClientRect();"
+        " return {px: Number(/(\\d+(?:\\.\\d+)?)px/.exec(c.getContext('2d').font)[1]),"
+        " scale: r.width / c.width, inside: r.left >= p.left && r.right <= p.right}; }"
+    )
+    assert drawn["inside"], drawn
+    assert drawn["px"] * drawn["scale"] >= smallest - 0.01, (drawn, smallest)
     assert console_errors == []

@@ -103,7 +103,9 @@ export function createLandscape(container, store, options = {}) {
 
   const MODE_GROUP = ++modeGroups;
   // contour or 3-D (the full panel only; the compact learning-rate surfaces stay contours)
-  const surface3d = compact ? null : createSurface3d({ width: SIZE + 40, height: SIZE });
+  // as wide as the panel allows too (at most 40 px wider than the contour): its 12 px numbers
+  // are not scaled down at 390
+  const surface3d = compact ? null : createSurface3d({ width: SIZE + (SIZE < 360 ? 24 : 40), height: SIZE });
   if (surface3d) surface3d.element.hidden = true;
   const modeRadio = (value, text) => el("label", {}, el("input", { type: "radio", name: `nn-surface-mode-${MODE_GROUP}`, value,
     checked: value === "contour" }), ` ${text}`);
