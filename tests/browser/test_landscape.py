@@ -178,3 +178,21 @@ def test_loss_surface_turns_into_a_3d_mesh_with_the_path_on_it(
     expect(page.locator(".nn-epoch-dot")).to_have_count(2)
     assert requests == []
     assert console_errors == []
+
+
+def test_loss_surface_says_which_data_its_centre_loss_is_on(page: Page, console_errors):
+    """The training panel's validation loss is on the whole split, the surface's on a fixed
+    subset of it: the surface says so, with the count the server used (audit 2026-12-05)."""
+    mount(page, epochs=1)
+    with page.expect_response("**/landscape") as first:
+        page.get_by_role("tab", name="Loss surface").click()
+    reply = first.value.json()
+    view = page.locator("[data-view=landscape]")
+    expect(view).to_have_attribute("data-state", "ready", timeout=60000)
+    note = view.locator(".nn-note").first
+    expect(note).to_contain_text(
+        f"Loss at the centre (the current weights) on {reply['eval_count']} validation images: "
+    )
+    shown = float(note.inner_text().rsplit(": ", 1)[1].rstrip("."))
+    assert math.isclose(shown, reply["center_loss"], rel_tol=1e-3)
+    assert console_errors == []

@@ -97,13 +97,13 @@ def test_typed_4x4_input_and_3x3_kernel_give_the_2x2_map(page: Page, console_err
     shots(page, screenshot_dir, "conv")
 
     # a typed change goes through as it is: 95 -> -5 lowers the bottom-right cell by 100
-    page.get_by_label("input row 4 column 4").fill("-5")
+    page.get_by_label("input row 3 column 3").fill("-5")
     page.wait_for_function(
         "() => { const f = window.nnplay.store.get('lastForward');"
         " return f && Math.round(f.layers[0].output.data[3]) === -122; }", timeout=60_000)
     # a box that is not a number is marked and nothing is sent
-    page.get_by_label("input row 1 column 1").fill("abc")
-    expect(page.get_by_label("input row 1 column 1")).to_have_attribute("aria-invalid", "true")
+    page.get_by_label("input row 0 column 0").fill("abc")
+    expect(page.get_by_label("input row 0 column 0")).to_have_attribute("aria-invalid", "true")
     expect(page.locator(".values-state")).to_have_text("Type a number in every box.")
     assert console_errors == []
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from playwright.sync_api import Page, expect
 
-from tests.browser.playground import READY_TIMEOUT
+from tests.browser.playground import READY_TIMEOUT, open_page
 
 LINK = "/?autotrain=0&ds=own&in=3x1x1&arch=flatten-softmax"
 
@@ -21,4 +21,46 @@ def test_three_logits_are_values_0_to_2_like_their_classes(page: Page, console_e
     page.wait_for_function("() => window.nnplay.store.get('lastForward')?.prediction === 1")
     # the biggest logit, typed in box 1, is class 1 of the softmax
     expect(page.locator(".net-col-softmax li.winner .p-label")).to_have_text("1")
+    assert console_errors == []
+
+
+def test_typed_grid_counts_rows_and_columns_from_0(page: Page, console_errors):
+    """Issue 12 made 0 the rule: the typed grid's boxes are named channel/row/column from 0, in
+    the order the values reach the network (index = channel·H·W + row·W + column)."""
+    page.set_viewport_size({"width": 1280, "height": 800})
+    page.goto("/?autotrain=0&ds=own&in=2x2x3&arch=flatten-softmax")
+    expect(page.locator("#app")).to_have_attribute("data-state", "ready", timeout=READY_TIMEOUT)
+    boxes = page.locator("#values .values-grid input")
+    labels = boxes.evaluate_all("els => els.map(e => e.getAttribute('aria-label'))")
+    assert labels == [
+        f"input channel {ch} row {r} column {c}"
+        for ch in range(2) for r in range(2) for c in range(3)
+    ]
+    page.get_by_label("input channel 1 row 1 column 2", exact=True).fill("7")
+    page.wait_for_function(
+        "() => window.nnplay.store.get('input')?.values?.[1 * 6 + 1 * 3 + 2] === 7"
+    )
+    assert console_errors == []
+
+
+def test_hand_set_filter_boxes_are_named_by_filter_row_and_column_from_0(
+    page: Page, console_errors
+):
+    open_page(page)
+    page.locator("details.filters summary").click()
+    box = page.locator(".filter-box").nth(2)
+    labels = box.locator(".kgrid input").evaluate_all(
+        "els => els.map(e => e.getAttribute('aria-label'))"
+    )
+    k = int(len(labels) ** 0.5)
+    assert k * k == len(labels) and k >= 2
+    assert labels == [f"filter 2 row {r} column {c}" for r in range(k) for c in range(k)]
+    # every box of every filter has a name of its own
+    every = page.locator(".filter-box .kgrid input").evaluate_all(
+        "els => els.map(e => e.getAttribute('aria-label'))"
+    )
+    assert len(set(every)) == len(every)
+    page.get_by_label(f"filter 2 row 0 column {k - 1}", exact=True).fill("5")
+    assert box.locator(".kgrid input").nth(k - 1).input_value() == "5"
+    expect(page.get_by_label("filter 2 kind")).to_have_value("typed")
     assert console_errors == []

@@ -1,7 +1,7 @@
 // Loss-surface drawing helpers (static/js/landscape/contour.js).
 import test from "node:test";
 import assert from "node:assert/strict";
-import { contourLevels, bandOf, plotTransform, nearestNode, sampleBilinear, isoSegments } from "../../static/js/landscape/contour.js";
+import { contourLevels, bandOf, plotTransform, frameTransform, nearestNode, sampleBilinear, isoSegments } from "../../static/js/landscape/contour.js";
 
 test("levels span the range, geometric for losses, linear otherwise", () => {
   const g = contourLevels(0.1, 10, 4);
@@ -32,6 +32,15 @@ test("plot transform round-trips and puts y up", () => {
   assert.deepEqual(q, { px: 190, py: 90 });
   const back = t.toData(q.px, q.py);
   assert.ok(Math.abs(back.x - 1) < 1e-12 && Math.abs(back.y + 2) < 1e-12);
+});
+
+test("frame transform: a plot area with its own left margin, y up, round trip", () => {
+  const t = frameTransform(-1, 1, -2, 2, { left: 50, top: 36, width: 100, height: 100 });
+  assert.deepEqual(t.toPx(-1, 2), { px: 50, py: 36 });
+  assert.deepEqual(t.toPx(1, -2), { px: 150, py: 136 });
+  assert.deepEqual(t.toPx(0, 0), { px: 100, py: 86 });
+  const back = t.toData(75, 61);
+  assert.ok(Math.abs(back.x + 0.5) < 1e-12 && Math.abs(back.y - 1) < 1e-12);
 });
 
 test("nearest node picks the closest axis values and refuses far-away points", () => {

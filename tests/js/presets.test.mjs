@@ -33,3 +33,11 @@ test("every preset survives the URL", () => {
     assert.deepEqual(decodeState(encodeState({ spec: p.spec })).spec, p.spec, name);
   }
 });
+
+test("datasetWords names each dataset as the page says it", async () => {
+  const { datasetWords } = await import("../../static/js/lib/presets.js");
+  assert.equal(datasetWords("mnist"), "the MNIST digits");
+  assert.equal(datasetWords("shapes"), "the shapes dataset");
+  assert.equal(datasetWords("own"), "your own data");
+  assert.equal(datasetWords("cifar"), "the cifar dataset");
+});

@@ -75,7 +75,7 @@ export function createActivationDetail(container, store) {
     afterGrid.draw({ ...spec, value: (r, c) => after.data[r * W + c] });
     title.textContent = `${ctx.name} (${type})${isMap ? ` · channel ${ch}` : ""}: before and after`;
     blurb.textContent = `Each value of ${ctx.previous ? ctx.previous.name : "the input"} goes through ${type} on its own. `
-      + "Hover a map to pick a value; it is marked on the curve.";
+      + "Hover over or tap a map to pick a value; it is marked on the curve.";
     beforeCap.textContent = `before (${ctx.previous ? ctx.previous.name : "input"})`;
     afterCap.textContent = `after (${ctx.name})`;
     beforeCanvas.setAttribute("aria-label", `values before ${type}, ${H} by ${W}`);
@@ -137,6 +137,7 @@ function drawCurve(canvas, f, lim, px, py, type) {
   ctx.stroke();
   ctx.fillStyle = "#555";
   ctx.font = "11px system-ui, sans-serif";
-  ctx.fillText(`x = ${fmt(px, 3)}`, 12, 14);
-  ctx.fillText(`${type}(x) = ${fmt(py, 3)}`, 12, 28);
+  // printed as the readout under the maps prints them ("x = -0.00605" beside relu(-0.006048))
+  ctx.fillText(`x = ${fmt(px)}`, 12, 14);
+  ctx.fillText(`${type}(x) = ${fmt(py)}`, 12, 28);
 }

@@ -52,7 +52,7 @@ export function createSoftmaxDetail(container, store) {
     const table = el("table", { class: "nn-softmax-table", "data-role": "softmax-table" });
     table.append(el("thead", {}, el("tr", {},
       el("th", { scope: "col" }, "class"), el("th", { scope: "col" }, "raw score z"),
-      el("th", { scope: "col" }, exps ? `e^(z − ${fmt(cell.shift ?? cell.max, 3)})` : "eᶻ"),
+      el("th", { scope: "col", "data-role": "exp-head" }, exps ? expHead(cell.shift ?? cell.max) : "eᶻ"),
       el("th", { scope: "col" }, "÷ sum"), el("th", { scope: "col" }, "= probability"))));
     const body = el("tbody");
     const logits = cell && Array.isArray(cell.logits) ? cell.logits : scores;
@@ -85,4 +85,12 @@ export function createSoftmaxDetail(container, store) {
     update() { render(); },
     destroy() { root.remove(); },
   };
+}
+
+/** The exponentials' column head: the shift m printed as the scores column prints it (the
+ * largest score, digit for digit: "11.5" beside a score of 11.55 did not add up), e^(z − m);
+ * a negative m as e^(z + |m|). */
+export function expHead(m) {
+  const text = fmt(m);
+  return text.startsWith("-") ? `e^(z + ${text.slice(1)})` : `e^(z − ${text})`;
 }

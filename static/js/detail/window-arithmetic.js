@@ -15,14 +15,14 @@ export function describeWindow(mode, name, channel, poolMode, C, geom, stride) {
     return {
       title: `${name} · channel ${channel}: ${poolMode} pooling window`,
       blurb: `A ${kernel}×${kernel} window moves by ${stride}; each output cell is the `
-        + `${poolMode === "avg" ? "mean" : poolMode} of the window. Hover the output map to jump to a cell.`,
+        + `${poolMode === "avg" ? "mean" : poolMode} of the window. Hover over or tap the output map to jump to a cell.`,
     };
   }
   return {
     title: `${name} · filter ${channel} (output channel ${channel}): the sliding window`,
     blurb: `A ${kernel}×${kernel} kernel slides over the ${C > 1 ? `${C}-channel ` : ""}input `
       + `by ${stride} cell${stride > 1 ? "s" : ""} at a time${geom.pad ? ` (zero padding ${geom.pad}, hatched)` : ""}. `
-      + "Each output cell is the sum of input × weight over the window, plus the bias. Hover the output map to jump to a cell.",
+      + "Each output cell is the sum of input × weight over the window, plus the bias. Hover over or tap the output map to jump to a cell.",
   };
 }
 

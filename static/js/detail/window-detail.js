@@ -245,7 +245,7 @@ export function createWindowDetail(container, store, mode) {
       limit: outLimit, numbers: oSize >= 36, digits: 2,
       highlights: [{ row, col, color: "#111", width: 3 }],
     });
-    outCap.textContent = `output ${ctx.name}[${outChannel}] (${geom.outH}×${geom.outW}) · hover to jump`;
+    outCap.textContent = `output ${ctx.name}[${outChannel}] (${geom.outH}×${geom.outW}) · hover or tap to jump`;
     outCanvas.setAttribute("aria-label", `output map ${ctx.name} channel ${outChannel}, ${geom.outH} by ${geom.outW}; current cell row ${row} column ${col}, value ${fmt(outMap.data[row * geom.outW + col])}. Arrow keys move the cell, space plays or pauses.`);
     setLegend(outLegend, outLimit, "output value");
 

@@ -116,7 +116,8 @@ export function createFilm(container, store) {
         el("h5", {}, `${l.name}`), el("div", { class: "nn-film-maps" }));
       const dead = trace.dead && trace.dead[l.name];
       if (dead !== undefined && dead !== null) {
-        card.append(el("span", { class: "nn-dead", title: deadTitle(trace.dead_batch) }, `dead: ${(100 * dead).toFixed(0)}%`));
+        // of units (each value of each map), not of maps: the network's column counts dead maps
+        card.append(el("span", { class: "nn-dead", title: deadTitle(trace.dead_batch) }, `${(100 * dead).toFixed(0)}% of units dead`));
       }
       strip.append(card);
       cards.push(card);

@@ -36,11 +36,17 @@ export function bandOf(v, edges) {
 
 /** Plot transform: data (x, y) <-> pixel (px, py) with y up. */
 export function plotTransform(xmin, xmax, ymin, ymax, width, height, margin = 0) {
-  const w = width - 2 * margin;
-  const h = height - 2 * margin;
+  return frameTransform(xmin, xmax, ymin, ymax, { left: margin, top: margin, width: width - 2 * margin, height: height - 2 * margin });
+}
+
+/**
+ * The same for a plot area `width` × `height` pixels whose top-left corner is (left, top):
+ * px = left + (x − xmin) / (xmax − xmin) · width (margins of their own on each side).
+ */
+export function frameTransform(xmin, xmax, ymin, ymax, { left, top, width, height }) {
   return {
-    toPx: (x, y) => ({ px: margin + ((x - xmin) / (xmax - xmin)) * w, py: margin + (1 - (y - ymin) / (ymax - ymin)) * h }),
-    toData: (px, py) => ({ x: xmin + ((px - margin) / w) * (xmax - xmin), y: ymin + (1 - (py - margin) / h) * (ymax - ymin) }),
+    toPx: (x, y) => ({ px: left + ((x - xmin) / (xmax - xmin)) * width, py: top + (1 - (y - ymin) / (ymax - ymin)) * height }),
+    toData: (px, py) => ({ x: xmin + ((px - left) / width) * (xmax - xmin), y: ymin + (1 - (py - top) / height) * (ymax - ymin) }),
   };
 }
 

@@ -7,17 +7,42 @@
 import { api, decodeTensor } from "../api.js";
 import { el, button } from "../ui/dom.js";
 import { fmt, sequentialRGB } from "../ui/colors.js";
-import { contourLevels, bandOf, plotTransform, nearestNode } from "./contour.js";
-import { BANDS, MARGIN, drawContour, drawLegend, drawPath, drawSlice } from "./plot.js";
+import { contourLevels, bandOf, frameTransform, nearestNode } from "./contour.js";
+import { BANDS, MARGIN, contourFrame, drawContour, drawLegend, drawPath, drawSlice } from "./plot.js";
 import { createSurface3d } from "./surface3d.js";
 
 const SVG_NS = "http://www.w3.org/2000/svg";
 let modeGroups = 0;
 
+// The centre's loss and the data it is measured on: a fixed subset of the validation split
+// (eval_count images), which is why it differs from the training panel's validation loss (all
+// of it) unless the split is that small.
+function centreWords(data) {
+  const on = Number.isFinite(data.eval_count) ? ` on ${data.eval_count} validation images` : "";
+  return `Loss at the centre (the current weights)${on}: ${fmt(data.center_loss)}.`;
+}
+
+// A compact surface (the learning-rate comparison's cards) is drawn at real size, as large as
+// its card allows beside its colour scale (about 100 px with the y axis' labels): never scaled
+// down (CSS zoom made its numbers 6 px), so that they stay as large as the page's text.
+function compactSize(container) {
+  const room = container.clientWidth - 110;
+  return Math.max(160, Math.min(250, Math.floor(room)));
+}
+
+// The full panel's surface likewise: 360 px where there is room, less in a phone's panel (its
+// colour scale wraps below it there); 360 when the container is not laid out (no width yet).
+function fullSize(container) {
+  const width = container.clientWidth;
+  if (!width) return 360;
+  return Math.max(200, Math.min(360, Math.floor(width - 26)));
+}
+
 export function createLandscape(container, store, options = {}) {
   const sessionKey = options.sessionId ? () => options.sessionId : () => store.get("sessionId");
   const compact = Boolean(options.compact);
-  const SIZE = options.size || (compact ? 250 : 360);
+  const fit = () => options.size || (compact ? compactSize(container) : fullSize(container));
+  let SIZE = fit();
   const root = el("section", { class: "nn-landscape-view", "data-view": "landscape", "data-state": "empty" });
   container.append(root);
 
@@ -50,7 +75,16 @@ export function createLandscape(container, store, options = {}) {
   svg.style.top = "0";
   svg.style.pointerEvents = "none";
   const tip = el("div", { class: "nn-surface-tip", hidden: true, "data-role": "tooltip" });
-  const wrap = el("div", { class: "nn-surface-wrap", style: `width:${SIZE}px;height:${SIZE}px` }, canvas, svg, tip);
+  const wrap = el("div", { class: "nn-surface-wrap" }, canvas, svg, tip);
+  // the canvas, the path's layer and their box: frame.width × frame.height (draw() sets them)
+  let frame = null;
+  function setFrame(f) {
+    frame = f;
+    for (const [k, v] of [["width", f.width], ["height", f.height]]) svg.setAttribute(k, String(v));
+    wrap.style.width = `${f.width}px`;
+    wrap.style.height = `${f.height}px`;
+  }
+  setFrame({ left: MARGIN, top: MARGIN, inner: SIZE - 2 * MARGIN, width: SIZE, height: SIZE });
   const legend = el("canvas", { width: "40", height: String(SIZE), role: "img", class: "nn-surface-legend" });
   const slice = el("canvas", { width: "300", height: "160", role: "img", class: "nn-slice" });
   // The path's key: each item wraps as a whole (the ends of the path first, so that a narrow
@@ -69,7 +103,9 @@ export function createLandscape(container, store, options = {}) {
 
   const MODE_GROUP = ++modeGroups;
   // contour or 3-D (the full panel only; the compact learning-rate surfaces stay contours)
-  const surface3d = compact ? null : createSurface3d({ width: SIZE + 40, height: SIZE });
+  // as wide as the panel allows too (at most 40 px wider than the contour): its 12 px numbers
+  // are not scaled down at 390
+  const surface3d = compact ? null : createSurface3d({ width: SIZE + (SIZE < 360 ? 24 : 40), height: SIZE });
   if (surface3d) surface3d.element.hidden = true;
   const modeRadio = (value, text) => el("label", {}, el("input", { type: "radio", name: `nn-surface-mode-${MODE_GROUP}`, value,
     checked: value === "contour" }), ` ${text}`);
@@ -91,7 +127,7 @@ export function createLandscape(container, store, options = {}) {
     compact ? null : el("p", { class: "nn-detail-blurb" },
       "Colours are the loss at weights moved along two directions from where the model is now (the centre). "
       + "The line is the optimiser's path: a dot per finished epoch, small dots for the weights saved "
-      + "within each of the first three epochs (at every quarter), the ringed dot is now. Hover for numbers."),
+      + "within each of the first three epochs (at every quarter), the ringed dot is now. Hover over or tap the plot for numbers."),
     compact ? null : controls, info,
     el("div", { class: "nn-landscape" },
       el("figure", { class: "nn-fig" }, el("figcaption", {}, "loss surface ", modeToggle), wrap,
@@ -146,8 +182,9 @@ export function createLandscape(container, store, options = {}) {
     for (const v of vals) { if (v < lo) lo = v; if (v > hi) hi = v; }
     const edges = contourLevels(lo, hi, BANDS, true);
     data.edges = edges;
-    const T = plotTransform(xs[0], xs[nx - 1], ys[0], ys[ny - 1], SIZE, SIZE, MARGIN);
-    drawContour(canvas, { xs, ys, vals, edges, size: SIZE, rgbOf: (v) => bandRGB(v, edges),
+    setFrame(contourFrame(canvas.getContext("2d"), { ys, size: SIZE }));
+    const T = transformOf(xs, ys);
+    drawContour(canvas, { xs, ys, vals, edges, frame, rgbOf: (v) => bandRGB(v, edges),
       xName: directionName(1), yName: directionName(2) });
     drawPath(svg, trajectory, T);
     const epochs = trajectory.filter((p) => {
@@ -165,8 +202,14 @@ export function createLandscape(container, store, options = {}) {
     info.textContent = (data.directions === "pca" && ev
       ? `PC1 explains ${(100 * ev[0]).toFixed(0)}% and PC2 ${(100 * ev[1]).toFixed(0)}% of the path's variance. `
       : data.directions === "random" ? "Two random directions, each scaled filter by filter to the weights' size. " : "")
-      + `Loss at the centre: ${fmt(data.center_loss)}.`
+      + centreWords(data)
       + (data.clipped ? " Some losses were too large to show and are clipped." : "");
+  }
+
+  // data <-> canvas pixels on the plot's square (contour, path and hover alike)
+  function transformOf(xs, ys) {
+    return frameTransform(xs[0], xs.at(-1), ys[0], ys.at(-1),
+      { left: frame.left, top: frame.top, width: frame.inner, height: frame.inner });
   }
 
   // the colour of a loss: the band of the contour it falls in (legend and 3-D view alike)
@@ -188,11 +231,11 @@ export function createLandscape(container, store, options = {}) {
   canvas.addEventListener("mousemove", (e) => {
     if (!data) return;
     const rect = canvas.getBoundingClientRect();
-    const px = ((e.clientX - rect.left) / rect.width) * SIZE;
-    const py = ((e.clientY - rect.top) / rect.height) * SIZE;
+    const px = ((e.clientX - rect.left) / rect.width) * frame.width;
+    const py = ((e.clientY - rect.top) / rect.height) * frame.height;
     const xs = data.axes.x;
     const ys = data.axes.y;
-    const T = plotTransform(xs[0], xs.at(-1), ys[0], ys.at(-1), SIZE, SIZE, MARGIN);
+    const T = transformOf(xs, ys);
     const d = T.toData(px, py);
     const node = nearestNode(xs, ys, d.x, d.y);
     if (!node) { tip.hidden = true; return; }
@@ -202,7 +245,7 @@ export function createLandscape(container, store, options = {}) {
     const ax = (v, axis) => (Math.abs(v) < 1e-9 * (axis.at(-1) - axis[0]) ? "0" : fmt(v, 3));
     tip.textContent = `x ${ax(xs[node.ix], xs)}, y ${ax(ys[node.iy], ys)}: loss ${fmt(loss)}`;
     tip.dataset.loss = String(loss);
-    tip.style.left = `${Math.min(SIZE - 150, px + 10)}px`;
+    tip.style.left = `${Math.min(frame.width - 150, px + 10)}px`;
     tip.style.top = `${Math.max(0, py - 26)}px`;
   });
   canvas.addEventListener("mouseleave", () => { tip.hidden = true; });
@@ -218,6 +261,21 @@ export function createLandscape(container, store, options = {}) {
     }
   }
 
+  // the container narrower or wider (a phone turned, the window resized): drawn again at the
+  // size that fits, rather than scaled
+  const resized = typeof ResizeObserver === "function" && !options.size ? new ResizeObserver(() => {
+    if (!container.clientWidth) return; // hidden: keep the size it has
+    const size = fit();
+    if (size === SIZE) return;
+    SIZE = size;
+    legend.height = SIZE;
+    pathLegend.style.maxWidth = `${SIZE}px`;
+    if (compact) info.style.maxWidth = `${SIZE + 60}px`;
+    if (data) draw();
+    else setFrame({ left: MARGIN, top: MARGIN, inner: SIZE - 2 * MARGIN, width: SIZE, height: SIZE });
+  }) : null;
+  resized?.observe(container);
+
   if (!options.manual) compute();
   return {
     update(changed) {
@@ -225,6 +283,6 @@ export function createLandscape(container, store, options = {}) {
       if (changed && changed.has("sessionId") && !options.sessionId) { data = null; compute(); }
     },
     compute,
-    destroy() { destroyed = true; root.remove(); },
+    destroy() { destroyed = true; resized?.disconnect(); root.remove(); },
   };
 }

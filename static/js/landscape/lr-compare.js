@@ -8,6 +8,7 @@ import { endRuns, startRuns, trainRun } from "../lib/temp-runs.js";
 import { el, button } from "../ui/dom.js";
 import { fmt } from "../ui/colors.js";
 import { createLandscape } from "./landscape.js";
+import { TICK_PX } from "./plot.js";
 
 // Colour-blind-safe trio (Okabe-Ito) plus distinct dash patterns.
 const RUNS = [
@@ -50,6 +51,11 @@ export function createLrCompare(container, store) {
 
   let runs = [];
   let destroyed = false;
+  // the panel narrower or wider: the chart drawn again at its new width
+  const resized = typeof ResizeObserver === "function" ? new ResizeObserver(() => {
+    if (root.clientWidth && runs.length) drawChart();
+  }) : null;
+  resized?.observe(root);
 
   async function cleanup() {
     for (const r of runs) if (r.view) r.view.destroy();
@@ -134,7 +140,16 @@ export function createLrCompare(container, store) {
       + (Number.isFinite(train) ? ` (training loss over the last epoch ${fmt(train)})` : "");
   }
 
+  // The chart is drawn at real size, as wide as its figure allows (at most 520 px): scaled down
+  // to a phone's width its numbers were 6 px.
+  function fitChart() {
+    const room = Math.floor(root.clientWidth) - 4;
+    const width = Math.max(240, Math.min(520, room > 0 ? room : 520));
+    if (chart.width !== width) chart.width = width;
+  }
+
   function drawChart() {
+    fitChart();
     const ctx = chart.getContext("2d");
     const w = chart.width;
     const h = chart.height;
@@ -150,7 +165,7 @@ export function createLrCompare(container, store) {
     ctx.strokeStyle = "#ccc";
     ctx.strokeRect(m.l, m.t, w - m.l - m.r, h - m.t - m.b);
     ctx.fillStyle = "#333";
-    ctx.font = "10px system-ui, sans-serif";
+    ctx.font = `${TICK_PX}px system-ui, sans-serif`;
     ctx.textAlign = "right";
     ctx.fillText(fmt(yMax, 3), m.l - 4, m.t + 8);
     ctx.fillText("0", m.l - 4, h - m.b);
@@ -182,6 +197,6 @@ export function createLrCompare(container, store) {
       if (changed && !changed.has("settings")) return;
       if (root.dataset.state === "idle") RUNS.forEach((r, i) => { inputs[i].value = String(+(base() * r.factor).toPrecision(2)); });
     },
-    destroy() { destroyed = true; cleanup(); root.remove(); },
+    destroy() { destroyed = true; resized?.disconnect(); cleanup(); root.remove(); },
   };
 }

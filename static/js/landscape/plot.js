@@ -8,29 +8,49 @@ import { plotTransform, sampleBilinear, isoSegments } from "./contour.js";
 
 export const MARGIN = 36;
 export const BANDS = 12;
+/** The axes' and the legend's numbers, in CSS pixels: drawn at this size (never scaled down), at
+ * least the page's smallest paragraph text (0.85rem = 11.9 px). */
+export const TICK_PX = 12;
+const TICK_FONT = `${TICK_PX}px system-ui, sans-serif`;
 
 /**
- * The filled contour on `canvas` (size × size, MARGIN around): each pixel the colour
- * `rgbOf(loss)` of the bilinearly interpolated loss of `vals` (ny, nx) over axes xs, ys; white
- * iso-lines on the band `edges`; the axes' ends and names.
+ * Where the contour sits on its canvas: a square plot of `size` − 2·MARGIN pixels, MARGIN above,
+ * below and on the right, and on the left room for the y axis' name and its end values as
+ * `ctx` measures them (at least MARGIN). Returns {left, top, inner, width, height}: the canvas
+ * is width × height.
  */
-export function drawContour(canvas, { xs, ys, vals, edges, size, rgbOf, xName, yName }) {
+export function contourFrame(ctx, { ys, size }) {
+  ctx.font = TICK_FONT;
+  const widest = Math.max(...[ys[0], ys[ys.length - 1]].map((v) => ctx.measureText(fmt(v, 2)).width));
+  const left = Math.max(MARGIN, Math.ceil(TICK_PX + 6 + widest + 4));
+  const inner = size - 2 * MARGIN;
+  return { left, top: MARGIN, inner, width: left + inner + MARGIN, height: size };
+}
+
+/**
+ * The filled contour on `canvas` (resized to frame.width × frame.height; `frame` from
+ * contourFrame): each pixel the colour `rgbOf(loss)` of the bilinearly interpolated loss of
+ * `vals` (ny, nx) over axes xs, ys; white iso-lines on the band `edges`; the axes' ends and names.
+ */
+export function drawContour(canvas, { xs, ys, vals, edges, frame, rgbOf, xName, yName }) {
   const nx = xs.length;
   const ny = ys.length;
+  const { left, top, inner, width, height } = frame;
+  canvas.width = width;
+  canvas.height = height;
   // filled bands: colour each pixel by the band its interpolated loss falls in
   const ctx = canvas.getContext("2d");
-  const img = ctx.createImageData(size, size);
-  const inner = size - 2 * MARGIN;
-  for (let py = 0; py < size; py++) {
-    for (let px = 0; px < size; px++) {
-      const o = (py * size + px) * 4;
-      if (px < MARGIN || py < MARGIN || px >= size - MARGIN || py >= size - MARGIN) {
+  const img = ctx.createImageData(width, height);
+  for (let py = 0; py < height; py++) {
+    for (let px = 0; px < width; px++) {
+      const o = (py * width + px) * 4;
+      if (px < left || py < top || px >= left + inner || py >= top + inner) {
         img.data[o] = img.data[o + 1] = img.data[o + 2] = 255;
         img.data[o + 3] = 255;
         continue;
       }
-      const gx = ((px - MARGIN + 0.5) / inner) * (nx - 1);
-      const gy = (1 - (py - MARGIN + 0.5) / inner) * (ny - 1);
+      const gx = ((px - left + 0.5) / inner) * (nx - 1);
+      const gy = (1 - (py - top + 0.5) / inner) * (ny - 1);
       const v = sampleBilinear(vals, nx, ny, gx, gy);
       const [r, g, b] = rgbOf(v);
       img.data[o] = r; img.data[o + 1] = g; img.data[o + 2] = b; img.data[o + 3] = 255;
@@ -40,7 +60,7 @@ export function drawContour(canvas, { xs, ys, vals, edges, size, rgbOf, xName, y
   // iso-lines on the band edges
   ctx.strokeStyle = "rgba(255,255,255,0.55)";
   ctx.lineWidth = 1;
-  const toPx = ([gx, gy]) => [MARGIN + (gx / (nx - 1)) * inner, MARGIN + (1 - gy / (ny - 1)) * inner];
+  const toPx = ([gx, gy]) => [left + (gx / (nx - 1)) * inner, top + (1 - gy / (ny - 1)) * inner];
   for (const level of edges.slice(1, -1)) {
     ctx.beginPath();
     for (const [a, b] of isoSegments(vals, nx, ny, level)) {
@@ -51,21 +71,22 @@ export function drawContour(canvas, { xs, ys, vals, edges, size, rgbOf, xName, y
     }
     ctx.stroke();
   }
-  // axes labels
+  // axes: the ends' values and the directions' names, at TICK_PX
   ctx.fillStyle = "#333";
-  ctx.font = "11px system-ui, sans-serif";
+  ctx.font = TICK_FONT;
   ctx.textAlign = "center";
-  ctx.fillText(fmt(xs[0], 2), MARGIN, size - 10);
-  ctx.fillText(fmt(xs[nx - 1], 2), size - MARGIN, size - 10);
-  ctx.fillText(xName, size / 2, size - 10);
+  const base = top + inner + TICK_PX + 6;
+  ctx.fillText(fmt(xs[0], 2), left, base);
+  ctx.fillText(fmt(xs[nx - 1], 2), left + inner, base);
+  ctx.fillText(xName, left + inner / 2, base);
   ctx.save();
-  ctx.translate(12, size / 2);
+  ctx.translate(TICK_PX, top + inner / 2);
   ctx.rotate(-Math.PI / 2);
   ctx.fillText(yName, 0, 0);
   ctx.restore();
   ctx.textAlign = "right";
-  ctx.fillText(fmt(ys[ny - 1], 2), MARGIN - 3, MARGIN + 8);
-  ctx.fillText(fmt(ys[0], 2), MARGIN - 3, size - MARGIN);
+  ctx.fillText(fmt(ys[ny - 1], 2), left - 4, top + TICK_PX * 0.7);
+  ctx.fillText(fmt(ys[0], 2), left - 4, top + inner);
 }
 
 /** The optimiser's path on `svg`: a line, a square at the start, a dot per epoch (small
@@ -93,11 +114,17 @@ export function drawPath(svg, trajectory, T) {
   });
 }
 
-/** The colour legend of the BANDS bands on the `legend` canvas, labelled every third edge. */
+/** The colour legend of the BANDS bands on the `legend` canvas (height kept, width fitted to
+ * its numbers), labelled every third edge. */
 export function drawLegend(legend, edges) {
-  const ctx = legend.getContext("2d");
+  let ctx = legend.getContext("2d");
+  ctx.font = TICK_FONT;
+  const labels = [];
+  for (let b = 0; b <= BANDS; b += 3) labels.push(fmt(edges[b], 2));
+  // as wide as its longest number needs (resizing clears the canvas and its state)
+  legend.width = Math.max(40, Math.ceil(16 + Math.max(...labels.map((t) => ctx.measureText(t).width))));
+  ctx = legend.getContext("2d");
   const h = legend.height;
-  ctx.clearRect(0, 0, legend.width, h);
   const bandH = (h - 2 * MARGIN) / BANDS;
   for (let b = 0; b < BANDS; b++) {
     const [r, g, bl] = sequentialRGB((b + 0.5) / BANDS); // = bandRGB of a loss in band b
@@ -105,9 +132,9 @@ export function drawLegend(legend, edges) {
     ctx.fillRect(0, h - MARGIN - (b + 1) * bandH, 12, bandH);
   }
   ctx.fillStyle = "#333";
-  ctx.font = "10px system-ui, sans-serif";
+  ctx.font = TICK_FONT;
   ctx.textAlign = "left";
-  for (let b = 0; b <= BANDS; b += 3) ctx.fillText(fmt(edges[b], 2), 14, h - MARGIN - b * bandH + 3);
+  for (let b = 0; b <= BANDS; b += 3) ctx.fillText(fmt(edges[b], 2), 14, h - MARGIN - b * bandH + 4);
   legend.setAttribute("aria-label", `loss colour scale from ${fmt(edges[0])} (dark) to ${fmt(edges.at(-1))} (yellow)`);
 }
 
@@ -140,7 +167,7 @@ export function drawSlice(slice, s, centerLoss) {
   ctx.arc(c.px, c.py, 4, 0, 2 * Math.PI);
   ctx.fill();
   ctx.fillStyle = "#333";
-  ctx.font = "10px system-ui, sans-serif";
+  ctx.font = TICK_FONT;
   ctx.textAlign = "left";
   ctx.fillText(`loss ${fmt(hi, 3)}`, 24, 16);
   ctx.fillText(`${fmt(lo, 3)}`, 24, h - 6);

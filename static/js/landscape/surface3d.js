@@ -239,7 +239,7 @@ function drawFloor(ctx, cam) {
 
 function drawAxes(ctx, cam, { xs, ys, edges, H, xLabel, yLabel }) {
   const centre = cam.project(0, 0, 0);
-  ctx.font = "11px system-ui, sans-serif";
+  ctx.font = "12px system-ui, sans-serif";
   ctx.fillStyle = "#333";
   ctx.textBaseline = "middle";
   // label a point pushed outwards from the floor's centre on the screen
@@ -261,7 +261,7 @@ function drawAxes(ctx, cam, { xs, ys, edges, H, xLabel, yLabel }) {
   const [, yEdge] = nearer([0, -1, 0], [0, 1, 0]);
   const [xEdge] = nearer([-1, 0, 0], [1, 0, 0]);
   // the ranges go with the names (values at the corners would collide with the loss axis)
-  ctx.font = "bold 11px system-ui, sans-serif";
+  ctx.font = "bold 12px system-ui, sans-serif";
   label(`${xLabel} ${fmt(xs[0], 2)} … ${fmt(xs[xs.length - 1], 2)}`, cam.project(0, yEdge, 0), 16);
   label(`${yLabel} ${fmt(ys[0], 2)} … ${fmt(ys[ys.length - 1], 2)}`, cam.project(xEdge, 0, 0), 16);
 
@@ -272,7 +272,7 @@ function drawAxes(ctx, cam, { xs, ys, edges, H, xLabel, yLabel }) {
   const bottom = cam.project(corner[0], corner[1], 0);
   const top = cam.project(corner[0], corner[1], Z_SCALE);
   segment(ctx, bottom, top, "#555", 1);
-  ctx.font = "10px system-ui, sans-serif";
+  ctx.font = "12px system-ui, sans-serif";
   ctx.textAlign = "right";
   const bands = edges.length - 1;
   for (let b = 0; b <= bands; b += 3) {
@@ -280,7 +280,7 @@ function drawAxes(ctx, cam, { xs, ys, edges, H, xLabel, yLabel }) {
     segment(ctx, { sx: p.sx - 3, sy: p.sy }, p, "#555", 1);
     ctx.fillText(fmt(edges[b], 2), p.sx - 5, p.sy);
   }
-  ctx.font = "bold 11px system-ui, sans-serif";
+  ctx.font = "bold 12px system-ui, sans-serif";
   ctx.textAlign = "center";
   ctx.fillText("loss", top.sx, top.sy - 12);
   ctx.textBaseline = "alphabetic";

@@ -60,6 +60,11 @@ export const DEFAULT_SETTINGS = {
 };
 
 /** Which preset (key) a spec equals, or null. Compares the readable layer tokens. */
+/** A dataset's name as the page says it ("mnist" -> "the MNIST digits"). */
+export function datasetWords(dataset) {
+  return { mnist: "the MNIST digits", shapes: "the shapes dataset", own: "your own data" }[dataset] ?? `the ${dataset} dataset`;
+}
+
 export function presetOf(spec, tokens) {
   for (const [key, p] of Object.entries(PRESETS)) if (tokens(p.spec) === tokens(spec)) return key;
   return null;

@@ -66,20 +66,24 @@ export function createDivergingLegend(doc, limit, caption = "value") {
   const wrap = doc.createElement("div");
   wrap.className = "nn-legend";
   wrap.setAttribute("role", "img");
-  wrap.setAttribute("aria-label", `colour scale for ${caption}: blue negative, white zero, red positive, from ${fmt(-limit)} to ${fmt(limit)}`);
+  // every value 0 (a dead map, a zero gradient): said once, not as a scale "0 0 0"
+  const flat = !(limit > 0);
+  wrap.setAttribute("aria-label", flat ? `colour scale for ${caption}: every value is 0 (white)`
+    : `colour scale for ${caption}: blue negative, white zero, red positive, from ${fmt(-limit)} to ${fmt(limit)}`);
   const bar = doc.createElement("canvas");
   bar.width = 120;
   bar.height = 10;
   bar.className = "nn-legend-bar";
   const ctx = bar.getContext("2d");
   for (let x = 0; x < bar.width; x++) {
-    const v = (x / (bar.width - 1) * 2 - 1) * (limit || 1);
-    ctx.fillStyle = divergingCSS(v, limit || 1);
+    // all 0: the one colour every cell has (white), not a scale of colours none of them has
+    const v = flat ? 0 : (x / (bar.width - 1) * 2 - 1) * limit;
+    ctx.fillStyle = divergingCSS(v, flat ? 1 : limit);
     ctx.fillRect(x, 0, 1, bar.height);
   }
   const labels = doc.createElement("div");
   labels.className = "nn-legend-labels";
-  for (const t of [fmt(-limit, 3), "0", fmt(limit, 3)]) {
+  for (const t of flat ? ["every value is 0"] : [fmt(-limit, 3), "0", fmt(limit, 3)]) {
     const s = doc.createElement("span");
     s.textContent = t;
     labels.append(s);

@@ -5,7 +5,7 @@
 
 import { api } from "../api.js";
 import { el, viewHandle } from "../ui/dom.js";
-import { PRESETS, presetOf } from "../lib/presets.js";
+import { PRESETS, datasetWords, presetOf } from "../lib/presets.js";
 import { layerNames, specToParams } from "../lib/urlstate.js";
 import { inputLimits, layerTypes, maxLayers, newLayer } from "../lib/layer-types.js";
 import { fieldInputs, readValue, typeOptions } from "./editor-fields.js";
@@ -41,8 +41,7 @@ export function createEditor(container, store) {
       el("p", { class: "editor-error", role: "alert" }),
       el("div", { class: "editor-actions" },
         el("button", { type: "button", class: "primary editor-apply" }, "Apply (weights start over)"),
-        el("span", { class: "editor-newsession hint", hidden: true },
-          "This network trains on another dataset (your own data, unless it takes 1×28×28 images): applying it opens a new session."),
+        el("span", { class: "editor-newsession hint", hidden: true }),
         el("button", { type: "button", class: "editor-revert" }, "Revert"),
         el("span", { class: "editor-state", "aria-live": "polite" }),
       ),
@@ -61,6 +60,7 @@ export function createEditor(container, store) {
   const presetSel = q(".editor-preset");
   let draft = null; // the spec being edited
   let described = null; // {layers, total_params} for draft, or null
+  let describedFor = null; // the draft's tokens the server described: its numbers are shown only for that draft
   let error = null;
   let timer = 0;
   let ticket = 0;
@@ -104,7 +104,7 @@ export function createEditor(container, store) {
     const rows = list.querySelectorAll(".editor-layer");
     const names = layerNames(draft.layers);
     rows.forEach((li, i) => {
-      const info = described?.layers?.[i];
+      const info = fresh() ? described.layers?.[i] : null;
       li.querySelector(".layer-name").textContent = info?.name ?? names[i];
       li.querySelector(".layer-shape").textContent = info ? `→ ${info.output_shape.join("×")} · ${info.param_count.toLocaleString("en")} params` : "→ ?";
       const err = li.querySelector(".layer-error");
@@ -131,8 +131,13 @@ export function createEditor(container, store) {
     const same = store.get("spec") && tokens(draft) === tokens(store.get("spec")) && !presetSettingsDiffer();
     applyBtn.disabled = Boolean(error) || same || store.get("training");
     q(".editor-add-btn").disabled = maxLayers() !== null && draft.layers.length >= maxLayers();
-    q(".editor-newsession").hidden = !presetSettingsDiffer();
-    q(".editor-state").textContent = error ? "Fix the marked layer to apply." : same ? "This is the network in use." : described ? `${described.total_params.toLocaleString("en")} parameters · not applied yet` : "checking…";
+    const other = presetSettingsDiffer();
+    q(".editor-newsession").hidden = !other;
+    // the data it trains on, named (the shapes preset said "your own data")
+    q(".editor-newsession").textContent = other
+      ? `This network trains on ${datasetWords(neededSettings().dataset)}, not on ${datasetWords(store.get("settings").dataset)}: applying it opens a new session.`
+      : "";
+    q(".editor-state").textContent = error ? "Fix the marked layer to apply." : same ? "This is the network in use." : fresh() ? `${described.total_params.toLocaleString("en")} parameters · not applied yet` : "checking…";
     q(".editor-filters").hidden = !(draft.layers[0]?.type === "conv2d" && draft.layers[0]?.frozen);
   }
 
@@ -151,14 +156,22 @@ export function createEditor(container, store) {
     return needed && store.get("settings") && needed.dataset !== store.get("settings").dataset;
   }
 
+  // the server's description is of the draft on screen (a preset just picked showed the count
+  // and shapes of the network before it until its own came)
+  function fresh() {
+    return Boolean(described) && describedFor === tokens(draft);
+  }
+
   function check() {
     clearTimeout(timer);
     const mine = ++ticket;
     timer = setTimeout(async () => {
+      const asked = tokens(draft);
       try {
         const r = await api.describe(draft);
         if (mine !== ticket) return;
         described = r;
+        describedFor = asked;
         // the softmax must have one value per class of the data the network trains on
         // (a preset of another dataset brings its own data: it opens a new session)
         error = presetSettingsDiffer() ? null : outputMismatch(draft, r, store.get("classNames"));
@@ -176,7 +189,6 @@ export function createEditor(container, store) {
     const key = presetOf(draft, tokens) ?? "";
     presetSel.value = key;
     if (!key) presetSettings = null;
-    q(".editor-arch").textContent = tokens(draft);
     if (rerender) render();
     else showShapes();
     check();
@@ -261,25 +273,29 @@ export function createEditor(container, store) {
     draft = structuredClone(spec);
     described = null;
     error = null;
-    q(".editor-arch").textContent = tokens(draft);
     presetSel.value = presetOf(draft, tokens) ?? "";
     render();
     check();
   }
 
-  function update() {
+  // The summary names the network in use with its parameter count, a pair (it showed the
+  // draft's code beside the count of the network in use); the draft's count is said under Apply.
+  function showInUse() {
+    const spec = store.get("spec");
+    q(".editor-arch").textContent = spec ? tokens(spec) : "";
     const total = store.get("session")?.total_params;
     q(".editor-params").textContent = total ? `${total.toLocaleString("en")} parameters` : "";
+  }
+
+  function update() {
+    showInUse();
     if (!store.get("draftSpec")) reset();
   }
 
   const offs = [store.subscribe(["spec", "draftSpec"], (changed, st) => {
     // A new spec in use, or the draft dropped (applied, reverted): show what is in use.
     if (changed.has("spec") || st.draftSpec === null) update();
-  }), store.subscribe(["training", "settings"], () => draft && showShapes()), store.subscribe(["session"], () => {
-    const total = store.get("session")?.total_params;
-    q(".editor-params").textContent = total ? `${total.toLocaleString("en")} parameters` : "";
-  })];
+  }), store.subscribe(["training", "settings"], () => draft && showShapes()), store.subscribe(["session"], showInUse)];
   update();
   return viewHandle(container, update, offs);
 }

@@ -40,11 +40,13 @@ export function createFilters(container, store) {
   let currentB = null; // {shape, data}: its b
   let loading = 0;
 
-  function kernelRows(k, values) {
+  // filter f's k×k boxes, each named by its filter, row and column (all from 0, as the page numbers)
+  function kernelRows(f, k, values) {
     const box = el("div", { class: "kgrid" });
     box.style.gridTemplateColumns = `repeat(${k}, 4.2em)`;
     for (let i = 0; i < k * k; i++) {
-      box.append(el("input", { type: "number", step: "any", value: +values[i].toFixed(2), "aria-label": `row ${Math.floor(i / k) + 1} column ${(i % k) + 1}` }));
+      box.append(el("input", { type: "number", step: "any", value: +values[i].toFixed(2),
+        "aria-label": `filter ${f} row ${Math.floor(i / k)} column ${i % k}` }));
     }
     return box;
   }
@@ -76,7 +78,7 @@ export function createFilters(container, store) {
         el("legend", {}, `filter ${f}`),
         el("select", { "aria-label": `filter ${f} kind` },
           ...Object.entries(KINDS).map(([k, [label]]) => el("option", { value: k, selected: k === kind }, label))),
-        kernelRows(first.kernel, handKernel(name, first.kernel, args)));
+        kernelRows(f, first.kernel, handKernel(name, first.kernel, args)));
       box.querySelector("select").addEventListener("change", (ev) => {
         const entry = KINDS[ev.target.value];
         // the user's pick: the layer's values read later do not replace it ("current" follows them)

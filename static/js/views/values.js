@@ -73,7 +73,8 @@ export function createValues(container, store) {
           input.type = "text";
           input.inputMode = "decimal";
           input.value = String(start[ch * h * w + r * w + col]);
-          const where = h * w === 1 ? `value ${ch}` : `${c > 1 ? `channel ${ch} ` : ""}row ${r + 1} column ${col + 1}`;
+          // rows and columns from 0 too, as the detail views' cells are
+          const where = h * w === 1 ? `value ${ch}` : `${c > 1 ? `channel ${ch} ` : ""}row ${r} column ${col}`;
           input.setAttribute("aria-label", `input ${where}`);
           grid.append(input);
         }
