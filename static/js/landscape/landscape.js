@@ -134,6 +134,16 @@ export function createLandscape(container, store, options = {}) {
         surface3d?.element, pathLegend),
       el("figure", { class: "nn-fig" }, el("figcaption", {}, "loss"), legend),
       compact ? null : sliceFig)].filter(Boolean));
+  const row = root.querySelector(".nn-landscape");
+  // the 3-D canvas: up to 40 px wider than the contour (24 below 360), never wider than its
+  // row (less its 1 px border each side), so that it is drawn at the size it is shown at
+  function fit3d() {
+    if (!surface3d) return;
+    const wanted = SIZE + (SIZE < 360 ? 24 : 40);
+    const room = row.clientWidth ? row.clientWidth - 2 : wanted;
+    surface3d.resize(Math.max(160, Math.min(wanted, room)), SIZE);
+  }
+  fit3d();
 
   let data = null;
   let inFlight = null;
@@ -266,11 +276,12 @@ export function createLandscape(container, store, options = {}) {
   const resized = typeof ResizeObserver === "function" && !options.size ? new ResizeObserver(() => {
     if (!container.clientWidth) return; // hidden: keep the size it has
     const size = fit();
-    if (size === SIZE) return;
+    if (size === SIZE) { fit3d(); return; }
     SIZE = size;
     legend.height = SIZE;
     pathLegend.style.maxWidth = `${SIZE}px`;
     if (compact) info.style.maxWidth = `${SIZE + 60}px`;
+    fit3d();
     if (data) draw();
     else setFrame({ left: MARGIN, top: MARGIN, inner: SIZE - 2 * MARGIN, width: SIZE, height: SIZE });
   }) : null;

@@ -15,8 +15,10 @@ const MARGIN = 38;
 const TARGET_QUADS = 48; // mesh quads along a side (grid cells subdivided bilinearly)
 const PATH_BIAS = 0.04; // path drawn just before the quads it lies on (line-of-sight units)
 
-export function createSurface3d({ width, height, view = { azimuth: 35, elevation: 35 } }) {
+export function createSurface3d({ width: initialWidth, height: initialHeight, view = { azimuth: 35, elevation: 35 } }) {
   const state = { ...view };
+  let width = initialWidth; // the canvas' pixels, which are its CSS pixels (resize() changes them)
+  let height = initialHeight;
   let last = null;
   const canvas = el("canvas", { width: String(width), height: String(height), role: "img",
     class: "nn-surface3d", "data-role": "surface3d", title: "Drag to turn" });
@@ -152,7 +154,18 @@ export function createSurface3d({ width, height, view = { azimuth: 35, elevation
       + `turned ${Math.round(state.azimuth)}° and tilted ${Math.round(state.elevation)}°; path of ${pts.length} points`);
   }
 
-  return { element, canvas, render, setView, view: () => ({ ...state }) };
+  // drawn again at a new size (the panel narrowed or widened), not scaled by CSS
+  function resize(w, h) {
+    if (w === width && h === height) return;
+    width = w;
+    height = h;
+    canvas.width = width;
+    canvas.height = height;
+    caption.style.maxWidth = `${width}px`;
+    if (last) render(last);
+  }
+
+  return { element, canvas, render, resize, setView, view: () => ({ ...state }) };
 }
 
 // An azimuth that looks at the path's start from the far side of the centre, a third of a
