@@ -16,9 +16,10 @@ let modeGroups = 0;
 
 // The centre's loss and the data it is measured on: a fixed subset of the validation split
 // (eval_count images), which is why it differs from the training panel's validation loss (all
-// of it) unless the split is that small.
-function centreWords(data) {
-  const on = Number.isFinite(data.eval_count) ? ` on ${data.eval_count} validation images` : "";
+// of it) unless the split is that small. `noun` names the data as the page around the panel does
+// (the lab's 2-D view: "test points", its held-out split).
+function centreWords(data, noun = "validation images") {
+  const on = Number.isFinite(data.eval_count) ? ` on ${data.eval_count} ${noun}` : "";
   return `Loss at the centre (the current weights)${on}: ${fmt(data.center_loss)}.`;
 }
 
@@ -212,7 +213,7 @@ export function createLandscape(container, store, options = {}) {
     info.textContent = (data.directions === "pca" && ev
       ? `PC1 explains ${(100 * ev[0]).toFixed(0)}% and PC2 ${(100 * ev[1]).toFixed(0)}% of the path's variance. `
       : data.directions === "random" ? "Two random directions, each scaled filter by filter to the weights' size. " : "")
-      + centreWords(data)
+      + centreWords(data, options.evalNoun)
       + (data.clipped ? " Some losses were too large to show and are clipped." : "");
   }
 

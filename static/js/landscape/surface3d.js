@@ -29,7 +29,7 @@ export function createSurface3d({ width: initialWidth, height: initialHeight, vi
   const controls = el("div", { class: "nn-controls nn-surface3d-controls", role: "group", "aria-label": "Turn the 3-D view" },
     el("label", {}, "turn ", azimuth), el("label", {}, "tilt ", elevation));
   const caption = el("p", { class: "nn-note nn-surface3d-caption", style: `max-width:${width}px` },
-    "Height and colour are the server's loss on the colour scale at the right. Each point of the path sits at "
+    "Height and colour are the server's loss, on the colour scale headed “loss”. Each point of the path sits at "
     + "its surface value: the loss at the point's place on this plane (its own loss, with the weights off the "
     + "plane, can differ); between points the line follows the mesh. Drag the drawing or use the sliders to turn it.");
   const element = el("div", { class: "nn-surface3d-block" }, canvas, controls, caption);
