@@ -271,7 +271,9 @@ def test_a_by_hand_link_says_which_of_its_values_it_did_not_use(page: Page,
     expect(page.locator(view)).to_have_attribute("data-state", "ready", timeout=TIMEOUT)
     note = page.locator(f"{view} [data-role=link-note]")
     expect(note).to_have_text(
-        "Ignored part of the link, the default used instead: h.p=1,2,3; h.lr=1e308")
+        "Ignored part of the link, the default used instead: h.p=1,2,3 (needs 9 numbers, w1 to"
+        " w6 then b1 to b3, each at most 1000000 in size); h.lr=1e308 (needs a number above 0,"
+        " at most 10)")
     expect(page.locator(f"{view} [data-field='x1']")).to_have_value("4")  # a good key is used
     expect(page.locator(f"{view} [data-field='lr']")).to_have_value("0.1")
     page.goto("/lab?tab=neuron&n.f=<img src=x onerror=alert(1)>&n.b=2")
@@ -279,7 +281,8 @@ def test_a_by_hand_link_says_which_of_its_values_it_did_not_use(page: Page,
     expect(page.locator(view)).to_have_attribute("data-state", "ready", timeout=TIMEOUT)
     note = page.locator(f"{view} [data-role=link-note]")
     expect(note).to_have_text("Ignored part of the link, the default used instead: "
-                              "n.f=<img src=x onerror=alert(1)>")
+                              "n.f=<img src=x onerror=alert(1)> (needs one of linear, sigmoid,"
+                              " tanh, relu, leaky_relu, step)")
     assert page.locator(f"{view} img").count() == 0
     expect(page.locator(f"{view} [data-field='b']")).to_have_value("2")
     page.goto("/lab?tab=neuron&n.b=2")  # a link the view takes whole: no note, nothing

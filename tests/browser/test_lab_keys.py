@@ -38,7 +38,8 @@ def test_a_broken_weight_list_leaves_the_links_inputs(page: Page, console_errors
     view = "#lab-neuron"
     expect(page.locator(view)).to_have_attribute("data-state", "ready", timeout=TIMEOUT)
     expect(page.locator(f"{view} [data-role=link-note]")).to_have_text(
-        "Ignored part of the link, the default used instead: n.w=1,abc")
+        "Ignored part of the link, the default used instead: n.w=1,abc (needs a number for each"
+        " input, each at most 1000000 in size)")
     expect(page.locator(f"{view} [data-field='x.0']")).to_have_value("1")
     expect(page.locator(f"{view} [data-field='x.1']")).to_have_value("2")
     expect(page.locator(f"{view} [data-field='w.0']")).to_have_value("0")

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { fmt, inputText, paren, parseNumber } from "../../static/js/lab/byhand/format.js";
 import {
-  NET_DEFAULT, NEURON_EXAMPLE, ignoredKeys, netFieldProblem, neuronParams, netParams, readNet,
+  LINK_RULES, NET_DEFAULT, NEURON_EXAMPLE, ignoredKeys, netFieldProblem, neuronParams, netParams, readNet,
   readNeuron,
 } from "../../static/js/lab/byhand/state.js";
 
@@ -156,4 +156,21 @@ test("ignoredKeys names the link's values a view did not use, and only those", (
   const neuron = getter("n.x=1,2&n.w=1,abc&n.f=<img src=x>&n.b=7");
   assert.deepEqual(ignoredKeys(neuron, neuronParams(readNeuron(neuron))), ["n.w=1,abc", "n.f=<img src=x>"]);
   assert.equal(ignoredKeys(getter(`n.f=${"x".repeat(500)}`), neuronParams(NEURON_EXAMPLE))[0].length, "n.f=".length + 40);
+});
+
+test("ignoredKeys with the rules says what each refused key takes", () => {
+  const net = getter("h.lr=abc&h.p=1,2,3&h.x=4,5");
+  assert.deepEqual(ignoredKeys(net, netParams(readNet(net)), LINK_RULES), [
+    "h.p=1,2,3 (needs 9 numbers, w1 to w6 then b1 to b3, each at most 1000000 in size)",
+    "h.lr=abc (needs a number above 0, at most 10)",
+  ]);
+  // every key a view writes has its rule
+  for (const key of [...Object.keys(netParams(NET_DEFAULT)), ...Object.keys(neuronParams(NEURON_EXAMPLE))]) {
+    assert.ok(LINK_RULES[key]?.startsWith("needs "), key);
+  }
+  const neuron = getter("n.x=1,2,3,4,5,6,7,8,9&n.s=2");
+  assert.deepEqual(ignoredKeys(neuron, neuronParams(readNeuron(neuron)), LINK_RULES), [
+    "n.x=1,2,3,4,5,6,7,8,9 (needs 1 to 8 numbers, each at most 1000000 in size)",
+    "n.s=2 (needs a number from 0 to 1)",
+  ]);
 });

@@ -16,9 +16,10 @@ let modeGroups = 0;
 
 // The centre's loss and the data it is measured on: a fixed subset of the validation split
 // (eval_count images), which is why it differs from the training panel's validation loss (all
-// of it) unless the split is that small.
-function centreWords(data) {
-  const on = Number.isFinite(data.eval_count) ? ` on ${data.eval_count} validation images` : "";
+// of it) unless the split is that small. `noun` names the data as the page around the panel does
+// (the lab's 2-D view: "test points", its held-out split).
+function centreWords(data, noun = "validation images") {
+  const on = Number.isFinite(data.eval_count) ? ` on ${data.eval_count} ${noun}` : "";
   return `Loss at the centre (the current weights)${on}: ${fmt(data.center_loss)}.`;
 }
 
@@ -134,6 +135,16 @@ export function createLandscape(container, store, options = {}) {
         surface3d?.element, pathLegend),
       el("figure", { class: "nn-fig" }, el("figcaption", {}, "loss"), legend),
       compact ? null : sliceFig)].filter(Boolean));
+  const row = root.querySelector(".nn-landscape");
+  // the 3-D canvas: up to 40 px wider than the contour (24 below 360), never wider than its
+  // row (less its 1 px border each side), so that it is drawn at the size it is shown at
+  function fit3d() {
+    if (!surface3d) return;
+    const wanted = SIZE + (SIZE < 360 ? 24 : 40);
+    const room = row.clientWidth ? row.clientWidth - 2 : wanted;
+    surface3d.resize(Math.max(160, Math.min(wanted, room)), SIZE);
+  }
+  fit3d();
 
   let data = null;
   let inFlight = null;
@@ -202,7 +213,7 @@ export function createLandscape(container, store, options = {}) {
     info.textContent = (data.directions === "pca" && ev
       ? `PC1 explains ${(100 * ev[0]).toFixed(0)}% and PC2 ${(100 * ev[1]).toFixed(0)}% of the path's variance. `
       : data.directions === "random" ? "Two random directions, each scaled filter by filter to the weights' size. " : "")
-      + centreWords(data)
+      + centreWords(data, options.evalNoun)
       + (data.clipped ? " Some losses were too large to show and are clipped." : "");
   }
 
@@ -266,11 +277,12 @@ export function createLandscape(container, store, options = {}) {
   const resized = typeof ResizeObserver === "function" && !options.size ? new ResizeObserver(() => {
     if (!container.clientWidth) return; // hidden: keep the size it has
     const size = fit();
-    if (size === SIZE) return;
+    if (size === SIZE) { fit3d(); return; }
     SIZE = size;
     legend.height = SIZE;
     pathLegend.style.maxWidth = `${SIZE}px`;
     if (compact) info.style.maxWidth = `${SIZE + 60}px`;
+    fit3d();
     if (data) draw();
     else setFrame({ left: MARGIN, top: MARGIN, inner: SIZE - 2 * MARGIN, width: SIZE, height: SIZE });
   }) : null;

@@ -15,8 +15,10 @@ const MARGIN = 38;
 const TARGET_QUADS = 48; // mesh quads along a side (grid cells subdivided bilinearly)
 const PATH_BIAS = 0.04; // path drawn just before the quads it lies on (line-of-sight units)
 
-export function createSurface3d({ width, height, view = { azimuth: 35, elevation: 35 } }) {
+export function createSurface3d({ width: initialWidth, height: initialHeight, view = { azimuth: 35, elevation: 35 } }) {
   const state = { ...view };
+  let width = initialWidth; // the canvas' pixels, which are its CSS pixels (resize() changes them)
+  let height = initialHeight;
   let last = null;
   const canvas = el("canvas", { width: String(width), height: String(height), role: "img",
     class: "nn-surface3d", "data-role": "surface3d", title: "Drag to turn" });
@@ -27,7 +29,7 @@ export function createSurface3d({ width, height, view = { azimuth: 35, elevation
   const controls = el("div", { class: "nn-controls nn-surface3d-controls", role: "group", "aria-label": "Turn the 3-D view" },
     el("label", {}, "turn ", azimuth), el("label", {}, "tilt ", elevation));
   const caption = el("p", { class: "nn-note nn-surface3d-caption", style: `max-width:${width}px` },
-    "Height and colour are the server's loss on the colour scale at the right. Each point of the path sits at "
+    "Height and colour are the server's loss, on the colour scale headed “loss”. Each point of the path sits at "
     + "its surface value: the loss at the point's place on this plane (its own loss, with the weights off the "
     + "plane, can differ); between points the line follows the mesh. Drag the drawing or use the sliders to turn it.");
   const element = el("div", { class: "nn-surface3d-block" }, canvas, controls, caption);
@@ -152,7 +154,18 @@ export function createSurface3d({ width, height, view = { azimuth: 35, elevation
       + `turned ${Math.round(state.azimuth)}° and tilted ${Math.round(state.elevation)}°; path of ${pts.length} points`);
   }
 
-  return { element, canvas, render, setView, view: () => ({ ...state }) };
+  // drawn again at a new size (the panel narrowed or widened), not scaled by CSS
+  function resize(w, h) {
+    if (w === width && h === height) return;
+    width = w;
+    height = h;
+    canvas.width = width;
+    canvas.height = height;
+    caption.style.maxWidth = `${width}px`;
+    if (last) render(last);
+  }
+
+  return { element, canvas, render, resize, setView, view: () => ({ ...state }) };
 }
 
 // An azimuth that looks at the path's start from the far side of the centre, a third of a

@@ -13,7 +13,7 @@ import { el, ignoredNote, numberField } from "./dom.js";
 import { fmt, inputText, parseNumber } from "./format.js";
 import { drawLosses } from "./losschart.js";
 import { chainCards, forwardRows, lossRows, peopleRows, personRows, sgdRows } from "./net221-parts.js";
-import { NET_EXAMPLES, NET_FIELDS as FIELDS, PARAMS, netFieldProblem as problem, ignoredKeys, netParams, readNet } from "./state.js";
+import { NET_EXAMPLES, NET_FIELDS as FIELDS, PARAMS, netFieldProblem as problem, LINK_RULES, ignoredKeys, netParams, readNet } from "./state.js";
 
 /** Draw the view into `panel` (a <section>); returns {setActive(active)}. */
 export function mountNet221(panel) {
@@ -107,7 +107,7 @@ export function mountNet221(panel) {
 
   panel.replaceChildren(
     el("h2", { text: "A 2-2-1 network by hand" }),
-    ...ignoredNote(ignoredKeys(readParam, netParams(state))),
+    ...ignoredNote(ignoredKeys(readParam, netParams(state), LINK_RULES)),
     el("p", { class: "bh-presets" }, ...presets),
     el("div", { class: "bh-net" }, setup, forward, chain, sgd, training));
 

@@ -8,7 +8,7 @@ import { latestOnly, post } from "./api.js";
 import { drawCurve } from "./curve.js";
 import { el, ignoredNote, numberField } from "./dom.js";
 import { fmt, paren, parseNumber } from "./format.js";
-import { ACTIVATIONS, LIMIT, MAX_INPUTS, NEURON_EXAMPLE, ignoredKeys, neuronParams, readNeuron } from "./state.js";
+import { ACTIVATIONS, LIMIT, MAX_INPUTS, NEURON_EXAMPLE, LINK_RULES, ignoredKeys, neuronParams, readNeuron } from "./state.js";
 
 const LABELS = {
   linear: "linear (identity)", sigmoid: "sigmoid", tanh: "tanh", relu: "ReLU",
@@ -44,7 +44,7 @@ export function mountNeuron(panel) {
 
   panel.replaceChildren(
     el("h2", { text: "One neuron" }),
-    ...ignoredNote(ignoredKeys(readParam, neuronParams(state))),
+    ...ignoredNote(ignoredKeys(readParam, neuronParams(state), LINK_RULES)),
     el("p", { class: "hint", text: "A neuron multiplies each input by its weight, adds them up with a bias, and passes the sum through an activation: y = f(z), z = w₁x₁ + w₂x₂ + … + b. Type any number; the server's engine computes every number shown." }),
     el("p", { class: "bh-presets" }, example),
     el("div", { class: "bh-neuron" },

@@ -64,13 +64,29 @@ function number(text, test = ok) {
   return v && test(v[0]) ? v[0] : null;
 }
 
+const EACH = `each at most ${LIMIT} in size`;
+/** What each link key takes, in words: said beside a key the view did not use. */
+export const LINK_RULES = {
+  "n.x": `needs 1 to ${MAX_INPUTS} numbers, ${EACH}`,
+  "n.w": `needs a number for each input, ${EACH}`,
+  "n.b": `needs a number at most ${LIMIT} in size`,
+  "n.f": `needs one of ${ACTIVATIONS.join(", ")}`,
+  "n.s": "needs a number from 0 to 1",
+  "h.p": `needs 9 numbers, w1 to w6 then b1 to b3, ${EACH}`,
+  "h.x": `needs 2 numbers, x1 and x2, ${EACH}`,
+  "h.y": "needs a number from 0 to 1",
+  "h.lr": "needs a number above 0, at most 10",
+  "h.i": "needs 0, 1, 2 or 3",
+  "h.new": `needs 2 numbers, weight (lb) and height (in), ${EACH}`,
+};
+
 /**
  * The link's keys among `params` (a set-up's keys as the view writes them back) that were not
  * used: "key=value" for each one present in the link (`get`) whose value is not the one in
  * force (a broken or out-of-range value the view replaced by its default). Values are cut to
- * 40 characters.
+ * 40 characters. With `rules` (LINK_RULES), each says what its key takes: "h.lr=abc (needs …)".
  */
-export function ignoredKeys(get, params) {
+export function ignoredKeys(get, params, rules = {}) {
   const same = (raw, used) => {
     const a = String(raw).split(",");
     const b = String(used).split(",");
@@ -78,7 +94,7 @@ export function ignoredKeys(get, params) {
   };
   return Object.entries(params)
     .filter(([key, used]) => get(key) !== null && !same(get(key), used))
-    .map(([key]) => `${key}=${get(key).slice(0, 40)}`);
+    .map(([key]) => `${key}=${get(key).slice(0, 40)}${rules[key] ? ` (${rules[key]})` : ""}`);
 }
 
 /** `values` cut or padded with `pad` to `n` entries (the example for another input count). */

@@ -268,7 +268,8 @@ function mountLandscape(container, store) {
     if (!details.open || view) return;
     ensureStylesheet(); // the panel's own rules (static/css/detail.css)
     const { createLandscape } = await import("../../landscape/landscape.js");
-    view = createLandscape(details, store);
+    // the surface's data are this view's held-out points, which it calls "test"
+    view = createLandscape(details, store, { evalNoun: "test points" });
   });
   store.subscribe(["epoch", "training", "sessionId"], (changed) => {
     if (!view || store.get("training")) return;

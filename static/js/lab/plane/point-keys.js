@@ -133,7 +133,11 @@ export function createPointKeys(overlay, wrap, liveParent, view) {
   overlay.addEventListener("focus", show);
   overlay.addEventListener("blur", () => {
     cursor.hidden = true;
-    selected = null; // a move in flight still lands, and is said
+    // the line is about the cursor and the selected point: with the focus gone, a "selected"
+    // line would be untrue and a "moved" one stale under later epochs; a move in flight still
+    // lands, and is said
+    if (!selected?.sending) say("");
+    selected = null;
   });
   overlay.addEventListener("keydown", (e) => {
     if (selected) {
