@@ -282,3 +282,48 @@ def test_any_point_of_a_generated_set_can_be_selected_and_moved(page: Page, base
                                     page.evaluate(f"{STORE}.get('sessionId')"))}
     assert f"x1 {moved[0]:g}".replace("-", "−") in live.inner_text().replace("-", "−")
     assert console_errors == []
+
+
+def test_a_tap_on_a_trained_plane_asks_before_the_epochs_go(page: Page, base_url,
+                                                           console_errors) -> None:
+    """A tap on the plane adds a point, and new points start the weights over: after training
+    a tap (on a phone, where there is no hover, the natural way to read a number) lost every
+    epoch without a word (docs/audits/lab-2026-12-05.md, 5). Now it asks under the plane:
+    kept, nothing changes; yes, the point is added and training starts over; with nothing
+    trained it adds at once."""
+    page.set_viewport_size({"width": 1280, "height": 800})
+    page.goto("/lab?tab=plane&set=custom&pts=2,2,0;-2,-2,1;-3,2,1;3,-3,0")
+    expect(page.locator(".plane")).to_have_attribute("data-state", "ready", timeout=TIMEOUT)
+    page.wait_for_function(f"() => {STORE}.get('planar') && {STORE}.get('grid')",
+                           timeout=TIMEOUT)
+    sid = page.evaluate(f"{STORE}.get('sessionId')")
+    page.locator("button[data-act=epoch]").click()
+    page.wait_for_function(f"() => {STORE}.get('epoch') === 1 && !{STORE}.get('training')",
+                           timeout=TIMEOUT)
+    box = page.locator("canvas[data-role=plane]").bounding_box()
+    assert box
+    question = page.locator("[data-role=points-confirm]")
+    trained = f"() => {STORE}.get('history').some((h) => h.epoch === 1)"
+    points = f"{STORE}.get('settings').planar.points.length"
+
+    page.mouse.click(box["x"] + box["width"] * 0.5, box["y"] + box["height"] * 0.06)
+    expect(question).to_be_visible(timeout=TIMEOUT)
+    expect(question).to_contain_text("Add this point? Changing the points starts the weights "
+                                     "over: epoch 1 of training will be lost")
+    page.get_by_role("button", name="Keep the training").click()
+    expect(question).to_be_hidden()
+    assert page.evaluate(trained)
+    assert page.evaluate(f"{STORE}.get('editPoints')") is None
+    assert len(planar_points(base_url, sid)) == 4
+
+    page.mouse.click(box["x"] + box["width"] * 0.5, box["y"] + box["height"] * 0.06)
+    expect(question).to_be_visible(timeout=TIMEOUT)
+    page.get_by_role("button", name="Change the points and start over").click()
+    page.wait_for_function(f"() => {points} === 5", timeout=TIMEOUT)
+    page.wait_for_function(f"() => !({trained})()", timeout=TIMEOUT)
+    assert len(planar_points(base_url, sid)) == 5
+
+    page.mouse.click(box["x"] + box["width"] * 0.06, box["y"] + box["height"] * 0.5)
+    page.wait_for_function(f"() => {points} === 6", timeout=TIMEOUT)
+    expect(question).to_be_hidden()
+    assert console_errors == []

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { CURSOR_STEPS, moveCursor, nudge } from "../../static/js/lab/plane/point-keys.js";
+import { trainingToLose } from "../../static/js/lab/plane/points-confirm.js";
 
 test("the arrow keys move the cursor one step, Shift four, and keep it on the plane", () => {
   const at = (k) => k / CURSOR_STEPS; // the cursor sits on whole steps
@@ -31,4 +32,13 @@ test("a selected point moves a small step (Shift: a cursor step), up is +x2, kep
   assert.deepEqual(nudge([0, 0], "ArrowRight", false, { x: [0, 240], y: [0, 12] }), [2, 0]);
   assert.deepEqual(nudge([0, 0], "ArrowUp", true, { x: [0, 240], y: [0, 12] }), [0, 0.5]);
   assert.equal(nudge([0, 0], "Enter", false, domain), null);
+});
+
+test("trainingToLose names the epochs, else the steps, else nothing", () => {
+  assert.equal(trainingToLose([], 0), "");
+  assert.equal(trainingToLose([{ epoch: 0 }], 0), "");
+  assert.equal(trainingToLose([], 1), "1 training step");
+  assert.equal(trainingToLose(null, 12), "12 training steps");
+  assert.equal(trainingToLose([{ epoch: 1 }], 37), "epoch 1");
+  assert.equal(trainingToLose([{ epoch: 1 }, { epoch: 2 }, { epoch: 3 }], 111), "epochs 1–3");
 });

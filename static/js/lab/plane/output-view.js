@@ -13,6 +13,7 @@ import { addPoint, clampToDomain, movePoint, nearestPoint, planeTransform, remov
 import { gridValueAt } from "./wire.js";
 import { CLASS_COLOURS, activationOf, dataPoints, drawLegend, drawPoints, fmt, pointText } from "./out-pieces.js";
 import { CURSOR_STEPS, createPointKeys } from "./point-keys.js";
+import { createPointsConfirm } from "./points-confirm.js";
 
 export function createOutputView(container, store) {
   const map = el("canvas", { width: "1", height: "1", class: "out-map", role: "img", "aria-label": "the network's output over the plane" });
@@ -28,6 +29,7 @@ export function createOutputView(container, store) {
   container.append(el("h3", {}, "Output"), caption, wrap, keysLine, legend,
     el("div", { class: "plane-row" }, el("label", {}, showTest, " show test points"), el("label", {}, discrete, " only the decision")),
     readout);
+  const confirmPoints = createPointsConfirm(wrap, store);
 
   let size = 300;
   let image = null;
@@ -254,11 +256,11 @@ export function createOutputView(container, store) {
     pointOf: (i) => editable()?.[i] ?? null,
     moveTo: (i, x, y) => {
       const points = editable();
-      return points?.[i] ? commit(movePoint(points, i, x, y)) : Promise.resolve("that point is gone.");
+      return points?.[i] ? commit(movePoint(points, i, x, y), "Move this point?") : Promise.resolve("that point is gone.");
     },
     remove: (i) => {
       const points = editable();
-      if (points?.[i]) commit(removePoint(points, i));
+      if (points?.[i]) commit(removePoint(points, i), "Delete this point?");
     },
   });
   /** The chosen tool at canvas pixel (px, py): delete the point there (also with `remove`) or add
@@ -269,11 +271,11 @@ export function createOutputView(container, store) {
     const tool = remove ? "delete" : store.get("planeUi").tool;
     const hit = nearestPoint(points, transform(), px, py, 7);
     if (tool === "delete") {
-      if (hit >= 0) commit(removePoint(points, hit));
+      if (hit >= 0) commit(removePoint(points, hit), "Delete this point?");
     } else if (hit >= 0 && canDrag) return { index: hit, points, moved: false };
     else {
       const [x, y] = clampToDomain(domain(), ...transform().toPlane(px, py));
-      commit(addPoint(points, [roundTo(x), roundTo(y), tool === "add0" ? 0 : 1]));
+      commit(addPoint(points, [roundTo(x), roundTo(y), tool === "add0" ? 0 : 1]), "Add this point?");
     }
     return null;
   }
@@ -281,7 +283,7 @@ export function createOutputView(container, store) {
     if (!drag) return;
     const d = drag;
     drag = null;
-    if (d.moved) commit(d.points);
+    if (d.moved) commit(d.points, "Move this point?");
   });
   overlay.addEventListener("pointercancel", () => {
     drag = null;
@@ -290,7 +292,7 @@ export function createOutputView(container, store) {
 
   /** Send the points whole (PUT settings): resolves with null once applied, or with why not
    *  (the status line says it too); refused, the server's points stay and are drawn. */
-  async function commit(points) {
+  async function commit(points, what) {
     if (!points.length) {
       store.set("status", { level: "error", text: "Keep at least one point." });
       store.set("editPoints", null);
@@ -298,6 +300,11 @@ export function createOutputView(container, store) {
     }
     store.set("editPoints", points);
     schedule();
+    if (!(await confirmPoints.ask(what))) {
+      // kept: the points as the server has them are drawn again
+      if (store.get("editPoints") === points) store.set("editPoints", null);
+      return "the training was kept";
+    }
     let error = null;
     try {
       await applyChange(store, { planar: { set: "custom", points } });
@@ -327,6 +334,7 @@ export function createOutputView(container, store) {
   return {
     destroy() {
       offs.forEach((f) => f());
+      confirmPoints.destroy();
       ro.disconnect();
     },
   };
