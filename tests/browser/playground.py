@@ -47,6 +47,18 @@ def wait_settled(page: Page, timeout: int = 15_000) -> None:
     )
 
 
+def wait_frames(page: Page, count: int = 2) -> None:
+    """Until ``count`` animation frames have run. After a resize, the first frame lays the page
+    out at the new size and runs the ResizeObserver callbacks that redraw the views (after its
+    own animation-frame callbacks); once the second frame's have run, those are done. A
+    condition, not a guess at how long a loaded machine takes to render."""
+    page.evaluate(
+        "(n) => new Promise((done) => { const next = (k) => (k ? requestAnimationFrame("
+        "() => next(k - 1)) : done()); next(n); })",
+        count,
+    )
+
+
 def wait_epoch(page: Page, epoch: int, timeout: int = 120_000) -> None:
     page.wait_for_function(
         f"() => window.nnplay.store.get('epoch') >= {epoch}"

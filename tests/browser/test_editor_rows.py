@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from playwright.sync_api import Page
 
-from tests.browser.playground import open_page
+from tests.browser.playground import open_page, wait_frames
 
 SIZES = [(1280, 800), (1440, 900), (1920, 1080), (800, 600), (390, 844)]
 
@@ -27,7 +27,7 @@ def test_each_layer_starts_on_its_name_line(page: Page, console_errors, screensh
     page.click(".editor summary")
     for width, height in SIZES:
         page.set_viewport_size({"width": width, "height": height})
-        page.wait_for_timeout(200)  # the container query and grid settle after the resize
+        wait_frames(page)  # laid out at the new width (the container query and grid)
         rows = page.evaluate(ROWS)
         assert [r["name"] for r in rows] == ["conv1", "relu1", "pool1", "flatten1", "dense1",
                                              "softmax1"]

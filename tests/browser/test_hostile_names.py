@@ -24,6 +24,7 @@ from playwright.sync_api import Page, expect
 
 from server.persist import model_file
 from tests.browser.playground import (
+    READY_TIMEOUT,
     draw,
     get_json,
     open_page,
@@ -175,7 +176,7 @@ def test_zip_folders_and_sample_labels_show_as_text(page: Page, live_server, con
 
     # stored: the names come back from the server after a reload, still as text
     page.reload()
-    expect(page.locator("#app")).to_have_attribute("data-state", "ready")
+    expect(page.locator("#app")).to_have_attribute("data-state", "ready", timeout=READY_TIMEOUT)
     page.locator(".own summary").click()
     expect(page.locator(".own-item")).to_have_count(18)
     expect(page.locator(".confusion table")).to_be_visible()
@@ -263,7 +264,7 @@ def test_class_names_of_an_imported_model_show_as_text(page: Page, console_error
     page.locator(".import-file").set_input_files(
         {"name": "hostile.npz", "mimeType": "application/octet-stream", "buffer": data})
     page.wait_for_function(f"() => window.nnplay.store.get('sessionId') !== {json.dumps(first)}")
-    expect(page.locator("#app")).to_have_attribute("data-state", "ready")
+    expect(page.locator("#app")).to_have_attribute("data-state", "ready", timeout=READY_TIMEOUT)
     draw(page, ring(0.05))
     wait_settled(page)
     expect(page.locator(".probs .p-label")).to_have_text(NAMES)

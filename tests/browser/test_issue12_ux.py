@@ -6,7 +6,14 @@ import json
 
 from playwright.sync_api import Page, expect
 
-from tests.browser.playground import draw, get_json, open_page, wait_epoch, wait_settled
+from tests.browser.playground import (
+    READY_TIMEOUT,
+    draw,
+    get_json,
+    open_page,
+    wait_epoch,
+    wait_settled,
+)
 
 
 def pick_mistaken_sample(page: Page) -> dict:
@@ -225,7 +232,7 @@ def test_rewind_asks_first_restores_that_epochs_matrix_and_clears_old_thumbnails
     expect(page.locator(".confusion td button")).to_have_count(100)
     expect(thumbs).to_have_count(0)
     page.reload()
-    expect(page.locator("#app")).to_have_attribute("data-state", "ready")
+    expect(page.locator("#app")).to_have_attribute("data-state", "ready", timeout=READY_TIMEOUT)
     page.wait_for_function("window.nnplay.store.get('confusion') !== null")
     assert page.evaluate("window.nnplay.store.get('confusion')") == ends[0]["confusion"]
     assert get_json(f"{live_server.url}/api/sessions/{session_id}")["epoch"] == 1
@@ -272,7 +279,7 @@ def test_the_filter_panel_shows_conv1_as_it_is_after_a_reload_and_fits_its_numbe
     page.evaluate("""(W) => new Promise((resolve, reject) => window.nnplay.store.set('request', {
         type: 'setParams', layer: 'conv1', W, resolve, reject, at: performance.now()}))""", W)
     page.reload()
-    expect(page.locator("#app")).to_have_attribute("data-state", "ready")
+    expect(page.locator("#app")).to_have_attribute("data-state", "ready", timeout=READY_TIMEOUT)
     page.locator(".filters summary").click()
     box = page.locator(".filter-box").nth(5)
     expect(page.get_by_label("filter 5 kind")).to_have_value("current")

@@ -16,7 +16,7 @@ from urllib.parse import parse_qs, urlencode, urlparse
 import numpy as np
 from playwright.sync_api import Page, expect
 
-from tests.browser.playground import get_json
+from tests.browser.playground import get_json, wait_frames
 
 READY = 30_000
 STORE = "window.nnplayLab.plane.store"
@@ -38,7 +38,7 @@ def shoot(page: Page, screenshot_dir: Path, name: str) -> None:
     """Full-page screenshots at 1280x800 and 1920x1080 (and 390x844 to look at)."""
     for w, h in ((1280, 800), (1920, 1080), (390, 844)):
         page.set_viewport_size({"width": w, "height": h})
-        page.wait_for_timeout(250)  # the diagram relays itself out on resize
+        wait_frames(page)  # the diagram lays itself out again on resize (ResizeObserver)
         assert page.evaluate("document.documentElement.scrollWidth") <= w, f"sideways at {w}"
         page.screenshot(path=str(screenshot_dir / f"lab-plane-{name}-{w}.png"), full_page=True)
     page.set_viewport_size({"width": 1280, "height": 800})

@@ -6,7 +6,7 @@ import math
 
 from playwright.sync_api import expect
 
-from tests.browser.playground import draw, get_json, open_page, wait_epoch
+from tests.browser.playground import READY_TIMEOUT, draw, get_json, open_page, wait_epoch
 
 
 def bar(shift: float) -> list[tuple[float, float]]:
@@ -77,7 +77,7 @@ def test_drawn_samples_of_two_classes_train(page, live_server, console_errors, s
     assert sum(map(sum, state["confusion"]["matrix"])) == 6
     expect(page.locator(".confusion-title")).to_contain_text("(train)")
     page.reload()
-    expect(page.locator("#app")).to_have_attribute("data-state", "ready")
+    expect(page.locator("#app")).to_have_attribute("data-state", "ready", timeout=READY_TIMEOUT)
     page.wait_for_function("window.nnplay.store.get('lastForward') !== null")
     shown = page.evaluate("window.nnplay.store.get('input')")
     assert shown["kind"] == "sample" and shown["split"] == "train"

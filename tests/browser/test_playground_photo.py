@@ -11,7 +11,7 @@ from playwright.sync_api import Page
 
 from engine.datasets import mnist
 from engine.preprocess import center_of_mass
-from tests.browser.playground import open_page
+from tests.browser.playground import open_page, wait_frames
 from tests.engine.photos import photo_of_digit
 
 SIZES = [(1280, 800), (1920, 1080), (390, 844)]
@@ -46,7 +46,7 @@ def test_a_photo_and_a_transparent_png_become_framed_digits(page: Page, console_
     assert np.corrcoef(seen.ravel(), digit.ravel())[0, 1] > 0.6  # the same digit
     for width, height in SIZES:
         page.set_viewport_size({"width": width, "height": height})
-        page.wait_for_timeout(300)
+        wait_frames(page)  # laid out at the new size before the picture
         page.screenshot(path=str(screenshot_dir / f"photo-upload-{width}.png"))
     page.set_viewport_size({"width": 1280, "height": 800})
 

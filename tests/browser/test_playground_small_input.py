@@ -8,7 +8,7 @@ import math
 
 from playwright.sync_api import Page, expect
 
-from tests.browser.playground import open_page
+from tests.browser.playground import open_page, wait_frames
 
 IMAGE = [0, 50, 0, 29, 0, 80, 31, 2, 33, 90, 0, 75, 0, 9, 0, 95]
 SOBEL = [-1, 0, 1, -2, 0, 2, -1, 0, 1]
@@ -59,7 +59,7 @@ def open_cell(page: Page, layer: str, row: int, col: int, view: str) -> None:
 def shots(page: Page, screenshot_dir, name: str) -> None:
     for width, height in SIZES:
         page.set_viewport_size({"width": width, "height": height})
-        page.wait_for_timeout(300)  # let the layout settle before the picture
+        wait_frames(page)  # laid out at the new size before the picture
         page.screenshot(path=str(screenshot_dir / f"small-input-{name}-{width}.png"))
     page.set_viewport_size({"width": 1280, "height": 800})
 
