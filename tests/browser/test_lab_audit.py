@@ -14,6 +14,8 @@ import urllib.request
 
 from playwright.sync_api import Page, expect
 
+from tests.browser.lab_plane import hover_points
+
 TIMEOUT = 20_000
 ALL_ONES = {**{f"w{i}": 1.0 for i in range(1, 7)}, "b1": 0.0, "b2": 0.0, "b3": 0.0}
 
@@ -343,20 +345,9 @@ def test_the_hover_value_of_the_output_is_the_networks_at_the_pointer(page: Page
                            f" && {store}.get('grid')?.step === {store}.get('session').step",
                            timeout=TIMEOUT)
     sid = page.evaluate(f"{store}.get('sessionId')")
-    plane = page.locator("canvas[data-role=plane]").bounding_box()
-    assert plane
-    data = page.evaluate(f"""() => ["train", "val"].flatMap((k) => Array.from(
-        {store}.get('planar').splits[k].x.data))""")
-    pts = list(zip(data[0::2], data[1::2], strict=True))
-    cell = 12 / 47  # 48 cells over [-6, 6]
-    # points half a cell off the grid on both axes, at least 10 px from every data point
-    free = [(-6 + (j + 0.5) * cell, 6 - (i + 0.5) * cell) for i in range(4, 43, 3)
-            for j in range(4, 43, 3)]
-    free = [(x1, x2) for x1, x2 in free
-            if min(abs(x1 - a) + abs(x2 - b) for a, b in pts) * plane["width"] / 12 > 10]
-    assert len(free) >= 4, free
+    plane, points = hover_points(page)
     worst = 0.0
-    for x1, x2 in free[:: max(1, len(free) // 8)]:
+    for x1, x2 in points:
         fx, fy = (x1 + 6) / 12, (6 - x2) / 12
         page.mouse.move(plane["x"] + fx * plane["width"], plane["y"] + fy * plane["height"])
         tip = page.locator("[data-role=out-tip]")

@@ -1,7 +1,8 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 
-import { nextStatus, statusText, stuckNote, tenth } from "../../static/js/lab/plane/stuck.js";
+import { tenth } from "../../static/js/lib/lr-tenth.js";
+import { nextStatus, statusText, stuckNote } from "../../static/js/lab/plane/stuck.js";
 
 const WORSE = "after epoch 3 the network does worse than guessing: its training loss over the epoch, 2.254, is 3.3 times the chance level (ln 2 = 0.693, the loss of always answering the class shares). The learning rate (lr=10) is too large: each step throws the weights past the minimum. Lower it (try 1) and rewind to an epoch before the loss rose.";
 const CHANCE = "after epoch 2 the network is at chance level: validation loss 0.693 (ln 2 = 0.693, the loss of always answering the class shares), accuracy 50.0% (always answering the most common class: 50.0%).";
@@ -43,6 +44,8 @@ test("the status line: set, kept while playing, cleared only when it is ours", (
 test("a tenth of the learning rate without float noise", () => {
   assert.equal(tenth(10), 1);
   assert.equal(tenth(0.3), 0.03);
+  assert.equal(tenth(0.7), 0.07); // 0.7 / 10 is 0.06999999999999999
+  assert.equal(tenth(0.07), 0.007); // 0.007000000000000001
   assert.equal(tenth(0.003), 0.0003);
   assert.equal(tenth(3), 0.3);
 });

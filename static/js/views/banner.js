@@ -1,6 +1,7 @@
 // One-line status, and the banners with what to try: training diverged (a non-finite loss
 // stopped it), or an epoch ended at chance level (the server's epoch_end.stuck).
 
+import { tenth } from "../lib/lr-tenth.js";
 import { el } from "../ui/dom.js";
 
 export function createBanner(container, store) {
@@ -20,7 +21,7 @@ export function createBanner(container, store) {
   for (const b of container.querySelectorAll(".div-lr")) {
     b.addEventListener("click", () => {
       const s = store.get("settings");
-      store.set({ stuck: null, request: { type: "applySettings", settings: { lr: s.lr / 10 }, at: performance.now() } });
+      store.set({ stuck: null, request: { type: "applySettings", settings: { lr: tenth(s.lr) }, at: performance.now() } });
     });
   }
   container.querySelector(".div-close").addEventListener("click", () => store.set("diverged", null));

@@ -3,6 +3,7 @@
 // training panel (on a phone always: it is two screens below). This copy shows only while the
 // banner is off screen, with the same text and the same way out.
 
+import { tenth } from "../lib/lr-tenth.js";
 import { el } from "../ui/dom.js";
 import { watchOnScreen } from "../ui/on-screen.js";
 
@@ -31,7 +32,7 @@ export function createTrainAlert(store, banner) {
   }
   lr.addEventListener("click", () => {
     const s = store.get("settings");
-    store.set({ stuck: null, request: { type: "applySettings", settings: { lr: s.lr / 10 }, at: performance.now() } });
+    store.set({ stuck: null, request: { type: "applySettings", settings: { lr: tenth(s.lr) }, at: performance.now() } });
   });
   close.addEventListener("click", () => store.set({ diverged: null, stuck: null }));
   const offs = [

@@ -4,7 +4,8 @@
 
 import { el } from "../../ui/dom.js";
 import { applyChange } from "./actions.js";
-import { nextStatus, stuckNote, tenth } from "./stuck.js";
+import { tenth } from "../../lib/lr-tenth.js";
+import { nextStatus, stuckNote } from "./stuck.js";
 
 /** Draw into `container`; returns {destroy}. */
 export function createStuckNote(container, store) {

@@ -41,6 +41,3 @@ export function nextStatus(note, { status, ours, playing }) {
   // (lab.css hides the line's copy from sight, not from the accessibility tree)
   return { level: "note", text, kind: note.kind };
 }
-
-/** The learning rate a tenth of `lr`, without float noise (0.3 / 10 is 0.03, not 0.030000000000000002). */
-export const tenth = (lr) => Number((lr / 10).toPrecision(12));

@@ -1,0 +1,24 @@
+"""Helpers for browser tests of the lab's 2-D view (/lab?tab=plane)."""
+
+from __future__ import annotations
+
+from playwright.sync_api import Page
+
+STORE = "window.nnplayLab.plane.store"
+
+
+def hover_points(page: Page) -> tuple[dict, list[tuple[float, float]]]:
+    """The plane's box and points of [-6, 6]^2 half a grid cell off the grid on both axes (where
+    the nearest cell is furthest off), at least 10 px from every data point."""
+    plane = page.locator("canvas[data-role=plane]").bounding_box()
+    assert plane
+    data = page.evaluate(f"""() => ["train", "val"].flatMap((k) => Array.from(
+        {STORE}.get('planar').splits[k].x.data))""")
+    pts = list(zip(data[0::2], data[1::2], strict=True))
+    cell = 12 / 47  # 48 cells over [-6, 6]
+    free = [(-6 + (j + 0.5) * cell, 6 - (i + 0.5) * cell) for i in range(4, 43, 3)
+            for j in range(4, 43, 3)]
+    free = [(x1, x2) for x1, x2 in free
+            if min(abs(x1 - a) + abs(x2 - b) for a, b in pts) * plane["width"] / 12 > 10]
+    assert len(free) >= 4, free
+    return plane, free[:: max(1, len(free) // 8)]
