@@ -173,6 +173,14 @@ def test_a_point_moves_from_the_keyboard(page: Page, base_url, console_errors) -
     the live line with its new coordinates; past the edge it stops at the edge; a refused move
     leaves the point where the server has it and says why (moving needed a pointer)."""
     page.set_viewport_size({"width": 1280, "height": 800})
+    # the route that refuses a move later is in place from the start, passing requests through
+    # until then: a route added mid-test once let the refused move through (CI, 5 Dec)
+    refusal = {"detail": {"message": "settings.planar.points: refused for this test",
+                          "field": "settings.planar.points"}}
+    refusing = {"on": False}
+    page.route("**/api/sessions/*/settings", lambda route: route.fulfill(
+        status=422, content_type="application/json", body=json.dumps(refusal))
+        if refusing["on"] else route.continue_())
     page.goto("/lab?tab=plane&set=custom&pts=2,2,0;-2,-2,1;-3,2,1;3,-3,0")
     expect(page.locator(".plane")).to_have_attribute("data-state", "ready", timeout=TIMEOUT)
     page.wait_for_function(f"() => {STORE}.get('planar') && {STORE}.get('grid')",
@@ -212,17 +220,14 @@ def test_a_point_moves_from_the_keyboard(page: Page, base_url, console_errors) -
     assert (6.0, 2.5, 0.0) in planar_points(base_url, sid)
     expect(cursor).to_have_attribute("data-x1", "6")
     # a move the server refuses: the point stays where the server has it, and the line says why
-    refusal = {"detail": {"message": "settings.planar.points: refused for this test",
-                          "field": "settings.planar.points"}}
-    page.route(f"**/api/sessions/{sid}/settings", lambda route: route.fulfill(
-        status=422, content_type="application/json", body=json.dumps(refusal)))
+    refusing["on"] = True
     page.keyboard.press("ArrowDown")
     expect(live).to_have_text("Point 1 not moved: settings.planar.points: refused for this test."
                               " It stays at x1 6, x2 2.5.", timeout=TIMEOUT)
     expect(cursor).to_have_attribute("data-x2", "2.5")
     assert (6.0, 2.5, 0.0) in planar_points(base_url, sid)
     assert page.evaluate(f"{STORE}.get('settings').planar.points[0]") == [6, 2.5, 0]
-    page.unroute(f"**/api/sessions/{sid}/settings")
+    refusing["on"] = False
     page.keyboard.press("Escape")  # let go: the arrows move the cursor again
     expect(live).to_have_text("Point 1 let go at x1 6, x2 2.5.")
     expect(cursor).not_to_have_class(re.compile(r"\bselected\b"))
