@@ -60,10 +60,11 @@ createShortcuts(store, pad, help);
 
 // The detail panel (layer details, training-step film, loss surface) fills
 // #detail-panel when its module is there; until then a tile click only records store.detail.
+// Shown before it is filled: a detail picked while the module loaded scrolls into view as it opens.
 import("./detail/panel.js")
   .then((m) => {
-    m.createDetailPanel($("detail-panel"), store);
     $("detail-panel").hidden = false;
+    m.createDetailPanel($("detail-panel"), store);
   })
   .catch((err) => console.warn("detail panel not available:", err.message));
 

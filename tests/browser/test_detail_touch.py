@@ -76,7 +76,8 @@ def test_the_activation_curve_prints_the_value_as_the_readout_does(page):
     before = relu.locator("canvas").first
     box = before.bounding_box()
     assert box is not None
-    page.mouse.move(box["x"] + box["width"] * 9.5 / 28, box["y"] + box["height"] * 14.5 / 28)
+    # placed on the element as it is when the move is made (scrolled into view, laid out)
+    before.hover(position={"x": box["width"] * 9.5 / 28, "y": box["height"] * 14.5 / 28})
     readout = relu.locator("[data-role=arithmetic]")
     expect(readout).to_contain_text("cell (14, 9)")
     x = readout.locator("[data-role=before]").inner_text()
@@ -118,3 +119,27 @@ def test_a_map_of_zeros_says_so_instead_of_a_scale_from_0_to_0(page):
     # a map that is not all 0 keeps its scale
     page.get_by_label("input row 0 column 0", exact=True).fill("2")
     expect(legends.nth(0).locator(".nn-legend-labels span")).to_have_text(["-2", "0", "2"])
+
+
+# The detail panel's module made to load 1.5 s late (a top-level await), as on a loaded machine.
+def _load_the_panel_late(route):
+    response = route.fetch()
+    route.fulfill(response=response,
+                  body="await new Promise((r) => setTimeout(r, 1500));\n" + response.text())
+
+
+def test_a_detail_picked_before_the_panel_loaded_opens_in_view(page):
+    """The panel was shown only after it was filled, so its scroll into view did nothing: a detail
+    picked while its module loaded opened below the fold (CI: a hover 18 px under the window)."""
+    page.route("**/js/detail/panel.js", _load_the_panel_late)
+    page.set_viewport_size({"width": 1280, "height": 800})
+    page.goto("/?autotrain=0")
+    expect(page.locator("#app")).to_have_attribute("data-state", "ready", timeout=READY_TIMEOUT)
+    page.wait_for_function("() => window.nnplay.store.get('lastForward')")
+    assert page.locator("#detail-panel").is_hidden()
+    page.evaluate("window.nnplay.store.set('detail', {layer: 'relu1', channel: 0, kind: 'output'})")
+    before = page.locator("[data-view=activation-detail] canvas.nn-before-grid")
+    expect(before).to_be_visible(timeout=READY_TIMEOUT)
+    box = before.bounding_box()
+    assert box is not None
+    assert 0 <= box["y"] and box["y"] + box["height"] <= 800, box
