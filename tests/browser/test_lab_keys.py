@@ -200,11 +200,12 @@ def test_a_point_moves_from_the_keyboard(page: Page, base_url, console_errors) -
     expect(cursor).to_have_attribute("data-x1", "2")
     page.keyboard.press("Enter")  # on a point: selects it (no point added on top of it)
     live = page.locator("[data-role=point-live]")
-    expect(live).to_contain_text("Point 1 (class 0) selected at x1 2, x2 2")
+    expect(live).to_contain_text(
+        "Point #0 of 4 (counted from 0), class 0, selected at x1 2, x2 2")
     expect(cursor).to_have_class(re.compile(r"\bselected\b"))
     for key in ("ArrowRight",) * 3 + ("Shift+ArrowUp",):
         page.keyboard.press(key)
-    expect(live).to_have_text("Point 1 moved to x1 2.3, x2 2.5.", timeout=TIMEOUT)
+    expect(live).to_have_text("Point #0 moved to x1 2.3, x2 2.5.", timeout=TIMEOUT)
     page.wait_for_function(f"() => {STORE}.get('settings').planar.points[0][0] === 2.3",
                            timeout=TIMEOUT)
     after = planar_points(base_url, sid)
@@ -215,21 +216,21 @@ def test_a_point_moves_from_the_keyboard(page: Page, base_url, console_errors) -
     # past the edge: 8 big steps right from 2.3 would be 6.3; it stops at 6
     for _ in range(8):
         page.keyboard.press("Shift+ArrowRight")
-    expect(live).to_have_text("Point 1 moved to x1 6, x2 2.5 (the edge of the plane).",
+    expect(live).to_have_text("Point #0 moved to x1 6, x2 2.5 (the edge of the plane).",
                               timeout=TIMEOUT)
     assert (6.0, 2.5, 0.0) in planar_points(base_url, sid)
     expect(cursor).to_have_attribute("data-x1", "6")
     # a move the server refuses: the point stays where the server has it, and the line says why
     refusing["on"] = True
     page.keyboard.press("ArrowDown")
-    expect(live).to_have_text("Point 1 not moved: settings.planar.points: refused for this test."
+    expect(live).to_have_text("Point #0 not moved: settings.planar.points: refused for this test."
                               " It stays at x1 6, x2 2.5.", timeout=TIMEOUT)
     expect(cursor).to_have_attribute("data-x2", "2.5")
     assert (6.0, 2.5, 0.0) in planar_points(base_url, sid)
     assert page.evaluate(f"{STORE}.get('settings').planar.points[0]") == [6, 2.5, 0]
     refusing["on"] = False
     page.keyboard.press("Escape")  # let go: the arrows move the cursor again
-    expect(live).to_have_text("Point 1 let go at x1 6, x2 2.5.")
+    expect(live).to_have_text("Point #0 let go at x1 6, x2 2.5.")
     expect(cursor).not_to_have_class(re.compile(r"\bselected\b"))
     page.keyboard.press("ArrowLeft")
     page.wait_for_function("() => Number(document.querySelector('[data-role=cursor]')"
@@ -261,6 +262,8 @@ def test_any_point_of_a_generated_set_can_be_selected_and_moved(page: Page, base
     live = page.locator("[data-role=point-live]")
     expect(live).to_contain_text("selected at")
     index = int(page.locator("[data-role=cursor]").get_attribute("data-index") or "")
+    # named as the lab counts: from 0, its place in the list the move sends (the link's `pts`)
+    expect(live).to_contain_text(f"Point #{index} of {total} (counted from 0), class ")
     page.keyboard.press("ArrowLeft")
     expect(live).to_contain_text("moved to", timeout=TIMEOUT)
     page.wait_for_function(f"() => {STORE}.get('settings').planar.set === 'custom'",
@@ -268,6 +271,7 @@ def test_any_point_of_a_generated_set_can_be_selected_and_moved(page: Page, base
     points = page.evaluate(f"{STORE}.get('settings').planar.points")
     assert len(points) == total  # nothing added, nothing lost
     moved = points[index]
+    assert f"Point #{index} moved to" in live.inner_text()
     assert (moved[0], moved[1]) in {(p[0], p[1]) for p in planar_points(base_url,
                                     page.evaluate(f"{STORE}.get('sessionId')"))}
     assert f"x1 {moved[0]:g}".replace("-", "−") in live.inner_text().replace("-", "−")

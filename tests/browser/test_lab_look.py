@@ -53,7 +53,8 @@ def test_the_point_line_is_emptied_when_the_plane_loses_the_focus(page: Page,
     for key in ("ArrowRight",) * 4 + ("ArrowUp",) * 4:
         page.keyboard.press(key)
     page.keyboard.press("Enter")
-    expect(live).to_contain_text("Point 1 (class 0) selected at x1 2, x2 2")
+    expect(live).to_contain_text(
+        "Point #0 of 4 (counted from 0), class 0, selected at x1 2, x2 2")
     page.locator("[data-role=show-test]").focus()  # the focus leaves: the point is let go
     expect(live).to_have_text("")
     expect(page.locator("[data-role=cursor]")).to_be_hidden()
@@ -62,7 +63,7 @@ def test_the_point_line_is_emptied_when_the_plane_loses_the_focus(page: Page,
     page.keyboard.press("Enter")
     expect(live).to_contain_text("selected at x1 2, x2 2")
     page.keyboard.press("ArrowRight")
-    expect(live).to_have_text("Point 1 moved to x1 2.1, x2 2.", timeout=TIMEOUT)
+    expect(live).to_have_text("Point #0 moved to x1 2.1, x2 2.", timeout=TIMEOUT)
     page.locator(".plane button[data-act=epoch]").click()
     page.wait_for_function(f"() => {STORE}.get('epoch') === 1 && !{STORE}.get('training')",
                            timeout=TIMEOUT)

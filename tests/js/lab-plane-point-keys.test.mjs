@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { CURSOR_STEPS, moveCursor, nudge } from "../../static/js/lab/plane/point-keys.js";
+import { CURSOR_STEPS, moveCursor, nudge, pointName } from "../../static/js/lab/plane/point-keys.js";
 import { trainingToLose } from "../../static/js/lab/plane/points-confirm.js";
 
 test("the arrow keys move the cursor one step, Shift four, and keep it on the plane", () => {
@@ -41,4 +41,10 @@ test("trainingToLose names the epochs, else the steps, else nothing", () => {
   assert.equal(trainingToLose(null, 12), "12 training steps");
   assert.equal(trainingToLose([{ epoch: 1 }], 37), "epoch 1");
   assert.equal(trainingToLose([{ epoch: 1 }, { epoch: 2 }, { epoch: 3 }], 111), "epochs 1–3");
+});
+
+test("a point is named from 0, as the link's list counts, and says so with the count", () => {
+  assert.equal(pointName(0), "point #0");
+  assert.equal(pointName(3, 12), "point #3 of 12 (counted from 0)");
+  assert.equal(pointName(11, 12), "point #11 of 12 (counted from 0)");
 });

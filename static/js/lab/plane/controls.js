@@ -6,6 +6,7 @@ import { el } from "../../ui/dom.js";
 import { applyChange, currentSetup, pause, request } from "./actions.js";
 import { createRewindConfirm } from "../../ui/rewind-confirm.js";
 import { OUTPUTS, taskOf } from "./setup.js";
+import { createSettingsBox } from "./settings-box.js";
 
 export const SETS = [
   { id: "circle", label: "circle" },
@@ -77,19 +78,21 @@ export function createPlaneControls({ bar, data }, store) {
   lrSel.addEventListener("change", () => change({ settings: { lr: Number(lrSel.value) } }));
   /** The whole number typed in `input` (lo..hi), or null: then the box shows the value in force
    *  again and the status line says what was wrong (nothing is sent). */
-  function wholeNumber(input, [lo, hi], key, name) {
+  function wholeNumber(input, box, [lo, hi], key, name) {
     const text = input.value.trim();
     const n = Number(text);
     if (text !== "" && Number.isInteger(n) && n >= lo && n <= hi) return n;
     const now = store.get("settings")?.[key];
-    input.value = String(now ?? "");
+    box.reset();
     const why = input.validity?.badInput ? "that is not a number" : text === "" ? "the box was empty" : `not ${text}`;
     store.set("status", { level: "error", text: `${name}: type a whole number from ${lo} to ${hi.toLocaleString("en-US")} (${why}); it stays ${now}.` });
     return null;
   }
+  // a reply does not write over what the learner is typing here (settings-box.js)
+  const bsBox = createSettingsBox(bsInput);
   bsInput.addEventListener("change", () => {
-    const n = wholeNumber(bsInput, [1, 1024], "batch_size", "Batch size");
-    if (n !== null) change({ settings: { batch_size: n } });
+    const n = wholeNumber(bsInput, bsBox, [1, 1024], "batch_size", "Batch size");
+    if (n !== null) bsBox.send(bsInput.value, change({ settings: { batch_size: n } }));
   });
   optSel.addEventListener("change", () => change({ settings: { optimizer: optSel.value } }));
   function regChange() {
@@ -115,7 +118,10 @@ export function createPlaneControls({ bar, data }, store) {
   const tools = el("div", { class: "plane-tools", role: "radiogroup", "aria-label": "Clicking the plane" },
     el("button", { type: "button", role: "radio", "data-tool": "add0", class: "tool-0" }, "+ class 0"),
     el("button", { type: "button", role: "radio", "data-tool": "add1", class: "tool-1" }, "+ class 1"),
-    el("button", { type: "button", role: "radio", "data-tool": "delete" }, "✕ delete"));
+    el("button", { type: "button", role: "radio", "data-tool": "delete" }, "✕ delete"),
+    // touch screens have no hover: this tool's tap (or click, or the keys' cursor) reads the
+    // output there, as the hover's tip does, and changes no point
+    el("button", { type: "button", role: "radio", "data-tool": "read", title: "Read the network's output where you tap or click; no point changes" }, "⌖ read"));
   const toolNote = el("p", { class: "hint", "data-role": "tool-note" });
   const shiftNote = el("p", { class: "hint", "data-role": "shift" });
   // two blocks, each kept whole when the column turns into a row (lab.css, below 1180 px)
@@ -151,9 +157,10 @@ export function createPlaneControls({ bar, data }, store) {
   ratio.addEventListener("input", () => { ratioOut.textContent = `${Math.round(Number(ratio.value) * 100)}%`; });
   ratio.addEventListener("change", () => change({ planar: { train_ratio: Number(ratio.value) } }));
   countSel.addEventListener("change", () => change({ planar: { count: Number(countSel.value) } }));
+  const seedBox = createSettingsBox(seedInput);
   seedInput.addEventListener("change", () => {
-    const n = wholeNumber(seedInput, [0, 4294967295], "seed", "Seed");
-    if (n !== null) change({ settings: { seed: n } });
+    const n = wholeNumber(seedInput, seedBox, [0, 4294967295], "seed", "Seed");
+    if (n !== null) seedBox.send(seedInput.value, change({ settings: { seed: n } }));
   });
 
   // -- showing the state -------------------------------------------------------------------
@@ -167,7 +174,7 @@ export function createPlaneControls({ bar, data }, store) {
       lrSel.append(el("option", { value: String(s.lr) }, String(s.lr)));
       lrSel.value = String(s.lr);
     }
-    bsInput.value = String(s.batch_size);
+    bsBox.show(s.batch_size);
     optSel.value = s.optimizer;
     const kind = s.l1 > 0 ? "l1" : s.weight_decay > 0 ? "l2" : "none";
     regSel.value = kind;
@@ -190,7 +197,7 @@ export function createPlaneControls({ bar, data }, store) {
     const generated = !["people", "people_raw", "custom"].includes(p.set);
     noise.disabled = !generated;
     countSel.disabled = !generated;
-    seedInput.value = String(s.seed);
+    seedBox.show(s.seed);
     showTools();
   }
   function showTools() {
@@ -198,11 +205,12 @@ export function createPlaneControls({ bar, data }, store) {
     const task = taskOf(store.get("settings")?.planar?.set);
     for (const b of tools.querySelectorAll("button")) {
       b.setAttribute("aria-checked", String(b.dataset.tool === ui.tool));
-      b.disabled = task === "regression";
+      b.disabled = task === "regression" && b.dataset.tool !== "read";
     }
+    const read = "⌖ read: a tap or click on the plane (or the keys' cursor) shows the network's output there, as hovering does; no point changes.";
     toolNote.textContent = task === "regression"
-      ? "Your own points are classes 0 and 1: pick a classification set to place points."
-      : "Click the plane to add a point of the chosen class, drag a point to move it. From the keyboard: Tab to the plane, the arrow keys move a cursor, Enter adds a point (on a point: selects it, then the arrow keys move it, Shift farther; Enter or Esc lets go), Delete deletes. Changing the points makes them your own set; the weights start over.";
+      ? `Your own points are classes 0 and 1: pick a classification set to place points. ${read}`
+      : `Click the plane to add a point of the chosen class, drag a point to move it. From the keyboard: Tab to the plane, the arrow keys move a cursor, Enter adds a point (on a point: selects it, then the arrow keys move it, Shift farther; Enter or Esc lets go), Delete deletes. Changing the points makes them your own set; the weights start over. ${read}`;
   }
   function showPlanar() {
     const pl = store.get("planar");

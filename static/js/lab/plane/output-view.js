@@ -19,7 +19,8 @@ export function createOutputView(container, store) {
   const map = el("canvas", { width: "1", height: "1", class: "out-map", role: "img", "aria-label": "the network's output over the plane" });
   const overlay = el("canvas", { class: "out-points", "data-role": "plane" });
   const tip = el("div", { class: "out-tip", hidden: true, "data-role": "out-tip" });
-  const wrap = el("div", { class: "out-wrap" }, map, overlay, tip);
+  const mark = el("div", { class: "out-read-mark", hidden: true, "data-role": "read-mark" });
+  const wrap = el("div", { class: "out-wrap" }, map, overlay, mark, tip);
   const caption = el("p", { class: "out-caption", "data-role": "caption" });
   const legend = el("div", { class: "out-legend" });
   const showTest = el("input", { type: "checkbox", checked: true, "data-role": "show-test" });
@@ -155,16 +156,35 @@ export function createOutputView(container, store) {
       schedule();
       return;
     }
+    // a mouse hovers; a finger or pen reads only with the read tool, pressed (pointerdown)
+    if (e.pointerType === "mouse" || reading?.pressed) readAt(px, py, { source: e.pointerType, pressed: reading?.pressed });
+  });
+  overlay.addEventListener("pointerleave", (e) => {
+    if (reading?.pressed || (reading && reading.source !== "mouse")) return; // a tap's reading stays
+    unread();
+  });
+
+  // -- reading the plane: the hover's tip, and the read tool's (a tap, a click, the keys) -------
+  let reading = null; // {px, py, source: "mouse" | "touch" | "pen" | "keys", pressed, point}
+  /**
+   * The tip at canvas pixel (px, py): the data point there in words with the server's forward
+   * of it (hover and the read tool alike), else the plane point's coordinates and the shown
+   * map's value there, interpolated from the grid (wire.js gridValueAt); every neuron's value
+   * there goes on the diagram (store.pointer). Returns the tip's text. `refresh`: the same spot
+   * again at a new grid (a data point's number is then left to the readout's own refresh).
+   */
+  function readAt(px, py, { source = "mouse", pressed = false, refresh = false } = {}) {
     const grid = store.get("grid");
     const [x, y] = transform().toPlane(px, py);
     const pts = dataPoints(store.get("planar")).filter((p) => p.split === "train" || showTest.checked);
     const i = nearestPoint(pts.map((p) => [p.x, p.y]), transform(), px, py, 7);
+    reading = { px, py, source, pressed, point: i >= 0 };
+    if (grid) store.set("pointer", { x1: x, x2: y }); // (network-view.js)
+    if (i >= 0 && refresh) return tip.textContent;
     let text = `${axisName(0)} ${fmt(x)}, ${axisName(1)} ${fmt(y)}`;
     if (grid) {
       const s = shown(grid);
       text += `: ${store.get("focus") ? "neuron" : "output"} ≈ ${fmt(gridValueAt(s.layer, s.unit, grid.extent, grid.size, x, y))} (grid)`;
-      // every neuron's value at this point, written on the diagram's maps (network-view.js)
-      store.set("pointer", { x1: x, x2: y });
     }
     if (i >= 0) {
       const p = pts[i];
@@ -174,13 +194,36 @@ export function createOutputView(container, store) {
     } else hoverPoint = null;
     tip.hidden = false;
     tip.textContent = text;
-    tip.style.left = `${Math.min(size - 180, px + 12)}px`;
-    tip.style.top = `${Math.max(0, py - 30)}px`;
-  });
-  overlay.addEventListener("pointerleave", () => {
+    delete tip.dataset.output;
+    placeTip(px, py, source);
+    // where a finger read (it hides the spot); the keys' cursor and the mouse's arrow show theirs
+    mark.hidden = source === "mouse" || source === "keys";
+    mark.style.left = `${(px / size) * 100}%`;
+    mark.style.top = `${(py / size) * 100}%`;
+    return text;
+  }
+  /** The tip beside (px, py), inside the plane: above a finger, which hides what is under it. */
+  function placeTip(px, py, source) {
+    const w = tip.offsetWidth || 180;
+    const h = tip.offsetHeight || 24;
+    const above = source === "mouse" || source === "keys" ? 30 : 64;
+    tip.style.left = `${Math.max(0, Math.min(size - w, px + 12))}px`;
+    tip.style.top = `${py - above >= 0 ? py - above : Math.min(size - h, py + 28)}px`;
+  }
+  function unread() {
     tip.hidden = true;
+    mark.hidden = true;
     hoverPoint = null;
+    reading = null;
     store.set("pointer", null);
+  }
+  const reads = () => store.get("planeUi")?.tool === "read";
+  // the tip's number follows the weights (Play with the tip up; a typed weight)
+  store.subscribe(["grid", "focus"], () => {
+    if (reading && !tip.hidden) readAt(reading.px, reading.py, { source: reading.source, pressed: reading.pressed, refresh: true });
+  });
+  store.subscribe(["planeUi"], () => {
+    if (!reads() && reading && reading.source !== "mouse") unread();
   });
 
   const axisName = (k) => (store.get("planar")?.axes ?? ["x1", "x2"])[k];
@@ -191,11 +234,12 @@ export function createOutputView(container, store) {
     const step = store.get("grid")?.step;
     try {
       const reply = await api.forwardSample(store.get("sessionId"), p.split, p.index);
+      const shownInTip = hoverPoint && hoverPoint.split === p.split && hoverPoint.index === p.index && !tip.hidden;
       if (token !== forwardToken || (hovered && hoverPoint !== p)) return;
       const scores = reply.probabilities ?? reply.scores;
       const out = scores.length > 1 ? scores[1] : scores[0];
       const text = pointText(p, out, currentSetup(store).task === "regression");
-      if (hovered) {
+      if (hovered || shownInTip) {
         tip.textContent = text;
         tip.dataset.output = String(out);
       }
@@ -226,9 +270,15 @@ export function createOutputView(container, store) {
 
   // -- editing points -----------------------------------------------------------------------------
   overlay.addEventListener("pointerdown", (e) => {
+    keys.letGo(); // a point selected from the keyboard: the pointer takes over
+    if (reads()) {
+      // the read tool: the tip there, following a finger pressed on the plane; no point changes
+      overlay.setPointerCapture(e.pointerId);
+      readAt(...local(e), { source: e.pointerType, pressed: true });
+      return;
+    }
     tip.hidden = true; // it may name a point that is about to move or go
     hoverPoint = null;
-    keys.letGo(); // a point selected from the keyboard: the pointer takes over
     drag = toolAt(...local(e), { canDrag: true });
     if (drag) overlay.setPointerCapture(e.pointerId);
   });
@@ -245,6 +295,9 @@ export function createOutputView(container, store) {
     toPx: (x, y) => transform().toPx(x, y),
     axes: () => store.get("planar")?.axes ?? ["x1", "x2"],
     domain,
+    reads,
+    read: (px, py) => readAt(px, py, { source: "keys" }),
+    unread: () => { if (reading?.source === "keys") unread(); },
     act: (px, py, remove) => toolAt(px, py, { remove }),
     pointAt: (px, py) => {
       const points = editable();
@@ -254,6 +307,7 @@ export function createOutputView(container, store) {
       return store.get("planeUi").tool === "delete" ? -1 : nearestPoint(points, transform(), px, py, reach);
     },
     pointOf: (i) => editable()?.[i] ?? null,
+    count: () => editable()?.length ?? 0,
     moveTo: (i, x, y) => {
       const points = editable();
       return points?.[i] ? commit(movePoint(points, i, x, y), "Move this point?") : Promise.resolve("that point is gone.");
@@ -279,13 +333,18 @@ export function createOutputView(container, store) {
     }
     return null;
   }
-  overlay.addEventListener("pointerup", () => {
+  overlay.addEventListener("pointerup", (e) => {
+    if (reading?.pressed) {
+      reading.pressed = false;
+      if (e.pointerType === "mouse") return; // the mouse goes on hovering
+    }
     if (!drag) return;
     const d = drag;
     drag = null;
     if (d.moved) commit(d.points, "Move this point?");
   });
   overlay.addEventListener("pointercancel", () => {
+    if (reading?.pressed) reading.pressed = false;
     drag = null;
     store.set("editPoints", null);
   });

@@ -16,6 +16,14 @@ export const NUDGE_STEPS = 120; // a selected point's arrow-key steps across the
 
 const MOVES = { ArrowLeft: [-1, 0], ArrowRight: [1, 0], ArrowUp: [0, -1], ArrowDown: [0, 1] };
 
+/** A point in the live line and the cursor's label: "point #i", counted from 0 as the link's
+ *  `pts` list (the order the points are sent in) and the playground's "sample #i"; with
+ *  `count` (the points there are), it says so: "point #i of count (counted from 0)". */
+export function pointName(index, count) {
+  return count === undefined ? `point #${index}` : `point #${index} of ${count} (counted from 0)`;
+}
+const Name = (index, count) => { const t = pointName(index, count); return t[0].toUpperCase() + t.slice(1); };
+
 /** The cursor [from the left, from the top], fractions 0..1 of the plane, after `key` (Shift:
  *  `big`), or null for a key that does not move it. */
 export function moveCursor([fx, fy], key, big = false) {
@@ -49,12 +57,17 @@ export function nudge([x, y], key, big, domain) {
  * `pointAt(px, py)`: the index of the point under that pixel that the add tool would select
  * (-1: none, null: no points to edit), `pointOf(i)`: [x1, x2, label] as the server has it;
  * `moveTo(i, x, y)`: send that move, resolves with the error (null when it was applied);
- * `remove(i)`: delete point i.
+ * `remove(i)`: delete point i; `count()`: how many points there are to edit. With the read tool
+ * (`reads()` true) the cursor reads instead: every move and Enter call `read(px, py)` (the
+ * hover's tip there; returns its text, said in the live line), and no point is added, moved or
+ * deleted; `unread()` takes the keys' reading away (the focus left). The cursor ring shows
+ * for keyboard focus only (:focus-visible; a click or tap on the plane focuses it too) and
+ * with the first key (an arrow moves it; Enter, Space or Delete only shows it).
  */
 export function createPointKeys(overlay, wrap, liveParent, view) {
-  const { size, toPlane, toPx, axes, domain, act, pointAt, pointOf, moveTo, remove } = view;
+  const { size, toPlane, toPx, axes, domain, act, pointAt, pointOf, moveTo, remove, count, reads, read, unread } = view;
   overlay.tabIndex = 0;
-  overlay.setAttribute("aria-label", "The plane: the arrow keys move a cursor, Enter places a point of the chosen class there (on a point: selects it, then the arrow keys move it, Shift farther, Enter or Escape lets it go), Delete deletes the point under it");
+  overlay.setAttribute("aria-label", "The plane: the arrow keys move a cursor, Enter places a point of the chosen class there (on a point: selects it, then the arrow keys move it, Shift farther, Enter or Escape lets it go), Delete deletes the point under it; with the read tool, the cursor reads the network's output wherever it goes");
   overlay.setAttribute("aria-describedby", "plane-keys-live");
   const label = el("span", { class: "out-cursor-label" });
   const cursor = el("div", { class: "out-cursor", hidden: true, "data-role": "cursor" }, label);
@@ -77,7 +90,7 @@ export function createPointKeys(overlay, wrap, liveParent, view) {
     cursor.dataset.x2 = String(xy[1]);
     if (selected) cursor.dataset.index = String(selected.index);
     else delete cursor.dataset.index;
-    label.textContent = selected ? `point ${selected.index + 1}: ${words(xy)}` : words(xy);
+    label.textContent = selected ? `${pointName(selected.index)}: ${words(xy)}` : words(xy);
     label.classList.toggle("left", at[0] > 0.6);
   }
   /** The cursor onto plane point (x, y). */
@@ -94,7 +107,7 @@ export function createPointKeys(overlay, wrap, liveParent, view) {
     selected = { index, target: [p[0], p[1]], sending: false, done: Promise.resolve(), domain: domain() };
     cursorTo(p[0], p[1]);
     show();
-    say(`Point ${index + 1} (class ${p[2]}) selected at ${words(p)}: the arrow keys move it (Shift: farther), Enter or Escape lets it go, Delete deletes it.`);
+    say(`${Name(index, count())}, class ${p[2]}, selected at ${words(p)}: the arrow keys move it (Shift: farther), Enter or Escape lets it go, Delete deletes it.`);
   }
   function letGo(text) {
     selected = null;
@@ -117,22 +130,26 @@ export function createPointKeys(overlay, wrap, liveParent, view) {
           show();
         }
         const why = /[.!?]$/.test(error) ? error : `${error}.`;
-        say(`Point ${s.index + 1} not moved: ${why}${p ? ` It stays at ${words(p)}.` : ""}`);
+        say(`${Name(s.index)} not moved: ${why}${p ? ` It stays at ${words(p)}.` : ""}`);
         return;
       }
       if (s.target[0] === x && s.target[1] === y) {
         s.sending = false;
         const d = s.domain;
         const edge = x === d.x[0] || x === d.x[1] || y === d.y[0] || y === d.y[1];
-        say(`Point ${s.index + 1} moved to ${words(p ?? [x, y])}${edge ? " (the edge of the plane)" : ""}.`);
+        say(`${Name(s.index)} moved to ${words(p ?? [x, y])}${edge ? " (the edge of the plane)" : ""}.`);
         return;
       }
     }
   }
 
-  overlay.addEventListener("focus", show);
+  // the ring is for the keys: a click or a tap focuses the plane too, and put it at the centre
+  overlay.addEventListener("focus", () => {
+    if (overlay.matches(":focus-visible")) show();
+  });
   overlay.addEventListener("blur", () => {
     cursor.hidden = true;
+    unread();
     // the line is about the cursor and the selected point: with the focus gone, a "selected"
     // line would be untrue and a "moved" one stale under later epochs; a move in flight still
     // lands, and is said
@@ -151,7 +168,7 @@ export function createPointKeys(overlay, wrap, liveParent, view) {
       } else if (e.key === "Enter" || e.key === " " || e.key === "Escape") {
         e.preventDefault();
         const p = selected.target;
-        letGo(`Point ${selected.index + 1} let go at ${words(p)}.`);
+        letGo(`${Name(selected.index)} let go at ${words(p)}.`);
       } else if (e.key === "Delete") {
         e.preventDefault();
         const { index, done } = selected;
@@ -161,11 +178,23 @@ export function createPointKeys(overlay, wrap, liveParent, view) {
       return;
     }
     const next = moveCursor(at, e.key, e.shiftKey);
+    const apply = e.key === "Enter" || e.key === " " || e.key === "Delete";
+    if (apply && cursor.hidden) {
+      // focused by a click: Enter first shows the cursor where it is, and does nothing else
+      e.preventDefault();
+      show();
+      if (reads()) say(read(...px()));
+      return;
+    }
     if (next) {
       e.preventDefault();
       at = next;
       show();
-    } else if (e.key === "Enter" || e.key === " " || e.key === "Delete") {
+      if (reads()) say(read(...px()));
+    } else if (apply && reads()) {
+      e.preventDefault();
+      say(e.key === "Delete" ? "The read tool changes no point: pick ✕ delete (or + class 0, + class 1) to edit the points." : read(...px()));
+    } else if (apply) {
       e.preventDefault();
       const hit = e.key === "Delete" ? -1 : pointAt(...px());
       if (hit !== null && hit >= 0) select(hit);
