@@ -62,7 +62,7 @@ def point_count(page: Page) -> int:
 
 def test_a_tap_with_the_read_tool_reads_the_output_on_a_phone(browser: Browser, base_url,
                                                               screenshot_dir: Path) -> None:
-    """390x844, touch: pick ⌖ read, tap the plane; the tip says the output there as a hover
+    """390x844, touch: pick the read tool, tap the plane; the tip says the output there as a hover
     does, interpolated from the grid, the server's forward of that point within the grid's
     precision; it stays up after the finger lifts, and no point is added (nor a question asked
     about the training it would lose)."""
@@ -118,7 +118,7 @@ def test_a_tap_with_the_read_tool_reads_the_output_on_a_phone(browser: Browser, 
 
 def test_the_read_tool_from_the_keyboard(page: Page, base_url, console_errors,
                                          screenshot_dir: Path) -> None:
-    """Enter on ⌖ read, Tab to the plane: every arrow key reads the output at the cursor into
+    """Enter on the read tool, Tab to the plane: every arrow key reads the output at the cursor into
     the live line (the server's forward within the grid's precision), Enter reads it again, and
     neither Enter on a point nor Delete changes the points."""
     page.set_viewport_size({"width": 1280, "height": 800})

@@ -121,7 +121,7 @@ export function createPlaneControls({ bar, data }, store) {
     el("button", { type: "button", role: "radio", "data-tool": "delete" }, "✕ delete"),
     // touch screens have no hover: this tool's tap (or click, or the keys' cursor) reads the
     // output there, as the hover's tip does, and changes no point
-    el("button", { type: "button", role: "radio", "data-tool": "read", title: "Read the network's output where you tap or click; no point changes" }, "⌖ read"));
+    el("button", { type: "button", role: "radio", "data-tool": "read", class: "tool-read", title: "Read the network's output where you tap or click; no point changes" }, "read"));
   const toolNote = el("p", { class: "hint", "data-role": "tool-note" });
   const shiftNote = el("p", { class: "hint", "data-role": "shift" });
   // two blocks, each kept whole when the column turns into a row (lab.css, below 1180 px)
@@ -207,7 +207,7 @@ export function createPlaneControls({ bar, data }, store) {
       b.setAttribute("aria-checked", String(b.dataset.tool === ui.tool));
       b.disabled = task === "regression" && b.dataset.tool !== "read";
     }
-    const read = "⌖ read: a tap or click on the plane (or the keys' cursor) shows the network's output there, as hovering does; no point changes.";
+    const read = "The read tool: tap or click the plane (or move the keys' cursor) to read the network's output there, as hovering does; no point changes.";
     toolNote.textContent = task === "regression"
       ? `Your own points are classes 0 and 1: pick a classification set to place points. ${read}`
       : `Click the plane to add a point of the chosen class, drag a point to move it. From the keyboard: Tab to the plane, the arrow keys move a cursor, Enter adds a point (on a point: selects it, then the arrow keys move it, Shift farther; Enter or Esc lets go), Delete deletes. Changing the points makes them your own set; the weights start over. ${read}`;

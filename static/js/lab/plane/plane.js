@@ -76,7 +76,7 @@ export function mountPlane(panel) {
     el("h2", {}, "2-D data and its decision boundary"),
     el("p", { class: "hint plane-intro" },
       "Every neuron is drawn as a map of its output over the plane; every weight as a line (width: its size; red positive, blue negative). "
-      + "Hover for numbers (on a touch screen: the ⌖ read tool, then tap the plane), click a line or a neuron to type a weight or bias, click the plane to add points."),
+      + "Hover for numbers (on a touch screen: pick the read tool, then tap the plane), click a line or a neuron to type a weight or bias, click the plane to add points."),
     root);
 
   let received = 0;

@@ -91,6 +91,7 @@ export function createPointKeys(overlay, wrap, liveParent, view) {
     if (selected) cursor.dataset.index = String(selected.index);
     else delete cursor.dataset.index;
     label.textContent = selected ? `${pointName(selected.index)}: ${words(xy)}` : words(xy);
+    label.hidden = reads() && !selected; // the read tool's tip says where, and what is there
     label.classList.toggle("left", at[0] > 0.6);
   }
   /** The cursor onto plane point (x, y). */
@@ -193,7 +194,7 @@ export function createPointKeys(overlay, wrap, liveParent, view) {
       if (reads()) say(read(...px()));
     } else if (apply && reads()) {
       e.preventDefault();
-      say(e.key === "Delete" ? "The read tool changes no point: pick ✕ delete (or + class 0, + class 1) to edit the points." : read(...px()));
+      say(e.key === "Delete" ? "The read tool changes no point: pick a point tool (+ class 0, + class 1, ✕ delete) to edit the points." : read(...px()));
     } else if (apply) {
       e.preventDefault();
       const hit = e.key === "Delete" ? -1 : pointAt(...px());
