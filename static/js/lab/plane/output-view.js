@@ -1,8 +1,9 @@
 // The output of the 2-D data view: the network's output over the plane as a large heat map (the
 // decision boundary where the colour turns white, or the regression surface), the train and
-// test points on it, hover for the numbers, and the point tools (add a point of a class, drag
-// one, delete one; from the keyboard: point-keys.js). While a neuron is hovered in the diagram,
-// its map is shown here instead.
+// test points on it, hover for the numbers, the point tools (add a point of a class, drag
+// one, delete one; from the keyboard: point-keys.js) and the read tool (a tap, a click or the
+// keys' cursor shows the hover's tip there: touch screens have no hover). While a neuron is
+// hovered in the diagram, its map is shown here instead.
 
 import { api } from "../../api.js";
 import { el } from "../../ui/dom.js";
@@ -219,12 +220,13 @@ export function createOutputView(container, store) {
   }
   const reads = () => store.get("planeUi")?.tool === "read";
   // the tip's number follows the weights (Play with the tip up; a typed weight)
-  store.subscribe(["grid", "focus"], () => {
+  const readOffs = [];
+  readOffs.push(store.subscribe(["grid", "focus"], () => {
     if (reading && !tip.hidden) readAt(reading.px, reading.py, { source: reading.source, pressed: reading.pressed, refresh: true });
-  });
-  store.subscribe(["planeUi"], () => {
+  }));
+  readOffs.push(store.subscribe(["planeUi"], () => {
     if (!reads() && reading && reading.source !== "mouse") unread();
-  });
+  }));
 
   const axisName = (k) => (store.get("planar")?.axes ?? ["x1", "x2"])[k];
   /** The server's forward of a data point: its output, shown with the point. */
@@ -393,6 +395,7 @@ export function createOutputView(container, store) {
   return {
     destroy() {
       offs.forEach((f) => f());
+      readOffs.forEach((f) => f());
       confirmPoints.destroy();
       ro.disconnect();
     },
