@@ -12,12 +12,17 @@ epoch) is at chance level too, for want of training: it counts only after ``MIN_
 steps, or when the epoch's running loss rose well above the guess's (``RISE`` L0), which a
 slow start on classes does not do.
 
-:func:`stuck_at_chance` names the first of two states that holds: worse than guessing
+:func:`stuck_at_chance` names the first of two states that holds, as a :class:`Stuck` whose
+``kind`` a caller reads (never its words): ``"worse"``, worse than guessing
 (:mod:`engine.overshoot`: the running loss stays well above ``L0``, the learning rate is too
-large), then at chance level (the loss is ``L0``, the accuracy the majority share).
+large), then ``"chance"``, at chance level (the loss is ``L0``, the accuracy the majority
+share).
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
 
 from engine.baseline import ConstantGuess, named, uniform
 from engine.history import EpochRecord
@@ -28,11 +33,30 @@ ACCURACY_MARGIN = 0.05  # and its accuracy at most the majority share plus this
 MIN_STEPS = 50  # optimizer steps so far before a guessing network counts as stuck
 RISE = 1.5  # ... unless the epoch's running train loss reached this many times L0
 
+StuckKind = Literal["worse", "chance"]
+WORSE: StuckKind = "worse"  # worse than guessing: the learning rate is too large
+CHANCE: StuckKind = "chance"  # at chance level: the output no longer depends on the input
+
+
+@dataclass(frozen=True)
+class Stuck:
+    """An epoch judged stuck: ``kind`` (``WORSE`` or ``CHANCE``) for code to act on,
+    ``message`` (naming the figures and the learning rate) for a person to read."""
+
+    kind: StuckKind
+    message: str
+
 
 def stuck_at_chance(record: EpochRecord, loss: str, classes: int,
                     train_guess: ConstantGuess | None = None,
-                    val_guess: ConstantGuess | None = None) -> str | None:
-    """A message when an epoch did worse than guessing or ended at chance level, else None.
+                    val_guess: ConstantGuess | None = None,
+                    previous: EpochRecord | None = None) -> Stuck | None:
+    """The epoch's :class:`Stuck` when it did worse than guessing (kind ``"worse"``, checked
+    first) or ended at chance level (kind ``"chance"``), else None.
+
+    ``previous``: the record of the epoch before (``record.epoch - 1``) in the same history,
+    if any: a loss that did not come down from it counts before 50 steps
+    (:func:`engine.overshoot.worse_than_guessing`).
 
     ``train_guess`` / ``val_guess``: the best constant guess on each split
     (:func:`engine.baseline.constant_guess`). Without them only ``cross_entropy`` is judged,
@@ -42,8 +66,11 @@ def stuck_at_chance(record: EpochRecord, loss: str, classes: int,
         if loss != "cross_entropy" or classes < 2:
             return None
         train_guess = val_guess = uniform(classes)
-    return (worse_than_guessing(record, train_guess)
-            or at_chance(record, train_guess, val_guess))
+    worse = worse_than_guessing(record, train_guess, previous)
+    if worse is not None:
+        return Stuck(WORSE, worse)
+    chance = at_chance(record, train_guess, val_guess)
+    return None if chance is None else Stuck(CHANCE, chance)
 
 
 def at_chance(record: EpochRecord, train_guess: ConstantGuess,

@@ -28,7 +28,7 @@ from server.errors import ApiError
 from server.persist import blob_codec
 from server.sessions.data import SplitData
 from server.sessions.settings import TrainSettings
-from server.wire.history import optional, record_json
+from server.wire.history import optional, record_json, stuck_json
 from server.wire.tensors import finite_or_none
 
 OPTIMIZER_FIELDS = ("optimizer", "momentum")
@@ -122,11 +122,18 @@ class Training:
 
     def history_json(self, record: EpochRecord) -> dict[str, Any]:
         """One history entry, the same in the state's ``history`` and in ``epoch_end``:
-        ``record_json`` plus ``stuck`` (null, or the message of engine.chance: worse than
-        guessing, or at chance level)."""
+        ``record_json`` plus ``stuck`` (null, or ``{"kind": "worse" | "chance", "message"}``:
+        engine.chance's judgement, worse than guessing or at chance level; ``stuck_json``)."""
         t = self.trainer
-        return {**record_json(record),
-                "stuck": stuck_at_chance(record, t.loss, t.train.num_classes, *self.guesses())}
+        judged = stuck_at_chance(record, t.loss, t.train.num_classes, *self.guesses(),
+                                 previous=self._before(record))
+        return {**record_json(record), "stuck": stuck_json(judged)}
+
+    def _before(self, record: EpochRecord) -> EpochRecord | None:
+        """The history's record of the epoch before ``record`` (history[i] is epoch i + 1),
+        or None for a first epoch."""
+        history, i = self.trainer.history, record.epoch - 2
+        return history[i] if 0 <= i < len(history) and history[i].epoch == i + 1 else None
 
     def summary(self) -> dict[str, Any]:
         t = self.trainer

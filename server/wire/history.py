@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from engine.chance import Stuck
 from engine.history import EpochRecord
 from server.wire.tensors import finite_or_none
 
@@ -29,3 +30,10 @@ def record_json(record: EpochRecord) -> dict[str, Any]:
         "step": record.global_step,
         "lr": record.lr,
     }
+
+
+def stuck_json(stuck: Stuck | None) -> dict[str, str] | None:
+    """A history entry's ``stuck``: null, or ``{"kind": "worse" | "chance", "message": ...}``
+    (engine.chance.Stuck). Never stored: judged afresh from the saved records on every load,
+    so a session saved before the field existed gets it too."""
+    return None if stuck is None else {"kind": stuck.kind, "message": stuck.message}

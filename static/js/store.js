@@ -28,7 +28,7 @@ export const SCHEMA = {
   playing: { initial: false }, // "play" is on (trains epoch after epoch until paused)
   trainedOn: { initial: null }, // {split: "train", index}: the one sample the last step trained on
   diverged: { initial: null }, // {message, step, ...} from a diverged event
-  stuck: { initial: null }, // message of the last epoch_end when that epoch ended at chance level
+  stuck: { initial: null }, // the last epoch_end's stuck: {kind: "worse"|"chance", message} or null
   classNames: { initial: [] },
   samples: { initial: null }, // dataset sample strip: {images: [{data, shape}], labels, class_names}
   ownData: { initial: null }, // own dataset summary: {classes: [{name, count}], samples: [...]}

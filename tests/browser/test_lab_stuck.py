@@ -38,12 +38,14 @@ def test_lr_10_on_the_circle_is_said_to_be_worse_than_guessing(
     choose(page, "optimizer", "sgd", "optimizer", "'sgd'")
     choose(page, "learning rate", "10", "lr", "10")
     note = page.locator(NOTE)
-    for _ in range(5):  # the first epoch begun after 50 steps is the third (37 steps each)
+    for _ in range(5):  # the second epoch when its loss did not come down, else the third
         train_one_epoch(page)
         if page.evaluate(f"{STORE}.get('history').at(-1).stuck") is not None:
             break
     last = page.evaluate(f"{STORE}.get('history').at(-1)")
-    assert last["stuck"] is not None and "worse than guessing" in last["stuck"]
+    assert last["stuck"] is not None and last["stuck"]["kind"] == "worse"
+    assert "worse than guessing" in last["stuck"]["message"]
+    expect(note).to_have_attribute("data-kind", "worse")
     expect(note).to_be_visible()
     expect(note).to_contain_text("Learning rate too large. After epoch")
     expect(note).to_contain_text("does worse than guessing")

@@ -6,7 +6,7 @@ import math
 
 import numpy as np
 
-from engine.chance import stuck_at_chance
+from engine.chance import CHANCE, stuck_at_chance
 from engine.datasets import shapes
 from engine.history import EpochRecord
 from engine.model import build
@@ -22,8 +22,9 @@ def record(val_loss, val_acc, train_loss=1.0, train_acc=0.5, lr=10.0,
 
 
 def test_a_uniform_guess_is_named_with_its_figures():
-    message = stuck_at_chance(record(2.30, 0.10), "cross_entropy", 10)
-    assert message is not None
+    stuck = stuck_at_chance(record(2.30, 0.10), "cross_entropy", 10)
+    assert stuck is not None and stuck.kind == CHANCE
+    message = stuck.message
     assert "epoch 3" in message and "validation loss 2.300" in message
     assert "ln 10 = 2.303" in message and "10.0%" in message and "lr=10" in message
 
@@ -51,8 +52,8 @@ def test_a_network_that_has_barely_started_is_not_stuck_yet():
 
 def test_without_validation_the_running_train_figures_decide():
     assert stuck_at_chance(record(None, None, 2.4, 0.1), "cross_entropy", 10) is not None
-    assert "training loss 2.400" in stuck_at_chance(record(None, None, 2.4, 0.1),
-                                                     "cross_entropy", 10)
+    stuck = stuck_at_chance(record(None, None, 2.4, 0.1), "cross_entropy", 10)
+    assert stuck is not None and "training loss 2.400" in stuck.message
     assert stuck_at_chance(record(None, None, 0.5, 0.9), "cross_entropy", 10) is None
 
 
@@ -76,7 +77,8 @@ def test_a_real_run_with_a_huge_learning_rate_is_stuck_and_a_good_one_is_not():
     wild = train_epochs(lr=10.0)
     assert wild.history[-1].val_accuracy <= 1 / 7 + 0.05
     assert math.isfinite(wild.history[-1].val_loss)  # no NaN: the divergence stop never fired
-    assert stuck_at_chance(wild.history[-1], "cross_entropy", 7) is not None
+    stuck = stuck_at_chance(wild.history[-1], "cross_entropy", 7)
+    assert stuck is not None and stuck.kind == CHANCE and "chance level" in stuck.message
     good = train_epochs(lr=0.05)
     assert good.history[-1].val_accuracy > 0.5
     assert stuck_at_chance(good.history[-1], "cross_entropy", 7) is None

@@ -6,7 +6,10 @@ import { nextStatus, statusText, stuckNote } from "../../static/js/lab/plane/stu
 
 const WORSE = "after epoch 3 the network does worse than guessing: its training loss over the epoch, 2.254, is 3.3 times the chance level (ln 2 = 0.693, the loss of always answering the class shares). The learning rate (lr=10) is too large: each step throws the weights past the minimum. Lower it (try 1) and rewind to an epoch before the loss rose.";
 const CHANCE = "after epoch 2 the network is at chance level: validation loss 0.693 (ln 2 = 0.693, the loss of always answering the class shares), accuracy 50.0% (always answering the most common class: 50.0%).";
-const entry = (epoch, stuck) => ({ epoch, train_loss: 1, stuck });
+// a history entry as the server sends it: stuck null or {kind, message}
+const entry = (epoch, message, kind = message === CHANCE ? "chance" : "worse") => ({
+  epoch, train_loss: 1, stuck: message ? { kind, message } : null,
+});
 
 test("the note follows the newest history entry only", () => {
   assert.equal(stuckNote([]), null);
@@ -16,6 +19,17 @@ test("the note follows the newest history entry only", () => {
   assert.deepEqual(worse, { kind: "worse", head: "Learning rate too large.", text: `A${WORSE.slice(1)}`, epoch: 3 });
   assert.equal(stuckNote([entry(2, CHANCE)]).kind, "chance");
   assert.equal(stuckNote([entry(2, CHANCE)]).head, "Training is stuck.");
+});
+
+test("the note goes by the kind, never by the message's words", () => {
+  // words of one kind under the other kind's name: the kind decides
+  const odd = stuckNote([entry(3, WORSE, "chance")]);
+  assert.equal(odd.kind, "chance");
+  assert.equal(odd.head, "Training is stuck.");
+  assert.equal(stuckNote([entry(2, CHANCE, "worse")]).head, "Learning rate too large.");
+  // a string (a server from before the kind) or an empty message is no note
+  assert.equal(stuckNote([{ epoch: 3, stuck: WORSE }]), null);
+  assert.equal(stuckNote([{ epoch: 3, stuck: { kind: "worse", message: "" } }]), null);
 });
 
 test("the status line: set, kept while playing, cleared only when it is ours", () => {

@@ -18,7 +18,7 @@ def test_history_entries_equal_their_epoch_end_messages(client):
 def test_a_stuck_epoch_is_stuck_in_the_history_too(client):
     sid = new_session(client, lr=10.0, dataset_size=600)["id"]  # as in test_stuck.py
     ends = train_epochs(client, sid, 5)
-    assert ends[-1]["stuck"] is not None
+    assert ends[-1]["stuck"] is not None and ends[-1]["stuck"]["kind"] == "chance"
     history = client.get(f"/api/sessions/{sid}").json()["history"]
     assert [h["stuck"] for h in history] == [m["stuck"] for m in ends]
 

@@ -4,6 +4,7 @@
 // own loss surface with its path: creeping, descending, overshooting or diverging.
 
 import { api } from "../api.js";
+import { readStuck } from "../lib/stuck-kind.js";
 import { endRuns, startRuns, trainRun } from "../lib/temp-runs.js";
 import { el, button } from "../ui/dom.js";
 import { fmt } from "../ui/colors.js";
@@ -94,7 +95,8 @@ export function createLrCompare(container, store) {
       runStatus.textContent = r.diverged
         ? `diverged at step ${r.diverged.step}: ${r.diverged.message}`
         : outcome(r);
-      if (r.epochs.at(-1)?.stuck) runStatus.title = r.epochs.at(-1).stuck;
+      const stuck = readStuck(r.epochs.at(-1)?.stuck);
+      if (stuck) runStatus.title = stuck.message;
       if (!r.diverged) {
         r.view = createLandscape(r.box, store, { sessionId: r.id, compact: true, manual: true, grid: 11, directions: "pca" });
         await r.view.compute();
@@ -132,9 +134,8 @@ export function createLrCompare(container, store) {
     const train = last?.train_loss;
     const final = Number.isFinite(val) ? val : train;
     const name = Number.isFinite(val) ? "validation" : "training";
-    // engine/overshoot.py's message says "worse than guessing"; engine/chance.py's "chance level"
-    const worse = last?.stuck?.includes("worse than guessing");
-    const stuck = !last?.stuck ? "" : worse ? ": worse than guessing, the learning rate is too large"
+    const kind = readStuck(last?.stuck)?.kind; // epoch_end.stuck: {kind, message} or null
+    const stuck = !kind ? "" : kind === "worse" ? ": worse than guessing, the learning rate is too large"
       : ": stuck at chance level, it predicts every class alike";
     return `final ${name} loss ${fmt(final)} after ${r.losses.length} steps${stuck}`
       + (Number.isFinite(train) ? ` (training loss over the last epoch ${fmt(train)})` : "");

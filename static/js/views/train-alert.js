@@ -1,9 +1,11 @@
-// "Training diverged" / "Training is stuck" where the training buttons are. views/banner.js says
+// "Training diverged" / "Learning rate too large" / "Training is stuck" (the kind of the
+// server's epoch_end.stuck, lib/stuck-kind.js) where the training buttons are. views/banner.js says
 // it at the top of the page, which is out of sight once a person has scrolled down to the
 // training panel (on a phone always: it is two screens below). This copy shows only while the
 // banner is off screen, with the same text and the same way out.
 
 import { tenth } from "../lib/lr-tenth.js";
+import { readStuck } from "../lib/stuck-kind.js";
 import { el } from "../ui/dom.js";
 import { watchOnScreen } from "../ui/on-screen.js";
 
@@ -19,14 +21,15 @@ export function createTrainAlert(store, banner) {
 
   function update() {
     const d = store.get("diverged");
-    const stuck = store.get("stuck");
+    const stuck = readStuck(store.get("stuck"));
+    box.dataset.kind = d ? "diverged" : stuck?.kind ?? "";
     if (d) {
       head.textContent = "Training diverged.";
       text.textContent = `${d.message ?? `at epoch ${d.epoch}, batch ${d.batch} (step ${d.step}).`} `
         + "Try a learning rate ten times smaller, a smaller batch, or Adam; then rewind to the last good epoch.";
     } else if (stuck) {
-      head.textContent = "Training is stuck.";
-      text.textContent = stuck;
+      head.textContent = stuck.head;
+      text.textContent = stuck.message;
     }
     box.hidden = bannerSeen || !(d || stuck);
   }

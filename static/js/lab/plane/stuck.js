@@ -1,23 +1,19 @@
 // What the 2-D view says about an epoch that did worse than guessing or ended at chance level
-// (the server's history entry `stuck`: engine/chance.py, engine/overshoot.py). Pure: no DOM.
+// (the server's history entry `stuck`, {kind, message}: engine/chance.py, engine/overshoot.py;
+// read by lib/stuck-kind.js, by its kind, never its words). Pure: no DOM.
 // Tested in tests/js/lab-plane-stuck.test.mjs; drawn by stuck-view.js.
 //
+import { readStuck } from "../../lib/stuck-kind.js";
+
 // The note follows the newest history entry, so it goes when a rewind or a reset drops that
 // entry, and after a change of the learning rate when the next epoch is healthy.
 
 /** {kind: "worse" | "chance", head, text, epoch} for the newest history entry, or null. */
 export function stuckNote(history) {
   const last = history?.at?.(-1);
-  if (!last || typeof last.stuck !== "string" || !last.stuck) return null;
-  // engine/overshoot.py's message says "does worse than guessing"; engine/chance.py's "at
-  // chance level"
-  const worse = last.stuck.includes("worse than guessing");
-  return {
-    kind: worse ? "worse" : "chance",
-    head: worse ? "Learning rate too large." : "Training is stuck.",
-    text: capitalised(last.stuck),
-    epoch: last.epoch,
-  };
+  const stuck = readStuck(last?.stuck);
+  if (!stuck) return null;
+  return { kind: stuck.kind, head: stuck.head, text: capitalised(stuck.message), epoch: last.epoch };
 }
 
 const capitalised = (text) => `${text.charAt(0).toUpperCase()}${text.slice(1)}`;
