@@ -1,0 +1,125 @@
+"""What a first-time user still met on 5 Dec 2026 after issue 12 was fixed
+(docs/audits/first-user-2026-12-05.md): a fix offered by the editor cut off on a phone, an
+accuracy axis reading "10% 10% 10%", a tapped map's tooltip left over the probabilities, and
+the input's range printed two ways."""
+
+from __future__ import annotations
+
+import re
+
+from playwright.sync_api import Browser, Page, expect
+
+from tests.browser.playground import READY_TIMEOUT, open_page, wait_epoch, wait_frames
+from tests.browser.test_layout import OVERFLOWS
+from tests.browser.test_playground_small_input import apply_preset
+
+TICKS = """(id) => [...document.querySelectorAll(`[data-chart="${id}"] svg text`)]
+  .filter((t) => t.getAttribute('text-anchor') === 'end').map((t) => t.textContent)"""
+
+
+def test_the_editors_fixes_fit_a_phone(page: Page, console_errors, screenshot_dir):
+    """A dense layer added before the softmax: the message and both fixes it offers stay
+    inside the editor at 360 and 390 px (the longer fix ran out of the card, cut)."""
+    open_page(page)
+    page.locator(".editor summary").click()
+    page.get_by_label("Add a").select_option("dense")
+    page.get_by_role("button", name="Add layer").click()
+    error = page.locator(".editor-layer .layer-error:visible")
+    expect(error).to_contain_text("gives the softmax 32 values, but the data has 10 classes")
+    fixes = error.locator("button")
+    expect(fixes).to_have_count(2)
+    for width, height in [(360, 740), (390, 844), (800, 600)]:
+        page.set_viewport_size({"width": width, "height": height})
+        wait_frames(page)
+        problems = page.evaluate(OVERFLOWS)
+        box = error.bounding_box()
+        assert box
+        for fix in fixes.all():
+            b = fix.bounding_box()
+            assert b
+            right, limit = b["x"] + b["width"], box["x"] + box["width"]
+            inside = b["x"] >= box["x"] - 1 and right <= limit + 1
+            assert inside, (width, fix.inner_text(), b, box)
+            assert fix.evaluate("e => e.scrollWidth <= e.clientWidth + 1"), fix.inner_text()
+        error.scroll_into_view_if_needed()
+        page.screenshot(path=str(screenshot_dir / f"first-user-editor-fix-{width}.png"))
+        assert problems == [], f"at {width}: " + "\n".join(problems)
+    assert console_errors == []
+
+
+def test_a_stuck_networks_accuracy_axis_has_distinct_numbers(page: Page, console_errors,
+                                                             screenshot_dir):
+    """At learning rate 1.5 the network is at chance after one epoch: train and validation
+    accuracy lie within a fraction of a percent, and whole percents made every tick "10%"."""
+    open_page(page, query="autotrain=0&lr=1.5")
+    assert page.evaluate("window.nnplay.store.get('settings').lr") == 1.5
+    page.get_by_role("button", name="+1 epoch").click()
+    wait_epoch(page, 1)
+    expect(page.locator("[data-chart=epoch-acc]")).to_be_visible()
+    history = page.evaluate("window.nnplay.store.get('history')")
+    accs = [history[0]["train_acc"], history[0]["val_acc"]]
+    labels = page.evaluate(TICKS, "epoch-acc")
+    assert len(labels) >= 2, labels
+    for chart in ("epoch-acc", "epoch-loss"):
+        labels = page.evaluate(TICKS, chart)
+        assert len(set(labels)) == len(labels), (chart, labels, accs)
+    # the labels are the ticks' values: percents between the two accuracies' neighbours
+    values = [float(t.rstrip("%")) / 100 for t in page.evaluate(TICKS, "epoch-acc")]
+    assert min(values) <= max(accs) and max(values) >= min(accs), (values, accs)
+    page.locator("[data-chart=epoch-acc]").screenshot(
+        path=str(screenshot_dir / "first-user-stuck-accuracy-axis.png"))
+    assert console_errors == []
+
+
+def test_a_tapped_map_leaves_no_tooltip_over_the_probabilities(browser: Browser, base_url,
+                                                               screenshot_dir):
+    """On a phone a tap on a map opens its detail; its range tooltip (meant for a hovering
+    mouse or the keyboard) stayed on screen over the softmax rows. The keyboard still gets it."""
+    context = browser.new_context(base_url=base_url, viewport={"width": 390, "height": 844},
+                                  has_touch=True, is_mobile=True)
+    page = context.new_page()
+    try:
+        page.goto("/?autotrain=0")
+        expect(page.locator("#app")).to_have_attribute("data-state", "ready",
+                                                       timeout=READY_TIMEOUT)
+        page.wait_for_function("() => window.nnplay.store.get('lastForward')")
+        tile = page.locator('.net-col[data-layer="conv1"] canvas.tile[data-channel="0"]')
+        tile.scroll_into_view_if_needed()
+        tile.tap()
+        page.wait_for_function(
+            "() => window.nnplay.store.get('detail')?.layer === 'conv1'")
+        wait_frames(page)
+        tip = page.locator(".net-tooltip")
+        page.locator("#network").screenshot(path=str(screenshot_dir / "first-user-tap-tile.png"))
+        expect(tip).to_be_hidden()
+        # from the keyboard the range still shows on the focused map
+        page.keyboard.press("Tab")
+        focused = page.evaluate("document.activeElement.dataset.channel")
+        assert focused == "1"
+        expect(tip).to_be_visible()
+        expect(tip).to_contain_text("conv1 channel 1: min ")
+    finally:
+        context.close()
+
+
+def test_the_input_range_reads_the_same_under_the_pad_and_in_the_network(
+    page: Page, console_errors
+):
+    """Typed values 0..95 (pool4: 0..8): the network's input column said "95.0 white" and
+    "8.000 white" where the picture under the pad said "white 95" and "white 8"."""
+    page.set_viewport_size({"width": 1280, "height": 800})
+    page.goto("/?autotrain=0")
+    expect(page.locator("#app")).to_have_attribute("data-state", "ready", timeout=READY_TIMEOUT)
+    page.wait_for_function("() => window.nnplay.store.get('lastForward')")
+    for preset in ("conv4", "pool4"):
+        apply_preset(page, preset, [1, 4, 4])
+        column = page.locator(".net-col[data-layer=input] .col-scale").inner_text()
+        seen = page.locator(".seen-range").inner_text()
+        net = re.fullmatch(r"(\S+) black, (\S+) white", column)
+        pad = re.search(r"black (\S+) to white ([^)\s]+)", seen)
+        assert net and pad, (column, seen)
+        assert net.groups() == pad.groups(), (preset, column, seen)
+        values = page.evaluate(
+            "Array.from(window.nnplay.store.get('lastForward').preprocessed.data)")
+        assert float(net.group(1)) == min(values) and float(net.group(2)) == max(values)
+    assert console_errors == []
