@@ -123,3 +123,52 @@ def test_the_input_range_reads_the_same_under_the_pad_and_in_the_network(
             "Array.from(window.nnplay.store.get('lastForward').preprocessed.data)")
         assert float(net.group(1)) == min(values) and float(net.group(2)) == max(values)
     assert console_errors == []
+
+
+# For each dense unit: every pixel of its "before" and "after" pictures where "the change" is
+# the scale's zero colour (247, 247, 247: the weight did not move, or too little to tint):
+# the largest difference of a colour channel between the two.
+UNCHANGED_DIFF = """() => {
+  const figs = [...document.querySelectorAll('.nn-film-dense > .nn-fig')];
+  const units = figs.map((f) => [...f.querySelectorAll('.nn-film-unit canvas')]);
+  const px = (cv) => cv.getContext('2d').getImageData(0, 0, cv.width, cv.height).data;
+  let worst = 0, compared = 0, coloured = 0;
+  for (let u = 0; u < units[0].length; u++) {
+    const [b, c, a] = [px(units[0][u]), px(units[1][u]), px(units[2][u])];
+    for (let i = 0; i < b.length; i += 4) {
+      if (c[i + 3] === 0 || c[i] !== 247 || c[i + 1] !== 247 || c[i + 2] !== 247) continue;
+      compared += 1;
+      if (b[i] < 230 || b[i + 2] < 230) coloured += 1;
+      for (let k = 0; k < 3; k++) worst = Math.max(worst, Math.abs(b[i + k] - a[i + k]));
+    }
+  }
+  return {worst, compared, coloured};
+}"""
+
+
+def test_the_film_shows_weights_before_and_after_a_step_on_one_scale(
+    page: Page, console_errors, screenshot_dir
+):
+    """The last frame (dense1's update): the weights before and after the step had each their
+    own colour scale (±0.062 and ±0.196 on the first screen), so every weight the step did not
+    move changed colour, and the after column looked faded."""
+    open_page(page)
+    page.get_by_role("tab", name="Training step film").click()
+    page.get_by_role("button", name="Record one training step on the current input").click()
+    film = page.locator("[data-view=film]")
+    expect(film).to_have_attribute("data-state", "ready", timeout=30_000)
+    page.get_by_label("Film position").fill(str(int(film.get_attribute("data-frames")) - 1))
+    expect(film).to_have_attribute("data-phase", "update")
+    figs = page.locator(".nn-film-dense > .nn-fig")
+    expect(figs).to_have_count(3)
+    ends = [figs.nth(i).locator(".nn-legend-labels span").all_inner_texts() for i in range(3)]
+    assert ends[0] == ends[2], ends  # before and after: one scale
+    diff = page.evaluate(UNCHANGED_DIFF)
+    # many weights did not move (inputs from relu1's silent map and pool1's zeros), coloured ones
+    # among them; each keeps its colour (a change too small to tint the middle column may move
+    # it by one step of the colour map: a few levels; two scales apart moved it by tens)
+    assert diff["compared"] > 1000 and diff["coloured"] > 100, diff
+    assert diff["worst"] <= 8, diff
+    page.locator(".nn-film-dense").scroll_into_view_if_needed()
+    page.screenshot(path=str(screenshot_dir / "first-user-film-update-one-scale.png"))
+    assert console_errors == []
