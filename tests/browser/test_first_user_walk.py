@@ -172,3 +172,40 @@ def test_the_film_shows_weights_before_and_after_a_step_on_one_scale(
     page.locator(".nn-film-dense").scroll_into_view_if_needed()
     page.screenshot(path=str(screenshot_dir / "first-user-film-update-one-scale.png"))
     assert console_errors == []
+
+
+def test_a_dead_map_tapped_on_a_phone_says_it_is_dead(browser: Browser, base_url,
+                                                      screenshot_dir):
+    """The network view explains a dead map on hover; a phone has no hover, and a tap opens the
+    map's detail, which did not say the map was dead (only all-blue 'before', all-zero after)."""
+    context = browser.new_context(base_url=base_url, viewport={"width": 390, "height": 844},
+                                  has_touch=True, is_mobile=True)
+    page = context.new_page()
+    try:
+        page.goto("/?autotrain=0")
+        expect(page.locator("#app")).to_have_attribute("data-state", "ready",
+                                                       timeout=READY_TIMEOUT)
+        page.wait_for_function("() => window.nnplay.store.get('lastForward')")
+        # conv1's filter 2 gets a bias no image can overcome: relu1's map 2 never fires
+        page.evaluate("""() => new Promise((resolve, reject) => window.nnplay.store.set(
+            'request', {type: 'setParams', layer: 'conv1', b: [0, 0, -1000, 0, 0, 0, 0, 0],
+            resolve, reject, at: performance.now()}))""")
+        tile = page.locator('.net-col[data-layer="relu1"] canvas.tile[data-channel="2"]')
+        expect(tile).to_have_class("tile dead", timeout=15_000)
+        tile.scroll_into_view_if_needed()
+        tile.tap()
+        view = page.locator("[data-view=activation-detail]")
+        expect(view.locator(".nn-detail-title")).to_contain_text("relu1 (relu) · channel 2")
+        note = view.locator("[data-role=dead]")
+        expect(note).to_be_visible()
+        expect(note).to_have_text(
+            "Channel 2 is " + page.evaluate(
+                "async () => (await import('/static/js/controllers/dead.js')).DEAD_TEXT"))
+        view.scroll_into_view_if_needed()
+        page.screenshot(path=str(screenshot_dir / "first-user-dead-map-tapped.png"))
+        # a map that fires: no note
+        page.locator('.net-col[data-layer="relu1"] canvas.tile[data-channel="0"]').tap()
+        expect(view.locator(".nn-detail-title")).to_contain_text("relu1 (relu) · channel 0")
+        expect(note).to_be_hidden()
+    finally:
+        context.close()
