@@ -209,3 +209,24 @@ def test_a_dead_map_tapped_on_a_phone_says_it_is_dead(browser: Browser, base_url
         expect(note).to_be_hidden()
     finally:
         context.close()
+
+
+def test_the_layer_picker_names_a_layer_without_arithmetic_when_it_is_shown(
+    page: Page, console_errors
+):
+    """softmax3: a click on flatten1's bars opened "flatten1 (flatten) has no arithmetic of its
+    own" while the panel's layer picker read "choose…" (it listed only layers with a view)."""
+    page.set_viewport_size({"width": 1280, "height": 800})
+    page.goto("/?autotrain=0")
+    expect(page.locator("#app")).to_have_attribute("data-state", "ready", timeout=READY_TIMEOUT)
+    page.wait_for_function("() => window.nnplay.store.get('lastForward')")
+    apply_preset(page, "softmax3", [3, 1, 1])
+    page.locator(".net-col[data-layer=flatten1] canvas.bars").click()
+    expect(page.locator("#detail-panel .nn-detail-blurb")).to_contain_text(
+        "flatten1 (flatten) has no arithmetic of its own")
+    picker = page.get_by_label("Layer to look inside")
+    expect(picker).to_have_value("flatten1")
+    # and from the picker, a layer with a view opens as before
+    picker.select_option("softmax1")
+    expect(page.locator("[data-view=softmax-detail]")).to_be_visible()
+    assert console_errors == []
