@@ -44,6 +44,13 @@ export function extent(series, fallback = [0, 1]) {
   return [lo, hi];
 }
 
+/** About three nice y ticks, but never one alone: a range just under one nice step (a stuck
+ * network's losses 2.306 and 2.39) held a single tick, an axis of one number. */
+function yTicks(y0, y1) {
+  const ticks = niceTicks(y0, y1, 3);
+  return ticks.length < 2 ? niceTicks(y0, y1, 6) : ticks;
+}
+
 /**
  * Everything a chart needs to draw: scales, ticks, paths. `inset` ({x, y} pixels, default 0)
  * keeps the data that far inside the plot box (margin), so the extreme points (a dot at the
@@ -60,7 +67,7 @@ export function layoutChart(series, { width, height, margin = { l: 36, r: 8, t: 
   return {
     sx, sy,
     xTicks: niceTicks(x0, x1 === x0 ? x0 + 1 : x1, 4).filter((t) => Number.isInteger(t) || x1 - x0 > 4),
-    yTicks: niceTicks(y0, y1, 3),
+    yTicks: yTicks(y0, y1),
     paths: series.map((s) => linePath(s.points, sx, sy)),
   };
 }
