@@ -7,6 +7,7 @@ import { layerContext, channel as channelOf } from "./data.js";
 import { createGridRenderer } from "../ui/grid.js";
 import { absMax, fmt, createDivergingLegend } from "../ui/colors.js";
 import { el } from "../ui/dom.js";
+import { DEAD_TEXT } from "../controllers/dead.js";
 
 // The curve drawn behind the marked point, per element-wise activation of the layer table (a
 // drawing only: every number shown is the engine's). A type without one shows the point alone.
@@ -23,6 +24,9 @@ export function createActivationDetail(container, store) {
   container.append(root);
   const title = el("h3", { class: "nn-detail-title" });
   const blurb = el("p", { class: "nn-detail-blurb" });
+  // A dead map or unit says so here too: the network view explains it on hover, and a touch
+  // screen has no hover (a tap opens this detail).
+  const deadNote = el("p", { class: "nn-dead-note", "data-role": "dead", hidden: true });
   const beforeCanvas = el("canvas", { role: "img", class: "nn-before-grid" });
   const afterCanvas = el("canvas", { role: "img", class: "nn-after-grid" });
   const curve = el("canvas", { role: "img", class: "nn-curve", width: "260", height: "200" });
@@ -30,7 +34,7 @@ export function createActivationDetail(container, store) {
   const readout = el("p", { class: "nn-eq nn-final", "aria-live": "polite", "data-role": "arithmetic" });
   const beforeCap = el("figcaption");
   const afterCap = el("figcaption");
-  root.append(title, blurb, el("div", { class: "nn-detail-body" },
+  root.append(title, blurb, deadNote, el("div", { class: "nn-detail-body" },
     el("div", { class: "nn-stage" },
       el("figure", { class: "nn-fig" }, beforeCap, beforeCanvas),
       el("figure", { class: "nn-fig" }, el("figcaption", {}, "the function, current value marked"), curve),
@@ -78,6 +82,7 @@ export function createActivationDetail(container, store) {
       + "Hover over or tap a map to pick a value; it is marked on the curve.";
     beforeCap.textContent = `before (${ctx.previous ? ctx.previous.name : "input"})`;
     afterCap.textContent = `after (${ctx.name})`;
+    showDead(isMap, ch);
     beforeCanvas.setAttribute("aria-label", `values before ${type}, ${H} by ${W}`);
     afterCanvas.setAttribute("aria-label", `values after ${type}, ${H} by ${W}`);
     legendSlot.replaceChildren(createDivergingLegend(document, lim, "value"));
@@ -90,10 +95,22 @@ export function createActivationDetail(container, store) {
       el("strong", { "data-role": "after", "data-value": String(y) }, fmt(y)));
   }
 
+  /** store.dead (the server's, for the last training batch) for this layer: the map `ch`, or
+   * (a vector) every dead unit. */
+  function showDead(isMap, ch) {
+    const info = (store.get("dead")?.layers ?? []).find((l) => l.name === ctx.name);
+    const dead = info ? info.dead.filter((k) => !isMap || k === ch) : [];
+    deadNote.hidden = dead.length === 0;
+    deadNote.textContent = !dead.length ? ""
+      : isMap ? `Channel ${ch} is ${DEAD_TEXT}`
+        : `${dead.length === 1 ? "Unit" : "Units"} ${dead.join(", ")} ${dead.length === 1 ? "is" : "are"} ${DEAD_TEXT}`;
+  }
+
   setup();
+  const off = store.subscribe(["dead"], () => { if (ctx && ctx.output && ctx.input) draw(); });
   return {
     update() { setup(); },
-    destroy() { root.remove(); },
+    destroy() { off(); root.remove(); },
   };
 }
 

@@ -91,7 +91,9 @@ export function createDetailPanel(container, store) {
 
   function syncPicker() {
     const spec = store.get("spec");
-    const names = spec && Array.isArray(spec.layers) ? spec.layers.filter((l) => viewOf(l.type)).map((l) => [l.name, l.type]) : [];
+    // every layer, those without arithmetic too (flatten, dropout): a map or bar clicked in the
+    // network opens any layer, and the picker names the one shown (it read "choose…" there)
+    const names = spec && Array.isArray(spec.layers) ? spec.layers.filter((l) => l.name).map((l) => [l.name, l.type]) : [];
     const key = names.map((n) => n[0]).join(",");
     if (layerSel.dataset.key !== key) {
       layerSel.dataset.key = key;

@@ -1,7 +1,7 @@
 // The film's large picture for one frame: the input, a layer's output, the loss, a layer's
 // gradients, or a weight update (before, change, after). Everything comes from the trace.
 
-import { fmt } from "../ui/colors.js";
+import { absMax, fmt } from "../ui/colors.js";
 import { el, clear } from "../ui/dom.js";
 import { lossLabelPhrase } from "./loss-label.js";
 import { figure, kernels } from "./pictures.js";
@@ -74,9 +74,12 @@ export function renderFocus(focus, trace, frame, words) {
     const dense = [w, u, after].some((t) => t && t.shape.length === 2);
     const row = el("div", { class: `nn-film-kernels${dense ? " nn-film-dense" : ""}` });
     const maps = w && w.shape.length === 2 ? inputMaps(trace, frame.index, w.shape[0]) : null;
-    if (w) row.append(kernels(`${frame.layer} weights before the step`, w, "weight", maps));
+    // before and after on one colour scale: a weight that did not move keeps its colour (each
+    // on its own, the after column looked faded whenever the step grew the largest weight)
+    const weightLim = Math.max(w ? absMax(w.data) : 0, after ? absMax(after.data) : 0);
+    if (w) row.append(kernels(`${frame.layer} weights before the step`, w, "weight", maps, weightLim));
     if (u) row.append(kernels("the change (update applied)", u, "change", maps));
-    if (after) row.append(kernels("after the step", after, "weight", maps));
+    if (after) row.append(kernels("after the step", after, "weight", maps, weightLim));
     focus.append(row);
     if (!after) {
       focus.append(el("p", { class: "nn-note" }, "The server sends the weights and the update; the weights after the step are not in this trace."));

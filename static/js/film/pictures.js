@@ -16,9 +16,10 @@ export function figure(caption, t, px, maxMaps, legendCaption = "value") {
 }
 
 /* Kernels of a conv (F, C, k, k): one grid per filter (input channel 0 when C > 1).
-// A dense W (in, out): one picture per unit (see denseLayout); `maps` is focus.js inputMaps(). */
-export function kernels(caption, t, legendCaption, maps = null) {
-  const lim = absMax(t.data);
+// A dense W (in, out): one picture per unit (see denseLayout); `maps` is focus.js inputMaps().
+// `limit`: the colour scale's end (default the tensor's own largest |value|). */
+export function kernels(caption, t, legendCaption, maps = null, limit = null) {
+  const lim = limit ?? absMax(t.data);
   const box = el("figure", { class: "nn-fig" }, el("figcaption", {}, caption));
   const grid = el("div", { class: "nn-film-maps" });
   if (t.shape.length === 4) {

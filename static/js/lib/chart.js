@@ -44,6 +44,13 @@ export function extent(series, fallback = [0, 1]) {
   return [lo, hi];
 }
 
+/** About three nice y ticks, but never one alone: a range just under one nice step (a stuck
+ * network's losses 2.306 and 2.39) held a single tick, an axis of one number. */
+function yTicks(y0, y1) {
+  const ticks = niceTicks(y0, y1, 3);
+  return ticks.length < 2 ? niceTicks(y0, y1, 6) : ticks;
+}
+
 /**
  * Everything a chart needs to draw: scales, ticks, paths. `inset` ({x, y} pixels, default 0)
  * keeps the data that far inside the plot box (margin), so the extreme points (a dot at the
@@ -60,7 +67,26 @@ export function layoutChart(series, { width, height, margin = { l: 36, r: 8, t: 
   return {
     sx, sy,
     xTicks: niceTicks(x0, x1 === x0 ? x0 + 1 : x1, 4).filter((t) => Number.isInteger(t) || x1 - x0 > 4),
-    yTicks: niceTicks(y0, y1, 3),
+    yTicks: yTicks(y0, y1),
     paths: series.map((s) => linePath(s.points, sx, sy)),
   };
+}
+
+/**
+ * The decimals that tell ticks apart: enough for their step (times `scale`, e.g. 100 for a
+ * percent), at least `min`. A chance-level network's accuracies lie within 0.5 % of each other:
+ * whole percents printed its three ticks 0.0995, 0.1, 0.1005 as "10% 10% 10%".
+ */
+export function tickDecimals(ticks, scale = 1, min = 0) {
+  if (ticks.length < 2) return min;
+  const step = Math.abs(ticks[1] - ticks[0]) * scale;
+  if (!(step > 0)) return min;
+  return Math.max(min, Math.ceil(-Math.log10(step) - 1e-9));
+}
+
+/** Tick labels as the charts print them, `suffix` appended; `trim`: trailing zeros dropped
+ * (0.5 beside 0.55), else every label with the same decimals (10.0% beside 10.2%). */
+export function tickLabels(ticks, { scale = 1, min = 0, suffix = "", trim = true } = {}) {
+  const d = tickDecimals(ticks, scale, min);
+  return ticks.map((t) => `${trim ? +(t * scale).toFixed(d) : (t * scale).toFixed(d)}${suffix}`);
 }

@@ -43,6 +43,12 @@ export function displayRange(data) {
   return { lo, hi: hi > lo ? hi : lo + 1, scaled: true };
 }
 
+/** An end of a displayRange as the page prints it (the pad's picture and the network's input
+ * column alike): four significant digits, as typed (95, 2.5; a Float32 0.2 reads 0.2). */
+export function rangeEndText(v) {
+  return String(+v.toPrecision(4));
+}
+
 /** `data` mapped from [lo, hi] to [0, 1] (a new Float32Array). */
 export function toUnit(data, lo, hi) {
   const out = new Float32Array(data.length);

@@ -2,7 +2,7 @@
 // as it streams. Every point is a number the server sent.
 
 import { el, svgEl } from "../ui/dom.js";
-import { layoutChart, thin } from "../lib/chart.js";
+import { layoutChart, thin, tickLabels } from "../lib/chart.js";
 import { createDrawScheduler } from "../lib/draw-scheduler.js";
 import { watchOnScreen } from "../ui/on-screen.js";
 
@@ -18,10 +18,12 @@ const INSET = { x: 10, y: 6 }; // the first and last epochs and the extreme valu
 function chart(title, series, opts) {
   const c = layoutChart(series, { width: W, height: H, margin: MARGIN, inset: INSET, ...opts });
   const bottom = H - MARGIN.b;
+  // as many decimals as tell the ticks apart (at least 3 for a loss, whole percents if enough)
+  const yLabels = tickLabels(c.yTicks, opts.percent ? { scale: 100, suffix: "%", trim: false } : { min: 3 });
   const axes = [
-    ...c.yTicks.flatMap((t) => [
+    ...c.yTicks.flatMap((t, i) => [
       svgEl("line", { x1: MARGIN.l, x2: W - MARGIN.r, y1: c.sy(t), y2: c.sy(t), class: "grid" }),
-      svgEl("text", { x: MARGIN.l - 4, y: c.sy(t) + 3, "text-anchor": "end" }, opts.fmt ? opts.fmt(t) : +t.toFixed(3)),
+      svgEl("text", { x: MARGIN.l - 4, y: c.sy(t) + 3, "text-anchor": "end" }, yLabels[i]),
     ]),
     svgEl("line", { x1: MARGIN.l, x2: W - MARGIN.r, y1: bottom, y2: bottom, class: "axis" }),
     ...c.xTicks.flatMap((t) => [
@@ -63,7 +65,7 @@ export function createCharts(container, store) {
       chart("Accuracy per epoch", [
         { name: "train", cls: "train", points: pts("train_acc"), dots: true },
         { name: "validation", cls: "val", points: pts("val_acc"), dots: true },
-      ], { id: "epoch-acc", xDomain, xTitle: "epoch", fmt: (t) => `${Math.round(t * 100)}%` }));
+      ], { id: "epoch-acc", xDomain, xTitle: "epoch", percent: true }));
   }
 
   // Under squared error the loss is in squared units; its root (the server's) reads as a

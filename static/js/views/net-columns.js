@@ -8,7 +8,7 @@ import { formatValue, paintMap, range } from "../lib/colors.js";
 import { tileGrid } from "../lib/geometry.js";
 import { el } from "../ui/dom.js";
 import { DEAD_TEXT } from "../controllers/dead.js";
-import { displayRange, toUnit } from "../lib/gray.js";
+import { displayRange, rangeEndText, toUnit } from "../lib/gray.js";
 import { percentText } from "../lib/percent.js";
 
 export const MAP_COL_HEIGHT = 300;
@@ -76,7 +76,11 @@ function buildMaps(entry, hooks) {
       cv.setAttribute("aria-label", "what the network sees");
     }
     cv.addEventListener("pointerenter", () => hooks.showRange(entry, ch, cv));
-    cv.addEventListener("focus", () => hooks.showRange(entry, ch, cv));
+    // focus from the keyboard shows the range; a tap's focus does not (no pointer leaves a
+    // touch screen to hide it again: it stayed over the probabilities)
+    cv.addEventListener("focus", () => {
+      if (cv.matches(":focus-visible")) hooks.showRange(entry, ch, cv);
+    });
     cv.addEventListener("pointerleave", hooks.hide);
     cv.addEventListener("blur", hooks.hide);
     entry.body.appendChild(cv);
@@ -209,7 +213,7 @@ export function paintColumn(entry, t, fwd, perMap) {
       for (let ch = 0; ch < c; ch++) {
         entry.tiles[ch].getContext("2d").putImageData(paintGray(shown, ch * h * w, h, w, entry.images[ch]), 0, 0);
       }
-      entry.scaleEl.textContent = scaled ? `${formatValue(lo)} black, ${formatValue(hi)} white` : "0 black, 1 white";
+      entry.scaleEl.textContent = scaled ? `${rangeEndText(lo)} black, ${rangeEndText(hi)} white` : "0 black, 1 white";
       return;
     }
     const layerMax = range(t.data).absMax;

@@ -1,6 +1,6 @@
 // What the network sees (the preprocessed input, as sent by the server) and its prediction.
 
-import { displayRange, paintGray, paintRGB, toUnit } from "../lib/gray.js";
+import { displayRange, paintGray, paintRGB, rangeEndText, toUnit } from "../lib/gray.js";
 import { el } from "../ui/dom.js";
 import { percentText } from "../lib/percent.js";
 
@@ -42,7 +42,7 @@ export function createSeen(container, store) {
     cv.style.width = `${Math.round((SIDE * cw) / Math.max(h, cw))}px`;
     cv.style.height = `${Math.round((SIDE * h) / Math.max(h, cw))}px`;
     const strip = cw === w ? "" : c > 4 ? ", channels 0–3 side by side" : ", channels side by side";
-    rangeEl.textContent = `(${c}×${h}×${w}${strip}${scaled ? `, black ${+lo.toPrecision(4)} to white ${+hi.toPrecision(4)}` : ""})`;
+    rangeEl.textContent = `(${c}×${h}×${w}${strip}${scaled ? `, black ${rangeEndText(lo)} to white ${rangeEndText(hi)}` : ""})`;
     const name = fwd.class_names?.[fwd.prediction] ?? String(fwd.prediction);
     value.textContent = name;
     const p = fwd.probabilities?.[fwd.prediction];
