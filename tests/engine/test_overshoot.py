@@ -161,3 +161,29 @@ def test_a_regression_output_that_starts_far_off_is_not_worse_than_guessing(seed
     chance = constant_guess("mse", trainer.train, 1).loss
     assert losses[0] >= RATIO * chance and losses[1] < losses[0]
     assert not any(s and s.kind == WORSE for s in said), [x / chance for x in losses]
+
+
+def _with_accuracy(rec: EpochRecord, accuracy: float) -> EpochRecord:
+    return EpochRecord(**{**rec.__dict__, "train_accuracy": accuracy})
+
+
+def test_an_accuracy_well_above_the_guess_is_said_beside_the_loss():
+    guess = constant_guess("bce", circle_trainer("sgd", 1.0).train, 1)
+    high = record(RATIO * guess.loss + 0.01, 500)
+    assert guess.accuracy is not None
+    plain = worse_than_guessing(_with_accuracy(high, guess.accuracy + 0.09), guess)
+    said = worse_than_guessing(_with_accuracy(high, 0.83), guess)
+    assert plain is not None and "right" not in plain
+    assert said is not None
+    assert (f"It answers 83% of the training examples right (guessing: {guess.accuracy:.0%})"
+            in said)
+
+
+def test_rewinding_is_advised_only_when_the_loss_rose():
+    guess = constant_guess("bce", circle_trainer("sgd", 1.0).train, 1)
+    high = RATIO * guess.loss + 0.5
+    rose = worse_than_guessing(record(high, 500, epoch=3), guess, record(high - 0.1, 463, epoch=2))
+    fell = worse_than_guessing(record(high, 500, epoch=3), guess, record(high + 0.1, 463, epoch=2))
+    assert rose is not None and rose.endswith("Lower it (try 0.3) and rewind to an epoch before "
+                                              "the loss rose.")
+    assert fell is not None and fell.endswith("Lower it (try 0.3) and train on.")

@@ -72,3 +72,13 @@ def test_a_session_saved_without_the_field_loads_with_its_kind(settings):
         after = second.get(f"/api/sessions/{sid}").json()["history"]
     assert after == before
     assert_one_shape(after)
+
+
+def test_a_worse_epoch_that_answers_most_digits_right_says_so(client):
+    """Softmax regression at lr 10 answers most digits right with its loss far above ln 10:
+    the message names both, so "worse than guessing" does not read as a wrong accuracy."""
+    end = train_epochs(client, linear_session(client), 3)[-1]
+    assert end["stuck"]["kind"] == "worse"
+    right = f"It answers {end['train_acc']:.0%} of the training examples right"
+    assert end["train_acc"] > 0.5
+    assert right in end["stuck"]["message"], end["stuck"]["message"]
