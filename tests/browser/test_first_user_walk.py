@@ -59,6 +59,8 @@ def test_a_stuck_networks_accuracy_axis_has_distinct_numbers(page: Page, console
     expect(page.locator("[data-chart=epoch-acc]")).to_be_visible()
     history = page.evaluate("window.nnplay.store.get('history')")
     accs = [history[0]["train_acc"], history[0]["val_acc"]]
+    # the case itself: both accuracies within one percent, where whole percents tie
+    assert abs(accs[0] - accs[1]) < 0.01, accs
     for chart in ("epoch-acc", "epoch-loss"):
         labels = page.evaluate(TICKS, chart)
         assert len(labels) >= 2, (chart, labels)  # the loss axis had one number: "2.35"

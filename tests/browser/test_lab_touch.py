@@ -275,3 +275,38 @@ def test_a_click_on_the_plane_shows_no_keyboard_cursor(page: Page, console_error
     expect(plane).to_be_focused()
     expect(cursor).to_be_visible()
     assert console_errors == []
+
+
+def test_a_point_read_on_a_phone_follows_the_weights_during_play(browser: Browser,
+                                                                 base_url) -> None:
+    """A tip left on a data point by the read tool kept the output of the moment of the tap while
+    Play changed the map under it (review of 5 Dec: 0.585 at step 236, 0.988 once paused). Its
+    number is now the server's forward of the point again as the weights change, during Play."""
+    context = browser.new_context(base_url=base_url, viewport={"width": 390, "height": 844},
+                                  has_touch=True, is_mobile=True)
+    page = context.new_page()
+    try:
+        trained_xor(page)
+        page.locator("button[data-tool=read]").tap()
+        plane = page.locator("canvas[data-role=plane]")
+        plane.scroll_into_view_if_needed()
+        wait_frames(page)
+        box = plane.bounding_box()
+        assert box is not None
+        x1, x2 = page.evaluate(f"Array.from({STORE}.get('planar').splits.train.x.data.slice(0, 2))")
+        page.touchscreen.tap(box["x"] + (x1 + 6) / 12 * box["width"],
+                             box["y"] + (6 - x2) / 12 * box["height"])
+        tip = page.locator("[data-role=out-tip]")
+        expect(tip).to_have_attribute("data-output", re.compile(r"\d"), timeout=TIMEOUT)
+        first = tip.get_attribute("data-output")
+        page.locator("button[data-act=play]").tap()
+        # a new number in the tip while Play is still on (the weights of a later step)
+        page.wait_for_function(
+            f"(first) => {STORE}.get('playing') && document.querySelector("
+            "'[data-role=out-tip]').dataset.output !== first", arg=first, timeout=TIMEOUT)
+        page.locator("button[data-act=play]").tap()
+        page.wait_for_function(f"() => !{STORE}.get('playing') && !{STORE}.get('training')",
+                               timeout=TIMEOUT)
+        expect(page.locator("[data-role=points-confirm]")).to_be_hidden()
+    finally:
+        context.close()

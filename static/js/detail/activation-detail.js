@@ -103,7 +103,7 @@ export function createActivationDetail(container, store) {
     deadNote.hidden = dead.length === 0;
     deadNote.textContent = !dead.length ? ""
       : isMap ? `Channel ${ch} is ${DEAD_TEXT}`
-        : `${dead.length === 1 ? "Unit" : "Units"} ${dead.join(", ")} ${dead.length === 1 ? "is" : "are"} ${DEAD_TEXT}`;
+        : `${dead.length === 1 ? "Unit" : "Units"} ${dead.join(", ")} ${dead.length === 1 ? "is" : "are each"} ${DEAD_TEXT}`;
   }
 
   setup();

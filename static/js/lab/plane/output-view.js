@@ -181,7 +181,12 @@ export function createOutputView(container, store) {
     const i = nearestPoint(pts.map((p) => [p.x, p.y]), transform(), px, py, 7);
     reading = { px, py, source, pressed, point: i >= 0 };
     if (grid) store.set("pointer", { x1: x, x2: y }); // (network-view.js)
-    if (i >= 0 && refresh) return tip.textContent;
+    if (i >= 0 && refresh) {
+      // a data point under the tip: the server's forward of it again, at the new weights
+      hoverPoint = pts[i];
+      refreshPoint(hoverPoint);
+      return tip.textContent;
+    }
     let text = `${axisName(0)} ${fmt(x)}, ${axisName(1)} ${fmt(y)}`;
     if (grid) {
       const s = shown(grid);
@@ -228,6 +233,23 @@ export function createOutputView(container, store) {
     if (!reads() && reading && reading.source !== "mouse") unread();
   }));
 
+  // One forward of the point under the tip in flight at a time: grids come faster than replies
+  // during Play; the newest point is asked for again when the reply before it is in.
+  let pointInFlight = false;
+  let pointAgain = false;
+  function refreshPoint(p) {
+    if (pointInFlight) {
+      pointAgain = true;
+      return;
+    }
+    pointInFlight = true;
+    pointAgain = false;
+    forwardPoint(p).finally(() => {
+      pointInFlight = false;
+      if (pointAgain && hoverPoint && !tip.hidden) refreshPoint(hoverPoint);
+    });
+  }
+
   const axisName = (k) => (store.get("planar")?.axes ?? ["x1", "x2"])[k];
   /** The server's forward of a data point: its output, shown with the point. */
   let readPoint = null; // the point the readout line is about
@@ -258,7 +280,7 @@ export function createOutputView(container, store) {
   // new weights (a typed value, a rewind, the end of a train): the readout's number again; while
   // training it only says which step its number is from
   let readGrid = null;
-  store.subscribe(["grid", "training", "planar"], () => {
+  readOffs.push(store.subscribe(["grid", "training", "planar"], () => {
     const grid = store.get("grid");
     if (!readPoint || store.get("training") || grid === readGrid) return;
     readGrid = grid;
@@ -268,7 +290,7 @@ export function createOutputView(container, store) {
       readPoint = null;
       readout.textContent = "";
     }
-  });
+  }));
 
   // -- editing points -----------------------------------------------------------------------------
   overlay.addEventListener("pointerdown", (e) => {
