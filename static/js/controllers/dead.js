@@ -3,11 +3,8 @@
 
 import { api } from "../api.js";
 
-/** The explanation a dead map or unit carries on hover. */
-export const DEAD_TEXT = "dead: its ReLU never fires on the last training batch (its input is at most 0 for every image), "
-  + "so it outputs 0, passes no gradient back, and the weights feeding it stop learning. "
-  + "A learning rate too high often does this: rewind to an earlier epoch and lower it.";
-export const SILENT_TEXT = "0 everywhere for this input: the ReLU is off here, but fires for other images (not dead).";
+// The words for them: lib/dead-text.js.
+export { DEAD_TEXT, SILENT_TEXT } from "../lib/dead-text.js";
 
 export function createDeadController(store) {
   let token = 0;

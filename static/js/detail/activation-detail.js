@@ -7,7 +7,7 @@ import { layerContext, channel as channelOf } from "./data.js";
 import { createGridRenderer } from "../ui/grid.js";
 import { absMax, fmt, createDivergingLegend } from "../ui/colors.js";
 import { el } from "../ui/dom.js";
-import { DEAD_TEXT } from "../controllers/dead.js";
+import { deadText } from "../lib/dead-text.js";
 
 // The curve drawn behind the marked point, per element-wise activation of the layer table (a
 // drawing only: every number shown is the engine's). A type without one shows the point alone.
@@ -102,8 +102,8 @@ export function createActivationDetail(container, store) {
     const dead = info ? info.dead.filter((k) => !isMap || k === ch) : [];
     deadNote.hidden = dead.length === 0;
     deadNote.textContent = !dead.length ? ""
-      : isMap ? `Channel ${ch} is ${DEAD_TEXT}`
-        : `${dead.length === 1 ? "Unit" : "Units"} ${dead.join(", ")} ${dead.length === 1 ? "is" : "are each"} ${DEAD_TEXT}`;
+      : isMap ? `Channel ${ch} is ${deadText(info.type)}`
+        : `${dead.length === 1 ? "Unit" : "Units"} ${dead.join(", ")} ${dead.length === 1 ? "is" : "are each"} ${deadText(info.type)}`;
   }
 
   setup();

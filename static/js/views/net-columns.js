@@ -7,7 +7,7 @@
 import { formatValue, paintMap, range } from "../lib/colors.js";
 import { tileGrid } from "../lib/geometry.js";
 import { el } from "../ui/dom.js";
-import { DEAD_TEXT } from "../controllers/dead.js";
+import { deadText } from "../lib/dead-text.js";
 import { displayRange, rangeEndText, toUnit } from "../lib/gray.js";
 import { percentText } from "../lib/percent.js";
 
@@ -104,7 +104,7 @@ function buildBars(entry, hooks) {
     const i = Math.floor(((ev.clientY - r.top) / r.height) * show);
     const data = entry.data;
     if (!data || i < 0 || i >= show) return;
-    hooks.tell(`${entry.layer} unit ${i}: ${formatValue(data[i])}${entry.deadUnits?.has(i) ? ` — ${DEAD_TEXT}` : ""}`,
+    hooks.tell(`${entry.layer} unit ${i}: ${formatValue(data[i])}${entry.deadUnits?.has(i) ? ` — ${deadText(entry.deadType)}` : ""}`,
       Boolean(entry.deadUnits?.has(i)), cv);
   });
   cv.addEventListener("pointerleave", hooks.hide);

@@ -6,7 +6,7 @@ import { formatValue, range } from "../lib/colors.js";
 import { el, svgEl } from "../ui/dom.js";
 import { watchOnScreen } from "../ui/on-screen.js";
 import { createDrawScheduler } from "../lib/draw-scheduler.js";
-import { DEAD_TEXT, SILENT_TEXT } from "../controllers/dead.js";
+import { deadText, deadWord, SILENT_TEXT } from "../lib/dead-text.js";
 import { staleNote } from "../lib/input-text.js";
 import { is } from "../lib/layer-types.js";
 import { BARS_WIDTH, INPUT_WIDTH, STRIP_WIDTH, buildColumn, drawDeadUnits, paintColumn, softmaxWidth } from "./net-columns.js";
@@ -124,7 +124,7 @@ export function createNetwork(container, store) {
     if (!entry.data) return;
     const [, h, w] = entry.shape;
     const r = range(entry.data, ch * h * w, h * w);
-    const why = el.classList.contains("dead") ? ` — ${DEAD_TEXT}` : el.classList.contains("silent") ? ` — ${SILENT_TEXT}` : "";
+    const why = el.classList.contains("dead") ? ` — ${deadText(entry.deadType)}` : el.classList.contains("silent") ? ` — ${SILENT_TEXT}` : "";
     hooks.tell(`${entry.layer} channel ${ch}: min ${formatValue(r.min)}, max ${formatValue(r.max)}${why}`, why !== "", el);
   }
   function hideRange() {
@@ -147,8 +147,12 @@ export function createNetwork(container, store) {
       const shapeOk = d && d.shape.length === entry.shape.length && d.shape[0] === entry.shape[0];
       const dead = new Set(shapeOk ? d.dead : []);
       entry.deadUnits = dead;
+      entry.deadType = d?.type;
       const prev = columns[i - 1];
-      if (prev && prev.type === "dense" && prev.kind === "bars" && entry.kind === "bars") prev.deadUnits = dead;
+      if (prev && prev.type === "dense" && prev.kind === "bars" && entry.kind === "bars") {
+        prev.deadUnits = dead;
+        prev.deadType = d?.type;
+      }
       if (entry.kind === "maps" && entry.type !== "input") {
         const [, h, w] = entry.shape;
         const relu = is(entry.type, "rectifier"); // a ReLU-family map: all zero is "silent"
@@ -157,7 +161,7 @@ export function createNetwork(container, store) {
           const silent = relu && !isDead && range(entry.data, ch * h * w, h * w).absMax === 0;
           cv.classList.toggle("dead", isDead);
           cv.classList.toggle("silent", silent);
-          cv.title = isDead ? `channel ${ch} ${DEAD_TEXT}` : silent ? `channel ${ch}: ${SILENT_TEXT}` : "";
+          cv.title = isDead ? `channel ${ch} ${deadText(d.type)}` : silent ? `channel ${ch}: ${SILENT_TEXT}` : "";
         });
       }
       if (entry.kind === "bars") drawDeadUnits(entry);
@@ -172,8 +176,8 @@ export function createNetwork(container, store) {
         entry.col.querySelector(".col-head").appendChild(note);
       }
       const what = entry.shape.length === 3 ? "maps" : "units";
-      note.textContent = `${dead.size} of ${entry.shape[0]} ${what} dead`;
-      note.title = `${[...dead].map((c) => `${what === "maps" ? "channel" : "unit"} ${c}`).join(", ")}: ${DEAD_TEXT}`;
+      note.textContent = `${dead.size} of ${entry.shape[0]} ${what} ${deadWord(d.type)}`;
+      note.title = `${[...dead].map((c) => `${what === "maps" ? "channel" : "unit"} ${c}`).join(", ")}: ${deadText(d.type)}`;
     });
     for (const entry of columns) if (entry.kind === "bars" && entry.type === "dense") drawDeadUnits(entry);
   }
