@@ -116,8 +116,10 @@ export function createFilters(container, store) {
       current = p.W;
       currentB = p.b;
       const boxes = [...grid.querySelectorAll(".filter-box")];
-      boxes.forEach((box, f) => box.dataset.edited !== "true" && showCurrent(f, box));
-      const kept = boxes.some((box) => box.dataset.edited === "true");
+      // a box being typed in (its text selected, a key on the way) is the user's too
+      const theirs = (box) => box.dataset.edited === "true" || box.contains(document.activeElement);
+      boxes.forEach((box, f) => !theirs(box) && showCurrent(f, box));
+      const kept = boxes.some(theirs);
       const channel = p.W.shape[1] > 1 ? " (input channel 0 of each)" : "";
       container.querySelector(".filters-state").textContent = kept
         ? `The filters you have not edited are ${layer.name}'s now${channel}; yours are kept until you set them.`
