@@ -18,6 +18,7 @@ from urllib.parse import urlsplit
 
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, Request, Route
+from playwright.sync_api import Error as PlaywrightError
 
 from tests.live_server import LiveServer, start_server
 
@@ -188,6 +189,14 @@ def _from_a_worker(route: Route, path: str) -> bool:
 
 
 def _module_late(route: Route) -> None:
+    try:
+        _send_late(route)
+    except PlaywrightError as error:  # the test over, its page closed while the module was held
+        if "has been closed" not in str(error):
+            raise
+
+
+def _send_late(route: Route) -> None:
     """Every /static/js file comes late. ES modules of the page get a top-level await in front,
     so they (and every module importing them) run 0..max ms later, in their own task; a worker's
     modules and classic scripts (no import/export) reach the page that much later instead, as
