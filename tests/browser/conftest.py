@@ -18,7 +18,6 @@ from urllib.parse import urlsplit
 
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, Request, Route
-from playwright.sync_api import Error as PlaywrightError
 
 from tests.live_server import LiveServer, start_server
 
@@ -188,19 +187,11 @@ def _from_a_worker(route: Route, path: str) -> bool:
     return False
 
 
-def _module_late(route: Route) -> None:
-    try:
-        _send_late(route)
-    except PlaywrightError as error:  # the test over, its page closed while the module was held
-        if "has been closed" not in str(error):
-            raise
-
-
 def _send_late(route: Route) -> None:
-    """Every /static/js file comes late. ES modules of the page get a top-level await in front,
-    so they (and every module importing them) run 0..max ms later, in their own task; a worker's
-    modules and classic scripts (no import/export) reach the page that much later instead, as
-    from a slow server."""
+    """Every /static/js file comes late (a context route). ES modules of the page get a
+    top-level await in front, so they (and every module importing them) run 0..max ms later,
+    in their own task; a worker's modules and classic scripts (no import/export) reach the
+    page that much later instead, as from a slow server."""
     path = urlsplit(route.request.url).path
     ms = _delay_ms(path)
     if _from_a_worker(route, path):
@@ -233,12 +224,13 @@ def _throttle(page: Page) -> None:
 
 _new_context = Browser.new_context
 _new_page = BrowserContext.new_page
+_close_context = BrowserContext.close
 
 
 def _new_context_under_load(self: Browser, *args: object, **kwargs: object) -> BrowserContext:
     context = _new_context(self, *args, **kwargs)  # type: ignore[arg-type]
     if _Load.seed:
-        context.route(JS_PATH, _module_late)
+        context.route(JS_PATH, _send_late)
         context.on("request", _forget_served)
     return context
 
@@ -250,5 +242,13 @@ def _new_page_under_load(self: BrowserContext) -> Page:
     return page
 
 
+def _close_context_under_load(self: BrowserContext, reason: str | None = None) -> None:
+    """The test is over: modules still held are let go quietly (not an error in the next test)."""
+    if _Load.seed:
+        self.unroute_all(behavior="ignoreErrors")
+    _close_context(self, reason=reason)
+
+
 Browser.new_context = _new_context_under_load  # type: ignore[method-assign,assignment]
 BrowserContext.new_page = _new_page_under_load  # type: ignore[method-assign]
+BrowserContext.close = _close_context_under_load  # type: ignore[method-assign]
