@@ -18,6 +18,7 @@ from urllib.parse import urlsplit
 
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, Request, Route
+from playwright.sync_api import Error as PlaywrightError
 
 from tests.live_server import LiveServer, start_server
 
@@ -102,6 +103,7 @@ def screenshot_dir() -> Path:
 # ---- Opt-in: the orders of a loaded machine (docs/testing.md, "Forcing a loaded machine") ----
 
 JS_PATH = re.compile(r"/static/js/[^?#]+\.js([?#].*)?$")
+GONE = re.compile(r"has been closed|context disposed|ECONNRESET")
 MODULE_SYNTAX = re.compile(r"^\s*(import|export)\b", re.MULTILINE)
 
 
@@ -187,6 +189,16 @@ def _from_a_worker(route: Route, path: str) -> bool:
     return False
 
 
+def _send_late_unless_gone(route: Route) -> None:
+    try:
+        _send_late(route)
+    except PlaywrightError as error:
+        # the page closed while its module was held (a second tab closed by its test): no error
+        gone = route.request.frame.page.is_closed() or GONE.search(str(error))
+        if not gone:
+            raise
+
+
 def _send_late(route: Route) -> None:
     """Every /static/js file comes late (a context route). ES modules of the page get a
     top-level await in front, so they (and every module importing them) run 0..max ms later,
@@ -230,7 +242,7 @@ _close_context = BrowserContext.close
 def _new_context_under_load(self: Browser, *args: object, **kwargs: object) -> BrowserContext:
     context = _new_context(self, *args, **kwargs)  # type: ignore[arg-type]
     if _Load.seed:
-        context.route(JS_PATH, _send_late)
+        context.route(JS_PATH, _send_late_unless_gone)
         context.on("request", _forget_served)
     return context
 
