@@ -103,7 +103,7 @@ def screenshot_dir() -> Path:
 # ---- Opt-in: the orders of a loaded machine (docs/testing.md, "Forcing a loaded machine") ----
 
 JS_PATH = re.compile(r"/static/js/[^?#]+\.js([?#].*)?$")
-GONE = re.compile(r"has been closed|context disposed|ECONNRESET")
+GONE = re.compile(r"has been closed|has been disposed|context disposed|ECONNRESET")
 MODULE_SYNTAX = re.compile(r"^\s*(import|export)\b", re.MULTILINE)
 
 
