@@ -134,12 +134,16 @@ class _Load:
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    seed = str(config.getoption("--js-delay", default="") or "")
+    # the defaults again: run as `pytest tests`, this conftest comes after the command line
+    env = os.environ.get
+    seed = str(config.getoption("--js-delay", default=env("NNPLAY_JS_DELAY", "")) or "")
     if seed == "random":
         seed = str(random.SystemRandom().randrange(10**6))
     _Load.seed = seed
-    _Load.max_ms = int(config.getoption("--js-delay-max", default=800))
-    _Load.throttle = float(config.getoption("--cpu-throttle", default=0) or 0)
+    _Load.max_ms = int(config.getoption("--js-delay-max",
+                                        default=env("NNPLAY_JS_DELAY_MAX", "800")))
+    _Load.throttle = float(config.getoption("--cpu-throttle",
+                                            default=env("NNPLAY_CPU_THROTTLE", "0")) or 0)
 
 
 def pytest_report_header(config: pytest.Config) -> list[str]:
