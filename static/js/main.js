@@ -21,6 +21,7 @@ import { createSeen } from "./views/seen.js";
 import { createTopbar } from "./views/topbar.js";
 import { createTraining } from "./views/training.js";
 import { createValues } from "./views/values.js";
+import { keepFocusInPlace } from "./ui/keep-in-place.js";
 
 const $ = (id) => document.getElementById(id);
 const app = $("app");
@@ -61,10 +62,16 @@ createShortcuts(store, pad, help);
 // The detail panel (layer details, training-step film, loss surface) fills
 // #detail-panel when its module is there; until then a tile click only records store.detail.
 // Shown before it is filled: a detail picked while the module loaded scrolls into view as it opens.
+// Otherwise the panel, shown above the training column on a phone, leaves the element the person
+// is using where it was on the screen.
 import("./detail/panel.js")
   .then((m) => {
-    $("detail-panel").hidden = false;
-    m.createDetailPanel($("detail-panel"), store);
+    const show = () => {
+      $("detail-panel").hidden = false;
+      m.createDetailPanel($("detail-panel"), store);
+    };
+    if (store.get("detail")) show();
+    else keepFocusInPlace(show);
   })
   .catch((err) => console.warn("detail panel not available:", err.message));
 

@@ -4,14 +4,18 @@ from __future__ import annotations
 
 from playwright.sync_api import Page
 
+from tests.browser.playground import settled_box
+
 STORE = "window.nnplayLab.plane.store"
+PLANE = "canvas[data-role=plane]"
 
 
 def hover_points(page: Page) -> tuple[dict, list[tuple[float, float]]]:
     """The plane's box and points of [-6, 6]^2 half a grid cell off the grid on both axes (where
-    the nearest cell is furthest off), at least 10 px from every data point."""
-    plane = page.locator("canvas[data-role=plane]").bounding_box()
-    assert plane
+    the nearest cell is furthest off), at least 10 px from every data point. Hover them with
+    ``hover_at(page.locator(PLANE), (x1 + 6) / 12, (6 - x2) / 12)``: relative to the plane as it
+    is laid out then, not to this box."""
+    plane = settled_box(page.locator(PLANE))
     data = page.evaluate(f"""() => ["train", "val"].flatMap((k) => Array.from(
         {STORE}.get('planar').splits[k].x.data))""")
     pts = list(zip(data[0::2], data[1::2], strict=True))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import urllib.request
 
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Locator, Page, expect
 
 READY_TIMEOUT = 30_000
 
@@ -23,10 +23,39 @@ def forward_count(page: Page) -> int:
     return int(page.locator("#network").get_attribute("data-forward-version") or 0)
 
 
+def settled_box(target: Locator) -> dict:
+    """The element's box on screen once it is scrolled into view and laid out: Playwright's
+    checks before a hover (visible, the same box for two frames, the element the one hit).
+
+    A box taken before a late module, reply or redraw moved the element is stale, and a
+    mouse.move there lands elsewhere, even outside the window (CI on 7919261). For a point
+    within one element, prefer ``hover_at``/``click_at``; this is for strokes and drags."""
+    target.scroll_into_view_if_needed(timeout=READY_TIMEOUT)
+    target.hover(trial=True, timeout=READY_TIMEOUT)
+    box = target.bounding_box()
+    assert box is not None
+    return box
+
+
+def _position(target: Locator, fx: float, fy: float) -> dict:
+    box = settled_box(target)
+    return {"x": fx * box["width"], "y": fy * box["height"]}
+
+
+def hover_at(target: Locator, fx: float, fy: float) -> None:
+    """Hover the point (fx, fy) of the element, as fractions of its width and height (relative
+    to the element, so it scrolls into view and waits for it to stop moving first)."""
+    target.hover(position=_position(target, fx, fy), timeout=READY_TIMEOUT)
+
+
+def click_at(target: Locator, fx: float, fy: float) -> None:
+    """Click the point (fx, fy) of the element, as fractions of its width and height."""
+    target.click(position=_position(target, fx, fy), timeout=READY_TIMEOUT)
+
+
 def draw(page: Page, points: list[tuple[float, float]]) -> None:
     """One stroke through points given as fractions (0..1) of the pad's width and height."""
-    box = page.locator("canvas.pad").bounding_box()
-    assert box is not None
+    box = settled_box(page.locator("canvas.pad"))
     xy = [(box["x"] + fx * box["width"], box["y"] + fy * box["height"]) for fx, fy in points]
     page.mouse.move(*xy[0])
     page.mouse.down()

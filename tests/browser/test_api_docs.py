@@ -6,6 +6,8 @@ from urllib.parse import urlsplit
 
 from playwright.sync_api import Page, expect
 
+from tests.browser.playground import READY_TIMEOUT
+
 
 def test_api_docs_render_from_this_server_alone(page: Page, live_server, console_errors,
                                                  screenshot_dir):
@@ -21,7 +23,8 @@ def test_api_docs_render_from_this_server_alone(page: Page, live_server, console
 
     page.route("**/*", only_here)
     page.goto("/docs")
-    expect(page.locator(".swagger-ui .info .title")).to_contain_text("nnplay")
+    expect(page.locator(".swagger-ui .info .title")).to_contain_text("nnplay",
+                                                                  timeout=READY_TIMEOUT)
     # the operations of the REST API are listed, read from /openapi.json
     expect(page.locator(".opblock-summary-path[data-path='/api/sessions/{session_id}/forward']")
            ).to_have_count(1)

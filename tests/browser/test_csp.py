@@ -7,6 +7,8 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Page, expect
 
+from tests.browser.playground import READY_TIMEOUT
+
 # Run before any page script: every CSP violation the document reports, as "directive uri".
 RECORD_VIOLATIONS = """
 window.__violations = [];
@@ -40,7 +42,7 @@ def test_page_loads_under_the_csp_without_a_violation(page: Page, console_errors
 def test_the_csp_refuses_inline_script_eval_handlers_and_style_attributes(page: Page):
     page.add_init_script(RECORD_VIOLATIONS)
     page.goto("/lab")
-    expect(page.locator("#lab-tabs [role=tab]").first).to_be_visible()
+    expect(page.locator("#lab-tabs [role=tab]").first).to_be_visible(timeout=READY_TIMEOUT)
     # In a task of the page's own (Playwright's evaluate itself may eval): an inline script
     # runs on insertion when allowed, eval throws EvalError when refused.
     page.evaluate("""() => setTimeout(() => {

@@ -14,6 +14,8 @@ import math
 import pytest
 from playwright.sync_api import Page, expect
 
+from tests.browser.playground import hover_at
+
 # Builds a store like the page's: a session trained for `epochs` epochs on a small MNIST
 # subset, one validation image forwarded, and the detail panel mounted into #detail-panel.
 HARNESS = """
@@ -169,9 +171,7 @@ def test_conv_detail_plays_pauses_and_scrubs(page: Page, console_errors, screens
     # hovering an output cell jumps there and pauses
     page.get_by_role("button", name="Play the sliding window").click()
     canvas = page.locator("canvas.nn-output-grid")
-    box = canvas.bounding_box()
-    # 28x28 output; aim at the centre of cell (20, 9)
-    page.mouse.move(box["x"] + box["width"] * (9.5 / 28), box["y"] + box["height"] * (20.5 / 28))
+    hover_at(canvas, 9.5 / 28, 20.5 / 28)  # 28x28 output; aim at the centre of cell (20, 9)
     expect(view).to_have_attribute("data-row", "20")
     expect(view).to_have_attribute("data-col", "9")
     expect(view).to_have_attribute("data-playing", "false")
@@ -275,11 +275,9 @@ def test_pool_dense_and_activation_details(page: Page, console_errors, screensho
     open_detail(page, "relu1", 2)
     expect(page.locator("[data-view=activation-detail]")).to_be_visible()
     canvas = page.locator("canvas.nn-before-grid")
-    box = canvas.bounding_box()
     for sign in (-1, 1):  # the most negative input is cut to 0; the largest passes unchanged
         r, c = brightest_cell(page, "conv1", 2, sign)
-        page.mouse.move(box["x"] + box["width"] * ((c + 0.5) / 28),
-                        box["y"] + box["height"] * ((r + 0.5) / 28))
+        hover_at(canvas, (c + 0.5) / 28, (r + 0.5) / 28)
         expect(page.locator("[data-role=arithmetic]")).to_contain_text(f"cell ({r}, {c})")
         before = one(page, "[data-role=before]")
         after = one(page, "[data-role=after]")
@@ -298,9 +296,7 @@ def test_gradient_view_of_a_conv_filter(page: Page, console_errors, screenshot_d
     expect(view).to_have_attribute("data-state", "ready", timeout=15000)
     row, col = brightest_cell(page, "conv1", 2)
     canvas = page.locator("canvas.nn-grad-map")
-    box = canvas.bounding_box()
-    page.mouse.move(box["x"] + box["width"] * ((col + 0.5) / 28),
-                    box["y"] + box["height"] * ((row + 0.5) / 28))
+    hover_at(canvas, (col + 0.5) / 28, (row + 0.5) / 28)
     expect(page.locator("[data-role=arithmetic]")).to_contain_text(f"cell ({row}, {col})")
     # the traced step saw the same input and weights as the forward pass
     forward_value = page.evaluate(
@@ -410,9 +406,7 @@ def test_average_pool_and_tanh_details(page: Page, console_errors, screenshot_di
     open_detail(page, "tanh1", 0)
     expect(page.locator("[data-view=activation-detail]")).to_be_visible()
     r, c = brightest_cell(page, "conv1", 0)
-    box = page.locator("canvas.nn-before-grid").bounding_box()
-    page.mouse.move(box["x"] + box["width"] * ((c + 0.5) / 28),
-                    box["y"] + box["height"] * ((r + 0.5) / 28))
+    hover_at(page.locator("canvas.nn-before-grid"), (c + 0.5) / 28, (r + 0.5) / 28)
     expect(page.locator("[data-role=arithmetic]")).to_contain_text(f"cell ({r}, {c}): tanh(")
     before = one(page, "[data-role=before]")
     after = one(page, "[data-role=after]")

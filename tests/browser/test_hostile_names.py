@@ -178,7 +178,7 @@ def test_zip_folders_and_sample_labels_show_as_text(page: Page, live_server, con
     page.reload()
     expect(page.locator("#app")).to_have_attribute("data-state", "ready", timeout=READY_TIMEOUT)
     page.locator(".own summary").click()
-    expect(page.locator(".own-item")).to_have_count(18)
+    expect(page.locator(".own-item")).to_have_count(18, timeout=READY_TIMEOUT)
     expect(page.locator(".confusion table")).to_be_visible()
     page.wait_for_function("() => window.nnplay.store.get('samples')?.class_names?.length === 3")
     wait_settled(page)

@@ -14,7 +14,8 @@ import urllib.request
 
 from playwright.sync_api import Page, expect
 
-from tests.browser.lab_plane import hover_points
+from tests.browser.lab_plane import PLANE, hover_points
+from tests.browser.playground import hover_at
 
 TIMEOUT = 20_000
 ALL_ONES = {**{f"w{i}": 1.0 for i in range(1, 7)}, "b1": 0.0, "b2": 0.0, "b3": 0.0}
@@ -345,11 +346,10 @@ def test_the_hover_value_of_the_output_is_the_networks_at_the_pointer(page: Page
                            f" && {store}.get('grid')?.step === {store}.get('session').step",
                            timeout=TIMEOUT)
     sid = page.evaluate(f"{store}.get('sessionId')")
-    plane, points = hover_points(page)
+    _, points = hover_points(page)
     worst = 0.0
     for x1, x2 in points:
-        fx, fy = (x1 + 6) / 12, (6 - x2) / 12
-        page.mouse.move(plane["x"] + fx * plane["width"], plane["y"] + fy * plane["height"])
+        hover_at(page.locator(PLANE), (x1 + 6) / 12, (6 - x2) / 12)
         tip = page.locator("[data-role=out-tip]")
         expect(tip).to_contain_text("output ≈")
         text = tip.inner_text().replace("−", "-")

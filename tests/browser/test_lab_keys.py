@@ -12,7 +12,8 @@ import urllib.request
 import numpy as np
 from playwright.sync_api import Page, expect
 
-from tests.browser.lab_plane import hover_points
+from tests.browser.lab_plane import PLANE, hover_points
+from tests.browser.playground import click_at, hover_at
 
 TIMEOUT = 20_000
 STORE = "window.nnplayLab.plane.store"
@@ -95,15 +96,14 @@ def test_every_neurons_label_is_its_value_at_the_pointer(page: Page, base_url,
     sid = page.evaluate(f"{STORE}.get('sessionId')")
     steps = page.evaluate(f"""() => Object.fromEntries({STORE}.get('grid').layers.map(
         (l) => [l.name, (l.max - l.min) / 255]))""")
-    plane, points = hover_points(page)
+    _, points = hover_points(page)
     hidden = page.locator(".net-node[data-col='1']")
     count = hidden.count()
     assert count == 4  # the lab's default: 4 tanh, 2 tanh, the output
     checked = 0
     worst = 0.0
     for x1, x2 in points:
-        page.mouse.move(plane["x"] + (x1 + 6) / 12 * plane["width"],
-                        plane["y"] + (6 - x2) / 12 * plane["height"])
+        hover_at(page.locator(PLANE), (x1 + 6) / 12, (6 - x2) / 12)
         tip = page.locator("[data-role=out-tip]")
         expect(tip).to_contain_text("output ≈")
         m = re.match(r"x1 (\S+), x2 (\S+):", tip.inner_text().replace("−", "-"))
@@ -294,13 +294,12 @@ def test_a_tap_on_a_trained_plane_asks_before_the_epochs_go(page: Page, base_url
     page.locator("button[data-act=epoch]").click()
     page.wait_for_function(f"() => {STORE}.get('epoch') === 1 && !{STORE}.get('training')",
                            timeout=TIMEOUT)
-    box = page.locator("canvas[data-role=plane]").bounding_box()
-    assert box
+    plane = page.locator(PLANE)
     question = page.locator("[data-role=points-confirm]")
     trained = f"() => {STORE}.get('history').some((h) => h.epoch === 1)"
     points = f"{STORE}.get('settings').planar.points.length"
 
-    page.mouse.click(box["x"] + box["width"] * 0.5, box["y"] + box["height"] * 0.06)
+    click_at(plane, 0.5, 0.06)
     expect(question).to_be_visible(timeout=TIMEOUT)
     expect(question).to_contain_text("Add this point? Changing the points starts the weights "
                                      "over: epoch 1 of training will be lost")
@@ -310,14 +309,14 @@ def test_a_tap_on_a_trained_plane_asks_before_the_epochs_go(page: Page, base_url
     assert page.evaluate(f"{STORE}.get('editPoints')") is None
     assert len(planar_points(base_url, sid)) == 4
 
-    page.mouse.click(box["x"] + box["width"] * 0.5, box["y"] + box["height"] * 0.06)
+    click_at(plane, 0.5, 0.06)
     expect(question).to_be_visible(timeout=TIMEOUT)
     page.get_by_role("button", name="Change the points and start over").click()
     page.wait_for_function(f"() => {points} === 5", timeout=TIMEOUT)
     page.wait_for_function(f"() => !({trained})()", timeout=TIMEOUT)
     assert len(planar_points(base_url, sid)) == 5
 
-    page.mouse.click(box["x"] + box["width"] * 0.06, box["y"] + box["height"] * 0.5)
+    click_at(plane, 0.06, 0.5)
     page.wait_for_function(f"() => {points} === 6", timeout=TIMEOUT)
     expect(question).to_be_hidden()
     assert console_errors == []

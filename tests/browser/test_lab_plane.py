@@ -16,7 +16,7 @@ from urllib.parse import parse_qs, urlencode, urlparse
 import numpy as np
 from playwright.sync_api import Page, expect
 
-from tests.browser.playground import get_json, wait_frames
+from tests.browser.playground import click_at, get_json, hover_at, settled_box, wait_frames
 
 READY = 30_000
 STORE = "window.nnplayLab.plane.store"
@@ -105,10 +105,9 @@ def test_typed_weight_redraws_the_boundary_with_the_servers_numbers(
               return [s.x.data[0], s.x.data[1], s.index[0]]; }})()"""
     )
     ext = grid["extent"]
-    box = page.locator("canvas.out-points").bounding_box()
-    px = box["x"] + (point[0] - ext["x1"][0]) / (ext["x1"][1] - ext["x1"][0]) * box["width"]
-    py = box["y"] + (ext["x2"][1] - point[1]) / (ext["x2"][1] - ext["x2"][0]) * box["height"]
-    page.mouse.move(px, py)
+    hover_at(page.locator("canvas.out-points"),
+             (point[0] - ext["x1"][0]) / (ext["x1"][1] - ext["x1"][0]),
+             (ext["x2"][1] - point[1]) / (ext["x2"][1] - ext["x2"][0]))
     readout = page.locator("[data-role=readout]")
     expect(readout).to_have_attribute("data-index", str(point[2]), timeout=READY)
     request = urllib.request.Request(
@@ -187,8 +186,7 @@ def test_an_epoch_of_play_redraws_the_boundary(page: Page, base_url: str, consol
     )
     assert layers == ["input"] * 2 + ["relu1"] * 8 + ["relu2"] * 8 + ["sigmoid1"], layers
     # the pointer on the output map: every neuron's value at that point, the output's the map's
-    box = page.locator("canvas.out-points").bounding_box()
-    page.mouse.move(box["x"] + box["width"] * 0.3, box["y"] + box["height"] * 0.7)
+    hover_at(page.locator("canvas.out-points"), 0.3, 0.7)
     here = page.locator(".net-node:not(.net-unused) .net-here")
     expect(here.first).to_be_visible()
     assert here.count() == 19
@@ -275,8 +273,7 @@ def test_switching_data_sets_and_placing_points(page: Page, base_url: str, conso
     planar = planar_matches("xor")
     total = len(planar["splits"]["train"]["index"]) + len(planar["splits"]["val"]["index"])
     page.get_by_role("radio", name="+ class 0").click()
-    box = overlay.bounding_box()
-    page.mouse.click(box["x"] + box["width"] * 0.5, box["y"] + box["height"] * 0.5)
+    click_at(overlay, 0.5, 0.5)
     planar = planar_matches("custom")
     state = get_json(f"{base_url}/api/sessions/{session}")
     points = state["settings"]["planar"]["points"]
@@ -289,7 +286,7 @@ def test_switching_data_sets_and_placing_points(page: Page, base_url: str, conso
     )
     assert parse_qs(urlparse(page.url).query)["set"] == ["custom"]
     # drag it to another place
-    box = overlay.bounding_box()  # the plane's extent follows the points: measure again
+    box = settled_box(overlay)  # the plane's extent follows the points: measure again
     ext = page.evaluate(f"{STORE}.get('planar').extent")
 
     def to_px(x: float, y: float) -> tuple[float, float]:
@@ -316,7 +313,7 @@ def test_switching_data_sets_and_placing_points(page: Page, base_url: str, conso
     assert not [p for p in points if abs(p[0]) < 0.2 and abs(p[1]) < 0.2 and p[2] == 0]
     # the delete tool removes the point under the pointer
     page.get_by_role("radio", name="✕ delete").click()
-    box = overlay.bounding_box()
+    box = settled_box(overlay)
     ext = page.evaluate(f"{STORE}.get('planar').extent")
     page.mouse.click(*to_px(-3, 3))
     page.wait_for_function(

@@ -6,6 +6,7 @@ import math
 
 from playwright.sync_api import Page, expect
 
+from tests.browser.playground import hover_at, settled_box
 from tests.browser.test_detail_views import mount
 
 TRAIN_ONE_MORE = """
@@ -48,8 +49,7 @@ def test_loss_surface_path_has_a_dot_per_finished_epoch(page: Page, console_erro
     )
     assert colours >= 8
     # hovering the centre of the plot shows the loss at the current weights (the centre cell)
-    box = page.locator("canvas.nn-surface").bounding_box()
-    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    hover_at(page.locator("canvas.nn-surface"), 0.5, 0.5)
     tip = page.locator("[data-role=tooltip]")
     expect(tip).to_be_visible()
     assert math.isclose(float(tip.get_attribute("data-loss")), reply["center_loss"], rel_tol=1e-5)
@@ -158,7 +158,7 @@ def test_loss_surface_turns_into_a_3d_mesh_with_the_path_on_it(
     assert sum(a != b for a, b in zip(before, turned, strict=True)) > 0.05 * len(before)
     page.get_by_label("Elevation of the 3-D view (degrees)").fill("60")
     expect(mesh).to_have_attribute("data-elevation", "60")
-    box = mesh.bounding_box()
+    box = settled_box(mesh)
     page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
     page.mouse.down()
     page.mouse.move(box["x"] + box["width"] / 2 + 60, box["y"] + box["height"] / 2, steps=5)

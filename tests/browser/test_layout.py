@@ -12,7 +12,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from tests.browser.playground import READY_TIMEOUT, wait_settled
+from tests.browser.playground import READY_TIMEOUT, settled_box, wait_settled
 from tests.browser.test_playground_small_input import apply_preset
 
 SIZES = [(360, 740), (390, 844), (800, 600), (1280, 800), (1920, 1080), (2560, 1440)]
@@ -199,10 +199,7 @@ def test_a_phone_draws_on_the_pad_by_touch(browser: Browser, base_url, screensho
         expect(page.locator("#app")).to_have_attribute("data-state", "ready", timeout=READY_TIMEOUT)
         page.wait_for_function("() => window.nnplay.store.get('lastForward')")
         assert page.evaluate(OVERFLOWS) == []
-        pad = page.locator("canvas.pad")
-        pad.scroll_into_view_if_needed()
-        box = pad.bounding_box()
-        assert box is not None
+        box = settled_box(page.locator("canvas.pad"))
         assert box["x"] >= 0 and box["x"] + box["width"] <= 390
         scroll_before = page.evaluate("() => [window.scrollX, window.scrollY]")
         # A finger's stroke: touch events through the DevTools protocol, as a touch screen
@@ -244,7 +241,7 @@ def test_a_phone_draws_on_the_pad_by_touch(browser: Browser, base_url, screensho
 def test_the_lab_shell_fits_a_phone(page: Page, width, height, screenshot_dir):
     page.set_viewport_size({"width": width, "height": height})
     page.goto("/lab")
-    expect(page.locator("#lab-tabs [role=tab]").first).to_be_visible()
+    expect(page.locator("#lab-tabs [role=tab]").first).to_be_visible(timeout=READY_TIMEOUT)
     page.evaluate(SETTLED)
     problems = page.evaluate(OVERFLOWS)
     page.screenshot(path=str(screenshot_dir / f"layout-lab-{width}x{height}.png"), full_page=True)

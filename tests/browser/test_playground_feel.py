@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 from playwright.sync_api import expect
 
-from tests.browser.playground import draw, open_page, wait_settled
+from tests.browser.playground import READY_TIMEOUT, draw, open_page, wait_settled
 
 TILE = '.net-col[data-layer="conv1"] canvas.tile'
 
@@ -102,7 +102,7 @@ def test_large_screen_layout(page, console_errors, screenshot_dir):
     page.set_viewport_size({"width": 1920, "height": 1080})
     page.goto(page.url)
     expect(page.locator("#app")).to_have_attribute("data-state", "ready", timeout=30_000)
-    expect(page.locator(".probs li")).to_have_count(10)
+    expect(page.locator(".probs li")).to_have_count(10, timeout=READY_TIMEOUT)  # the forward
     # Nothing of the page is wider than the window, and all three columns sit side by side.
     assert page.evaluate("document.documentElement.scrollWidth") <= 1920
     columns = ("#input-col", "#network-col", "#training-col")

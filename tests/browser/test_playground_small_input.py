@@ -8,7 +8,7 @@ import math
 
 from playwright.sync_api import Page, expect
 
-from tests.browser.playground import open_page, wait_frames
+from tests.browser.playground import open_page, settled_box, wait_frames
 
 IMAGE = [0, 50, 0, 29, 0, 80, 31, 2, 33, 90, 0, 75, 0, 9, 0, 95]
 SOBEL = [-1, 0, 1, -2, 0, 2, -1, 0, 1]
@@ -212,8 +212,7 @@ def test_an_rgb_network_takes_a_colour_upload_in_colour_and_a_drawing_in_gray(
     shots(page, screenshot_dir, "rgb-upload")
 
     # a drawing on the same network: gray, the same in all three channels
-    box = page.locator("canvas.pad").bounding_box()
-    assert box is not None
+    box = settled_box(page.locator("canvas.pad"))
     page.mouse.move(box["x"] + box["width"] * 0.5, box["y"] + box["height"] * 0.2)
     page.mouse.down()
     page.mouse.move(box["x"] + box["width"] * 0.5, box["y"] + box["height"] * 0.8, steps=6)

@@ -72,3 +72,26 @@ def test_softmax_table_numbers_stay_on_one_line_on_a_phone(page: Page, console_e
     )
     assert fits
     assert console_errors == []
+
+
+def test_the_detail_panel_is_never_shown_without_its_stylesheet(page: Page, console_errors):
+    """The panel's rules (static/css/detail.css) were added by its module when it was made, so
+    on a loaded machine the panel was drawn before they arrived: at 390 "÷ 1.369" broke onto a
+    second line (the suite run with --js-delay). The stylesheet here arrives 1.5 s late."""
+    def css_late(route):
+        route.request.frame.wait_for_timeout(1500)  # in the route's own greenlet
+        route.fallback()
+
+    page.route("**/static/css/detail.css", css_late)
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(LINK)
+    expect(page.locator("#app")).to_have_attribute("data-state", "ready", timeout=READY_TIMEOUT)
+    typed_logits(page, ["2.345", "1", "0.1234"])
+    page.evaluate(
+        "window.nnplay.store.set('detail', {layer: 'softmax1', channel: 0, kind: 'output'})"
+    )
+    cells = page.locator("[data-role=softmax-table] tbody td")
+    expect(cells.first).to_be_attached(timeout=READY_TIMEOUT)
+    spaces = cells.evaluate_all("tds => tds.map(td => getComputedStyle(td).whiteSpace)")
+    assert spaces and all(s == "nowrap" for s in spaces), spaces
+    assert console_errors == []

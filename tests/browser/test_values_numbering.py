@@ -15,7 +15,7 @@ def test_three_logits_are_values_0_to_2_like_their_classes(page: Page, console_e
     page.goto(LINK)
     expect(page.locator("#app")).to_have_attribute("data-state", "ready", timeout=READY_TIMEOUT)
     legends = page.locator(".values-channel legend")
-    expect(legends).to_have_text(["value 0", "value 1", "value 2"])
+    expect(legends).to_have_text(["value 0", "value 1", "value 2"], timeout=READY_TIMEOUT)
     for i, v in enumerate(("0.5", "3", "-1")):
         page.get_by_label(f"input value {i}", exact=True).fill(v)
     page.wait_for_function("() => window.nnplay.store.get('lastForward')?.prediction === 1")

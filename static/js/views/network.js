@@ -42,7 +42,7 @@ export function createNetwork(container, store) {
     open(layer, channel, byKey) {
       store.set("detail", { layer, channel, kind: "output" });
       // from the keyboard: to the detail, not on through every other tile and row first
-      if (byKey) document.getElementById("detail-panel")?.focus();
+      if (byKey) focusDetail(document.getElementById("detail-panel"));
     },
     showRange: (entry, ch, node) => showRange(entry, ch, node),
     tell(text, long, node) {
@@ -263,4 +263,20 @@ export function createNetwork(container, store) {
       container.replaceChildren();
     },
   };
+}
+
+// The panel is hidden until its module is there (seconds on a slow machine), and a hidden
+// element takes no focus: then it takes it once shown, unless the person has moved on meanwhile.
+function focusDetail(panel) {
+  if (!panel || !panel.hidden) {
+    panel?.focus();
+    return;
+  }
+  const from = document.activeElement;
+  const shown = new MutationObserver(() => {
+    if (panel.hidden) return;
+    shown.disconnect();
+    if (document.activeElement === from) panel.focus();
+  });
+  shown.observe(panel, { attributes: true, attributeFilter: ["hidden"] });
 }
