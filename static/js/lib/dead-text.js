@@ -13,7 +13,7 @@ export const SILENT_TEXT = "0 everywhere for this input: the ReLU is off here, b
 
 const leaky = (type) => type === "leaky_relu";
 
-/** The hover/detail explanation for a dead unit of a layer of `type` ("relu", "leaky_relu"). */
+/** The hover/detail explanation for a dead unit of a layer of `type` (a ReLU or a leaky ReLU). */
 export function deadText(type) {
   return leaky(type) ? LEAKY_TEXT : DEAD_TEXT;
 }
