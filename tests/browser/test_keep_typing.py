@@ -1,0 +1,89 @@
+"""A box the learner is typing in is not rewritten by a reply or a store change that lands
+meanwhile (lib/keep-typed.js). Playwright's `fill` selects the box's text and then inserts; a
+write between the two collapsed the selection and the key was appended ('5' became '-0.065', CI
+on 5fbade9). Each test forces the order: the box's text selected (and typed over), then the
+reply lands, then the test types or reads."""
+
+from __future__ import annotations
+
+from playwright.sync_api import Page, expect
+
+from tests.browser.playground import READY_TIMEOUT, forward_count, open_page
+
+# Holds every PUT of the settings until the test calls window.__releaseSettings().
+HOLD_SETTINGS = """
+(() => {
+  const fetch0 = window.fetch;
+  let release;
+  const held = new Promise((r) => { release = r; });
+  window.__releaseSettings = () => release();
+  window.fetch = async (input, init) => {
+    const url = String(input?.url ?? input);
+    if (url.endsWith("/settings") && init?.method === "PUT") await held;
+    return fetch0(input, init);
+  };
+})();
+"""
+
+
+def _a_forward_lands(page: Page) -> None:
+    """The input in force sent again; returns once its reply has been drawn."""
+    before = forward_count(page)
+    page.evaluate("window.nnplay.store.set('input', {...window.nnplay.store.get('input')})")
+    page.wait_for_function(
+        f"() => Number(document.querySelector('#network').dataset.forwardVersion) > {before}",
+        timeout=READY_TIMEOUT)
+
+
+def test_a_forward_does_not_rewrite_the_unit_being_typed(page: Page, console_errors):
+    """The dense detail's unit box and the panel's channel box were written from every forward:
+    a unit typed and not yet entered went back to 0 when one landed (as during training)."""
+    open_page(page)
+    page.get_by_label("Layer to look inside").select_option("dense1")
+    view = page.locator("[data-view=dense-detail]")
+    expect(view.locator(".nn-detail-title")).to_have_text("dense1 · unit 0 of 10")
+    for box in (view.get_by_label("Unit", exact=True), page.get_by_label("Channel or unit")):
+        box.focus()
+        box.evaluate("e => e.select()")
+        page.keyboard.type("3")
+        _a_forward_lands(page)
+        assert box.input_value() == "3"
+        box.press("Enter")
+        expect(page.locator("[data-view=dense-detail] .nn-detail-title")).to_have_text(
+            "dense1 · unit 3 of 10")
+        page.evaluate("window.nnplay.store.set('detail', "
+                      "{...window.nnplay.store.get('detail'), channel: 0})")
+        expect(page.locator("[data-view=dense-detail] .nn-detail-title")).to_have_text(
+            "dense1 · unit 0 of 10")
+    assert console_errors == []
+
+
+def test_a_settings_reply_does_not_rewrite_a_learning_rate_being_typed(page: Page,
+                                                                       console_errors):
+    """The learning-rate comparison's boxes follow the page's rate when its settings change; one
+    whose text was selected to type over lost the selection, and '0.5' was appended."""
+    page.add_init_script(HOLD_SETTINGS)
+    open_page(page)
+    page.evaluate(
+        "window.nnplay.store.set('detail', {layer: 'conv1', channel: 0, kind: 'output'})"
+    )
+    page.get_by_role("tab", name="Learning rates").click()
+    small = page.get_by_label("small learning rate", exact=True)
+    good = page.get_by_label("good learning rate", exact=True)
+    expect(small).to_be_visible()
+    page.click(".train-settings summary")
+    page.locator(".settings-form [name=lr]").fill("0.02")
+    page.get_by_role("button", name="Apply settings").click()
+    small.focus()
+    small.evaluate("e => e.select()")
+    page.evaluate("window.__releaseSettings()")
+    page.wait_for_function("() => window.nnplay.store.get('settings').lr === 0.02",
+                           timeout=READY_TIMEOUT)
+    page.keyboard.type("0.5")
+    assert small.input_value() == "0.5"
+    # a box the learner did not touch follows the page's new rate
+    expect(good).to_have_value("0.02")
+    # leaving the typed box keeps the learner's rate
+    good.focus()
+    expect(small).to_have_value("0.5")
+    assert console_errors == []
