@@ -6,6 +6,9 @@ reply lands, then the test types or reads."""
 
 from __future__ import annotations
 
+import json
+import urllib.request
+
 from playwright.sync_api import Page, expect
 
 from tests.browser.playground import READY_TIMEOUT, forward_count, open_page
@@ -87,3 +90,38 @@ def test_a_settings_reply_does_not_rewrite_a_learning_rate_being_typed(page: Pag
     good.focus()
     expect(small).to_have_value("0.5")
     assert console_errors == []
+
+
+def test_a_new_spec_does_not_rewrite_the_input_size_being_typed(page: Page, live_server,
+                                                                 console_errors):
+    """The editor's input-size boxes were written from every spec the session's state brought
+    (here changed by another client, read when the page reads the session again): a box whose
+    text was selected to type over lost the selection, and the key was appended."""
+    page.goto("/?autotrain=0&ds=own&in=3x1x1&arch=flatten-softmax")
+    expect(page.locator("#app")).to_have_attribute("data-state", "ready", timeout=READY_TIMEOUT)
+    page.click(".editor summary")
+    width = page.get_by_label("input width", exact=True)
+    expect(width).to_have_value("1")
+    width.focus()
+    width.evaluate("e => e.select()")
+    sid = page.evaluate("window.nnplay.store.get('sessionId')")
+    spec = page.evaluate("window.nnplay.store.get('spec')")
+    spec["input"]["width"] = 2
+    _put_json(f"{live_server.url}/api/sessions/{sid}/spec", {"spec": spec})
+    # the page reads the session again (as it does when the own data changes)
+    page.evaluate("window.nnplay.store.set('request', "
+                  "{type: 'refreshState', at: performance.now()})")
+    page.wait_for_function("() => window.nnplay.store.get('spec').input.width === 2",
+                           timeout=READY_TIMEOUT)
+    page.keyboard.type("4")
+    assert width.input_value() == "4"
+    # a box the learner is not in shows the new spec (its value unchanged: 3 channels)
+    expect(page.get_by_label("input channels", exact=True)).to_have_value("3")
+    assert console_errors == []
+
+
+def _put_json(url: str, body: dict) -> dict:
+    request = urllib.request.Request(url, data=json.dumps(body).encode(), method="PUT",
+                                     headers={"content-type": "application/json"})
+    with urllib.request.urlopen(request, timeout=30) as reply:
+        return json.loads(reply.read())
