@@ -125,3 +125,31 @@ def _put_json(url: str, body: dict) -> dict:
                                      headers={"content-type": "application/json"})
     with urllib.request.urlopen(request, timeout=30) as reply:
         return json.loads(reply.read())
+
+
+def test_a_settings_reply_keeps_what_was_typed_in_the_form_and_not_applied(page: Page,
+                                                                           console_errors):
+    """The settings form was written from every settings change except in the box being typed
+    in: a rate typed, then the next box entered, went back to the rate in force when another
+    view's settings reply landed (the stuck banner's lr ÷ 10 does the same)."""
+    open_page(page)
+    page.click(".train-settings summary")
+    form = page.locator(".settings-form")
+    old = page.evaluate("window.nnplay.store.get('settings')")
+    old_lr = old["lr"]
+    assert old_lr != 0.02 and old["batch_size"] != 16
+    form.locator("[name=lr]").fill("0.02")
+    form.locator("[name=momentum]").focus()
+    page.evaluate("window.nnplay.store.set('request', {type: 'applySettings', "
+                  "settings: {batch_size: 16}, at: performance.now()})")
+    page.wait_for_function("() => window.nnplay.store.get('settings').batch_size === 16",
+                           timeout=READY_TIMEOUT)
+    # the box not typed in shows the new setting; the typed one keeps the learner's rate
+    expect(form.locator("[name=batch_size]")).to_have_value("16")
+    assert form.locator("[name=lr]").input_value() == "0.02"
+    assert page.evaluate("window.nnplay.store.get('settings').lr") == old_lr
+    page.get_by_role("button", name="Apply settings").click()
+    page.wait_for_function("() => window.nnplay.store.get('settings').lr === 0.02",
+                           timeout=READY_TIMEOUT)
+    expect(form.locator("[name=lr]")).to_have_value("0.02")
+    assert console_errors == []

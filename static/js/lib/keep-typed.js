@@ -24,7 +24,7 @@ export function keepTyped(input) {
   let wanted = null; // a write held back
   const write = (text) => {
     input.value = text;
-    last = text;
+    last = input.value; // as the box keeps it (a number box keeps "" for a text that is not one)
     wanted = null;
   };
   function show(value) {
