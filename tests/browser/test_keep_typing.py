@@ -153,3 +153,57 @@ def test_a_settings_reply_keeps_what_was_typed_in_the_form_and_not_applied(page:
                            timeout=READY_TIMEOUT)
     expect(form.locator("[name=lr]")).to_have_value("0.02")
     assert console_errors == []
+
+
+def test_a_new_spec_does_not_take_away_the_layer_field_being_typed(page: Page, live_server,
+                                                                   console_errors):
+    """A new spec rebuilt the editor's layer list at once: the field whose text the learner had
+    selected was replaced, and the key typed next went nowhere."""
+    open_page(page)
+    page.click(".editor summary")
+    filters = page.get_by_label("layer 1 filters", exact=True)
+    spec = page.evaluate("window.nnplay.store.get('spec')")
+    assert spec["layers"][0]["type"] == "conv2d" and spec["layers"][0]["filters"] not in (4, 6)
+    expect(filters).to_have_value(str(spec["layers"][0]["filters"]))
+    filters.focus()
+    filters.evaluate("e => e.select()")
+    spec["layers"][0]["filters"] = 6
+    sid = page.evaluate("window.nnplay.store.get('sessionId')")
+    _put_json(f"{live_server.url}/api/sessions/{sid}/spec", {"spec": spec})
+    page.evaluate("window.nnplay.store.set('request', "
+                  "{type: 'refreshState', at: performance.now()})")
+    page.wait_for_function("() => window.nnplay.store.get('spec').layers[0].filters === 6",
+                           timeout=READY_TIMEOUT)
+    page.keyboard.type("4")
+    assert filters.input_value() == "4"
+    # the learner's draft: 4 filters, against the 6 in use
+    assert page.evaluate("window.nnplay.store.get('draftSpec').layers[0].filters") == 4
+    assert console_errors == []
+
+
+def test_a_new_spec_held_back_from_a_field_is_shown_when_it_is_left(page: Page, live_server,
+                                                                    console_errors):
+    """Left without typing, the field and the input size show the spec in use."""
+    page.goto("/?autotrain=0&ds=own&in=3x1x1&arch=flatten-dense8-softmax")
+    expect(page.locator("#app")).to_have_attribute("data-state", "ready", timeout=READY_TIMEOUT)
+    page.click(".editor summary")
+    units = page.get_by_label("layer 2 units", exact=True)
+    width = page.get_by_label("input width", exact=True)
+    expect(units).to_have_value("8")
+    sid = page.evaluate("window.nnplay.store.get('sessionId')")
+    spec = page.evaluate("window.nnplay.store.get('spec')")
+    for box, width_now, units_now in ((units, 2, 5), (width, 3, 4)):
+        spec["input"]["width"] = width_now
+        spec["layers"][1]["units"] = units_now
+        _put_json(f"{live_server.url}/api/sessions/{sid}/spec", {"spec": spec})
+        box.focus()
+        page.evaluate("window.nnplay.store.set('request', "
+                      "{type: 'refreshState', at: performance.now()})")
+        page.wait_for_function(
+            f"() => window.nnplay.store.get('spec').layers[1].units === {units_now}",
+            timeout=READY_TIMEOUT)
+        page.locator(".editor summary").focus()
+        expect(page.get_by_label("layer 2 units", exact=True)).to_have_value(str(units_now))
+        expect(width).to_have_value(str(width_now))
+        assert page.evaluate("window.nnplay.store.get('draftSpec')") is None
+    assert console_errors == []

@@ -292,10 +292,20 @@ export function createEditor(container, store) {
     q(".editor-params").textContent = total ? `${total.toLocaleString("en")} parameters` : "";
   }
 
+  // A new spec rebuilds the layer list; a field the learner is in would go with it (the key typed
+  // next lost): the list is rebuilt when they leave it, if they did not start a draft there.
+  let resetLater = false;
   function update() {
     showInUse();
-    if (!store.get("draftSpec")) reset();
+    if (store.get("draftSpec")) return;
+    resetLater = list.contains(document.activeElement);
+    if (!resetLater) reset();
   }
+  list.addEventListener("focusout", (ev) => {
+    if (!resetLater || list.contains(ev.relatedTarget)) return;
+    resetLater = false;
+    if (!store.get("draftSpec")) reset();
+  });
 
   const offs = [store.subscribe(["spec", "draftSpec"], (changed, st) => {
     // A new spec in use, or the draft dropped (applied, reverted): show what is in use.
