@@ -207,3 +207,27 @@ def test_a_new_spec_held_back_from_a_field_is_shown_when_it_is_left(page: Page, 
         expect(width).to_have_value(str(width_now))
         assert page.evaluate("window.nnplay.store.get('draftSpec')") is None
     assert console_errors == []
+
+
+def test_a_cell_typed_and_not_gone_to_is_kept_while_the_window_plays(page: Page, console_errors):
+    """The sliding window's row and column boxes followed the playing window whenever neither
+    was focused: a row typed, then the pointer on its way to Go, became the row the window had
+    reached, and Go went there."""
+    open_page(page)
+    page.get_by_label("Layer to look inside").select_option("conv1")
+    view = page.locator("[data-view=conv-detail]")
+    expect(view).to_have_attribute("data-col", "0")
+    page.get_by_label("Animation speed in cells per second").select_option("64")
+    page.get_by_role("button", name="Play the sliding window").click()
+    row = view.get_by_label("Output row", exact=True)
+    row.focus()
+    row.evaluate("e => e.select()")
+    page.keyboard.type("5")
+    row.evaluate("e => e.blur()")
+    at = view.get_attribute("data-col")
+    # the window moves on with the box left
+    expect(view).not_to_have_attribute("data-col", at or "", timeout=READY_TIMEOUT)
+    assert row.input_value() == "5"
+    view.get_by_role("button", name="Jump to this output cell").click()
+    expect(view).to_have_attribute("data-row", "5")
+    assert console_errors == []
