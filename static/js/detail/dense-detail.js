@@ -6,6 +6,7 @@ import { layerContext, fetchCell } from "./data.js";
 import { createGridRenderer } from "../ui/grid.js";
 import { absMax, fmt, createDivergingLegend } from "../ui/colors.js";
 import { el, clear } from "../ui/dom.js";
+import { keepTyped } from "../lib/keep-typed.js";
 
 const TOP = 12;
 
@@ -25,7 +26,10 @@ export function createDenseDetail(container, store) {
   let destroyed = false;
   // The unit is store.detail's channel: the panel's "channel / unit" box, the gradients switch
   // and this box all say the same unit (the panel makes a new view for it).
+  // a box the learner is typing in is not rewritten by a new forward (keep-typed.js)
+  const unitBox = keepTyped(unitInput);
   unitInput.addEventListener("change", () => {
+    unitBox.taken();
     const detail = store.get("detail");
     unit = Number(unitInput.value) || 0;
     if (detail && detail.channel !== unit) store.set("detail", { ...detail, channel: unit });
@@ -43,7 +47,7 @@ export function createDenseDetail(container, store) {
     const units = ctx.output.shape[0];
     unit = Math.max(0, Math.min(units - 1, unit));
     unitInput.max = String(units - 1);
-    unitInput.value = String(unit);
+    unitBox.show(unit);
     title.textContent = `${ctx.name} · unit ${unit} of ${units}`;
     blurb.textContent = "A dense unit multiplies every input by its own weight, adds the products "
       + "and the bias, and (if the layer has one) passes the sum through its activation.";

@@ -13,6 +13,7 @@ import { createDenseDetail } from "./dense-detail.js";
 import { createSoftmaxDetail } from "./softmax-detail.js";
 import { createGradDetail } from "./grad-detail.js";
 import { createGlobalPoolDetail } from "./global-pool-detail.js";
+import { keepTyped } from "../lib/keep-typed.js";
 
 // A view per type with arithmetic of its own; every element-wise activation of the layer table
 // (GET /api/layers) shares the activation view.
@@ -84,8 +85,10 @@ export function createDetailPanel(container, store) {
     if (!layerSel.value) return;
     store.set("detail", { layer: layerSel.value, channel: Number(chanInput.value) || 0, kind: kindGrads.checked ? "grad_output" : "output" });
   };
-  layerSel.addEventListener("change", () => { chanInput.value = "0"; choose(); });
-  chanInput.addEventListener("change", choose);
+  // a box the learner is typing in is not rewritten by a store change (keep-typed.js)
+  const chanBox = keepTyped(chanInput);
+  layerSel.addEventListener("change", () => { chanBox.set("0"); choose(); });
+  chanInput.addEventListener("change", () => { chanBox.taken(); choose(); });
   const layerSlot = el("div", { class: "nn-layer-slot" });
   panes.layer.append(picker, hint, layerSlot);
 
@@ -102,7 +105,7 @@ export function createDetailPanel(container, store) {
     }
     const detail = store.get("detail");
     layerSel.value = detail && names.some((n) => n[0] === detail.layer) ? detail.layer : "";
-    if (detail) chanInput.value = String(detail.channel ?? 0);
+    if (detail) chanBox.show(detail.channel ?? 0);
     kindGroup.hidden = !detail;
     kindGrads.checked = Boolean(detail && detail.kind === "grad_output");
     kindValues.checked = !kindGrads.checked;

@@ -10,6 +10,7 @@ import { createGridRenderer } from "../ui/grid.js";
 import { absMax, fmt, createDivergingLegend } from "../ui/colors.js";
 import { layerContext, channel as channelOf, at, fetchCell, createCellLoader } from "./data.js";
 import { el, button, clear } from "../ui/dom.js";
+import { keepTyped } from "../lib/keep-typed.js";
 import { describeWindow, renderArithmetic, sameCell } from "./window-arithmetic.js";
 
 const SPEEDS = [1, 2, 4, 8, 16, 32, 64, 200];
@@ -49,7 +50,13 @@ export function createWindowDetail(container, store, mode) {
   speedSel.addEventListener("change", () => animator && animator.setSpeed(Number(speedSel.value)));
   const rowInput = el("input", { type: "number", min: "0", "aria-label": "Output row", class: "nn-cell-row" });
   const colInput = el("input", { type: "number", min: "0", "aria-label": "Output column", class: "nn-cell-col" });
+  // a box the learner is in, or typed a cell into and has not gone to, keeps its text while the
+  // window moves on (keep-typed.js): the cell typed, not the one the animation reached, is gone to
+  const rowBox = keepTyped(rowInput);
+  const colBox = keepTyped(colInput);
   const goBtn = button("Go", "Jump to this output cell", () => {
+    rowBox.taken();
+    colBox.taken();
     if (!animator) return;
     const r = Math.max(0, Math.min(geom.outH - 1, Number(rowInput.value) || 0));
     const c = Math.max(0, Math.min(geom.outW - 1, Number(colInput.value) || 0));
@@ -181,10 +188,8 @@ export function createWindowDetail(container, store, mode) {
     // while playing, screen readers are not told about every cell; when paused, they are
     position.setAttribute("aria-live", state.playing ? "off" : "polite");
     arith.setAttribute("aria-live", state.playing ? "off" : "polite");
-    if (document.activeElement !== rowInput && document.activeElement !== colInput) {
-      rowInput.value = String(row);
-      colInput.value = String(col);
-    }
+    rowBox.show(row);
+    colBox.show(col);
     const params = { layer: ctx.name, channel: outChannel, row, col };
     const cached = loader.cached(params);
     reply = cached || (reply && sameCell(reply, { row, col }) ? reply : null);

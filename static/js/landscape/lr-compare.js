@@ -7,6 +7,7 @@ import { api } from "../api.js";
 import { readStuck } from "../lib/stuck-kind.js";
 import { endRuns, startRuns, trainRun } from "../lib/temp-runs.js";
 import { el, button } from "../ui/dom.js";
+import { keepTyped } from "../lib/keep-typed.js";
 import { fmt } from "../ui/colors.js";
 import { createLandscape } from "./landscape.js";
 import { TICK_PX } from "./plot.js";
@@ -24,6 +25,7 @@ export function createLrCompare(container, store) {
   const base = () => (store.get("settings") || {}).lr || 0.05;
   const inputs = RUNS.map((r) => el("input", { type: "number", step: "any", min: "0.00001", max: "10",
     value: String(+(base() * r.factor).toPrecision(2)), "aria-label": `${r.label} learning rate` }));
+  const boxes = inputs.map(keepTyped);
   const epochsSel = el("select", { "aria-label": "Epochs per run" }, ...[1, 2, 3, 4].map((n) => el("option", { value: String(n) }, `${n}`)));
   epochsSel.value = "3";
   const sizeSel = el("select", { "aria-label": "Training examples per run" }, ...[500, 1000, 2000, 4000].map((n) => el("option", { value: String(n) }, `${n}`)));
@@ -196,7 +198,8 @@ export function createLrCompare(container, store) {
     update(changed) {
       // follow the page's learning rate only when its settings change and nothing has run
       if (changed && !changed.has("settings")) return;
-      if (root.dataset.state === "idle") RUNS.forEach((r, i) => { inputs[i].value = String(+(base() * r.factor).toPrecision(2)); });
+      // a box the learner is typing in, or has typed a rate into, keeps it (keep-typed.js)
+      if (root.dataset.state === "idle") RUNS.forEach((r, i) => { boxes[i].show(+(base() * r.factor).toPrecision(2)); });
     },
     destroy() { destroyed = true; resized?.disconnect(); cleanup(); root.remove(); },
   };

@@ -10,6 +10,7 @@ import { layerNames, specToParams } from "../lib/urlstate.js";
 import { inputLimits, layerTypes, maxLayers, newLayer } from "../lib/layer-types.js";
 import { fieldInputs, readValue, typeOptions } from "./editor-fields.js";
 import { outputMismatch } from "../lib/output-check.js";
+import { keepTyped } from "../lib/keep-typed.js";
 
 // The input shape counts: a 4x4 network is not the 28x28 one with the same layers.
 const tokens = (spec) => {
@@ -48,6 +49,8 @@ export function createEditor(container, store) {
     ),
   );
   const q = (s) => container.querySelector(s);
+  const inputBoxes = Object.fromEntries([...container.querySelectorAll(".editor-input [data-in]")]
+    .map((box) => [box.dataset.in, keepTyped(box)]));
   q(".editor-add-type").append(...typeOptions(null));
   for (const f of inputLimits()) {
     Object.assign(container.querySelector(`.editor-input [data-in="${f.key}"]`), { min: f.min, max: f.max });
@@ -73,7 +76,8 @@ export function createEditor(container, store) {
   function render() {
     const spec = draft;
     if (!spec) return;
-    for (const box of container.querySelectorAll(".editor-input [data-in]")) box.value = String(spec.input[box.dataset.in]);
+    // a box the learner is in keeps its text; the spec's value is shown when they leave it
+    for (const [key, box] of Object.entries(inputBoxes)) box.show(spec.input[key]);
     list.replaceChildren();
     spec.layers.forEach((layer, i) => {
       const li = document.createElement("li");
@@ -230,6 +234,7 @@ export function createEditor(container, store) {
   q(".editor-input").addEventListener("input", (ev) => {
     const box = ev.target.closest("[data-in]");
     if (!box || !draft) return;
+    inputBoxes[box.dataset.in].taken(); // every key is taken into the draft
     draft = { ...draft, input: { ...draft.input, [box.dataset.in]: box.value === "" ? "" : Number(box.value) } };
     changed();
   });
@@ -287,10 +292,20 @@ export function createEditor(container, store) {
     q(".editor-params").textContent = total ? `${total.toLocaleString("en")} parameters` : "";
   }
 
+  // A new spec rebuilds the layer list; a field the learner is in would go with it (the key typed
+  // next lost): the list is rebuilt when they leave it, if they did not start a draft there.
+  let resetLater = false;
   function update() {
     showInUse();
-    if (!store.get("draftSpec")) reset();
+    if (store.get("draftSpec")) return;
+    resetLater = list.contains(document.activeElement);
+    if (!resetLater) reset();
   }
+  list.addEventListener("focusout", (ev) => {
+    if (!resetLater || list.contains(ev.relatedTarget)) return;
+    resetLater = false;
+    if (!store.get("draftSpec")) reset();
+  });
 
   const offs = [store.subscribe(["spec", "draftSpec"], (changed, st) => {
     // A new spec in use, or the draft dropped (applied, reverted): show what is in use.

@@ -11,7 +11,11 @@ import { rewindEpochs, rewindNote } from "../lib/rewind.js";
 import { createRewindConfirm } from "../ui/rewind-confirm.js";
 import { formFieldsFor } from "../lib/settings-fields.js";
 import { createTrainAlert } from "./train-alert.js";
+import { keepTyped } from "../lib/keep-typed.js";
 
+// the settings form's boxes, each named as its setting (a split's three as split_<part>)
+const SETTING_NAMES = ["dataset", "seed", "loss", "optimizer", "lr", "momentum", "batch_size", "weight_decay",
+  "split_train", "split_val", "split_test"];
 const num = (name, min, max, step = "any") => el("input", { name, type: "number", min, max, step });
 const select = (name, options) => el("select", { name }, ...options.map(([value, text]) => el("option", { value }, text)));
 
@@ -171,6 +175,7 @@ export function createTraining(container, store) {
   form.addEventListener("input", () => msg.classList.contains("error") && showMsg(""));
   form.addEventListener("submit", (ev) => {
     ev.preventDefault();
+    for (const box of Object.values(boxes)) box.taken(); // the whole form is the learner's now
     const f = new FormData(form);
     const n = (k) => Number(f.get(k));
     showMsg("Applying…");
@@ -190,17 +195,15 @@ export function createTraining(container, store) {
     });
   });
 
+  // A box the learner is in, or has typed into and not applied, is not rewritten by a settings
+  // change (another view's reply, the stuck banner's lr): keep-typed.js.
+  const boxes = Object.fromEntries(SETTING_NAMES.map((name) => [name, keepTyped(form.elements[name])]));
+
   function fillForm() {
     const s = store.get("settings");
     if (!s) return;
-    const set = (name, v) => {
-      const el = form.elements[name];
-      if (el && document.activeElement !== el) el.value = v;
-    };
-    for (const k of ["dataset", "seed", "loss", "optimizer", "lr", "momentum", "batch_size", "weight_decay"]) set(k, s[k]);
-    set("split_train", s.split?.train);
-    set("split_val", s.split?.val);
-    set("split_test", s.split?.test);
+    const shown = { ...s, split_train: s.split?.train, split_val: s.split?.val, split_test: s.split?.test };
+    for (const name of SETTING_NAMES) boxes[name].show(shown[name] ?? "");
     q(".settings-summary").textContent = `${s.dataset} · ${s.optimizer} lr ${s.lr} · batch ${s.batch_size}`;
   }
 
