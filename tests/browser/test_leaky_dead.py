@@ -5,9 +5,11 @@ a wrong lesson; it is now "on the leak" with its own explanation (lib/dead-text.
 
 from __future__ import annotations
 
+import re
+
 from playwright.sync_api import Page, expect
 
-from tests.browser.playground import open_page
+from tests.browser.playground import READY_TIMEOUT, open_page
 
 LEAKY = "arch=conv8k3p1-lrelu0.1-maxpool2-flatten-dense10-softmax&autotrain=0"
 NEVER_FIRES = """(layer) => new Promise((resolve, reject) => window.nnplay.store.set(
@@ -32,6 +34,12 @@ def test_a_leaky_relu_map_below_0_is_on_the_leak_not_dead(page: Page, console_er
     tile.click()
     note = page.locator("[data-view=activation-detail] [data-role=dead]")
     expect(note).to_have_text(f"Channel 2 is {leaky_text}")
+    # the training-step film counts them by the same word (12% or more: map 2 of 8 and others)
+    page.get_by_role("tab", name="Training step film").click()
+    page.get_by_role("button", name="Record one training step on the current input").click()
+    film_note = page.locator(".nn-film-layer[data-layer=lrelu1] .nn-dead")
+    expect(film_note).to_have_text(re.compile(r"^(1[2-9]|[2-9]\d|100)% of units on the leak$"),
+                                   timeout=READY_TIMEOUT)
     # a ReLU's stays dead, with the ReLU's words
     open_page(page, query=LEAKY.replace("lrelu0.1", "relu"))
     page.evaluate(NEVER_FIRES, "conv1")

@@ -12,6 +12,7 @@ import { recordTrace } from "./record.js";
 import { renderFocus } from "./focus.js";
 import { thumbs, deadTitle } from "./pictures.js";
 import { createLossLabel, lossLabelPhrase } from "./loss-label.js";
+import { deadWord } from "../lib/dead-text.js";
 
 const SPEEDS = [0.5, 1, 2, 4];
 
@@ -117,7 +118,7 @@ export function createFilm(container, store) {
       const dead = trace.dead && trace.dead[l.name];
       if (dead !== undefined && dead !== null) {
         // of units (each value of each map), not of maps: the network's column counts dead maps
-        card.append(el("span", { class: "nn-dead", title: deadTitle(trace.dead_batch) }, `${(100 * dead).toFixed(0)}% of units dead`));
+        card.append(el("span", { class: "nn-dead", title: deadTitle(trace.dead_batch) }, `${(100 * dead).toFixed(0)}% of units ${deadWord(l.type)}`));
       }
       strip.append(card);
       cards.push(card);
