@@ -107,3 +107,22 @@ def post_json(url: str, body: dict) -> dict:
 def get_json(url: str) -> dict:
     with urllib.request.urlopen(url, timeout=30) as reply:
         return json.loads(reply.read())
+
+
+def hold_fetch(release: str, test: str) -> str:
+    """An init script holding every ``fetch`` for which the JS expression ``test`` (of ``url``
+    and ``init``) is true until the page calls ``window[release]()``: a reply made to land
+    after the step a test takes first (page.route's handler cannot wait in the sync API)."""
+    return f"""
+(() => {{
+  const fetch0 = window.fetch;
+  let release;
+  const held = new Promise((r) => {{ release = r; }});
+  window.{release} = () => release();
+  window.fetch = async (input, init) => {{
+    const url = String(input?.url ?? input);
+    if ({test}) await held;
+    return fetch0(input, init);
+  }};
+}})();
+"""

@@ -11,22 +11,11 @@ import urllib.request
 
 from playwright.sync_api import Page, expect
 
-from tests.browser.playground import READY_TIMEOUT, forward_count, open_page
+from tests.browser.playground import READY_TIMEOUT, forward_count, hold_fetch, open_page
 
 # Holds every PUT of the settings until the test calls window.__releaseSettings().
-HOLD_SETTINGS = """
-(() => {
-  const fetch0 = window.fetch;
-  let release;
-  const held = new Promise((r) => { release = r; });
-  window.__releaseSettings = () => release();
-  window.fetch = async (input, init) => {
-    const url = String(input?.url ?? input);
-    if (url.endsWith("/settings") && init?.method === "PUT") await held;
-    return fetch0(input, init);
-  };
-})();
-"""
+HOLD_SETTINGS = hold_fetch("__releaseSettings",
+                           'url.endsWith("/settings") && init?.method === "PUT"')
 
 
 def _a_forward_lands(page: Page) -> None:

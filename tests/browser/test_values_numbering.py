@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from playwright.sync_api import Page, expect
 
-from tests.browser.playground import READY_TIMEOUT, open_page
+from tests.browser.playground import READY_TIMEOUT, hold_fetch, open_page
 
 LINK = "/?autotrain=0&ds=own&in=3x1x1&arch=flatten-softmax"
 
@@ -67,19 +67,8 @@ def test_hand_set_filter_boxes_are_named_by_filter_row_and_column_from_0(
 
 
 # GET .../params/* held until the test lets it go (window.__releaseParams()).
-HOLD_PARAMS = """
-(() => {
-  const fetch0 = window.fetch;
-  let release;
-  const held = new Promise((r) => { release = r; });
-  window.__releaseParams = () => release();
-  window.fetch = async (input, init) => {
-    const url = String(input?.url ?? input);
-    if (url.includes("/params/") && (!init || !init.method || init.method === "GET")) await held;
-    return fetch0(input, init);
-  };
-})();
-"""
+HOLD_PARAMS = hold_fetch("__releaseParams",
+                         'url.includes("/params/") && (init?.method ?? "GET") === "GET"')
 
 
 def test_a_filter_box_being_typed_in_is_not_rewritten_by_the_layers_read(page: Page):
