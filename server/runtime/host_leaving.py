@@ -10,6 +10,7 @@ from collections.abc import Callable
 from server.runtime.live_session import LiveSession
 
 EMPTY_GRACE_SECONDS = 5.0  # a host with no session (an unknown id) leaves this soon
+FIRST_CALL_GRACE_SECONDS = 30.0  # a host not yet reached by a call waits at least this long
 log = logging.getLogger(__name__)
 
 
@@ -25,6 +26,7 @@ class Leaving:
     _gate: threading.Condition
     _busy: int
     _last_use: float
+    _served: bool
 
     # -- leaving --------------------------------------------------------------------------
     def idle_seconds(self) -> float:
@@ -36,14 +38,20 @@ class Leaving:
 
     def should_leave(self) -> bool:
         """Unused for ``idle_seconds`` (a few seconds when it hosts nothing, at once when
-        its session was deleted)."""
+        its session was deleted). A host no call has reached yet (started for the call on its
+        way) waits at least ``FIRST_CALL_GRACE_SECONDS``: with a short idle limit on a loaded
+        machine, every new host left before its caller reached it, and the call looked for one
+        until it gave up (a cluster test at idle 1 s beside two CPU burners)."""
         if self.left:
             return False
         idle = self.idle_seconds()
         if self.deleted:
             return idle > 0  # as soon as no call runs
         empty = self.live is None or self.live.closed
-        return idle >= (min(self.idle_limit, EMPTY_GRACE_SECONDS) if empty else self.idle_limit)
+        limit = min(self.idle_limit, EMPTY_GRACE_SECONDS) if empty else self.idle_limit
+        if not self._served:
+            limit = max(limit, FIRST_CALL_GRACE_SECONDS)
+        return idle >= limit
 
     def leave(self) -> bool:
         """Save a last time and refuse all further jobs, if still idle; True when left."""

@@ -72,6 +72,7 @@ class SessionHost(Leaving):
         self._waiting = 0  # jobs (not training steps) waiting for the session's lock
         self._busy = 0  # calls running now (jobs, trains, creates)
         self._last_use = clock()
+        self._served = False  # no call has ended here yet (host_leaving.should_leave)
         self.leases = TrainLeases(clock)  # the running trains, by the asking page
         self.step_yield_seconds = STEP_YIELD_SECONDS
         self.applied = Applied()  # the calls applied to the session (their ids, replies)
@@ -137,6 +138,7 @@ class SessionHost(Leaving):
             with self._gate:
                 self._busy -= 1
                 self._last_use = self.clock()
+                self._served = True
 
     def present(self) -> LiveSession:
         """The live session; 404 when there is none (or it was deleted), 409 when it cannot

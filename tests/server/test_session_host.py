@@ -115,3 +115,23 @@ def test_the_embedded_server_never_imports_ray() -> None:
             "sys.exit(1 if any(m == 'ray' or m.startswith('ray.') for m in sys.modules) else 0)")
     done = subprocess.run([sys.executable, "-c", code], cwd=PROJECT_ROOT, timeout=120)
     assert done.returncode == 0, "importing the app loaded ray"
+
+
+def test_a_host_no_call_has_reached_yet_waits_for_its_first(store: SqliteStore) -> None:
+    """A host started for a call on its way does not leave before the call reaches it, even past
+    a short idle limit (on a loaded machine every new actor left first, and the call gave up);
+    once a call has ended, the idle limit holds as before."""
+    from server.runtime.host_leaving import FIRST_CALL_GRACE_SECONDS
+
+    clock = Clock()
+    sid = new_session_id()
+    SessionHost(sid, store, Settings(), 30).create(None, SMALL)
+    host = SessionHost(sid, store, Settings(), 1, clock=clock)
+    clock.now += FIRST_CALL_GRACE_SECONDS - 1
+    assert not host.should_leave()
+    clock.now += 2
+    assert host.should_leave()  # nobody came: it does not stay for ever
+    fresh = SessionHost(sid, store, Settings(), 1, clock=clock)
+    fresh.run(lambda s: s.state())
+    clock.now += 1.5
+    assert fresh.should_leave()
