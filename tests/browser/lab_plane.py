@@ -2,12 +2,23 @@
 
 from __future__ import annotations
 
-from playwright.sync_api import Page
+from playwright.sync_api import Page, expect
 
-from tests.browser.playground import settled_box
+from tests.browser.playground import READY_TIMEOUT, settled_box
 
 STORE = "window.nnplayLab.plane.store"
 PLANE = "canvas[data-role=plane]"
+
+
+def trained_xor(page: Page) -> str:
+    """The XOR set trained one epoch, its closing grid in; returns the session id."""
+    page.goto("/lab?tab=plane&set=xor")
+    expect(page.locator(".plane")).to_have_attribute("data-state", "ready", timeout=READY_TIMEOUT)
+    page.locator("button[data-act=epoch]").click()
+    page.wait_for_function(f"() => {STORE}.get('epoch') === 1 && !{STORE}.get('training')"
+                           f" && {STORE}.get('grid')?.step === {STORE}.get('session').step",
+                           timeout=READY_TIMEOUT)
+    return page.evaluate(f"{STORE}.get('sessionId')")
 
 
 def hover_points(page: Page) -> tuple[dict, list[tuple[float, float]]]:

@@ -12,7 +12,7 @@ import urllib.request
 import numpy as np
 from playwright.sync_api import Page, expect
 
-from tests.browser.lab_plane import PLANE, hover_points
+from tests.browser.lab_plane import PLANE, hover_points, trained_xor
 from tests.browser.playground import click_at, hover_at
 
 TIMEOUT = 20_000
@@ -87,13 +87,7 @@ def test_every_neurons_label_is_its_value_at_the_pointer(page: Page, base_url,
     exact values at the 4 cells round the point misses there, with no more decimals than the
     grid carries."""
     page.set_viewport_size({"width": 1280, "height": 800})
-    page.goto("/lab?tab=plane&set=xor")
-    expect(page.locator(".plane")).to_have_attribute("data-state", "ready", timeout=TIMEOUT)
-    page.locator("button[data-act=epoch]").click()
-    page.wait_for_function(f"() => {STORE}.get('epoch') === 1 && !{STORE}.get('training')"
-                           f" && {STORE}.get('grid')?.step === {STORE}.get('session').step",
-                           timeout=TIMEOUT)
-    sid = page.evaluate(f"{STORE}.get('sessionId')")
+    sid = trained_xor(page)
     steps = page.evaluate(f"""() => Object.fromEntries({STORE}.get('grid').layers.map(
         (l) => [l.name, (l.max - l.min) / 255]))""")
     _, points = hover_points(page)

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from playwright.sync_api import Browser, Page, expect
 
-from tests.browser.lab_plane import hover_points
+from tests.browser.lab_plane import hover_points, trained_xor
 from tests.browser.playground import wait_frames
 
 TIMEOUT = 30_000
@@ -47,17 +47,6 @@ def allowance(base_url: str, sid: str, at: list[float], exact: float, step: floa
     slope = (max(abs(c[i, j0 + 1] - c[i, j0]) for i in (i0, i0 + 1))
              + max(abs(c[i0 + 1, j] - c[i0, j]) for j in (j0, j0 + 1))) / cell
     return step / 2 + 0.0005 + abs(between - exact) + slope * 0.0005 + 1e-6
-
-
-def trained_xor(page: Page) -> str:
-    """The XOR set trained one epoch, its closing grid in; returns the session id."""
-    page.goto("/lab?tab=plane&set=xor")
-    expect(page.locator(".plane")).to_have_attribute("data-state", "ready", timeout=TIMEOUT)
-    page.locator("button[data-act=epoch]").click()
-    page.wait_for_function(f"() => {STORE}.get('epoch') === 1 && !{STORE}.get('training')"
-                           f" && {STORE}.get('grid')?.step === {STORE}.get('session').step",
-                           timeout=TIMEOUT)
-    return page.evaluate(f"{STORE}.get('sessionId')")
 
 
 def point_count(page: Page) -> int:
